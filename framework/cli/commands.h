@@ -1,0 +1,21 @@
+#pragma once
+// The tunelab subcommands. Each parses its own arguments and returns the exit
+// status; errors are thrown as tunelab::Error and reported by main().
+
+#include <string>
+#include <vector>
+
+namespace tunelab {
+struct Registrar;
+}
+
+namespace tunelab::cli {
+
+using Arguments = std::vector<std::string>;
+
+int run_command(const Arguments& args, const Registrar& registrar);
+int validate_command(const Arguments& args, const Registrar& registrar);
+int plugins_command(const Arguments& args, const Registrar& registrar);
+int model_command(const Arguments& args, const Registrar& registrar);
+
+}  // namespace tunelab::cli

@@ -1,0 +1,76 @@
+// tunelab: reproducible hyperparameter tuning of neural networks on tabular
+// data. Exit status: 0 success, 2 bad usage or bad input, 1 a failure while
+// running.
+
+#include <c10/util/Exception.h>
+
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <map>
+
+#include "cli/commands.h"
+#include "common/errors.h"
+#include "common/version.h"
+#include "plugins/builtins.h"
+
+namespace {
+
+using Command = std::function<int(const tunelab::cli::Arguments&, const tunelab::Registrar&)>;
+
+const std::map<std::string, std::pair<Command, const char*>>& commands() {
+  static const std::map<std::string, std::pair<Command, const char*>> table = {
+      {"run", {tunelab::cli::run_command, "train an experiment and report its per-epoch losses"}},
+      {"validate", {tunelab::cli::validate_command, "check an experiment file, print the resolved config"}},
+      {"model", {tunelab::cli::model_command, "print an experiment's network and parameter count"}},
+      {"plugins", {tunelab::cli::plugins_command, "list every registered name by kind"}},
+  };
+  return table;
+}
+
+void print_usage(std::ostream& out) {
+  out << "usage: tunelab COMMAND [ARGS...]   (tunelab COMMAND --help for its options)\n\n";
+  for (const auto& [name, entry] : commands()) out << "  " << name << std::string(10 - name.size(), ' ') << entry.second << "\n";
+}
+
+// The first line of a LibTorch error; the rest is a C++ backtrace.
+std::string first_line(const char* text) {
+  const char* end = std::strchr(text, '\n');
+  return end ? std::string(text, end) : std::string(text);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    print_usage(argc < 2 ? std::cerr : std::cout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (std::strcmp(argv[1], "--version") == 0) {
+    std::cout << "tunelab " << tunelab::kVersion << "\n";
+    return 0;
+  }
+  const auto command = commands().find(argv[1]);
+  if (command == commands().end()) {
+    std::cerr << "tunelab: unknown command '" << argv[1] << "'\n";
+    print_usage(std::cerr);
+    return 2;
+  }
+  try {
+    tunelab::Registrar registrar;
+    tunelab::register_builtins(registrar);
+    return command->second.first(tunelab::cli::Arguments(argv + 2, argv + argc), registrar);
+  } catch (const tunelab::InputError& e) {
+    std::cerr << "tunelab: " << e.what() << "\n";
+    return 2;
+  } catch (const tunelab::Error& e) {
+    std::cerr << "tunelab: " << e.what() << "\n";
+    return 1;
+  } catch (const c10::Error& e) {
+    std::cerr << "tunelab: LibTorch: " << first_line(e.what_without_backtrace()) << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "tunelab: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

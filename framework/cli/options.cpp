@@ -1,0 +1,34 @@
+#include "cli/options.h"
+
+#include <iostream>
+
+#include "common/errors.h"
+
+namespace tunelab::cli {
+
+bool parse_arguments(const std::string& usage, const Arguments& args,
+                     po::options_description& options,
+                     const po::positional_options_description& positional,
+                     po::variables_map& values) {
+  options.add_options()("help,h", "show this help");
+  try {
+    po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
+    if (values.count("help")) {
+      std::cout << "usage: " << usage << "\n\n" << options << "\n";
+      return false;
+    }
+    po::notify(values);
+  } catch (const po::error& e) {
+    throw InputError(std::string(e.what()) + "\nusage: " + usage);
+  }
+  return true;
+}
+
+Format parse_format(const std::string& text) {
+  if (text == "table") return Format::table;
+  if (text == "csv") return Format::csv;
+  if (text == "json") return Format::json;
+  throw InputError("--format: expected table, csv or json, got '" + text + "'");
+}
+
+}  // namespace tunelab::cli

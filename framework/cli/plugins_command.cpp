@@ -1,0 +1,37 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/table.h"
+#include "common/errors.h"
+#include "plugin/registrar.h"
+#include "registry/near_matches.h"
+
+namespace tunelab::cli {
+
+int plugins_command(const Arguments& args, const Registrar& registrar) {
+  std::string kind, format = "table";
+  po::options_description options("tunelab plugins");
+  options.add_options()("kind", po::value(&kind), "only this kind (block, activation, ...)")
+                       ("format", po::value(&format), "table, csv or json");
+  po::variables_map values;
+  if (!parse_arguments("tunelab plugins [--kind KIND] [--format table|csv|json]", args, options, {},
+                       values))
+    return 0;
+  const Format chosen = parse_format(format);
+
+  const auto names = list_registered(registrar);
+  std::vector<std::string> kinds;
+  for (const auto& entry : names)
+    if (std::find(kinds.begin(), kinds.end(), entry.kind) == kinds.end()) kinds.push_back(entry.kind);
+  if (!kind.empty() && std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
+    throw InputError("--kind: " + unknown_name_message("kind", kind, kinds));
+
+  Table table{{"kind", "name", "origin", "summary"}, {}};
+  for (const auto& entry : names)
+    if (kind.empty() || entry.kind == kind)
+      table.rows.push_back({entry.kind, entry.name, entry.origin, entry.summary});
+  print_table(std::cout, table, chosen);
+  return 0;
+}
+
+}  // namespace tunelab::cli

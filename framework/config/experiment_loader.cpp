@@ -1,0 +1,165 @@
+#include "config/experiment_loader.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "common/args.h"
+#include "config/overrides.h"
+#include "config/yaml_to_json.h"
+
+namespace tunelab {
+namespace {
+
+// Experiment files are small; anything this large is a mistake (a data file
+// passed by accident) and would only be slow to reject later.
+constexpr std::uintmax_t kMaxFileBytes = 4u << 20;
+
+template <typename Read>
+auto in_section(const std::string& section, Read read) {
+  try {
+    return read();
+  } catch (const ConfigError& e) {
+    throw e.under(section);
+  }
+}
+
+DataConfig read_data(const nlohmann::json& json) {
+  const Args args(json);
+  args.allow_only({"dataset", "args", "split", "standardize"});
+  DataConfig data;
+  data.dataset = args.text("dataset");
+  const auto& dataset_args = args.section("args");
+  if (!dataset_args.is_null() && !dataset_args.is_object())
+    throw ConfigError("args", "expected a mapping of the data set's options");
+  if (dataset_args.is_object()) data.args = dataset_args;
+  in_section("split", [&] {
+    const Args split(args.section("split"));
+    split.allow_only({"train", "val", "test"});
+    if (args.has("split")) {
+      // Stating some fractions leaves the others at 0: {train: 0.8, val: 0.2}.
+      data.split = {split.number("train", 0.0), split.number("val", 0.0), split.number("test", 0.0)};
+    }
+    return 0;
+  });
+  in_section("standardize", [&] {
+    const Args standardize(args.section("standardize"));
+    standardize.allow_only({"x", "y"});
+    data.standardize_x = standardize.boolean("x", false);
+    data.standardize_y = standardize.boolean("y", false);
+    return 0;
+  });
+  return data;
+}
+
+ModelConfig read_model(const nlohmann::json& json) {
+  const Args args(json);
+  ModelConfig model;
+  model.name = args.text("name", model.name);
+  model.settings = json.is_object() ? json : nlohmann::json::object();
+  model.settings.erase("name");
+  return model;
+}
+
+nlohmann::json optional_mapping(const Args& args, const std::string& key) {
+  const auto& value = args.section(key);
+  if (value.is_null()) return nlohmann::json::object();
+  if (!value.is_object()) throw ConfigError(key, "expected a mapping of options");
+  return value;
+}
+
+TrainerConfig read_trainer(const nlohmann::json& json) {
+  const Args args(json);
+  args.allow_only({"optimizer", "optimizer_args", "lr", "weight_decay", "batch_size", "epochs",
+                   "loss", "loss_args", "early_stopping"});
+  TrainerConfig t;
+  t.optimizer = args.text("optimizer", t.optimizer);
+  t.optimizer_args = optional_mapping(args, "optimizer_args");
+  t.lr = args.number("lr", t.lr);
+  require_positive("lr", t.lr);
+  t.weight_decay = args.number("weight_decay", t.weight_decay);
+  if (t.weight_decay < 0) throw ConfigError("weight_decay", "must not be negative");
+  t.batch_size = args.integer("batch_size", t.batch_size);
+  require_at_least("batch_size", t.batch_size, 1);
+  const auto epochs = args.integer("epochs", t.epochs);
+  require_at_least("epochs", epochs, 1);
+  if (epochs > 1000000) throw ConfigError("epochs", "must be at most 1000000");
+  t.epochs = static_cast<int>(epochs);
+  t.loss = args.text("loss", t.loss);
+  t.loss_args = optional_mapping(args, "loss_args");
+  in_section("early_stopping", [&] {
+    const Args stop(args.section("early_stopping"));
+    stop.allow_only({"patience", "min_delta", "metric"});
+    const auto patience = stop.integer("patience", 0);
+    require_at_least("patience", patience, 0);
+    t.early_stopping.patience = static_cast<int>(std::min<std::int64_t>(patience, 1000000));
+    t.early_stopping.min_delta = stop.number("min_delta", 0.0);
+    if (t.early_stopping.min_delta < 0) throw ConfigError("min_delta", "must not be negative");
+    if (stop.text("metric", "val_loss") != "val_loss")
+      throw ConfigError("metric", "only val_loss can be watched");
+    return 0;
+  });
+  return t;
+}
+
+ExperimentConfig read_experiment(const nlohmann::json& document) {
+  if (!document.is_object())
+    throw ConfigError("", "an experiment file is a mapping with name, data, model and trainer");
+  const Args args(document);
+  args.allow_only({"name", "description", "seed", "device", "data", "model", "trainer"});
+  ExperimentConfig c;
+  c.name = args.text("name");
+  if (c.name.empty()) throw ConfigError("name", "must not be empty");
+  c.description = args.text("description", "");
+  const auto seed = args.integer("seed", 0);
+  require_at_least("seed", seed, 0);
+  c.seed = static_cast<std::uint64_t>(seed);
+  c.device = args.text("device", c.device);
+  if (!args.has("data")) throw ConfigError("data", "missing: an experiment needs a data section");
+  c.data = in_section("data", [&] { return read_data(args.section("data")); });
+  c.model = in_section("model", [&] { return read_model(args.section("model")); });
+  c.trainer = in_section("trainer", [&] { return read_trainer(args.section("trainer")); });
+  return c;
+}
+
+}  // namespace
+
+Experiment load_experiment_text(const std::string& text, const std::string& origin,
+                                const std::vector<std::string>& overrides) {
+  Experiment experiment;
+  experiment.places = SourceMap(origin);
+  try {
+    nlohmann::json document = parse_yaml(text, origin, experiment.places);
+    apply_overrides(document, overrides, experiment.places);
+    experiment.config = read_experiment(document);
+  } catch (const ConfigError& e) {
+    throw experiment.places.locate(e);
+  }
+  return experiment;
+}
+
+Experiment load_experiment(const std::filesystem::path& file,
+                           const std::vector<std::string>& overrides) {
+  const std::string name = file.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec))
+    throw InputError(fmt::format("{}: no such experiment file", name));
+  if (std::filesystem::is_directory(file, ec))
+    throw InputError(fmt::format("{}: is a directory, not an experiment file", name));
+  if (std::filesystem::file_size(file, ec) > kMaxFileBytes)
+    throw InputError(fmt::format("{}: larger than {} MiB; is this an experiment file?", name,
+                                 kMaxFileBytes >> 20));
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
+  std::ostringstream text;
+  text << in.rdbuf();
+
+  Experiment experiment = load_experiment_text(text.str(), name, overrides);
+  experiment.file = file;
+  experiment.base_dir = std::filesystem::absolute(file).parent_path();
+  return experiment;
+}
+
+}  // namespace tunelab

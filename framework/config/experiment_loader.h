@@ -1,0 +1,30 @@
+#pragma once
+// Reading an experiment file: YAML, --set overrides, and a check of every key
+// and value's type. Errors point at the file: "exp.yaml:14:11: model.act_fn: ...".
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "config/experiment.h"
+#include "config/source_map.h"
+
+namespace tunelab {
+
+struct Experiment {
+  ExperimentConfig config;
+  std::filesystem::path file;
+  // Relative data paths are resolved against the experiment file's folder.
+  std::filesystem::path base_dir;
+  SourceMap places;
+};
+
+// Throws InputError (already located) for anything wrong with the file.
+Experiment load_experiment(const std::filesystem::path& file,
+                           const std::vector<std::string>& overrides = {});
+
+// The same from text, `origin` naming it in messages (tests, stdin).
+Experiment load_experiment_text(const std::string& text, const std::string& origin,
+                                const std::vector<std::string>& overrides = {});
+
+}  // namespace tunelab

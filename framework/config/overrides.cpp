@@ -1,0 +1,46 @@
+#include "config/overrides.h"
+
+#include <fmt/format.h>
+
+#include <regex>
+
+#include "config/yaml_to_json.h"
+
+namespace tunelab {
+
+void apply_overrides(nlohmann::json& document, const std::vector<std::string>& overrides,
+                     SourceMap& places) {
+  static const std::regex key_re("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+  for (const std::string& flag : overrides) {
+    const std::string origin = "--set " + flag;
+    const auto eq = flag.find('=');
+    if (eq == std::string::npos)
+      throw InputError(fmt::format("{}: expected key.path=value", origin));
+    const std::string key = flag.substr(0, eq);
+    if (!std::regex_match(key, key_re))
+      throw InputError(fmt::format("{}: '{}' is not a dotted key path like trainer.lr", origin, key));
+
+    nlohmann::json value = parse_yaml(flag.substr(eq + 1), origin, places, key);
+    if (!document.is_object()) document = nlohmann::json::object();
+    nlohmann::json* node = &document;
+    std::string walked;
+    for (std::size_t start = 0;;) {
+      const auto dot = key.find('.', start);
+      const std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      walked += (walked.empty() ? "" : ".") + part;
+      if (dot == std::string::npos) {
+        (*node)[part] = std::move(value);
+        break;
+      }
+      nlohmann::json& next = (*node)[part];
+      if (next.is_null()) next = nlohmann::json::object();
+      if (!next.is_object())
+        throw InputError(fmt::format("{}: '{}' holds a single value, not a mapping", origin, walked));
+      node = &next;
+      start = dot + 1;
+    }
+    places.set_key_place(key, origin);
+  }
+}
+
+}  // namespace tunelab

@@ -1,0 +1,20 @@
+#pragma once
+// --set dotted.path=value: overrides applied to an experiment document before
+// it is interpreted, so an overridden value is checked like one in the file.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/source_map.h"
+
+namespace tunelab {
+
+// Applies each "a.b.c=value" (value parsed as YAML: 3, 1e-3, [1, 2], text) to
+// `document`, creating missing mappings on the way. Malformed overrides and
+// paths through a non-mapping are InputErrors naming the flag.
+void apply_overrides(nlohmann::json& document, const std::vector<std::string>& overrides,
+                     SourceMap& places);
+
+}  // namespace tunelab

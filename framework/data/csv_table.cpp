@@ -1,0 +1,130 @@
+#include "data/csv_table.h"
+
+#include <csv.h>
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+
+#include "common/errors.h"
+#include "registry/near_matches.h"
+
+namespace tunelab {
+namespace {
+
+// What the libcsv callbacks fill in: fields as text, with the line each row
+// started on.
+struct RawRows {
+  std::size_t current_line = 0;
+  std::vector<std::string> fields;
+  std::size_t row_line = 0;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::size_t> lines;
+};
+
+void on_field(void* text, std::size_t length, void* data) {
+  auto& raw = *static_cast<RawRows*>(data);
+  if (raw.fields.empty()) raw.row_line = raw.current_line;
+  raw.fields.emplace_back(static_cast<const char*>(text), length);
+}
+
+void on_row(int, void* data) {
+  auto& raw = *static_cast<RawRows*>(data);
+  raw.rows.push_back(std::move(raw.fields));
+  raw.lines.push_back(raw.row_line);
+  raw.fields.clear();
+}
+
+RawRows parse_rows(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw DataError(fmt::format("{}: is a directory, not a CSV file", path.string()));
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw DataError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
+
+  csv_parser parser;
+  if (csv_init(&parser, CSV_APPEND_NULL) != 0)
+    throw DataError(fmt::format("{}: cannot start the CSV parser", path.string()));
+  std::unique_ptr<csv_parser, void (*)(csv_parser*)> guard(&parser, csv_free);
+
+  RawRows raw;
+  // Fed one physical line at a time so rows know the line they start on.
+  std::string line;
+  while (std::getline(in, line)) {
+    ++raw.current_line;
+    if (!in.eof()) line.push_back('\n');
+    if (csv_parse(&parser, line.data(), line.size(), on_field, on_row, &raw) != line.size())
+      throw DataError(fmt::format("{}:{}: {}", path.string(), raw.current_line,
+                                  csv_strerror(csv_error(&parser))));
+  }
+  csv_fini(&parser, on_field, on_row, &raw);
+  return raw;
+}
+
+double parse_cell(const std::string& text, const std::filesystem::path& path, std::size_t line,
+                  std::size_t column, const std::string& column_name) {
+  const auto where = [&] {
+    return fmt::format("{}:{}:{}: column '{}'", path.string(), line, column + 1, column_name);
+  };
+  if (text.empty()) throw DataError(where() + ": empty cell (expected a number)");
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const double value = std::strtod(begin, &end);
+  if (end == begin || *end != '\0')
+    throw DataError(fmt::format("{}: '{}' is not a number", where(), text));
+  if (!std::isfinite(value) || errno == ERANGE)
+    throw DataError(fmt::format("{}: '{}' is not a finite number", where(), text));
+  return value;
+}
+
+}  // namespace
+
+std::size_t CsvTable::column(const std::string& name, const std::string& key) const {
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (header[i] == name) return i;
+  throw ConfigError(key, fmt::format("{}: {}", path.string(),
+                                     unknown_name_message("column", name, header)));
+}
+
+CsvTable read_numeric_csv(const std::filesystem::path& path) {
+  RawRows raw = parse_rows(path);
+  if (raw.rows.empty())
+    throw DataError(fmt::format("{}: empty file (expected a header row)", path.string()));
+
+  CsvTable table;
+  table.path = path;
+  table.header = std::move(raw.rows.front());
+  for (std::size_t j = 0; j < table.header.size(); ++j) {
+    if (table.header[j].empty())
+      throw DataError(fmt::format("{}:{}:{}: empty column name in the header", path.string(),
+                                  raw.lines.front(), j + 1));
+    for (std::size_t k = 0; k < j; ++k)
+      if (table.header[k] == table.header[j])
+        throw DataError(fmt::format("{}:{}:{}: column '{}' appears twice in the header",
+                                    path.string(), raw.lines.front(), j + 1, table.header[j]));
+  }
+  if (raw.rows.size() == 1)
+    throw DataError(fmt::format("{}: no data rows after the header", path.string()));
+
+  for (std::size_t i = 1; i < raw.rows.size(); ++i) {
+    const auto& fields = raw.rows[i];
+    const std::size_t line = raw.lines[i];
+    if (fields.size() != table.header.size())
+      throw DataError(fmt::format("{}:{}: row has {} fields, the header has {}", path.string(),
+                                  line, fields.size(), table.header.size()));
+    std::vector<double> values(fields.size());
+    for (std::size_t j = 0; j < fields.size(); ++j)
+      values[j] = parse_cell(fields[j], path, line, j, table.header[j]);
+    table.rows.push_back(std::move(values));
+    table.lines.push_back(line);
+  }
+  return table;
+}
+
+}  // namespace tunelab

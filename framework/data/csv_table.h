@@ -1,0 +1,28 @@
+#pragma once
+// Reading numeric CSV files with a header row. Every problem is reported as a
+// DataError naming the file, and the row and column where there is one.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tunelab {
+
+struct CsvTable {
+  std::filesystem::path path;
+  std::vector<std::string> header;
+  // rows[i][j] is column header[j] of the i-th data row.
+  std::vector<std::vector<double>> rows;
+  // The file line each data row starts on (1-based; the header is on line 1
+  // unless blank lines precede it).
+  std::vector<std::size_t> lines;
+
+  // Index of `name` in the header; throws ConfigError(key, ...) with near
+  // matches when there is no such column.
+  std::size_t column(const std::string& name, const std::string& key) const;
+};
+
+// Parses with libcsv (RFC 4180 quoting). Cells must be finite numbers.
+CsvTable read_numeric_csv(const std::filesystem::path& path);
+
+}  // namespace tunelab

@@ -1,0 +1,28 @@
+#pragma once
+// The plugin interface of kind `block`: a residual block for tabular inputs,
+// mapping (batch, c_in) to (batch, c_out).
+
+#include <cstdint>
+#include <functional>
+
+#include <nlohmann/json.hpp>
+#include <torch/nn/modules/container/any.h>
+
+#include "model/activation.h"
+
+namespace tunelab {
+
+struct BlockSpec {
+  std::int64_t c_in = 0;
+  // Equal to c_in unless `subsample` is set (the chapter's convention).
+  std::int64_t c_out = 0;
+  // The block changes the feature width and needs a projection on its shortcut.
+  bool subsample = false;
+  MakeActivation act;
+  // Block-specific options from the model section (`block_args:`).
+  nlohmann::json args;
+};
+
+using BlockFactory = std::function<torch::nn::AnyModule(const BlockSpec&)>;
+
+}  // namespace tunelab

@@ -1,0 +1,62 @@
+#include "model/build.h"
+
+#include <torch/torch.h>
+
+#include "common/args.h"
+#include "common/errors.h"
+#include "plugin/registrar.h"
+
+namespace tunelab {
+
+torch::nn::Sequential build_model(const Registrar& registrar, const ModelConfig& config,
+                                  std::int64_t input_dim, std::int64_t output_dim) {
+  const ModelFactory* factory = nullptr;
+  try {
+    factory = &registrar.models.factory(config.name);
+  } catch (const UnknownNameError& e) {
+    throw ConfigError("model.name", e.what());
+  }
+  try {
+    return (*factory)(ModelSpec{input_dim, output_dim, config.settings, &registrar});
+  } catch (const ConfigError& e) {
+    throw e.under("model");
+  }
+}
+
+MakeActivation activation_from(const Registrar& registrar, const nlohmann::json& settings,
+                               const std::string& key, const std::string& fallback) {
+  const Args args(settings);
+  const std::string name = args.text(key, fallback);
+  const ActivationFactory* factory = nullptr;
+  try {
+    factory = &registrar.activations.factory(name);
+  } catch (const UnknownNameError& e) {
+    throw ConfigError(key, e.what());
+  }
+  const nlohmann::json act_args = args.section(key + "_args");
+  // Build one now so bad arguments fail at assembly, not mid-forward.
+  try {
+    (*factory)(act_args);
+  } catch (const ConfigError& e) {
+    throw e.under(key + "_args");
+  }
+  return [factory, act_args] { return (*factory)(act_args); };
+}
+
+const BlockFactory& block_from(const Registrar& registrar, const nlohmann::json& settings,
+                               const std::string& key, const std::string& fallback) {
+  const std::string name = Args(settings).text(key, fallback);
+  try {
+    return registrar.blocks.factory(name);
+  } catch (const UnknownNameError& e) {
+    throw ConfigError(key, e.what());
+  }
+}
+
+std::int64_t parameter_count(const torch::nn::Module& module) {
+  std::int64_t count = 0;
+  for (const auto& p : module.parameters()) count += p.numel();
+  return count;
+}
+
+}  // namespace tunelab

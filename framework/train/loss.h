@@ -1,0 +1,14 @@
+#pragma once
+// The plugin interface of kind `loss`: a mean loss over a batch.
+
+#include <functional>
+
+#include <nlohmann/json.hpp>
+#include <ATen/core/Tensor.h>
+
+namespace tunelab {
+
+using LossFunction = std::function<at::Tensor(const at::Tensor& prediction, const at::Tensor& target)>;
+using LossFactory = std::function<LossFunction(const nlohmann::json& args)>;
+
+}  // namespace tunelab

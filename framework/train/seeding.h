@@ -1,0 +1,18 @@
+#pragma once
+// Every random choice derives from the experiment's root seed.
+
+#include <cstdint>
+#include <string_view>
+
+namespace tunelab {
+
+// A seed for one purpose ("data", "split") or one trial, from the root seed.
+// SplitMix64 mixing, so nearby roots and streams give unrelated seeds.
+std::uint64_t derive_seed(std::uint64_t root, std::string_view purpose);
+std::uint64_t derive_seed(std::uint64_t root, std::uint64_t stream);
+
+// Seeds LibTorch's CPU and CUDA generators and asks for deterministic
+// algorithms, before a trial builds its model.
+void seed_everything(std::uint64_t seed);
+
+}  // namespace tunelab

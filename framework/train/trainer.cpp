@@ -1,0 +1,164 @@
+#include "train/trainer.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "common/errors.h"
+#include "plugin/registrar.h"
+
+namespace tunelab {
+namespace {
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const Registrar& registrar,
+                                                        const TrainerConfig& config,
+                                                        std::vector<torch::Tensor> parameters) {
+  const OptimizerFactory* factory = nullptr;
+  try {
+    factory = &registrar.optimizers.factory(config.optimizer);
+  } catch (const UnknownNameError& e) {
+    throw ConfigError("trainer.optimizer", e.what());
+  }
+  try {
+    return (*factory)(std::move(parameters),
+                      OptimizerSettings{config.lr, config.weight_decay, config.optimizer_args});
+  } catch (const ConfigError& e) {
+    throw e.under("trainer.optimizer_args");
+  }
+}
+
+LossFunction make_loss(const Registrar& registrar, const TrainerConfig& config) {
+  const LossFactory* factory = nullptr;
+  try {
+    factory = &registrar.losses.factory(config.loss);
+  } catch (const UnknownNameError& e) {
+    throw ConfigError("trainer.loss", e.what());
+  }
+  try {
+    return (*factory)(config.loss_args);
+  } catch (const ConfigError& e) {
+    throw e.under("trainer.loss_args");
+  }
+}
+
+// Mini-batch boundaries over n rows. A last batch of a single row is folded
+// into the one before: BatchNorm cannot train on one row, and dropping it would
+// waste data.
+std::vector<std::pair<std::int64_t, std::int64_t>> batch_ranges(std::int64_t n,
+                                                                std::int64_t batch_size) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> ranges;
+  for (std::int64_t start = 0; start < n; start += batch_size)
+    ranges.emplace_back(start, std::min(n, start + batch_size));
+  if (ranges.size() > 1 && ranges.back().second - ranges.back().first == 1) {
+    ranges.pop_back();
+    ranges.back().second = n;
+  }
+  return ranges;
+}
+
+double evaluate(torch::nn::Sequential& model, const LossFunction& loss, const torch::Tensor& x,
+                const torch::Tensor& y) {
+  if (x.size(0) == 0) return kNoValue;
+  torch::NoGradGuard no_grad;
+  model->eval();
+  return loss(model->forward(x), y).item<double>();
+}
+
+std::vector<torch::Tensor> copy_state(const torch::nn::Module& model) {
+  std::vector<torch::Tensor> state;
+  for (const auto& p : model.parameters()) state.push_back(p.detach().clone());
+  for (const auto& b : model.buffers()) state.push_back(b.detach().clone());
+  return state;
+}
+
+void restore_state(torch::nn::Module& model, const std::vector<torch::Tensor>& state) {
+  torch::NoGradGuard no_grad;
+  std::size_t i = 0;
+  for (auto& p : model.parameters()) p.copy_(state[i++]);
+  for (auto& b : model.buffers()) b.copy_(state[i++]);
+}
+
+}  // namespace
+
+TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
+                        const TrainerConfig& config, const Registrar& registrar,
+                        const c10::Device& device, std::uint64_t seed,
+                        const EpochCallback& on_epoch) {
+  if (config.batch_size < 1)
+    throw ConfigError("trainer.batch_size", fmt::format("must be at least 1, got {}", config.batch_size));
+  if (config.epochs < 1)
+    throw ConfigError("trainer.epochs", fmt::format("must be at least 1, got {}", config.epochs));
+
+  model->to(device);
+  const torch::Tensor x_train = splits.train.x.to(device), y_train = splits.train.y.to(device);
+  const torch::Tensor x_val = splits.val.x.to(device), y_val = splits.val.y.to(device);
+  auto optimizer = make_optimizer(registrar, config, model->parameters());
+  const LossFunction loss_fn = make_loss(registrar, config);
+  auto shuffle = at::make_generator<at::CPUGeneratorImpl>(seed);
+  const std::int64_t n = x_train.size(0);
+  const bool has_val = x_val.size(0) > 0;
+
+  TrainResult result;
+  std::vector<torch::Tensor> best_state;
+  double best = std::numeric_limits<double>::infinity();
+  int epochs_without_improvement = 0;
+
+  for (int epoch = 1; epoch <= config.epochs; ++epoch) {
+    const auto started = std::chrono::steady_clock::now();
+    model->train();
+    const torch::Tensor order = torch::randperm(n, shuffle).to(device);
+    torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
+    for (const auto& [begin, end] : batch_ranges(n, config.batch_size)) {
+      const torch::Tensor rows = order.slice(0, begin, end);
+      const torch::Tensor xb = x_train.index_select(0, rows), yb = y_train.index_select(0, rows);
+      optimizer->zero_grad();
+      torch::Tensor loss = loss_fn(model->forward(xb), yb);
+      loss.backward();
+      optimizer->step();
+      // Accumulated on the device: one synchronisation per epoch, not per step.
+      loss_sum += loss.detach().to(torch::kFloat64) * static_cast<double>(end - begin);
+    }
+
+    EpochRecord record;
+    record.epoch = epoch;
+    record.train_loss = loss_sum.item<double>() / static_cast<double>(n);
+    if (!std::isfinite(record.train_loss))
+      throw TrainingError(fmt::format("training loss became {} in epoch {}", record.train_loss, epoch));
+    record.val_loss = has_val ? evaluate(model, loss_fn, x_val, y_val) : kNoValue;
+    record.lr = config.lr;
+    record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.epochs.push_back(record);
+
+    const double watched = has_val ? record.val_loss : record.train_loss;
+    if (std::isfinite(watched) && watched < best - config.early_stopping.min_delta) {
+      best = watched;
+      result.best_epoch = epoch;
+      epochs_without_improvement = 0;
+      if (has_val) best_state = copy_state(*model);
+    } else {
+      ++epochs_without_improvement;
+    }
+    if (on_epoch && !on_epoch(record)) {
+      result.stopped_by_caller = true;
+      break;
+    }
+    if (config.early_stopping.patience > 0 &&
+        epochs_without_improvement >= config.early_stopping.patience) {
+      result.stopped_early = epoch < config.epochs;
+      break;
+    }
+  }
+
+  if (has_val) {
+    if (!best_state.empty()) restore_state(*model, best_state);
+    result.best_val_loss = best;
+  } else {
+    result.best_epoch = result.epochs.back().epoch;
+  }
+  result.test_loss = evaluate(model, loss_fn, splits.test.x.to(device), splits.test.y.to(device));
+  return result;
+}
+
+}  // namespace tunelab

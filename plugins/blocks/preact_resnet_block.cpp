@@ -1,0 +1,53 @@
+#include "plugins/blocks/preact_resnet_block.h"
+
+#include "common/args.h"
+#include "plugins/builtins.h"
+
+namespace tunelab {
+
+namespace nn = torch::nn;
+
+namespace {
+
+nn::LayerNorm layer_norm(std::int64_t width) {
+  return nn::LayerNorm(nn::LayerNormOptions({width}));
+}
+
+}  // namespace
+
+PreActResNetBlockImpl::PreActResNetBlockImpl(const BlockSpec& spec) {
+  const std::int64_t c_out = spec.subsample ? spec.c_out : spec.c_in;
+  net_ = register_module(
+      "net", nn::Sequential(layer_norm(spec.c_in), spec.act(),
+                            nn::Linear(nn::LinearOptions(spec.c_in, c_out).bias(false)),
+                            layer_norm(c_out), spec.act(),
+                            nn::Linear(nn::LinearOptions(c_out, c_out).bias(false))));
+  if (spec.subsample) {
+    downsample_ = register_module(
+        "downsample",
+        nn::Sequential(layer_norm(spec.c_in), spec.act(),
+                       nn::Linear(nn::LinearOptions(spec.c_in, c_out).bias(false))));
+  }
+}
+
+torch::Tensor PreActResNetBlockImpl::forward(torch::Tensor x) {
+  torch::Tensor z = net_->forward(x);
+  if (downsample_) x = downsample_->forward(x);
+  return z + x;
+}
+
+void PreActResNetBlockImpl::pretty_print(std::ostream& stream) const {
+  stream << "PreActResNetBlock";
+}
+
+void register_preact_resnet_block(Registrar& registrar) {
+  registrar.blocks.add(
+      "PreActResNetBlock",
+      "LayerNorm-act-Linear-LayerNorm-act-Linear plus shortcut, no act after the sum",
+      [](const BlockSpec& spec) {
+        Args(spec.args).allow_only({});
+        return nn::AnyModule(PreActResNetBlock(spec));
+      });
+}
+
+}  // namespace tunelab

@@ -1,0 +1,28 @@
+#pragma once
+// The chapter's original ResNet block for tabular data:
+//   out = act(BN(Linear(act(BN(Linear(x))))) + shortcut(x))
+// where the shortcut is the identity, or Linear(c_in, c_out) with bias when
+// the block subsamples (changes the width).
+
+#include <torch/torch.h>
+
+#include "model/block.h"
+
+namespace tunelab {
+
+class ResNetBlockImpl : public torch::nn::Module {
+ public:
+  explicit ResNetBlockImpl(const BlockSpec& spec);
+
+  torch::Tensor forward(torch::Tensor x);
+  void pretty_print(std::ostream& stream) const override;
+
+ private:
+  torch::nn::Sequential net_{nullptr};
+  torch::nn::Linear downsample_{nullptr};
+  torch::nn::AnyModule act_fn_;
+};
+
+TORCH_MODULE(ResNetBlock);
+
+}  // namespace tunelab

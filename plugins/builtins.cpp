@@ -1,0 +1,19 @@
+#include "plugins/builtins.h"
+
+namespace tunelab {
+
+void register_builtins(Registrar& registrar) {
+  register_resnet_block(registrar);
+  register_preact_resnet_block(registrar);
+  register_activations(registrar);
+  register_resnet_model(registrar);
+  register_resnet_regression_model(registrar);
+  register_linear_model(registrar);
+  register_make_regression_dataset(registrar);
+  register_diabetes_dataset(registrar);
+  register_csv_dataset(registrar);
+  register_optimizers(registrar);
+  register_losses(registrar);
+}
+
+}  // namespace tunelab

@@ -1,0 +1,23 @@
+#pragma once
+// The built-in plugins. Each registers through the same Registrar a plugin
+// library receives; register_builtins() calls them all, in one visible order.
+
+#include "plugin/registrar.h"
+
+namespace tunelab {
+
+void register_builtins(Registrar& registrar);
+
+void register_activations(Registrar& registrar);
+void register_resnet_block(Registrar& registrar);
+void register_preact_resnet_block(Registrar& registrar);
+void register_resnet_model(Registrar& registrar);
+void register_resnet_regression_model(Registrar& registrar);
+void register_linear_model(Registrar& registrar);
+void register_make_regression_dataset(Registrar& registrar);
+void register_diabetes_dataset(Registrar& registrar);
+void register_csv_dataset(Registrar& registrar);
+void register_optimizers(Registrar& registrar);
+void register_losses(Registrar& registrar);
+
+}  // namespace tunelab

@@ -1,0 +1,31 @@
+// The diabetes data set (Efron et al. 2004, as shipped with scikit-learn):
+// 442 patients, 10 baseline variables, a measure of disease progression one
+// year later. Unscaled values; standardise with data.standardize.
+
+#include <cstdlib>
+
+#include "common/args.h"
+#include "common/version.h"
+#include "data/table_dataset.h"
+#include "plugins/builtins.h"
+
+namespace tunelab {
+namespace {
+
+std::filesystem::path data_dir() {
+  if (const char* dir = std::getenv("TUNELAB_DATA_DIR")) return dir;
+  return kSourceDataDir;
+}
+
+}  // namespace
+
+void register_diabetes_dataset(Registrar& registrar) {
+  registrar.datasets.add("diabetes", "442 x 10 diabetes progression data (sklearn's, unscaled)",
+                         [](const DatasetRequest& request) {
+                           Args(request.args).allow_only({});
+                           const CsvTable table = read_numeric_csv(data_dir() / "diabetes.csv");
+                           return dataset_from_table(table, "target", {});
+                         });
+}
+
+}  // namespace tunelab

@@ -1,0 +1,45 @@
+// The chapter's ResNetRegression: an input layer (no activation), num_blocks
+// residual blocks of width hidden_dim, and an output layer. PyTorch's default
+// initialisation.
+
+#include <torch/torch.h>
+
+#include "common/args.h"
+#include "model/build.h"
+#include "model/stack.h"
+#include "plugins/builtins.h"
+
+namespace tunelab {
+namespace {
+
+namespace nn = torch::nn;
+
+nn::Sequential make_resnet_regression(const ModelSpec& spec) {
+  const Args args(spec.settings);
+  args.allow_only({"block", "block_args", "act_fn", "act_fn_args", "num_blocks", "hidden_dim"});
+  const auto num_blocks = args.integer("num_blocks", 1);
+  const auto hidden_dim = args.integer("hidden_dim", 64);
+  require_at_least("num_blocks", num_blocks, 1);
+  require_at_least("hidden_dim", hidden_dim, 1);
+  const MakeActivation act = activation_from(*spec.registrar, spec.settings, "act_fn", "relu");
+  const BlockFactory& block = block_from(*spec.registrar, spec.settings, "block", "ResNetBlock");
+
+  nn::Sequential model;
+  model->push_back("input_layer", nn::Linear(spec.input_dim, hidden_dim));
+  Stack blocks;
+  for (std::int64_t i = 0; i < num_blocks; ++i)
+    blocks->push_back(block(BlockSpec{hidden_dim, hidden_dim, false, act, args.section("block_args")}));
+  model->push_back("blocks", blocks);
+  model->push_back("output_layer", nn::Linear(hidden_dim, spec.output_dim));
+  return model;
+}
+
+}  // namespace
+
+void register_resnet_regression_model(Registrar& registrar) {
+  registrar.models.add("resnet_regression",
+                       "input Linear, num_blocks residual blocks of width hidden_dim, output Linear",
+                       make_resnet_regression);
+}
+
+}  // namespace tunelab

@@ -1,0 +1,101 @@
+// Built-in optimizers: LibTorch's, with PyTorch's defaults for their options.
+
+#include <torch/torch.h>
+
+#include "common/args.h"
+#include "plugins/builtins.h"
+
+namespace tunelab {
+namespace {
+
+namespace optim = torch::optim;
+
+std::tuple<double, double> betas_from(const Args& args) {
+  if (!args.has("betas")) return {0.9, 0.999};
+  const auto& betas = args.section("betas");
+  if (!betas.is_array() || betas.size() != 2 || !betas[0].is_number() || !betas[1].is_number())
+    throw ConfigError("betas", "expected a list of two numbers, like [0.9, 0.999]");
+  const double b1 = betas[0].get<double>(), b2 = betas[1].get<double>();
+  if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1))
+    throw ConfigError("betas", "each beta must be in [0, 1)");
+  return {b1, b2};
+}
+
+double eps_from(const Args& args, double fallback) {
+  const double eps = args.number("eps", fallback);
+  require_positive("eps", eps);
+  return eps;
+}
+
+}  // namespace
+
+void register_optimizers(Registrar& registrar) {
+  auto& r = registrar.optimizers;
+  r.add("adam", "Adam (betas, eps, amsgrad)",
+        [](std::vector<at::Tensor> params, const OptimizerSettings& s) {
+          const Args args(s.args);
+          args.allow_only({"betas", "eps", "amsgrad"});
+          return std::make_unique<optim::Adam>(
+              std::move(params), optim::AdamOptions(s.lr)
+                                     .betas(betas_from(args))
+                                     .eps(eps_from(args, 1e-8))
+                                     .weight_decay(s.weight_decay)
+                                     .amsgrad(args.boolean("amsgrad", false)));
+        });
+  r.add("adamw", "Adam with decoupled weight decay (betas, eps, amsgrad)",
+        [](std::vector<at::Tensor> params, const OptimizerSettings& s) {
+          const Args args(s.args);
+          args.allow_only({"betas", "eps", "amsgrad"});
+          return std::make_unique<optim::AdamW>(
+              std::move(params), optim::AdamWOptions(s.lr)
+                                     .betas(betas_from(args))
+                                     .eps(eps_from(args, 1e-8))
+                                     .weight_decay(s.weight_decay)
+                                     .amsgrad(args.boolean("amsgrad", false)));
+        });
+  r.add("sgd", "stochastic gradient descent (momentum, dampening, nesterov)",
+        [](std::vector<at::Tensor> params, const OptimizerSettings& s) {
+          const Args args(s.args);
+          args.allow_only({"momentum", "dampening", "nesterov"});
+          const double momentum = args.number("momentum", 0.0);
+          const double dampening = args.number("dampening", 0.0);
+          const bool nesterov = args.boolean("nesterov", false);
+          if (momentum < 0) throw ConfigError("momentum", "must not be negative");
+          if (nesterov && (momentum <= 0 || dampening != 0))
+            throw ConfigError("nesterov", "needs momentum > 0 and dampening 0");
+          return std::make_unique<optim::SGD>(std::move(params),
+                                              optim::SGDOptions(s.lr)
+                                                  .momentum(momentum)
+                                                  .dampening(dampening)
+                                                  .nesterov(nesterov)
+                                                  .weight_decay(s.weight_decay));
+        });
+  r.add("rmsprop", "RMSprop (alpha, eps, momentum, centered)",
+        [](std::vector<at::Tensor> params, const OptimizerSettings& s) {
+          const Args args(s.args);
+          args.allow_only({"alpha", "eps", "momentum", "centered"});
+          const double momentum = args.number("momentum", 0.0);
+          if (momentum < 0) throw ConfigError("momentum", "must not be negative");
+          return std::make_unique<optim::RMSprop>(std::move(params),
+                                                  optim::RMSpropOptions(s.lr)
+                                                      .alpha(args.number("alpha", 0.99))
+                                                      .eps(eps_from(args, 1e-8))
+                                                      .momentum(momentum)
+                                                      .centered(args.boolean("centered", false))
+                                                      .weight_decay(s.weight_decay));
+        });
+  r.add("adagrad", "Adagrad (lr_decay, initial_accumulator_value, eps)",
+        [](std::vector<at::Tensor> params, const OptimizerSettings& s) {
+          const Args args(s.args);
+          args.allow_only({"lr_decay", "initial_accumulator_value", "eps"});
+          return std::make_unique<optim::Adagrad>(
+              std::move(params),
+              optim::AdagradOptions(s.lr)
+                  .lr_decay(args.number("lr_decay", 0.0))
+                  .initial_accumulator_value(args.number("initial_accumulator_value", 0.0))
+                  .eps(eps_from(args, 1e-10))
+                  .weight_decay(s.weight_decay));
+        });
+}
+
+}  // namespace tunelab

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tunelab builds, tests and benchmarks against.
+# Idempotent: packages already present are left alone, and the package index
+# is refreshed at most once (only when something is missing).
+set -euo pipefail
+
+build_packages=(
+  cmake ninja-build ccache g++ make pkg-config
+  libtorch-dev libopenblas0-openmp
+  libyaml-cpp-dev libfmt-dev libspdlog-dev
+  libsqlite3-dev libsqlitecpp-dev sqlite3
+  libboost-program-options-dev doctest-dev nlohmann-json3-dev
+  libeigen3-dev libcsv-dev
+)
+# References for tests and benchmarks (the fixtures they generate are committed,
+# so the test suite itself does not need them).
+reference_packages=(python3-torch python3-sklearn python3-numpy)
+
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+
+wanted=("${build_packages[@]}")
+[ "${TUNELAB_WITH_REFERENCES:-0}" = 1 ] && wanted+=("${reference_packages[@]}")
+
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#wanted[@]} packages present"
+else
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# LibTorch must use OpenBLAS, not the reference BLAS (about 4x slower here),
+# and the OpenMP build of it, so that BLAS and LibTorch share one thread pool.
+for lib in libblas.so.3 liblapack.so.3; do
+  name="$lib-x86_64-linux-gnu"
+  want=$(update-alternatives --list "$name" 2>/dev/null | grep openblas-openmp | head -1 || true)
+  have=$(update-alternatives --query "$name" 2>/dev/null | awk '/^Value:/{print $2}')
+  if [ -n "$want" ] && [ "$have" != "$want" ]; then
+    $sudo update-alternatives --set "$name" "$want"
+  fi
+done
