@@ -127,6 +127,8 @@ void Args::allow_only(std::initializer_list<const char*> allowed) const {
 void Args::allow_only(const std::vector<std::string>& allowed) const {
   if (!args_.is_object()) return;
   for (const auto& item : args_.items()) {
+    // null is "not given" (`--set model.act_fn=null` restores the default).
+    if (item.value().is_null()) continue;
     if (std::find(allowed.begin(), allowed.end(), item.key()) != allowed.end()) continue;
     throw ConfigError(item.key(),
                       allowed.empty()

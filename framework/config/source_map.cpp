@@ -3,7 +3,7 @@
 namespace tunelab {
 namespace {
 
-// "model.c_hidden[1]" -> "model.c_hidden" -> "model" -> "".
+// "model.c_hidden[1]" -> "model.c_hidden" -> "model" -> "" (the document).
 std::string parent_of(const std::string& key) {
   const auto cut = key.find_last_of(".[");
   return cut == std::string::npos ? std::string() : key.substr(0, cut);
@@ -15,10 +15,10 @@ std::string SourceMap::place_of(const std::string& key, ConfigError::About about
   if (about == ConfigError::About::key) {
     if (const auto it = keys_.find(key); it != keys_.end()) return it->second;
   }
-  for (std::string k = key; !k.empty(); k = parent_of(k)) {
+  for (std::string k = key;; k = parent_of(k)) {
     if (const auto it = values_.find(k); it != values_.end()) return it->second;
+    if (k.empty()) return file_;
   }
-  return file_;
 }
 
 InputError SourceMap::locate(const ConfigError& error) const {

@@ -47,7 +47,11 @@ std::vector<std::string> near_matches(const std::string& wanted,
     const std::size_t limit = std::max<std::size_t>(2, std::max(w.size(), c.size()) / 3);
     const std::size_t distance = edit_distance(w, c);
     const bool prefix = !w.empty() && c.rfind(w, 0) == 0;
-    if (distance <= limit || prefix) scored.emplace_back(prefix ? 0 : distance, candidate);
+    // An exact (case-insensitive) match ranks first, then names the input
+    // starts, then the nearest typos.
+    if (distance == 0) scored.emplace_back(0, candidate);
+    else if (prefix) scored.emplace_back(1, candidate);
+    else if (distance <= limit) scored.emplace_back(2 * distance, candidate);
   }
   std::stable_sort(scored.begin(), scored.end(),
                    [](const auto& x, const auto& y) { return x.first < y.first; });

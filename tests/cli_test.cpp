@@ -1,0 +1,102 @@
+// The tunelab executable as a user meets it: exit status 0 on success, 2 on
+// bad input with the message first, 1 when running fails.
+
+#include <doctest/doctest.h>
+
+#include "support.h"
+
+using tunelab::test::run_tunelab;
+
+TEST_SUITE("command line") {
+  TEST_CASE("run trains the chapter's example and prints every epoch") {
+    const auto r = run_tunelab("run experiments/seed_chapter.yaml");
+    CHECK(r.exit_status == 0);
+    CHECK(r.output.find("epoch    train_loss") != std::string::npos);
+    CHECK(r.output.find("\n   10  ") != std::string::npos);
+    CHECK(r.output.find("seed-chapter: 85761 parameters on cpu, 100 train / 0 val / 0 test rows") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("a mistyped block or activation: exit 2 / the place / the near match / nothing trained") {
+    tunelab::test::ScratchDir dir;
+    const auto file = dir.write("bad.yaml",
+                                "name: bad\ndata: {dataset: diabetes}\nmodel:\n  block: ResNetBlok\n");
+    auto r = run_tunelab("run " + file.string());
+    CHECK(r.exit_status == 2);
+    CHECK(r.output == "tunelab: " + file.string() +
+                          ":4:10: model.block: unknown block 'ResNetBlok' (did you mean 'ResNetBlock'?)\n");
+    r = run_tunelab("run experiments/seed_chapter.yaml --set model.act_fn=rellu");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output == "tunelab: --set model.act_fn=rellu: model.act_fn: unknown activation 'rellu' "
+                      "(did you mean 'relu'?)\n");
+  }
+
+  TEST_CASE("bad usage and bad files exit 2 with a message") {
+    CHECK(run_tunelab("").exit_status == 2);
+    auto r = run_tunelab("frobnicate");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.rfind("tunelab: unknown command 'frobnicate'", 0) == 0);
+    r = run_tunelab("run does-not-exist.yaml");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output == "tunelab: does-not-exist.yaml: no such experiment file\n");
+    r = run_tunelab("run experiments");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output == "tunelab: experiments: is a directory, not an experiment file\n");
+    r = run_tunelab("run experiments/seed_chapter.yaml --bogus");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("unrecognised option '--bogus'") != std::string::npos);
+    r = run_tunelab("plugins --format xml");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output == "tunelab: --format: expected table, csv or json, got 'xml'\n");
+  }
+
+  TEST_CASE("bad data: a CSV error names the file / row and column") {
+    tunelab::test::ScratchDir dir;
+    dir.write("d.csv", "a,b\n1,2\n3,oops\n4,5\n");
+    const auto file = dir.write("e.yaml", "name: e\ndata: {dataset: csv, args: {path: d.csv, target: b}}\n");
+    const auto r = run_tunelab("run " + file.string());
+    CHECK(r.exit_status == 2);
+    CHECK(r.output == "tunelab: " + (dir.path() / "d.csv").string() +
+                          ":3:2: column 'b': 'oops' is not a number\n");
+    const auto split = run_tunelab("run experiments/diabetes_resnet.yaml --set data.split.val=0.5");
+    CHECK(split.exit_status == 2);
+    CHECK(split.output.find("experiments/diabetes_resnet.yaml:8:10: data.split: fractions must sum to 1") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("a diverging run exits 1 with the reason") {
+    const auto r = run_tunelab("run experiments/diabetes_resnet.yaml --quiet --set trainer.lr=1e6 "
+                               "--set trainer.optimizer=sgd --set data.standardize.y=false --set trainer.epochs=5");
+    CHECK(r.exit_status == 1);
+    CHECK(r.output.find("tunelab: training loss became") != std::string::npos);
+  }
+
+  TEST_CASE("validate prints the resolved configuration with defaults and overrides") {
+    const auto r = run_tunelab("validate experiments/seed_chapter.yaml --set trainer.lr=0.01");
+    CHECK(r.exit_status == 0);
+    CHECK(r.output.find("lr: 0.01") != std::string::npos);
+    CHECK(r.output.find("weight_decay: 0") != std::string::npos);
+    CHECK(r.output.find("num_blocks: [3, 3, 3]") != std::string::npos);
+  }
+
+  TEST_CASE("model prints the network and its parameter count") {
+    const auto r = run_tunelab("model experiments/seed_chapter.yaml");
+    CHECK(r.exit_status == 0);
+    CHECK(r.output.find("ResNetBlock") != std::string::npos);
+    CHECK(r.output.find("20 -> 1: 85761 parameters") != std::string::npos);
+  }
+
+  TEST_CASE("plugins lists every kind / filtered by --kind / as table / csv or json") {
+    auto r = run_tunelab("plugins");
+    CHECK(r.exit_status == 0);
+    for (const char* kind : {"block", "activation", "model", "dataset", "optimizer", "loss"})
+      CHECK(r.output.find(std::string("\n") + kind) != std::string::npos);
+    r = run_tunelab("plugins --kind block --format csv");
+    CHECK(r.output.rfind("kind,name,origin,summary\nblock,ResNetBlock,built-in,", 0) == 0);
+    r = run_tunelab("plugins --kind blok");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output == "tunelab: --kind: unknown kind 'blok' (did you mean 'block'?)\n");
+    r = run_tunelab("plugins --kind loss --format json");
+    CHECK(r.output.find("\"name\": \"huber\"") != std::string::npos);
+  }
+}

@@ -1,0 +1,83 @@
+#include <doctest/doctest.h>
+#include <torch/torch.h>
+
+#include "common/errors.h"
+#include "model/build.h"
+#include "support.h"
+
+namespace {
+
+torch::nn::Sequential build(const nlohmann::json& model, std::int64_t input_dim = 4) {
+  tunelab::ModelConfig config;
+  config.name = model.value("name", "resnet");
+  config.settings = model;
+  config.settings.erase("name");
+  return tunelab::build_model(tunelab::test::builtins(), config, input_dim, 1);
+}
+
+std::string error_key(const nlohmann::json& model) {
+  try {
+    build(model);
+  } catch (const tunelab::ConfigError& e) {
+    return e.key() + ": " + e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_SUITE("model assembly") {
+  TEST_CASE("mistyped names fail with the key and the near match") {
+    CHECK(error_key({{"block", "ResNetBlok"}}) ==
+          "model.block: unknown block 'ResNetBlok' (did you mean 'ResNetBlock'?)");
+    CHECK(error_key({{"act_fn", "rellu"}}) ==
+          "model.act_fn: unknown activation 'rellu' (did you mean 'relu'?)");
+    CHECK(error_key({{"name", "resnett"}}) ==
+          "model.name: unknown model 'resnett' (did you mean 'resnet'?)");
+  }
+
+  TEST_CASE("bad shapes and arguments name the key") {
+    CHECK(error_key({{"num_blocks", {3, 3}}, {"c_hidden", {64}}}) ==
+          "model.c_hidden: needs one width per group: 2 groups, 1 widths");
+    CHECK(error_key({{"num_blocks", {3, 0}}, {"c_hidden", {8, 8}}}) ==
+          "model.num_blocks[1]: must be at least 1, got 0");
+    CHECK(error_key({{"c_hidden", "wide"}}) ==
+          "model.c_hidden: expected a list of integers, got the text 'wide'");
+    CHECK(error_key({{"act_fn", "leaky_relu"}, {"act_fn_args", {{"slope", 0.2}}}}) ==
+          "model.act_fn_args.slope: unknown key (allowed: negative_slope)");
+    CHECK(error_key({{"depth", 3}}).rfind("model.depth: unknown key (allowed: block, ", 0) == 0);
+    CHECK(error_key({{"name", "linear"}, {"hidden", 3}}) ==
+          "model.hidden: unknown key (this takes no arguments)");
+  }
+
+  TEST_CASE("activation arguments reach the module") {
+    auto model = build({{"name", "resnet_regression"}, {"act_fn", "leaky_relu"},
+                        {"act_fn_args", {{"negative_slope", 0.5}}}, {"num_blocks", 1}});
+    std::ostringstream printed;
+    printed << *model;
+    CHECK(printed.str().find("LeakyReLU(negative_slope=0.5)") != std::string::npos);
+  }
+
+  TEST_CASE("the chapter's network layout: subsampling in the first block of later groups") {
+    auto model = build({{"num_blocks", {2, 1}}, {"c_hidden", {8, 4}}}, 3);
+    std::map<std::string, std::vector<std::int64_t>> shapes;
+    for (const auto& p : model->named_parameters()) shapes[p.key()] = p.value().sizes().vec();
+    CHECK(shapes.at("input_net.0.weight") == std::vector<std::int64_t>{8, 3});
+    CHECK(shapes.count("blocks.0.downsample.weight") == 0);
+    CHECK(shapes.count("blocks.1.downsample.weight") == 0);
+    CHECK(shapes.at("blocks.2.downsample.weight") == std::vector<std::int64_t>{4, 8});
+    CHECK(shapes.at("blocks.2.net.0.weight") == std::vector<std::int64_t>{4, 8});
+    CHECK(shapes.at("output_net.weight") == std::vector<std::int64_t>{1, 4});
+    CHECK(model->forward(torch::randn({5, 3})).sizes() == torch::IntArrayRef{5, 1});
+  }
+
+  TEST_CASE("resnet uses the chapter's Kaiming (fan_out) initialisation") {
+    torch::manual_seed(1);
+    auto model = build({{"num_blocks", {1}}, {"c_hidden", {256}}}, 256);
+    for (const auto& p : model->named_parameters()) {
+      if (p.key() != "blocks.0.net.0.weight") continue;
+      // kaiming_normal_(fan_out, relu): std = sqrt(2 / fan_out) = sqrt(2 / 256).
+      CHECK(p.value().std().item<double>() == doctest::Approx(std::sqrt(2.0 / 256)).epsilon(0.03));
+    }
+  }
+}

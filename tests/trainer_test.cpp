@@ -1,0 +1,125 @@
+#include <doctest/doctest.h>
+#include <torch/torch.h>
+
+#include "common/errors.h"
+#include "config/experiment_loader.h"
+#include "model/build.h"
+#include "runner/single_run.h"
+#include "support.h"
+#include "test_paths.h"
+
+namespace {
+
+tunelab::Experiment experiment(const std::string& file, const std::vector<std::string>& sets = {}) {
+  return tunelab::load_experiment(std::string(tunelab::test::kSourceDir) + "/" + file, sets);
+}
+
+tunelab::RunSummary run(const std::string& file, const std::vector<std::string>& sets = {}) {
+  return tunelab::run_single(experiment(file, sets), tunelab::test::builtins());
+}
+
+std::vector<double> train_losses(const tunelab::TrainResult& r) {
+  std::vector<double> out;
+  for (const auto& e : r.epochs) out.push_back(e.train_loss);
+  return out;
+}
+
+const std::string kChapter = "experiments/seed_chapter.yaml";
+const std::string kDiabetes = "experiments/diabetes_resnet.yaml";
+
+}  // namespace
+
+TEST_SUITE("training") {
+  TEST_CASE("the chapter's Example 34.1: 10 full-batch epochs / the loss falls every epoch") {
+    const auto summary = run(kChapter);
+    CHECK(summary.parameters == 85761);
+    CHECK(summary.train_rows == 100);
+    const auto losses = train_losses(summary.result);
+    REQUIRE(losses.size() == 10);
+    for (std::size_t i = 1; i < losses.size(); ++i) CHECK(losses[i] < losses[i - 1]);
+    // Unscaled make_regression targets: the MSE starts in the tens of thousands.
+    CHECK(losses.front() > 1000.0);
+  }
+
+  TEST_CASE("same file / same seed: bit-identical losses / another seed: other losses") {
+    const auto a = run(kDiabetes, {"trainer.epochs=3"});
+    const auto b = run(kDiabetes, {"trainer.epochs=3"});
+    const auto c = run(kDiabetes, {"trainer.epochs=3", "seed=1"});
+    REQUIRE(a.result.epochs.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+      CHECK(a.result.epochs[i].train_loss == b.result.epochs[i].train_loss);
+      CHECK(a.result.epochs[i].val_loss == b.result.epochs[i].val_loss);
+      CHECK(a.result.epochs[i].train_loss != c.result.epochs[i].train_loss);
+    }
+    CHECK(a.result.test_loss == b.result.test_loss);
+  }
+
+  TEST_CASE("every optimizer trains a diabetes ResNet below the mean predictor") {
+    // With standardised y, predicting the training mean scores an MSE of about 1.
+    for (const char* optimizer : {"adam", "adamw", "sgd", "rmsprop", "adagrad"}) {
+      INFO("optimizer " << optimizer);
+      const auto summary = run(kDiabetes, {"model={name: resnet_regression, hidden_dim: 16}",
+                                           std::string("trainer.optimizer=") + optimizer,
+                                           "trainer.epochs=15", "trainer.early_stopping.patience=0"});
+      CHECK(summary.result.best_val_loss < 0.7);
+      CHECK(summary.result.test_loss < 0.7);
+    }
+  }
+
+  TEST_CASE("l1 and huber losses are what training minimises and reports") {
+    for (const char* loss : {"l1", "huber"}) {
+      INFO("loss " << loss);
+      const auto summary = run(kDiabetes, {"model={name: resnet_regression, hidden_dim: 16}",
+                                           std::string("trainer.loss=") + loss, "trainer.epochs=10"});
+      const auto& epochs = summary.result.epochs;
+      CHECK(epochs.back().train_loss < 0.8 * epochs.front().train_loss);
+      CHECK(summary.result.best_val_loss < epochs.front().val_loss);
+    }
+    const auto mse = run(kDiabetes, {"trainer.epochs=2"});
+    const auto l1 = run(kDiabetes, {"trainer.epochs=2", "trainer.loss=l1"});
+    CHECK(mse.result.epochs.front().train_loss != l1.result.epochs.front().train_loss);
+  }
+
+  TEST_CASE("early stopping stops after `patience` epochs without improvement / keeping the best") {
+    const auto summary = run(kDiabetes, {"trainer.lr=0.05", "trainer.epochs=200",
+                                         "trainer.early_stopping.patience=3"});
+    const auto& r = summary.result;
+    CHECK(r.stopped_early);
+    CHECK(r.epochs.size() == static_cast<std::size_t>(r.best_epoch + 3));
+    double best = r.epochs.front().val_loss;
+    for (const auto& e : r.epochs) best = std::min(best, e.val_loss);
+    CHECK(r.best_val_loss == best);
+    CHECK(r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].val_loss == best);
+  }
+
+  TEST_CASE("the model keeps the best validation epoch's weights / and the test loss is theirs") {
+    const auto& registrar = tunelab::test::builtins();
+    const auto exp = experiment(kDiabetes, {"trainer.lr=0.05", "trainer.epochs=12"});
+    const auto data = registrar.datasets.factory("diabetes")({});
+    auto splits = tunelab::split_dataset(data, exp.config.data.split, 4);
+    tunelab::standardize(splits, true, true);
+    torch::manual_seed(4);
+    auto model = tunelab::build_model(registrar, exp.config.model, 10, 1);
+    const auto r = tunelab::train_model(model, splits, exp.config.trainer, registrar, torch::kCPU, 4);
+    torch::NoGradGuard no_grad;
+    model->eval();
+    const double val = torch::mse_loss(model->forward(splits.val.x), splits.val.y).item<double>();
+    const double test = torch::mse_loss(model->forward(splits.test.x), splits.test.y).item<double>();
+    CHECK(val == doctest::Approx(r.best_val_loss).epsilon(1e-6));
+    CHECK(test == doctest::Approx(r.test_loss).epsilon(1e-6));
+    CHECK(r.best_epoch < static_cast<int>(r.epochs.size()));  // lr 0.05 overfits: the best is not the last
+  }
+
+  TEST_CASE("a diverging run fails with the epoch it diverged in") {
+    CHECK_THROWS_WITH_AS(run(kDiabetes, {"data.standardize.y=false", "trainer.optimizer=sgd",
+                                         "trainer.lr=1e6", "trainer.epochs=5"}),
+                         doctest::Contains("training loss became"), tunelab::TrainingError);
+  }
+
+  TEST_CASE("asking for CUDA without a device is a clear configuration error") {
+    if (torch::cuda::is_available()) return;
+    CHECK_THROWS_WITH_AS(run(kChapter, {"device=cuda"}),
+                         "'cuda' asked for, but this tunelab sees no CUDA device (use auto or cpu)",
+                         tunelab::ConfigError);
+  }
+}
