@@ -17,18 +17,21 @@ TEST_SUITE("command line") {
           std::string::npos);
   }
 
-  TEST_CASE("a mistyped block or activation: exit 2 / the place / the near match / nothing trained") {
+  TEST_CASE(
+      "a mistyped block or activation: exit 2 / the place / the near match / nothing trained") {
     tunelab::test::ScratchDir dir;
-    const auto file = dir.write("bad.yaml",
-                                "name: bad\ndata: {dataset: diabetes}\nmodel:\n  block: ResNetBlok\n");
+    const auto file = dir.write(
+        "bad.yaml", "name: bad\ndata: {dataset: diabetes}\nmodel:\n  block: ResNetBlok\n");
     auto r = run_tunelab("run " + file.string());
     CHECK(r.exit_status == 2);
-    CHECK(r.output == "tunelab: " + file.string() +
-                          ":4:10: model.block: unknown block 'ResNetBlok' (did you mean 'ResNetBlock'?)\n");
+    CHECK(r.output ==
+          "tunelab: " + file.string() +
+              ":4:10: model.block: unknown block 'ResNetBlok' (did you mean 'ResNetBlock'?)\n");
     r = run_tunelab("run experiments/seed_chapter.yaml --set model.act_fn=rellu");
     CHECK(r.exit_status == 2);
-    CHECK(r.output == "tunelab: --set model.act_fn=rellu: model.act_fn: unknown activation 'rellu' "
-                      "(did you mean 'relu'?)\n");
+    CHECK(r.output ==
+          "tunelab: --set model.act_fn=rellu: model.act_fn: unknown activation 'rellu' "
+          "(did you mean 'relu'?)\n");
   }
 
   TEST_CASE("bad usage and bad files exit 2 with a message") {
@@ -53,20 +56,23 @@ TEST_SUITE("command line") {
   TEST_CASE("bad data: a CSV error names the file / row and column") {
     tunelab::test::ScratchDir dir;
     dir.write("d.csv", "a,b\n1,2\n3,oops\n4,5\n");
-    const auto file = dir.write("e.yaml", "name: e\ndata: {dataset: csv, args: {path: d.csv, target: b}}\n");
+    const auto file =
+        dir.write("e.yaml", "name: e\ndata: {dataset: csv, args: {path: d.csv, target: b}}\n");
     const auto r = run_tunelab("run " + file.string());
     CHECK(r.exit_status == 2);
     CHECK(r.output == "tunelab: " + (dir.path() / "d.csv").string() +
                           ":3:2: column 'b': 'oops' is not a number\n");
     const auto split = run_tunelab("run experiments/diabetes_resnet.yaml --set data.split.val=0.5");
     CHECK(split.exit_status == 2);
-    CHECK(split.output.find("experiments/diabetes_resnet.yaml:8:10: data.split: fractions must sum to 1") !=
+    CHECK(split.output.find(
+              "experiments/diabetes_resnet.yaml:8:10: data.split: fractions must sum to 1") !=
           std::string::npos);
   }
 
   TEST_CASE("a diverging run exits 1 with the reason") {
-    const auto r = run_tunelab("run experiments/diabetes_resnet.yaml --quiet --set trainer.lr=1e6 "
-                               "--set trainer.optimizer=sgd --set data.standardize.y=false --set trainer.epochs=5");
+    const auto r = run_tunelab(
+        "run experiments/diabetes_resnet.yaml --quiet --set trainer.lr=1e6 "
+        "--set trainer.optimizer=sgd --set data.standardize.y=false --set trainer.epochs=5");
     CHECK(r.exit_status == 1);
     CHECK(r.output.find("tunelab: training loss became") != std::string::npos);
   }

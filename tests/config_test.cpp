@@ -43,8 +43,10 @@ TEST_SUITE("experiment files") {
 
   TEST_CASE("values are typed as YAML 1.2 says and quoted values stay text") {
     const auto c = load_experiment_text(
-        "name: '123'\nseed: 0x10\ndata: {dataset: diabetes}\ntrainer: {lr: 1e-2, epochs: 3.0}\n",
-        "exp.yaml").config;
+                       "name: '123'\nseed: 0x10\ndata: {dataset: diabetes}\ntrainer: {lr: 1e-2, "
+                       "epochs: 3.0}\n",
+                       "exp.yaml")
+                       .config;
     CHECK(c.name == "123");
     CHECK(c.seed == 16);
     CHECK(c.trainer.lr == 0.01);
@@ -54,7 +56,8 @@ TEST_SUITE("experiment files") {
   TEST_CASE("--set overrides any value and creates missing keys and is checked like the file") {
     const auto c = load_experiment_text(kMinimal, "exp.yaml",
                                         {"trainer.lr=0.05", "model.c_hidden=[8, 8, 8]",
-                                         "data.args.seed=3", "model.act_fn=gelu"}).config;
+                                         "data.args.seed=3", "model.act_fn=gelu"})
+                       .config;
     CHECK(c.trainer.lr == 0.05);
     CHECK(c.model.settings.at("c_hidden") == nlohmann::json({8, 8, 8}));
     CHECK(c.model.settings.at("act_fn") == "gelu");
@@ -64,7 +67,8 @@ TEST_SUITE("experiment files") {
     CHECK(error_of(kMinimal, {"name.first=x"}) ==
           "--set name.first=x: 'name' holds a single value, not a mapping");
     CHECK(error_of(kMinimal, {"model.act_fn=rellu"}) ==
-          "--set model.act_fn=rellu: model.act_fn: unknown activation 'rellu' (did you mean 'relu'?)");
+          "--set model.act_fn=rellu: model.act_fn: unknown activation 'rellu' (did you mean "
+          "'relu'?)");
   }
 
   TEST_CASE("mistakes point at file:line:column with the dotted key") {
@@ -91,13 +95,18 @@ TEST_SUITE("experiment files") {
           "exp.yaml:3:24: model.c_hidden[1]: expected an integer, got the text 'x'");
   }
 
-  TEST_CASE("structure errors: duplicates and syntax and missing sections and wrong kinds of value") {
-    CHECK(error_of("name: a\nname: b\n") == "exp.yaml:2:1: name: duplicate key (it appears more than once here)");
-    CHECK(error_of("name: [a\n") == "exp.yaml:2:1: YAML syntax error: end of sequence flow not found");
-    CHECK(error_of("name: t\n") == "exp.yaml:1:1: data: missing: an experiment needs a data section");
+  TEST_CASE(
+      "structure errors: duplicates and syntax and missing sections and wrong kinds of value") {
+    CHECK(error_of("name: a\nname: b\n") ==
+          "exp.yaml:2:1: name: duplicate key (it appears more than once here)");
+    CHECK(error_of("name: [a\n") ==
+          "exp.yaml:2:1: YAML syntax error: end of sequence flow not found");
+    CHECK(error_of("name: t\n") ==
+          "exp.yaml:1:1: data: missing: an experiment needs a data section");
     CHECK(error_of("- a\n- b\n") ==
           "exp.yaml:1:1: an experiment file is a mapping with name, data, model and trainer");
-    CHECK(error_of("name: t\ndata: diabetes\n") == "exp.yaml:2:7: data: expected a mapping of arguments, got the text 'diabetes'");
+    CHECK(error_of("name: t\ndata: diabetes\n") ==
+          "exp.yaml:2:7: data: expected a mapping of arguments, got the text 'diabetes'");
     CHECK(error_of("data: {dataset: diabetes}\n") == "exp.yaml:1:1: name: missing required value");
     CHECK(error_of(kMinimal + "seed: -1\n") == "exp.yaml:3:7: seed: must be at least 0, got -1");
     CHECK(error_of(kMinimal + "device: gpu\n") ==

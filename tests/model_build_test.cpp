@@ -51,8 +51,10 @@ TEST_SUITE("model assembly") {
   }
 
   TEST_CASE("activation arguments reach the module") {
-    auto model = build({{"name", "resnet_regression"}, {"act_fn", "leaky_relu"},
-                        {"act_fn_args", {{"negative_slope", 0.5}}}, {"num_blocks", 1}});
+    auto model = build({{"name", "resnet_regression"},
+                        {"act_fn", "leaky_relu"},
+                        {"act_fn_args", {{"negative_slope", 0.5}}},
+                        {"num_blocks", 1}});
     std::ostringstream printed;
     printed << *model;
     CHECK(printed.str().find("LeakyReLU(negative_slope=0.5)") != std::string::npos);

@@ -17,7 +17,8 @@ namespace {
 using nlohmann::json;
 
 const json& fixtures() {
-  static const json data = json::parse(std::ifstream(std::string(tunelab::test::kFixturesDir) + "/models.json"));
+  static const json data =
+      json::parse(std::ifstream(std::string(tunelab::test::kFixturesDir) + "/models.json"));
   return data;
 }
 
@@ -89,7 +90,8 @@ TEST_SUITE("models against PyTorch") {
         for (const auto& item : model->named_buffers()) {
           if (!item.value().is_floating_point()) continue;
           INFO("buffer " << item.key());
-          const auto expected = c.at("buffers_after_train").at(item.key()).get<std::vector<float>>();
+          const auto expected =
+              c.at("buffers_after_train").at(item.key()).get<std::vector<float>>();
           check_close(item.value().flatten(), torch::tensor(expected));
         }
       }

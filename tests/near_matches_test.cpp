@@ -5,7 +5,8 @@
 using tunelab::near_matches;
 
 TEST_SUITE("near matches") {
-  const std::vector<std::string> names{"relu", "relu6", "prelu", "elu", "gelu", "leaky_relu", "tanh"};
+  const std::vector<std::string> names{"relu", "relu6",      "prelu", "elu",
+                                       "gelu", "leaky_relu", "tanh"};
 
   TEST_CASE("a one-letter typo suggests the one closest name") {
     CHECK(near_matches("rellu", names) == std::vector<std::string>{"relu"});

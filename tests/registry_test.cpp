@@ -12,7 +12,8 @@ TEST_SUITE("registry") {
   TEST_CASE("entries keep name / summary / factory and origin / in registration order") {
     Registry<std::function<int()>> registry("widget");
     registry.add("one", "the first", [] { return 1; });
-    registry.add("two", "the second", [] { return 2; }, "/plugins/libtwo.so");
+    registry.add(
+        "two", "the second", [] { return 2; }, "/plugins/libtwo.so");
     CHECK(registry.names() == std::vector<std::string>({"one", "two"}));
     CHECK(registry.get("two").summary == "the second");
     CHECK(registry.get("two").origin == "/plugins/libtwo.so");
@@ -25,7 +26,8 @@ TEST_SUITE("registry") {
   TEST_CASE("a duplicate name fails at registration and names both origins") {
     Registry<std::function<int()>> registry("widget");
     registry.add("one", "", [] { return 1; });
-    CHECK_THROWS_WITH_AS(registry.add("one", "", [] { return 2; }, "/tmp/libx.so"),
+    CHECK_THROWS_WITH_AS(registry.add(
+                             "one", "", [] { return 2; }, "/tmp/libx.so"),
                          "widget 'one' from /tmp/libx.so is already registered (by built-in)",
                          tunelab::RegistryError);
     CHECK(registry.factory("one")() == 1);
@@ -47,9 +49,12 @@ TEST_SUITE("registry") {
     for (const char* act : {"relu", "leaky_relu", "elu", "selu", "gelu", "silu", "tanh", "sigmoid",
                             "softplus", "mish", "celu", "prelu"})
       CHECK(r.activations.contains(act));
-    for (const char* opt : {"adam", "adamw", "sgd", "rmsprop", "adagrad"}) CHECK(r.optimizers.contains(opt));
-    for (const char* data : {"make_regression", "diabetes", "csv"}) CHECK(r.datasets.contains(data));
-    for (const char* model : {"resnet", "resnet_regression", "linear"}) CHECK(r.models.contains(model));
+    for (const char* opt : {"adam", "adamw", "sgd", "rmsprop", "adagrad"})
+      CHECK(r.optimizers.contains(opt));
+    for (const char* data : {"make_regression", "diabetes", "csv"})
+      CHECK(r.datasets.contains(data));
+    for (const char* model : {"resnet", "resnet_regression", "linear"})
+      CHECK(r.models.contains(model));
     for (const char* loss : {"mse", "l1", "huber"}) CHECK(r.losses.contains(loss));
     for (const auto& entry : tunelab::list_registered(r)) CHECK_FALSE(entry.summary.empty());
   }

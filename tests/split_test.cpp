@@ -47,7 +47,8 @@ TEST_SUITE("splits") {
 
   TEST_CASE("bad fractions and too few rows are refused") {
     CHECK_THROWS_WITH_AS(tunelab::split_dataset(numbered(10), {0.6, 0.3, 0.3}, 0),
-                         "fractions must sum to 1, got 0.6 + 0.3 + 0.3 = 1.2", tunelab::ConfigError);
+                         "fractions must sum to 1, got 0.6 + 0.3 + 0.3 = 1.2",
+                         tunelab::ConfigError);
     CHECK_THROWS_WITH_AS(tunelab::split_dataset(numbered(10), {1.2, -0.2, 0.0}, 0),
                          "must be between 0 and 1, got 1.2", tunelab::ConfigError);
     CHECK_THROWS_WITH_AS(tunelab::split_dataset(numbered(3), {0.2, 0.8, 0.0}, 0),

@@ -58,9 +58,10 @@ TEST_SUITE("training") {
     // With standardised y, predicting the training mean scores an MSE of about 1.
     for (const char* optimizer : {"adam", "adamw", "sgd", "rmsprop", "adagrad"}) {
       INFO("optimizer " << optimizer);
-      const auto summary = run(kDiabetes, {"model={name: resnet_regression, hidden_dim: 16}",
-                                           std::string("trainer.optimizer=") + optimizer,
-                                           "trainer.epochs=15", "trainer.early_stopping.patience=0"});
+      const auto summary =
+          run(kDiabetes, {"model={name: resnet_regression, hidden_dim: 16}",
+                          std::string("trainer.optimizer=") + optimizer, "trainer.epochs=15",
+                          "trainer.early_stopping.patience=0"});
       CHECK(summary.result.best_val_loss < 0.7);
       CHECK(summary.result.test_loss < 0.7);
     }
@@ -69,8 +70,9 @@ TEST_SUITE("training") {
   TEST_CASE("l1 and huber losses are what training minimises and reports") {
     for (const char* loss : {"l1", "huber"}) {
       INFO("loss " << loss);
-      const auto summary = run(kDiabetes, {"model={name: resnet_regression, hidden_dim: 16}",
-                                           std::string("trainer.loss=") + loss, "trainer.epochs=10"});
+      const auto summary =
+          run(kDiabetes, {"model={name: resnet_regression, hidden_dim: 16}",
+                          std::string("trainer.loss=") + loss, "trainer.epochs=10"});
       const auto& epochs = summary.result.epochs;
       CHECK(epochs.back().train_loss < 0.8 * epochs.front().train_loss);
       CHECK(summary.result.best_val_loss < epochs.front().val_loss);
@@ -81,8 +83,8 @@ TEST_SUITE("training") {
   }
 
   TEST_CASE("early stopping stops after `patience` epochs without improvement / keeping the best") {
-    const auto summary = run(kDiabetes, {"trainer.lr=0.05", "trainer.epochs=200",
-                                         "trainer.early_stopping.patience=3"});
+    const auto summary = run(
+        kDiabetes, {"trainer.lr=0.05", "trainer.epochs=200", "trainer.early_stopping.patience=3"});
     const auto& r = summary.result;
     CHECK(r.stopped_early);
     CHECK(r.epochs.size() == static_cast<std::size_t>(r.best_epoch + 3));
@@ -100,14 +102,17 @@ TEST_SUITE("training") {
     tunelab::standardize(splits, true, true);
     torch::manual_seed(4);
     auto model = tunelab::build_model(registrar, exp.config.model, 10, 1);
-    const auto r = tunelab::train_model(model, splits, exp.config.trainer, registrar, torch::kCPU, 4);
+    const auto r =
+        tunelab::train_model(model, splits, exp.config.trainer, registrar, torch::kCPU, 4);
     torch::NoGradGuard no_grad;
     model->eval();
     const double val = torch::mse_loss(model->forward(splits.val.x), splits.val.y).item<double>();
-    const double test = torch::mse_loss(model->forward(splits.test.x), splits.test.y).item<double>();
+    const double test =
+        torch::mse_loss(model->forward(splits.test.x), splits.test.y).item<double>();
     CHECK(val == doctest::Approx(r.best_val_loss).epsilon(1e-6));
     CHECK(test == doctest::Approx(r.test_loss).epsilon(1e-6));
-    CHECK(r.best_epoch < static_cast<int>(r.epochs.size()));  // lr 0.05 overfits: the best is not the last
+    CHECK(r.best_epoch <
+          static_cast<int>(r.epochs.size()));  // lr 0.05 overfits: the best is not the last
   }
 
   TEST_CASE("a diverging run fails with the epoch it diverged in") {

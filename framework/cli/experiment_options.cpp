@@ -4,10 +4,10 @@ namespace tunelab::cli {
 
 void ExperimentOptions::add_to(po::options_description& options,
                                po::positional_options_description& positional) {
-  options.add_options()
-      ("experiment", po::value(&file)->required(), "experiment file (YAML)")
-      ("set", po::value(&overrides)->composing(), "override a value: --set trainer.lr=0.01 (repeatable)")
-      ("device", po::value(&device), "auto, cpu, cuda or cuda:K (overrides the file's device)");
+  options.add_options()("experiment", po::value(&file)->required(), "experiment file (YAML)")(
+      "set", po::value(&overrides)->composing(),
+      "override a value: --set trainer.lr=0.01 (repeatable)")(
+      "device", po::value(&device), "auto, cpu, cuda or cuda:K (overrides the file's device)");
   positional.add("experiment", 1);
 }
 

@@ -21,7 +21,8 @@ using Command = std::function<int(const tunelab::cli::Arguments&, const tunelab:
 const std::map<std::string, std::pair<Command, const char*>>& commands() {
   static const std::map<std::string, std::pair<Command, const char*>> table = {
       {"run", {tunelab::cli::run_command, "train an experiment and report its per-epoch losses"}},
-      {"validate", {tunelab::cli::validate_command, "check an experiment file, print the resolved config"}},
+      {"validate",
+       {tunelab::cli::validate_command, "check an experiment file, print the resolved config"}},
       {"model", {tunelab::cli::model_command, "print an experiment's network and parameter count"}},
       {"plugins", {tunelab::cli::plugins_command, "list every registered name by kind"}},
   };
@@ -30,7 +31,8 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
 
 void print_usage(std::ostream& out) {
   out << "usage: tunelab COMMAND [ARGS...]   (tunelab COMMAND --help for its options)\n\n";
-  for (const auto& [name, entry] : commands()) out << "  " << name << std::string(10 - name.size(), ' ') << entry.second << "\n";
+  for (const auto& [name, entry] : commands())
+    out << "  " << name << std::string(10 - name.size(), ' ') << entry.second << "\n";
 }
 
 // The first line of a LibTorch error; the rest is a C++ backtrace.

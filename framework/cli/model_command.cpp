@@ -16,8 +16,9 @@ int model_command(const Arguments& args, const Registrar& registrar) {
   po::options_description options("tunelab model");
   po::positional_options_description positional;
   experiment_options.add_to(options, positional);
-  options.add_options()("input-dim", po::value(&input_dim), "number of input features (default: the data set's)")
-                       ("output-dim", po::value(&output_dim), "number of outputs (default 1)");
+  options.add_options()("input-dim", po::value(&input_dim),
+                        "number of input features (default: the data set's)")(
+      "output-dim", po::value(&output_dim), "number of outputs (default 1)");
   po::variables_map values;
   if (!parse_arguments("tunelab model EXPERIMENT.yaml [--set key=value ...] [--input-dim N]", args,
                        options, positional, values))
@@ -27,13 +28,16 @@ int model_command(const Arguments& args, const Registrar& registrar) {
   try {
     if (input_dim < 1) {
       const auto& factory = registrar.datasets.factory(experiment.config.data.dataset);
-      const Dataset data = factory(DatasetRequest{experiment.config.data.args, 0, experiment.base_dir});
+      const Dataset data =
+          factory(DatasetRequest{experiment.config.data.args, 0, experiment.base_dir});
       input_dim = data.features();
       output_dim = data.targets();
     }
-    const torch::nn::Sequential model = build_model(registrar, experiment.config.model, input_dim, output_dim);
+    const torch::nn::Sequential model =
+        build_model(registrar, experiment.config.model, input_dim, output_dim);
     std::cout << *model << "\n"
-              << fmt::format("{} -> {}: {} parameters\n", input_dim, output_dim, parameter_count(*model));
+              << fmt::format("{} -> {}: {} parameters\n", input_dim, output_dim,
+                             parameter_count(*model));
   } catch (const ConfigError& e) {
     throw experiment.places.locate(e);
   } catch (const UnknownNameError& e) {

@@ -11,8 +11,8 @@ namespace tunelab::cli {
 int plugins_command(const Arguments& args, const Registrar& registrar) {
   std::string kind, format = "table";
   po::options_description options("tunelab plugins");
-  options.add_options()("kind", po::value(&kind), "only this kind (block, activation, ...)")
-                       ("format", po::value(&format), "table, csv or json");
+  options.add_options()("kind", po::value(&kind), "only this kind (block, activation, ...)")(
+      "format", po::value(&format), "table, csv or json");
   po::variables_map values;
   if (!parse_arguments("tunelab plugins [--kind KIND] [--format table|csv|json]", args, options, {},
                        values))
@@ -22,7 +22,8 @@ int plugins_command(const Arguments& args, const Registrar& registrar) {
   const auto names = list_registered(registrar);
   std::vector<std::string> kinds;
   for (const auto& entry : names)
-    if (std::find(kinds.begin(), kinds.end(), entry.kind) == kinds.end()) kinds.push_back(entry.kind);
+    if (std::find(kinds.begin(), kinds.end(), entry.kind) == kinds.end())
+      kinds.push_back(entry.kind);
   if (!kind.empty() && std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
     throw InputError("--kind: " + unknown_name_message("kind", kind, kinds));
 

@@ -31,10 +31,11 @@ int run_command(const Arguments& args, const Registrar& registrar) {
   const auto print_epoch = [&](const EpochRecord& e) {
     if (quiet) return true;
     if (e.epoch == 1)
-      std::cout << fmt::format("{:>5}  {:>12}  {:>12}  {:>8}\n", "epoch", "train_loss", "val_loss", "seconds");
+      std::cout << fmt::format("{:>5}  {:>12}  {:>12}  {:>8}\n", "epoch", "train_loss", "val_loss",
+                               "seconds");
     std::cout << fmt::format("{:>5}  {:>12}  {:>12}  {:>8.3f}\n", e.epoch, number(e.train_loss),
-                               number(e.val_loss), e.seconds)
-                << std::flush;
+                             number(e.val_loss), e.seconds)
+              << std::flush;
     return true;
   };
 

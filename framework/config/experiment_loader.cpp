@@ -40,7 +40,8 @@ DataConfig read_data(const nlohmann::json& json) {
     split.allow_only({"train", "val", "test"});
     if (args.has("split")) {
       // Stating some fractions leaves the others at 0: {train: 0.8, val: 0.2}.
-      data.split = {split.number("train", 0.0), split.number("val", 0.0), split.number("test", 0.0)};
+      data.split = {split.number("train", 0.0), split.number("val", 0.0),
+                    split.number("test", 0.0)};
     }
     return 0;
   });

@@ -18,7 +18,8 @@ void apply_overrides(nlohmann::json& document, const std::vector<std::string>& o
       throw InputError(fmt::format("{}: expected key.path=value", origin));
     const std::string key = flag.substr(0, eq);
     if (!std::regex_match(key, key_re))
-      throw InputError(fmt::format("{}: '{}' is not a dotted key path like trainer.lr", origin, key));
+      throw InputError(
+          fmt::format("{}: '{}' is not a dotted key path like trainer.lr", origin, key));
 
     nlohmann::json value = parse_yaml(flag.substr(eq + 1), origin, places, key);
     if (!document.is_object()) document = nlohmann::json::object();
@@ -26,7 +27,8 @@ void apply_overrides(nlohmann::json& document, const std::vector<std::string>& o
     std::string walked;
     for (std::size_t start = 0;;) {
       const auto dot = key.find('.', start);
-      const std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      const std::string part =
+          key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
       walked += (walked.empty() ? "" : ".") + part;
       if (dot == std::string::npos) {
         (*node)[part] = std::move(value);
@@ -35,7 +37,8 @@ void apply_overrides(nlohmann::json& document, const std::vector<std::string>& o
       nlohmann::json& next = (*node)[part];
       if (next.is_null()) next = nlohmann::json::object();
       if (!next.is_object())
-        throw InputError(fmt::format("{}: '{}' holds a single value, not a mapping", origin, walked));
+        throw InputError(
+            fmt::format("{}: '{}' holds a single value, not a mapping", origin, walked));
       node = &next;
       start = dot + 1;
     }

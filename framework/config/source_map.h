@@ -16,7 +16,9 @@ class SourceMap {
 
   const std::string& file() const { return file_; }
 
-  void set_value_place(const std::string& key, std::string place) { values_[key] = std::move(place); }
+  void set_value_place(const std::string& key, std::string place) {
+    values_[key] = std::move(place);
+  }
   void set_key_place(const std::string& key, std::string place) { keys_[key] = std::move(place); }
 
   // The place of `key`, or of its closest enclosing key that has one, or the

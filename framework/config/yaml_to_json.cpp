@@ -59,15 +59,16 @@ nlohmann::json convert(const YAML::Node& node, const std::string& path, const st
     case YAML::NodeType::Sequence: {
       nlohmann::json out = nlohmann::json::array();
       std::size_t i = 0;
-      for (const auto& item : node) out.push_back(convert(item, fmt::format("{}[{}]", path, i++), origin, places));
+      for (const auto& item : node)
+        out.push_back(convert(item, fmt::format("{}[{}]", path, i++), origin, places));
       return out;
     }
     case YAML::NodeType::Map: {
       nlohmann::json out = nlohmann::json::object();
       for (const auto& item : node) {
         if (!item.first.IsScalar())
-          throw ConfigError(path, fmt::format("{}: keys must be plain names",
-                                              place(origin, item.first.Mark())));
+          throw ConfigError(
+              path, fmt::format("{}: keys must be plain names", place(origin, item.first.Mark())));
         const std::string key = item.first.Scalar();
         const std::string child = path.empty() ? key : path + "." + key;
         places.set_key_place(child, place(origin, item.first.Mark()));

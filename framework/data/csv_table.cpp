@@ -44,8 +44,7 @@ RawRows parse_rows(const std::filesystem::path& path) {
   if (std::filesystem::is_directory(path, ec))
     throw DataError(fmt::format("{}: is a directory, not a CSV file", path.string()));
   std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw DataError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
+  if (!in) throw DataError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
 
   csv_parser parser;
   if (csv_init(&parser, CSV_APPEND_NULL) != 0)
@@ -88,8 +87,8 @@ double parse_cell(const std::string& text, const std::filesystem::path& path, st
 std::size_t CsvTable::column(const std::string& name, const std::string& key) const {
   for (std::size_t i = 0; i < header.size(); ++i)
     if (header[i] == name) return i;
-  throw ConfigError(key, fmt::format("{}: {}", path.string(),
-                                     unknown_name_message("column", name, header)));
+  throw ConfigError(
+      key, fmt::format("{}: {}", path.string(), unknown_name_message("column", name, header)));
 }
 
 CsvTable read_numeric_csv(const std::filesystem::path& path) {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <ATen/core/Tensor.h>
+#include <nlohmann/json.hpp>
 
 namespace tunelab {
 
@@ -24,7 +24,7 @@ struct Dataset {
 };
 
 struct DatasetRequest {
-  nlohmann::json args;  // the `data.args` section
+  nlohmann::json args;     // the `data.args` section
   std::uint64_t seed = 0;  // for generated data sets
   // Relative paths in args are resolved against this folder (the experiment
   // file's folder).

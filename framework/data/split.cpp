@@ -31,8 +31,8 @@ Splits split_dataset(const Dataset& data, const SplitFractions& f, std::uint64_t
                                                 f.train, f.val, f.test, f.train + f.val + f.test));
   const std::int64_t n = data.rows();
   const auto n_train = static_cast<std::int64_t>(std::llround(f.train * static_cast<double>(n)));
-  const auto n_val = std::min(n - n_train,
-                              static_cast<std::int64_t>(std::llround(f.val * static_cast<double>(n))));
+  const auto n_val = std::min(
+      n - n_train, static_cast<std::int64_t>(std::llround(f.val * static_cast<double>(n))));
   if (n_train < 2)
     throw ConfigError("data.split.train",
                       fmt::format("leaves {} of the data set's {} rows for training; at least 2 "

@@ -18,7 +18,7 @@ struct SplitFractions {
 
 struct Splits {
   Dataset train;
-  Dataset val;  // may have zero rows
+  Dataset val;   // may have zero rows
   Dataset test;  // may have zero rows
 };
 

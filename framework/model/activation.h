@@ -4,8 +4,8 @@
 
 #include <functional>
 
-#include <nlohmann/json.hpp>
 #include <torch/nn/modules/container/any.h>
+#include <nlohmann/json.hpp>
 
 namespace tunelab {
 

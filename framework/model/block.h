@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <functional>
 
-#include <nlohmann/json.hpp>
 #include <torch/nn/modules/container/any.h>
+#include <nlohmann/json.hpp>
 
 #include "model/activation.h"
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include <nlohmann/json.hpp>
 #include <torch/nn/modules/container/sequential.h>
+#include <nlohmann/json.hpp>
 
 #include "model/activation.h"
 #include "model/block.h"

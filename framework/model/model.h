@@ -6,8 +6,8 @@
 #include <functional>
 #include <string>
 
-#include <nlohmann/json.hpp>
 #include <torch/nn/modules/container/sequential.h>
+#include <nlohmann/json.hpp>
 
 namespace tunelab {
 

@@ -49,9 +49,12 @@ std::vector<std::string> near_matches(const std::string& wanted,
     const bool prefix = !w.empty() && c.rfind(w, 0) == 0;
     // An exact (case-insensitive) match ranks first, then names the input
     // starts, then the nearest typos.
-    if (distance == 0) scored.emplace_back(0, candidate);
-    else if (prefix) scored.emplace_back(1, candidate);
-    else if (distance <= limit) scored.emplace_back(2 * distance, candidate);
+    if (distance == 0)
+      scored.emplace_back(0, candidate);
+    else if (prefix)
+      scored.emplace_back(1, candidate);
+    else if (distance <= limit)
+      scored.emplace_back(2 * distance, candidate);
   }
   std::stable_sort(scored.begin(), scored.end(),
                    [](const auto& x, const auto& y) { return x.first < y.first; });
@@ -71,8 +74,7 @@ std::string unknown_name_message(const std::string& kind, const std::string& wan
     return fmt::format("unknown {} '{}' (known: {})", kind, wanted, fmt::join(known, ", "));
   std::vector<std::string> quoted;
   for (const auto& name : close) quoted.push_back("'" + name + "'");
-  return fmt::format("unknown {} '{}' (did you mean {}?)", kind, wanted,
-                     fmt::join(quoted, " or "));
+  return fmt::format("unknown {} '{}' (did you mean {}?)", kind, wanted, fmt::join(quoted, " or "));
 }
 
 }  // namespace tunelab

@@ -38,12 +38,12 @@ class Registry {
            std::string origin = kBuiltinOrigin) {
     if (name.empty()) throw RegistryError("cannot register a " + kind_ + " without a name");
     if (const Entry* existing = find(name)) {
-      throw RegistryError(kind_ + " '" + name + "' from " + origin +
-                          " is already registered (by " + existing->origin + ")");
+      throw RegistryError(kind_ + " '" + name + "' from " + origin + " is already registered (by " +
+                          existing->origin + ")");
     }
     index_.emplace(name, entries_.size());
-    entries_.push_back(Entry{std::move(name), std::move(summary), std::move(factory),
-                             std::move(origin)});
+    entries_.push_back(
+        Entry{std::move(name), std::move(summary), std::move(factory), std::move(origin)});
   }
 
   bool contains(const std::string& name) const { return find(name) != nullptr; }

@@ -34,7 +34,8 @@ Dataset load_dataset(const Experiment& experiment, const Registrar& registrar) {
 void check_experiment(const ExperimentConfig& config, const Registrar& registrar) {
   resolve_device(config.device);
   dataset_factory(registrar, config.data.dataset);
-  torch::nn::Sequential model = build_model(registrar, config.model, /*input_dim=*/1, /*output_dim=*/1);
+  torch::nn::Sequential model =
+      build_model(registrar, config.model, /*input_dim=*/1, /*output_dim=*/1);
   // A one-epoch run on two rows checks the optimizer and loss with their
   // arguments, exactly as training will build them.
   Splits tiny;

@@ -21,16 +21,18 @@ c10::Device resolve_device(const std::string& spec) {
       const std::string digits = spec.substr(5);
       if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
           digits.size() > 3)
-        throw ConfigError("device", fmt::format("'{}' is not a device (auto, cpu, cuda or cuda:K)", spec));
+        throw ConfigError("device",
+                          fmt::format("'{}' is not a device (auto, cpu, cuda or cuda:K)", spec));
       index = std::stoi(digits);
     }
     const auto count = static_cast<int>(torch::cuda::device_count());
     if (index >= count)
-      throw ConfigError("device", fmt::format("'{}' asked for, but there are {} CUDA devices",
-                                              spec, count));
+      throw ConfigError("device",
+                        fmt::format("'{}' asked for, but there are {} CUDA devices", spec, count));
     return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
   }
-  throw ConfigError("device", fmt::format("'{}' is not a device (auto, cpu, cuda or cuda:K)", spec));
+  throw ConfigError("device",
+                    fmt::format("'{}' is not a device (auto, cpu, cuda or cuda:K)", spec));
 }
 
 }  // namespace tunelab

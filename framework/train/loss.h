@@ -3,12 +3,13 @@
 
 #include <functional>
 
-#include <nlohmann/json.hpp>
 #include <ATen/core/Tensor.h>
+#include <nlohmann/json.hpp>
 
 namespace tunelab {
 
-using LossFunction = std::function<at::Tensor(const at::Tensor& prediction, const at::Tensor& target)>;
+using LossFunction =
+    std::function<at::Tensor(const at::Tensor& prediction, const at::Tensor& target)>;
 using LossFactory = std::function<LossFunction(const nlohmann::json& args)>;
 
 }  // namespace tunelab

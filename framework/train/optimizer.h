@@ -5,8 +5,8 @@
 #include <memory>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <ATen/core/Tensor.h>
+#include <nlohmann/json.hpp>
 
 namespace torch::optim {
 class Optimizer;

@@ -87,7 +87,8 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
                         const c10::Device& device, std::uint64_t seed,
                         const EpochCallback& on_epoch) {
   if (config.batch_size < 1)
-    throw ConfigError("trainer.batch_size", fmt::format("must be at least 1, got {}", config.batch_size));
+    throw ConfigError("trainer.batch_size",
+                      fmt::format("must be at least 1, got {}", config.batch_size));
   if (config.epochs < 1)
     throw ConfigError("trainer.epochs", fmt::format("must be at least 1, got {}", config.epochs));
 
@@ -109,7 +110,8 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
     const auto started = std::chrono::steady_clock::now();
     model->train();
     const torch::Tensor order = torch::randperm(n, shuffle).to(device);
-    torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
+    torch::Tensor loss_sum =
+        torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
     for (const auto& [begin, end] : batch_ranges(n, config.batch_size)) {
       const torch::Tensor rows = order.slice(0, begin, end);
       const torch::Tensor xb = x_train.index_select(0, rows), yb = y_train.index_select(0, rows);
@@ -125,10 +127,12 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
     record.epoch = epoch;
     record.train_loss = loss_sum.item<double>() / static_cast<double>(n);
     if (!std::isfinite(record.train_loss))
-      throw TrainingError(fmt::format("training loss became {} in epoch {}", record.train_loss, epoch));
+      throw TrainingError(
+          fmt::format("training loss became {} in epoch {}", record.train_loss, epoch));
     record.val_loss = has_val ? evaluate(model, loss_fn, x_val, y_val) : kNoValue;
     record.lr = config.lr;
-    record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    record.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result.epochs.push_back(record);
 
     const double watched = has_val ? record.val_loss : record.train_loss;

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include <c10/core/Device.h>
-#include <nlohmann/json.hpp>
 #include <torch/nn/modules/container/sequential.h>
+#include <nlohmann/json.hpp>
 
 #include "data/split.h"
 
@@ -19,7 +19,7 @@ namespace tunelab {
 struct Registrar;
 
 struct EarlyStopping {
-  int patience = 0;  // epochs without improvement before stopping; 0: never stop early
+  int patience = 0;        // epochs without improvement before stopping; 0: never stop early
   double min_delta = 0.0;  // smallest decrease that counts as an improvement
 };
 
@@ -38,9 +38,9 @@ struct TrainerConfig {
 constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
 
 struct EpochRecord {
-  int epoch = 0;  // from 1
+  int epoch = 0;                 // from 1
   double train_loss = kNoValue;  // mean over the epoch's mini-batches, weighted by rows
-  double val_loss = kNoValue;  // NaN without a validation split
+  double val_loss = kNoValue;    // NaN without a validation split
   double lr = kNoValue;
   double seconds = 0.0;
 };

@@ -62,7 +62,8 @@ void register_activations(Registrar& registrar) {
           args.allow_only({"approximate"});
           const std::string approximate = args.text("approximate", "none");
           if (approximate != "none" && approximate != "tanh")
-            throw ConfigError("approximate", "expected 'none' or 'tanh', got '" + approximate + "'");
+            throw ConfigError("approximate",
+                              "expected 'none' or 'tanh', got '" + approximate + "'");
           return nn::AnyModule(nn::GELU(nn::GELUOptions().approximate(approximate)));
         });
   r.add("silu", "x * sigmoid(x), also called swish", without_options<nn::SiLU>());

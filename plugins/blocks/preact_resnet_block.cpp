@@ -18,15 +18,14 @@ nn::LayerNorm layer_norm(std::int64_t width) {
 PreActResNetBlockImpl::PreActResNetBlockImpl(const BlockSpec& spec) {
   const std::int64_t c_out = spec.subsample ? spec.c_out : spec.c_in;
   net_ = register_module(
-      "net", nn::Sequential(layer_norm(spec.c_in), spec.act(),
-                            nn::Linear(nn::LinearOptions(spec.c_in, c_out).bias(false)),
-                            layer_norm(c_out), spec.act(),
-                            nn::Linear(nn::LinearOptions(c_out, c_out).bias(false))));
+      "net",
+      nn::Sequential(layer_norm(spec.c_in), spec.act(),
+                     nn::Linear(nn::LinearOptions(spec.c_in, c_out).bias(false)), layer_norm(c_out),
+                     spec.act(), nn::Linear(nn::LinearOptions(c_out, c_out).bias(false))));
   if (spec.subsample) {
     downsample_ = register_module(
-        "downsample",
-        nn::Sequential(layer_norm(spec.c_in), spec.act(),
-                       nn::Linear(nn::LinearOptions(spec.c_in, c_out).bias(false))));
+        "downsample", nn::Sequential(layer_norm(spec.c_in), spec.act(),
+                                     nn::Linear(nn::LinearOptions(spec.c_in, c_out).bias(false))));
   }
 }
 

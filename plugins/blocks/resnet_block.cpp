@@ -10,11 +10,11 @@ namespace nn = torch::nn;
 ResNetBlockImpl::ResNetBlockImpl(const BlockSpec& spec) {
   const std::int64_t c_out = spec.subsample ? spec.c_out : spec.c_in;
   // Submodule names follow the chapter's PyTorch code, so state dicts line up.
-  net_ = register_module(
-      "net", nn::Sequential(nn::Linear(nn::LinearOptions(spec.c_in, c_out).bias(false)),
-                            nn::BatchNorm1d(c_out), spec.act(),
-                            nn::Linear(nn::LinearOptions(c_out, c_out).bias(false)),
-                            nn::BatchNorm1d(c_out)));
+  net_ = register_module("net",
+                         nn::Sequential(nn::Linear(nn::LinearOptions(spec.c_in, c_out).bias(false)),
+                                        nn::BatchNorm1d(c_out), spec.act(),
+                                        nn::Linear(nn::LinearOptions(c_out, c_out).bias(false)),
+                                        nn::BatchNorm1d(c_out)));
   if (spec.subsample) downsample_ = register_module("downsample", nn::Linear(spec.c_in, c_out));
   act_fn_ = spec.act();
   register_module("act_fn", act_fn_.ptr());

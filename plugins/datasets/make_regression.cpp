@@ -35,7 +35,8 @@ Dataset make_regression(const DatasetRequest& request) {
   const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
   torch::Tensor x = torch::randn({n_samples, n_features}, gen, f64);
   torch::Tensor weights = torch::zeros({n_features, n_targets}, f64);
-  weights.slice(0, 0, n_informative).copy_(100.0 * torch::rand({n_informative, n_targets}, gen, f64));
+  weights.slice(0, 0, n_informative)
+      .copy_(100.0 * torch::rand({n_informative, n_targets}, gen, f64));
   torch::Tensor y = x.matmul(weights) + bias;
   if (noise > 0) y += noise * torch::randn(y.sizes(), gen, f64);
   if (args.boolean("shuffle", true)) {
@@ -48,7 +49,8 @@ Dataset make_regression(const DatasetRequest& request) {
   Dataset data;
   data.x = x.to(torch::kFloat32).contiguous();
   data.y = y.to(torch::kFloat32).contiguous();
-  for (std::int64_t j = 0; j < n_features; ++j) data.feature_names.push_back("x" + std::to_string(j));
+  for (std::int64_t j = 0; j < n_features; ++j)
+    data.feature_names.push_back("x" + std::to_string(j));
   for (std::int64_t j = 0; j < n_targets; ++j) data.target_names.push_back("y" + std::to_string(j));
   return data;
 }

@@ -8,14 +8,13 @@
 namespace tunelab {
 
 void register_linear_model(Registrar& registrar) {
-  registrar.models.add("linear", "one Linear layer: a least-squares baseline",
-                       [](const ModelSpec& spec) {
-                         Args(spec.settings).allow_only({});
-                         torch::nn::Sequential model;
-                         model->push_back("linear",
-                                          torch::nn::Linear(spec.input_dim, spec.output_dim));
-                         return model;
-                       });
+  registrar.models.add(
+      "linear", "one Linear layer: a least-squares baseline", [](const ModelSpec& spec) {
+        Args(spec.settings).allow_only({});
+        torch::nn::Sequential model;
+        model->push_back("linear", torch::nn::Linear(spec.input_dim, spec.output_dim));
+        return model;
+      });
 }
 
 }  // namespace tunelab

@@ -28,7 +28,8 @@ nn::Sequential make_resnet_regression(const ModelSpec& spec) {
   model->push_back("input_layer", nn::Linear(spec.input_dim, hidden_dim));
   Stack blocks;
   for (std::int64_t i = 0; i < num_blocks; ++i)
-    blocks->push_back(block(BlockSpec{hidden_dim, hidden_dim, false, act, args.section("block_args")}));
+    blocks->push_back(
+        block(BlockSpec{hidden_dim, hidden_dim, false, act, args.section("block_args")}));
   model->push_back("blocks", blocks);
   model->push_back("output_layer", nn::Linear(hidden_dim, spec.output_dim));
   return model;
@@ -37,9 +38,10 @@ nn::Sequential make_resnet_regression(const ModelSpec& spec) {
 }  // namespace
 
 void register_resnet_regression_model(Registrar& registrar) {
-  registrar.models.add("resnet_regression",
-                       "input Linear, num_blocks residual blocks of width hidden_dim, output Linear",
-                       make_resnet_regression);
+  registrar.models.add(
+      "resnet_regression",
+      "input Linear, num_blocks residual blocks of width hidden_dim, output Linear",
+      make_resnet_regression);
 }
 
 }  // namespace tunelab

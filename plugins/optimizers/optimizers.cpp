@@ -35,23 +35,23 @@ void register_optimizers(Registrar& registrar) {
         [](std::vector<at::Tensor> params, const OptimizerSettings& s) {
           const Args args(s.args);
           args.allow_only({"betas", "eps", "amsgrad"});
-          return std::make_unique<optim::Adam>(
-              std::move(params), optim::AdamOptions(s.lr)
-                                     .betas(betas_from(args))
-                                     .eps(eps_from(args, 1e-8))
-                                     .weight_decay(s.weight_decay)
-                                     .amsgrad(args.boolean("amsgrad", false)));
+          return std::make_unique<optim::Adam>(std::move(params),
+                                               optim::AdamOptions(s.lr)
+                                                   .betas(betas_from(args))
+                                                   .eps(eps_from(args, 1e-8))
+                                                   .weight_decay(s.weight_decay)
+                                                   .amsgrad(args.boolean("amsgrad", false)));
         });
   r.add("adamw", "Adam with decoupled weight decay (betas, eps, amsgrad)",
         [](std::vector<at::Tensor> params, const OptimizerSettings& s) {
           const Args args(s.args);
           args.allow_only({"betas", "eps", "amsgrad"});
-          return std::make_unique<optim::AdamW>(
-              std::move(params), optim::AdamWOptions(s.lr)
-                                     .betas(betas_from(args))
-                                     .eps(eps_from(args, 1e-8))
-                                     .weight_decay(s.weight_decay)
-                                     .amsgrad(args.boolean("amsgrad", false)));
+          return std::make_unique<optim::AdamW>(std::move(params),
+                                                optim::AdamWOptions(s.lr)
+                                                    .betas(betas_from(args))
+                                                    .eps(eps_from(args, 1e-8))
+                                                    .weight_decay(s.weight_decay)
+                                                    .amsgrad(args.boolean("amsgrad", false)));
         });
   r.add("sgd", "stochastic gradient descent (momentum, dampening, nesterov)",
         [](std::vector<at::Tensor> params, const OptimizerSettings& s) {
@@ -63,12 +63,11 @@ void register_optimizers(Registrar& registrar) {
           if (momentum < 0) throw ConfigError("momentum", "must not be negative");
           if (nesterov && (momentum <= 0 || dampening != 0))
             throw ConfigError("nesterov", "needs momentum > 0 and dampening 0");
-          return std::make_unique<optim::SGD>(std::move(params),
-                                              optim::SGDOptions(s.lr)
-                                                  .momentum(momentum)
-                                                  .dampening(dampening)
-                                                  .nesterov(nesterov)
-                                                  .weight_decay(s.weight_decay));
+          return std::make_unique<optim::SGD>(std::move(params), optim::SGDOptions(s.lr)
+                                                                     .momentum(momentum)
+                                                                     .dampening(dampening)
+                                                                     .nesterov(nesterov)
+                                                                     .weight_decay(s.weight_decay));
         });
   r.add("rmsprop", "RMSprop (alpha, eps, momentum, centered)",
         [](std::vector<at::Tensor> params, const OptimizerSettings& s) {
