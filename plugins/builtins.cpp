@@ -14,6 +14,9 @@ void register_builtins(Registrar& registrar) {
   register_csv_dataset(registrar);
   register_optimizers(registrar);
   register_losses(registrar);
+  register_random_sampler(registrar);
+  register_grid_sampler(registrar);
+  register_no_pruner(registrar);
 }
 
 }  // namespace tunelab

@@ -19,5 +19,8 @@ void register_diabetes_dataset(Registrar& registrar);
 void register_csv_dataset(Registrar& registrar);
 void register_optimizers(Registrar& registrar);
 void register_losses(Registrar& registrar);
+void register_random_sampler(Registrar& registrar);
+void register_grid_sampler(Registrar& registrar);
+void register_no_pruner(Registrar& registrar);
 
 }  // namespace tunelab

@@ -5,7 +5,17 @@
 
 #include "support.h"
 
-using tunelab::test::run_tunelab;
+namespace {
+
+// Runs tunelab with a results store of its own, removed afterwards.
+tunelab::test::CommandResult run_tunelab(const std::string& arguments) {
+  const bool runs = arguments.rfind("run ", 0) == 0;
+  tunelab::test::ScratchDir store;
+  return tunelab::test::run_tunelab(
+      runs ? arguments + " --storage sqlite:///" + (store.path() / "t.db").string() : arguments);
+}
+
+}  // namespace
 
 TEST_SUITE("command line") {
   TEST_CASE("run trains the chapter's example and prints every epoch") {
@@ -74,7 +84,8 @@ TEST_SUITE("command line") {
         "run experiments/diabetes_resnet.yaml --quiet --set trainer.lr=1e6 "
         "--set trainer.optimizer=sgd --set data.standardize.y=false --set trainer.epochs=5");
     CHECK(r.exit_status == 1);
-    CHECK(r.output.find("tunelab: training loss became") != std::string::npos);
+    CHECK(r.output.find("tunelab: every trial of study 'diabetes-resnet'") != std::string::npos);
+    CHECK(r.output.find("trial 0: training loss became NaN in epoch 1") != std::string::npos);
   }
 
   TEST_CASE("validate prints the resolved configuration with defaults and overrides") {

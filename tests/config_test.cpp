@@ -15,7 +15,7 @@ std::string error_of(const std::string& text, const std::vector<std::string>& se
   try {
     const auto experiment = load_experiment_text(text, "exp.yaml", sets);
     try {
-      tunelab::check_experiment(experiment.config, tunelab::test::builtins());
+      tunelab::check_experiment(experiment, tunelab::test::builtins());
     } catch (const tunelab::ConfigError& e) {
       throw experiment.places.locate(e);
     }

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <iostream>
@@ -6,55 +7,156 @@
 #include "cli/commands.h"
 #include "cli/experiment_options.h"
 #include "runner/single_run.h"
+#include "runner/study.h"
 
 namespace tunelab::cli {
 namespace {
 
-std::string number(double value) { return std::isnan(value) ? "-" : fmt::format("{:.6g}", value); }
+std::string shown(double value) { return std::isnan(value) ? "-" : fmt::format("{:.6g}", value); }
+
+std::string params_text(const Params& params) {
+  std::string text;
+  for (const auto& [path, value] : params) {
+    const std::string shown = value.is_number_float() ? fmt::format("{:.4g}", value.get<double>())
+                              : value.is_string()     ? value.get<std::string>()
+                                                      : value.dump();
+    text += (text.empty() ? "" : " ") + path + "=" + shown;
+  }
+  return text;
+}
+
+std::string clock_text(double seconds) {
+  const auto s = static_cast<long>(std::lround(seconds));
+  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+                   : fmt::format("{}:{:02}", s / 60, s % 60);
+}
+
+// What `tunelab run` prints: the per-epoch table of a single run, or one line
+// per trial of a study, and on a terminal a progress line with an ETA that is
+// overwritten in place (never written to logs).
+class RunPrinter {
+ public:
+  RunPrinter(const ExperimentConfig& config, bool quiet, bool single)
+      : config_(config), quiet_(quiet), single_(single), terminal_(isatty(STDOUT_FILENO) == 1) {}
+
+  StudyObserver observer() {
+    StudyObserver o;
+    o.on_start = [this](const std::string& study, int counted, int wanted, const PreparedData& data) {
+      if (quiet_ || single_) return;
+      std::cout << fmt::format("study '{}': {} of {} trials to run, {} search over {} params; {} train / {} val / {} "
+                               "test rows\n",
+                               study, wanted - counted, wanted, config_.search.sampler,
+                               config_.search.space.dimensions.size(), data.splits.train.rows(),
+                               data.splits.val.rows(), data.splits.test.rows());
+    };
+    o.on_epoch = [this](int number, const EpochRecord& e) { epoch(number, e); };
+    o.on_trial = [this](const TrialReport& r) { trial(r); };
+    return o;
+  }
+
+ private:
+  void epoch(int number, const EpochRecord& e) {
+    if (quiet_) return;
+    if (single_) {
+      if (e.epoch == 1)
+        std::cout << fmt::format("{:>5}  {:>12}  {:>12}  {:>8}\n", "epoch", "train_loss", "val_loss", "seconds");
+      std::cout << fmt::format("{:>5}  {:>12}  {:>12}  {:>8.3f}\n", e.epoch, shown(e.train_loss),
+                               shown(e.val_loss), e.seconds)
+                << std::flush;
+      return;
+    }
+    if (!terminal_) return;
+    const double eta = done_ > 0 ? seconds_ / done_ * (remaining_ > 0 ? remaining_ : 0) : 0;
+    std::cout << fmt::format("\r\033[K  trial {} epoch {}/{}  val_loss {}{}", number, e.epoch,
+                             config_.trainer.epochs, shown(e.val_loss),
+                             done_ > 0 ? "  eta " + clock_text(eta) : "")
+              << std::flush;
+  }
+
+  void trial(const TrialReport& r) {
+    ++done_;
+    seconds_ += r.seconds;
+    remaining_ = r.wanted - r.counted;
+    if (!r.error.empty()) last_error_ = fmt::format("trial {}: {}", r.number, r.error);
+    if (single_ && r.run) {
+      const RunSummary& run = *r.run;
+      const TrainResult& t = run.result;
+      std::cout << fmt::format("{}: {} parameters on {}, {} train / {} val / {} test rows, {} features, seed {}\n",
+                               config_.name, run.parameters, run.device, run.train_rows, run.val_rows,
+                               run.test_rows, run.features, run.trial_seed)
+                << fmt::format("{} epochs{}; kept epoch {}: train_loss {}, val_loss {}, test_loss {}\n",
+                               t.epochs.size(), t.stopped_early ? " (stopped early)" : "", t.best_epoch,
+                               shown(t.epochs[static_cast<std::size_t>(t.best_epoch - 1)].train_loss),
+                               shown(t.best_val_loss), shown(t.test_loss));
+    }
+    if (quiet_ || single_) return;
+    if (terminal_) std::cout << "\r\033[K";
+    const std::string best =
+        r.best ? fmt::format("best {} (#{})", shown(r.best->value), r.best->number) : std::string("best -");
+    std::cout << fmt::format("trial {:>3}  {:<8}  {} {:<10}  {:<18}  {:>6.1f}s  {}{}\n", r.number,
+                             to_string(r.state), config_.search.metric, shown(r.value), best, r.seconds,
+                             params_text(r.params), r.error.empty() ? "" : "  error: " + r.error)
+              << std::flush;
+  }
+
+  const ExperimentConfig& config_;
+  bool quiet_, single_, terminal_;
+  int done_ = 0, remaining_ = 0;
+  double seconds_ = 0;
+
+ public:
+  std::string last_error_;
+};
 
 }  // namespace
 
 int run_command(const Arguments& args, const Registrar& registrar) {
   ExperimentOptions experiment_options;
+  StudyOptions study_options;
+  std::string storage = kDefaultStorage;
+  int trials = 0;
   bool quiet = false;
   po::options_description options("tunelab run");
   po::positional_options_description positional;
   experiment_options.add_to(options, positional);
-  options.add_options()("quiet,q", po::bool_switch(&quiet), "print only the summary");
+  options.add_options()
+      ("storage", po::value(&storage), "results store (default sqlite:///results/tunelab.db)")
+      ("study", po::value(&study_options.study_name), "study name (default: the experiment's name)")
+      ("trials", po::value(&trials), "trial budget (default: search.trials)")
+      ("resume", po::bool_switch(&study_options.resume), "continue the study of this name")
+      ("quiet,q", po::bool_switch(&quiet), "print only the summary");
   po::variables_map values;
-  if (!parse_arguments("tunelab run EXPERIMENT.yaml [--set key=value ...] [--device D] [--quiet]",
+  if (!parse_arguments("tunelab run EXPERIMENT.yaml [--set key=value ...] [--storage URL] [--study NAME] "
+                       "[--trials N] [--resume] [--device D] [--quiet]",
                        args, options, positional, values))
     return 0;
+  if (values.count("trials")) study_options.trials = trials;
 
   const Experiment experiment = experiment_options.load();
   const ExperimentConfig& config = experiment.config;
-  const auto print_epoch = [&](const EpochRecord& e) {
-    if (quiet) return true;
-    if (e.epoch == 1)
-      std::cout << fmt::format("{:>5}  {:>12}  {:>12}  {:>8}\n", "epoch", "train_loss", "val_loss",
-                               "seconds");
-    std::cout << fmt::format("{:>5}  {:>12}  {:>12}  {:>8.3f}\n", e.epoch, number(e.train_loss),
-                             number(e.val_loss), e.seconds)
-              << std::flush;
-    return true;
-  };
+  const bool single = config.search.space.empty() && study_options.trials.value_or(config.search.trials) == 1;
+  RunPrinter printer(config, quiet, single);
+  const auto store = Store::open(storage);
 
-  RunSummary summary;
+  StudySummary summary;
   try {
-    summary = run_single(experiment, registrar, print_epoch);
+    summary = run_study(experiment, registrar, *store, study_options, printer.observer());
   } catch (const ConfigError& e) {
     throw experiment.places.locate(e);
   }
 
-  const TrainResult& r = summary.result;
-  std::cout << fmt::format(
-      "{}: {} parameters on {}, {} train / {} val / {} test rows, {} features, seed {}\n",
-      config.name, summary.parameters, summary.device, summary.train_rows, summary.val_rows,
-      summary.test_rows, summary.features, summary.trial_seed);
-  std::cout << fmt::format("{} epochs{}; kept epoch {}: train_loss {}, val_loss {}, test_loss {}\n",
-                           r.epochs.size(), r.stopped_early ? " (stopped early)" : "", r.best_epoch,
-                           number(r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss),
-                           number(r.best_val_loss), number(r.test_loss));
+  const std::string where = fmt::format("study '{}' in {}", summary.name, store->url());
+  if (summary.complete == 0 && summary.pruned == 0 && summary.failed > 0)
+    throw Error(fmt::format("every trial of {} failed; the last, {}", where, printer.last_error_));
+  if (single) {
+    std::cout << fmt::format("{}: recorded as {}\n", config.name, where);
+  } else {
+    std::cout << fmt::format("{}: {} complete, {} pruned, {} failed (stopped: {})\n", where, summary.complete,
+                             summary.pruned, summary.failed, summary.stopped_because);
+    if (summary.best)
+      std::cout << fmt::format("best: trial {}  {} {}  {}\n", summary.best->number, config.search.metric,
+                               shown(summary.best->value), params_text(summary.best->params));
+  }
   return 0;
 }
 

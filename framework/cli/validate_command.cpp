@@ -42,7 +42,7 @@ int validate_command(const Arguments& args, const Registrar& registrar) {
 
   const Experiment experiment = experiment_options.load();
   try {
-    check_experiment(experiment.config, registrar);
+    check_experiment(experiment, registrar);
   } catch (const ConfigError& e) {
     throw experiment.places.locate(e);
   }

@@ -63,6 +63,12 @@ class RegistryError : public Error {
   using Error::Error;
 };
 
+// The results store failed while running (disk full, locked too long).
+class StoreError : public Error {
+ public:
+  using Error::Error;
+};
+
 // Training failed while running (for example a non-finite loss).
 class TrainingError : public Error {
  public:

@@ -9,6 +9,7 @@
 
 #include "data/split.h"
 #include "model/build.h"
+#include "search/space.h"
 #include "train/trainer.h"
 
 namespace tunelab {
@@ -21,6 +22,18 @@ struct DataConfig {
   bool standardize_y = false;
 };
 
+// What to tune, over what, how long. Without a space, a study is one run.
+struct SearchConfig {
+  std::string metric = "val_loss";  // minimised: val_loss, test_loss or train_loss
+  int trials = 1;
+  double timeout_seconds = 0;  // 0: no time limit
+  std::string sampler = "random";
+  nlohmann::json sampler_args = nlohmann::json::object();
+  std::string pruner = "none";
+  nlohmann::json pruner_args = nlohmann::json::object();
+  SearchSpace space;
+};
+
 struct ExperimentConfig {
   std::string name;
   std::string description;
@@ -29,6 +42,7 @@ struct ExperimentConfig {
   DataConfig data;
   ModelConfig model;
   TrainerConfig trainer;
+  SearchConfig search;
 };
 
 // The resolved configuration, defaults filled in, as the file would state it.

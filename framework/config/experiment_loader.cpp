@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "common/args.h"
@@ -105,11 +106,64 @@ TrainerConfig read_trainer(const nlohmann::json& json) {
   return t;
 }
 
+// "90", "90s", "10m", "1.5h" or a number of seconds.
+double read_duration(const Args& args, const std::string& key) {
+  const auto& value = args.section(key);
+  if (value.is_null()) return 0;
+  if (value.is_number()) {
+    const double seconds = args.number(key);
+    if (seconds < 0) throw ConfigError(key, "must not be negative");
+    return seconds;
+  }
+  static const std::regex duration_re("([0-9]+(\\.[0-9]*)?)\\s*(s|m|h)?");
+  std::smatch match;
+  const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+  if (!value.is_string() || !std::regex_match(text, match, duration_re))
+    throw ConfigError(key, fmt::format("expected a duration such as 90s, 10m or 2h, got '{}'", text));
+  const double amount = std::stod(match[1].str());
+  const std::string unit = match[3].str();
+  return amount * (unit == "h" ? 3600 : unit == "m" ? 60 : 1);
+}
+
+// {name: tpe, n_startup: 10} -> ("tpe", {n_startup: 10}).
+std::pair<std::string, nlohmann::json> named_section(const Args& args, const std::string& key,
+                                                     const std::string& fallback) {
+  const auto& value = args.section(key);
+  if (value.is_null()) return {fallback, nlohmann::json::object()};
+  if (value.is_string()) return {value.get<std::string>(), nlohmann::json::object()};
+  if (!value.is_object()) throw ConfigError(key, "expected a name or a mapping with a name");
+  nlohmann::json rest = value;
+  rest.erase("name");
+  return {Args(value).text("name", fallback), rest};
+}
+
+SearchConfig read_search(const nlohmann::json& json) {
+  const Args args(json);
+  args.allow_only({"metric", "trials", "timeout", "sampler", "pruner", "space"});
+  SearchConfig s;
+  s.metric = args.text("metric", s.metric);
+  if (s.metric != "val_loss" && s.metric != "test_loss" && s.metric != "train_loss")
+    throw ConfigError("metric", fmt::format("expected val_loss, test_loss or train_loss, got '{}'", s.metric));
+  s.space = in_section("space", [&] { return read_search_space(args.section("space")); });
+  const auto trials = args.integer("trials", s.space.empty() ? 1 : 20);
+  require_at_least("trials", trials, 1);
+  if (trials > 1000000) throw ConfigError("trials", "must be at most 1000000");
+  s.trials = static_cast<int>(trials);
+  s.timeout_seconds = read_duration(args, "timeout");
+  std::tie(s.sampler, s.sampler_args) = named_section(args, "sampler", s.sampler);
+  std::tie(s.pruner, s.pruner_args) = named_section(args, "pruner", s.pruner);
+  for (const auto& d : s.space.dimensions) {
+    if (d.path == "name" || d.path.rfind("search", 0) == 0 || d.path == "device")
+      throw ConfigError("space." + d.path, "cannot be searched over");
+  }
+  return s;
+}
+
 ExperimentConfig read_experiment(const nlohmann::json& document) {
   if (!document.is_object())
     throw ConfigError("", "an experiment file is a mapping with name, data, model and trainer");
   const Args args(document);
-  args.allow_only({"name", "description", "seed", "device", "data", "model", "trainer"});
+  args.allow_only({"name", "description", "seed", "device", "data", "model", "trainer", "search"});
   ExperimentConfig c;
   c.name = args.text("name");
   if (c.name.empty()) throw ConfigError("name", "must not be empty");
@@ -122,10 +176,21 @@ ExperimentConfig read_experiment(const nlohmann::json& document) {
   c.data = in_section("data", [&] { return read_data(args.section("data")); });
   c.model = in_section("model", [&] { return read_model(args.section("model")); });
   c.trainer = in_section("trainer", [&] { return read_trainer(args.section("trainer")); });
+  c.search = in_section("search", [&] { return read_search(args.section("search")); });
   return c;
 }
 
 }  // namespace
+
+ExperimentConfig interpret_experiment(const nlohmann::json& document) {
+  return read_experiment(document);
+}
+
+ExperimentConfig config_with_params(const nlohmann::json& document, const Params& params) {
+  nlohmann::json trial = document;
+  for (const auto& [path, value] : params) set_path(trial, path, value);
+  return read_experiment(trial);
+}
 
 Experiment load_experiment_text(const std::string& text, const std::string& origin,
                                 const std::vector<std::string>& overrides) {
@@ -135,6 +200,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& orig
     nlohmann::json document = parse_yaml(text, origin, experiment.places);
     apply_overrides(document, overrides, experiment.places);
     experiment.config = read_experiment(document);
+    experiment.document = std::move(document);
   } catch (const ConfigError& e) {
     throw experiment.places.locate(e);
   }

@@ -17,7 +17,16 @@ struct Experiment {
   // Relative data paths are resolved against the experiment file's folder.
   std::filesystem::path base_dir;
   SourceMap places;
+  // The file's document with the overrides applied: trials set their params
+  // into a copy of it.
+  nlohmann::json document;
 };
+
+// The configuration a document states (throws ConfigError keyed by path).
+ExperimentConfig interpret_experiment(const nlohmann::json& document);
+
+// The configuration of one trial: `params` set into a copy of the document.
+ExperimentConfig config_with_params(const nlohmann::json& document, const Params& params);
 
 // Throws InputError (already located) for anything wrong with the file.
 Experiment load_experiment(const std::filesystem::path& file,

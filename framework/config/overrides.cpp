@@ -22,27 +22,34 @@ void apply_overrides(nlohmann::json& document, const std::vector<std::string>& o
           fmt::format("{}: '{}' is not a dotted key path like trainer.lr", origin, key));
 
     nlohmann::json value = parse_yaml(flag.substr(eq + 1), origin, places, key);
-    if (!document.is_object()) document = nlohmann::json::object();
-    nlohmann::json* node = &document;
-    std::string walked;
-    for (std::size_t start = 0;;) {
-      const auto dot = key.find('.', start);
-      const std::string part =
-          key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-      walked += (walked.empty() ? "" : ".") + part;
-      if (dot == std::string::npos) {
-        (*node)[part] = std::move(value);
-        break;
-      }
-      nlohmann::json& next = (*node)[part];
-      if (next.is_null()) next = nlohmann::json::object();
-      if (!next.is_object())
-        throw InputError(
-            fmt::format("{}: '{}' holds a single value, not a mapping", origin, walked));
-      node = &next;
-      start = dot + 1;
+    try {
+      set_path(document, key, std::move(value));
+    } catch (const ConfigError& e) {
+      throw InputError(fmt::format("{}: {}", origin, e.what()));
     }
     places.set_key_place(key, origin);
+  }
+}
+
+void set_path(nlohmann::json& document, const std::string& path, nlohmann::json value) {
+  if (!document.is_object()) document = nlohmann::json::object();
+  nlohmann::json* node = &document;
+  std::string walked;
+  for (std::size_t start = 0;;) {
+    const auto dot = path.find('.', start);
+    const std::string part =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    walked += (walked.empty() ? "" : ".") + part;
+    if (dot == std::string::npos) {
+      (*node)[part] = std::move(value);
+      return;
+    }
+    nlohmann::json& next = (*node)[part];
+    if (next.is_null()) next = nlohmann::json::object();
+    if (!next.is_object())
+      throw ConfigError(path, fmt::format("'{}' holds a single value, not a mapping", walked));
+    node = &next;
+    start = dot + 1;
   }
 }
 

@@ -17,4 +17,8 @@ namespace tunelab {
 void apply_overrides(nlohmann::json& document, const std::vector<std::string>& overrides,
                      SourceMap& places);
 
+// Sets the value at a dotted path, creating missing mappings. Throws
+// ConfigError(path, ...) when the path runs through a single value.
+void set_path(nlohmann::json& document, const std::string& path, nlohmann::json value);
+
 }  // namespace tunelab

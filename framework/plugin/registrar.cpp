@@ -19,6 +19,8 @@ std::vector<RegisteredName> list_registered(const Registrar& registrar) {
   append(registrar.datasets, out);
   append(registrar.optimizers, out);
   append(registrar.losses, out);
+  append(registrar.samplers, out);
+  append(registrar.pruners, out);
   return out;
 }
 

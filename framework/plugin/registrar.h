@@ -10,6 +10,7 @@
 #include "model/block.h"
 #include "model/model.h"
 #include "registry/registry.h"
+#include "search/sampler.h"
 #include "train/loss.h"
 #include "train/optimizer.h"
 
@@ -22,6 +23,8 @@ struct Registrar {
   Registry<DatasetFactory> datasets{"dataset"};
   Registry<OptimizerFactory> optimizers{"optimizer"};
   Registry<LossFactory> losses{"loss"};
+  Registry<SamplerFactory> samplers{"sampler"};
+  Registry<PrunerFactory> pruners{"pruner"};
 };
 
 // One registered name, whatever its kind (for listings).

@@ -1,9 +1,11 @@
 #include "runner/single_run.h"
 
+#include <fmt/format.h>
 #include <torch/torch.h>
 
 #include "model/build.h"
 #include "plugin/registrar.h"
+#include "store/store.h"
 #include "train/device.h"
 #include "train/seeding.h"
 
@@ -18,24 +20,31 @@ const DatasetFactory& dataset_factory(const Registrar& registrar, const std::str
   }
 }
 
-Dataset load_dataset(const Experiment& experiment, const Registrar& registrar) {
-  const DataConfig& data = experiment.config.data;
-  const DatasetFactory& factory = dataset_factory(registrar, data.dataset);
-  try {
-    return factory(DatasetRequest{data.args, derive_seed(experiment.config.seed, "data"),
-                                  experiment.base_dir});
-  } catch (const ConfigError& e) {
-    throw e.under("data.args");
+std::string digest_of(const Dataset& data) {
+  const auto x = data.x.contiguous(), y = data.y.contiguous();
+  const std::string hx = fingerprint(x.data_ptr(), static_cast<std::size_t>(x.nbytes()));
+  return fingerprint(y.data_ptr(), static_cast<std::size_t>(y.nbytes()), std::stoull(hx, nullptr, 16));
+}
+
+// The values a dimension is checked at: its ends, or every choice.
+std::vector<std::pair<std::string, nlohmann::json>> probes(const Dimension& d) {
+  std::vector<std::pair<std::string, nlohmann::json>> out;
+  if (d.kind == Dimension::Kind::categorical) {
+    for (std::size_t i = 0; i < d.choices.size(); ++i)
+      out.emplace_back(fmt::format(".choices[{}]", i), d.choices[i]);
+  } else {
+    out.emplace_back(".low", d.value_at(0.0));
+    out.emplace_back(".high", d.value_at(1.0));
   }
+  return out;
 }
 
 }  // namespace
 
-void check_experiment(const ExperimentConfig& config, const Registrar& registrar) {
+void check_config(const ExperimentConfig& config, const Registrar& registrar) {
   resolve_device(config.device);
   dataset_factory(registrar, config.data.dataset);
-  torch::nn::Sequential model =
-      build_model(registrar, config.model, /*input_dim=*/1, /*output_dim=*/1);
+  torch::nn::Sequential model = build_model(registrar, config.model, /*input_dim=*/1, /*output_dim=*/1);
   // A one-epoch run on two rows checks the optimizer and loss with their
   // arguments, exactly as training will build them.
   Splits tiny;
@@ -48,31 +57,83 @@ void check_experiment(const ExperimentConfig& config, const Registrar& registrar
   train_model(model, tiny, trainer, registrar, torch::kCPU, 0);
 }
 
+void check_experiment(const Experiment& experiment, const Registrar& registrar) {
+  const ExperimentConfig& config = experiment.config;
+  check_config(config, registrar);
+  const SearchConfig& search = config.search;
+  if (search.metric == "val_loss" && config.data.split.val <= 0 && !search.space.empty())
+    throw ConfigError("search.metric", "val_loss needs a validation split (data.split.val > 0)");
+  if (search.metric == "test_loss" && config.data.split.test <= 0)
+    throw ConfigError("search.metric", "test_loss needs a test split (data.split.test > 0)");
+  try {
+    registrar.samplers.factory(search.sampler)(SamplerRequest{search.sampler_args, &search.space, 0});
+  } catch (const UnknownNameError& e) {
+    throw ConfigError("search.sampler", e.what());
+  } catch (const ConfigError& e) {
+    throw e.under("search.sampler");
+  }
+  try {
+    registrar.pruners.factory(search.pruner)(search.pruner_args);
+  } catch (const UnknownNameError& e) {
+    throw ConfigError("search.pruner", e.what());
+  } catch (const ConfigError& e) {
+    throw e.under("search.pruner");
+  }
+  for (const Dimension& d : search.space.dimensions) {
+    for (const auto& [where, value] : probes(d)) {
+      try {
+        check_config(config_with_params(experiment.document, {{d.path, value}}), registrar);
+      } catch (const ConfigError& e) {
+        const bool same_key = e.key() == d.path;
+        throw ConfigError("search.space." + d.path + where,
+                          fmt::format("{}{}", same_key ? "" : e.key() + ": ", e.what()));
+      }
+    }
+  }
+}
+
+PreparedData prepare_data(const ExperimentConfig& config, const std::filesystem::path& base_dir,
+                          const Registrar& registrar) {
+  const DatasetFactory& factory = dataset_factory(registrar, config.data.dataset);
+  Dataset dataset;
+  try {
+    dataset = factory(DatasetRequest{config.data.args, derive_seed(config.seed, "data"), base_dir});
+  } catch (const ConfigError& e) {
+    throw e.under("data.args");
+  }
+  PreparedData prepared;
+  prepared.features = dataset.features();
+  prepared.targets = dataset.targets();
+  prepared.digest = digest_of(dataset);
+  prepared.splits = split_dataset(dataset, config.data.split, derive_seed(config.seed, "split"));
+  standardize(prepared.splits, config.data.standardize_x, config.data.standardize_y);
+  return prepared;
+}
+
+RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
+                       const Registrar& registrar, std::uint64_t seed, const EpochCallback& on_epoch) {
+  const c10::Device device = resolve_device(config.device);
+  RunSummary summary;
+  summary.train_rows = data.splits.train.rows();
+  summary.val_rows = data.splits.val.rows();
+  summary.test_rows = data.splits.test.rows();
+  summary.features = data.features;
+  summary.device = device.str();
+  summary.trial_seed = seed;
+
+  seed_everything(seed);
+  torch::nn::Sequential model = build_model(registrar, config.model, data.features, data.targets);
+  summary.parameters = parameter_count(*model);
+  summary.result = train_model(model, data.splits, config.trainer, registrar, device, seed, on_epoch);
+  return summary;
+}
+
 RunSummary run_single(const Experiment& experiment, const Registrar& registrar,
                       const EpochCallback& on_epoch) {
-  const ExperimentConfig& config = experiment.config;
-  check_experiment(config, registrar);
-  const c10::Device device = resolve_device(config.device);
-
-  const Dataset dataset = load_dataset(experiment, registrar);
-  Splits splits = split_dataset(dataset, config.data.split, derive_seed(config.seed, "split"));
-  standardize(splits, config.data.standardize_x, config.data.standardize_y);
-
-  RunSummary summary;
-  summary.train_rows = splits.train.rows();
-  summary.val_rows = splits.val.rows();
-  summary.test_rows = splits.test.rows();
-  summary.features = dataset.features();
-  summary.device = device.str();
-  summary.trial_seed = derive_seed(config.seed, std::uint64_t{0});
-
-  seed_everything(summary.trial_seed);
-  torch::nn::Sequential model =
-      build_model(registrar, config.model, dataset.features(), dataset.targets());
-  summary.parameters = parameter_count(*model);
-  summary.result =
-      train_model(model, splits, config.trainer, registrar, device, summary.trial_seed, on_epoch);
-  return summary;
+  check_config(experiment.config, registrar);
+  const PreparedData data = prepare_data(experiment.config, experiment.base_dir, registrar);
+  return train_trial(experiment.config, data, registrar, derive_seed(experiment.config.seed, std::uint64_t{0}),
+                     on_epoch);
 }
 
 }  // namespace tunelab

@@ -12,6 +12,14 @@ namespace tunelab {
 
 struct Registrar;
 
+// The data every trial of a study trains on: loaded, split and standardised
+// once with seeds derived from the root seed.
+struct PreparedData {
+  Splits splits;
+  std::int64_t features = 0, targets = 0;
+  std::string digest;  // fingerprint of the data set's values
+};
+
 struct RunSummary {
   std::int64_t train_rows = 0, val_rows = 0, test_rows = 0, features = 0;
   std::int64_t parameters = 0;
@@ -23,10 +31,23 @@ struct RunSummary {
 // Resolves every registry name and builds the model, optimizer and loss once,
 // without loading data, so that mistakes surface before anything runs.
 // Throws ConfigError keyed by the offending value.
-void check_experiment(const ExperimentConfig& config, const Registrar& registrar);
+void check_config(const ExperimentConfig& config, const Registrar& registrar);
 
-// Throws ConfigError / DataError for bad input, TrainingError when training
-// fails.
+// check_config, plus the search: sampler and pruner, and every dimension of
+// the space at its ends and every choice, set into the experiment.
+void check_experiment(const Experiment& experiment, const Registrar& registrar);
+
+// Throws ConfigError / DataError for bad input.
+PreparedData prepare_data(const ExperimentConfig& config, const std::filesystem::path& base_dir,
+                          const Registrar& registrar);
+
+// Seeds everything with `seed`, builds the model and trains it.
+RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
+                       const Registrar& registrar, std::uint64_t seed,
+                       const EpochCallback& on_epoch = {});
+
+// prepare_data and train_trial with trial 0's seed. Throws ConfigError /
+// DataError for bad input, TrainingError when training fails.
 RunSummary run_single(const Experiment& experiment, const Registrar& registrar,
                       const EpochCallback& on_epoch = {});
 

@@ -1,0 +1,60 @@
+#pragma once
+// A tuning study: the sampler proposes params, each trial trains with its own
+// seed, and every trial lands in the store. A study without a search space is
+// one trial.
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "config/experiment_loader.h"
+#include "runner/single_run.h"
+#include "search/sampler.h"
+#include "store/store.h"
+#include "train/trainer.h"
+
+namespace tunelab {
+
+struct Registrar;
+
+struct StudyOptions {
+  std::string study_name;      // empty: the experiment's name
+  std::optional<int> trials;   // overrides search.trials
+  bool resume = false;         // continue a study of that name
+};
+
+struct TrialReport {
+  int number = 0;
+  TrialState state = TrialState::complete;
+  Params params;
+  double value = kNoValue;
+  std::string error;
+  double seconds = 0;
+  std::optional<RunSummary> run;         // absent when the trial failed before training ended
+  int counted = 0, wanted = 0;           // trials counted against the budget so far
+  std::optional<FinishedTrial> best;     // best complete trial so far
+};
+
+struct StudyObserver {
+  // Called once the study and its data are ready (trials to go, data shape).
+  std::function<void(const std::string& study, int counted, int wanted, const PreparedData&)> on_start;
+  std::function<void(int number, const Params& params)> on_trial_start;
+  std::function<void(int number, const EpochRecord&)> on_epoch;
+  std::function<void(const TrialReport&)> on_trial;
+};
+
+struct StudySummary {
+  std::string name;
+  int complete = 0, pruned = 0, failed = 0;  // over the whole study
+  int ran_now = 0;                           // trials this call ran
+  std::optional<FinishedTrial> best;
+  std::string stopped_because;               // "budget", "timeout", "grid exhausted"
+};
+
+// Throws ConfigError (unlocated) and InputError for bad input; a trial that
+// fails (a non-finite loss, an exception in a plugin) is recorded as FAIL and
+// the study goes on.
+StudySummary run_study(const Experiment& experiment, const Registrar& registrar, Store& store,
+                       const StudyOptions& options, const StudyObserver& observer = {});
+
+}  // namespace tunelab

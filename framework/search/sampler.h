@@ -1,0 +1,60 @@
+#pragma once
+// The plugin interfaces of kind `sampler` and `pruner`. A sampler proposes a
+// trial's params from the search space and the history of finished trials; a
+// pruner sees each epoch's validation loss and may stop a trial early.
+// Neither sees models or data.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "search/space.h"
+
+namespace tunelab {
+
+enum class TrialState { waiting, running, complete, pruned, fail };
+
+const char* to_string(TrialState state);
+
+struct FinishedTrial {
+  int number = 0;
+  TrialState state = TrialState::complete;
+  Params params;
+  double value = 0;  // the study's metric (NaN when the trial failed)
+  std::vector<double> val_losses;  // per epoch
+};
+
+class Sampler {
+ public:
+  virtual ~Sampler() = default;
+  // Params for trial `number`, given the finished trials in trial-number
+  // order; std::nullopt when the space is exhausted (a finished grid). Must
+  // depend only on the seed it was made with, `number` and `history`.
+  virtual std::optional<Params> propose(int number, const std::vector<FinishedTrial>& history) = 0;
+};
+
+struct SamplerRequest {
+  nlohmann::json args;  // search.sampler without its name
+  const SearchSpace* space = nullptr;
+  std::uint64_t seed = 0;
+};
+
+using SamplerFactory = std::function<std::unique_ptr<Sampler>(const SamplerRequest&)>;
+
+class Pruner {
+ public:
+  virtual ~Pruner() = default;
+  // Whether trial `number` should stop after `epoch` (from 1) with validation
+  // loss `value`, given the finished trials.
+  virtual bool should_prune(int number, int epoch, double value,
+                            const std::vector<FinishedTrial>& history) = 0;
+};
+
+using PrunerFactory = std::function<std::unique_ptr<Pruner>(const nlohmann::json& args)>;
+
+}  // namespace tunelab

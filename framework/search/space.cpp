@@ -1,0 +1,146 @@
+#include "search/space.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/args.h"
+#include "common/errors.h"
+
+namespace tunelab {
+namespace {
+
+Dimension read_dimension(const std::string& path, const nlohmann::json& json) {
+  if (!json.is_object())
+    throw ConfigError("", "expected a mapping such as {type: float, low: 1e-4, high: 1e-1}");
+  const Args args(json);
+  Dimension d;
+  d.path = path;
+  const std::string type = args.text("type");
+  if (type == "float") {
+    d.kind = Dimension::Kind::real;
+    args.allow_only({"type", "low", "high", "log", "step"});
+  } else if (type == "int") {
+    d.kind = Dimension::Kind::integer;
+    args.allow_only({"type", "low", "high", "log", "step", "transform"});
+  } else if (type == "categorical") {
+    d.kind = Dimension::Kind::categorical;
+    args.allow_only({"type", "choices"});
+  } else {
+    throw ConfigError("type", fmt::format("expected float, int or categorical, got '{}'", type));
+  }
+
+  if (d.kind == Dimension::Kind::categorical) {
+    const auto& choices = args.section("choices");
+    if (!choices.is_array()) throw ConfigError("choices", "expected a list of values");
+    if (choices.empty()) throw ConfigError("choices", "must not be empty");
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+      if (choices[i].is_object() || choices[i].is_array() || choices[i].is_null())
+        throw ConfigError(fmt::format("choices[{}]", i), "expected a single value (text, number or boolean)");
+      if (std::find(d.choices.begin(), d.choices.end(), choices[i]) != d.choices.end())
+        throw ConfigError(fmt::format("choices[{}]", i), fmt::format("{} is listed twice", choices[i].dump()));
+      d.choices.push_back(choices[i]);
+    }
+    return d;
+  }
+
+  if (d.kind == Dimension::Kind::integer) {
+    d.low = static_cast<double>(args.integer("low"));
+    d.high = static_cast<double>(args.integer("high"));
+  } else {
+    d.low = args.number("low");
+    d.high = args.number("high");
+  }
+  if (!(d.low < d.high))
+    throw ConfigError("high", fmt::format("must be greater than low ({} >= {})", d.low, d.high));
+  d.log = args.boolean("log", false);
+  if (d.log && d.low <= 0)
+    throw ConfigError("low", fmt::format("must be greater than 0 for a log scale, got {}", d.low));
+  if (args.has("step")) {
+    d.step = d.kind == Dimension::Kind::integer ? static_cast<double>(args.integer("step"))
+                                                : args.number("step");
+    require_positive("step", *d.step);
+    if (d.log) throw ConfigError("step", "cannot be combined with log: true");
+    if (*d.step > d.high - d.low)
+      throw ConfigError("step", fmt::format("{} is larger than the range {}..{}", *d.step, d.low, d.high));
+  }
+  d.transform = args.text("transform", "");
+  if (!d.transform.empty() && d.transform != "pow2")
+    throw ConfigError("transform", fmt::format("expected pow2, got '{}'", d.transform));
+  if (d.transform == "pow2" && (d.low < 0 || d.high > 62))
+    throw ConfigError("high", "pow2 exponents must lie in 0..62");
+  return d;
+}
+
+}  // namespace
+
+nlohmann::json Dimension::value_at(double u) const {
+  u = std::clamp(u, 0.0, 1.0);
+  if (kind == Kind::categorical) {
+    const auto n = choices.size();
+    return choices[std::min(n - 1, static_cast<std::size_t>(u * static_cast<double>(n)))];
+  }
+  double x = log ? std::exp(std::log(low) + u * (std::log(high) - std::log(low)))
+                 : low + u * (high - low);
+  if (step) x = low + std::round((x - low) / *step) * *step;
+  if (kind == Kind::integer) {
+    // Each integer gets an equal share of [0, 1] (on the log scale when asked).
+    if (!log && !step) x = std::floor(low + u * (high - low + 1));
+    auto v = static_cast<std::int64_t>(std::llround(std::clamp(x, low, high)));
+    if (step) v = std::min<std::int64_t>(v, static_cast<std::int64_t>(low + std::floor((high - low) / *step) * *step));
+    if (transform == "pow2") return std::int64_t{1} << v;
+    return v;
+  }
+  return std::clamp(x, low, high);
+}
+
+std::vector<nlohmann::json> Dimension::grid(std::size_t points) const {
+  std::vector<nlohmann::json> out;
+  if (kind == Kind::categorical) return choices;
+  if (kind == Kind::integer && !log) {
+    const double stride = step.value_or(1.0);
+    for (double v = low; v <= high + 1e-9; v += stride) {
+      const auto i = static_cast<std::int64_t>(std::llround(v));
+      out.push_back(transform == "pow2" ? nlohmann::json(std::int64_t{1} << i) : nlohmann::json(i));
+    }
+    return out;
+  }
+  if (step) {
+    for (double v = low; v <= high + 1e-9 * (high - low); v += *step) out.push_back(v);
+    return out;
+  }
+  for (std::size_t i = 0; i < points; ++i) {
+    const auto value = value_at(points == 1 ? 0.5 : static_cast<double>(i) / static_cast<double>(points - 1));
+    if (out.empty() || out.back() != value) out.push_back(value);
+  }
+  return out;
+}
+
+double Dimension::position_of(const nlohmann::json& value) const {
+  if (kind == Kind::categorical) {
+    const auto it = std::find(choices.begin(), choices.end(), value);
+    return static_cast<double>(it - choices.begin());
+  }
+  double x = value.get<double>();
+  if (transform == "pow2") x = std::log2(x);
+  if (log) return (std::log(x) - std::log(low)) / (std::log(high) - std::log(low));
+  return (x - low) / (high - low);
+}
+
+SearchSpace read_search_space(const nlohmann::json& space) {
+  SearchSpace out;
+  if (space.is_null()) return out;
+  if (!space.is_object())
+    throw ConfigError("", "expected a mapping from dotted paths (trainer.lr) to ranges");
+  for (const auto& item : space.items()) {
+    try {
+      out.dimensions.push_back(read_dimension(item.key(), item.value()));
+    } catch (const ConfigError& e) {
+      throw e.under(item.key());
+    }
+  }
+  return out;
+}
+
+}  // namespace tunelab

@@ -1,0 +1,315 @@
+#include "store/store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+
+#include "common/errors.h"
+#include "store/schema.h"
+
+namespace tunelab {
+namespace {
+
+std::string utc_now() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03d}Z", text, millis);
+}
+
+// SQLite turns NaN into NULL, and NULL already means "no value" (no
+// validation split); so NaN is stored as the text 'NaN' and read back as NaN.
+void bind_number(SQLite::Statement& q, int index, double value) {
+  if (std::isnan(value))
+    q.bind(index, "NaN");
+  else
+    q.bind(index, value);
+}
+
+void bind_optional(SQLite::Statement& q, int index, double value, bool present) {
+  if (present)
+    bind_number(q, index, value);
+  else
+    q.bind(index);
+}
+
+double read_number(const SQLite::Column& column) {
+  if (column.isNull()) return std::numeric_limits<double>::quiet_NaN();
+  if (column.isText()) return column.getString() == "NaN" ? std::nan("") : std::stod(column.getString());
+  return column.getDouble();
+}
+
+StudyRecord study_from(SQLite::Statement& q) {
+  return StudyRecord{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                     q.getColumn(3).getInt()};
+}
+
+TrialState state_from(const std::string& text) {
+  for (auto s : {TrialState::waiting, TrialState::running, TrialState::complete, TrialState::pruned,
+                 TrialState::fail})
+    if (text == to_string(s)) return s;
+  throw StoreError("unknown trial state '" + text + "' in the store");
+}
+
+}  // namespace
+
+std::string fingerprint(const void* data, std::size_t size, std::uint64_t seed) {
+  std::uint64_t h = seed;
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < size; ++i) h = (h ^ bytes[i]) * 0x100000001b3ULL;
+  return fmt::format("{:016x}", h);
+}
+
+std::string fingerprint(const std::string& text) { return fingerprint(text.data(), text.size()); }
+
+std::filesystem::path sqlite_path_from_url(const std::string& url) {
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
+    throw InputError(fmt::format("--storage {}: PostgreSQL stores are not supported by this build; "
+                                 "use sqlite:///path.db",
+                                 url));
+  const std::string prefix = "sqlite:///";
+  if (url.rfind(prefix, 0) == 0) return url.substr(prefix.size()).empty() ? "" : url.substr(prefix.size());
+  if (url.find("://") != std::string::npos)
+    throw InputError(fmt::format("--storage {}: expected sqlite:///path/to.db", url));
+  return url;
+}
+
+Store::Store(std::string url, std::unique_ptr<SQLite::Database> db)
+    : url_(std::move(url)), db_(std::move(db)) {}
+
+Store::~Store() = default;
+
+std::unique_ptr<Store> Store::open(const std::string& url) {
+  const std::filesystem::path path = sqlite_path_from_url(url);
+  if (path.empty()) throw InputError(fmt::format("--storage {}: no file named", url));
+  std::error_code ec;
+  const auto folder = std::filesystem::absolute(path).parent_path();
+  if (url == kDefaultStorage) std::filesystem::create_directories(folder, ec);
+  if (!std::filesystem::is_directory(folder, ec))
+    throw InputError(fmt::format("{}: the folder {} does not exist", path.string(), folder.string()));
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(fmt::format("{}: is a directory, not a results store", path.string()));
+  try {
+    auto db = std::make_unique<SQLite::Database>(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db->exec("PRAGMA busy_timeout = 10000");
+    db->exec("PRAGMA journal_mode = WAL");
+    db->exec("PRAGMA foreign_keys = ON");
+    std::unique_ptr<Store> store(new Store(url, std::move(db)));
+    store->migrate();
+    return store;
+  } catch (const SQLite::Exception& e) {
+    throw InputError(fmt::format("{}: cannot open as a results store: {}", path.string(), e.what()));
+  }
+}
+
+void Store::migrate() {
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  const bool fresh = !db_->tableExists("schema_version");
+  if (!fresh) {
+    SQLite::Statement q(*db_, "SELECT max(version) FROM schema_version");
+    q.executeStep();
+    const int version = q.getColumn(0).isNull() ? 0 : q.getColumn(0).getInt();
+    if (version > kSchemaVersion)
+      throw InputError(fmt::format("{}: written by a newer tunelab (schema version {}, this one reads up to {})",
+                                   sqlite_path_from_url(url_).string(), version, kSchemaVersion));
+    if (version == kSchemaVersion) return;
+  } else if (db_->tableExists("studies")) {
+    throw InputError(fmt::format("{}: an SQLite database, but not a tunelab store", sqlite_path_from_url(url_).string()));
+  }
+  db_->exec(kSchemaSql);
+  db_->exec("DELETE FROM schema_version");
+  SQLite::Statement insert(*db_, "INSERT INTO schema_version (version) VALUES (?)");
+  insert.bind(1, kSchemaVersion);
+  insert.exec();
+  tx.commit();
+}
+
+std::optional<StudyRecord> Store::find_study(const std::string& name) {
+  SQLite::Statement q(*db_, "SELECT study_id, name, config_hash, trials_wanted FROM studies WHERE name = ?");
+  q.bind(1, name);
+  if (!q.executeStep()) return std::nullopt;
+  return study_from(q);
+}
+
+StudyRecord Store::create_study(const NewStudy& s) {
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement q(*db_,
+                      "INSERT INTO studies (name, seed, metric, trials_wanted, config_json, document_json, "
+                      "config_hash, experiment_file, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const std::string document = s.document.dump();
+  q.bind(1, s.name);
+  q.bind(2, static_cast<std::int64_t>(s.seed));
+  q.bind(3, s.metric);
+  q.bind(4, s.trials_wanted);
+  q.bind(5, s.config.dump());
+  q.bind(6, document);
+  q.bind(7, fingerprint(document));
+  q.bind(8, s.experiment_file);
+  q.bind(9, utc_now());
+  q.exec();
+  const auto id = db_->getLastInsertRowid();
+  tx.commit();
+  return StudyRecord{id, s.name, fingerprint(document), s.trials_wanted};
+}
+
+void Store::add_provenance(std::int64_t study_id, const Provenance& p) {
+  SQLite::Statement q(*db_,
+                      "INSERT INTO provenance (study_id, tunelab_version, tunelab_commit, libtorch_version, "
+                      "device, host, config_hash, dataset_digest, recorded_at) "
+                      "SELECT ?, ?, ?, ?, ?, ?, config_hash, ?, ? FROM studies WHERE study_id = ?");
+  q.bind(1, study_id);
+  q.bind(2, p.tunelab_version);
+  q.bind(3, p.tunelab_commit);
+  q.bind(4, p.libtorch_version);
+  q.bind(5, p.device);
+  q.bind(6, p.host);
+  q.bind(7, p.dataset_digest);
+  q.bind(8, utc_now());
+  q.bind(9, study_id);
+  q.exec();
+}
+
+int Store::fail_abandoned_trials(std::int64_t study_id, const std::string& reason) {
+  SQLite::Statement q(*db_,
+                      "UPDATE trials SET state = 'FAIL', error = ?, finished_at = ? "
+                      "WHERE study_id = ? AND state = 'RUNNING'");
+  q.bind(1, reason);
+  q.bind(2, utc_now());
+  q.bind(3, study_id);
+  return q.exec();
+}
+
+std::vector<FinishedTrial> Store::finished_trials(std::int64_t study_id) {
+  std::vector<FinishedTrial> out;
+  std::map<std::int64_t, std::size_t> index;
+  SQLite::Statement q(*db_,
+                      "SELECT trial_id, number, state, params_json, value FROM trials "
+                      "WHERE study_id = ? AND state IN ('COMPLETE', 'PRUNED', 'FAIL') ORDER BY number");
+  q.bind(1, study_id);
+  while (q.executeStep()) {
+    FinishedTrial t;
+    t.number = q.getColumn(1).getInt();
+    t.state = state_from(q.getColumn(2).getString());
+    const nlohmann::json params = nlohmann::json::parse(q.getColumn(3).getString());
+    for (const auto& [k, v] : params.items()) t.params[k] = v;
+    t.value = read_number(q.getColumn(4));
+    index[q.getColumn(0).getInt64()] = out.size();
+    out.push_back(std::move(t));
+  }
+  SQLite::Statement curves(*db_,
+                           "SELECT e.trial_id, e.val_loss FROM epochs e JOIN trials t USING (trial_id) "
+                           "WHERE t.study_id = ? ORDER BY e.trial_id, e.epoch");
+  curves.bind(1, study_id);
+  while (curves.executeStep()) {
+    const auto it = index.find(curves.getColumn(0).getInt64());
+    if (it != index.end()) out[it->second].val_losses.push_back(read_number(curves.getColumn(1)));
+  }
+  return out;
+}
+
+int Store::counted_trials(std::int64_t study_id) {
+  SQLite::Statement q(*db_,
+                      "SELECT count(*) FROM trials WHERE study_id = ? AND state IN ('COMPLETE', 'PRUNED', 'FAIL') "
+                      "AND NOT (state = 'FAIL' AND coalesce(error, '') LIKE ? || '%')");
+  q.bind(1, study_id);
+  q.bind(2, kInterruptedPrefix);
+  q.executeStep();
+  return q.getColumn(0).getInt();
+}
+
+int Store::next_trial_number(std::int64_t study_id) {
+  SQLite::Statement q(*db_, "SELECT coalesce(max(number) + 1, 0) FROM trials WHERE study_id = ?");
+  q.bind(1, study_id);
+  q.executeStep();
+  return q.getColumn(0).getInt();
+}
+
+std::int64_t Store::start_trial(std::int64_t study_id, int number, std::uint64_t seed, const Params& params,
+                                const std::string& device) {
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement q(*db_,
+                      "INSERT INTO trials (study_id, number, state, seed, params_json, device, started_at, "
+                      "heartbeat_at) VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?)");
+  const std::string now = utc_now();
+  q.bind(1, study_id);
+  q.bind(2, number);
+  q.bind(3, static_cast<std::int64_t>(seed));
+  q.bind(4, nlohmann::json(params).dump());
+  q.bind(5, device);
+  q.bind(6, now);
+  q.bind(7, now);
+  q.exec();
+  const auto id = db_->getLastInsertRowid();
+  tx.commit();
+  return id;
+}
+
+void Store::finish_trial(std::int64_t trial_id, const Params& params, const TrialOutcome& o) {
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement param(*db_,
+                          "INSERT OR REPLACE INTO trial_params (trial_id, name, value_json, value_real, value_text) "
+                          "VALUES (?, ?, ?, ?, ?)");
+  for (const auto& [name, value] : params) {
+    param.bind(1, trial_id);
+    param.bind(2, name);
+    param.bind(3, value.dump());
+    if (value.is_number() || value.is_boolean())
+      param.bind(4, value.is_boolean() ? (value.get<bool>() ? 1.0 : 0.0) : value.get<double>());
+    else
+      param.bind(4);
+    if (value.is_string())
+      param.bind(5, value.get<std::string>());
+    else
+      param.bind(5);
+    param.exec();
+    param.reset();
+  }
+  SQLite::Statement epoch(*db_,
+                          "INSERT OR REPLACE INTO epochs (trial_id, epoch, train_loss, val_loss, lr, seconds) "
+                          "VALUES (?, ?, ?, ?, ?, ?)");
+  for (const auto& e : o.epochs) {
+    epoch.bind(1, trial_id);
+    epoch.bind(2, e.epoch);
+    bind_number(epoch, 3, e.train_loss);
+    // No validation split: NULL, not NaN.
+    bind_optional(epoch, 4, e.val_loss, !std::isnan(e.val_loss));
+    bind_number(epoch, 5, e.lr);
+    epoch.bind(6, e.seconds);
+    epoch.exec();
+    epoch.reset();
+  }
+  SQLite::Statement q(*db_,
+                      "UPDATE trials SET state = ?, value = ?, train_loss = ?, val_loss = ?, test_loss = ?, "
+                      "best_epoch = ?, epochs_run = ?, finished_at = ?, duration_s = ?, error = ? "
+                      "WHERE trial_id = ?");
+  const bool ran = !o.epochs.empty();
+  q.bind(1, to_string(o.state));
+  bind_optional(q, 2, o.value, o.state != TrialState::fail || !std::isnan(o.value));
+  bind_optional(q, 3, o.train_loss, ran);
+  bind_optional(q, 4, o.val_loss, ran && !std::isnan(o.val_loss));
+  bind_optional(q, 5, o.test_loss, ran && !std::isnan(o.test_loss));
+  if (ran && o.best_epoch > 0)
+    q.bind(6, o.best_epoch);
+  else
+    q.bind(6);
+  q.bind(7, static_cast<int>(o.epochs.size()));
+  q.bind(8, utc_now());
+  q.bind(9, o.duration_s);
+  if (o.error.empty())
+    q.bind(10);
+  else
+    q.bind(10, o.error);
+  q.bind(11, trial_id);
+  q.exec();
+  tx.commit();
+}
+
+}  // namespace tunelab
