@@ -13,8 +13,9 @@ build: setup
 	cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS)
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# Each demo is a new study in results/tunelab.db, named by the time it started.
 demo: build
-	./$(BUILD_DIR)/tunelab run experiments/seed_chapter.yaml
+	./$(BUILD_DIR)/tunelab run experiments/quickstart.yaml --study quickstart-$$(date +%Y%m%d-%H%M%S)
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)

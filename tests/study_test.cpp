@@ -77,7 +77,7 @@ TEST_SUITE("studies") {
     const auto r = run(experiment(kQuickstart, {"search.trials=3", "trainer.epochs=4"}));
     SQLite::Database d(r->db());
     CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE state = 'COMPLETE'").getInt() == 3);
-    CHECK(d.execAndGet("SELECT count(*) FROM trial_params").getInt() == 3 * 4);
+    CHECK(d.execAndGet("SELECT count(*) FROM trial_params").getInt() == 3 * 5);  // 5 dimensions
     CHECK(d.execAndGet("SELECT count(DISTINCT trial_id) FROM epochs").getInt() == 3);
     CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE value IS NULL OR test_loss IS NULL "
                        "OR best_epoch IS NULL OR duration_s IS NULL").getInt() == 0);

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <iostream>
 
@@ -66,9 +67,13 @@ class RunPrinter {
       return;
     }
     if (!terminal_) return;
+    // At most five updates a second: a terminal, not a log, but still readable.
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_progress_ < std::chrono::milliseconds(200)) return;
+    last_progress_ = now;
     const double eta = done_ > 0 ? seconds_ / done_ * (remaining_ > 0 ? remaining_ : 0) : 0;
-    std::cout << fmt::format("\r\033[K  trial {} epoch {}/{}  val_loss {}{}", number, e.epoch,
-                             config_.trainer.epochs, shown(e.val_loss),
+    std::cout << fmt::format("\r\033[K  [{} done] trial {} epoch {}/{}  val_loss {}{}", done_, number,
+                             e.epoch, config_.trainer.epochs, shown(e.val_loss),
                              done_ > 0 ? "  eta " + clock_text(eta) : "")
               << std::flush;
   }
@@ -102,6 +107,7 @@ class RunPrinter {
   const ExperimentConfig& config_;
   bool quiet_, single_, terminal_;
   int done_ = 0, remaining_ = 0;
+  std::chrono::steady_clock::time_point last_progress_;
   double seconds_ = 0;
 
  public:
