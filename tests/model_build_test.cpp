@@ -42,7 +42,9 @@ TEST_SUITE("model assembly") {
     CHECK(error_key({{"num_blocks", {3, 0}}, {"c_hidden", {8, 8}}}) ==
           "model.num_blocks[1]: must be at least 1, got 0");
     CHECK(error_key({{"c_hidden", "wide"}}) ==
-          "model.c_hidden: expected a list of integers, got the text 'wide'");
+          "model.c_hidden: expected an integer, got the text 'wide'");
+    CHECK(error_key({{"c_hidden", {8, 8}}, {"groups", 2}}) ==
+          "model.groups: only when num_blocks and c_hidden are single numbers");
     CHECK(error_key({{"act_fn", "leaky_relu"}, {"act_fn_args", {{"slope", 0.2}}}}) ==
           "model.act_fn_args.slope: unknown key (allowed: negative_slope)");
     CHECK(error_key({{"depth", 3}}).rfind("model.depth: unknown key (allowed: block, ", 0) == 0);
@@ -71,6 +73,14 @@ TEST_SUITE("model assembly") {
     CHECK(shapes.at("blocks.2.net.0.weight") == std::vector<std::int64_t>{4, 8});
     CHECK(shapes.at("output_net.weight") == std::vector<std::int64_t>{1, 4});
     CHECK(model->forward(torch::randn({5, 3})).sizes() == torch::IntArrayRef{5, 1});
+  }
+
+  TEST_CASE("one number for num_blocks or c_hidden means the same in every group") {
+    const auto count = [](const nlohmann::json& model) { return tunelab::parameter_count(*build(model, 20)); };
+    CHECK(count({{"num_blocks", 3}, {"c_hidden", 64}}) == 85761);  // the chapter's [3, 3, 3] x 64
+    CHECK(count({{"num_blocks", {3, 3, 3}}, {"c_hidden", 64}}) == 85761);
+    CHECK(count({{"num_blocks", 2}, {"c_hidden", 16}, {"groups", 2}}) ==
+          count({{"num_blocks", {2, 2}}, {"c_hidden", {16, 16}}}));
   }
 
   TEST_CASE("resnet uses the chapter's Kaiming (fan_out) initialisation") {

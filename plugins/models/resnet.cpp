@@ -16,11 +16,33 @@ namespace {
 
 namespace nn = torch::nn;
 
+// A list, or one integer meaning "this in every group" (so that a search can
+// vary the width or depth of all groups with one scalar).
+std::vector<std::int64_t> per_group(const Args& args, const std::string& key, std::int64_t fallback,
+                                    std::size_t groups) {
+  const auto& value = args.section(key);
+  if (value.is_null()) return std::vector<std::int64_t>(groups, fallback);
+  if (value.is_array()) return args.integers(key, {});
+  return std::vector<std::int64_t>(groups, args.integer(key));
+}
+
 nn::Sequential make_resnet(const ModelSpec& spec) {
   const Args args(spec.settings);
-  args.allow_only({"block", "block_args", "act_fn", "act_fn_args", "num_blocks", "c_hidden"});
-  const auto num_blocks = args.integers("num_blocks", {3, 3, 3});
-  const auto c_hidden = args.integers("c_hidden", {64, 64, 64});
+  args.allow_only({"block", "block_args", "act_fn", "act_fn_args", "num_blocks", "c_hidden", "groups"});
+  // The number of groups: the length of whichever of num_blocks and c_hidden
+  // is a list, else `groups` (3, as in the chapter).
+  std::size_t groups = 0;
+  for (const char* key : {"num_blocks", "c_hidden"})
+    if (args.section(key).is_array()) groups = args.section(key).size();
+  if (groups > 0 && args.has("groups"))
+    throw ConfigError("groups", "only when num_blocks and c_hidden are single numbers");
+  if (groups == 0) {
+    const auto n = args.integer("groups", 3);
+    require_at_least("groups", n, 1);
+    groups = static_cast<std::size_t>(n);
+  }
+  const auto num_blocks = per_group(args, "num_blocks", 3, groups);
+  const auto c_hidden = per_group(args, "c_hidden", 64, groups);
   if (num_blocks.empty()) throw ConfigError("num_blocks", "needs at least one group");
   if (c_hidden.size() != num_blocks.size())
     throw ConfigError("c_hidden", fmt::format("needs one width per group: {} groups, {} widths",
@@ -53,8 +75,8 @@ nn::Sequential make_resnet(const ModelSpec& spec) {
 
 void register_resnet_model(Registrar& registrar) {
   registrar.models.add("resnet",
-                       "input Linear+act, groups of residual blocks (num_blocks x c_hidden), "
-                       "output Linear; Kaiming init",
+                       "input Linear+act, groups of residual blocks (num_blocks x c_hidden, "
+                       "lists or one number for all groups), output Linear; Kaiming init",
                        make_resnet);
 }
 
