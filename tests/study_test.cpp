@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <fstream>
 
 #include "common/errors.h"
 #include "config/experiment_loader.h"
@@ -175,5 +176,31 @@ TEST_SUITE("studies") {
                          doctest::Contains("does not exist"), tunelab::InputError);
     CHECK_THROWS_WITH_AS(tunelab::Store::open("postgresql://u@h:5432/db"),
                          doctest::Contains("PostgreSQL stores are not supported"), tunelab::InputError);
+  }
+}
+
+TEST_SUITE("docs") {
+  TEST_CASE("every SQL recipe in docs/store.md runs and returns rows") {
+    const auto r = run(experiment(kQuickstart, {"search.trials=4", "trainer.epochs=3"}));
+    std::ifstream doc(std::string(tunelab::test::kSourceDir) + "/docs/store.md");
+    std::string line, sql;
+    bool in_block = false;
+    int recipes = 0;
+    SQLite::Database d(r->db());
+    while (std::getline(doc, line)) {
+      if (line == "```sql") {
+        in_block = true;
+        sql.clear();
+      } else if (in_block && line == "```") {
+        in_block = false;
+        ++recipes;
+        INFO(sql);
+        SQLite::Statement q(d, sql);
+        CHECK(q.executeStep());
+      } else if (in_block) {
+        sql += line + "\n";
+      }
+    }
+    CHECK(recipes >= 5);
   }
 }
