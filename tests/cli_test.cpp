@@ -122,13 +122,17 @@ TEST_SUITE("command line: studies") {
   TEST_CASE("run prints one line per trial and the best; a second run needs --resume") {
     tunelab::test::ScratchDir dir;
     const std::string store = " --storage sqlite:///" + (dir.path() / "s.db").string();
-    const std::string run = "run experiments/quickstart.yaml --set search.trials=3 --set trainer.epochs=3";
+    const std::string run =
+        "run experiments/quickstart.yaml --set search.trials=3 --set trainer.epochs=3";
     auto r = tunelab::test::run_tunelab(run + store);
     CHECK(r.exit_status == 0);
-    CHECK(r.output.rfind("study 'quickstart': 3 of 3 trials to run, random search over 5 params", 0) == 0);
-    for (const char* line : {"\ntrial   0  COMPLETE  val_loss ", "\ntrial   1  COMPLETE", "\ntrial   2  COMPLETE"})
+    CHECK(r.output.rfind("study 'quickstart': 3 of 3 trials to run, random search over 5 params",
+                         0) == 0);
+    for (const char* line :
+         {"\ntrial   0  COMPLETE  val_loss ", "\ntrial   1  COMPLETE", "\ntrial   2  COMPLETE"})
       CHECK(r.output.find(line) != std::string::npos);
-    CHECK(r.output.find("3 complete, 0 pruned, 0 failed (stopped: budget)\nbest: trial ") != std::string::npos);
+    CHECK(r.output.find("3 complete, 0 pruned, 0 failed (stopped: budget)\nbest: trial ") !=
+          std::string::npos);
     CHECK(r.output.find('\r') == std::string::npos);  // no progress line when not on a terminal
 
     r = tunelab::test::run_tunelab(run + store);
@@ -144,15 +148,18 @@ TEST_SUITE("command line: studies") {
   }
 
   TEST_CASE("a store that cannot be opened is bad input") {
-    auto r = tunelab::test::run_tunelab("run experiments/seed_chapter.yaml --storage sqlite:////no/such/dir/t.db");
+    auto r = tunelab::test::run_tunelab(
+        "run experiments/seed_chapter.yaml --storage sqlite:////no/such/dir/t.db");
     CHECK(r.exit_status == 2);
     CHECK(r.output == "tunelab: /no/such/dir/t.db: the folder /no/such/dir does not exist\n");
     r = tunelab::test::run_tunelab("run experiments/seed_chapter.yaml --storage mysql://h/db");
     CHECK(r.exit_status == 2);
     CHECK(r.output == "tunelab: --storage mysql://h/db: expected sqlite:///path/to.db\n");
     tunelab::test::ScratchDir dir;
-    const auto not_a_db = dir.write("x.db", "this is not a database, just text that is long enough to read");
-    r = tunelab::test::run_tunelab("run experiments/seed_chapter.yaml --storage " + not_a_db.string());
+    const auto not_a_db =
+        dir.write("x.db", "this is not a database, just text that is long enough to read");
+    r = tunelab::test::run_tunelab("run experiments/seed_chapter.yaml --storage " +
+                                   not_a_db.string());
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("cannot open as a results store") != std::string::npos);
   }

@@ -121,21 +121,27 @@ TEST_SUITE("experiment files: search") {
     CHECK(error_of(kBase + "    trainer.lr: {type: float, low: 0.1, high: 0.01}\n") ==
           "exp.yaml:6:47: search.space.trainer.lr.high: must be greater than low (0.1 >= 0.01)");
     CHECK(error_of(kBase + "    trainer.lr: {type: float, low: 0, high: 0.1, log: true}\n") ==
-          "exp.yaml:6:36: search.space.trainer.lr.low: must be greater than 0 for a log scale, got 0");
+          "exp.yaml:6:36: search.space.trainer.lr.low: must be greater than 0 for a log scale, got "
+          "0");
     CHECK(error_of(kBase + "    model.act_fn: {type: categorical, choices: []}\n") ==
           "exp.yaml:6:48: search.space.model.act_fn.choices: must not be empty");
     CHECK(error_of(kBase + "    model.act_fn: {type: categorical, choices: [relu, rellu]}\n") ==
-          "exp.yaml:6:55: search.space.model.act_fn.choices[1]: unknown activation 'rellu' (did you mean 'relu'?)");
+          "exp.yaml:6:55: search.space.model.act_fn.choices[1]: unknown activation 'rellu' (did "
+          "you mean 'relu'?)");
     CHECK(error_of(kBase + "    model.block: {type: categorical, choices: [ResNetBlok]}\n") ==
-          "exp.yaml:6:48: search.space.model.block.choices[0]: unknown block 'ResNetBlok' (did you mean "
+          "exp.yaml:6:48: search.space.model.block.choices[0]: unknown block 'ResNetBlok' (did you "
+          "mean "
           "'ResNetBlock'?)");
     CHECK(error_of(kBase + "    trainer.learning_rate: {type: float, low: 0.001, high: 0.1}\n") ==
           "exp.yaml:6:47: search.space.trainer.learning_rate.low: unknown key (allowed: "
-          "optimizer, optimizer_args, lr, weight_decay, batch_size, epochs, loss, loss_args, early_stopping)");
+          "optimizer, optimizer_args, lr, weight_decay, batch_size, epochs, loss, loss_args, "
+          "early_stopping)");
     CHECK(error_of(kBase + "    trainer.batch_size: {type: float, low: 1.5, high: 8}\n") ==
-          "exp.yaml:6:44: search.space.trainer.batch_size.low: expected an integer, got the number 1.5");
+          "exp.yaml:6:44: search.space.trainer.batch_size.low: expected an integer, got the number "
+          "1.5");
     CHECK(error_of(kBase + "    trainer.lr: {type: float, low: 0.001, hi: 0.1}\n") ==
-          "exp.yaml:6:43: search.space.trainer.lr.hi: unknown key (allowed: type, low, high, log, step)");
+          "exp.yaml:6:43: search.space.trainer.lr.hi: unknown key (allowed: type, low, high, log, "
+          "step)");
     CHECK(error_of(kBase + "    trainer.lr: {type: float, low: 0.001}\n") ==
           "exp.yaml:6:17: search.space.trainer.lr.high: missing required value");
     CHECK(error_of(kBase + "    trainer.lr: {type: float, low: x, high: 1}\n") ==
@@ -144,14 +150,16 @@ TEST_SUITE("experiment files: search") {
           "exp.yaml:6:11: search.space.name: cannot be searched over");
     CHECK(error_of("name: t\ndata: {dataset: diabetes}\nsearch: {sampler: randon}\n") ==
           "exp.yaml:3:19: search.sampler: unknown sampler 'randon' (did you mean 'random'?)");
-    CHECK(error_of("name: t\ndata: {dataset: diabetes}\nsearch: {sampler: {name: grid, points: 0}}\n") ==
+    CHECK(error_of(
+              "name: t\ndata: {dataset: diabetes}\nsearch: {sampler: {name: grid, points: 0}}\n") ==
           "exp.yaml:3:40: search.sampler.points: must be at least 1, got 0");
     CHECK(error_of("name: t\ndata: {dataset: diabetes}\nsearch: {timeout: soon}\n") ==
           "exp.yaml:3:19: search.timeout: expected a duration such as 90s, 10m or 2h, got 'soon'");
     CHECK(error_of("name: t\ndata: {dataset: diabetes}\nsearch: {trials: 0}\n") ==
           "exp.yaml:3:18: search.trials: must be at least 1, got 0");
-    CHECK(error_of("name: t\ndata: {dataset: diabetes}\nsearch: {metric: accuracy}\n") ==
-          "exp.yaml:3:18: search.metric: expected val_loss, test_loss or train_loss, got 'accuracy'");
+    CHECK(
+        error_of("name: t\ndata: {dataset: diabetes}\nsearch: {metric: accuracy}\n") ==
+        "exp.yaml:3:18: search.metric: expected val_loss, test_loss or train_loss, got 'accuracy'");
     CHECK(error_of("name: t\ndata: {dataset: diabetes, split: {train: 1.0}}\nsearch:\n  space:\n"
                    "    trainer.lr: {type: float, low: 0.001, high: 0.1}\n") ==
           "exp.yaml:4:3: search.metric: val_loss needs a validation split (data.split.val > 0)");
@@ -159,8 +167,10 @@ TEST_SUITE("experiment files: search") {
 
   TEST_CASE("timeouts read as durations") {
     const auto timeout = [](const std::string& value) {
-      return load_experiment_text("name: t\ndata: {dataset: diabetes}\nsearch: {timeout: " + value + "}\n",
-                                  "exp.yaml").config.search.timeout_seconds;
+      return load_experiment_text(
+                 "name: t\ndata: {dataset: diabetes}\nsearch: {timeout: " + value + "}\n",
+                 "exp.yaml")
+          .config.search.timeout_seconds;
     };
     CHECK(timeout("90") == 90);
     CHECK(timeout("90s") == 90);

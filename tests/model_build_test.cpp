@@ -76,7 +76,9 @@ TEST_SUITE("model assembly") {
   }
 
   TEST_CASE("one number for num_blocks or c_hidden means the same in every group") {
-    const auto count = [](const nlohmann::json& model) { return tunelab::parameter_count(*build(model, 20)); };
+    const auto count = [](const nlohmann::json& model) {
+      return tunelab::parameter_count(*build(model, 20));
+    };
     CHECK(count({{"num_blocks", 3}, {"c_hidden", 64}}) == 85761);  // the chapter's [3, 3, 3] x 64
     CHECK(count({{"num_blocks", {3, 3, 3}}, {"c_hidden", 64}}) == 85761);
     CHECK(count({{"num_blocks", 2}, {"c_hidden", 16}, {"groups", 2}}) ==

@@ -57,14 +57,18 @@ TEST_SUITE("search space") {
       }
       return std::string("no error");
     };
-    CHECK(error({{"type", "float"}, {"low", 2}, {"high", 1}}) == "x.high: must be greater than low (2 >= 1)");
+    CHECK(error({{"type", "float"}, {"low", 2}, {"high", 1}}) ==
+          "x.high: must be greater than low (2 >= 1)");
     CHECK(error({{"type", "float"}, {"low", 0}, {"high", 1}, {"log", true}}) ==
           "x.low: must be greater than 0 for a log scale, got 0");
-    CHECK(error({{"type", "categorical"}, {"choices", nlohmann::json::array()}}) == "x.choices: must not be empty");
-    CHECK(error({{"type", "categorical"}, {"choices", {"a", "a"}}}) == "x.choices[1]: \"a\" is listed twice");
+    CHECK(error({{"type", "categorical"}, {"choices", nlohmann::json::array()}}) ==
+          "x.choices: must not be empty");
+    CHECK(error({{"type", "categorical"}, {"choices", {"a", "a"}}}) ==
+          "x.choices[1]: \"a\" is listed twice");
     CHECK(error({{"type", "real"}, {"low", 0}, {"high", 1}}) ==
           "x.type: expected float, int or categorical, got 'real'");
-    CHECK(error({{"type", "int"}, {"low", 0.5}, {"high", 3}}) == "x.low: expected an integer, got the number 0.5");
+    CHECK(error({{"type", "int"}, {"low", 0.5}, {"high", 3}}) ==
+          "x.low: expected an integer, got the number 0.5");
     CHECK(error({{"type", "float"}, {"low", 0}, {"high", 1}, {"choices", {1}}}) ==
           "x.choices: unknown key (allowed: type, low, high, log, step)");
     CHECK(error({{"type", "int"}, {"low", 1}, {"high", 4}, {"transform", "exp"}}) ==

@@ -41,9 +41,10 @@ std::unique_ptr<StudyRun> run(const tunelab::Experiment& e, tunelab::StudyOption
 // Every trial's params and every epoch's losses, as stored, in a comparable form.
 std::vector<std::string> stored_rows(const std::string& db) {
   SQLite::Database d(db);
-  SQLite::Statement q(d,
-                      "SELECT t.number, t.state, t.params_json, e.epoch, e.train_loss, e.val_loss "
-                      "FROM trials t LEFT JOIN epochs e USING (trial_id) ORDER BY t.number, e.epoch");
+  SQLite::Statement q(
+      d,
+      "SELECT t.number, t.state, t.params_json, e.epoch, e.train_loss, e.val_loss "
+      "FROM trials t LEFT JOIN epochs e USING (trial_id) ORDER BY t.number, e.epoch");
   std::vector<std::string> rows;
   while (q.executeStep()) {
     std::string row;
@@ -62,7 +63,8 @@ std::vector<std::string> stored_rows(const std::string& db) {
 }  // namespace
 
 TEST_SUITE("studies") {
-  TEST_CASE("the same experiment twice into two stores gives identical params and bit-identical losses") {
+  TEST_CASE(
+      "the same experiment twice into two stores gives identical params and bit-identical losses") {
     const auto e = experiment(kQuickstart, {"search.trials=4", "trainer.epochs=5"});
     const auto a = run(e);
     const auto b = run(e);
@@ -81,40 +83,51 @@ TEST_SUITE("studies") {
     CHECK(d.execAndGet("SELECT count(*) FROM trial_params").getInt() == 3 * 5);  // 5 dimensions
     CHECK(d.execAndGet("SELECT count(DISTINCT trial_id) FROM epochs").getInt() == 3);
     CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE value IS NULL OR test_loss IS NULL "
-                       "OR best_epoch IS NULL OR duration_s IS NULL").getInt() == 0);
-    CHECK(d.execAndGet("SELECT min(value_real) >= 1e-4 AND max(value_real) <= 3e-2 FROM trial_params "
-                       "WHERE name = 'trainer.lr'").getInt() == 1);
+                       "OR best_epoch IS NULL OR duration_s IS NULL")
+              .getInt() == 0);
+    CHECK(
+        d.execAndGet("SELECT min(value_real) >= 1e-4 AND max(value_real) <= 3e-2 FROM trial_params "
+                     "WHERE name = 'trainer.lr'")
+            .getInt() == 1);
     CHECK(d.execAndGet("SELECT count(*) FROM trial_params WHERE name = 'trainer.batch_size' "
-                       "AND value_real NOT IN (16, 32, 64)").getInt() == 0);
+                       "AND value_real NOT IN (16, 32, 64)")
+              .getInt() == 0);
     CHECK(d.execAndGet("SELECT count(*) FROM trial_params WHERE name = 'model.block' "
-                       "AND value_text IN ('ResNetBlock', 'PreActResNetBlock')").getInt() == 3);
+                       "AND value_text IN ('ResNetBlock', 'PreActResNetBlock')")
+              .getInt() == 3);
     CHECK(d.execAndGet("SELECT libtorch_version FROM provenance").getString().rfind("1.", 0) == 0);
     CHECK(d.execAndGet("SELECT dataset_digest FROM provenance").getString().size() == 16);
     CHECK(d.execAndGet("SELECT version FROM schema_version").getInt() == tunelab::kSchemaVersion);
     CHECK(d.execAndGet("PRAGMA journal_mode").getString() == "wal");
     // Each trial's value is its best validation loss, and its curve agrees.
-    CHECK(d.execAndGet("SELECT count(*) FROM trials t WHERE abs(t.value - (SELECT min(val_loss) FROM epochs e "
-                       "WHERE e.trial_id = t.trial_id)) > 1e-12").getInt() == 0);
+    CHECK(d.execAndGet("SELECT count(*) FROM trials t WHERE abs(t.value - (SELECT min(val_loss) "
+                       "FROM epochs e "
+                       "WHERE e.trial_id = t.trial_id)) > 1e-12")
+              .getInt() == 0);
   }
 
-  TEST_CASE("a trial whose loss becomes NaN is recorded FAIL with its reason and the study goes on") {
-    const auto r = run(experiment(
-        "experiments/diabetes_resnet.yaml",
-        {"data.standardize.y=false", "trainer.optimizer=sgd", "trainer.epochs=3",
-         "search={trials: 2, sampler: grid, space: {trainer.lr: {type: categorical, choices: [1.0e-9, 1.0e+7]}}}"}));
+  TEST_CASE(
+      "a trial whose loss becomes NaN is recorded FAIL with its reason and the study goes on") {
+    const auto r =
+        run(experiment("experiments/diabetes_resnet.yaml",
+                       {"data.standardize.y=false", "trainer.optimizer=sgd", "trainer.epochs=3",
+                        "search={trials: 2, sampler: grid, space: {trainer.lr: {type: categorical, "
+                        "choices: [1.0e-9, 1.0e+7]}}}"}));
     CHECK(r->summary.complete == 1);
     CHECK(r->summary.failed == 1);
     SQLite::Database d(r->db());
-    CHECK(d.execAndGet("SELECT error FROM trials t JOIN trial_params p USING (trial_id) WHERE p.value_real = 1e7")
+    CHECK(d.execAndGet("SELECT error FROM trials t JOIN trial_params p USING (trial_id) WHERE "
+                       "p.value_real = 1e7")
               .getString() == "training loss became NaN in epoch 1");
     CHECK(d.execAndGet("SELECT value FROM trials WHERE state = 'FAIL'").isNull());
   }
 
   TEST_CASE("grid search visits every combination once and then stops") {
-    const auto r = run(experiment(kQuickstart, {"trainer.epochs=2",
-                                               "search={trials: 50, sampler: grid, space: {"
-                                               "model.act_fn: {type: categorical, choices: [relu, elu, gelu]}, "
-                                               "trainer.batch_size: {type: int, low: 4, high: 5, transform: pow2}}}"}));
+    const auto r = run(experiment(
+        kQuickstart, {"trainer.epochs=2",
+                      "search={trials: 50, sampler: grid, space: {"
+                      "model.act_fn: {type: categorical, choices: [relu, elu, gelu]}, "
+                      "trainer.batch_size: {type: int, low: 4, high: 5, transform: pow2}}}"}));
     CHECK(r->summary.complete == 6);
     CHECK(r->summary.stopped_because == "grid exhausted");
     SQLite::Database d(r->db());
@@ -141,13 +154,17 @@ TEST_SUITE("studies") {
     }
     auto store = tunelab::Store::open(url);
     CHECK_THROWS_WITH_AS(tunelab::run_study(e, tunelab::test::builtins(), *store, {}),
-                         doctest::Contains("study 'quickstart' already exists"), tunelab::InputError);
-    const auto summary = tunelab::run_study(e, tunelab::test::builtins(), *store, {"", std::nullopt, true});
+                         doctest::Contains("study 'quickstart' already exists"),
+                         tunelab::InputError);
+    const auto summary =
+        tunelab::run_study(e, tunelab::test::builtins(), *store, {"", std::nullopt, true});
     CHECK(summary.ran_now == 1);
     CHECK(summary.complete == 3);
     CHECK(summary.failed == 1);
     SQLite::Database d(dir.path() / "t.db");
-    CHECK(d.execAndGet("SELECT error FROM trials WHERE number = 2").getString().rfind("interrupted", 0) == 0);
+    CHECK(d.execAndGet("SELECT error FROM trials WHERE number = 2")
+              .getString()
+              .rfind("interrupted", 0) == 0);
     CHECK(d.execAndGet("SELECT state FROM trials WHERE number = 3").getString() == "COMPLETE");
     CHECK_THROWS_WITH_AS(
         tunelab::run_study(experiment(kQuickstart, {"search.trials=3", "trainer.epochs=3"}),
@@ -164,18 +181,21 @@ TEST_SUITE("studies") {
       d.exec("UPDATE schema_version SET version = 99");
     }
     CHECK_THROWS_WITH_AS(tunelab::Store::open("sqlite:///" + path.string()),
-                         doctest::Contains("written by a newer tunelab (schema version 99"), tunelab::InputError);
+                         doctest::Contains("written by a newer tunelab (schema version 99"),
+                         tunelab::InputError);
     const auto other = dir.path() / "other.db";
     {
       SQLite::Database d(other.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
       d.exec("CREATE TABLE studies (x)");
     }
-    CHECK_THROWS_WITH_AS(tunelab::Store::open(other.string()), doctest::Contains("not a tunelab store"),
-                         tunelab::InputError);
-    CHECK_THROWS_WITH_AS(tunelab::Store::open("sqlite:///" + (dir.path() / "no/such/t.db").string()),
-                         doctest::Contains("does not exist"), tunelab::InputError);
+    CHECK_THROWS_WITH_AS(tunelab::Store::open(other.string()),
+                         doctest::Contains("not a tunelab store"), tunelab::InputError);
+    CHECK_THROWS_WITH_AS(
+        tunelab::Store::open("sqlite:///" + (dir.path() / "no/such/t.db").string()),
+        doctest::Contains("does not exist"), tunelab::InputError);
     CHECK_THROWS_WITH_AS(tunelab::Store::open("postgresql://u@h:5432/db"),
-                         doctest::Contains("PostgreSQL stores are not supported"), tunelab::InputError);
+                         doctest::Contains("PostgreSQL stores are not supported"),
+                         tunelab::InputError);
   }
 }
 

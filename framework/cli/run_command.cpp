@@ -42,13 +42,15 @@ class RunPrinter {
 
   StudyObserver observer() {
     StudyObserver o;
-    o.on_start = [this](const std::string& study, int counted, int wanted, const PreparedData& data) {
+    o.on_start = [this](const std::string& study, int counted, int wanted,
+                        const PreparedData& data) {
       if (quiet_ || single_) return;
-      std::cout << fmt::format("study '{}': {} of {} trials to run, {} search over {} params; {} train / {} val / {} "
-                               "test rows\n",
-                               study, wanted - counted, wanted, config_.search.sampler,
-                               config_.search.space.dimensions.size(), data.splits.train.rows(),
-                               data.splits.val.rows(), data.splits.test.rows());
+      std::cout << fmt::format(
+          "study '{}': {} of {} trials to run, {} search over {} params; {} train / {} val / {} "
+          "test rows\n",
+          study, wanted - counted, wanted, config_.search.sampler,
+          config_.search.space.dimensions.size(), data.splits.train.rows(), data.splits.val.rows(),
+          data.splits.test.rows());
     };
     o.on_epoch = [this](int number, const EpochRecord& e) { epoch(number, e); };
     o.on_trial = [this](const TrialReport& r) { trial(r); };
@@ -60,7 +62,8 @@ class RunPrinter {
     if (quiet_) return;
     if (single_) {
       if (e.epoch == 1)
-        std::cout << fmt::format("{:>5}  {:>12}  {:>12}  {:>8}\n", "epoch", "train_loss", "val_loss", "seconds");
+        std::cout << fmt::format("{:>5}  {:>12}  {:>12}  {:>8}\n", "epoch", "train_loss",
+                                 "val_loss", "seconds");
       std::cout << fmt::format("{:>5}  {:>12}  {:>12}  {:>8.3f}\n", e.epoch, shown(e.train_loss),
                                shown(e.val_loss), e.seconds)
                 << std::flush;
@@ -72,8 +75,8 @@ class RunPrinter {
     if (now - last_progress_ < std::chrono::milliseconds(200)) return;
     last_progress_ = now;
     const double eta = done_ > 0 ? seconds_ / done_ * (remaining_ > 0 ? remaining_ : 0) : 0;
-    std::cout << fmt::format("\r\033[K  [{} done] trial {} epoch {}/{}  val_loss {}{}", done_, number,
-                             e.epoch, config_.trainer.epochs, shown(e.val_loss),
+    std::cout << fmt::format("\r\033[K  [{} done] trial {} epoch {}/{}  val_loss {}{}", done_,
+                             number, e.epoch, config_.trainer.epochs, shown(e.val_loss),
                              done_ > 0 ? "  eta " + clock_text(eta) : "")
               << std::flush;
   }
@@ -86,21 +89,26 @@ class RunPrinter {
     if (single_ && r.run) {
       const RunSummary& run = *r.run;
       const TrainResult& t = run.result;
-      std::cout << fmt::format("{}: {} parameters on {}, {} train / {} val / {} test rows, {} features, seed {}\n",
-                               config_.name, run.parameters, run.device, run.train_rows, run.val_rows,
-                               run.test_rows, run.features, run.trial_seed)
-                << fmt::format("{} epochs{}; kept epoch {}: train_loss {}, val_loss {}, test_loss {}\n",
-                               t.epochs.size(), t.stopped_early ? " (stopped early)" : "", t.best_epoch,
-                               shown(t.epochs[static_cast<std::size_t>(t.best_epoch - 1)].train_loss),
-                               shown(t.best_val_loss), shown(t.test_loss));
+      std::cout << fmt::format(
+                       "{}: {} parameters on {}, {} train / {} val / {} test rows, {} features, "
+                       "seed {}\n",
+                       config_.name, run.parameters, run.device, run.train_rows, run.val_rows,
+                       run.test_rows, run.features, run.trial_seed)
+                << fmt::format(
+                       "{} epochs{}; kept epoch {}: train_loss {}, val_loss {}, test_loss {}\n",
+                       t.epochs.size(), t.stopped_early ? " (stopped early)" : "", t.best_epoch,
+                       shown(t.epochs[static_cast<std::size_t>(t.best_epoch - 1)].train_loss),
+                       shown(t.best_val_loss), shown(t.test_loss));
     }
     if (quiet_ || single_) return;
     if (terminal_) std::cout << "\r\033[K";
     const std::string best =
-        r.best ? fmt::format("best {} (#{})", shown(r.best->value), r.best->number) : std::string("best -");
+        r.best ? fmt::format("best {} (#{})", shown(r.best->value), r.best->number)
+               : std::string("best -");
     std::cout << fmt::format("trial {:>3}  {:<8}  {} {:<10}  {:<18}  {:>6.1f}s  {}{}\n", r.number,
-                             to_string(r.state), config_.search.metric, shown(r.value), best, r.seconds,
-                             params_text(r.params), r.error.empty() ? "" : "  error: " + r.error)
+                             to_string(r.state), config_.search.metric, shown(r.value), best,
+                             r.seconds, params_text(r.params),
+                             r.error.empty() ? "" : "  error: " + r.error)
               << std::flush;
   }
 
@@ -125,22 +133,24 @@ int run_command(const Arguments& args, const Registrar& registrar) {
   po::options_description options("tunelab run");
   po::positional_options_description positional;
   experiment_options.add_to(options, positional);
-  options.add_options()
-      ("storage", po::value(&storage), "results store (default sqlite:///results/tunelab.db)")
-      ("study", po::value(&study_options.study_name), "study name (default: the experiment's name)")
-      ("trials", po::value(&trials), "trial budget (default: search.trials)")
-      ("resume", po::bool_switch(&study_options.resume), "continue the study of this name")
-      ("quiet,q", po::bool_switch(&quiet), "print only the summary");
+  options.add_options()("storage", po::value(&storage),
+                        "results store (default sqlite:///results/tunelab.db)")(
+      "study", po::value(&study_options.study_name), "study name (default: the experiment's name)")(
+      "trials", po::value(&trials), "trial budget (default: search.trials)")(
+      "resume", po::bool_switch(&study_options.resume), "continue the study of this name")(
+      "quiet,q", po::bool_switch(&quiet), "print only the summary");
   po::variables_map values;
-  if (!parse_arguments("tunelab run EXPERIMENT.yaml [--set key=value ...] [--storage URL] [--study NAME] "
-                       "[--trials N] [--resume] [--device D] [--quiet]",
-                       args, options, positional, values))
+  if (!parse_arguments(
+          "tunelab run EXPERIMENT.yaml [--set key=value ...] [--storage URL] [--study NAME] "
+          "[--trials N] [--resume] [--device D] [--quiet]",
+          args, options, positional, values))
     return 0;
   if (values.count("trials")) study_options.trials = trials;
 
   const Experiment experiment = experiment_options.load();
   const ExperimentConfig& config = experiment.config;
-  const bool single = config.search.space.empty() && study_options.trials.value_or(config.search.trials) == 1;
+  const bool single =
+      config.search.space.empty() && study_options.trials.value_or(config.search.trials) == 1;
   RunPrinter printer(config, quiet, single);
   const auto store = Store::open(storage);
 
@@ -157,11 +167,13 @@ int run_command(const Arguments& args, const Registrar& registrar) {
   if (single) {
     std::cout << fmt::format("{}: recorded as {}\n", config.name, where);
   } else {
-    std::cout << fmt::format("{}: {} complete, {} pruned, {} failed (stopped: {})\n", where, summary.complete,
-                             summary.pruned, summary.failed, summary.stopped_because);
+    std::cout << fmt::format("{}: {} complete, {} pruned, {} failed (stopped: {})\n", where,
+                             summary.complete, summary.pruned, summary.failed,
+                             summary.stopped_because);
     if (summary.best)
-      std::cout << fmt::format("best: trial {}  {} {}  {}\n", summary.best->number, config.search.metric,
-                               shown(summary.best->value), params_text(summary.best->params));
+      std::cout << fmt::format("best: trial {}  {} {}  {}\n", summary.best->number,
+                               config.search.metric, shown(summary.best->value),
+                               params_text(summary.best->params));
   }
   return 0;
 }

@@ -38,8 +38,10 @@ nlohmann::json to_json(const ExperimentConfig& c) {
     } else {
       const bool integer = d.kind == Dimension::Kind::integer;
       dim = {{"type", integer ? "int" : "float"}, {"log", d.log}};
-      dim["low"] = integer ? nlohmann::json(static_cast<std::int64_t>(d.low)) : nlohmann::json(d.low);
-      dim["high"] = integer ? nlohmann::json(static_cast<std::int64_t>(d.high)) : nlohmann::json(d.high);
+      dim["low"] =
+          integer ? nlohmann::json(static_cast<std::int64_t>(d.low)) : nlohmann::json(d.low);
+      dim["high"] =
+          integer ? nlohmann::json(static_cast<std::int64_t>(d.high)) : nlohmann::json(d.high);
       if (d.step) dim["step"] = *d.step;
       if (!d.transform.empty()) dim["transform"] = d.transform;
     }
@@ -48,9 +50,12 @@ nlohmann::json to_json(const ExperimentConfig& c) {
   nlohmann::json sampler = c.search.sampler_args, pruner = c.search.pruner_args;
   sampler["name"] = c.search.sampler;
   pruner["name"] = c.search.pruner;
-  out["search"] = {{"metric", c.search.metric},     {"trials", c.search.trials},
-                   {"timeout", c.search.timeout_seconds}, {"sampler", sampler},
-                   {"pruner", pruner},              {"space", space}};
+  out["search"] = {{"metric", c.search.metric},
+                   {"trials", c.search.trials},
+                   {"timeout", c.search.timeout_seconds},
+                   {"sampler", sampler},
+                   {"pruner", pruner},
+                   {"space", space}};
   return out;
 }
 

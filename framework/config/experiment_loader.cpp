@@ -119,7 +119,8 @@ double read_duration(const Args& args, const std::string& key) {
   std::smatch match;
   const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
   if (!value.is_string() || !std::regex_match(text, match, duration_re))
-    throw ConfigError(key, fmt::format("expected a duration such as 90s, 10m or 2h, got '{}'", text));
+    throw ConfigError(key,
+                      fmt::format("expected a duration such as 90s, 10m or 2h, got '{}'", text));
   const double amount = std::stod(match[1].str());
   const std::string unit = match[3].str();
   return amount * (unit == "h" ? 3600 : unit == "m" ? 60 : 1);
@@ -143,7 +144,8 @@ SearchConfig read_search(const nlohmann::json& json) {
   SearchConfig s;
   s.metric = args.text("metric", s.metric);
   if (s.metric != "val_loss" && s.metric != "test_loss" && s.metric != "train_loss")
-    throw ConfigError("metric", fmt::format("expected val_loss, test_loss or train_loss, got '{}'", s.metric));
+    throw ConfigError(
+        "metric", fmt::format("expected val_loss, test_loss or train_loss, got '{}'", s.metric));
   s.space = in_section("space", [&] { return read_search_space(args.section("space")); });
   const auto trials = args.integer("trials", s.space.empty() ? 1 : 20);
   require_at_least("trials", trials, 1);

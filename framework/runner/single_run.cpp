@@ -23,7 +23,8 @@ const DatasetFactory& dataset_factory(const Registrar& registrar, const std::str
 std::string digest_of(const Dataset& data) {
   const auto x = data.x.contiguous(), y = data.y.contiguous();
   const std::string hx = fingerprint(x.data_ptr(), static_cast<std::size_t>(x.nbytes()));
-  return fingerprint(y.data_ptr(), static_cast<std::size_t>(y.nbytes()), std::stoull(hx, nullptr, 16));
+  return fingerprint(y.data_ptr(), static_cast<std::size_t>(y.nbytes()),
+                     std::stoull(hx, nullptr, 16));
 }
 
 // The values a dimension is checked at: its ends, or every choice.
@@ -44,7 +45,8 @@ std::vector<std::pair<std::string, nlohmann::json>> probes(const Dimension& d) {
 void check_config(const ExperimentConfig& config, const Registrar& registrar) {
   resolve_device(config.device);
   dataset_factory(registrar, config.data.dataset);
-  torch::nn::Sequential model = build_model(registrar, config.model, /*input_dim=*/1, /*output_dim=*/1);
+  torch::nn::Sequential model =
+      build_model(registrar, config.model, /*input_dim=*/1, /*output_dim=*/1);
   // A one-epoch run on two rows checks the optimizer and loss with their
   // arguments, exactly as training will build them.
   Splits tiny;
@@ -66,7 +68,8 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
   if (search.metric == "test_loss" && config.data.split.test <= 0)
     throw ConfigError("search.metric", "test_loss needs a test split (data.split.test > 0)");
   try {
-    registrar.samplers.factory(search.sampler)(SamplerRequest{search.sampler_args, &search.space, 0});
+    registrar.samplers.factory(search.sampler)(
+        SamplerRequest{search.sampler_args, &search.space, 0});
   } catch (const UnknownNameError& e) {
     throw ConfigError("search.sampler", e.what());
   } catch (const ConfigError& e) {
@@ -111,7 +114,8 @@ PreparedData prepare_data(const ExperimentConfig& config, const std::filesystem:
 }
 
 RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
-                       const Registrar& registrar, std::uint64_t seed, const EpochCallback& on_epoch) {
+                       const Registrar& registrar, std::uint64_t seed,
+                       const EpochCallback& on_epoch) {
   const c10::Device device = resolve_device(config.device);
   RunSummary summary;
   summary.train_rows = data.splits.train.rows();
@@ -124,7 +128,8 @@ RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
   seed_everything(seed);
   torch::nn::Sequential model = build_model(registrar, config.model, data.features, data.targets);
   summary.parameters = parameter_count(*model);
-  summary.result = train_model(model, data.splits, config.trainer, registrar, device, seed, on_epoch);
+  summary.result =
+      train_model(model, data.splits, config.trainer, registrar, device, seed, on_epoch);
   return summary;
 }
 
@@ -132,8 +137,8 @@ RunSummary run_single(const Experiment& experiment, const Registrar& registrar,
                       const EpochCallback& on_epoch) {
   check_config(experiment.config, registrar);
   const PreparedData data = prepare_data(experiment.config, experiment.base_dir, registrar);
-  return train_trial(experiment.config, data, registrar, derive_seed(experiment.config.seed, std::uint64_t{0}),
-                     on_epoch);
+  return train_trial(experiment.config, data, registrar,
+                     derive_seed(experiment.config.seed, std::uint64_t{0}), on_epoch);
 }
 
 }  // namespace tunelab

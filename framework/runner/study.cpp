@@ -26,14 +26,16 @@ std::string host_name() {
 
 double metric_of(const std::string& metric, const TrainResult& r) {
   if (metric == "test_loss") return r.test_loss;
-  if (metric == "train_loss") return r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
+  if (metric == "train_loss")
+    return r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
   return r.best_val_loss;
 }
 
 std::optional<FinishedTrial> best_of(const std::vector<FinishedTrial>& trials) {
   std::optional<FinishedTrial> best;
   for (const auto& t : trials)
-    if (t.state == TrialState::complete && std::isfinite(t.value) && (!best || t.value < best->value))
+    if (t.state == TrialState::complete && std::isfinite(t.value) &&
+        (!best || t.value < best->value))
       best = t;
   return best;
 }
@@ -43,19 +45,21 @@ StudyRecord open_study(const Experiment& experiment, Store& store, const std::st
   const auto existing = store.find_study(name);
   const std::string hash = fingerprint(experiment.document.dump());
   if (existing && !options.resume)
-    throw InputError(fmt::format("study '{}' already exists in {} (--resume continues it; --study NAME "
-                                 "starts another)",
-                                 name, store.url()));
+    throw InputError(
+        fmt::format("study '{}' already exists in {} (--resume continues it; --study NAME "
+                    "starts another)",
+                    name, store.url()));
   if (existing) {
     if (existing->config_hash != hash)
-      throw InputError(fmt::format("study '{}' in {} was started from a different configuration; "
-                                   "--resume needs the same file and --set values (or --study NAME)",
-                                   name, store.url()));
+      throw InputError(
+          fmt::format("study '{}' in {} was started from a different configuration; "
+                      "--resume needs the same file and --set values (or --study NAME)",
+                      name, store.url()));
     return *existing;
   }
   const ExperimentConfig& c = experiment.config;
-  return store.create_study(NewStudy{name, c.seed, c.search.metric, trials, to_json(c), experiment.document,
-                                     experiment.file.string()});
+  return store.create_study(NewStudy{name, c.seed, c.search.metric, trials, to_json(c),
+                                     experiment.document, experiment.file.string()});
 }
 
 }  // namespace
@@ -71,15 +75,16 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
   const std::string name = options.study_name.empty() ? base.name : options.study_name;
   const StudyRecord study = open_study(experiment, store, name, options, wanted);
   if (options.resume)
-    store.fail_abandoned_trials(study.id, kInterruptedPrefix + ": left RUNNING by a tunelab that stopped");
+    store.fail_abandoned_trials(study.id,
+                                kInterruptedPrefix + ": left RUNNING by a tunelab that stopped");
 
   // Trials that search over data.* need their own data; the others share it.
   bool data_varies = false;
   for (const auto& d : search.space.dimensions) data_varies |= d.path.rfind("data.", 0) == 0;
   const PreparedData shared = prepare_data(base, experiment.base_dir, registrar);
   const c10::Device device = resolve_device(base.device);
-  store.add_provenance(study.id, Provenance{kVersion, kCommit, TORCH_VERSION, device.str(), host_name(),
-                                            shared.digest});
+  store.add_provenance(study.id, Provenance{kVersion, kCommit, TORCH_VERSION, device.str(),
+                                            host_name(), shared.digest});
 
   auto sampler = registrar.samplers.factory(search.sampler)(
       SamplerRequest{search.sampler_args, &search.space, derive_seed(base.seed, "sampler")});
@@ -118,7 +123,8 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
     const auto trial_started = Clock::now();
     try {
       const ExperimentConfig config = config_with_params(experiment.document, params);
-      const PreparedData own = data_varies ? prepare_data(config, experiment.base_dir, registrar) : PreparedData{};
+      const PreparedData own =
+          data_varies ? prepare_data(config, experiment.base_dir, registrar) : PreparedData{};
       const auto on_epoch = [&](const EpochRecord& e) {
         outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
         if (observer.on_epoch) observer.on_epoch(number, e);
@@ -128,7 +134,8 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
         }
         return true;
       };
-      const RunSummary run = train_trial(config, data_varies ? own : shared, registrar, seed, on_epoch);
+      const RunSummary run =
+          train_trial(config, data_varies ? own : shared, registrar, seed, on_epoch);
       const TrainResult& r = run.result;
       report.run = run;
       outcome.best_epoch = r.best_epoch;

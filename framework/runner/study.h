@@ -18,9 +18,9 @@ namespace tunelab {
 struct Registrar;
 
 struct StudyOptions {
-  std::string study_name;      // empty: the experiment's name
-  std::optional<int> trials;   // overrides search.trials
-  bool resume = false;         // continue a study of that name
+  std::string study_name;     // empty: the experiment's name
+  std::optional<int> trials;  // overrides search.trials
+  bool resume = false;        // continue a study of that name
 };
 
 struct TrialReport {
@@ -30,14 +30,15 @@ struct TrialReport {
   double value = kNoValue;
   std::string error;
   double seconds = 0;
-  std::optional<RunSummary> run;         // absent when the trial failed before training ended
-  int counted = 0, wanted = 0;           // trials counted against the budget so far
-  std::optional<FinishedTrial> best;     // best complete trial so far
+  std::optional<RunSummary> run;      // absent when the trial failed before training ended
+  int counted = 0, wanted = 0;        // trials counted against the budget so far
+  std::optional<FinishedTrial> best;  // best complete trial so far
 };
 
 struct StudyObserver {
   // Called once the study and its data are ready (trials to go, data shape).
-  std::function<void(const std::string& study, int counted, int wanted, const PreparedData&)> on_start;
+  std::function<void(const std::string& study, int counted, int wanted, const PreparedData&)>
+      on_start;
   std::function<void(int number, const Params& params)> on_trial_start;
   std::function<void(int number, const EpochRecord&)> on_epoch;
   std::function<void(const TrialReport&)> on_trial;
@@ -48,7 +49,7 @@ struct StudySummary {
   int complete = 0, pruned = 0, failed = 0;  // over the whole study
   int ran_now = 0;                           // trials this call ran
   std::optional<FinishedTrial> best;
-  std::string stopped_because;               // "budget", "timeout", "grid exhausted"
+  std::string stopped_because;  // "budget", "timeout", "grid exhausted"
 };
 
 // Throws ConfigError (unlocated) and InputError for bad input; a trial that

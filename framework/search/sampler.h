@@ -25,7 +25,7 @@ struct FinishedTrial {
   int number = 0;
   TrialState state = TrialState::complete;
   Params params;
-  double value = 0;  // the study's metric (NaN when the trial failed)
+  double value = 0;                // the study's metric (NaN when the trial failed)
   std::vector<double> val_losses;  // per epoch
 };
 

@@ -37,9 +37,11 @@ Dimension read_dimension(const std::string& path, const nlohmann::json& json) {
     if (choices.empty()) throw ConfigError("choices", "must not be empty");
     for (std::size_t i = 0; i < choices.size(); ++i) {
       if (choices[i].is_object() || choices[i].is_array() || choices[i].is_null())
-        throw ConfigError(fmt::format("choices[{}]", i), "expected a single value (text, number or boolean)");
+        throw ConfigError(fmt::format("choices[{}]", i),
+                          "expected a single value (text, number or boolean)");
       if (std::find(d.choices.begin(), d.choices.end(), choices[i]) != d.choices.end())
-        throw ConfigError(fmt::format("choices[{}]", i), fmt::format("{} is listed twice", choices[i].dump()));
+        throw ConfigError(fmt::format("choices[{}]", i),
+                          fmt::format("{} is listed twice", choices[i].dump()));
       d.choices.push_back(choices[i]);
     }
     return d;
@@ -63,7 +65,8 @@ Dimension read_dimension(const std::string& path, const nlohmann::json& json) {
     require_positive("step", *d.step);
     if (d.log) throw ConfigError("step", "cannot be combined with log: true");
     if (*d.step > d.high - d.low)
-      throw ConfigError("step", fmt::format("{} is larger than the range {}..{}", *d.step, d.low, d.high));
+      throw ConfigError("step",
+                        fmt::format("{} is larger than the range {}..{}", *d.step, d.low, d.high));
   }
   d.transform = args.text("transform", "");
   if (!d.transform.empty() && d.transform != "pow2")
@@ -81,14 +84,16 @@ nlohmann::json Dimension::value_at(double u) const {
     const auto n = choices.size();
     return choices[std::min(n - 1, static_cast<std::size_t>(u * static_cast<double>(n)))];
   }
-  double x = log ? std::exp(std::log(low) + u * (std::log(high) - std::log(low)))
-                 : low + u * (high - low);
+  double x =
+      log ? std::exp(std::log(low) + u * (std::log(high) - std::log(low))) : low + u * (high - low);
   if (step) x = low + std::round((x - low) / *step) * *step;
   if (kind == Kind::integer) {
     // Each integer gets an equal share of [0, 1] (on the log scale when asked).
     if (!log && !step) x = std::floor(low + u * (high - low + 1));
     auto v = static_cast<std::int64_t>(std::llround(std::clamp(x, low, high)));
-    if (step) v = std::min<std::int64_t>(v, static_cast<std::int64_t>(low + std::floor((high - low) / *step) * *step));
+    if (step)
+      v = std::min<std::int64_t>(
+          v, static_cast<std::int64_t>(low + std::floor((high - low) / *step) * *step));
     if (transform == "pow2") return std::int64_t{1} << v;
     return v;
   }
@@ -111,7 +116,8 @@ std::vector<nlohmann::json> Dimension::grid(std::size_t points) const {
     return out;
   }
   for (std::size_t i = 0; i < points; ++i) {
-    const auto value = value_at(points == 1 ? 0.5 : static_cast<double>(i) / static_cast<double>(points - 1));
+    const auto value =
+        value_at(points == 1 ? 0.5 : static_cast<double>(i) / static_cast<double>(points - 1));
     if (out.empty() || out.back() != value) out.push_back(value);
   }
   return out;

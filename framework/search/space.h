@@ -21,10 +21,10 @@ struct Dimension {
 
   std::string path;
   Kind kind = Kind::real;
-  double low = 0, high = 0;  // real and integer: the range, inclusive
-  bool log = false;          // sample uniformly in log space
-  std::optional<double> step;  // real and integer: values low, low + step, ...
-  std::string transform;       // integer: "" or "pow2" (the value used is 2^v)
+  double low = 0, high = 0;             // real and integer: the range, inclusive
+  bool log = false;                     // sample uniformly in log space
+  std::optional<double> step;           // real and integer: values low, low + step, ...
+  std::string transform;                // integer: "" or "pow2" (the value used is 2^v)
   std::vector<nlohmann::json> choices;  // categorical
 
   // The value that goes into the configuration for a sampled point: `u` in

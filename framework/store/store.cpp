@@ -43,13 +43,14 @@ void bind_optional(SQLite::Statement& q, int index, double value, bool present) 
 
 double read_number(const SQLite::Column& column) {
   if (column.isNull()) return std::numeric_limits<double>::quiet_NaN();
-  if (column.isText()) return column.getString() == "NaN" ? std::nan("") : std::stod(column.getString());
+  if (column.isText())
+    return column.getString() == "NaN" ? std::nan("") : std::stod(column.getString());
   return column.getDouble();
 }
 
 StudyRecord study_from(SQLite::Statement& q) {
-  return StudyRecord{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                     q.getColumn(3).getInt()};
+  return StudyRecord{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                     q.getColumn(2).getString(), q.getColumn(3).getInt()};
 }
 
 TrialState state_from(const std::string& text) {
@@ -72,11 +73,13 @@ std::string fingerprint(const std::string& text) { return fingerprint(text.data(
 
 std::filesystem::path sqlite_path_from_url(const std::string& url) {
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
-    throw InputError(fmt::format("--storage {}: PostgreSQL stores are not supported by this build; "
-                                 "use sqlite:///path.db",
-                                 url));
+    throw InputError(
+        fmt::format("--storage {}: PostgreSQL stores are not supported by this build; "
+                    "use sqlite:///path.db",
+                    url));
   const std::string prefix = "sqlite:///";
-  if (url.rfind(prefix, 0) == 0) return url.substr(prefix.size()).empty() ? "" : url.substr(prefix.size());
+  if (url.rfind(prefix, 0) == 0)
+    return url.substr(prefix.size()).empty() ? "" : url.substr(prefix.size());
   if (url.find("://") != std::string::npos)
     throw InputError(fmt::format("--storage {}: expected sqlite:///path/to.db", url));
   return url;
@@ -94,11 +97,13 @@ std::unique_ptr<Store> Store::open(const std::string& url) {
   const auto folder = std::filesystem::absolute(path).parent_path();
   if (url == kDefaultStorage) std::filesystem::create_directories(folder, ec);
   if (!std::filesystem::is_directory(folder, ec))
-    throw InputError(fmt::format("{}: the folder {} does not exist", path.string(), folder.string()));
+    throw InputError(
+        fmt::format("{}: the folder {} does not exist", path.string(), folder.string()));
   if (std::filesystem::is_directory(path, ec))
     throw InputError(fmt::format("{}: is a directory, not a results store", path.string()));
   try {
-    auto db = std::make_unique<SQLite::Database>(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    auto db = std::make_unique<SQLite::Database>(path.string(),
+                                                 SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db->exec("PRAGMA busy_timeout = 10000");
     db->exec("PRAGMA journal_mode = WAL");
     db->exec("PRAGMA foreign_keys = ON");
@@ -106,7 +111,8 @@ std::unique_ptr<Store> Store::open(const std::string& url) {
     store->migrate();
     return store;
   } catch (const SQLite::Exception& e) {
-    throw InputError(fmt::format("{}: cannot open as a results store: {}", path.string(), e.what()));
+    throw InputError(
+        fmt::format("{}: cannot open as a results store: {}", path.string(), e.what()));
   }
 }
 
@@ -118,11 +124,13 @@ void Store::migrate() {
     q.executeStep();
     const int version = q.getColumn(0).isNull() ? 0 : q.getColumn(0).getInt();
     if (version > kSchemaVersion)
-      throw InputError(fmt::format("{}: written by a newer tunelab (schema version {}, this one reads up to {})",
-                                   sqlite_path_from_url(url_).string(), version, kSchemaVersion));
+      throw InputError(
+          fmt::format("{}: written by a newer tunelab (schema version {}, this one reads up to {})",
+                      sqlite_path_from_url(url_).string(), version, kSchemaVersion));
     if (version == kSchemaVersion) return;
   } else if (db_->tableExists("studies")) {
-    throw InputError(fmt::format("{}: an SQLite database, but not a tunelab store", sqlite_path_from_url(url_).string()));
+    throw InputError(fmt::format("{}: an SQLite database, but not a tunelab store",
+                                 sqlite_path_from_url(url_).string()));
   }
   db_->exec(kSchemaSql);
   db_->exec("DELETE FROM schema_version");
@@ -133,7 +141,8 @@ void Store::migrate() {
 }
 
 std::optional<StudyRecord> Store::find_study(const std::string& name) {
-  SQLite::Statement q(*db_, "SELECT study_id, name, config_hash, trials_wanted FROM studies WHERE name = ?");
+  SQLite::Statement q(
+      *db_, "SELECT study_id, name, config_hash, trials_wanted FROM studies WHERE name = ?");
   q.bind(1, name);
   if (!q.executeStep()) return std::nullopt;
   return study_from(q);
@@ -141,9 +150,10 @@ std::optional<StudyRecord> Store::find_study(const std::string& name) {
 
 StudyRecord Store::create_study(const NewStudy& s) {
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement q(*db_,
-                      "INSERT INTO studies (name, seed, metric, trials_wanted, config_json, document_json, "
-                      "config_hash, experiment_file, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  SQLite::Statement q(
+      *db_,
+      "INSERT INTO studies (name, seed, metric, trials_wanted, config_json, document_json, "
+      "config_hash, experiment_file, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   const std::string document = s.document.dump();
   q.bind(1, s.name);
   q.bind(2, static_cast<std::int64_t>(s.seed));
@@ -161,10 +171,11 @@ StudyRecord Store::create_study(const NewStudy& s) {
 }
 
 void Store::add_provenance(std::int64_t study_id, const Provenance& p) {
-  SQLite::Statement q(*db_,
-                      "INSERT INTO provenance (study_id, tunelab_version, tunelab_commit, libtorch_version, "
-                      "device, host, config_hash, dataset_digest, recorded_at) "
-                      "SELECT ?, ?, ?, ?, ?, ?, config_hash, ?, ? FROM studies WHERE study_id = ?");
+  SQLite::Statement q(
+      *db_,
+      "INSERT INTO provenance (study_id, tunelab_version, tunelab_commit, libtorch_version, "
+      "device, host, config_hash, dataset_digest, recorded_at) "
+      "SELECT ?, ?, ?, ?, ?, ?, config_hash, ?, ? FROM studies WHERE study_id = ?");
   q.bind(1, study_id);
   q.bind(2, p.tunelab_version);
   q.bind(3, p.tunelab_commit);
@@ -190,9 +201,10 @@ int Store::fail_abandoned_trials(std::int64_t study_id, const std::string& reaso
 std::vector<FinishedTrial> Store::finished_trials(std::int64_t study_id) {
   std::vector<FinishedTrial> out;
   std::map<std::int64_t, std::size_t> index;
-  SQLite::Statement q(*db_,
-                      "SELECT trial_id, number, state, params_json, value FROM trials "
-                      "WHERE study_id = ? AND state IN ('COMPLETE', 'PRUNED', 'FAIL') ORDER BY number");
+  SQLite::Statement q(
+      *db_,
+      "SELECT trial_id, number, state, params_json, value FROM trials "
+      "WHERE study_id = ? AND state IN ('COMPLETE', 'PRUNED', 'FAIL') ORDER BY number");
   q.bind(1, study_id);
   while (q.executeStep()) {
     FinishedTrial t;
@@ -204,9 +216,10 @@ std::vector<FinishedTrial> Store::finished_trials(std::int64_t study_id) {
     index[q.getColumn(0).getInt64()] = out.size();
     out.push_back(std::move(t));
   }
-  SQLite::Statement curves(*db_,
-                           "SELECT e.trial_id, e.val_loss FROM epochs e JOIN trials t USING (trial_id) "
-                           "WHERE t.study_id = ? ORDER BY e.trial_id, e.epoch");
+  SQLite::Statement curves(
+      *db_,
+      "SELECT e.trial_id, e.val_loss FROM epochs e JOIN trials t USING (trial_id) "
+      "WHERE t.study_id = ? ORDER BY e.trial_id, e.epoch");
   curves.bind(1, study_id);
   while (curves.executeStep()) {
     const auto it = index.find(curves.getColumn(0).getInt64());
@@ -216,9 +229,10 @@ std::vector<FinishedTrial> Store::finished_trials(std::int64_t study_id) {
 }
 
 int Store::counted_trials(std::int64_t study_id) {
-  SQLite::Statement q(*db_,
-                      "SELECT count(*) FROM trials WHERE study_id = ? AND state IN ('COMPLETE', 'PRUNED', 'FAIL') "
-                      "AND NOT (state = 'FAIL' AND coalesce(error, '') LIKE ? || '%')");
+  SQLite::Statement q(
+      *db_,
+      "SELECT count(*) FROM trials WHERE study_id = ? AND state IN ('COMPLETE', 'PRUNED', 'FAIL') "
+      "AND NOT (state = 'FAIL' AND coalesce(error, '') LIKE ? || '%')");
   q.bind(1, study_id);
   q.bind(2, kInterruptedPrefix);
   q.executeStep();
@@ -232,12 +246,13 @@ int Store::next_trial_number(std::int64_t study_id) {
   return q.getColumn(0).getInt();
 }
 
-std::int64_t Store::start_trial(std::int64_t study_id, int number, std::uint64_t seed, const Params& params,
-                                const std::string& device) {
+std::int64_t Store::start_trial(std::int64_t study_id, int number, std::uint64_t seed,
+                                const Params& params, const std::string& device) {
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement q(*db_,
-                      "INSERT INTO trials (study_id, number, state, seed, params_json, device, started_at, "
-                      "heartbeat_at) VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?)");
+  SQLite::Statement q(
+      *db_,
+      "INSERT INTO trials (study_id, number, state, seed, params_json, device, started_at, "
+      "heartbeat_at) VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?)");
   const std::string now = utc_now();
   q.bind(1, study_id);
   q.bind(2, number);
@@ -254,9 +269,10 @@ std::int64_t Store::start_trial(std::int64_t study_id, int number, std::uint64_t
 
 void Store::finish_trial(std::int64_t trial_id, const Params& params, const TrialOutcome& o) {
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement param(*db_,
-                          "INSERT OR REPLACE INTO trial_params (trial_id, name, value_json, value_real, value_text) "
-                          "VALUES (?, ?, ?, ?, ?)");
+  SQLite::Statement param(
+      *db_,
+      "INSERT OR REPLACE INTO trial_params (trial_id, name, value_json, value_real, value_text) "
+      "VALUES (?, ?, ?, ?, ?)");
   for (const auto& [name, value] : params) {
     param.bind(1, trial_id);
     param.bind(2, name);
@@ -272,9 +288,10 @@ void Store::finish_trial(std::int64_t trial_id, const Params& params, const Tria
     param.exec();
     param.reset();
   }
-  SQLite::Statement epoch(*db_,
-                          "INSERT OR REPLACE INTO epochs (trial_id, epoch, train_loss, val_loss, lr, seconds) "
-                          "VALUES (?, ?, ?, ?, ?, ?)");
+  SQLite::Statement epoch(
+      *db_,
+      "INSERT OR REPLACE INTO epochs (trial_id, epoch, train_loss, val_loss, lr, seconds) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
   for (const auto& e : o.epochs) {
     epoch.bind(1, trial_id);
     epoch.bind(2, e.epoch);
@@ -286,10 +303,11 @@ void Store::finish_trial(std::int64_t trial_id, const Params& params, const Tria
     epoch.exec();
     epoch.reset();
   }
-  SQLite::Statement q(*db_,
-                      "UPDATE trials SET state = ?, value = ?, train_loss = ?, val_loss = ?, test_loss = ?, "
-                      "best_epoch = ?, epochs_run = ?, finished_at = ?, duration_s = ?, error = ? "
-                      "WHERE trial_id = ?");
+  SQLite::Statement q(
+      *db_,
+      "UPDATE trials SET state = ?, value = ?, train_loss = ?, val_loss = ?, test_loss = ?, "
+      "best_epoch = ?, epochs_run = ?, finished_at = ?, duration_s = ?, error = ? "
+      "WHERE trial_id = ?");
   const bool ran = !o.epochs.empty();
   q.bind(1, to_string(o.state));
   bind_optional(q, 2, o.value, o.state != TrialState::fail || !std::isnan(o.value));

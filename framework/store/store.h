@@ -61,7 +61,8 @@ struct TrialOutcome {
 };
 
 // FNV-1a 64-bit, as 16 hex digits: a fingerprint, not a security hash.
-std::string fingerprint(const void* data, std::size_t size, std::uint64_t seed = 0xcbf29ce484222325ULL);
+std::string fingerprint(const void* data, std::size_t size,
+                        std::uint64_t seed = 0xcbf29ce484222325ULL);
 std::string fingerprint(const std::string& text);
 
 class Store {
@@ -87,8 +88,8 @@ class Store {
   int next_trial_number(std::int64_t study_id);
 
   // Inserts trial `number` as RUNNING and returns its id.
-  std::int64_t start_trial(std::int64_t study_id, int number, std::uint64_t seed, const Params& params,
-                           const std::string& device);
+  std::int64_t start_trial(std::int64_t study_id, int number, std::uint64_t seed,
+                           const Params& params, const std::string& device);
   void finish_trial(std::int64_t trial_id, const Params& params, const TrialOutcome& outcome);
 
  private:

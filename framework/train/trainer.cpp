@@ -127,9 +127,8 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
     record.epoch = epoch;
     record.train_loss = loss_sum.item<double>() / static_cast<double>(n);
     if (!std::isfinite(record.train_loss))
-      throw TrainingError(
-          fmt::format("training loss became {} in epoch {}",
-                      std::isnan(record.train_loss) ? "NaN" : "infinite", epoch));
+      throw TrainingError(fmt::format("training loss became {} in epoch {}",
+                                      std::isnan(record.train_loss) ? "NaN" : "infinite", epoch));
     record.val_loss = has_val ? evaluate(model, loss_fn, x_val, y_val) : kNoValue;
     record.lr = config.lr;
     record.seconds =

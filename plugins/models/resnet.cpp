@@ -28,7 +28,8 @@ std::vector<std::int64_t> per_group(const Args& args, const std::string& key, st
 
 nn::Sequential make_resnet(const ModelSpec& spec) {
   const Args args(spec.settings);
-  args.allow_only({"block", "block_args", "act_fn", "act_fn_args", "num_blocks", "c_hidden", "groups"});
+  args.allow_only(
+      {"block", "block_args", "act_fn", "act_fn_args", "num_blocks", "c_hidden", "groups"});
   // The number of groups: the length of whichever of num_blocks and c_hidden
   // is a list, else `groups` (3, as in the chapter).
   std::size_t groups = 0;

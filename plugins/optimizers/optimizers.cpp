@@ -27,32 +27,27 @@ double eps_from(const Args& args, double fallback) {
   return eps;
 }
 
+// Adam and AdamW share their options; only how weight decay applies differs.
+template <typename Optimizer, typename Options>
+std::unique_ptr<optim::Optimizer> adam_family(std::vector<at::Tensor> params,
+                                              const OptimizerSettings& s) {
+  const Args args(s.args);
+  args.allow_only({"betas", "eps", "amsgrad"});
+  return std::make_unique<Optimizer>(std::move(params),
+                                     Options(s.lr)
+                                         .betas(betas_from(args))
+                                         .eps(eps_from(args, 1e-8))
+                                         .weight_decay(s.weight_decay)
+                                         .amsgrad(args.boolean("amsgrad", false)));
+}
+
 }  // namespace
 
 void register_optimizers(Registrar& registrar) {
   auto& r = registrar.optimizers;
-  r.add("adam", "Adam (betas, eps, amsgrad)",
-        [](std::vector<at::Tensor> params, const OptimizerSettings& s) {
-          const Args args(s.args);
-          args.allow_only({"betas", "eps", "amsgrad"});
-          return std::make_unique<optim::Adam>(std::move(params),
-                                               optim::AdamOptions(s.lr)
-                                                   .betas(betas_from(args))
-                                                   .eps(eps_from(args, 1e-8))
-                                                   .weight_decay(s.weight_decay)
-                                                   .amsgrad(args.boolean("amsgrad", false)));
-        });
+  r.add("adam", "Adam (betas, eps, amsgrad)", adam_family<optim::Adam, optim::AdamOptions>);
   r.add("adamw", "Adam with decoupled weight decay (betas, eps, amsgrad)",
-        [](std::vector<at::Tensor> params, const OptimizerSettings& s) {
-          const Args args(s.args);
-          args.allow_only({"betas", "eps", "amsgrad"});
-          return std::make_unique<optim::AdamW>(std::move(params),
-                                                optim::AdamWOptions(s.lr)
-                                                    .betas(betas_from(args))
-                                                    .eps(eps_from(args, 1e-8))
-                                                    .weight_decay(s.weight_decay)
-                                                    .amsgrad(args.boolean("amsgrad", false)));
-        });
+        adam_family<optim::AdamW, optim::AdamWOptions>);
   r.add("sgd", "stochastic gradient descent (momentum, dampening, nesterov)",
         [](std::vector<at::Tensor> params, const OptimizerSettings& s) {
           const Args args(s.args);

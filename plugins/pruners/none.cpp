@@ -15,10 +15,11 @@ class NoPruner : public Pruner {
 }  // namespace
 
 void register_no_pruner(Registrar& registrar) {
-  registrar.pruners.add("none", "never prunes", [](const nlohmann::json& args) -> std::unique_ptr<Pruner> {
-    Args(args).allow_only({});
-    return std::make_unique<NoPruner>();
-  });
+  registrar.pruners.add("none", "never prunes",
+                        [](const nlohmann::json& args) -> std::unique_ptr<Pruner> {
+                          Args(args).allow_only({});
+                          return std::make_unique<NoPruner>();
+                        });
 }
 
 }  // namespace tunelab
