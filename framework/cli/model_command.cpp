@@ -7,6 +7,7 @@
 #include "cli/experiment_options.h"
 #include "model/build.h"
 #include "plugin/registrar.h"
+#include "runner/single_run.h"
 
 namespace tunelab::cli {
 
@@ -27,9 +28,7 @@ int model_command(const Arguments& args, const Registrar& registrar) {
   const Experiment experiment = experiment_options.load();
   try {
     if (input_dim < 1) {
-      const auto& factory = registrar.datasets.factory(experiment.config.data.dataset);
-      const Dataset data =
-          factory(DatasetRequest{experiment.config.data.args, 0, experiment.base_dir});
+      const Dataset data = load_dataset(experiment.config, experiment.base_dir, registrar);
       input_dim = data.features();
       output_dim = data.targets();
     }
@@ -40,8 +39,6 @@ int model_command(const Arguments& args, const Registrar& registrar) {
                              parameter_count(*model));
   } catch (const ConfigError& e) {
     throw experiment.places.locate(e);
-  } catch (const UnknownNameError& e) {
-    throw experiment.places.locate(ConfigError("data.dataset", e.what()));
   }
   return 0;
 }

@@ -117,9 +117,11 @@ class RunPrinter {
   int done_ = 0, remaining_ = 0;
   std::chrono::steady_clock::time_point last_progress_;
   double seconds_ = 0;
+  std::string last_error_;
 
  public:
-  std::string last_error_;
+  // "trial 3: training loss became NaN in epoch 2", for the summary.
+  const std::string& last_error() const { return last_error_; }
 };
 
 }  // namespace
@@ -163,7 +165,7 @@ int run_command(const Arguments& args, const Registrar& registrar) {
 
   const std::string where = fmt::format("study '{}' in {}", summary.name, store->url());
   if (summary.complete == 0 && summary.pruned == 0 && summary.failed > 0)
-    throw Error(fmt::format("every trial of {} failed; the last, {}", where, printer.last_error_));
+    throw Error(fmt::format("every trial of {} failed; the last, {}", where, printer.last_error()));
   if (single) {
     std::cout << fmt::format("{}: recorded as {}\n", config.name, where);
   } else {

@@ -95,15 +95,19 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
   }
 }
 
-PreparedData prepare_data(const ExperimentConfig& config, const std::filesystem::path& base_dir,
-                          const Registrar& registrar) {
+Dataset load_dataset(const ExperimentConfig& config, const std::filesystem::path& base_dir,
+                     const Registrar& registrar) {
   const DatasetFactory& factory = dataset_factory(registrar, config.data.dataset);
-  Dataset dataset;
   try {
-    dataset = factory(DatasetRequest{config.data.args, derive_seed(config.seed, "data"), base_dir});
+    return factory(DatasetRequest{config.data.args, derive_seed(config.seed, "data"), base_dir});
   } catch (const ConfigError& e) {
     throw e.under("data.args");
   }
+}
+
+PreparedData prepare_data(const ExperimentConfig& config, const std::filesystem::path& base_dir,
+                          const Registrar& registrar) {
+  const Dataset dataset = load_dataset(config, base_dir, registrar);
   PreparedData prepared;
   prepared.features = dataset.features();
   prepared.targets = dataset.targets();

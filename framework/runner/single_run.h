@@ -37,7 +37,13 @@ void check_config(const ExperimentConfig& config, const Registrar& registrar);
 // the space at its ends and every choice, set into the experiment.
 void check_experiment(const Experiment& experiment, const Registrar& registrar);
 
-// Throws ConfigError / DataError for bad input.
+// The experiment's data set, generated with the seed derived from the root
+// seed. Throws ConfigError / DataError for bad input.
+Dataset load_dataset(const ExperimentConfig& config, const std::filesystem::path& base_dir,
+                     const Registrar& registrar);
+
+// load_dataset, then split and standardise with seeds derived from the root
+// seed. Throws ConfigError / DataError for bad input.
 PreparedData prepare_data(const ExperimentConfig& config, const std::filesystem::path& base_dir,
                           const Registrar& registrar);
 

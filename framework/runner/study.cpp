@@ -158,7 +158,7 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
       outcome.error = e.what();
     }
     if (outcome.state == TrialState::fail) {
-      outcome.value = outcome.train_loss = outcome.val_loss = outcome.test_loss = kNoValue;
+      outcome.value = outcome.train_loss = outcome.val_loss = outcome.test_loss = kMissing;
     }
     outcome.duration_s = std::chrono::duration<double>(Clock::now() - trial_started).count();
     store.finish_trial(trial_id, params, outcome);
@@ -177,12 +177,13 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
     if (observer.on_trial) observer.on_trial(report);
   }
 
-  for (const auto& t : store.finished_trials(study.id)) {
+  const std::vector<FinishedTrial> finished = store.finished_trials(study.id);
+  for (const auto& t : finished) {
     summary.complete += t.state == TrialState::complete;
     summary.pruned += t.state == TrialState::pruned;
     summary.failed += t.state == TrialState::fail;
   }
-  summary.best = best_of(store.finished_trials(study.id));
+  summary.best = best_of(finished);
   return summary;
 }
 

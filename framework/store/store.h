@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,14 +47,17 @@ struct Provenance {
   std::string tunelab_version, tunelab_commit, libtorch_version, device, host, dataset_digest;
 };
 
+inline constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+
 struct EpochRow {
   int epoch = 0;
-  double train_loss, val_loss, lr, seconds;
+  double train_loss = kMissing, val_loss = kMissing, lr = kMissing, seconds = 0;
 };
 
 struct TrialOutcome {
   TrialState state = TrialState::complete;
-  double value, train_loss, val_loss, test_loss;  // NaN: none
+  // NaN: none (the trial failed, or there is no such split).
+  double value = kMissing, train_loss = kMissing, val_loss = kMissing, test_loss = kMissing;
   int best_epoch = 0;
   std::vector<EpochRow> epochs;
   std::string error;
