@@ -55,6 +55,9 @@ TEST_SUITE("command line") {
     r = run_tunelab("run experiments");
     CHECK(r.exit_status == 2);
     CHECK(r.output == "tunelab: experiments: is a directory, not an experiment file\n");
+    r = run_tunelab("run experiments/seed_chapter.yaml --threads 0");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output == "tunelab: --threads: must be at least 1, got 0\n");
     r = run_tunelab("run experiments/seed_chapter.yaml --bogus");
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("unrecognised option '--bogus'") != std::string::npos);

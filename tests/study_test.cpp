@@ -97,6 +97,7 @@ TEST_SUITE("studies") {
               .getInt() == 3);
     CHECK(d.execAndGet("SELECT libtorch_version FROM provenance").getString().rfind("1.", 0) == 0);
     CHECK(d.execAndGet("SELECT dataset_digest FROM provenance").getString().size() == 16);
+    CHECK(d.execAndGet("SELECT threads FROM provenance").getInt() == 1);
     CHECK(d.execAndGet("SELECT version FROM schema_version").getInt() == tunelab::kSchemaVersion);
     CHECK(d.execAndGet("PRAGMA journal_mode").getString() == "wal");
     // Each trial's value is its best validation loss, and its curve agrees.

@@ -4,10 +4,11 @@ namespace tunelab::cli {
 
 void ExperimentOptions::add_to(po::options_description& options,
                                po::positional_options_description& positional) {
-  options.add_options()("experiment", po::value(&file)->required(), "experiment file (YAML)")(
-      "set", po::value(&overrides)->composing(),
-      "override a value: --set trainer.lr=0.01 (repeatable)")(
-      "device", po::value(&device), "auto, cpu, cuda or cuda:K (overrides the file's device)");
+  auto add = options.add_options();
+  add("experiment", po::value(&file)->required(), "experiment file (YAML)");
+  add("set", po::value(&overrides)->composing(),
+      "override a value: --set trainer.lr=0.01 (repeatable)");
+  add("device", po::value(&device), "auto, cpu, cuda or cuda:K (overrides the file's device)");
   positional.add("experiment", 1);
 }
 

@@ -17,9 +17,9 @@ int model_command(const Arguments& args, const Registrar& registrar) {
   po::options_description options("tunelab model");
   po::positional_options_description positional;
   experiment_options.add_to(options, positional);
-  options.add_options()("input-dim", po::value(&input_dim),
-                        "number of input features (default: the data set's)")(
-      "output-dim", po::value(&output_dim), "number of outputs (default 1)");
+  auto add = options.add_options();
+  add("input-dim", po::value(&input_dim), "number of input features (default: the data set's)");
+  add("output-dim", po::value(&output_dim), "number of outputs (default 1)");
   po::variables_map values;
   if (!parse_arguments("tunelab model EXPERIMENT.yaml [--set key=value ...] [--input-dim N]", args,
                        options, positional, values))

@@ -11,8 +11,9 @@ namespace tunelab::cli {
 int plugins_command(const Arguments& args, const Registrar& registrar) {
   std::string kind, format = "table";
   po::options_description options("tunelab plugins");
-  options.add_options()("kind", po::value(&kind), "only this kind (block, activation, ...)")(
-      "format", po::value(&format), "table, csv or json");
+  auto add = options.add_options();
+  add("kind", po::value(&kind), "only this kind (block, activation, ...)");
+  add("format", po::value(&format), "table, csv or json");
   po::variables_map values;
   if (!parse_arguments("tunelab plugins [--kind KIND] [--format table|csv|json]", args, options, {},
                        values))

@@ -135,16 +135,18 @@ int run_command(const Arguments& args, const Registrar& registrar) {
   po::options_description options("tunelab run");
   po::positional_options_description positional;
   experiment_options.add_to(options, positional);
-  options.add_options()("storage", po::value(&storage),
-                        "results store (default sqlite:///results/tunelab.db)")(
-      "study", po::value(&study_options.study_name), "study name (default: the experiment's name)")(
-      "trials", po::value(&trials), "trial budget (default: search.trials)")(
-      "resume", po::bool_switch(&study_options.resume), "continue the study of this name")(
-      "quiet,q", po::bool_switch(&quiet), "print only the summary");
+  auto add = options.add_options();
+  add("storage", po::value(&storage), "results store (default sqlite:///results/tunelab.db)");
+  add("study", po::value(&study_options.study_name), "study name (default: the experiment's name)");
+  add("trials", po::value(&trials), "trial budget (default: search.trials)");
+  add("resume", po::bool_switch(&study_options.resume), "continue the study of this name");
+  add("threads", po::value(&study_options.threads),
+      "LibTorch threads (default 1: fastest for small models)");
+  add("quiet,q", po::bool_switch(&quiet), "print only the summary");
   po::variables_map values;
   if (!parse_arguments(
           "tunelab run EXPERIMENT.yaml [--set key=value ...] [--storage URL] [--study NAME] "
-          "[--trials N] [--resume] [--device D] [--quiet]",
+          "[--trials N] [--resume] [--threads N] [--device D] [--quiet]",
           args, options, positional, values))
     return 0;
   if (values.count("trials")) study_options.trials = trials;

@@ -1,5 +1,6 @@
 #include "runner/study.h"
 
+#include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
 #include <fmt/format.h>
 #include <torch/version.h>
@@ -71,6 +72,9 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
   check_experiment(experiment, registrar);
   const int wanted = options.trials.value_or(search.trials);
   if (wanted < 1) throw InputError(fmt::format("--trials: must be at least 1, got {}", wanted));
+  if (options.threads < 1)
+    throw InputError(fmt::format("--threads: must be at least 1, got {}", options.threads));
+  at::set_num_threads(options.threads);
 
   const std::string name = options.study_name.empty() ? base.name : options.study_name;
   const StudyRecord study = open_study(experiment, store, name, options, wanted);

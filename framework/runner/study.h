@@ -21,6 +21,10 @@ struct StudyOptions {
   std::string study_name;     // empty: the experiment's name
   std::optional<int> trials;  // overrides search.trials
   bool resume = false;        // continue a study of that name
+  // LibTorch's intra-op threads. One is fastest for small tabular models
+  // (small matrices, many steps) and makes results independent of the
+  // machine's core count.
+  int threads = 1;
 };
 
 struct TrialReport {

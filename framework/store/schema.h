@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS provenance (
   libtorch_version TEXT NOT NULL,
   device           TEXT NOT NULL,
   host             TEXT NOT NULL,
+  threads          INTEGER NOT NULL,            -- LibTorch intra-op threads
   config_hash      TEXT NOT NULL,
   dataset_digest   TEXT NOT NULL,              -- FNV-1a 64 of the data set's values
   recorded_at      TEXT NOT NULL

@@ -174,17 +174,18 @@ void Store::add_provenance(std::int64_t study_id, const Provenance& p) {
   SQLite::Statement q(
       *db_,
       "INSERT INTO provenance (study_id, tunelab_version, tunelab_commit, libtorch_version, "
-      "device, host, config_hash, dataset_digest, recorded_at) "
-      "SELECT ?, ?, ?, ?, ?, ?, config_hash, ?, ? FROM studies WHERE study_id = ?");
+      "device, host, threads, config_hash, dataset_digest, recorded_at) "
+      "SELECT ?, ?, ?, ?, ?, ?, ?, config_hash, ?, ? FROM studies WHERE study_id = ?");
   q.bind(1, study_id);
   q.bind(2, p.tunelab_version);
   q.bind(3, p.tunelab_commit);
   q.bind(4, p.libtorch_version);
   q.bind(5, p.device);
   q.bind(6, p.host);
-  q.bind(7, p.dataset_digest);
-  q.bind(8, utc_now());
-  q.bind(9, study_id);
+  q.bind(7, p.threads);
+  q.bind(8, p.dataset_digest);
+  q.bind(9, utc_now());
+  q.bind(10, study_id);
   q.exec();
 }
 

@@ -45,6 +45,7 @@ struct StudyRecord {
 
 struct Provenance {
   std::string tunelab_version, tunelab_commit, libtorch_version, device, host, dataset_digest;
+  int threads = 1;
 };
 
 inline constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
