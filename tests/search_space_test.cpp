@@ -76,6 +76,27 @@ TEST_SUITE("search space") {
     CHECK(error("wide") == "x: expected a mapping such as {type: float, low: 1e-4, high: 1e-1}");
   }
 
+  TEST_CASE("a Latin hypercube uses every stratum of every dimension exactly once") {
+    const auto space = tunelab::read_search_space(
+        {{"a", {{"type", "float"}, {"low", 0}, {"high", 1}}},
+         {"b", {{"type", "float"}, {"low", 1e-4}, {"high", 1}, {"log", true}}}});
+    const int n = 16;
+    auto sampler =
+        tunelab::test::builtins().samplers.factory("lhs")({nlohmann::json::object(), &space, 3, n});
+    std::vector<int> used_a(n, 0), used_b(n, 0);
+    for (int k = 0; k < n; ++k) {
+      const auto p = *sampler->propose(k, {});
+      ++used_a[static_cast<std::size_t>(space.dimensions[0].position_of(p.at("a")) * n)];
+      ++used_b[static_cast<std::size_t>(space.dimensions[1].position_of(p.at("b")) * n)];
+    }
+    CHECK(used_a == std::vector<int>(n, 1));
+    CHECK(used_b == std::vector<int>(n, 1));
+    // Beyond the budget: a fresh design, still inside the ranges.
+    const auto extra = *sampler->propose(n + 3, {});
+    CHECK(extra.at("a").get<double>() >= 0.0);
+    CHECK(extra.at("a").get<double>() <= 1.0);
+  }
+
   TEST_CASE("random proposals are reproducible per trial and stay in range") {
     const auto space = tunelab::read_search_space(
         {{"trainer.lr", {{"type", "float"}, {"low", 1e-4}, {"high", 1e-1}, {"log", true}}},

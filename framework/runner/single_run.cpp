@@ -69,7 +69,7 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
     throw ConfigError("search.metric", "test_loss needs a test split (data.split.test > 0)");
   try {
     registrar.samplers.factory(search.sampler)(
-        SamplerRequest{search.sampler_args, &search.space, 0});
+        SamplerRequest{search.sampler_args, &search.space, 0, search.trials});
   } catch (const UnknownNameError& e) {
     throw ConfigError("search.sampler", e.what());
   } catch (const ConfigError& e) {

@@ -91,7 +91,7 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
                                             host_name(), shared.digest});
 
   auto sampler = registrar.samplers.factory(search.sampler)(
-      SamplerRequest{search.sampler_args, &search.space, derive_seed(base.seed, "sampler")});
+      SamplerRequest{search.sampler_args, &search.space, derive_seed(base.seed, "sampler"), wanted});
   auto pruner = registrar.pruners.factory(search.pruner)(search.pruner_args);
 
   StudySummary summary;

@@ -42,6 +42,7 @@ struct SamplerRequest {
   nlohmann::json args;  // search.sampler without its name
   const SearchSpace* space = nullptr;
   std::uint64_t seed = 0;
+  int trials = 1;  // the study's trial budget (for designs such as a Latin hypercube)
 };
 
 using SamplerFactory = std::function<std::unique_ptr<Sampler>(const SamplerRequest&)>;
