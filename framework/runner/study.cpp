@@ -90,8 +90,8 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
   store.add_provenance(study.id, Provenance{kVersion, kCommit, TORCH_VERSION, device.str(),
                                             host_name(), shared.digest});
 
-  auto sampler = registrar.samplers.factory(search.sampler)(
-      SamplerRequest{search.sampler_args, &search.space, derive_seed(base.seed, "sampler"), wanted});
+  auto sampler = registrar.samplers.factory(search.sampler)(SamplerRequest{
+      search.sampler_args, &search.space, derive_seed(base.seed, "sampler"), study.trials_wanted});
   auto pruner = registrar.pruners.factory(search.pruner)(search.pruner_args);
 
   StudySummary summary;

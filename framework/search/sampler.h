@@ -42,7 +42,9 @@ struct SamplerRequest {
   nlohmann::json args;  // search.sampler without its name
   const SearchSpace* space = nullptr;
   std::uint64_t seed = 0;
-  int trials = 1;  // the study's trial budget (for designs such as a Latin hypercube)
+  // The trial budget the study was created with (for designs such as a Latin
+  // hypercube; a resumed study keeps it even when given more trials).
+  int trials = 1;
 };
 
 using SamplerFactory = std::function<std::unique_ptr<Sampler>(const SamplerRequest&)>;
