@@ -77,7 +77,10 @@ TEST_SUITE("studies") {
   }
 
   TEST_CASE("every trial lands in the store with params, curve, metrics and provenance") {
-    const auto r = run(experiment(kQuickstart, {"search.trials=3", "trainer.epochs=4"}));
+    tunelab::StudyOptions two_threads;
+    two_threads.threads = 2;
+    const auto r =
+        run(experiment(kQuickstart, {"search.trials=3", "trainer.epochs=4"}), two_threads);
     SQLite::Database d(r->db());
     CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE state = 'COMPLETE'").getInt() == 3);
     CHECK(d.execAndGet("SELECT count(*) FROM trial_params").getInt() == 3 * 5);  // 5 dimensions
@@ -97,7 +100,7 @@ TEST_SUITE("studies") {
               .getInt() == 3);
     CHECK(d.execAndGet("SELECT libtorch_version FROM provenance").getString().rfind("1.", 0) == 0);
     CHECK(d.execAndGet("SELECT dataset_digest FROM provenance").getString().size() == 16);
-    CHECK(d.execAndGet("SELECT threads FROM provenance").getInt() == 1);
+    CHECK(d.execAndGet("SELECT threads FROM provenance").getInt() == 2);
     CHECK(d.execAndGet("SELECT version FROM schema_version").getInt() == tunelab::kSchemaVersion);
     CHECK(d.execAndGet("PRAGMA journal_mode").getString() == "wal");
     // Each trial's value is its best validation loss, and its curve agrees.
@@ -130,7 +133,7 @@ TEST_SUITE("studies") {
                       "model.act_fn: {type: categorical, choices: [relu, elu, gelu]}, "
                       "trainer.batch_size: {type: int, low: 4, high: 5, transform: pow2}}}"}));
     CHECK(r->summary.complete == 6);
-    CHECK(r->summary.stopped_because == "grid exhausted");
+    CHECK(r->summary.stopped_because == "space exhausted");
     SQLite::Database d(r->db());
     CHECK(d.execAndGet("SELECT count(DISTINCT params_json) FROM trials").getInt() == 6);
   }

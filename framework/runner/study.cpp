@@ -88,7 +88,7 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
   const PreparedData shared = prepare_data(base, experiment.base_dir, registrar);
   const c10::Device device = resolve_device(base.device);
   store.add_provenance(study.id, Provenance{kVersion, kCommit, TORCH_VERSION, device.str(),
-                                            host_name(), shared.digest});
+                                            host_name(), shared.digest, options.threads});
 
   auto sampler = registrar.samplers.factory(search.sampler)(SamplerRequest{
       search.sampler_args, &search.space, derive_seed(base.seed, "sampler"), study.trials_wanted});
@@ -114,7 +114,7 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
     const int number = store.next_trial_number(study.id);
     const std::optional<Params> proposed = sampler->propose(number, history);
     if (!proposed) {
-      summary.stopped_because = "grid exhausted";
+      summary.stopped_because = "space exhausted";
       break;
     }
     const Params& params = *proposed;
