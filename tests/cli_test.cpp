@@ -1,6 +1,7 @@
 // The tunelab executable as a user meets it: exit status 0 on success, 2 on
 // bad input with the message first, 1 when running fails.
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include "support.h"
@@ -165,5 +166,28 @@ TEST_SUITE("command line: studies") {
                                    not_a_db.string());
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("cannot open as a results store") != std::string::npos);
+  }
+}
+
+TEST_SUITE("command line: interruption") {
+  TEST_CASE(
+      "SIGINT stops a study: the running trial is FAIL 'interrupted' and nothing stays RUNNING") {
+    tunelab::test::ScratchDir dir;
+    const std::string db = (dir.path() / "s.db").string();
+    // tunelab starts in the background, is interrupted during its first
+    // trial, and the shell reports how it ended.
+    const auto r = tunelab::test::run_shell(
+        "{ \"$TUNELAB\" run experiments/quickstart.yaml --set trainer.epochs=100000 "
+        "--set trainer.early_stopping.patience=0 --set search.trials=2 --storage " +
+        db + " 2>&1 & pid=$!; sleep 3; kill -INT $pid; wait $pid; echo \"exit=$?\"; }");
+    CHECK(r.output.find("exit=1") != std::string::npos);
+    CHECK(r.output.find("tunelab: interrupted: study 'quickstart'") != std::string::npos);
+    CHECK(r.output.find("--resume continues it") != std::string::npos);
+    SQLite::Database d(db);
+    CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE state = 'RUNNING'").getInt() == 0);
+    CHECK(d.execAndGet("SELECT error FROM trials WHERE number = 0").getString() ==
+          "interrupted by SIGINT");
+    CHECK(d.execAndGet("SELECT epochs_run > 0 FROM trials WHERE number = 0").getInt() == 1);
+    CHECK(d.execAndGet("SELECT count(*) FROM trials").getInt() == 1);
   }
 }

@@ -42,8 +42,12 @@ std::filesystem::path ScratchDir::write(const std::string& name, const std::stri
 }
 
 CommandResult run_tunelab(const std::string& arguments) {
-  const std::string command =
-      std::string("cd '") + kSourceDir + "' && '" + kTunelabBinary + "' " + arguments + " 2>&1";
+  return run_shell("\"$TUNELAB\" " + arguments + " 2>&1");
+}
+
+CommandResult run_shell(const std::string& script) {
+  const std::string command = std::string("cd '") + kSourceDir + "' && TUNELAB='" + kTunelabBinary +
+                              "' && export TUNELAB && " + script;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot run " + command);
   CommandResult result;

@@ -37,4 +37,8 @@ struct CommandResult {
 // source folder.
 CommandResult run_tunelab(const std::string& arguments);
 
+// Runs a shell script in the source folder, with $TUNELAB naming the
+// executable; the output is the script's stdout.
+CommandResult run_shell(const std::string& script);
+
 }  // namespace tunelab::test

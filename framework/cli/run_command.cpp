@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/experiment_options.h"
+#include "runner/interrupt.h"
 #include "runner/single_run.h"
 #include "runner/study.h"
 
@@ -158,6 +159,7 @@ int run_command(const Arguments& args, const Registrar& registrar) {
   RunPrinter printer(config, quiet, single);
   const auto store = Store::open(storage);
 
+  install_interrupt_handlers();
   StudySummary summary;
   try {
     summary = run_study(experiment, registrar, *store, study_options, printer.observer());
@@ -166,6 +168,11 @@ int run_command(const Arguments& args, const Registrar& registrar) {
   }
 
   const std::string where = fmt::format("study '{}' in {}", summary.name, store->url());
+  if (summary.stopped_because == "interrupted")
+    throw Error(
+        fmt::format("interrupted: {} has {} complete, {} pruned, {} failed trials; --resume "
+                    "continues it",
+                    where, summary.complete, summary.pruned, summary.failed));
   if (summary.complete == 0 && summary.pruned == 0 && summary.failed > 0)
     throw Error(fmt::format("every trial of {} failed; the last, {}", where, printer.last_error()));
   if (single) {

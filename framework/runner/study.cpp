@@ -8,9 +8,11 @@
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 
 #include "common/version.h"
 #include "plugin/registrar.h"
+#include "runner/interrupt.h"
 #include "runner/single_run.h"
 #include "train/device.h"
 #include "train/seeding.h"
@@ -100,6 +102,10 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
   if (observer.on_start) observer.on_start(name, store.counted_trials(study.id), wanted, shared);
 
   for (;;) {
+    if (interrupt_signal() != 0) {
+      summary.stopped_because = "interrupted";
+      break;
+    }
     std::vector<FinishedTrial> history = store.finished_trials(study.id);
     const int counted = store.counted_trials(study.id);
     if (counted >= wanted) {
@@ -124,6 +130,7 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
 
     TrialOutcome outcome;
     TrialReport report;
+    bool stopped_by_signal = false;
     const auto trial_started = Clock::now();
     try {
       const ExperimentConfig config = config_with_params(experiment.document, params);
@@ -132,6 +139,10 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
       const auto on_epoch = [&](const EpochRecord& e) {
         outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
         if (observer.on_epoch) observer.on_epoch(number, e);
+        if (interrupt_signal() != 0) {
+          stopped_by_signal = true;
+          return false;
+        }
         if (pruner->should_prune(number, e.epoch, e.val_loss, history)) {
           outcome.state = TrialState::pruned;
           return false;
@@ -160,6 +171,11 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
     } catch (const std::exception& e) {
       outcome.state = TrialState::fail;
       outcome.error = e.what();
+    }
+    if (stopped_by_signal) {
+      const int signal = interrupt_signal();
+      outcome.state = TrialState::fail;
+      outcome.error = kInterruptedPrefix + " by " + (signal == SIGINT ? "SIGINT" : "SIGTERM");
     }
     if (outcome.state == TrialState::fail) {
       outcome.value = outcome.train_loss = outcome.val_loss = outcome.test_loss = kMissing;

@@ -53,7 +53,7 @@ struct StudySummary {
   int complete = 0, pruned = 0, failed = 0;  // over the whole study
   int ran_now = 0;                           // trials this call ran
   std::optional<FinishedTrial> best;
-  std::string stopped_because;  // "budget", "timeout", "space exhausted"
+  std::string stopped_because;  // "budget", "timeout", "space exhausted", "interrupted"
 };
 
 // Throws ConfigError (unlocated) and InputError for bad input; a trial that

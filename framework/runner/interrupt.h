@@ -1,0 +1,13 @@
+#pragma once
+// Ctrl-C and kill: a study stops at the end of the running epoch, records the
+// running trial as FAIL ("interrupted by SIGINT") and returns. A second signal
+// ends the process at once (the handler is reset after the first).
+
+namespace tunelab {
+
+void install_interrupt_handlers();
+
+// The signal that asked the study to stop, or 0.
+int interrupt_signal();
+
+}  // namespace tunelab
