@@ -14,6 +14,7 @@ YAML::Node to_yaml(const nlohmann::json& value) {
   if (value.is_object()) {
     node = YAML::Node(YAML::NodeType::Map);
     for (const auto& item : value.items()) node[item.key()] = to_yaml(item.value());
+    if (value.empty()) node.SetStyle(YAML::EmitterStyle::Flow);  // "{}" on the key's line
   } else if (value.is_array()) {
     node = YAML::Node(YAML::NodeType::Sequence);
     for (const auto& item : value) node.push_back(to_yaml(item));
