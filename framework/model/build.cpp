@@ -10,14 +10,9 @@ namespace tunelab {
 
 torch::nn::Sequential build_model(const Registrar& registrar, const ModelConfig& config,
                                   std::int64_t input_dim, std::int64_t output_dim) {
-  const ModelFactory* factory = nullptr;
+  const ModelFactory& factory = registrar.models.factory_at("model.name", config.name);
   try {
-    factory = &registrar.models.factory(config.name);
-  } catch (const UnknownNameError& e) {
-    throw ConfigError("model.name", e.what());
-  }
-  try {
-    return (*factory)(ModelSpec{input_dim, output_dim, config.settings, &registrar});
+    return factory(ModelSpec{input_dim, output_dim, config.settings, &registrar});
   } catch (const ConfigError& e) {
     throw e.under("model");
   }
@@ -27,12 +22,7 @@ MakeActivation activation_from(const Registrar& registrar, const nlohmann::json&
                                const std::string& key, const std::string& fallback) {
   const Args args(settings);
   const std::string name = args.text(key, fallback);
-  const ActivationFactory* factory = nullptr;
-  try {
-    factory = &registrar.activations.factory(name);
-  } catch (const UnknownNameError& e) {
-    throw ConfigError(key, e.what());
-  }
+  const ActivationFactory* factory = &registrar.activations.factory_at(key, name);
   const nlohmann::json act_args = args.section(key + "_args");
   // Build one now so bad arguments fail at assembly, not mid-forward.
   try {
@@ -46,11 +36,7 @@ MakeActivation activation_from(const Registrar& registrar, const nlohmann::json&
 const BlockFactory& block_from(const Registrar& registrar, const nlohmann::json& settings,
                                const std::string& key, const std::string& fallback) {
   const std::string name = Args(settings).text(key, fallback);
-  try {
-    return registrar.blocks.factory(name);
-  } catch (const UnknownNameError& e) {
-    throw ConfigError(key, e.what());
-  }
+  return registrar.blocks.factory_at(key, name);
 }
 
 std::int64_t parameter_count(const torch::nn::Module& module) {

@@ -61,6 +61,13 @@ class Registry {
 
   const Factory& factory(const std::string& name) const { return get(name).factory; }
 
+  // The factory for a name read from the configuration at `key`: an unknown
+  // name is a ConfigError there, so the message points into the file.
+  const Factory& factory_at(const std::string& key, const std::string& name) const {
+    if (const Entry* entry = find(name)) return entry->factory;
+    throw ConfigError(key, unknown_name_message(kind_, name, names()));
+  }
+
   std::vector<std::string> names() const {
     std::vector<std::string> out;
     out.reserve(entries_.size());

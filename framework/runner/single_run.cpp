@@ -12,14 +12,6 @@
 namespace tunelab {
 namespace {
 
-const DatasetFactory& dataset_factory(const Registrar& registrar, const std::string& name) {
-  try {
-    return registrar.datasets.factory(name);
-  } catch (const UnknownNameError& e) {
-    throw ConfigError("data.dataset", e.what());
-  }
-}
-
 std::string digest_of(const Dataset& data) {
   const auto x = data.x.contiguous(), y = data.y.contiguous();
   const std::string hx = fingerprint(x.data_ptr(), static_cast<std::size_t>(x.nbytes()));
@@ -44,7 +36,7 @@ std::vector<std::pair<std::string, nlohmann::json>> probes(const Dimension& d) {
 
 void check_config(const ExperimentConfig& config, const Registrar& registrar) {
   resolve_device(config.device);
-  dataset_factory(registrar, config.data.dataset);
+  registrar.datasets.factory_at("data.dataset", config.data.dataset);
   torch::nn::Sequential model =
       build_model(registrar, config.model, /*input_dim=*/1, /*output_dim=*/1);
   // A one-epoch run on two rows checks the optimizer and loss with their
@@ -67,18 +59,15 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
     throw ConfigError("search.metric", "val_loss needs a validation split (data.split.val > 0)");
   if (search.metric == "test_loss" && config.data.split.test <= 0)
     throw ConfigError("search.metric", "test_loss needs a test split (data.split.test > 0)");
+  const auto& sampler = registrar.samplers.factory_at("search.sampler", search.sampler);
   try {
-    registrar.samplers.factory(search.sampler)(
-        SamplerRequest{search.sampler_args, &search.space, 0, search.trials});
-  } catch (const UnknownNameError& e) {
-    throw ConfigError("search.sampler", e.what());
+    sampler(SamplerRequest{search.sampler_args, &search.space, 0, search.trials});
   } catch (const ConfigError& e) {
     throw e.under("search.sampler");
   }
+  const auto& pruner = registrar.pruners.factory_at("search.pruner", search.pruner);
   try {
-    registrar.pruners.factory(search.pruner)(search.pruner_args);
-  } catch (const UnknownNameError& e) {
-    throw ConfigError("search.pruner", e.what());
+    pruner(search.pruner_args);
   } catch (const ConfigError& e) {
     throw e.under("search.pruner");
   }
@@ -97,7 +86,8 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
 
 Dataset load_dataset(const ExperimentConfig& config, const std::filesystem::path& base_dir,
                      const Registrar& registrar) {
-  const DatasetFactory& factory = dataset_factory(registrar, config.data.dataset);
+  const DatasetFactory& factory =
+      registrar.datasets.factory_at("data.dataset", config.data.dataset);
   try {
     return factory(DatasetRequest{config.data.args, derive_seed(config.seed, "data"), base_dir});
   } catch (const ConfigError& e) {

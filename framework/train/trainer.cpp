@@ -15,29 +15,20 @@ namespace {
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const Registrar& registrar,
                                                         const TrainerConfig& config,
                                                         std::vector<torch::Tensor> parameters) {
-  const OptimizerFactory* factory = nullptr;
+  const OptimizerFactory& factory =
+      registrar.optimizers.factory_at("trainer.optimizer", config.optimizer);
   try {
-    factory = &registrar.optimizers.factory(config.optimizer);
-  } catch (const UnknownNameError& e) {
-    throw ConfigError("trainer.optimizer", e.what());
-  }
-  try {
-    return (*factory)(std::move(parameters),
-                      OptimizerSettings{config.lr, config.weight_decay, config.optimizer_args});
+    return factory(std::move(parameters),
+                   OptimizerSettings{config.lr, config.weight_decay, config.optimizer_args});
   } catch (const ConfigError& e) {
     throw e.under("trainer.optimizer_args");
   }
 }
 
 LossFunction make_loss(const Registrar& registrar, const TrainerConfig& config) {
-  const LossFactory* factory = nullptr;
+  const LossFactory& factory = registrar.losses.factory_at("trainer.loss", config.loss);
   try {
-    factory = &registrar.losses.factory(config.loss);
-  } catch (const UnknownNameError& e) {
-    throw ConfigError("trainer.loss", e.what());
-  }
-  try {
-    return (*factory)(config.loss_args);
+    return factory(config.loss_args);
   } catch (const ConfigError& e) {
     throw e.under("trainer.loss_args");
   }
