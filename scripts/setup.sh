@@ -13,8 +13,9 @@ build_packages=(
   libeigen3-dev libcsv-dev
 )
 # References for tests and benchmarks (the fixtures they generate are committed,
+# and the tests that read exports with pandas skip where it is missing,
 # so the test suite itself does not need them).
-reference_packages=(python3-torch python3-sklearn python3-numpy)
+reference_packages=(python3-torch python3-sklearn python3-numpy python3-pandas)
 
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"

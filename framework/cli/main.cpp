@@ -25,6 +25,15 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
        {tunelab::cli::validate_command, "check an experiment file, print the resolved config"}},
       {"model", {tunelab::cli::model_command, "print an experiment's network and parameter count"}},
       {"plugins", {tunelab::cli::plugins_command, "list every registered name by kind"}},
+      {"studies", {tunelab::cli::studies_command, "list the studies in a results store"}},
+      {"trials", {tunelab::cli::trials_command, "list a study's trials, sorted and filtered"}},
+      {"best", {tunelab::cli::best_command, "a study's best trial: params, metrics, importance"}},
+      {"show", {tunelab::cli::show_command, "one trial: params, per-epoch curve, provenance"}},
+      {"compare", {tunelab::cli::compare_command, "studies side by side, with config differences"}},
+      {"export", {tunelab::cli::export_command, "a study's trials as CSV or JSON, one row each"}},
+      {"importance", {tunelab::cli::importance_command, "how much each param mattered (fANOVA)"}},
+      {"rerun", {tunelab::cli::rerun_command, "retrain a stored trial and compare its losses"}},
+      {"predict", {tunelab::cli::predict_command, "apply a study's trained model to new rows"}},
   };
   return table;
 }
@@ -32,7 +41,7 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
 void print_usage(std::ostream& out) {
   out << "usage: tunelab COMMAND [ARGS...]   (tunelab COMMAND --help for its options)\n\n";
   for (const auto& [name, entry] : commands())
-    out << "  " << name << std::string(10 - name.size(), ' ') << entry.second << "\n";
+    out << "  " << name << std::string(12 - name.size(), ' ') << entry.second << "\n";
 }
 
 // The first line of a LibTorch error; the rest is a C++ backtrace.

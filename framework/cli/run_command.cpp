@@ -4,34 +4,17 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <map>
 
 #include "cli/commands.h"
 #include "cli/experiment_options.h"
+#include "cli/text.h"
 #include "runner/interrupt.h"
 #include "runner/single_run.h"
 #include "runner/study.h"
 
 namespace tunelab::cli {
 namespace {
-
-std::string shown(double value) { return std::isnan(value) ? "-" : fmt::format("{:.6g}", value); }
-
-std::string params_text(const Params& params) {
-  std::string text;
-  for (const auto& [path, value] : params) {
-    const std::string shown = value.is_number_float() ? fmt::format("{:.4g}", value.get<double>())
-                              : value.is_string()     ? value.get<std::string>()
-                                                      : value.dump();
-    text += (text.empty() ? "" : " ") + path + "=" + shown;
-  }
-  return text;
-}
-
-std::string clock_text(double seconds) {
-  const auto s = static_cast<long>(std::lround(seconds));
-  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-                   : fmt::format("{}:{:02}", s / 60, s % 60);
-}
 
 // What `tunelab run` prints: the per-epoch table of a single run, or one line
 // per trial of a study, and on a terminal a progress line with an ETA that is
@@ -143,14 +126,24 @@ int run_command(const Arguments& args, const Registrar& registrar) {
   add("resume", po::bool_switch(&study_options.resume), "continue the study of this name");
   add("threads", po::value(&study_options.threads),
       "LibTorch threads (default 1: fastest for small models)");
+  std::string keep_weights = "best";
+  add("keep-weights", po::value(&keep_weights),
+      "keep trained weights for `tunelab predict`: best (default), all or none");
   add("quiet,q", po::bool_switch(&quiet), "print only the summary");
   po::variables_map values;
   if (!parse_arguments(
           "tunelab run EXPERIMENT.yaml [--set key=value ...] [--storage URL] [--study NAME] "
-          "[--trials N] [--resume] [--threads N] [--device D] [--quiet]",
+          "[--trials N] [--resume] [--threads N] [--device D] [--keep-weights best|all|none] "
+          "[--quiet]",
           args, options, positional, values))
     return 0;
   if (values.count("trials")) study_options.trials = trials;
+  using Keep = StudyOptions::KeepWeights;
+  const std::map<std::string, Keep> keeps = {
+      {"best", Keep::best}, {"all", Keep::all}, {"none", Keep::none}};
+  if (!keeps.count(keep_weights))
+    throw InputError("--keep-weights: expected best, all or none, got '" + keep_weights + "'");
+  study_options.keep_weights = keeps.at(keep_weights);
 
   const Experiment experiment = experiment_options.load();
   const ExperimentConfig& config = experiment.config;

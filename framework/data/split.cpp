@@ -58,14 +58,17 @@ at::Tensor Standardizer::apply(const at::Tensor& values) const { return (values 
 
 at::Tensor Standardizer::invert(const at::Tensor& values) const { return values * scale + mean; }
 
-void standardize(Splits& splits, bool x, bool y) {
+Scaling standardize(Splits& splits, bool x, bool y) {
   const auto transform = [&](at::Tensor Dataset::*column) {
     const Standardizer s = Standardizer::fit(splits.train.*column);
     for (Dataset* part : {&splits.train, &splits.val, &splits.test})
       part->*column = s.apply(part->*column).contiguous();
+    return s;
   };
-  if (x) transform(&Dataset::x);
-  if (y) transform(&Dataset::y);
+  Scaling scaling;
+  if (x) scaling.x = transform(&Dataset::x);
+  if (y) scaling.y = transform(&Dataset::y);
+  return scaling;
 }
 
 }  // namespace tunelab

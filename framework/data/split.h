@@ -3,6 +3,7 @@
 // training rows only.
 
 #include <cstdint>
+#include <optional>
 
 #include <ATen/core/Tensor.h>
 
@@ -38,6 +39,12 @@ struct Standardizer {
   at::Tensor invert(const at::Tensor& values) const;
 };
 
-void standardize(Splits& splits, bool x, bool y);
+// The scaling fitted on the training rows; absent where none was asked for.
+// Predictions apply it to new rows (and invert it on the outputs).
+struct Scaling {
+  std::optional<Standardizer> x, y;
+};
+
+Scaling standardize(Splits& splits, bool x, bool y);
 
 }  // namespace tunelab

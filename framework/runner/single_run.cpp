@@ -103,7 +103,10 @@ PreparedData prepare_data(const ExperimentConfig& config, const std::filesystem:
   prepared.targets = dataset.targets();
   prepared.digest = digest_of(dataset);
   prepared.splits = split_dataset(dataset, config.data.split, derive_seed(config.seed, "split"));
-  standardize(prepared.splits, config.data.standardize_x, config.data.standardize_y);
+  prepared.scaling =
+      standardize(prepared.splits, config.data.standardize_x, config.data.standardize_y);
+  prepared.feature_names = dataset.feature_names;
+  prepared.target_names = dataset.target_names;
   return prepared;
 }
 
@@ -124,6 +127,7 @@ RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
   summary.parameters = parameter_count(*model);
   summary.result =
       train_model(model, data.splits, config.trainer, registrar, device, seed, on_epoch);
+  summary.model = model;
   return summary;
 }
 

@@ -18,6 +18,8 @@ struct PreparedData {
   Splits splits;
   std::int64_t features = 0, targets = 0;
   std::string digest;  // fingerprint of the data set's values
+  Scaling scaling;     // fitted on the training rows
+  std::vector<std::string> feature_names, target_names;
 };
 
 struct RunSummary {
@@ -26,6 +28,7 @@ struct RunSummary {
   std::string device;
   std::uint64_t trial_seed = 0;
   TrainResult result;
+  torch::nn::Sequential model;  // with the kept weights
 };
 
 // Resolves every registry name and builds the model, optimizer and loss once,

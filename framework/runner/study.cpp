@@ -14,6 +14,7 @@
 #include "plugin/registrar.h"
 #include "runner/interrupt.h"
 #include "runner/single_run.h"
+#include "runner/weights.h"
 #include "train/device.h"
 #include "train/seeding.h"
 
@@ -62,7 +63,23 @@ StudyRecord open_study(const Experiment& experiment, Store& store, const std::st
   }
   const ExperimentConfig& c = experiment.config;
   return store.create_study(NewStudy{name, c.seed, c.search.metric, trials, to_json(c),
-                                     experiment.document, experiment.file.string()});
+                                     experiment.document,
+                                     std::filesystem::absolute(experiment.file).string()});
+}
+
+// Saves a finished trial's weights when asked for: every trial's, or the
+// study's best so far (which replaces the previous best's).
+void keep_weights(Store& store, StudyOptions::KeepWeights keep, std::int64_t study_id,
+                  std::int64_t trial_id, int number, double value,
+                  const std::optional<FinishedTrial>& best_before, RunSummary& run,
+                  const PreparedData& data) {
+  using Keep = StudyOptions::KeepWeights;
+  const bool new_best = !best_before || value < best_before->value;
+  if (keep == Keep::none || (keep == Keep::best && !new_best)) return;
+  const auto file = store.weights_folder(study_id) / fmt::format("trial-{}.pt", number);
+  save_weights(file, run.model, data.scaling);
+  store.add_weights(trial_id, file, keep == Keep::best ? "best" : "requested", data.feature_names,
+                    data.target_names);
 }
 
 }  // namespace
@@ -132,10 +149,10 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
     TrialReport report;
     bool stopped_by_signal = false;
     const auto trial_started = Clock::now();
+    PreparedData own;
     try {
       const ExperimentConfig config = config_with_params(experiment.document, params);
-      const PreparedData own =
-          data_varies ? prepare_data(config, experiment.base_dir, registrar) : PreparedData{};
+      if (data_varies) own = prepare_data(config, experiment.base_dir, registrar);
       const auto on_epoch = [&](const EpochRecord& e) {
         outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
         if (observer.on_epoch) observer.on_epoch(number, e);
@@ -181,8 +198,11 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
       outcome.value = outcome.train_loss = outcome.val_loss = outcome.test_loss = kMissing;
     }
     outcome.duration_s = std::chrono::duration<double>(Clock::now() - trial_started).count();
-    store.finish_trial(trial_id, params, outcome);
+    store.finish_trial(trial_id, outcome);
     ++summary.ran_now;
+    if (report.run && outcome.state == TrialState::complete && std::isfinite(outcome.value))
+      keep_weights(store, options.keep_weights, study.id, trial_id, number, outcome.value,
+                   best_of(history), *report.run, data_varies ? own : shared);
 
     report.number = number;
     report.state = outcome.state;

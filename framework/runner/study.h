@@ -25,6 +25,11 @@ struct StudyOptions {
   // (small matrices, many steps) and makes results independent of the
   // machine's core count.
   int threads = 1;
+  // Which trials' trained weights are kept next to the store (for `tunelab
+  // predict`): none, the study's best (replaced as a better one finishes), or
+  // every complete trial.
+  enum class KeepWeights { none, best, all };
+  KeepWeights keep_weights = KeepWeights::best;
 };
 
 struct TrialReport {

@@ -5,7 +5,7 @@ namespace tunelab {
 
 // Bumped whenever the schema changes; a store with a higher version was
 // written by a newer tunelab and is refused rather than misread.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 inline constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (
@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS trials (
 );
 
 -- Each trial's params, one row per param, for plain SQL (WHERE name = 'trainer.lr').
+-- Written when the trial starts.
 CREATE TABLE IF NOT EXISTS trial_params (
   trial_id    INTEGER NOT NULL REFERENCES trials(trial_id) ON DELETE CASCADE,
   name        TEXT NOT NULL,                   -- dotted path in the experiment file
@@ -86,7 +87,44 @@ CREATE TABLE IF NOT EXISTS epochs (
   PRIMARY KEY (trial_id, epoch)
 );
 
+-- Trained weights kept next to the store (the best trial of each study, and
+-- any trial kept on request), with what `tunelab predict` needs to use them.
+-- Since schema version 2.
+CREATE TABLE IF NOT EXISTS weights (
+  trial_id      INTEGER PRIMARY KEY REFERENCES trials(trial_id) ON DELETE CASCADE,
+  path          TEXT NOT NULL,                 -- relative to the store's folder
+  reason        TEXT NOT NULL CHECK (reason IN ('best', 'requested')),
+  features_json TEXT NOT NULL,                 -- input column names, in order
+  targets_json  TEXT NOT NULL,                 -- output column names
+  saved_at      TEXT NOT NULL
+);
+
 CREATE INDEX IF NOT EXISTS trials_by_state ON trials(study_id, state);
+
+-- The best complete trial of every study (lowest value; ties: lowest number).
+DROP VIEW IF EXISTS best_trials;
+CREATE VIEW best_trials AS
+SELECT study, number, value, train_loss, val_loss, test_loss, best_epoch, seed, params_json,
+       duration_s, trial_id
+FROM (SELECT s.name AS study, t.*,
+             row_number() OVER (PARTITION BY t.study_id ORDER BY t.value, t.number) AS rank
+      FROM trials t JOIN studies s USING (study_id)
+      WHERE t.state = 'COMPLETE' AND typeof(t.value) IN ('real', 'integer'))
+WHERE rank = 1;
+
+-- Every trial's per-epoch curve, by study name and trial number.
+DROP VIEW IF EXISTS loss_curves;
+CREATE VIEW loss_curves AS
+SELECT s.name AS study, t.number AS trial, e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds
+FROM epochs e JOIN trials t USING (trial_id) JOIN studies s USING (study_id);
 )sql";
+
+// `trial_summary`, one row per trial with one column per param, is rebuilt
+// whenever a study adds param names (see Store::refresh_views): SQL cannot
+// turn rows into columns by itself.
+inline constexpr const char* kTrialSummaryColumns =
+    "s.name AS study, t.number, t.state, t.value, t.train_loss, t.val_loss, t.test_loss, "
+    "t.best_epoch, t.epochs_run, t.duration_s, t.seed, t.device, t.started_at, t.finished_at, "
+    "t.error, t.trial_id";
 
 }  // namespace tunelab

@@ -6,58 +6,19 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <set>
 
 #include "common/errors.h"
 #include "store/schema.h"
+#include "store/sqlite_values.h"
 
 namespace tunelab {
+using namespace store_values;
 namespace {
-
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:03d}Z", text, millis);
-}
-
-// SQLite turns NaN into NULL, and NULL already means "no value" (no
-// validation split); so NaN is stored as the text 'NaN' and read back as NaN.
-void bind_number(SQLite::Statement& q, int index, double value) {
-  if (std::isnan(value))
-    q.bind(index, "NaN");
-  else
-    q.bind(index, value);
-}
-
-void bind_optional(SQLite::Statement& q, int index, double value, bool present) {
-  if (present)
-    bind_number(q, index, value);
-  else
-    q.bind(index);
-}
-
-double read_number(const SQLite::Column& column) {
-  if (column.isNull()) return std::numeric_limits<double>::quiet_NaN();
-  if (column.isText())
-    return column.getString() == "NaN" ? std::nan("") : std::stod(column.getString());
-  return column.getDouble();
-}
 
 StudyRecord study_from(SQLite::Statement& q) {
   return StudyRecord{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
                      q.getColumn(2).getString(), q.getColumn(3).getInt()};
-}
-
-TrialState state_from(const std::string& text) {
-  for (auto s : {TrialState::waiting, TrialState::running, TrialState::complete, TrialState::pruned,
-                 TrialState::fail})
-    if (text == to_string(s)) return s;
-  throw StoreError("unknown trial state '" + text + "' in the store");
 }
 
 }  // namespace
@@ -116,13 +77,43 @@ std::unique_ptr<Store> Store::open(const std::string& url) {
   }
 }
 
+std::unique_ptr<Store> Store::open_existing(const std::string& url) {
+  const std::filesystem::path path = sqlite_path_from_url(url);
+  std::error_code ec;
+  if (path.empty() || !std::filesystem::is_regular_file(path, ec))
+    throw InputError(
+        fmt::format("{}: no results store there (tunelab run creates one; --storage "
+                    "names another)",
+                    path.empty() ? url : path.string()));
+  try {
+    auto db = std::make_unique<SQLite::Database>(path.string(), SQLite::OPEN_READONLY);
+    db->exec("PRAGMA busy_timeout = 10000");
+    std::unique_ptr<Store> store(new Store(url, std::move(db)));
+    if (!store->db_->tableExists("schema_version"))
+      throw InputError(fmt::format("{}: not a tunelab results store", path.string()));
+    const int version = store->schema_version();
+    if (version > kSchemaVersion)
+      throw InputError(
+          fmt::format("{}: written by a newer tunelab (schema version {}, this one reads up to {})",
+                      path.string(), version, kSchemaVersion));
+    return store;
+  } catch (const SQLite::Exception& e) {
+    throw InputError(
+        fmt::format("{}: cannot open as a results store: {}", path.string(), e.what()));
+  }
+}
+
+int Store::schema_version() {
+  SQLite::Statement q(*db_, "SELECT max(version) FROM schema_version");
+  q.executeStep();
+  return q.getColumn(0).isNull() ? 0 : q.getColumn(0).getInt();
+}
+
 void Store::migrate() {
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   const bool fresh = !db_->tableExists("schema_version");
   if (!fresh) {
-    SQLite::Statement q(*db_, "SELECT max(version) FROM schema_version");
-    q.executeStep();
-    const int version = q.getColumn(0).isNull() ? 0 : q.getColumn(0).getInt();
+    const int version = schema_version();
     if (version > kSchemaVersion)
       throw InputError(
           fmt::format("{}: written by a newer tunelab (schema version {}, this one reads up to {})",
@@ -132,12 +123,44 @@ void Store::migrate() {
     throw InputError(fmt::format("{}: an SQLite database, but not a tunelab store",
                                  sqlite_path_from_url(url_).string()));
   }
+  // Every statement is idempotent: a version 1 store gains the weights table
+  // and the views, and keeps its rows.
   db_->exec(kSchemaSql);
+  refresh_views();
   db_->exec("DELETE FROM schema_version");
   SQLite::Statement insert(*db_, "INSERT INTO schema_version (version) VALUES (?)");
   insert.bind(1, kSchemaVersion);
   insert.exec();
   tx.commit();
+}
+
+void Store::refresh_views() {
+  std::set<std::string> names;
+  SQLite::Statement q(*db_, "SELECT config_json FROM studies");
+  while (q.executeStep()) {
+    const auto config = nlohmann::json::parse(q.getColumn(0).getString(), nullptr, false);
+    const auto space = config.is_object() ? config.value("search", nlohmann::json::object())
+                                                .value("space", nlohmann::json::object())
+                                          : nlohmann::json::object();
+    for (const auto& [name, dimension] : space.items()) names.insert(name);
+  }
+  // Param names are user text inside SQL here, the one place names cannot be
+  // bound: quoted as an identifier ("") and as a literal ('').
+  const auto quoted = [](const std::string& text, char quote) {
+    std::string out(1, quote);
+    for (const char c : text) out += c == quote ? std::string(2, c) : std::string(1, c);
+    return out + quote;
+  };
+  std::string columns = kTrialSummaryColumns;
+  for (const auto& name : names)
+    columns += fmt::format(
+        ",\n  (SELECT coalesce(p.value_real, p.value_text, p.value_json) FROM trial_params p "
+        "WHERE p.trial_id = t.trial_id AND p.name = {}) AS {}",
+        quoted(name, '\''), quoted(name, '"'));
+  db_->exec("DROP VIEW IF EXISTS trial_summary");
+  db_->exec(fmt::format(
+      "CREATE VIEW trial_summary AS\nSELECT {}\nFROM trials t JOIN studies s USING (study_id)",
+      columns));
 }
 
 std::optional<StudyRecord> Store::find_study(const std::string& name) {
@@ -166,6 +189,7 @@ StudyRecord Store::create_study(const NewStudy& s) {
   q.bind(9, utc_now());
   q.exec();
   const auto id = db_->getLastInsertRowid();
+  refresh_views();
   tx.commit();
   return StudyRecord{id, s.name, fingerprint(document), s.trials_wanted};
 }
@@ -263,13 +287,7 @@ std::int64_t Store::start_trial(std::int64_t study_id, int number, std::uint64_t
   q.bind(6, now);
   q.bind(7, now);
   q.exec();
-  const auto id = db_->getLastInsertRowid();
-  tx.commit();
-  return id;
-}
-
-void Store::finish_trial(std::int64_t trial_id, const Params& params, const TrialOutcome& o) {
-  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  const auto trial_id = db_->getLastInsertRowid();
   SQLite::Statement param(
       *db_,
       "INSERT OR REPLACE INTO trial_params (trial_id, name, value_json, value_real, value_text) "
@@ -289,6 +307,12 @@ void Store::finish_trial(std::int64_t trial_id, const Params& params, const Tria
     param.exec();
     param.reset();
   }
+  tx.commit();
+  return trial_id;
+}
+
+void Store::finish_trial(std::int64_t trial_id, const TrialOutcome& o) {
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement epoch(
       *db_,
       "INSERT OR REPLACE INTO epochs (trial_id, epoch, train_loss, val_loss, lr, seconds) "
@@ -329,6 +353,56 @@ void Store::finish_trial(std::int64_t trial_id, const Params& params, const Tria
   q.bind(11, trial_id);
   q.exec();
   tx.commit();
+}
+
+}  // namespace tunelab
+
+namespace tunelab {
+
+std::filesystem::path Store::weights_folder(std::int64_t study_id) const {
+  const auto db = std::filesystem::absolute(sqlite_path_from_url(url_));
+  // By id, not name: study names are free text.
+  return db.parent_path() / (db.stem().string() + ".weights") / fmt::format("study-{}", study_id);
+}
+
+void Store::add_weights(std::int64_t trial_id, const std::filesystem::path& file,
+                        const std::string& reason, const std::vector<std::string>& features,
+                        const std::vector<std::string>& targets) {
+  const auto folder = std::filesystem::absolute(sqlite_path_from_url(url_)).parent_path();
+  std::vector<std::filesystem::path> replaced;
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  if (reason == "best") {
+    SQLite::Statement old(*db_,
+                          "SELECT w.trial_id, w.path FROM weights w JOIN trials t USING (trial_id) "
+                          "WHERE w.reason = 'best' AND w.trial_id != ?1 "
+                          "AND t.study_id = (SELECT study_id FROM trials WHERE trial_id = ?1)");
+    old.bind(1, trial_id);
+    while (old.executeStep()) replaced.push_back(folder / old.getColumn(1).getString());
+    SQLite::Statement drop(
+        *db_,
+        "DELETE FROM weights WHERE reason = 'best' AND trial_id != ?1 AND trial_id IN "
+        "(SELECT trial_id FROM trials WHERE study_id = "
+        "(SELECT study_id FROM trials WHERE trial_id = ?1))");
+    drop.bind(1, trial_id);
+    drop.exec();
+  }
+  SQLite::Statement q(
+      *db_,
+      "INSERT OR REPLACE INTO weights (trial_id, path, reason, features_json, targets_json, "
+      "saved_at) VALUES (?, ?, ?, ?, ?, ?)");
+  q.bind(1, trial_id);
+  q.bind(2, std::filesystem::relative(file, folder).string());
+  q.bind(3, reason);
+  q.bind(4, nlohmann::json(features).dump());
+  q.bind(5, nlohmann::json(targets).dump());
+  q.bind(6, store_values::utc_now());
+  q.exec();
+  tx.commit();
+  // After the commit: a crash in between leaves a stray file, never a row
+  // without its file.
+  std::error_code ec;
+  for (const auto& f : replaced)
+    if (f != file) std::filesystem::remove(f, ec);
 }
 
 }  // namespace tunelab

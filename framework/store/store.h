@@ -65,6 +65,47 @@ struct TrialOutcome {
   double duration_s = 0;
 };
 
+// What the query commands read back.
+struct StudyInfo {
+  std::int64_t id = 0;
+  std::string name;
+  std::uint64_t seed = 0;
+  std::string metric;
+  int trials_wanted = 0;
+  nlohmann::json config, document;
+  std::string experiment_file, created_at;
+  int complete = 0, pruned = 0, failed = 0, running = 0;
+  std::optional<int> best_number;  // the best complete trial, if any
+  double best_value = kMissing;
+  std::string first_started, last_finished;  // empty before the first trial
+  double wall_seconds = 0;                   // first start to last finish
+
+  int trials() const { return complete + pruned + failed + running; }
+};
+
+struct TrialInfo {
+  std::int64_t id = 0;
+  int number = 0;
+  TrialState state = TrialState::running;
+  std::uint64_t seed = 0;
+  Params params;
+  double value = kMissing, train_loss = kMissing, val_loss = kMissing, test_loss = kMissing;
+  std::optional<int> best_epoch;
+  int epochs_run = 0;
+  std::string device, started_at, finished_at, error;
+  double duration_s = kMissing;
+};
+
+struct ProvenanceInfo : Provenance {
+  std::string config_hash, recorded_at;
+};
+
+struct WeightsInfo {
+  std::filesystem::path file;  // absolute
+  std::string reason;          // "best" or "requested"
+  std::vector<std::string> features, targets;
+};
+
 // FNV-1a 64-bit, as 16 hex digits: a fingerprint, not a security hash.
 std::string fingerprint(const void* data, std::size_t size,
                         std::uint64_t seed = 0xcbf29ce484222325ULL);
@@ -75,6 +116,9 @@ class Store {
   // Opens (creating when missing) the store at `url`. InputError when the
   // folder is missing, the file is not a tunelab store, or its schema is newer.
   static std::unique_ptr<Store> open(const std::string& url);
+  // Opens an existing store read-only, without migrating it, so that a store
+  // written by an older tunelab can be queried and stays readable by it.
+  static std::unique_ptr<Store> open_existing(const std::string& url);
   ~Store();
 
   const std::string& url() const { return url_; }
@@ -92,14 +136,36 @@ class Store {
   int counted_trials(std::int64_t study_id);
   int next_trial_number(std::int64_t study_id);
 
-  // Inserts trial `number` as RUNNING and returns its id.
+  // Inserts trial `number` as RUNNING with its params and returns its id.
   std::int64_t start_trial(std::int64_t study_id, int number, std::uint64_t seed,
                            const Params& params, const std::string& device);
-  void finish_trial(std::int64_t trial_id, const Params& params, const TrialOutcome& outcome);
+  void finish_trial(std::int64_t trial_id, const TrialOutcome& outcome);
+
+  // Queries (store_queries.cpp). An unknown study or trial is an InputError
+  // that names the ones there are.
+  std::vector<StudyInfo> studies();
+  StudyInfo study(const std::string& name);
+  std::vector<TrialInfo> trials(std::int64_t study_id);
+  TrialInfo trial(const StudyInfo& study, int number);
+  std::vector<EpochRow> epochs(std::int64_t trial_id);
+  std::vector<ProvenanceInfo> provenance(std::int64_t study_id);
+  std::optional<WeightsInfo> weights(std::int64_t trial_id);
+
+  // Trained weights (weights.cpp writes the files): the folder they live in,
+  // next to the store, and their bookkeeping. `relative` is relative to the
+  // store's folder. A trial's `best` weights replace the study's previous
+  // best ones, whose files are removed.
+  std::filesystem::path weights_folder(std::int64_t study_id) const;
+  void add_weights(std::int64_t trial_id, const std::filesystem::path& file,
+                   const std::string& reason, const std::vector<std::string>& features,
+                   const std::vector<std::string>& targets);
 
  private:
   Store(std::string url, std::unique_ptr<SQLite::Database> db);
   void migrate();
+  // Rebuilds the trial_summary view with a column for every param name.
+  void refresh_views();
+  int schema_version();
 
   std::string url_;
   std::unique_ptr<SQLite::Database> db_;

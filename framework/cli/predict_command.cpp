@@ -1,0 +1,136 @@
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/output_file.h"
+#include "cli/query_options.h"
+#include "cli/table.h"
+#include "common/errors.h"
+#include "config/experiment_loader.h"
+#include "data/csv_table.h"
+#include "model/build.h"
+#include "plugin/registrar.h"
+#include "runner/weights.h"
+
+namespace tunelab::cli {
+namespace {
+
+// The trial whose weights to use: the one asked for, else the study's best.
+TrialInfo chosen_trial(Store& store, const StudyInfo& study, std::optional<int> number) {
+  if (number) return store.trial(study, *number);
+  if (!study.best_number)
+    throw InputError(fmt::format("study '{}' has no complete trial to predict with", study.name));
+  return store.trial(study, *study.best_number);
+}
+
+std::string kept_list(Store& store, const StudyInfo& study) {
+  std::string list;
+  for (const auto& t : store.trials(study.id))
+    if (store.weights(t.id)) list += (list.empty() ? "" : ", ") + std::to_string(t.number);
+  return list.empty() ? "none" : list;
+}
+
+}  // namespace
+
+int predict_command(const Arguments& args, const Registrar& registrar) {
+  QueryOptions query;
+  std::string study_name, input, output;
+  int number = 0;
+  po::options_description options("tunelab predict");
+  query.add_to(options, /*with_format=*/false);
+  auto add = options.add_options();
+  add("study", po::value(&study_name)->required(), "the study");
+  add("trial", po::value(&number), "the trial whose weights to use (default: the best)");
+  add("input,i", po::value(&input)->required(),
+      "CSV file with a header naming the model's input columns (others are copied through)");
+  add("output,o", po::value(&output), "write the predictions here (default: standard output)");
+  po::positional_options_description positional;
+  positional.add("study", 1);
+  po::variables_map values;
+  if (!parse_arguments(
+          "tunelab predict STUDY [--trial N] --input rows.csv [--output preds.csv] [--storage URL]",
+          args, options, positional, values))
+    return 0;
+  const auto store = query.open();
+  const StudyInfo study = store->study(study_name);
+  const TrialInfo trial = chosen_trial(
+      *store, study, values.count("trial") ? std::optional<int>(number) : std::nullopt);
+  const auto weights = store->weights(trial.id);
+  if (!weights)
+    throw InputError(fmt::format(
+        "study '{}' trial {}: no weights were kept (trials with weights: {}; tunelab run "
+        "--keep-weights all keeps every trial's)",
+        study.name, trial.number, kept_list(*store, study)));
+
+  const ExperimentConfig config = config_with_params(study.document, trial.params);
+  const auto inputs = static_cast<std::int64_t>(weights->features.size());
+  const auto outputs = static_cast<std::int64_t>(weights->targets.size());
+  torch::nn::Sequential model = build_model(registrar, config.model, inputs, outputs);
+  const Scaling scaling = load_weights(weights->file, model);
+  model->eval();
+
+  const CsvTable table = read_numeric_csv(input);
+  std::vector<std::size_t> feature_columns;
+  try {
+    for (const auto& name : weights->features)
+      feature_columns.push_back(table.column(name, "--input"));
+  } catch (const ConfigError& e) {
+    throw InputError(e.what());  // names the file and the columns it has
+  }
+  const auto rows = static_cast<std::int64_t>(table.rows.size());
+  torch::Tensor x = torch::empty({rows, inputs});
+  auto xa = x.accessor<float, 2>();
+  for (std::int64_t i = 0; i < rows; ++i)
+    for (std::int64_t j = 0; j < inputs; ++j)
+      xa[i][j] = static_cast<float>(
+          table.rows[static_cast<std::size_t>(i)][feature_columns[static_cast<std::size_t>(j)]]);
+  if (scaling.x) x = scaling.x->apply(x);
+  torch::Tensor predicted;
+  {
+    torch::NoGradGuard no_grad;
+    predicted = rows > 0 ? model->forward(x) : torch::empty({0, outputs});
+  }
+  const torch::Tensor in_target_units = scaling.y ? scaling.y->invert(predicted) : predicted;
+
+  // With the targets in the file: the study's loss on these rows, in the
+  // units it trained in (what the stored test_loss is).
+  bool has_targets = rows > 0;
+  for (const auto& name : weights->targets)
+    has_targets &= std::find(table.header.begin(), table.header.end(), name) != table.header.end();
+  if (has_targets) {
+    torch::Tensor y = torch::empty({rows, outputs});
+    auto ya = y.accessor<float, 2>();
+    for (std::int64_t j = 0; j < outputs; ++j) {
+      const std::size_t c = table.column(weights->targets[static_cast<std::size_t>(j)], "--input");
+      for (std::int64_t i = 0; i < rows; ++i)
+        ya[i][j] = static_cast<float>(table.rows[static_cast<std::size_t>(i)][c]);
+    }
+    if (scaling.y) y = scaling.y->apply(y);
+    const auto loss = registrar.losses.factory(config.trainer.loss)(config.trainer.loss_args);
+    std::cerr << fmt::format("{} loss on {} rows with targets: {:.9g}\n", config.trainer.loss, rows,
+                             loss(predicted, y).item<double>());
+  }
+
+  std::ostringstream text;
+  for (std::size_t j = 0; j < table.header.size(); ++j) text << (j ? "," : "") << table.header[j];
+  for (const auto& name : weights->targets) text << ",predicted_" << name;
+  text << "\n";
+  const auto pa = in_target_units.accessor<float, 2>();
+  for (std::int64_t i = 0; i < rows; ++i) {
+    const auto& row = table.rows[static_cast<std::size_t>(i)];
+    for (std::size_t j = 0; j < row.size(); ++j) text << (j ? "," : "") << cell_csv(Cell(row[j]));
+    for (std::int64_t j = 0; j < outputs; ++j)
+      text << "," << fmt::format("{}", pa[i][j]);  // the float's shortest exact text
+    text << "\n";
+  }
+  write_output(output, text.str());
+  if (output.empty()) return 0;
+  std::cerr << fmt::format("{} predictions of study '{}' trial {} written to {}\n", rows,
+                           study.name, trial.number, output);
+  return 0;
+}
+
+}  // namespace tunelab::cli

@@ -1,0 +1,22 @@
+#pragma once
+// What every command that reads the results store accepts:
+// [--storage URL] [--format table|csv|json].
+
+#include <memory>
+
+#include "cli/options.h"
+#include "store/store.h"
+
+namespace tunelab::cli {
+
+struct QueryOptions {
+  std::string storage = kDefaultStorage;
+  std::string format = "table";
+
+  void add_to(po::options_description& options, bool with_format = true);
+  // The store, read-only; InputError when there is none.
+  std::unique_ptr<Store> open() const { return Store::open_existing(storage); }
+  Format chosen_format() const { return parse_format(format); }
+};
+
+}  // namespace tunelab::cli

@@ -1,0 +1,144 @@
+#include <ATen/Parallel.h>
+#include <fmt/format.h>
+#include <torch/version.h>
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/query_options.h"
+#include "cli/trial_table.h"
+#include "common/errors.h"
+#include "common/version.h"
+#include "runner/single_run.h"
+
+namespace tunelab::cli {
+namespace {
+
+// |a - b|, where two NaNs agree and a NaN against a number differs by inf.
+double difference(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b) ? 0.0 : INFINITY;
+  if (a == b) return 0.0;  // also equal infinities
+  return std::abs(a - b);
+}
+
+}  // namespace
+
+int rerun_command(const Arguments& args, const Registrar& registrar) {
+  QueryOptions query;
+  std::string study_name, device;
+  int number = 0;
+  double tolerance = -1;
+  po::options_description options("tunelab rerun");
+  query.add_to(options);
+  auto add = options.add_options();
+  add("study", po::value(&study_name)->required(), "the study");
+  add("trial", po::value(&number)->required(), "the trial's number");
+  add("device", po::value(&device), "train on this device instead of the stored one");
+  add("tolerance", po::value(&tolerance),
+      "exit 1 when the largest difference is above this (default: only report it)");
+  po::positional_options_description positional;
+  positional.add("study", 1).add("trial", 1);
+  po::variables_map values;
+  if (!parse_arguments(
+          "tunelab rerun STUDY TRIAL [--device D] [--tolerance T] [--storage URL] [--format "
+          "table|csv|json]",
+          args, options, positional, values))
+    return 0;
+  const Format format = query.chosen_format();
+  const auto store = query.open();
+  const StudyInfo study = store->study(study_name);
+  const TrialInfo trial = store->trial(study, number);
+  const std::vector<EpochRow> stored = store->epochs(trial.id);
+  if (stored.empty())
+    throw InputError(fmt::format("study '{}' trial {} has no stored epochs to compare ({}{})",
+                                 study.name, number, to_string(trial.state),
+                                 trial.error.empty() ? "" : ": " + trial.error));
+
+  // What differs from the run that recorded the trial is said, not hidden.
+  std::vector<std::string> notes;
+  const auto runs = store->provenance(study.id);
+  int threads = 1;
+  std::string recorded_digest;
+  if (!runs.empty()) {
+    const ProvenanceInfo& p = runs.back();
+    threads = p.threads;
+    recorded_digest = p.dataset_digest;
+    if (p.tunelab_version != kVersion || p.tunelab_commit != kCommit)
+      notes.push_back(fmt::format("recorded by tunelab {} ({}), rerun by tunelab {} ({})",
+                                  p.tunelab_version, p.tunelab_commit, kVersion, kCommit));
+    if (p.libtorch_version != TORCH_VERSION)
+      notes.push_back(fmt::format("recorded with LibTorch {}, rerun with LibTorch {}",
+                                  p.libtorch_version, TORCH_VERSION));
+  }
+
+  ExperimentConfig config = config_with_params(study.document, trial.params);
+  if (!device.empty()) config.device = device;
+  const auto base_dir = std::filesystem::path(study.experiment_file).parent_path();
+  const PreparedData data = prepare_data(config, base_dir, registrar);
+  if (!recorded_digest.empty() && data.digest != recorded_digest)
+    notes.push_back(fmt::format("the data set changed since (digest {} now, {} recorded)",
+                                data.digest, recorded_digest));
+  at::set_num_threads(threads);
+
+  // Stop where the stored run stopped (a pruned trial, an interrupted one).
+  std::vector<EpochRecord> fresh;
+  const auto started = std::chrono::steady_clock::now();
+  const RunSummary run =
+      train_trial(config, data, registrar, trial.seed, [&](const EpochRecord& e) {
+        fresh.push_back(e);
+        return fresh.size() < stored.size();
+      });
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (run.device != trial.device)
+    notes.push_back(fmt::format("recorded on {}, rerun on {}", trial.device, run.device));
+
+  double largest = 0;
+  int where = 0;
+  std::string which;
+  Table curve{{"epoch", "train_loss", "stored_train_loss", "val_loss", "stored_val_loss"}, {}};
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    const double train = i < fresh.size() ? fresh[i].train_loss : NAN;
+    const double val = i < fresh.size() ? fresh[i].val_loss : NAN;
+    for (const auto& [d, name] : {std::pair{difference(train, stored[i].train_loss), "train_loss"},
+                                  std::pair{difference(val, stored[i].val_loss), "val_loss"}})
+      if (d > largest) {
+        largest = d;
+        where = stored[i].epoch;
+        which = name;
+      }
+    curve.rows.push_back({stored[i].epoch, number_cell(train), number_cell(stored[i].train_loss),
+                          number_cell(val), number_cell(stored[i].val_loss)});
+  }
+  const bool within = tolerance < 0 || largest <= tolerance;
+
+  if (format == Format::table) {
+    for (const auto& note : notes) std::cout << "note: " << note << "\n";
+    std::cout << fmt::format(
+        "study '{}' trial {}: retrained {} of {} stored epochs on {} in {:.2f} s\n", study.name,
+        number, fresh.size(), stored.size(), run.device, seconds);
+    std::cout << (largest == 0
+                      ? std::string("largest absolute difference from the stored losses: 0 "
+                                    "(bit-identical)\n")
+                      : fmt::format("largest absolute difference from the stored losses: {:.6g} "
+                                    "({} in epoch {})\n",
+                                    largest, which, where));
+  } else if (format == Format::json) {
+    Cell record = {{"study", study.name},  {"trial", number},    {"epochs", fresh.size()},
+                   {"device", run.device}, {"seconds", seconds}, {"max_abs_diff", largest},
+                   {"notes", notes}};
+    std::cout << record.dump(2) << "\n";
+  } else {
+    print_table(std::cout, curve, format);
+  }
+  if (!within) {
+    std::cerr << fmt::format("tunelab: the difference {:.6g} is above --tolerance {:.6g}\n",
+                             largest, tolerance);
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace tunelab::cli

@@ -1,0 +1,32 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/query_options.h"
+#include "cli/table.h"
+#include "cli/trial_table.h"
+
+namespace tunelab::cli {
+
+int studies_command(const Arguments& args, const Registrar&) {
+  QueryOptions query;
+  po::options_description options("tunelab studies");
+  query.add_to(options);
+  po::variables_map values;
+  if (!parse_arguments("tunelab studies [--storage URL] [--format table|csv|json]", args, options,
+                       {}, values))
+    return 0;
+  const Format format = query.chosen_format();
+  const auto store = query.open();
+
+  Table table{{"study", "trials", "complete", "pruned", "failed", "running", "metric", "best",
+               "best_trial", "created", "wall_s"},
+              {}};
+  for (const auto& s : store->studies())
+    table.rows.push_back({s.name, s.trials(), s.complete, s.pruned, s.failed, s.running, s.metric,
+                          number_cell(s.best_value), s.best_number ? Cell(*s.best_number) : Cell(),
+                          s.created_at.substr(0, 19), number_cell(s.wall_seconds)});
+  print_table(std::cout, table, format);
+  return 0;
+}
+
+}  // namespace tunelab::cli

@@ -1,0 +1,58 @@
+#include "cli/trial_table.h"
+
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace tunelab::cli {
+
+std::vector<std::string> param_paths(const std::vector<TrialInfo>& trials) {
+  std::set<std::string> paths;
+  for (const auto& t : trials)
+    for (const auto& [path, value] : t.params) paths.insert(path);
+  return {paths.begin(), paths.end()};
+}
+
+std::vector<std::string> short_names(const std::vector<std::string>& paths) {
+  const auto last = [](const std::string& path) { return path.substr(path.rfind('.') + 1); };
+  std::map<std::string, int> uses;
+  for (const auto& p : paths) ++uses[last(p)];
+  std::vector<std::string> out;
+  for (const auto& p : paths) out.push_back(uses[last(p)] == 1 ? last(p) : p);
+  return out;
+}
+
+Cell number_cell(double value) { return std::isnan(value) ? Cell() : Cell(value); }
+
+Table export_table(const std::vector<TrialInfo>& trials) {
+  const auto paths = param_paths(trials);
+  Table table{{"number", "state", "value", "train_loss", "val_loss", "test_loss", "best_epoch",
+               "epochs_run", "duration_s", "seed", "device", "started_at", "finished_at", "error"},
+              {}};
+  table.columns.insert(table.columns.end(), paths.begin(), paths.end());
+  const auto text = [](const std::string& s) { return s.empty() ? Cell() : Cell(s); };
+  for (const auto& t : trials) {
+    std::vector<Cell> row{t.number,
+                          to_string(t.state),
+                          number_cell(t.value),
+                          number_cell(t.train_loss),
+                          number_cell(t.val_loss),
+                          number_cell(t.test_loss),
+                          t.best_epoch ? Cell(*t.best_epoch) : Cell(),
+                          t.epochs_run,
+                          number_cell(t.duration_s),
+                          t.seed,
+                          text(t.device),
+                          text(t.started_at),
+                          text(t.finished_at),
+                          text(t.error)};
+    for (const auto& p : paths) {
+      const auto it = t.params.find(p);
+      row.push_back(it == t.params.end() ? Cell() : Cell(it->second));
+    }
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+}  // namespace tunelab::cli

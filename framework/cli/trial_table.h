@@ -1,0 +1,27 @@
+#pragma once
+// Trials as table rows, shared by `tunelab trials` and `tunelab export`.
+
+#include <string>
+#include <vector>
+
+#include "cli/table.h"
+#include "store/store.h"
+
+namespace tunelab::cli {
+
+// The params the study searched over, in path order (from its trials, so that
+// stores of any version answer).
+std::vector<std::string> param_paths(const std::vector<TrialInfo>& trials);
+
+// Column headers for param paths: the last part of the path where that is
+// unambiguous ("lr" for "trainer.lr"), else the whole path.
+std::vector<std::string> short_names(const std::vector<std::string>& paths);
+
+// A number cell; NaN (no value) is null.
+Cell number_cell(double value);
+
+// Every stored column of every trial, then one column per param (by path):
+// what `tunelab export` writes.
+Table export_table(const std::vector<TrialInfo>& trials);
+
+}  // namespace tunelab::cli

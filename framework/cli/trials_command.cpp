@@ -1,0 +1,112 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/query_options.h"
+#include "cli/table.h"
+#include "cli/trial_table.h"
+#include "common/errors.h"
+#include "registry/near_matches.h"
+
+namespace tunelab::cli {
+namespace {
+
+// Orders cells with "no value" (null) last, numbers by value, texts by text.
+bool cell_less(const Cell& a, const Cell& b) {
+  if (a.is_null() || b.is_null()) return !a.is_null() && b.is_null();
+  if (a.is_number() && b.is_number()) return a.get<double>() < b.get<double>();
+  if (a.is_number() != b.is_number()) return a.is_number();
+  return cell_text(a) < cell_text(b);
+}
+
+}  // namespace
+
+int trials_command(const Arguments& args, const Registrar&) {
+  QueryOptions query;
+  std::string study_name, sort, state;
+  int top = 0;
+  bool descending = false;
+  po::options_description options("tunelab trials");
+  query.add_to(options);
+  auto add = options.add_options();
+  add("study", po::value(&study_name)->required(), "the study");
+  add("sort", po::value(&sort),
+      "order by a column: number (default), value, the metric, a loss, seconds, epochs, or a "
+      "param (its path or short name)");
+  add("desc", po::bool_switch(&descending), "largest first");
+  add("top", po::value(&top),
+      "only the first K; alone, the K best complete trials (by value, unless --sort or --state "
+      "say otherwise)");
+  add("state", po::value(&state), "only trials in this state (complete, pruned, fail, running)");
+  po::positional_options_description positional;
+  positional.add("study", 1);
+  po::variables_map values;
+  if (!parse_arguments(
+          "tunelab trials STUDY [--sort COLUMN] [--desc] [--top K] [--state STATE] [--storage "
+          "URL] [--format table|csv|json]",
+          args, options, positional, values))
+    return 0;
+  const Format format = query.chosen_format();
+  if (values.count("top") && top < 1)
+    throw InputError(fmt::format("--top: must be at least 1, got {}", top));
+  if (top > 0 && state.empty()) state = "complete";
+  std::transform(state.begin(), state.end(), state.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  const std::vector<std::string> states = {"WAITING", "RUNNING", "COMPLETE", "PRUNED", "FAIL"};
+  if (!state.empty() && std::find(states.begin(), states.end(), state) == states.end())
+    throw InputError("--state: " + unknown_name_message("state", state, states));
+
+  const auto store = query.open();
+  const StudyInfo study = store->study(study_name);
+  const std::vector<TrialInfo> trials = store->trials(study.id);
+  const auto paths = param_paths(trials);
+  const auto names = short_names(paths);
+
+  Table table{{"number", "state", study.metric, "epochs", "seconds"}, {}};
+  table.columns.insert(table.columns.end(), names.begin(), names.end());
+  for (const auto& t : trials) {
+    if (!state.empty() && to_string(t.state) != state) continue;
+    std::vector<Cell> row{t.number, to_string(t.state), number_cell(t.value), t.epochs_run,
+                          number_cell(t.duration_s)};
+    for (const auto& p : paths) {
+      const auto it = t.params.find(p);
+      row.push_back(it == t.params.end() ? Cell() : Cell(it->second));
+    }
+    table.rows.push_back(std::move(row));
+  }
+
+  // Columns by header, by param path, or by the names people use for them.
+  if (sort.empty() && top > 0) sort = "value";
+  if (!sort.empty()) {
+    std::vector<std::string> keys = table.columns;
+    keys.insert(keys.end(), paths.begin(), paths.end());
+    keys.insert(keys.end(), {"value", "duration", "duration_s", "epochs_run"});
+    const auto found = [&](const std::string& key) -> std::size_t {
+      if (key == "value" || key == "metric") return 2;
+      if (key == "duration" || key == "duration_s") return 4;
+      if (key == "epochs_run") return 3;
+      for (std::size_t j = 0; j < table.columns.size(); ++j)
+        if (table.columns[j] == key) return j;
+      for (std::size_t j = 0; j < paths.size(); ++j)
+        if (paths[j] == key) return 5 + j;
+      throw InputError("--sort: " + unknown_name_message("column", key, keys));
+    };
+    const std::size_t column = found(sort);
+    std::stable_sort(table.rows.begin(), table.rows.end(), [&](const auto& a, const auto& b) {
+      // "No value" stays last either way.
+      if (descending && !a[column].is_null() && !b[column].is_null())
+        return cell_less(b[column], a[column]);
+      return cell_less(a[column], b[column]);
+    });
+  }
+  if (top > 0 && table.rows.size() > static_cast<std::size_t>(top))
+    table.rows.resize(static_cast<std::size_t>(top));
+  print_table(std::cout, table, format);
+  return 0;
+}
+
+}  // namespace tunelab::cli

@@ -1,0 +1,45 @@
+// The commands shown in the docs run as written.
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "support.h"
+#include "test_paths.h"
+
+namespace {
+
+// Every line of the ```sh blocks of a docs/ file, in order.
+std::string shell_blocks(const std::string& doc) {
+  std::ifstream in(std::string(tunelab::test::kSourceDir) + "/docs/" + doc);
+  REQUIRE(in);
+  std::string line, script;
+  bool in_block = false;
+  while (std::getline(in, line)) {
+    if (line == "```sh")
+      in_block = true;
+    else if (in_block && line == "```")
+      in_block = false;
+    else if (in_block)
+      script += line + "\n";
+  }
+  return script;
+}
+
+}  // namespace
+
+TEST_SUITE("docs") {
+  TEST_CASE("every command in docs/querying.md runs, in a fresh folder, in order") {
+    const std::string script = shell_blocks("querying.md");
+    CHECK(script.find("./build/tunelab rerun ") != std::string::npos);
+    tunelab::test::ScratchDir dir;
+    const std::string source = tunelab::test::kSourceDir;
+    // A folder laid out like a checkout: experiments/, data/, build/tunelab.
+    const auto r = tunelab::test::run_shell(
+        "cd '" + dir.path().string() + "' && ln -s '" + source + "/experiments' experiments && " +
+        "ln -s '" + source + "/data' data && mkdir build && ln -s \"$TUNELAB\" build/tunelab && " +
+        "set -ex && " + "{\n" + script + "} >/dev/null 2>&1 && echo all-ran");
+    CHECK_MESSAGE(r.output == "all-ran\n", script);
+  }
+}

@@ -1,0 +1,119 @@
+// The store's SQL views, and stores written by an older tunelab.
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+#include "store/schema.h"
+#include "store/store.h"
+#include "support.h"
+
+namespace {
+
+using tunelab::test::run_tunelab;
+
+struct Stored {
+  tunelab::test::ScratchDir dir;
+  std::string db;
+};
+
+std::unique_ptr<Stored> two_studies() {
+  auto s = std::make_unique<Stored>();
+  s->db = (s->dir.path() / "s.db").string();
+  for (const std::string study : {"first", "second"}) {
+    const auto r = run_tunelab(
+        "run experiments/quickstart.yaml --set search.trials=3 --set trainer.epochs=3 --quiet "
+        "--study " +
+        study + " --storage " + s->db);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_SUITE("store views") {
+  TEST_CASE(
+      "trial_summary has a column per param, best_trials one row per study, loss_curves "
+      "every epoch") {
+    const auto s = two_studies();
+    SQLite::Database d(s->db);
+    SQLite::Statement summary(
+        d,
+        "SELECT study, number, value, \"trainer.lr\", \"model.block\" FROM trial_summary "
+        "WHERE study = 'first' ORDER BY number");
+    int rows = 0;
+    for (; summary.executeStep(); ++rows) {
+      const int number = summary.getColumn(1).getInt();
+      SQLite::Statement param(d,
+                              "SELECT p.value_real FROM trial_params p JOIN trials t USING "
+                              "(trial_id) JOIN studies s USING (study_id) "
+                              "WHERE s.name = 'first' AND t.number = ? AND p.name = 'trainer.lr'");
+      param.bind(1, number);
+      REQUIRE(param.executeStep());
+      CHECK(summary.getColumn(3).getDouble() == param.getColumn(0).getDouble());
+      const std::string block = summary.getColumn(4).getString();
+      CHECK((block == "ResNetBlock" || block == "PreActResNetBlock"));
+    }
+    CHECK(rows == 3);
+
+    SQLite::Statement best(d, "SELECT study, number, value FROM best_trials ORDER BY study");
+    for (const std::string study : {"first", "second"}) {
+      REQUIRE(best.executeStep());
+      CHECK(best.getColumn(0).getString() == study);
+      SQLite::Statement min(d,
+                            "SELECT number, min(value) FROM trials JOIN studies USING (study_id) "
+                            "WHERE name = ? AND state = 'COMPLETE'");
+      min.bind(1, study);
+      REQUIRE(min.executeStep());
+      CHECK(best.getColumn(1).getInt() == min.getColumn(0).getInt());
+      CHECK(best.getColumn(2).getDouble() == min.getColumn(1).getDouble());
+    }
+    CHECK_FALSE(best.executeStep());
+
+    CHECK(d.execAndGet("SELECT count(*) FROM loss_curves").getInt() ==
+          d.execAndGet("SELECT count(*) FROM epochs").getInt());
+    CHECK(d.execAndGet("SELECT max(epoch) FROM loss_curves WHERE study = 'second' AND trial = 1")
+              .getInt() == 3);
+  }
+
+  TEST_CASE("param names with quotes become columns of trial_summary") {
+    tunelab::test::ScratchDir dir;
+    const auto store = tunelab::Store::open((dir.path() / "s.db").string());
+    nlohmann::json config = {{"search", {{"space", {{"odd\"name's", {{"type", "float"}}}}}}}};
+    const auto study = store->create_study({"q", 1, "val_loss", 1, config, config, "x.yaml"});
+    store->start_trial(study.id, 0, 7, {{"odd\"name's", 0.25}}, "cpu");
+    SQLite::Database d((dir.path() / "s.db").string());
+    CHECK(d.execAndGet("SELECT \"odd\"\"name's\" FROM trial_summary").getDouble() == 0.25);
+  }
+
+  TEST_CASE("a version 1 store is queried as it is, and the next run migrates it") {
+    const auto s = two_studies();
+    {
+      // What a version 1 tunelab wrote: no weights table, no views.
+      SQLite::Database d(s->db, SQLite::OPEN_READWRITE);
+      d.exec(
+          "DROP VIEW trial_summary; DROP VIEW best_trials; DROP VIEW loss_curves; "
+          "DROP TABLE weights; UPDATE schema_version SET version = 1");
+    }
+    auto r = run_tunelab("trials first --storage " + s->db);
+    CHECK(r.exit_status == 0);
+    CHECK(r.output.find("\n2       COMPLETE") != std::string::npos);
+    r = run_tunelab("best second --storage " + s->db);
+    CHECK(r.exit_status == 0);
+    CHECK(r.output.find("weights     -") != std::string::npos);
+    {
+      SQLite::Database d(s->db);
+      CHECK(d.execAndGet("SELECT version FROM schema_version").getInt() == 1);
+    }
+
+    r = run_tunelab(
+        "run experiments/quickstart.yaml --set search.trials=3 --set trainer.epochs=3 --quiet "
+        "--study first --resume --trials 4 --storage " +
+        s->db);
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    SQLite::Database d(s->db);
+    CHECK(d.execAndGet("SELECT version FROM schema_version").getInt() == tunelab::kSchemaVersion);
+    CHECK(d.execAndGet("SELECT count(*) FROM trial_summary WHERE study = 'first'").getInt() == 4);
+    CHECK(d.execAndGet("SELECT count(*) FROM best_trials").getInt() == 2);
+  }
+}
