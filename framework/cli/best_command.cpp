@@ -32,19 +32,15 @@ std::string sql_literal(const std::string& text) {
 
 int best_command(const Arguments& args, const Registrar&) {
   QueryOptions query;
-  std::string study_name;
   po::options_description options("tunelab best");
-  query.add_to(options);
-  options.add_options()("study", po::value(&study_name)->required(), "the study");
-  po::positional_options_description positional;
-  positional.add("study", 1);
+  query.add_to(options, QueryOptions::Names::study);
   po::variables_map values;
   if (!parse_arguments("tunelab best STUDY [--storage URL] [--format table|csv|json]", args,
-                       options, positional, values))
+                       options, query.positional, values))
     return 0;
   const Format format = query.chosen_format();
   const auto store = query.open();
-  const StudyInfo study = store->study(study_name);
+  const StudyInfo study = store->study(query.study);
   if (!study.best_number)
     throw InputError(
         fmt::format("study '{}' has no complete trial yet ({} pruned, {} failed, {} running)",
@@ -52,28 +48,11 @@ int best_command(const Arguments& args, const Registrar&) {
   const std::vector<TrialInfo> trials = store->trials(study.id);
   const TrialInfo best = store->trial(study, *study.best_number);
 
-  Cell record = Cell::object();
-  record["study"] = study.name;
-  record["trial"] = best.number;
-  record["metric"] = study.metric;
-  record["value"] = number_cell(best.value);
-  record["train_loss"] = number_cell(best.train_loss);
-  record["val_loss"] = number_cell(best.val_loss);
-  record["test_loss"] = number_cell(best.test_loss);
-  record["kept_epoch"] = best.best_epoch ? Cell(*best.best_epoch) : Cell();
-  record["epochs_run"] = best.epochs_run;
-  record["seed"] = best.seed;
-  record["device"] = best.device;
-  record["duration_s"] = number_cell(best.duration_s);
-  Cell params = Cell::object();
-  for (const auto& [path, value] : best.params) params[path] = Cell(value);
-  record["params"] = params;
+  Cell record = trial_record(*store, study, best);
   record["curve"] = fmt::format("tunelab show {} {}", shell_word(study.name), best.number);
   record["curve_sql"] = fmt::format(
       "SELECT epoch, train_loss, val_loss FROM loss_curves WHERE study = {} AND trial = {}",
       sql_literal(study.name), best.number);
-  const auto weights = store->weights(best.id);
-  record["weights"] = weights ? Cell(weights->file.string()) : Cell();
 
   const StudyImportance importance = study_importance(study, trials);
   if (importance.table.rows.empty()) {

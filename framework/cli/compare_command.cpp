@@ -39,7 +39,7 @@ int compare_command(const Arguments& args, const Registrar&) {
   QueryOptions query;
   std::vector<std::string> names;
   po::options_description options("tunelab compare");
-  query.add_to(options);
+  query.add_to(options, QueryOptions::Names::none);
   options.add_options()("study", po::value(&names)->required()->multitoken(), "the studies");
   po::positional_options_description positional;
   positional.add("study", -1);

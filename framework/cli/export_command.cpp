@@ -14,23 +14,20 @@ namespace tunelab::cli {
 int export_command(const Arguments& args, const Registrar&) {
   QueryOptions query;
   query.format = "csv";
-  std::string study_name, output;
+  std::string output;
   po::options_description options("tunelab export");
-  query.add_to(options);
+  query.add_to(options, QueryOptions::Names::study);
   auto add = options.add_options();
-  add("study", po::value(&study_name)->required(), "the study");
   add("output,o", po::value(&output), "write to this file (default: standard output)");
-  po::positional_options_description positional;
-  positional.add("study", 1);
   po::variables_map values;
   if (!parse_arguments("tunelab export STUDY [--format csv|json] [--output FILE] [--storage URL]",
-                       args, options, positional, values))
+                       args, options, query.positional, values))
     return 0;
   const Format format = query.chosen_format();
   if (format == Format::table)
     throw InputError("--format: export writes csv or json (tunelab trials prints a table)");
   const auto store = query.open();
-  const StudyInfo study = store->study(study_name);
+  const StudyInfo study = store->study(query.study);
 
   std::ostringstream text;
   print_table(text, export_table(store->trials(study.id)), format);

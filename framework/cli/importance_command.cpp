@@ -42,19 +42,15 @@ StudyImportance study_importance(const StudyInfo& study, const std::vector<Trial
 
 int importance_command(const Arguments& args, const Registrar&) {
   QueryOptions query;
-  std::string study_name;
   po::options_description options("tunelab importance");
-  query.add_to(options);
-  options.add_options()("study", po::value(&study_name)->required(), "the study");
-  po::positional_options_description positional;
-  positional.add("study", 1);
+  query.add_to(options, QueryOptions::Names::study);
   po::variables_map values;
   if (!parse_arguments("tunelab importance STUDY [--storage URL] [--format table|csv|json]", args,
-                       options, positional, values))
+                       options, query.positional, values))
     return 0;
   const Format format = query.chosen_format();
   const auto store = query.open();
-  const StudyInfo study = store->study(study_name);
+  const StudyInfo study = store->study(query.study);
   const StudyImportance importance = study_importance(study, store->trials(study.id));
   if (importance.table.rows.empty())
     throw InputError(fmt::format("study '{}': no importance: {}", study.name, importance.note));

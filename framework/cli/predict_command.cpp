@@ -37,25 +37,22 @@ std::string kept_list(Store& store, const StudyInfo& study) {
 
 int predict_command(const Arguments& args, const Registrar& registrar) {
   QueryOptions query;
-  std::string study_name, input, output;
+  std::string input, output;
   int number = 0;
   po::options_description options("tunelab predict");
-  query.add_to(options, /*with_format=*/false);
+  query.add_to(options, QueryOptions::Names::study, /*with_format=*/false);
   auto add = options.add_options();
-  add("study", po::value(&study_name)->required(), "the study");
   add("trial", po::value(&number), "the trial whose weights to use (default: the best)");
   add("input,i", po::value(&input)->required(),
       "CSV file with a header naming the model's input columns (others are copied through)");
   add("output,o", po::value(&output), "write the predictions here (default: standard output)");
-  po::positional_options_description positional;
-  positional.add("study", 1);
   po::variables_map values;
   if (!parse_arguments(
           "tunelab predict STUDY [--trial N] --input rows.csv [--output preds.csv] [--storage URL]",
-          args, options, positional, values))
+          args, options, query.positional, values))
     return 0;
   const auto store = query.open();
-  const StudyInfo study = store->study(study_name);
+  const StudyInfo study = store->study(query.study);
   const TrialInfo trial = chosen_trial(
       *store, study, values.count("trial") ? std::optional<int>(number) : std::nullopt);
   const auto weights = store->weights(trial.id);

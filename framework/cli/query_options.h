@@ -1,6 +1,6 @@
 #pragma once
 // What every command that reads the results store accepts:
-// [--storage URL] [--format table|csv|json].
+// [STUDY [TRIAL]] [--storage URL] [--format table|csv|json].
 
 #include <memory>
 
@@ -12,8 +12,13 @@ namespace tunelab::cli {
 struct QueryOptions {
   std::string storage = kDefaultStorage;
   std::string format = "table";
+  std::string study;
+  int trial = 0;
+  po::positional_options_description positional;
 
-  void add_to(po::options_description& options, bool with_format = true);
+  // Which positional arguments the command takes.
+  enum class Names { none, study, study_and_trial };
+  void add_to(po::options_description& options, Names names, bool with_format = true);
   // The store, read-only; InputError when there is none.
   std::unique_ptr<Store> open() const { return Store::open_existing(storage); }
   Format chosen_format() const { return parse_format(format); }

@@ -27,29 +27,25 @@ double difference(double a, double b) {
 
 int rerun_command(const Arguments& args, const Registrar& registrar) {
   QueryOptions query;
-  std::string study_name, device;
-  int number = 0;
+  std::string device;
   double tolerance = -1;
   po::options_description options("tunelab rerun");
-  query.add_to(options);
+  query.add_to(options, QueryOptions::Names::study_and_trial);
   auto add = options.add_options();
-  add("study", po::value(&study_name)->required(), "the study");
-  add("trial", po::value(&number)->required(), "the trial's number");
   add("device", po::value(&device), "train on this device instead of the stored one");
   add("tolerance", po::value(&tolerance),
       "exit 1 when the largest difference is above this (default: only report it)");
-  po::positional_options_description positional;
-  positional.add("study", 1).add("trial", 1);
   po::variables_map values;
   if (!parse_arguments(
           "tunelab rerun STUDY TRIAL [--device D] [--tolerance T] [--storage URL] [--format "
           "table|csv|json]",
-          args, options, positional, values))
+          args, options, query.positional, values))
     return 0;
   const Format format = query.chosen_format();
   const auto store = query.open();
-  const StudyInfo study = store->study(study_name);
-  const TrialInfo trial = store->trial(study, number);
+  const StudyInfo study = store->study(query.study);
+  const TrialInfo trial = store->trial(study, query.trial);
+  const int number = trial.number;
   const std::vector<EpochRow> stored = store->epochs(trial.id);
   if (stored.empty())
     throw InputError(fmt::format("study '{}' trial {} has no stored epochs to compare ({}{})",

@@ -10,7 +10,7 @@ namespace tunelab::cli {
 int studies_command(const Arguments& args, const Registrar&) {
   QueryOptions query;
   po::options_description options("tunelab studies");
-  query.add_to(options);
+  query.add_to(options, QueryOptions::Names::none);
   po::variables_map values;
   if (!parse_arguments("tunelab studies [--storage URL] [--format table|csv|json]", args, options,
                        {}, values))

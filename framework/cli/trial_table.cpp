@@ -24,6 +24,32 @@ std::vector<std::string> short_names(const std::vector<std::string>& paths) {
 
 Cell number_cell(double value) { return std::isnan(value) ? Cell() : Cell(value); }
 
+Cell trial_record(Store& store, const StudyInfo& study, const TrialInfo& trial) {
+  Cell record = Cell::object();
+  record["study"] = study.name;
+  record["trial"] = trial.number;
+  record["state"] = to_string(trial.state);
+  record["metric"] = study.metric;
+  record["value"] = number_cell(trial.value);
+  record["train_loss"] = number_cell(trial.train_loss);
+  record["val_loss"] = number_cell(trial.val_loss);
+  record["test_loss"] = number_cell(trial.test_loss);
+  record["kept_epoch"] = trial.best_epoch ? Cell(*trial.best_epoch) : Cell();
+  record["epochs_run"] = trial.epochs_run;
+  record["seed"] = trial.seed;
+  record["device"] = trial.device;
+  record["started_at"] = trial.started_at;
+  record["finished_at"] = trial.finished_at.empty() ? Cell() : Cell(trial.finished_at);
+  record["duration_s"] = number_cell(trial.duration_s);
+  if (!trial.error.empty()) record["error"] = trial.error;
+  Cell params = Cell::object();
+  for (const auto& [path, value] : trial.params) params[path] = Cell(value);
+  record["params"] = params;
+  const auto weights = store.weights(trial.id);
+  record["weights"] = weights ? Cell(weights->file.string()) : Cell();
+  return record;
+}
+
 Table export_table(const std::vector<TrialInfo>& trials) {
   const auto paths = param_paths(trials);
   Table table{{"number", "state", "value", "train_loss", "val_loss", "test_loss", "best_epoch",

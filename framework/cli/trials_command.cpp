@@ -27,13 +27,12 @@ bool cell_less(const Cell& a, const Cell& b) {
 
 int trials_command(const Arguments& args, const Registrar&) {
   QueryOptions query;
-  std::string study_name, sort, state;
+  std::string sort, state;
   int top = 0;
   bool descending = false;
   po::options_description options("tunelab trials");
-  query.add_to(options);
+  query.add_to(options, QueryOptions::Names::study);
   auto add = options.add_options();
-  add("study", po::value(&study_name)->required(), "the study");
   add("sort", po::value(&sort),
       "order by a column: number (default), value, the metric, a loss, seconds, epochs, or a "
       "param (its path or short name)");
@@ -42,13 +41,11 @@ int trials_command(const Arguments& args, const Registrar&) {
       "only the first K; alone, the K best complete trials (by value, unless --sort or --state "
       "say otherwise)");
   add("state", po::value(&state), "only trials in this state (complete, pruned, fail, running)");
-  po::positional_options_description positional;
-  positional.add("study", 1);
   po::variables_map values;
   if (!parse_arguments(
           "tunelab trials STUDY [--sort COLUMN] [--desc] [--top K] [--state STATE] [--storage "
           "URL] [--format table|csv|json]",
-          args, options, positional, values))
+          args, options, query.positional, values))
     return 0;
   const Format format = query.chosen_format();
   if (values.count("top") && top < 1)
@@ -61,7 +58,7 @@ int trials_command(const Arguments& args, const Registrar&) {
     throw InputError("--state: " + unknown_name_message("state", state, states));
 
   const auto store = query.open();
-  const StudyInfo study = store->study(study_name);
+  const StudyInfo study = store->study(query.study);
   const std::vector<TrialInfo> trials = store->trials(study.id);
   const auto paths = param_paths(trials);
   const auto names = short_names(paths);
