@@ -361,6 +361,17 @@ TEST_SUITE("query: rerun and predict") {
                         "epoch 2)") != std::string::npos);
     r = run_tunelab("rerun quickstart 3 --tolerance 0.1" + s->storage);
     CHECK(r.exit_status == 1);
+    CHECK(r.output.find("above --tolerance 0.1") != std::string::npos);
+    {
+      // A trial stored as failed in training is expected to fail again.
+      SQLite::Database d(s->db, SQLite::OPEN_READWRITE);
+      d.exec("UPDATE trials SET state = 'FAIL', error = 'training loss became NaN in epoch 5' "
+             "WHERE number = 1");
+    }
+    r = run_tunelab("rerun quickstart 1" + s->storage);
+    CHECK(r.exit_status == 0);
+    CHECK(r.output.find("note: did not fail this time (stored: training loss became NaN in epoch "
+                        "5)") != std::string::npos);
     const json j = json_of("rerun quickstart 3 --format json" + s->storage);
     CHECK(j["max_abs_diff"].get<double>() == doctest::Approx(0.5));
   }

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <torch/version.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "common/errors.h"
 #include "common/version.h"
 #include "runner/single_run.h"
+#include "train/device.h"
 
 namespace tunelab::cli {
 namespace {
@@ -81,15 +83,27 @@ int rerun_command(const Arguments& args, const Registrar& registrar) {
   // Stop where the stored run stopped (a pruned trial, an interrupted one).
   std::vector<EpochRecord> fresh;
   const auto started = std::chrono::steady_clock::now();
-  const RunSummary run =
-      train_trial(config, data, registrar, trial.seed, [&](const EpochRecord& e) {
-        fresh.push_back(e);
-        return fresh.size() < stored.size();
-      });
+  const std::string run_device = resolve_device(config.device).str();
+  // A trial that failed in training is reproduced by failing the same way,
+  // in the epoch after the last stored one.
+  const bool failed_in_training =
+      trial.state == TrialState::fail && trial.error.rfind(kInterruptedPrefix, 0) != 0;
+  const std::size_t epochs = stored.size() + (failed_in_training ? 1 : 0);
+  try {
+    train_trial(config, data, registrar, trial.seed, [&](const EpochRecord& e) {
+      fresh.push_back(e);
+      return fresh.size() < epochs;
+    });
+    if (failed_in_training)
+      notes.push_back(fmt::format("did not fail this time (stored: {})", trial.error));
+  } catch (const TrainingError& e) {
+    if (!failed_in_training) throw;
+    notes.push_back(fmt::format("failed again: {} (stored: {})", e.what(), trial.error));
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (run.device != trial.device)
-    notes.push_back(fmt::format("recorded on {}, rerun on {}", trial.device, run.device));
+  if (run_device != trial.device)
+    notes.push_back(fmt::format("recorded on {}, rerun on {}", trial.device, run_device));
 
   double largest = 0;
   int where = 0;
@@ -114,7 +128,7 @@ int rerun_command(const Arguments& args, const Registrar& registrar) {
     for (const auto& note : notes) std::cout << "note: " << note << "\n";
     std::cout << fmt::format(
         "study '{}' trial {}: retrained {} of {} stored epochs on {} in {:.2f} s\n", study.name,
-        number, fresh.size(), stored.size(), run.device, seconds);
+        number, std::min(fresh.size(), stored.size()), stored.size(), run_device, seconds);
     std::cout << (largest == 0
                       ? std::string("largest absolute difference from the stored losses: 0 "
                                     "(bit-identical)\n")
@@ -122,8 +136,8 @@ int rerun_command(const Arguments& args, const Registrar& registrar) {
                                     "({} in epoch {})\n",
                                     largest, which, where));
   } else if (format == Format::json) {
-    Cell record = {{"study", study.name},  {"trial", number},    {"epochs", fresh.size()},
-                   {"device", run.device}, {"seconds", seconds}, {"max_abs_diff", largest},
+    Cell record = {{"study", study.name},  {"trial", number},    {"epochs", std::min(fresh.size(), stored.size())},
+                   {"device", run_device}, {"seconds", seconds}, {"max_abs_diff", largest},
                    {"notes", notes}};
     std::cout << record.dump(2) << "\n";
   } else {
