@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -41,5 +42,22 @@ TEST_SUITE("docs") {
         "ln -s '" + source + "/data' data && mkdir build && ln -s \"$TUNELAB\" build/tunelab && " +
         "set -ex && " + "{\n" + script + "} >/dev/null 2>&1 && echo all-ran");
     CHECK_MESSAGE(r.output == "all-ran\n", script);
+  }
+
+  TEST_CASE("every command in docs/plugins.md runs: from an empty folder to a tuned custom block") {
+    const std::string script = shell_blocks("plugins.md");
+    CHECK(script.find("tunelab_add_plugin(my_block my_block.cpp)") != std::string::npos);
+    tunelab::test::ScratchDir dir;
+    // TUNELAB_SRC/build is this build, whatever folder it is in.
+    const auto source = dir.path() / "tunelab";
+    std::filesystem::create_directories(source);
+    std::filesystem::create_directory_symlink(tunelab::test::kBuildDir, source / "build");
+    const auto r = tunelab::test::run_shell(
+        "cd '" + dir.path().string() + "' && export TUNELAB_SRC='" + source.string() +
+        "' PREFIX='" + (dir.path() / "prefix").string() + "' && set -e && {\n" + script +
+        "} >/dev/null 2>&1 && echo all-ran && "
+        "sqlite3 rezero.db \"SELECT DISTINCT value_text FROM trial_params "
+        "WHERE name = 'model.block' AND value_text = 'ReZeroBlock'\"");
+    CHECK_MESSAGE(r.output == "all-ran\nReZeroBlock\n", script);
   }
 }

@@ -30,7 +30,7 @@ std::string sql_literal(const std::string& text) {
 
 }  // namespace
 
-int best_command(const Arguments& args, const Registrar&) {
+int best_command(const Arguments& args, Registrar&) {
   QueryOptions query;
   po::options_description options("tunelab best");
   query.add_to(options, QueryOptions::Names::study);

@@ -13,18 +13,18 @@ namespace tunelab::cli {
 
 using Arguments = std::vector<std::string>;
 
-int run_command(const Arguments& args, const Registrar& registrar);
-int validate_command(const Arguments& args, const Registrar& registrar);
-int plugins_command(const Arguments& args, const Registrar& registrar);
-int model_command(const Arguments& args, const Registrar& registrar);
-int studies_command(const Arguments& args, const Registrar& registrar);
-int trials_command(const Arguments& args, const Registrar& registrar);
-int best_command(const Arguments& args, const Registrar& registrar);
-int show_command(const Arguments& args, const Registrar& registrar);
-int compare_command(const Arguments& args, const Registrar& registrar);
-int export_command(const Arguments& args, const Registrar& registrar);
-int importance_command(const Arguments& args, const Registrar& registrar);
-int rerun_command(const Arguments& args, const Registrar& registrar);
-int predict_command(const Arguments& args, const Registrar& registrar);
+int run_command(const Arguments& args, Registrar& registrar);
+int validate_command(const Arguments& args, Registrar& registrar);
+int plugins_command(const Arguments& args, Registrar& registrar);
+int model_command(const Arguments& args, Registrar& registrar);
+int studies_command(const Arguments& args, Registrar& registrar);
+int trials_command(const Arguments& args, Registrar& registrar);
+int best_command(const Arguments& args, Registrar& registrar);
+int show_command(const Arguments& args, Registrar& registrar);
+int compare_command(const Arguments& args, Registrar& registrar);
+int export_command(const Arguments& args, Registrar& registrar);
+int importance_command(const Arguments& args, Registrar& registrar);
+int rerun_command(const Arguments& args, Registrar& registrar);
+int predict_command(const Arguments& args, Registrar& registrar);
 
 }  // namespace tunelab::cli

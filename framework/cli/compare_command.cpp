@@ -35,7 +35,7 @@ double median(std::vector<double> values) {
 
 }  // namespace
 
-int compare_command(const Arguments& args, const Registrar&) {
+int compare_command(const Arguments& args, Registrar&) {
   QueryOptions query;
   std::vector<std::string> names;
   po::options_description options("tunelab compare");

@@ -1,9 +1,10 @@
 #pragma once
 // What every command that reads an experiment file accepts:
-// EXPERIMENT.yaml [--set key.path=value ...] [--device D].
+// EXPERIMENT.yaml [--set key.path=value ...] [--device D] [--plugin LIB.so ...].
 
 #include "cli/options.h"
 #include "config/experiment_loader.h"
+#include "plugin/registrar.h"
 
 namespace tunelab::cli {
 
@@ -11,10 +12,12 @@ struct ExperimentOptions {
   std::string file;
   std::vector<std::string> overrides;
   std::string device;
+  std::vector<std::string> plugins;
 
   void add_to(po::options_description& options, po::positional_options_description& positional);
-  // Loads the file with the overrides (--device is one more override).
-  Experiment load() const;
+  // Loads the file with the overrides (--device is one more override), then
+  // the plugins: TUNELAB_PLUGIN_PATH's, the file's `plugins:`, --plugin's.
+  Experiment load(Registrar& registrar) const;
 };
 
 }  // namespace tunelab::cli

@@ -11,7 +11,7 @@
 
 namespace tunelab::cli {
 
-int export_command(const Arguments& args, const Registrar&) {
+int export_command(const Arguments& args, Registrar&) {
   QueryOptions query;
   query.format = "csv";
   std::string output;

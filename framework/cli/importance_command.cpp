@@ -40,7 +40,7 @@ StudyImportance study_importance(const StudyInfo& study, const std::vector<Trial
   return out;
 }
 
-int importance_command(const Arguments& args, const Registrar&) {
+int importance_command(const Arguments& args, Registrar&) {
   QueryOptions query;
   po::options_description options("tunelab importance");
   query.add_to(options, QueryOptions::Names::study);

@@ -16,7 +16,7 @@
 
 namespace {
 
-using Command = std::function<int(const tunelab::cli::Arguments&, const tunelab::Registrar&)>;
+using Command = std::function<int(const tunelab::cli::Arguments&, tunelab::Registrar&)>;
 
 const std::map<std::string, std::pair<Command, const char*>>& commands() {
   static const std::map<std::string, std::pair<Command, const char*>> table = {

@@ -11,7 +11,7 @@
 
 namespace tunelab::cli {
 
-int model_command(const Arguments& args, const Registrar& registrar) {
+int model_command(const Arguments& args, Registrar& registrar) {
   ExperimentOptions experiment_options;
   std::int64_t input_dim = 0, output_dim = 1;
   po::options_description options("tunelab model");
@@ -25,7 +25,7 @@ int model_command(const Arguments& args, const Registrar& registrar) {
                        options, positional, values))
     return 0;
 
-  const Experiment experiment = experiment_options.load();
+  const Experiment experiment = experiment_options.load(registrar);
   try {
     if (input_dim < 1) {
       const Dataset data = load_dataset(experiment.config, experiment.base_dir, registrar);

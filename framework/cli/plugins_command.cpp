@@ -3,22 +3,28 @@
 #include "cli/commands.h"
 #include "cli/table.h"
 #include "common/errors.h"
+#include "plugin/loader.h"
 #include "plugin/registrar.h"
 #include "registry/near_matches.h"
 
 namespace tunelab::cli {
 
-int plugins_command(const Arguments& args, const Registrar& registrar) {
+int plugins_command(const Arguments& args, Registrar& registrar) {
   std::string kind, format = "table";
+  std::vector<std::string> libraries;
   po::options_description options("tunelab plugins");
   auto add = options.add_options();
   add("kind", po::value(&kind), "only this kind (block, activation, ...)");
   add("format", po::value(&format), "table, csv or json");
+  add("plugin", po::value(&libraries)->composing(),
+      "also load this plugin library (repeatable; TUNELAB_PLUGIN_PATH's are loaded too)");
   po::variables_map values;
-  if (!parse_arguments("tunelab plugins [--kind KIND] [--format table|csv|json]", args, options, {},
-                       values))
+  if (!parse_arguments(
+          "tunelab plugins [--kind KIND] [--plugin LIB.so ...] [--format table|csv|json]", args,
+          options, {}, values))
     return 0;
   const Format chosen = parse_format(format);
+  load_plugins({libraries.begin(), libraries.end()}, registrar);
 
   const auto names = list_registered(registrar);
   std::vector<std::string> kinds;

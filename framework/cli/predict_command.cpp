@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/output_file.h"
 #include "cli/query_options.h"
+#include "cli/study_plugins.h"
 #include "cli/table.h"
 #include "common/errors.h"
 #include "config/experiment_loader.h"
@@ -35,7 +36,7 @@ std::string kept_list(Store& store, const StudyInfo& study) {
 
 }  // namespace
 
-int predict_command(const Arguments& args, const Registrar& registrar) {
+int predict_command(const Arguments& args, Registrar& registrar) {
   QueryOptions query;
   std::string input, output;
   int number = 0;
@@ -46,6 +47,9 @@ int predict_command(const Arguments& args, const Registrar& registrar) {
   add("input,i", po::value(&input)->required(),
       "CSV file with a header naming the model's input columns (others are copied through)");
   add("output,o", po::value(&output), "write the predictions here (default: standard output)");
+  std::vector<std::string> plugins;
+  add("plugin", po::value(&plugins)->composing(),
+      "load this plugin library (repeatable; stands in for a recorded one of the same name)");
   po::variables_map values;
   if (!parse_arguments(
           "tunelab predict STUDY [--trial N] --input rows.csv [--output preds.csv] [--storage URL]",
@@ -55,6 +59,8 @@ int predict_command(const Arguments& args, const Registrar& registrar) {
   const StudyInfo study = store->study(query.study);
   const TrialInfo trial = chosen_trial(
       *store, study, values.count("trial") ? std::optional<int>(number) : std::nullopt);
+  for (const auto& note : load_study_plugins(store->provenance(study.id), plugins, registrar))
+    std::cerr << "note: " << note << "\n";
   const auto weights = store->weights(trial.id);
   if (!weights)
     throw InputError(fmt::format(

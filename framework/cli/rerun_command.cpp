@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
+#include "cli/study_plugins.h"
 #include "cli/trial_table.h"
 #include "common/errors.h"
 #include "common/version.h"
@@ -27,7 +28,7 @@ double difference(double a, double b) {
 
 }  // namespace
 
-int rerun_command(const Arguments& args, const Registrar& registrar) {
+int rerun_command(const Arguments& args, Registrar& registrar) {
   QueryOptions query;
   std::string device;
   double tolerance = -1;
@@ -35,12 +36,15 @@ int rerun_command(const Arguments& args, const Registrar& registrar) {
   query.add_to(options, QueryOptions::Names::study_and_trial);
   auto add = options.add_options();
   add("device", po::value(&device), "train on this device instead of the stored one");
+  std::vector<std::string> plugins;
+  add("plugin", po::value(&plugins)->composing(),
+      "load this plugin library (repeatable; stands in for a recorded one of the same name)");
   add("tolerance", po::value(&tolerance),
       "exit 1 when the largest difference is above this (default: only report it)");
   po::variables_map values;
   if (!parse_arguments(
-          "tunelab rerun STUDY TRIAL [--device D] [--tolerance T] [--storage URL] [--format "
-          "table|csv|json]",
+          "tunelab rerun STUDY TRIAL [--device D] [--tolerance T] [--plugin LIB.so ...] [--storage "
+          "URL] [--format table|csv|json]",
           args, options, query.positional, values))
     return 0;
   const Format format = query.chosen_format();
@@ -55,8 +59,8 @@ int rerun_command(const Arguments& args, const Registrar& registrar) {
                                  trial.error.empty() ? "" : ": " + trial.error));
 
   // What differs from the run that recorded the trial is said, not hidden.
-  std::vector<std::string> notes;
   const auto runs = store->provenance(study.id);
+  std::vector<std::string> notes = load_study_plugins(runs, plugins, registrar);
   int threads = 1;
   std::string recorded_digest;
   if (!runs.empty()) {
@@ -136,8 +140,12 @@ int rerun_command(const Arguments& args, const Registrar& registrar) {
                                     "({} in epoch {})\n",
                                     largest, which, where));
   } else if (format == Format::json) {
-    Cell record = {{"study", study.name},  {"trial", number},    {"epochs", std::min(fresh.size(), stored.size())},
-                   {"device", run_device}, {"seconds", seconds}, {"max_abs_diff", largest},
+    Cell record = {{"study", study.name},
+                   {"trial", number},
+                   {"epochs", std::min(fresh.size(), stored.size())},
+                   {"device", run_device},
+                   {"seconds", seconds},
+                   {"max_abs_diff", largest},
                    {"notes", notes}};
     std::cout << record.dump(2) << "\n";
   } else {

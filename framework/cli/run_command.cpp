@@ -110,7 +110,7 @@ class RunPrinter {
 
 }  // namespace
 
-int run_command(const Arguments& args, const Registrar& registrar) {
+int run_command(const Arguments& args, Registrar& registrar) {
   ExperimentOptions experiment_options;
   StudyOptions study_options;
   std::string storage = kDefaultStorage;
@@ -145,7 +145,7 @@ int run_command(const Arguments& args, const Registrar& registrar) {
     throw InputError("--keep-weights: expected best, all or none, got '" + keep_weights + "'");
   study_options.keep_weights = keeps.at(keep_weights);
 
-  const Experiment experiment = experiment_options.load();
+  const Experiment experiment = experiment_options.load(registrar);
   const ExperimentConfig& config = experiment.config;
   const bool single =
       config.search.space.empty() && study_options.trials.value_or(config.search.trials) == 1;

@@ -8,7 +8,7 @@
 
 namespace tunelab::cli {
 
-int show_command(const Arguments& args, const Registrar&) {
+int show_command(const Arguments& args, Registrar&) {
   QueryOptions query;
   po::options_description options("tunelab show");
   query.add_to(options, QueryOptions::Names::study_and_trial);

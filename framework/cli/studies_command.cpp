@@ -7,7 +7,7 @@
 
 namespace tunelab::cli {
 
-int studies_command(const Arguments& args, const Registrar&) {
+int studies_command(const Arguments& args, Registrar&) {
   QueryOptions query;
   po::options_description options("tunelab studies");
   query.add_to(options, QueryOptions::Names::none);

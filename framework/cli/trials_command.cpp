@@ -25,7 +25,7 @@ bool cell_less(const Cell& a, const Cell& b) {
 
 }  // namespace
 
-int trials_command(const Arguments& args, const Registrar&) {
+int trials_command(const Arguments& args, Registrar&) {
   QueryOptions query;
   std::string sort, state;
   int top = 0;

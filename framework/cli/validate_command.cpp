@@ -31,7 +31,7 @@ YAML::Node to_yaml(const nlohmann::json& value) {
 
 }  // namespace
 
-int validate_command(const Arguments& args, const Registrar& registrar) {
+int validate_command(const Arguments& args, Registrar& registrar) {
   ExperimentOptions experiment_options;
   po::options_description options("tunelab validate");
   po::positional_options_description positional;
@@ -41,7 +41,7 @@ int validate_command(const Arguments& args, const Registrar& registrar) {
                        positional, values))
     return 0;
 
-  const Experiment experiment = experiment_options.load();
+  const Experiment experiment = experiment_options.load(registrar);
   try {
     check_experiment(experiment, registrar);
   } catch (const ConfigError& e) {

@@ -63,6 +63,14 @@ class RegistryError : public Error {
   using Error::Error;
 };
 
+// A plugin library that cannot be used: missing, not a shared library, no
+// entry point, another ABI version, a clashing name, or a failed
+// registration. The message names the file.
+class PluginError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 // The results store failed while running (disk full, locked too long).
 class StoreError : public Error {
  public:

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -39,6 +40,8 @@ struct ExperimentConfig {
   std::string description;
   std::uint64_t seed = 0;
   std::string device = "auto";
+  // Plugin libraries to load, as written (relative to the file's folder).
+  std::vector<std::string> plugins;
   DataConfig data;
   ModelConfig model;
   TrainerConfig trainer;

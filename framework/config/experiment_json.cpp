@@ -56,6 +56,7 @@ nlohmann::json to_json(const ExperimentConfig& c) {
                    {"sampler", sampler},
                    {"pruner", pruner},
                    {"space", space}};
+  if (!c.plugins.empty()) out["plugins"] = c.plugins;
   return out;
 }
 

@@ -155,7 +155,8 @@ SearchConfig read_search(const nlohmann::json& json) {
   std::tie(s.sampler, s.sampler_args) = named_section(args, "sampler", s.sampler);
   std::tie(s.pruner, s.pruner_args) = named_section(args, "pruner", s.pruner);
   for (const auto& d : s.space.dimensions) {
-    if (d.path == "name" || d.path.rfind("search", 0) == 0 || d.path == "device")
+    if (d.path == "name" || d.path.rfind("search", 0) == 0 || d.path == "device" ||
+        d.path.rfind("plugins", 0) == 0)
       throw ConfigError("space." + d.path, "cannot be searched over");
   }
   return s;
@@ -165,7 +166,8 @@ ExperimentConfig read_experiment(const nlohmann::json& document) {
   if (!document.is_object())
     throw ConfigError("", "an experiment file is a mapping with name, data, model and trainer");
   const Args args(document);
-  args.allow_only({"name", "description", "seed", "device", "data", "model", "trainer", "search"});
+  args.allow_only(
+      {"name", "description", "seed", "device", "plugins", "data", "model", "trainer", "search"});
   ExperimentConfig c;
   c.name = args.text("name");
   if (c.name.empty()) throw ConfigError("name", "must not be empty");
@@ -174,6 +176,9 @@ ExperimentConfig read_experiment(const nlohmann::json& document) {
   require_at_least("seed", seed, 0);
   c.seed = static_cast<std::uint64_t>(seed);
   c.device = args.text("device", c.device);
+  c.plugins = args.texts("plugins", {});
+  for (std::size_t i = 0; i < c.plugins.size(); ++i)
+    if (c.plugins[i].empty()) throw ConfigError(fmt::format("plugins[{}]", i), "must not be empty");
   if (!args.has("data")) throw ConfigError("data", "missing: an experiment needs a data section");
   c.data = in_section("data", [&] { return read_data(args.section("data")); });
   c.model = in_section("model", [&] { return read_model(args.section("model")); });
@@ -228,6 +233,8 @@ Experiment load_experiment(const std::filesystem::path& file,
   Experiment experiment = load_experiment_text(text.str(), name, overrides);
   experiment.file = file;
   experiment.base_dir = std::filesystem::absolute(file).parent_path();
+  for (const auto& plugin : experiment.config.plugins)
+    experiment.plugins.push_back(experiment.base_dir / plugin);
   return experiment;
 }
 

@@ -20,6 +20,8 @@ struct Experiment {
   // The file's document with the overrides applied: trials set their params
   // into a copy of it.
   nlohmann::json document;
+  // The `plugins:` libraries, resolved against base_dir.
+  std::vector<std::filesystem::path> plugins;
 };
 
 // The configuration a document states (throws ConfigError keyed by path).

@@ -1,27 +1,29 @@
 #include "plugin/registrar.h"
 
 namespace tunelab {
-namespace {
-
-template <typename Factory>
-void append(const Registry<Factory>& registry, std::vector<RegisteredName>& out) {
-  for (const auto& entry : registry.entries())
-    out.push_back({registry.kind(), entry.name, entry.summary, entry.origin});
-}
-
-}  // namespace
 
 std::vector<RegisteredName> list_registered(const Registrar& registrar) {
   std::vector<RegisteredName> out;
-  append(registrar.blocks, out);
-  append(registrar.activations, out);
-  append(registrar.models, out);
-  append(registrar.datasets, out);
-  append(registrar.optimizers, out);
-  append(registrar.losses, out);
-  append(registrar.samplers, out);
-  append(registrar.pruners, out);
+  for_each_kind([&](auto kind) {
+    const auto& registry = registrar.*kind;
+    for (const auto& entry : registry.entries())
+      out.push_back({registry.kind(), entry.name, entry.summary, entry.origin});
+  });
   return out;
+}
+
+void adopt(Registrar& into, Registrar&& from, const std::string& origin) {
+  for_each_kind([&](auto kind) {
+    for (const auto& entry : (from.*kind).entries())
+      if (const auto* existing = (into.*kind).find(entry.name))
+        throw RegistryError((into.*kind).kind() + " '" + entry.name +
+                            "' is already registered (by " + existing->origin + ")");
+  });
+  for_each_kind([&](auto kind) {
+    for (auto& entry : (from.*kind).take_entries())
+      (into.*kind)
+          .add(std::move(entry.name), std::move(entry.summary), std::move(entry.factory), origin);
+  });
 }
 
 }  // namespace tunelab

@@ -2,6 +2,7 @@
 // Everything that can be registered, by kind. Built-in plugins and plugin
 // libraries register into the same object through the same calls.
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,13 @@
 
 namespace tunelab {
 
+// A plugin library that registered into a registrar (plugin/loader.h).
+struct LoadedPlugin {
+  std::filesystem::path file;  // absolute
+  std::string name, version;
+  std::string digest;  // fingerprint of the file's bytes
+};
+
 struct Registrar {
   Registry<ActivationFactory> activations{"activation"};
   Registry<BlockFactory> blocks{"block"};
@@ -25,7 +33,27 @@ struct Registrar {
   Registry<LossFactory> losses{"loss"};
   Registry<SamplerFactory> samplers{"sampler"};
   Registry<PrunerFactory> pruners{"pruner"};
+
+  std::vector<LoadedPlugin> plugins;  // in load order
 };
+
+// Calls f(&Registrar::blocks), f(&Registrar::activations), ...: every
+// registry, in listing order.
+template <typename F>
+void for_each_kind(F&& f) {
+  f(&Registrar::blocks);
+  f(&Registrar::activations);
+  f(&Registrar::models);
+  f(&Registrar::datasets);
+  f(&Registrar::optimizers);
+  f(&Registrar::losses);
+  f(&Registrar::samplers);
+  f(&Registrar::pruners);
+}
+
+// Moves every entry of `from` into `into` with `origin`, all or nothing:
+// RegistryError, and `into` unchanged, when a name is already taken.
+void adopt(Registrar& into, Registrar&& from, const std::string& origin);
 
 // One registered name, whatever its kind (for listings).
 struct RegisteredName {

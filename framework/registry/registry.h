@@ -77,6 +77,15 @@ class Registry {
 
   const std::vector<Entry>& entries() const { return entries_; }
 
+  // Empties the registry, handing over its entries (to register them
+  // elsewhere under another origin).
+  std::vector<Entry> take_entries() {
+    std::vector<Entry> out = std::move(entries_);
+    entries_.clear();
+    index_.clear();
+    return out;
+  }
+
  private:
   std::string kind_;
   std::vector<Entry> entries_;

@@ -106,8 +106,11 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
   for (const auto& d : search.space.dimensions) data_varies |= d.path.rfind("data.", 0) == 0;
   const PreparedData shared = prepare_data(base, experiment.base_dir, registrar);
   const c10::Device device = resolve_device(base.device);
-  store.add_provenance(study.id, Provenance{kVersion, kCommit, TORCH_VERSION, device.str(),
-                                            host_name(), shared.digest, options.threads});
+  Provenance provenance{kVersion,    kCommit,       TORCH_VERSION,   device.str(),
+                        host_name(), shared.digest, options.threads, {}};
+  for (const auto& p : registrar.plugins)
+    provenance.plugins.push_back({p.file.string(), p.name, p.version, p.digest});
+  store.add_provenance(study.id, provenance);
 
   auto sampler = registrar.samplers.factory(search.sampler)(SamplerRequest{
       search.sampler_args, &search.space, derive_seed(base.seed, "sampler"), study.trials_wanted});

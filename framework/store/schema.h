@@ -42,6 +42,16 @@ CREATE TABLE IF NOT EXISTS provenance (
   recorded_at      TEXT NOT NULL
 );
 
+-- The plugin libraries a `tunelab run` loaded (since schema version 2).
+CREATE TABLE IF NOT EXISTS provenance_plugins (
+  provenance_id INTEGER NOT NULL REFERENCES provenance(provenance_id) ON DELETE CASCADE,
+  path          TEXT NOT NULL,                 -- absolute, as loaded
+  name          TEXT NOT NULL,
+  version       TEXT NOT NULL,
+  digest        TEXT NOT NULL,                 -- FNV-1a 64 of the file's bytes
+  PRIMARY KEY (provenance_id, path)
+);
+
 -- One row per trial. Trial numbers count from 0 within a study.
 CREATE TABLE IF NOT EXISTS trials (
   trial_id     INTEGER PRIMARY KEY,

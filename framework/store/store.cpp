@@ -23,15 +23,6 @@ StudyRecord study_from(SQLite::Statement& q) {
 
 }  // namespace
 
-std::string fingerprint(const void* data, std::size_t size, std::uint64_t seed) {
-  std::uint64_t h = seed;
-  const auto* bytes = static_cast<const unsigned char*>(data);
-  for (std::size_t i = 0; i < size; ++i) h = (h ^ bytes[i]) * 0x100000001b3ULL;
-  return fmt::format("{:016x}", h);
-}
-
-std::string fingerprint(const std::string& text) { return fingerprint(text.data(), text.size()); }
-
 std::filesystem::path sqlite_path_from_url(const std::string& url) {
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
     throw InputError(
@@ -210,7 +201,22 @@ void Store::add_provenance(std::int64_t study_id, const Provenance& p) {
   q.bind(8, p.dataset_digest);
   q.bind(9, utc_now());
   q.bind(10, study_id);
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   q.exec();
+  const auto provenance_id = db_->getLastInsertRowid();
+  SQLite::Statement plugin(*db_,
+                           "INSERT OR REPLACE INTO provenance_plugins (provenance_id, path, name, "
+                           "version, digest) VALUES (?, ?, ?, ?, ?)");
+  for (const auto& library : p.plugins) {
+    plugin.bind(1, provenance_id);
+    plugin.bind(2, library.path);
+    plugin.bind(3, library.name);
+    plugin.bind(4, library.version);
+    plugin.bind(5, library.digest);
+    plugin.exec();
+    plugin.reset();
+  }
+  tx.commit();
 }
 
 int Store::fail_abandoned_trials(std::int64_t study_id, const std::string& reason) {

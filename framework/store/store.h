@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/fingerprint.h"
 #include "search/sampler.h"
 
 namespace SQLite {
@@ -43,9 +44,14 @@ struct StudyRecord {
   int trials_wanted = 0;
 };
 
+struct PluginRecord {
+  std::string path, name, version, digest;
+};
+
 struct Provenance {
   std::string tunelab_version, tunelab_commit, libtorch_version, device, host, dataset_digest;
   int threads = 1;
+  std::vector<PluginRecord> plugins;  // the plugin libraries loaded
 };
 
 inline constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
@@ -97,6 +103,7 @@ struct TrialInfo {
 };
 
 struct ProvenanceInfo : Provenance {
+  std::int64_t id = 0;
   std::string config_hash, recorded_at;
 };
 
@@ -105,11 +112,6 @@ struct WeightsInfo {
   std::string reason;          // "best" or "requested"
   std::vector<std::string> features, targets;
 };
-
-// FNV-1a 64-bit, as 16 hex digits: a fingerprint, not a security hash.
-std::string fingerprint(const void* data, std::size_t size,
-                        std::uint64_t seed = 0xcbf29ce484222325ULL);
-std::string fingerprint(const std::string& text);
 
 class Store {
  public:

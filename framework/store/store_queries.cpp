@@ -161,7 +161,8 @@ std::vector<ProvenanceInfo> Store::provenance(std::int64_t study_id) {
   SQLite::Statement q(
       *db_,
       "SELECT tunelab_version, tunelab_commit, libtorch_version, device, host, threads, "
-      "dataset_digest, config_hash, recorded_at FROM provenance WHERE study_id = ? "
+      "dataset_digest, config_hash, recorded_at, provenance_id FROM provenance "
+      "WHERE study_id = ? "
       "ORDER BY provenance_id");
   q.bind(1, study_id);
   while (q.executeStep()) {
@@ -175,7 +176,19 @@ std::vector<ProvenanceInfo> Store::provenance(std::int64_t study_id) {
     p.dataset_digest = q.getColumn(6).getString();
     p.config_hash = q.getColumn(7).getString();
     p.recorded_at = q.getColumn(8).getString();
+    p.id = q.getColumn(9).getInt64();
     out.push_back(std::move(p));
+  }
+  if (!db_->tableExists("provenance_plugins")) return out;  // a version 1 store
+  SQLite::Statement plugins(*db_,
+                            "SELECT path, name, version, digest FROM provenance_plugins "
+                            "WHERE provenance_id = ? ORDER BY rowid");
+  for (auto& p : out) {
+    plugins.bind(1, p.id);
+    while (plugins.executeStep())
+      p.plugins.push_back({plugins.getColumn(0).getString(), plugins.getColumn(1).getString(),
+                           plugins.getColumn(2).getString(), plugins.getColumn(3).getString()});
+    plugins.reset();
   }
   return out;
 }

@@ -12,9 +12,14 @@
 namespace tunelab {
 namespace {
 
+// TUNELAB_DATA_DIR, else the source tree's data/ (a build), else the
+// installed share/tunelab/data next to the running executable's bin/.
 std::filesystem::path data_dir() {
   if (const char* dir = std::getenv("TUNELAB_DATA_DIR")) return dir;
-  return kSourceDataDir;
+  std::error_code ec;
+  if (std::filesystem::is_directory(kSourceDataDir, ec)) return kSourceDataDir;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return exe.parent_path().parent_path() / "share" / "tunelab" / "data";
 }
 
 }  // namespace
