@@ -77,7 +77,8 @@ TEST_SUITE("experiment files") {
     CHECK(error_of(kMinimal + "model:\n  block: ResNetBlok\n") ==
           "exp.yaml:4:10: model.block: unknown block 'ResNetBlok' (did you mean 'ResNetBlock'?)");
     CHECK(error_of(kMinimal + "trainer:\n  optimiser: sgd\n") ==
-          "exp.yaml:4:3: trainer.optimiser: unknown key (allowed: optimizer, optimizer_args, lr, "
+          "exp.yaml:4:3: trainer.optimiser: unknown key, did you mean 'optimizer'? (allowed: "
+          "optimizer, optimizer_args, lr, "
           "weight_decay, batch_size, epochs, loss, loss_args, early_stopping)");
     CHECK(error_of(kMinimal + "trainer: {optimizer: sgdd}\n") ==
           "exp.yaml:3:22: trainer.optimizer: unknown optimizer 'sgdd' (did you mean 'sgd'?)");
@@ -90,7 +91,7 @@ TEST_SUITE("experiment files") {
     CHECK(error_of(kMinimal + "trainer: {loss: huber, loss_args: {delta: 0}}\n") ==
           "exp.yaml:3:43: trainer.loss_args.delta: must be greater than 0, got 0");
     CHECK(error_of("name: t\ndata: {dataset: diabetes, split: {train: 0.5, val: 0.2}}\n") ==
-          "no error");  // checked when the data is split, see the command-line tests
+          "exp.yaml:2:34: data.split: fractions must sum to 1, got 0.5 + 0.2 + 0 = 0.7");
     CHECK(error_of(kMinimal + "model: {c_hidden: [64, x]}\n") ==
           "exp.yaml:3:24: model.c_hidden[1]: expected an integer, got the text 'x'");
   }
@@ -133,14 +134,15 @@ TEST_SUITE("experiment files: search") {
           "mean "
           "'ResNetBlock'?)");
     CHECK(error_of(kBase + "    trainer.learning_rate: {type: float, low: 0.001, high: 0.1}\n") ==
-          "exp.yaml:6:47: search.space.trainer.learning_rate.low: unknown key (allowed: "
+          "exp.yaml:6:5: search.space.trainer.learning_rate: unknown key (allowed: "
           "optimizer, optimizer_args, lr, weight_decay, batch_size, epochs, loss, loss_args, "
           "early_stopping)");
     CHECK(error_of(kBase + "    trainer.batch_size: {type: float, low: 1.5, high: 8}\n") ==
           "exp.yaml:6:44: search.space.trainer.batch_size.low: expected an integer, got the number "
           "1.5");
     CHECK(error_of(kBase + "    trainer.lr: {type: float, low: 0.001, hi: 0.1}\n") ==
-          "exp.yaml:6:43: search.space.trainer.lr.hi: unknown key (allowed: type, low, high, log, "
+          "exp.yaml:6:43: search.space.trainer.lr.hi: unknown key, did you mean 'high'? (allowed: "
+          "type, low, high, log, "
           "step)");
     CHECK(error_of(kBase + "    trainer.lr: {type: float, low: 0.001}\n") ==
           "exp.yaml:6:17: search.space.trainer.lr.high: missing required value");

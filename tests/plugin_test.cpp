@@ -146,11 +146,11 @@ TEST_SUITE("plugins: loading") {
 
 TEST_SUITE("plugins: command line") {
   TEST_CASE("tunelab plugins --plugin lists the library's names with its path") {
-    auto r = run_tunelab("plugins --kind block --plugin " + kExample);
+    auto r = run_tunelab("plugins --kind block --format csv --plugin " + kExample);
     CHECK(r.exit_status == 0);
-    CHECK(r.output.find("block  GatedResidualBlock  " +
-                        std::filesystem::canonical(kExample).string()) != std::string::npos);
-    CHECK(r.output.find("block  ResNetBlock         built-in") != std::string::npos);
+    CHECK(r.output.find("\nblock,GatedResidualBlock," +
+                        std::filesystem::canonical(kExample).string() + ",") != std::string::npos);
+    CHECK(r.output.find("\nblock,ResNetBlock,built-in,") != std::string::npos);
     // From TUNELAB_PLUGIN_PATH, a folder of libraries.
     tunelab::test::ScratchDir dir;
     std::filesystem::copy_file(kExample, dir.path() / "example_plugin.so");

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "common/errors.h"
+#include "registry/near_matches.h"
 
 namespace tunelab::cli {
 
@@ -18,6 +19,14 @@ bool parse_arguments(const std::string& usage, const Arguments& args,
       return false;
     }
     po::notify(values);
+  } catch (const po::unknown_option& e) {
+    // "unrecognised option '--trails'" plus the options it may have meant.
+    std::vector<std::string> known;
+    for (const auto& option : options.options()) known.push_back("--" + option->long_name());
+    const auto near = near_matches(e.get_option_name(), known);
+    throw InputError(std::string(e.what()) +
+                     (near.empty() ? "" : " (did you mean '" + near.front() + "'?)") +
+                     "\nusage: " + usage);
   } catch (const po::error& e) {
     throw InputError(std::string(e.what()) + "\nusage: " + usage);
   }

@@ -43,7 +43,10 @@ void print_text_table(std::ostream& out, const Table& table, std::size_t width,
   std::vector<std::size_t> block{0};
   std::size_t used = indent.size() + widths[0];
   for (std::size_t j = 1; j < n; ++j) {
-    if (block.size() > 1 && used + 2 + widths[j] > width) {
+    // The table's last column may run past the edge (long summaries, errors)
+    // rather than go to a block of its own.
+    const std::size_t needed = j + 1 == n ? std::min<std::size_t>(widths[j], 24) : widths[j];
+    if (block.size() > 1 && used + 2 + needed > width) {
       blocks.push_back(block);
       block = {0};
       used = indent.size() + widths[0];

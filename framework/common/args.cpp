@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "common/errors.h"
+#include "registry/near_matches.h"
 
 namespace tunelab {
 namespace {
@@ -130,11 +131,14 @@ void Args::allow_only(const std::vector<std::string>& allowed) const {
     // null is "not given" (`--set model.act_fn=null` restores the default).
     if (item.value().is_null()) continue;
     if (std::find(allowed.begin(), allowed.end(), item.key()) != allowed.end()) continue;
-    throw ConfigError(item.key(),
-                      allowed.empty()
-                          ? std::string("unknown key (this takes no arguments)")
-                          : fmt::format("unknown key (allowed: {})", fmt::join(allowed, ", ")),
-                      ConfigError::About::key);
+    const auto near = near_matches(item.key(), allowed);
+    throw ConfigError(
+        item.key(),
+        allowed.empty() ? std::string("unknown key (this takes no arguments)")
+                        : fmt::format("unknown key{} (allowed: {})",
+                                      near.empty() ? "" : ", did you mean '" + near.front() + "'?",
+                                      fmt::join(allowed, ", ")),
+        ConfigError::About::key);
   }
 }
 

@@ -10,6 +10,7 @@
 #include "common/args.h"
 #include "config/overrides.h"
 #include "config/yaml_to_json.h"
+#include "data/split.h"
 
 namespace tunelab {
 namespace {
@@ -44,6 +45,7 @@ DataConfig read_data(const nlohmann::json& json) {
       data.split = {split.number("train", 0.0), split.number("val", 0.0),
                     split.number("test", 0.0)};
     }
+    check_split(data.split);
     return 0;
   });
   in_section("standardize", [&] {
@@ -147,6 +149,10 @@ SearchConfig read_search(const nlohmann::json& json) {
     throw ConfigError(
         "metric", fmt::format("expected val_loss, test_loss or train_loss, got '{}'", s.metric));
   s.space = in_section("space", [&] { return read_search_space(args.section("space")); });
+  if (args.has("space") && s.space.empty())
+    throw ConfigError("space",
+                      "is empty: name at least one path to search over (or leave space out for "
+                      "a single run)");
   const auto trials = args.integer("trials", s.space.empty() ? 1 : 20);
   require_at_least("trials", trials, 1);
   if (trials > 1000000) throw ConfigError("trials", "must be at most 1000000");
@@ -187,6 +193,34 @@ ExperimentConfig read_experiment(const nlohmann::json& document) {
   return c;
 }
 
+// YAML is Unicode text; invalid bytes would otherwise reach the store's JSON.
+void check_utf8(const std::string& text, const std::string& origin) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t length = byte < 0x80           ? 1
+                               : (byte >> 5) == 0x6  ? 2
+                               : (byte >> 4) == 0xe  ? 3
+                               : (byte >> 3) == 0x1e ? 4
+                                                     : 0;
+    bool valid = length > 0 && i + length <= text.size();
+    for (std::size_t k = 1; valid && k < length; ++k)
+      valid = (static_cast<unsigned char>(text[i + k]) >> 6) == 0x2;
+    if (!valid)
+      throw InputError(
+          fmt::format("{}:{}:{}: not valid UTF-8 (byte 0x{:02x}); save the file as "
+                      "UTF-8",
+                      origin, line, column, byte));
+    if (byte == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += length;
+  }
+}
+
 }  // namespace
 
 ExperimentConfig interpret_experiment(const nlohmann::json& document) {
@@ -203,6 +237,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& orig
                                 const std::vector<std::string>& overrides) {
   Experiment experiment;
   experiment.places = SourceMap(origin);
+  check_utf8(text, origin);
   try {
     nlohmann::json document = parse_yaml(text, origin, experiment.places);
     apply_overrides(document, overrides, experiment.places);

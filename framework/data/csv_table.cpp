@@ -39,13 +39,7 @@ void on_row(int, void* data) {
   raw.fields.clear();
 }
 
-RawRows parse_rows(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw DataError(fmt::format("{}: is a directory, not a CSV file", path.string()));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
-
+RawRows parse_rows(std::istream& in, const std::filesystem::path& path) {
   csv_parser parser;
   if (csv_init(&parser, CSV_APPEND_NULL) != 0)
     throw DataError(fmt::format("{}: cannot start the CSV parser", path.string()));
@@ -92,7 +86,20 @@ std::size_t CsvTable::column(const std::string& name, const std::string& key) co
 }
 
 CsvTable read_numeric_csv(const std::filesystem::path& path) {
-  RawRows raw = parse_rows(path);
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw DataError(fmt::format("{}: is a directory, not a CSV file", path.string()));
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxCsvBytes)
+    throw DataError(fmt::format("{}: {} MiB, larger than the {} MiB tunelab reads", path.string(),
+                                size >> 20, kMaxCsvBytes >> 20));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DataError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
+  return parse_numeric_csv(in, path);
+}
+
+CsvTable parse_numeric_csv(std::istream& in, const std::filesystem::path& path) {
+  RawRows raw = parse_rows(in, path);
   if (raw.rows.empty())
     throw DataError(fmt::format("{}: empty file (expected a header row)", path.string()));
 

@@ -2,7 +2,9 @@
 // Reading numeric CSV files with a header row. Every problem is reported as a
 // DataError naming the file, and the row and column where there is one.
 
+#include <cstdint>
 #include <filesystem>
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -22,7 +24,13 @@ struct CsvTable {
   std::size_t column(const std::string& name, const std::string& key) const;
 };
 
+// A limit that protects the machine: a larger file is refused, not read.
+inline constexpr std::uintmax_t kMaxCsvBytes = std::uintmax_t{1} << 30;
+
 // Parses with libcsv (RFC 4180 quoting). Cells must be finite numbers.
 CsvTable read_numeric_csv(const std::filesystem::path& path);
+
+// The same from a stream; `path` names it in messages.
+CsvTable parse_numeric_csv(std::istream& in, const std::filesystem::path& path);
 
 }  // namespace tunelab

@@ -21,14 +21,21 @@ Dataset take_rows(const Dataset& data, const torch::Tensor& rows) {
 
 }  // namespace
 
-Splits split_dataset(const Dataset& data, const SplitFractions& f, std::uint64_t seed) {
+void check_split(const SplitFractions& f) {
   for (const auto& [name, value] : {std::pair{"train", f.train}, {"val", f.val}, {"test", f.test}})
     if (!(value >= 0 && value <= 1))
-      throw ConfigError(std::string("data.split.") + name,
-                        fmt::format("must be between 0 and 1, got {}", value));
+      throw ConfigError(name, fmt::format("must be between 0 and 1, got {}", value));
   if (std::fabs(f.train + f.val + f.test - 1.0) > 1e-9)
-    throw ConfigError("data.split", fmt::format("fractions must sum to 1, got {} + {} + {} = {}",
-                                                f.train, f.val, f.test, f.train + f.val + f.test));
+    throw ConfigError("", fmt::format("fractions must sum to 1, got {} + {} + {} = {}", f.train,
+                                      f.val, f.test, f.train + f.val + f.test));
+}
+
+Splits split_dataset(const Dataset& data, const SplitFractions& f, std::uint64_t seed) {
+  try {
+    check_split(f);
+  } catch (const ConfigError& e) {
+    throw e.under("data.split");
+  }
   const std::int64_t n = data.rows();
   const auto n_train = static_cast<std::int64_t>(std::llround(f.train * static_cast<double>(n)));
   const auto n_val = std::min(

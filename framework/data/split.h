@@ -28,6 +28,10 @@ struct Splits {
 // negative or do not sum to 1, and for a training split of fewer than 2 rows.
 Splits split_dataset(const Dataset& data, const SplitFractions& fractions, std::uint64_t seed);
 
+// Each fraction in [0, 1], summing to 1; ConfigError keyed relative to the
+// split section ("val", or "" for the sum).
+void check_split(const SplitFractions& fractions);
+
 // Per-column mean and standard deviation of the training rows (constant
 // columns get a scale of 1), applied to every split.
 struct Standardizer {

@@ -77,6 +77,9 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
         check_config(config_with_params(experiment.document, {{d.path, value}}), registrar);
       } catch (const ConfigError& e) {
         const bool same_key = e.key() == d.path;
+        // A path the file does not have is the dimension's own fault.
+        if (same_key && e.about() == ConfigError::About::key)
+          throw ConfigError("search.space." + d.path, e.what(), ConfigError::About::key);
         throw ConfigError("search.space." + d.path + where,
                           fmt::format("{}{}", same_key ? "" : e.key() + ": ", e.what()));
       }

@@ -95,6 +95,8 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
     throw InputError(fmt::format("--threads: must be at least 1, got {}", options.threads));
   at::set_num_threads(options.threads);
 
+  // The data first: a bad data file leaves the store untouched.
+  const PreparedData shared = prepare_data(base, experiment.base_dir, registrar);
   const std::string name = options.study_name.empty() ? base.name : options.study_name;
   const StudyRecord study = open_study(experiment, store, name, options, wanted);
   if (options.resume)
@@ -104,7 +106,6 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
   // Trials that search over data.* need their own data; the others share it.
   bool data_varies = false;
   for (const auto& d : search.space.dimensions) data_varies |= d.path.rfind("data.", 0) == 0;
-  const PreparedData shared = prepare_data(base, experiment.base_dir, registrar);
   const c10::Device device = resolve_device(base.device);
   Provenance provenance{kVersion,    kCommit,       TORCH_VERSION,   device.str(),
                         host_name(), shared.digest, options.threads, {}};

@@ -1,0 +1,335 @@
+// Bad input, as users write it: every case exits 2 with a message that names
+// the file and the place (and the near match, where there is one), prints no
+// stack trace, and leaves the results store as it was.
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "support.h"
+#include "test_paths.h"
+
+namespace {
+
+// A small valid experiment; each case breaks one thing in it.
+const std::string kGood = R"(name: bad-input
+seed: 1
+data:
+  dataset: diabetes
+  split: {train: 0.6, val: 0.2, test: 0.2}
+model:
+  name: resnet
+  block: ResNetBlock
+  act_fn: relu
+  num_blocks: [1]
+  c_hidden: [8]
+trainer:
+  optimizer: adam
+  lr: 1.0e-3
+  epochs: 2
+  early_stopping: {patience: 2}
+search:
+  trials: 2
+  sampler: {name: random}
+  space:
+    trainer.lr: {type: float, low: 1.0e-4, high: 1.0e-2, log: true}
+)";
+
+std::string replaced(const std::string& from, const std::string& to) {
+  std::string text = kGood;
+  const auto at = text.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, from);
+  return text.replace(at, from.size(), to);
+}
+
+struct Case {
+  std::string what;
+  std::string command;                // {dir} is the scratch folder; the store is appended
+  std::vector<std::string> expected;  // substrings of the message; {dir} as above
+};
+
+// Every row of every table, to tell whether a store was touched.
+std::string store_rows(const std::string& db) {
+  SQLite::Database d(db);
+  std::string rows;
+  SQLite::Statement tables(d, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+  while (tables.executeStep()) {
+    SQLite::Statement q(d, "SELECT * FROM \"" + tables.getColumn(0).getString() + "\"");
+    while (q.executeStep())
+      for (int i = 0; i < q.getColumnCount(); ++i) rows += q.getColumn(i).getString() + "|";
+    rows += "\n";
+  }
+  return rows;
+}
+
+std::string with_dir(std::string text, const std::string& dir) {
+  for (std::size_t at; (at = text.find("{dir}")) != std::string::npos;) text.replace(at, 5, dir);
+  return text;
+}
+
+// Runs every case against a store holding one finished study.
+void check_cases(const tunelab::test::ScratchDir& dir, const std::vector<Case>& cases) {
+  const std::string db = (dir.path() / "store.db").string();
+  const auto good = dir.write("good.yaml", kGood);
+  REQUIRE(
+      tunelab::test::run_tunelab("run " + good.string() + " --quiet --storage " + db).exit_status ==
+      0);
+  const std::string before = store_rows(db);
+  for (const auto& c : cases) {
+    const std::string command = with_dir(c.command, dir.path().string());
+    const std::string verb = command.substr(0, command.find(' '));
+    const bool reads_store = verb != "validate" && verb != "model" && verb != "plugins";
+    const bool has_storage = command.find("--storage") != std::string::npos;
+    const auto r = tunelab::test::run_tunelab(
+        command + (reads_store && !has_storage ? " --storage " + db : ""));
+    INFO(c.what << "\n$ tunelab " << command << "\n" << r.output);
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.rfind("tunelab: ", 0) == 0);  // the message first
+    for (const auto& expected : c.expected)
+      CHECK(r.output.find(with_dir(expected, dir.path().string())) != std::string::npos);
+    for (const char* crash : {"terminate called", "Aborted", "Exception raised from", "frame #"})
+      CHECK(r.output.find(crash) == std::string::npos);
+    CHECK(store_rows(db) == before);
+  }
+}
+
+}  // namespace
+
+TEST_SUITE("bad input") {
+  TEST_CASE("bad experiment files: syntax, types, keys, ranges, names") {
+    tunelab::test::ScratchDir dir;
+    const auto file = [&](const std::string& name, const std::string& text) {
+      dir.write(name, text);
+      return "validate {dir}/" + name;
+    };
+    std::string huge = kGood;
+    huge += "description: \"" + std::string(5 << 20, 'x') + "\"\n";
+    const std::vector<Case> cases = {
+        {"YAML syntax error",
+         file("syntax.yaml", replaced("trainer:\n", "trainer: : :\n")),
+         {"{dir}/syntax.yaml:12:", "YAML syntax error"}},
+        {"unclosed flow mapping",
+         file("flow.yaml", replaced("{patience: 2}", "{patience: 2")),
+         {"{dir}/flow.yaml:", "YAML syntax error"}},
+        {"wrong type",
+         file("type.yaml", replaced("epochs: 2", "epochs: two")),
+         {"{dir}/type.yaml:15:11: trainer.epochs: expected an integer"}},
+        {"duplicate key",
+         file("dup.yaml", replaced("  lr: 1.0e-3\n", "  lr: 1.0e-3\n  lr: 2\n")),
+         {"{dir}/dup.yaml:15:3: trainer.lr: duplicate key"}},
+        {"unknown top-level key",
+         file("top.yaml", replaced("seed: 1", "sed: 1")),
+         {"{dir}/top.yaml:2:1: sed: unknown key", "did you mean 'seed'?"}},
+        {"unknown data key",
+         file("data.yaml", replaced("  dataset:", "  datset:")),
+         {"{dir}/data.yaml:4:3: data.datset: unknown key", "did you mean 'dataset'?"}},
+        {"unknown model key",
+         file("model.yaml", replaced("  act_fn:", "  act:")),
+         {"{dir}/model.yaml:9:3: model.act"}},
+        {"unknown trainer key",
+         file("trainer.yaml", replaced("  epochs:", "  epoch:")),
+         {"{dir}/trainer.yaml:15:3: trainer.epoch: unknown key", "did you mean 'epochs'?"}},
+        {"unknown early_stopping key",
+         file("stop.yaml", replaced("{patience: 2}", "{patiense: 2}")),
+         {"{dir}/stop.yaml:16:20: trainer.early_stopping.patiense: unknown key",
+          "did you mean 'patience'?"}},
+        {"unknown search key",
+         file("search.yaml", replaced("  trials: 2", "  trails: 2")),
+         {"{dir}/search.yaml:18:3: search.trails: unknown key", "did you mean 'trials'?"}},
+        {"unknown key in a dimension",
+         file("dim.yaml", replaced("low: 1.0e-4", "lo: 1.0e-4")),
+         {"{dir}/dim.yaml:21:", "search.space.trainer.lr.lo: unknown key"}},
+        {"unknown split key",
+         file("split.yaml", replaced("{train: 0.6,", "{trian: 0.6,")),
+         {"{dir}/split.yaml:5:", "data.split.trian: unknown key"}},
+        {"negative learning rate",
+         file("lr.yaml", replaced("lr: 1.0e-3", "lr: -1")),
+         {"{dir}/lr.yaml:14:7: trainer.lr: "}},
+        {"zero epochs",
+         file("epochs.yaml", replaced("epochs: 2", "epochs: 0")),
+         {"{dir}/epochs.yaml:15:11: trainer.epochs: must be at least 1"}},
+        {"split fractions that do not sum to 1",
+         file("sum.yaml", replaced("val: 0.2, test", "val: 0.6, test")),
+         {"{dir}/sum.yaml:5:", "data.split"}},
+        {"a range with low above high",
+         file("range.yaml", replaced("low: 1.0e-4, high: 1.0e-2", "low: 1.0e-2, high: 1.0e-4")),
+         {"{dir}/range.yaml:21:", "search.space.trainer.lr"}},
+        {"a search path that does not exist",
+         file("path.yaml", replaced("    trainer.lr: {", "    trainer.lrr: {")),
+         {"{dir}/path.yaml:21:", "trainer.lrr", "did you mean 'lr'?"}},
+        {"an empty search space",
+         file("empty.yaml", replaced("  space:\n    trainer.lr: {type: "
+                                     "float, low: 1.0e-4, high: 1.0e-2, "
+                                     "log: true}\n",
+                                     "  space: {}\n")),
+         {"{dir}/empty.yaml:20:10: search.space: is empty"}},
+        {"a categorical without choices",
+         file("choices.yaml", replaced("{type: float, low: 1.0e-4, high: 1.0e-2, log: true}",
+                                       "{type: categorical, choices: []}")),
+         {"{dir}/choices.yaml:21:", "search.space.trainer.lr"}},
+        {"unknown block",
+         file("block.yaml", replaced("block: ResNetBlock", "block: ResNetBlok")),
+         {"{dir}/block.yaml:8:10: model.block: unknown block 'ResNetBlok'",
+          "did you mean 'ResNetBlock'?"}},
+        {"unknown activation",
+         file("act.yaml", replaced("act_fn: relu", "act_fn: rellu")),
+         {"{dir}/act.yaml:9:11: model.act_fn: unknown activation 'rellu'", "did you mean 'relu'?"}},
+        {"unknown optimizer",
+         file("opt.yaml", replaced("optimizer: adam", "optimizer: adamm")),
+         {"{dir}/opt.yaml:13:14: trainer.optimizer: unknown optimizer 'adamm'"}},
+        {"unknown data set",
+         file("set.yaml", replaced("dataset: diabetes", "dataset: diabets")),
+         {"{dir}/set.yaml:4:12: data.dataset: unknown dataset 'diabets'",
+          "did you mean 'diabetes'?"}},
+        {"unknown sampler",
+         file("sampler.yaml", replaced("{name: random}", "{name: randm}")),
+         {"{dir}/sampler.yaml:19:", "unknown sampler 'randm'"}},
+        {"unknown model",
+         file("mname.yaml", replaced("name: resnet", "name: resnt")),
+         {"{dir}/mname.yaml:7:9: model.name: unknown model 'resnt'"}},
+        {"not UTF-8",
+         file("bytes.yaml", replaced("name: bad-input", "name: bad\xff\xfeinput")),
+         {"{dir}/bytes.yaml:1:10: not valid UTF-8 (byte 0xff)"}},
+        {"a huge file", file("huge.yaml", huge), {"{dir}/huge.yaml: larger than 4 MiB"}},
+        {"a directory given as the file", "validate {dir}", {"{dir}: is a directory"}},
+        {"a missing file",
+         "validate {dir}/none.yaml",
+         {"{dir}/none.yaml: no such experiment file"}},
+        {"an empty file", file("void.yaml", ""), {"{dir}/void.yaml"}},
+        {"a list instead of a mapping", file("list.yaml", "- name: x\n"), {"{dir}/list.yaml"}},
+    };
+    CHECK(cases.size() >= 30);
+    check_cases(dir, cases);
+  }
+
+  TEST_CASE("bad --set values and command lines") {
+    tunelab::test::ScratchDir dir;
+    dir.write("exp.yaml", kGood);
+    const std::vector<Case> cases = {
+        {"--set without =",
+         "validate {dir}/exp.yaml --set trainer.lr",
+         {"--set trainer.lr: expected key.path=value"}},
+        {"--set to an unknown key",
+         "validate {dir}/exp.yaml --set trainer.lrr=0.1",
+         {"trainer.lrr", "did you mean 'lr'?"}},
+        {"--set with the wrong type",
+         "validate {dir}/exp.yaml --set trainer.epochs=many",
+         {"trainer.epochs: expected an integer"}},
+        {"--set with broken YAML",
+         "validate {dir}/exp.yaml --set 'trainer.lr=[1,'",
+         {"--set trainer.lr=[1,: YAML syntax error"}},
+        {"unknown command", "trian {dir}/exp.yaml", {"unknown command 'trian'"}},
+        {"unknown option",
+         "run {dir}/exp.yaml --trails 3",
+         {"unrecognised option '--trails'", "did you mean '--trials'?"}},
+        {"zero trials", "run {dir}/exp.yaml --trials 0", {"--trials: must be at least 1"}},
+        {"zero threads", "run {dir}/exp.yaml --threads 0", {"--threads: must be at least 1"}},
+        {"an unknown format", "studies --format xml", {"--format: expected table, csv or json"}},
+        {"CUDA on a machine without it", "validate {dir}/exp.yaml --device cuda:abc", {"device"}},
+        {"a missing argument", "show", {"the option '--study' is required"}},
+        {"a trial number that is not a number",
+         "show bad-input x",
+         {"the argument ('x') for option '--trial' is invalid"}},
+    };
+    check_cases(dir, cases);
+  }
+
+  TEST_CASE("bad data files: missing, empty, ragged, not numbers, too big, too few rows") {
+    tunelab::test::ScratchDir dir;
+    const auto with_csv = [&](const std::string& name, const std::string& csv,
+                              const std::string& target = "y") {
+      if (!csv.empty()) dir.write(name + ".csv", csv);
+      dir.write(name + ".yaml",
+                replaced("dataset: diabetes",
+                         "dataset: csv\n  args: {path: " + name + ".csv, target: " + target + "}"));
+      return "run {dir}/" + name + ".yaml --study " + name;
+    };
+    // A file over the size limit, sparse so it costs no disk.
+    {
+      std::ofstream big(dir.path() / "big.csv", std::ios::binary);
+      big << "x,y\n";
+      big.seekp((std::streamoff{1} << 30) + 16);
+      big << "\n";
+    }
+    dir.write("big.yaml", replaced("dataset: diabetes",
+                                   "dataset: csv\n  args: {path: big.csv, "
+                                   "target: y}"));
+    const std::vector<Case> cases = {
+        {"a missing CSV file", with_csv("missing", ""), {"{dir}/missing.csv"}},
+        {"an empty CSV file", with_csv("empty", "\n"), {"{dir}/empty.csv: empty file"}},
+        {"a header only", with_csv("header", "x,y\n"), {"{dir}/header.csv: no data rows"}},
+        {"a ragged row",
+         with_csv("ragged", "x,y\n1,2\n3\n"),
+         {"{dir}/ragged.csv:3: row has 1 fields, the header has 2"}},
+        {"a cell that is not a number",
+         with_csv("text", "x,y\n1,2\n3,four\n"),
+         {"{dir}/text.csv:3:2: column 'y': 'four' is not a number"}},
+        {"an unknown target column",
+         with_csv("target", "x,y\n1,2\n3,4\n", "yy"),
+         {"{dir}/target.csv: unknown column 'yy'", "did you mean 'y'?"}},
+        {"too few rows for the split",
+         with_csv("few", "x,y\n1,2\n3,4\n"),
+         {"{dir}/few.yaml:6:18: data.split.train: leaves 1 of the data set's 2 rows for training"}},
+        {"a file over the size limit",
+         "run {dir}/big.yaml --study big",
+         {"{dir}/big.csv: 1024 MiB, larger than the 1024 MiB tunelab reads"}},
+        {"a directory as the CSV file", with_csv("dir", ""), {"{dir}/dir.csv"}},
+    };
+    std::filesystem::create_directory(dir.path() / "dir.csv");
+    check_cases(dir, cases);
+  }
+
+  TEST_CASE("bad stores: missing folder, unwritable place, newer schema, not a store") {
+    tunelab::test::ScratchDir dir;
+    dir.write("exp.yaml", kGood);
+    const auto text = dir.write("text.db", "this is not an SQLite database at all, only text....");
+    {
+      SQLite::Database other((dir.path() / "other.db").string(),
+                             SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      other.exec("CREATE TABLE studies (x)");
+    }
+    // A copy of the shared store, then marked as written by a newer tunelab.
+    const auto newer = dir.path() / "newer.db";
+    REQUIRE(tunelab::test::run_tunelab("run " + (dir.path() / "exp.yaml").string() +
+                                       " --quiet --storage " + newer.string())
+                .exit_status == 0);
+    {
+      SQLite::Database d(newer.string(), SQLite::OPEN_READWRITE);
+      d.exec("UPDATE schema_version SET version = 99");
+    }
+    const std::vector<Case> cases = {
+        {"a store in a folder that does not exist",
+         "run {dir}/exp.yaml --storage {dir}/no/such/s.db",
+         {"{dir}/no/such/s.db: the folder {dir}/no/such does not exist"}},
+        {"a store where no file can be made",
+         "run {dir}/exp.yaml --storage /proc/tunelab.db",
+         {"/proc/tunelab.db: cannot open as a results store"}},
+        {"a store written by a newer tunelab",
+         "run {dir}/exp.yaml --storage {dir}/newer.db",
+         {"{dir}/newer.db: written by a newer tunelab (schema version 99"}},
+        {"querying a store written by a newer tunelab",
+         "studies --storage {dir}/newer.db",
+         {"{dir}/newer.db: written by a newer tunelab"}},
+        {"a text file as the store",
+         "run {dir}/exp.yaml --storage {dir}/text.db",
+         {"{dir}/text.db: cannot open as a results store"}},
+        {"another program's database",
+         "run {dir}/exp.yaml --storage {dir}/other.db",
+         {"{dir}/other.db: an SQLite database, but not a tunelab store"}},
+        {"a store URL of another kind",
+         "run {dir}/exp.yaml --storage mysql://h/db",
+         {"--storage mysql://h/db: expected sqlite:///path/to.db"}},
+        {"a directory as the store",
+         "run {dir}/exp.yaml --storage {dir}",
+         {"{dir}: is a directory, not a results store"}},
+        {"a study that exists, without --resume",
+         "run {dir}/exp.yaml",
+         {"study 'bad-input' already exists"}},
+        {"querying a study that is not there",
+         "best bad-inptu",
+         {"no study 'bad-inptu'", "did you mean 'bad-input'?"}},
+    };
+    check_cases(dir, cases);
+  }
+}
