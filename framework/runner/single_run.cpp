@@ -34,11 +34,37 @@ std::vector<std::pair<std::string, nlohmann::json>> probes(const Dimension& d) {
 
 }  // namespace
 
+torch::nn::Sequential build_model_within_memory(const Registrar& registrar,
+                                                const ModelConfig& config, std::int64_t inputs,
+                                                std::int64_t outputs) {
+  // An allocation the machine refuses outright (Linux does for one larger
+  // than its memory) is the configuration's fault, said as such.
+  const auto too_big = [](const std::string& why) {
+    // "... you tried to allocate 16000000000000 bytes. Error code 12 ..."
+    const auto at = why.find("you tried to allocate ");
+    const std::string bytes =
+        at == std::string::npos ? "" : why.substr(at + 22, why.find(' ', at + 22) - at - 22);
+    return ConfigError(
+        "model", bytes.empty() ? "does not fit in memory (" + why.substr(0, why.find('\n')) + ")"
+                               : fmt::format("does not fit in memory: one of its tensors "
+                                             "needs {:.4g} GB",
+                                             std::stod(bytes) / 1e9));
+  };
+  try {
+    return build_model(registrar, config, inputs, outputs);
+  } catch (const std::bad_alloc&) {
+    throw too_big("an allocation failed");
+  } catch (const c10::Error& e) {
+    const std::string what = e.what_without_backtrace();
+    if (what.find("can't allocate memory") != std::string::npos) throw too_big(what);
+    throw;
+  }
+}
+
 void check_config(const ExperimentConfig& config, const Registrar& registrar) {
   resolve_device(config.device);
   registrar.datasets.factory_at("data.dataset", config.data.dataset);
-  torch::nn::Sequential model =
-      build_model(registrar, config.model, /*input_dim=*/1, /*output_dim=*/1);
+  torch::nn::Sequential model = build_model_within_memory(registrar, config.model, 1, 1);
   // A one-epoch run on two rows checks the optimizer and loss with their
   // arguments, exactly as training will build them.
   Splits tiny;
@@ -48,7 +74,19 @@ void check_config(const ExperimentConfig& config, const Registrar& registrar) {
   tiny.val.y = tiny.test.y = torch::zeros({0, 1});
   TrainerConfig trainer = config.trainer;
   trainer.epochs = 1;
-  train_model(model, tiny, trainer, registrar, torch::kCPU, 0);
+  try {
+    train_model(model, tiny, trainer, registrar, torch::kCPU, 0);
+  } catch (const Error&) {
+    throw;
+  } catch (const c10::Error& e) {
+    // A model (or a plugin's block) that cannot train at all is the
+    // configuration's problem, reported before any trial runs.
+    const std::string what = e.what_without_backtrace();
+    throw ConfigError("model",
+                      "a one-epoch check run failed: LibTorch: " + what.substr(0, what.find('\n')));
+  } catch (const std::exception& e) {
+    throw ConfigError("model", std::string("a one-epoch check run failed: ") + e.what());
+  }
 }
 
 void check_experiment(const Experiment& experiment, const Registrar& registrar) {
@@ -126,7 +164,8 @@ RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
   summary.trial_seed = seed;
 
   seed_everything(seed);
-  torch::nn::Sequential model = build_model(registrar, config.model, data.features, data.targets);
+  torch::nn::Sequential model =
+      build_model_within_memory(registrar, config.model, data.features, data.targets);
   summary.parameters = parameter_count(*model);
   summary.result =
       train_model(model, data.splits, config.trainer, registrar, device, seed, on_epoch);

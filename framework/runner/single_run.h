@@ -31,6 +31,12 @@ struct RunSummary {
   torch::nn::Sequential model;  // with the kept weights
 };
 
+// build_model, with a model too large for the machine's memory reported as
+// ConfigError("model", "does not fit in memory: ...").
+torch::nn::Sequential build_model_within_memory(const Registrar& registrar,
+                                                const ModelConfig& config, std::int64_t inputs,
+                                                std::int64_t outputs);
+
 // Resolves every registry name and builds the model, optimizer and loss once,
 // without loading data, so that mistakes surface before anything runs.
 // Throws ConfigError keyed by the offending value.

@@ -1,0 +1,126 @@
+// Crash safety and training faults: a run killed at random points loses no
+// finished trial and resumes; a block that throws, or a model too large for
+// memory, fails its trial (or the file) with the reason.
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <map>
+#include <random>
+
+#include "support.h"
+#include "test_paths.h"
+
+namespace {
+
+// Every COMPLETE trial with its params, value and whole curve, as text.
+std::map<int, std::string> complete_trials(const std::string& db) {
+  SQLite::Database d(db);
+  SQLite::Statement q(d,
+                      "SELECT t.number, t.params_json, quote(t.value), t.seed, "
+                      "group_concat(quote(e.train_loss) || '/' || quote(e.val_loss), ' ') "
+                      "FROM trials t JOIN epochs e USING (trial_id) WHERE t.state = 'COMPLETE' "
+                      "GROUP BY t.trial_id ORDER BY t.number");
+  std::map<int, std::string> out;
+  while (q.executeStep())
+    out[q.getColumn(0).getInt()] = q.getColumn(1).getString() + " " + q.getColumn(2).getString() +
+                                   " " + q.getColumn(3).getString() + " " +
+                                   q.getColumn(4).getString();
+  return out;
+}
+
+int rounds() {
+  const char* n = std::getenv("TUNELAB_STRESS_ROUNDS");  // `make stress` sets more
+  return n ? std::max(1, std::atoi(n)) : 4;
+}
+
+}  // namespace
+
+TEST_SUITE("crash safety") {
+  TEST_CASE("SIGKILL at random points never loses a finished trial; --resume completes the study") {
+    tunelab::test::ScratchDir dir;
+    const std::string db = (dir.path() / "s.db").string();
+    const std::string run =
+        "\"$TUNELAB\" run experiments/quickstart.yaml --quiet --set "
+        "search.trials=16 --set trainer.epochs=12 --storage " +
+        db;
+    std::mt19937 rng(2024);
+    std::uniform_int_distribution<int> millis(200, 2500);
+    std::map<int, std::string> seen;
+    for (int round = 0; round < rounds(); ++round) {
+      const double wait = millis(rng) / 1000.0;
+      // Started (or resumed), killed outright, and the exit status reported.
+      const auto r = tunelab::test::run_shell(
+          "{ " + run + (round > 0 ? " --resume" : "") + " >/dev/null 2>&1 & pid=$!; sleep " +
+          std::to_string(wait) + "; kill -KILL $pid 2>/dev/null; wait $pid; }; echo ok");
+      REQUIRE(r.output == "ok\n");
+      if (!std::filesystem::exists(db)) continue;  // killed before the store was made
+      SQLite::Database d(db);
+      CHECK(d.execAndGet("PRAGMA integrity_check").getString() == "ok");
+      const auto now = complete_trials(db);
+      for (const auto& [number, trial] : seen) {
+        INFO("round " << round << ", trial " << number);
+        REQUIRE(now.count(number) == 1);
+        CHECK(now.at(number) == trial);
+      }
+      seen = now;
+    }
+    const auto r = tunelab::test::run_shell(run + " --resume 2>&1");
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    SQLite::Database d(db);
+    CHECK(d.execAndGet("PRAGMA integrity_check").getString() == "ok");
+    CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE state = 'RUNNING'").getInt() == 0);
+    // The budget counts finished trials; killed ones are FAIL 'interrupted'.
+    CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE state = 'COMPLETE'").getInt() == 16);
+    CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE state = 'FAIL' AND error NOT LIKE "
+                       "'interrupted%'")
+              .getInt() == 0);
+    const auto final_trials = complete_trials(db);
+    for (const auto& [number, trial] : seen) CHECK(final_trials.at(number) == trial);
+  }
+}
+
+TEST_SUITE("training faults") {
+  TEST_CASE(
+      "a plugin block that throws in forward fails its trials with the reason; the study "
+      "goes on") {
+    tunelab::test::ScratchDir dir;
+    const std::string db = (dir.path() / "s.db").string();
+    const auto r = tunelab::test::run_tunelab(
+        "run experiments/quickstart.yaml --quiet --set trainer.epochs=2 --set search.trials=6 "
+        "--set \"search.space={model.block: {type: categorical, choices: [ResNetBlock, "
+        "ThrowingBlock]}}\" --set search.sampler.name=grid --plugin " +
+        std::string(tunelab::test::kBadPluginsDir) + "/throwing_block.so --storage " + db);
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    SQLite::Database d(db);
+    CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE state = 'COMPLETE'").getInt() == 1);
+    SQLite::Statement failed(d,
+                             "SELECT t.error FROM trials t JOIN trial_params p USING (trial_id) "
+                             "WHERE p.value_text = 'ThrowingBlock'");
+    REQUIRE(failed.executeStep());
+    CHECK(failed.getColumn(0).getString().find("ThrowingBlock refuses to compute") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("every trial failing ends the study with a summary and exit 1") {
+    tunelab::test::ScratchDir dir;
+    const auto r = tunelab::test::run_tunelab(
+        "run experiments/quickstart.yaml --quiet --set trainer.epochs=2 --set search.trials=2 "
+        "--set \"search.space={model.block: {type: categorical, choices: [ThrowingBlock]}}\" "
+        "--plugin " +
+        std::string(tunelab::test::kBadPluginsDir) + "/throwing_block.so --storage " +
+        (dir.path() / "s.db").string());
+    CHECK(r.exit_status == 1);
+    CHECK(r.output.find("tunelab: every trial of study 'quickstart' in ") != std::string::npos);
+    CHECK(r.output.find("ThrowingBlock refuses to compute") != std::string::npos);
+  }
+
+  TEST_CASE("a model too large for memory is refused up front, not allocated") {
+    const auto r = tunelab::test::run_tunelab(
+        "validate experiments/quickstart.yaml --set \"model.c_hidden=[2000000, 2000000]\"");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("quickstart.yaml:11:3: model: does not fit in memory: one of its tensors "
+                        "needs 1.6e+04 GB") != std::string::npos);
+  }
+}
