@@ -4,7 +4,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: demo test build setup bench clean
+.PHONY: demo test build setup bench clean sanitize fuzz stress
 
 setup:
 	scripts/setup.sh
@@ -22,3 +22,22 @@ test: build
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize: setup
+	cmake -S . -B $(BUILD_DIR)-asan -G Ninja -DTUNELAB_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD_DIR)-asan -j $(JOBS)
+	ctest --test-dir $(BUILD_DIR)-asan --output-on-failure -j $(JOBS)
+
+# libFuzzer targets (clang) for the experiment loader, --set and CSV, each
+# run FUZZ_SECONDS from the seed corpus in fuzz/corpus/.
+FUZZ_SECONDS ?= 20
+fuzz: setup
+	CXX=clang++-14 cmake -S fuzz -B $(BUILD_DIR)-fuzz -G Ninja
+	cmake --build $(BUILD_DIR)-fuzz -j $(JOBS)
+	scripts/fuzz.sh $(BUILD_DIR)-fuzz $(FUZZ_SECONDS)
+
+# The long forms: many SIGKILL rounds, and minutes of fuzzing per target.
+stress: build
+	TUNELAB_STRESS_ROUNDS=40 ./$(BUILD_DIR)/tests/tunelab_tests -ts='crash safety'
+	$(MAKE) fuzz FUZZ_SECONDS=300

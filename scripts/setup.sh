@@ -11,6 +11,7 @@ build_packages=(
   libsqlite3-dev libsqlitecpp-dev sqlite3
   libboost-program-options-dev doctest-dev nlohmann-json3-dev
   libeigen3-dev libcsv-dev
+  clang-14 libclang-rt-14-dev
 )
 # References for tests and benchmarks (the fixtures they generate are committed,
 # and the tests that read exports with pandas skip where it is missing,
