@@ -123,7 +123,7 @@ TEST_SUITE("command line") {
 }
 
 TEST_SUITE("command line: studies") {
-  TEST_CASE("run prints one line per trial and the best; a second run needs --resume") {
+  TEST_CASE("run prints one line per trial and the best and a second run needs --resume") {
     tunelab::test::ScratchDir dir;
     const std::string store = " --storage sqlite:///" + (dir.path() / "s.db").string();
     const std::string run =

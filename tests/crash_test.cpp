@@ -38,7 +38,7 @@ int rounds() {
 }  // namespace
 
 TEST_SUITE("crash safety") {
-  TEST_CASE("SIGKILL at random points never loses a finished trial; --resume completes the study") {
+  TEST_CASE("SIGKILL at random points never loses a finished trial and --resume completes the study") {
     tunelab::test::ScratchDir dir;
     const std::string db = (dir.path() / "s.db").string();
     const std::string run =
@@ -83,7 +83,7 @@ TEST_SUITE("crash safety") {
 
 TEST_SUITE("training faults") {
   TEST_CASE(
-      "a plugin block that throws in forward fails its trials with the reason; the study "
+      "a plugin block that throws in forward fails its trials with the reason and the study "
       "goes on") {
     tunelab::test::ScratchDir dir;
     const std::string db = (dir.path() / "s.db").string();
