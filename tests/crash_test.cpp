@@ -38,7 +38,8 @@ int rounds() {
 }  // namespace
 
 TEST_SUITE("crash safety") {
-  TEST_CASE("SIGKILL at random points never loses a finished trial and --resume completes the study") {
+  TEST_CASE(
+      "SIGKILL at random points never loses a finished trial and --resume completes the study") {
     tunelab::test::ScratchDir dir;
     const std::string db = (dir.path() / "s.db").string();
     const std::string run =

@@ -365,8 +365,9 @@ TEST_SUITE("query: rerun and predict") {
     {
       // A trial stored as failed in training is expected to fail again.
       SQLite::Database d(s->db, SQLite::OPEN_READWRITE);
-      d.exec("UPDATE trials SET state = 'FAIL', error = 'training loss became NaN in epoch 5' "
-             "WHERE number = 1");
+      d.exec(
+          "UPDATE trials SET state = 'FAIL', error = 'training loss became NaN in epoch 5' "
+          "WHERE number = 1");
     }
     r = run_tunelab("rerun quickstart 1" + s->storage);
     CHECK(r.exit_status == 0);

@@ -85,9 +85,8 @@ std::vector<ParamImportance> param_importance(const SearchSpace& space,
     if (total > 0)
       for (std::size_t i = 0; i < inputs; ++i) out[i].importance = sum[i] / total;
   }
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.importance > b.importance;
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.importance > b.importance; });
   return out;
 }
 
