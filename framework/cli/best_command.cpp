@@ -11,7 +11,7 @@
 namespace tunelab::cli {
 namespace {
 
-// `text` as one shell word / one SQL string literal, for commands to copy.
+// `text` as one shell word, for commands to copy.
 std::string shell_word(const std::string& text) {
   if (text.find_first_not_of(
           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:/") ==
@@ -19,12 +19,6 @@ std::string shell_word(const std::string& text) {
     return text;
   std::string out = "'";
   for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string sql_literal(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
   return out + "'";
 }
 
@@ -52,7 +46,7 @@ int best_command(const Arguments& args, Registrar&) {
   record["curve"] = fmt::format("tunelab show {} {}", shell_word(study.name), best.number);
   record["curve_sql"] = fmt::format(
       "SELECT epoch, train_loss, val_loss FROM loss_curves WHERE study = {} AND trial = {}",
-      sql_literal(study.name), best.number);
+      sql_quoted(study.name), best.number);
 
   const StudyImportance importance = study_importance(study, trials);
   if (importance.table.rows.empty()) {

@@ -23,6 +23,12 @@ StudyRecord study_from(SQLite::Statement& q) {
 
 }  // namespace
 
+std::string sql_quoted(const std::string& text, char quote) {
+  std::string out(1, quote);
+  for (const char c : text) out += c == quote ? std::string(2, c) : std::string(1, c);
+  return out + quote;
+}
+
 std::filesystem::path sqlite_path_from_url(const std::string& url) {
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
     throw InputError(
@@ -137,17 +143,12 @@ void Store::refresh_views() {
   }
   // Param names are user text inside SQL here, the one place names cannot be
   // bound: quoted as an identifier ("") and as a literal ('').
-  const auto quoted = [](const std::string& text, char quote) {
-    std::string out(1, quote);
-    for (const char c : text) out += c == quote ? std::string(2, c) : std::string(1, c);
-    return out + quote;
-  };
   std::string columns = kTrialSummaryColumns;
   for (const auto& name : names)
     columns += fmt::format(
         ",\n  (SELECT coalesce(p.value_real, p.value_text, p.value_json) FROM trial_params p "
         "WHERE p.trial_id = t.trial_id AND p.name = {}) AS {}",
-        quoted(name, '\''), quoted(name, '"'));
+        sql_quoted(name, '\''), sql_quoted(name, '"'));
   db_->exec("DROP VIEW IF EXISTS trial_summary");
   db_->exec(fmt::format(
       "CREATE VIEW trial_summary AS\nSELECT {}\nFROM trials t JOIN studies s USING (study_id)",

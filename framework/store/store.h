@@ -25,6 +25,11 @@ namespace tunelab {
 // "sqlite:///relative/path.db", "sqlite:////absolute/path.db", or a plain path.
 std::filesystem::path sqlite_path_from_url(const std::string& url);
 
+// `text` quoted for SQL with `quote` doubled inside: '\'' for a string
+// literal, '"' for an identifier. Only for SQL shown to people or for DDL,
+// where values cannot be bound.
+std::string sql_quoted(const std::string& text, char quote = '\'');
+
 inline const std::string kDefaultStorage = "sqlite:///results/tunelab.db";
 
 struct NewStudy {
