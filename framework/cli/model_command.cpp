@@ -1,44 +1,93 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/experiment_options.h"
+#include "cli/output_file.h"
+#include "cli/table.h"
+#include "model/autograd_graph.h"
 #include "model/build.h"
 #include "plugin/registrar.h"
 #include "runner/single_run.h"
 
 namespace tunelab::cli {
+namespace {
+
+std::string shape_text(const torch::Tensor& t) {
+  std::string text = "[";
+  for (std::int64_t d = 0; d < t.dim(); ++d) text += (d ? ", " : "") + std::to_string(t.size(d));
+  return text + "]";
+}
+
+// Every parameter and buffer by its name in the state dict, with its shape:
+// the names `tunelab show` and weight files use.
+Table tensor_table(const torch::nn::Module& model) {
+  Table table{{"tensor", "shape", "count", "trained"}, {}};
+  for (const auto& p : model.named_parameters())
+    table.rows.push_back({p.key(), shape_text(p.value()), p.value().numel(), "yes"});
+  for (const auto& b : model.named_buffers())
+    table.rows.push_back({b.key(), shape_text(b.value()), b.value().numel(), "no (buffer)"});
+  return table;
+}
+
+// The graph format from the file name: .svg, .png or .dot.
+std::string graph_format(const std::string& file) {
+  const std::string extension = std::filesystem::path(file).extension().string();
+  if (extension == ".svg" || extension == ".png" || extension == ".dot") return extension.substr(1);
+  throw InputError(fmt::format("--graph: '{}' should end in .svg, .png or .dot", file));
+}
+
+}  // namespace
 
 int model_command(const Arguments& args, Registrar& registrar) {
   ExperimentOptions experiment_options;
   std::int64_t input_dim = 0, output_dim = 1;
+  std::string graph;
+  bool tensors = false;
   po::options_description options("tunelab model");
   po::positional_options_description positional;
   experiment_options.add_to(options, positional);
   auto add = options.add_options();
   add("input-dim", po::value(&input_dim), "number of input features (default: the data set's)");
   add("output-dim", po::value(&output_dim), "number of outputs (default 1)");
+  add("tensors", po::bool_switch(&tensors), "also list every parameter and buffer with its shape");
+  add("graph", po::value(&graph),
+      "draw the autograd graph of one forward pass into this file (.svg, .png or .dot; needs "
+      "Graphviz)");
   po::variables_map values;
-  if (!parse_arguments("tunelab model EXPERIMENT.yaml [--set key=value ...] [--input-dim N]", args,
-                       options, positional, values))
+  if (!parse_arguments(
+          "tunelab model EXPERIMENT.yaml [--set key=value ...] [--input-dim N] [--tensors] "
+          "[--graph FILE.svg]",
+          args, options, positional, values))
     return 0;
+  const std::string format = graph.empty() ? "" : graph_format(graph);
 
   const Experiment experiment = experiment_options.load(registrar);
+  torch::nn::Sequential model;
   try {
     if (input_dim < 1) {
       const Dataset data = load_dataset(experiment.config, experiment.base_dir, registrar);
       input_dim = data.features();
       output_dim = data.targets();
     }
-    const torch::nn::Sequential model =
-        build_model(registrar, experiment.config.model, input_dim, output_dim);
-    std::cout << *model << "\n"
-              << fmt::format("{} -> {}: {} parameters\n", input_dim, output_dim,
-                             parameter_count(*model));
+    model = build_model_within_memory(registrar, experiment.config.model, input_dim, output_dim);
   } catch (const ConfigError& e) {
     throw experiment.places.locate(e);
+  }
+  std::cout << *model << "\n"
+            << fmt::format("{} -> {}: {} parameters\n", input_dim, output_dim,
+                           parameter_count(*model));
+  if (tensors) {
+    std::cout << "\n";
+    print_table(std::cout, tensor_table(*model), Format::table);
+  }
+  if (!graph.empty()) {
+    const std::string dot = autograd_graph_dot(model, input_dim);
+    write_output(graph, format == "dot" ? dot : render_dot(dot, format));
+    std::cerr << fmt::format("autograd graph written to {}\n", graph);
   }
   return 0;
 }
