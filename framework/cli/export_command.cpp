@@ -8,21 +8,38 @@
 #include "cli/query_options.h"
 #include "cli/trial_table.h"
 #include "common/errors.h"
+#include "store/optuna_export.h"
 
 namespace tunelab::cli {
 
 int export_command(const Arguments& args, Registrar&) {
   QueryOptions query;
   query.format = "csv";
-  std::string output;
+  std::string output, optuna;
   po::options_description options("tunelab export");
   query.add_to(options, QueryOptions::Names::study);
   auto add = options.add_options();
   add("output,o", po::value(&output), "write to this file (default: standard output)");
+  add("optuna", po::value(&optuna),
+      "write the study into this Optuna storage file (SQLite, RDB schema 12) for "
+      "optuna.load_study and optuna-dashboard; an existing one gets the study added");
   po::variables_map values;
-  if (!parse_arguments("tunelab export STUDY [--format csv|json] [--output FILE] [--storage URL]",
+  if (!parse_arguments("tunelab export STUDY [--format csv|json] [--output FILE] [--optuna FILE.db] "
+                       "[--storage URL]",
                        args, options, query.positional, values))
     return 0;
+  if (!optuna.empty()) {
+    if (!output.empty())
+      throw InputError("--optuna and --output: choose one (--optuna writes an Optuna storage)");
+    const auto store = query.open();
+    const StudyInfo study = store->study(query.study);
+    export_to_optuna(*store, study, optuna);
+    std::cerr << fmt::format(
+        "{} trials of study '{}' written to {}; in Python: optuna.load_study(study_name={}, "
+        "storage=\"sqlite:///{}\")\n",
+        study.trials(), study.name, optuna, nlohmann::json(study.name).dump(), optuna);
+    return 0;
+  }
   const Format format = query.chosen_format();
   if (format == Format::table)
     throw InputError("--format: export writes csv or json (tunelab trials prints a table)");

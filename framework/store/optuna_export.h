@@ -1,0 +1,19 @@
+#pragma once
+// Writes a study into Optuna's RDB storage (schema version 12, Optuna 3.0 and
+// 3.1) as an SQLite file, so that optuna.load_study and optuna-dashboard read
+// it: params with their distributions, values, per-epoch intermediate values,
+// states and times.
+
+#include <filesystem>
+
+#include "store/store.h"
+
+namespace tunelab {
+
+// A new file is written beside `file` and renamed into place; an existing
+// Optuna storage gets the study added in one transaction. InputError when
+// the file is something else, was written by another schema version, or
+// already holds a study of that name.
+void export_to_optuna(Store& store, const StudyInfo& study, const std::filesystem::path& file);
+
+}  // namespace tunelab
