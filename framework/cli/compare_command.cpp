@@ -1,39 +1,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <iostream>
-#include <map>
-#include <set>
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
-#include "cli/trial_table.h"
+#include "cli/study_comparison.h"
 #include "common/errors.h"
 
 namespace tunelab::cli {
-namespace {
-
-// "model.c_hidden" -> value, for every leaf of a configuration (lists are
-// leaves: they differ as a whole).
-void flatten(const nlohmann::json& value, const std::string& path,
-             std::map<std::string, nlohmann::json>& out) {
-  if (value.is_object() && !value.empty()) {
-    for (const auto& [key, child] : value.items())
-      flatten(child, path.empty() ? key : path + "." + key, out);
-  } else {
-    out[path] = value;
-  }
-}
-
-double median(std::vector<double> values) {
-  if (values.empty()) return std::nan("");
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
-}  // namespace
 
 int compare_command(const Arguments& args, Registrar&) {
   QueryOptions query;
@@ -62,64 +37,7 @@ int compare_command(const Arguments& args, Registrar&) {
     trials.push_back(store->trials(studies.back().id));
   }
 
-  Table table{{"study"}, {}};
-  for (const auto& s : studies) table.columns.push_back(s.name);
-  const auto add_row = [&](const std::string& what, const auto& cell_of) {
-    std::vector<Cell> row{what};
-    for (std::size_t i = 0; i < studies.size(); ++i) row.push_back(cell_of(i));
-    table.rows.push_back(std::move(row));
-  };
-  add_row("metric", [&](std::size_t i) { return Cell(studies[i].metric); });
-  add_row("best", [&](std::size_t i) { return number_cell(studies[i].best_value); });
-  add_row("best_trial", [&](std::size_t i) {
-    return studies[i].best_number ? Cell(*studies[i].best_number) : Cell();
-  });
-  add_row("median", [&](std::size_t i) {
-    std::vector<double> done;
-    for (const auto& t : trials[i])
-      if (t.state == TrialState::complete && std::isfinite(t.value)) done.push_back(t.value);
-    return number_cell(median(done));
-  });
-  add_row("complete", [&](std::size_t i) { return Cell(studies[i].complete); });
-  add_row("pruned", [&](std::size_t i) { return Cell(studies[i].pruned); });
-  add_row("failed", [&](std::size_t i) { return Cell(studies[i].failed); });
-  add_row("wall_s", [&](std::size_t i) { return number_cell(studies[i].wall_seconds); });
-
-  // The best trial's params, by path, over every study's params.
-  std::set<std::string> paths;
-  std::vector<Params> best_params(studies.size());
-  for (std::size_t i = 0; i < studies.size(); ++i) {
-    for (const auto& t : trials[i]) {
-      for (const auto& [path, value] : t.params) paths.insert(path);
-      if (studies[i].best_number && t.number == *studies[i].best_number) best_params[i] = t.params;
-    }
-  }
-  for (const auto& path : paths)
-    add_row("best " + path, [&](std::size_t i) {
-      const auto it = best_params[i].find(path);
-      return it == best_params[i].end() ? Cell() : Cell(it->second);
-    });
-
-  // Where the resolved configurations differ.
-  std::vector<std::map<std::string, nlohmann::json>> configs(studies.size());
-  std::set<std::string> keys;
-  for (std::size_t i = 0; i < studies.size(); ++i) {
-    flatten(studies[i].config, "", configs[i]);
-    for (const auto& [key, value] : configs[i]) keys.insert(key);
-  }
-  for (const auto& key : keys) {
-    bool differs = false;
-    for (std::size_t i = 1; i < studies.size(); ++i)
-      differs |= configs[i].count(key) != configs[0].count(key) ||
-                 (configs[i].count(key) && configs[i][key] != configs[0][key]);
-    if (!differs) continue;
-    add_row("config " + key, [&](std::size_t i) {
-      const auto it = configs[i].find(key);
-      if (it == configs[i].end()) return Cell();
-      return it->second.is_structured() ? Cell(it->second.dump()) : Cell(it->second);
-    });
-  }
-  print_table(std::cout, table, format);
+  print_table(std::cout, comparison_table(studies, trials), format);
   return 0;
 }
 

@@ -1,35 +1,11 @@
-#include <yaml-cpp/yaml.h>
-
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/experiment_options.h"
+#include "config/json_to_yaml.h"
 #include "runner/single_run.h"
 
 namespace tunelab::cli {
-namespace {
-
-YAML::Node to_yaml(const nlohmann::json& value) {
-  YAML::Node node;
-  if (value.is_object()) {
-    node = YAML::Node(YAML::NodeType::Map);
-    for (const auto& item : value.items()) node[item.key()] = to_yaml(item.value());
-    if (value.empty()) node.SetStyle(YAML::EmitterStyle::Flow);  // "{}" on the key's line
-  } else if (value.is_array()) {
-    node = YAML::Node(YAML::NodeType::Sequence);
-    for (const auto& item : value) node.push_back(to_yaml(item));
-    node.SetStyle(YAML::EmitterStyle::Flow);
-  } else if (value.is_string()) {
-    node = value.get<std::string>();
-  } else if (value.is_null()) {
-    node = YAML::Node(YAML::NodeType::Null);
-  } else {
-    node = YAML::Load(value.dump());  // numbers and booleans, as JSON spells them
-  }
-  return node;
-}
-
-}  // namespace
 
 int validate_command(const Arguments& args, Registrar& registrar) {
   ExperimentOptions experiment_options;
@@ -47,10 +23,8 @@ int validate_command(const Arguments& args, Registrar& registrar) {
   } catch (const ConfigError& e) {
     throw experiment.places.locate(e);
   }
-  YAML::Emitter out;
-  out << to_yaml(to_json(experiment.config));
   std::cout << "# " << experiment.file.string() << ": valid; resolved configuration:\n"
-            << out.c_str() << "\n";
+            << json_to_yaml(to_json(experiment.config)) << "\n";
   return 0;
 }
 
