@@ -1,0 +1,272 @@
+#include "report/figures.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "report/gnuplot.h"
+
+namespace tunelab {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Losses of diverging trials span decades; a log axis keeps the good ones
+// apart.
+bool wants_log_scale(const std::vector<double>& values) {
+  double low = std::numeric_limits<double>::infinity(), high = 0;
+  for (double v : values) {
+    if (!std::isfinite(v)) continue;
+    if (v <= 0) return false;
+    low = std::min(low, v);
+    high = std::max(high, v);
+  }
+  return high > 0 && high / low > 50;
+}
+
+std::string tic_list(const std::vector<std::pair<std::string, double>>& tics) {
+  std::string text;
+  for (const auto& [label, at] : tics)
+    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", gnuplot_quoted(label), at);
+  return "(" + text + ")";
+}
+
+double quantile(std::vector<double> values, double q) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
+               values.end());
+  if (values.empty()) return kNaN;
+  std::sort(values.begin(), values.end());
+  return values[static_cast<std::size_t>(q * static_cast<double>(values.size() - 1))];
+}
+
+std::string short_label(const std::string& path) {
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
+// A parallel-coordinates axis: where each trial lies on it, its range and
+// its labelled tics.
+struct Axis {
+  std::string label;
+  std::vector<double> at;
+  double low = 0, high = 1;
+  std::vector<std::pair<std::string, double>> tics;
+};
+
+std::string value_text(const nlohmann::json& v) {
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+// Decade tics for a log10 axis from `low` to `high` (in log10 units).
+std::vector<std::pair<std::string, double>> decade_tics(double low, double high) {
+  std::vector<std::pair<std::string, double>> tics;
+  for (double k = std::ceil(low - 1e-9); k <= high + 1e-9; ++k)
+    tics.emplace_back(fmt::format("{:g}", std::pow(10.0, k)), k);
+  if (tics.size() < 2) {
+    tics.emplace_back(fmt::format("{:.3g}", std::pow(10.0, low)), low);
+    tics.emplace_back(fmt::format("{:.3g}", std::pow(10.0, high)), high);
+  }
+  return tics;
+}
+
+// `count` tics evenly from `low` to `high` (gnuplot's own tics on a parallel
+// axis cover only the data's extent).
+std::vector<std::pair<std::string, double>> even_tics(double low, double high, int count) {
+  std::vector<std::pair<std::string, double>> tics;
+  for (int i = 0; i < count; ++i) {
+    const double at = count == 1 ? low : low + (high - low) * i / (count - 1);
+    tics.emplace_back(fmt::format("{:.3g}", at), at);
+  }
+  return tics;
+}
+
+Axis dimension_axis(const Dimension& d, const std::vector<TrialParams>& trials) {
+  Axis axis;
+  axis.label = short_label(d.path);
+  const auto number = [&](const TrialParams& t) {
+    const auto it = t.params.find(d.path);
+    return it != t.params.end() && it->second.is_number() ? it->second.get<double>() : kNaN;
+  };
+  if (d.kind == Dimension::Kind::categorical) {
+    axis.low = -0.5;
+    axis.high = static_cast<double>(d.choices.size()) - 0.5;
+    for (std::size_t i = 0; i < d.choices.size(); ++i)
+      axis.tics.emplace_back(value_text(d.choices[i]), static_cast<double>(i));
+    for (const auto& t : trials) {
+      const auto it = t.params.find(d.path);
+      double at = kNaN;
+      for (std::size_t i = 0; it != t.params.end() && i < d.choices.size(); ++i)
+        if (d.choices[i] == it->second) at = static_cast<double>(i);
+      // Spread the lines within a choice so that many trials on one choice
+      // show as a band, not one line (deterministic: by trial number).
+      const double spread = std::fmod(t.number * 0.6180339887, 1.0) - 0.5;
+      axis.at.push_back(at + 0.3 * spread);
+    }
+  } else if (d.kind == Dimension::Kind::integer && d.transform == "pow2") {
+    axis.low = d.low;
+    axis.high = d.high;
+    for (double k = d.low; k <= d.high; ++k)
+      axis.tics.emplace_back(fmt::format("{:g}", std::ldexp(1.0, static_cast<int>(k))), k);
+    for (const auto& t : trials) axis.at.push_back(std::log2(number(t)));
+  } else if (d.log) {
+    axis.low = std::log10(d.low);
+    axis.high = std::log10(d.high);
+    axis.tics = decade_tics(axis.low, axis.high);
+    for (const auto& t : trials) axis.at.push_back(std::log10(number(t)));
+  } else {
+    axis.low = d.low;
+    axis.high = d.high;
+    axis.tics = even_tics(d.low, d.high, d.kind == Dimension::Kind::integer && d.high - d.low < 4
+                                             ? static_cast<int>(d.high - d.low) + 1
+                                             : 3);
+    for (const auto& t : trials) axis.at.push_back(number(t));
+  }
+  return axis;
+}
+
+}  // namespace
+
+std::string history_figure(const std::vector<StudyHistory>& studies, const std::string& metric) {
+  GnuplotFigure figure(900, 420);
+  std::vector<double> all;
+  std::string plot;
+  for (std::size_t s = 0; s < studies.size(); ++s) {
+    std::vector<std::vector<double>> rows;
+    double best = kNaN;
+    for (const auto& [number, value] : studies[s].values) {
+      if (std::isfinite(value) && !(value >= best)) best = value;
+      rows.push_back({static_cast<double>(number), value, best});
+      all.push_back(value);
+    }
+    figure.data(fmt::format("study{}", s), rows);
+    const std::string colour = series_colour(s);
+    const bool one = studies.size() == 1;
+    plot += fmt::format(
+        "{}$study{} using 1:2 with points pt 7 ps 0.6 lc rgb '{}' title {}, "
+        "$study{} using 1:3 with steps lw 2.5 lc rgb '{}' title {}",
+        plot.empty() ? "" : ", ", s, colour,
+        gnuplot_quoted(one ? "trial" : studies[s].name + ": trials"), s,
+        one ? "#d62728" : colour, gnuplot_quoted(one ? "best so far" : studies[s].name + ": best"));
+  }
+  figure << "set xlabel 'trial'" << "set ylabel " + gnuplot_quoted(metric)
+         << "set key top right box opaque" << "set offsets graph 0.01, graph 0.01, 0, 0";
+  if (wants_log_scale(all)) figure << "set logscale y";
+  figure << "plot " + plot;
+  return figure.svg();
+}
+
+std::string curves_figure(const std::vector<LearningCurve>& curves) {
+  GnuplotFigure figure(900, 420);
+  std::vector<double> all;
+  std::string plot;
+  for (std::size_t c = 0; c < curves.size(); ++c) {
+    const LearningCurve& curve = curves[c];
+    std::vector<std::vector<double>> rows, kept;
+    for (std::size_t e = 0; e < std::max(curve.train.size(), curve.val.size()); ++e) {
+      const double train = e < curve.train.size() ? curve.train[e] : kNaN;
+      const double val = e < curve.val.size() ? curve.val[e] : kNaN;
+      rows.push_back({static_cast<double>(e + 1), train, val});
+      all.push_back(train);
+      all.push_back(val);
+      if (static_cast<int>(e + 1) == curve.kept_epoch)
+        kept.push_back({static_cast<double>(e + 1), std::isnan(val) ? train : val});
+    }
+    figure.data(fmt::format("curve{}", c), rows);
+    figure.data(fmt::format("kept{}", c), kept.empty() ? std::vector<std::vector<double>>{{kNaN, kNaN}} : kept);
+    const std::string colour = series_colour(c);
+    plot += fmt::format(
+        "{}$curve{} using 1:3 with lines lw 2 lc rgb '{}' title {}, "
+        "$curve{} using 1:2 with lines lw 1.2 dt 2 lc rgb '{}' notitle, "
+        "$kept{} using 1:2 with points pt 7 ps 1.1 lc rgb '{}' notitle",
+        plot.empty() ? "" : ", ", c, colour, gnuplot_quoted(curve.label), c, colour, c, colour);
+  }
+  figure << "set xlabel 'epoch'" << "set ylabel 'loss (solid: validation, dashed: training)'"
+         << "set key top right box opaque";
+  if (wants_log_scale(all)) figure << "set logscale y";
+  figure << "plot " + plot;
+  return figure.svg();
+}
+
+std::string parallel_figure(const SearchSpace& space, std::vector<TrialParams> trials,
+                            const std::string& metric) {
+  // Worst first, so that the best lines are drawn on top.
+  std::sort(trials.begin(), trials.end(),
+            [](const TrialParams& a, const TrialParams& b) { return a.value > b.value; });
+  std::vector<Axis> axes;
+  for (const Dimension& d : space.dimensions) axes.push_back(dimension_axis(d, trials));
+
+  Axis score;
+  score.label = metric;
+  std::vector<double> values;
+  for (const auto& t : trials) values.push_back(t.value);
+  const bool log = wants_log_scale(values);
+  for (double v : values) score.at.push_back(log ? std::log10(v) : v);
+  score.low = *std::min_element(score.at.begin(), score.at.end());
+  score.high = *std::max_element(score.at.begin(), score.at.end());
+  if (score.high <= score.low) score.high = score.low + 1;
+  score.tics = log ? decade_tics(score.low, score.high) : even_tics(score.low, score.high, 5);
+  axes.push_back(score);
+
+  GnuplotFigure figure(std::max(700, 130 * static_cast<int>(axes.size())), 460);
+  std::vector<std::vector<double>> rows;
+  for (std::size_t t = 0; t < trials.size(); ++t) {
+    std::vector<double> row;
+    for (const Axis& a : axes) row.push_back(a.at[t]);
+    rows.push_back(row);
+  }
+  figure.data("trials", rows);
+  std::vector<std::pair<std::string, double>> xtics;
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    xtics.emplace_back(axes[a].label, static_cast<double>(a + 1));
+    figure << fmt::format("set paxis {} range [{}:{}]", a + 1, axes[a].low, axes[a].high);
+    figure << fmt::format("set paxis {} tics {}", a + 1, tic_list(axes[a].tics));
+    // gnuplot draws a parallel axis over the data's extent only; these span
+    // the whole range.
+    figure << fmt::format(
+        "set arrow from {0}, graph 0 to {0}, graph 1 nohead lc rgb '#555555' lw 1.2 back", a + 1);
+  }
+  // Colour by the metric; the worst tenth share the darkest red so that a
+  // few diverged trials do not wash out the rest.
+  const std::size_t m = axes.size();
+  const double top = quantile(score.at, 0.9);
+  figure << "set xtics " + tic_list(xtics) + " scale 0"
+         << "unset ytics" << "set border 0" << "unset grid"
+         << "set style parallelaxis lw 1.2 lc rgb '#555555'"
+         << "set palette defined (0 '#1a9850', 1 '#fee08b', 2 '#d73027')"
+         << fmt::format("set cbrange [{}:{}]", score.low, top > score.low ? top : score.high)
+         << "set colorbox vertical user origin screen 0.88, screen 0.15 size screen 0.015, screen 0.7"
+         << "set cbtics format ''"
+         << fmt::format("set cblabel {} offset 0.5", gnuplot_quoted(metric + " (green: best)"))
+         << "set rmargin at screen 0.85";
+  figure << fmt::format(
+      "plot $trials using 1:{} with parallelaxes lw 1.5 lc palette, "
+      "for [i=2:{}] $trials using i with parallelaxes",
+      m, m);
+  return figure.svg();
+}
+
+std::string importance_figure(const std::vector<std::pair<std::string, double>>& importance) {
+  const int height = 80 + 36 * static_cast<int>(importance.size());
+  GnuplotFigure figure(760, std::max(200, height));
+  std::vector<std::string> labels;
+  std::vector<std::vector<double>> rows;
+  // gnuplot's y grows upwards: the most important goes last, on top.
+  for (auto it = importance.rbegin(); it != importance.rend(); ++it) {
+    labels.push_back(it->first);
+    rows.push_back({it->second});
+  }
+  figure.labelled_data("importance", labels, rows);
+  figure << "set xrange [0:1]" << "set xlabel 'importance (fANOVA; sums to 1)'"
+         << "set yrange [-0.6:" + std::to_string(importance.size()) + "-0.4]"
+         << "set grid noytics" << "set lmargin 22" << "set style fill solid 0.85 noborder";
+  figure << fmt::format(
+      "plot $importance using (0):0:(0):2:($0-0.36):($0+0.36):ytic(1) with boxxyerror lc rgb "
+      "'{}', $importance using 2:0:(sprintf(' %.3f', $2)) with labels left offset 0.3,0 "
+      "font ',10'",
+      series_colour(0));
+  return figure.svg();
+}
+
+}  // namespace tunelab
