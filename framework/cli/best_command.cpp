@@ -5,24 +5,11 @@
 #include "cli/commands.h"
 #include "cli/query_options.h"
 #include "cli/study_importance.h"
+#include "cli/text.h"
 #include "cli/trial_table.h"
 #include "common/errors.h"
 
 namespace tunelab::cli {
-namespace {
-
-// `text` as one shell word, for commands to copy.
-std::string shell_word(const std::string& text) {
-  if (text.find_first_not_of(
-          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:/") ==
-      std::string::npos)
-    return text;
-  std::string out = "'";
-  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-}  // namespace
 
 int best_command(const Arguments& args, Registrar&) {
   QueryOptions query;

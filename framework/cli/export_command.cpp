@@ -24,9 +24,10 @@ int export_command(const Arguments& args, Registrar&) {
       "write the study into this Optuna storage file (SQLite, RDB schema 12) for "
       "optuna.load_study and optuna-dashboard; an existing one gets the study added");
   po::variables_map values;
-  if (!parse_arguments("tunelab export STUDY [--format csv|json] [--output FILE] [--optuna FILE.db] "
-                       "[--storage URL]",
-                       args, options, query.positional, values))
+  if (!parse_arguments(
+          "tunelab export STUDY [--format csv|json] [--output FILE] [--optuna FILE.db] "
+          "[--storage URL]",
+          args, options, query.positional, values))
     return 0;
   if (!optuna.empty()) {
     if (!output.empty())

@@ -70,16 +70,18 @@ class Report {
     for (const auto& s : studies) names += (names.empty() ? "" : ", ") + s.name;
     page_ = HtmlPage(fmt::format("tunelab report: {}", names));
     page_.heading(1, studies.size() == 1 ? "Study " + names : "Studies " + names);
-    page_.paragraph(fmt::format("From {}; written by tunelab {} ({}).", store_.url(), kVersion,
-                                kCommit));
+    page_.paragraph(
+        fmt::format("From {}; written by tunelab {} ({}).", store_.url(), kVersion, kCommit));
     if (studies.size() > 1) {
       std::string nav = "<nav>";
       for (const auto& s : studies)
-        nav += fmt::format("<a href=\"#{0}\">{1}</a>", html_escaped(anchor(s)), html_escaped(s.name));
+        nav +=
+            fmt::format("<a href=\"#{0}\">{1}</a>", html_escaped(anchor(s)), html_escaped(s.name));
       page_.raw(nav + "</nav>");
       comparison(studies, trials);
     }
-    for (std::size_t i = 0; i < studies.size(); ++i) study(studies[i], trials[i], studies.size() > 1);
+    for (std::size_t i = 0; i < studies.size(); ++i)
+      study(studies[i], trials[i], studies.size() > 1);
     page_.raw(fmt::format("<footer>tunelab {} &middot; {}</footer>", kVersion,
                           html_escaped(store_.url())));
     return page_.html();
@@ -94,7 +96,8 @@ class Report {
     const Table table = comparison_table(studies, trials);
     page_.table(table.columns, text_rows(table));
     std::vector<StudyHistory> histories;
-    for (std::size_t i = 0; i < studies.size(); ++i) histories.push_back(history_of(studies[i], trials[i]));
+    for (std::size_t i = 0; i < studies.size(); ++i)
+      histories.push_back(history_of(studies[i], trials[i]));
     page_.figure(history_figure(histories, studies.front().metric),
                  "Each study's trials and best value so far, by trial number.",
                  "optimisation history of every study");
@@ -153,7 +156,9 @@ class Report {
     } else {
       std::vector<LearningCurve> curves;
       for (std::size_t i = 0; i < ranked.size() && i < 5; ++i) {
-        LearningCurve curve{fmt::format("trial {} ({:.4g})", ranked[i].number, ranked[i].value), {}, {},
+        LearningCurve curve{fmt::format("trial {} ({:.4g})", ranked[i].number, ranked[i].value),
+                            {},
+                            {},
                             ranked[i].best_epoch.value_or(0)};
         for (const auto& e : store_.epochs(ranked[i].id)) {
           curve.train.push_back(e.train_loss);
@@ -161,13 +166,15 @@ class Report {
         }
         curves.push_back(curve);
       }
-      page_.figure(curves_figure(curves),
-                   "Per-epoch losses of the best trials; the dot marks the epoch whose weights were "
-                   "kept.",
-                   "learning curves of the best trials");
+      page_.figure(
+          curves_figure(curves),
+          "Per-epoch losses of the best trials; the dot marks the epoch whose weights were "
+          "kept.",
+          "learning curves of the best trials");
     }
 
-    page_.heading(level, fmt::format("The {} best trials", std::min<std::size_t>(top_, ranked.size())));
+    page_.heading(level,
+                  fmt::format("The {} best trials", std::min<std::size_t>(top_, ranked.size())));
     top_trials(s, trials, ranked);
 
     if (!ranked.empty()) model_section(s, ranked.front(), level);
@@ -180,26 +187,33 @@ class Report {
   void summary(const StudyInfo& s, const std::vector<TrialInfo>& ranked, int level) {
     const std::string counts =
         fmt::format("{} trials ({} complete, {} pruned, {} failed) in {} of wall time", s.trials(),
-                    s.complete, s.pruned, s.failed, (s.wall_seconds < 60 ? fmt::format("{:.1f} s", s.wall_seconds) : clock_text(s.wall_seconds)));
+                    s.complete, s.pruned, s.failed,
+                    (s.wall_seconds < 60 ? fmt::format("{:.1f} s", s.wall_seconds)
+                                         : clock_text(s.wall_seconds)));
     if (ranked.empty()) {
-      page_.raw("<p class=\"lead\">" + html_escaped("No trial completed: " + counts + ".") + "</p>");
+      page_.raw("<p class=\"lead\">" + html_escaped("No trial completed: " + counts + ".") +
+                "</p>");
       return;
     }
     const TrialInfo& best = ranked.front();
     page_.raw("<p class=\"lead\">" +
-              html_escaped(fmt::format(
-                  "Trial {} won with {} {}{}, after {}.", best.number, s.metric, shown(best.value),
-                  std::isfinite(best.test_loss) ? fmt::format(" (test loss {})", shown(best.test_loss))
-                                                : "",
-                  counts)) +
+              html_escaped(fmt::format("Trial {} won with {} {}{}, after {}.", best.number,
+                                       s.metric, shown(best.value),
+                                       std::isfinite(best.test_loss)
+                                           ? fmt::format(" (test loss {})", shown(best.test_loss))
+                                           : "",
+                                       counts)) +
               "</p>");
     page_.heading(level + (level == 2 ? 1 : 0), "The winning configuration");
     std::vector<std::vector<std::string>> rows;
     for (const auto& [path, value] : best.params) rows.push_back({path, param_text(value)});
     rows.push_back({"seed", std::to_string(best.seed)});
-    rows.push_back({"kept epoch", best.best_epoch ? fmt::format("{} of {}", *best.best_epoch, best.epochs_run) : "-"});
-    rows.push_back({"train / val / test loss", fmt::format("{} / {} / {}", shown(best.train_loss),
-                                                            shown(best.val_loss), shown(best.test_loss))});
+    rows.push_back({"kept epoch", best.best_epoch
+                                      ? fmt::format("{} of {}", *best.best_epoch, best.epochs_run)
+                                      : "-"});
+    rows.push_back(
+        {"train / val / test loss", fmt::format("{} / {} / {}", shown(best.train_loss),
+                                                shown(best.val_loss), shown(best.test_loss))});
     page_.table({"param", "value"}, rows);
   }
 
@@ -210,15 +224,16 @@ class Report {
       return;
     }
     const std::vector<std::string> paths = param_paths(trials);
-    std::vector<std::string> columns = {"trial", s.metric, "train_loss", "val_loss", "test_loss",
-                                        "epoch", "seconds"};
+    std::vector<std::string> columns = {"trial",     s.metric, "train_loss", "val_loss",
+                                        "test_loss", "epoch",  "seconds"};
     for (const auto& name : short_names(paths)) columns.push_back(name);
     std::vector<std::vector<std::string>> rows;
     std::vector<bool> marked;
     for (std::size_t i = 0; i < ranked.size() && i < static_cast<std::size_t>(top_); ++i) {
       const TrialInfo& t = ranked[i];
       std::vector<std::string> row = {
-          std::to_string(t.number), shown(t.value),      shown(t.train_loss), shown(t.val_loss),
+          std::to_string(t.number), shown(t.value),
+          shown(t.train_loss),      shown(t.val_loss),
           shown(t.test_loss),       t.best_epoch ? std::to_string(*t.best_epoch) : "-",
           shown(t.duration_s)};
       for (const auto& path : paths) {

@@ -108,6 +108,26 @@ class RunPrinter {
   const std::string& last_error() const { return last_error_; }
 };
 
+// The end of a study: the best trial with its test loss and params, where
+// the results are, and what to run next.
+void print_best(Store& store, const StudySummary& summary, const std::string& metric,
+                const std::string& storage) {
+  const TrialInfo best = store.trial(store.study(summary.name), summary.best->number);
+  std::cout << fmt::format("best: trial {}  {} {}  test_loss {}  (epoch {} of {})\n", best.number,
+                           metric, shown(best.value), shown(best.test_loss),
+                           best.best_epoch.value_or(0), best.epochs_run);
+  for (const auto& [path, value] : best.params)
+    std::cout << fmt::format("  {:<24} {}\n", path,
+                             value.is_string()         ? value.get<std::string>()
+                             : value.is_number_float() ? shown(value.get<double>())
+                                                       : value.dump());
+  const std::string store_option =
+      storage == kDefaultStorage ? "" : " --storage " + shell_word(storage);
+  std::cout << fmt::format("store: {}\nnext:  tunelab report {} --html {}.html{}\n",
+                           sqlite_path_from_url(store.url()).string(), shell_word(summary.name),
+                           file_name_for(summary.name), store_option);
+}
+
 }  // namespace
 
 int run_command(const Arguments& args, Registrar& registrar) {
@@ -174,10 +194,7 @@ int run_command(const Arguments& args, Registrar& registrar) {
     std::cout << fmt::format("{}: {} complete, {} pruned, {} failed (stopped: {})\n", where,
                              summary.complete, summary.pruned, summary.failed,
                              summary.stopped_because);
-    if (summary.best)
-      std::cout << fmt::format("best: trial {}  {} {}  {}\n", summary.best->number,
-                               config.search.metric, shown(summary.best->value),
-                               params_text(summary.best->params));
+    if (summary.best) print_best(*store, summary, config.search.metric, storage);
   }
   return 0;
 }

@@ -1,7 +1,7 @@
 #include "common/external_tool.h"
 
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,7 +28,8 @@ class TempFile {
     const char* dir = std::getenv("TMPDIR");
     path_ = std::string(dir && *dir ? dir : "/tmp") + "/tunelab-tool-XXXXXX";
     const int fd = mkstemp(path_.data());
-    if (fd < 0) throw Error(fmt::format("cannot create a temporary file: {}", std::strerror(errno)));
+    if (fd < 0)
+      throw Error(fmt::format("cannot create a temporary file: {}", std::strerror(errno)));
     close(fd);
   }
   ~TempFile() { std::remove(path_.c_str()); }
@@ -86,7 +87,8 @@ std::string run_external_tool(const ExternalTool& tool, const std::vector<std::s
   argv.push_back(nullptr);
 
   pid_t pid = 0;
-  const int spawned = posix_spawnp(&pid, tool.program.c_str(), &files, nullptr, argv.data(), environ);
+  const int spawned =
+      posix_spawnp(&pid, tool.program.c_str(), &files, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&files);
   if (spawned == ENOENT)
     throw Error(fmt::format("{} is not installed (Debian package {}; scripts/setup.sh installs it)",
@@ -96,7 +98,8 @@ std::string run_external_tool(const ExternalTool& tool, const std::vector<std::s
 
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) throw Error(fmt::format("waiting for {}: {}", tool.program, std::strerror(errno)));
+    if (errno != EINTR)
+      throw Error(fmt::format("waiting for {}: {}", tool.program, std::strerror(errno)));
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     const std::string why = last_lines(err.read(), 3);

@@ -36,7 +36,8 @@ std::string quoted(const std::string& text) {
 class GraphWriter {
  public:
   explicit GraphWriter(const torch::nn::Module& model) {
-    for (const auto& p : model.named_parameters()) names_[p.value().unsafeGetTensorImpl()] = p.key();
+    for (const auto& p : model.named_parameters())
+      names_[p.value().unsafeGetTensorImpl()] = p.key();
   }
 
   std::string write(const torch::Tensor& output) {

@@ -34,8 +34,9 @@ std::string tic_list(const std::vector<std::pair<std::string, double>>& tics) {
 }
 
 double quantile(std::vector<double> values, double q) {
-  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
-               values.end());
+  values.erase(
+      std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
+      values.end());
   if (values.empty()) return kNaN;
   std::sort(values.begin(), values.end());
   return values[static_cast<std::size_t>(q * static_cast<double>(values.size() - 1))];
@@ -118,9 +119,10 @@ Axis dimension_axis(const Dimension& d, const std::vector<TrialParams>& trials) 
   } else {
     axis.low = d.low;
     axis.high = d.high;
-    axis.tics = even_tics(d.low, d.high, d.kind == Dimension::Kind::integer && d.high - d.low < 4
-                                             ? static_cast<int>(d.high - d.low) + 1
-                                             : 3);
+    axis.tics = even_tics(d.low, d.high,
+                          d.kind == Dimension::Kind::integer && d.high - d.low < 4
+                              ? static_cast<int>(d.high - d.low) + 1
+                              : 3);
     for (const auto& t : trials) axis.at.push_back(number(t));
   }
   return axis;
@@ -147,11 +149,12 @@ std::string history_figure(const std::vector<StudyHistory>& studies, const std::
         "{}$study{} using 1:2 with points pt 7 ps 0.6 lc rgb '{}' title {}, "
         "$study{} using 1:3 with steps lw 2.5 lc rgb '{}' title {}",
         plot.empty() ? "" : ", ", s, colour,
-        gnuplot_quoted(one ? "trial" : studies[s].name + ": trials"), s,
-        one ? "#d62728" : colour, gnuplot_quoted(one ? "best so far" : studies[s].name + ": best"));
+        gnuplot_quoted(one ? "trial" : studies[s].name + ": trials"), s, one ? "#d62728" : colour,
+        gnuplot_quoted(one ? "best so far" : studies[s].name + ": best"));
   }
-  figure << "set xlabel 'trial'" << "set ylabel " + gnuplot_quoted(metric)
-         << "set key top right box opaque" << "set offsets graph 0.01, graph 0.01, 0, 0";
+  figure << "set xlabel 'trial'"
+         << "set ylabel " + gnuplot_quoted(metric) << "set key top right box opaque"
+         << "set offsets graph 0.01, graph 0.01, 0, 0";
   if (wants_log_scale(all)) figure << "set logscale y";
   figure << "plot " + plot;
   return figure.svg();
@@ -174,7 +177,8 @@ std::string curves_figure(const std::vector<LearningCurve>& curves) {
         kept.push_back({static_cast<double>(e + 1), std::isnan(val) ? train : val});
     }
     figure.data(fmt::format("curve{}", c), rows);
-    figure.data(fmt::format("kept{}", c), kept.empty() ? std::vector<std::vector<double>>{{kNaN, kNaN}} : kept);
+    figure.data(fmt::format("kept{}", c),
+                kept.empty() ? std::vector<std::vector<double>>{{kNaN, kNaN}} : kept);
     const std::string colour = series_colour(c);
     plot += fmt::format(
         "{}$curve{} using 1:3 with lines lw 2 lc rgb '{}' title {}, "
@@ -182,7 +186,8 @@ std::string curves_figure(const std::vector<LearningCurve>& curves) {
         "$kept{} using 1:2 with points pt 7 ps 1.1 lc rgb '{}' notitle",
         plot.empty() ? "" : ", ", c, colour, gnuplot_quoted(curve.label), c, colour, c, colour);
   }
-  figure << "set xlabel 'epoch'" << "set ylabel 'loss (solid: validation, dashed: training)'"
+  figure << "set xlabel 'epoch'"
+         << "set ylabel 'loss (solid: validation, dashed: training)'"
          << "set key top right box opaque";
   if (wants_log_scale(all)) figure << "set logscale y";
   figure << "plot " + plot;
@@ -231,15 +236,18 @@ std::string parallel_figure(const SearchSpace& space, std::vector<TrialParams> t
   // few diverged trials do not wash out the rest.
   const std::size_t m = axes.size();
   const double top = quantile(score.at, 0.9);
-  figure << "set xtics " + tic_list(xtics) + " scale 0"
-         << "unset ytics" << "set border 0" << "unset grid"
-         << "set style parallelaxis lw 1.2 lc rgb '#555555'"
-         << "set palette defined (0 '#1a9850', 1 '#fee08b', 2 '#d73027')"
-         << fmt::format("set cbrange [{}:{}]", score.low, top > score.low ? top : score.high)
-         << "set colorbox vertical user origin screen 0.88, screen 0.15 size screen 0.015, screen 0.7"
-         << "set cbtics format ''"
-         << fmt::format("set cblabel {} offset 0.5", gnuplot_quoted(metric + " (green: best)"))
-         << "set rmargin at screen 0.85";
+  figure
+      << "set xtics " + tic_list(xtics) + " scale 0"
+      << "unset ytics"
+      << "set border 0"
+      << "unset grid"
+      << "set style parallelaxis lw 1.2 lc rgb '#555555'"
+      << "set palette defined (0 '#1a9850', 1 '#fee08b', 2 '#d73027')"
+      << fmt::format("set cbrange [{}:{}]", score.low, top > score.low ? top : score.high)
+      << "set colorbox vertical user origin screen 0.88, screen 0.15 size screen 0.015, screen 0.7"
+      << "set cbtics format ''"
+      << fmt::format("set cblabel {} offset 0.5", gnuplot_quoted(metric + " (green: best)"))
+      << "set rmargin at screen 0.85";
   figure << fmt::format(
       "plot $trials using 1:{} with parallelaxes lw 1.5 lc palette, "
       "for [i=2:{}] $trials using i with parallelaxes",
@@ -258,9 +266,12 @@ std::string importance_figure(const std::vector<std::pair<std::string, double>>&
     rows.push_back({it->second});
   }
   figure.labelled_data("importance", labels, rows);
-  figure << "set xrange [0:1]" << "set xlabel 'importance (fANOVA; sums to 1)'"
+  figure << "set xrange [0:1]"
+         << "set xlabel 'importance (fANOVA; sums to 1)'"
          << "set yrange [-0.6:" + std::to_string(importance.size()) + "-0.4]"
-         << "set grid noytics" << "set lmargin 22" << "set style fill solid 0.85 noborder";
+         << "set grid noytics"
+         << "set lmargin 22"
+         << "set style fill solid 0.85 noborder";
   figure << fmt::format(
       "plot $importance using (0):0:(0):2:($0-0.36):($0+0.36):ytic(1) with boxxyerror lc rgb "
       "'{}', $importance using 2:0:(sprintf(' %.3f', $2)) with labels left offset 0.3,0 "

@@ -21,7 +21,7 @@ struct StudyHistory {
 std::string history_figure(const std::vector<StudyHistory>& studies, const std::string& metric);
 
 struct LearningCurve {
-  std::string label;  // "trial 23"
+  std::string label;               // "trial 23"
   std::vector<double> train, val;  // per epoch, from epoch 1; NaN: none
   int kept_epoch = 0;              // the epoch whose weights were kept (0: none)
 };

@@ -73,12 +73,23 @@ std::string html_escaped(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -89,9 +100,9 @@ HtmlPage::HtmlPage(std::string title) : title_(std::move(title)) {}
 void HtmlPage::raw(const std::string& html) { body_ += html + "\n"; }
 
 void HtmlPage::heading(int level, const std::string& text, const std::string& anchor) {
-  body_ += fmt::format("<h{0}{1}>{2}</h{0}>\n", level,
-                       anchor.empty() ? "" : " id=\"" + html_escaped(anchor) + "\"",
-                       html_escaped(text));
+  body_ +=
+      fmt::format("<h{0}{1}>{2}</h{0}>\n", level,
+                  anchor.empty() ? "" : " id=\"" + html_escaped(anchor) + "\"", html_escaped(text));
 }
 
 void HtmlPage::paragraph(const std::string& text) {
@@ -119,8 +130,8 @@ void HtmlPage::table(const std::vector<std::string>& columns,
   for (std::size_t r = 0; r < rows.size(); ++r) {
     body_ += r < marked.size() && marked[r] ? "<tr class=\"marked\">" : "<tr>";
     for (const auto& cell : rows[r])
-      body_ += (looks_numeric(cell) ? "<td class=\"number\">" : "<td>") + html_escaped(cell) +
-               "</td>";
+      body_ +=
+          (looks_numeric(cell) ? "<td class=\"number\">" : "<td>") + html_escaped(cell) + "</td>";
     body_ += "</tr>\n";
   }
   body_ += "</tbody></table></div>\n";
@@ -128,9 +139,9 @@ void HtmlPage::table(const std::vector<std::string>& columns,
 
 void HtmlPage::preformatted(const std::string& text, const std::string& summary) {
   const std::string pre = "<pre>" + html_escaped(text) + "</pre>";
-  body_ += summary.empty() ? pre + "\n"
-                           : "<details><summary>" + html_escaped(summary) + "</summary>" + pre +
-                                 "</details>\n";
+  body_ += summary.empty()
+               ? pre + "\n"
+               : "<details><summary>" + html_escaped(summary) + "</summary>" + pre + "</details>\n";
 }
 
 std::string HtmlPage::html() const {

@@ -147,7 +147,9 @@ struct OptunaParam {
 
 // Optuna's categorical choices are None, bools, numbers or strings; other
 // choices (lists, mappings) are exported as their JSON text.
-json optuna_choice(const json& choice) { return choice.is_structured() ? json(choice.dump()) : choice; }
+json optuna_choice(const json& choice) {
+  return choice.is_structured() ? json(choice.dump()) : choice;
+}
 
 OptunaParam optuna_param(const Dimension& d) {
   json distribution;
@@ -168,15 +170,16 @@ OptunaParam optuna_param(const Dimension& d) {
       break;
     case Dimension::Kind::integer: {
       const bool pow2 = d.transform == "pow2";
-      const auto low = static_cast<std::int64_t>(pow2 ? std::ldexp(1.0, static_cast<int>(d.low)) : d.low);
-      const auto high = static_cast<std::int64_t>(pow2 ? std::ldexp(1.0, static_cast<int>(d.high)) : d.high);
-      distribution = {
-          {"name", "IntDistribution"},
-          {"attributes",
-           {{"log", d.log || pow2},
-            {"step", pow2 ? 1 : static_cast<std::int64_t>(d.step.value_or(1))},
-            {"low", low},
-            {"high", high}}}};
+      const auto low =
+          static_cast<std::int64_t>(pow2 ? std::ldexp(1.0, static_cast<int>(d.low)) : d.low);
+      const auto high =
+          static_cast<std::int64_t>(pow2 ? std::ldexp(1.0, static_cast<int>(d.high)) : d.high);
+      distribution = {{"name", "IntDistribution"},
+                      {"attributes",
+                       {{"log", d.log || pow2},
+                        {"step", pow2 ? 1 : static_cast<std::int64_t>(d.step.value_or(1))},
+                        {"low", low},
+                        {"high", high}}}};
       param.internal = number;
       break;
     }
@@ -204,7 +207,8 @@ std::optional<std::string> optuna_time(const std::string& iso) {
   std::string text = iso.substr(0, 10) + " " + iso.substr(11, 8);
   std::string fraction;
   if (iso.size() > 20 && iso[19] == '.')
-    for (std::size_t i = 20; i < iso.size() && std::isdigit(static_cast<unsigned char>(iso[i])); ++i)
+    for (std::size_t i = 20; i < iso.size() && std::isdigit(static_cast<unsigned char>(iso[i]));
+         ++i)
       fraction += iso[i];
   fraction.resize(6, '0');
   return text + "." + fraction;
@@ -256,15 +260,16 @@ void write_study(SQLite::Database& db, Store& store, const StudyInfo& study,
   SQLite::Statement existing(db, "SELECT 1 FROM studies WHERE study_name = ?");
   existing.bind(1, study.name);
   if (existing.executeStep())
-    throw InputError(fmt::format("--optuna: {} already holds a study named '{}'", file.string(),
-                                 study.name));
+    throw InputError(
+        fmt::format("--optuna: {} already holds a study named '{}'", file.string(), study.name));
 
   SQLite::Statement add_study(db, "INSERT INTO studies (study_name) VALUES (?)");
   add_study.bind(1, study.name);
   add_study.exec();
   const std::int64_t study_id = db.getLastInsertRowid();
   SQLite::Statement direction(
-      db, "INSERT INTO study_directions (direction, study_id, objective) VALUES ('MINIMIZE', ?, 0)");
+      db,
+      "INSERT INTO study_directions (direction, study_id, objective) VALUES ('MINIMIZE', ?, 0)");
   direction.bind(1, study_id);
   direction.exec();
   SQLite::Statement study_attr(
@@ -323,7 +328,8 @@ void write_study(SQLite::Database& db, Store& store, const StudyInfo& study,
     }
     // Optuna gives complete trials a value, and pruned ones their last
     // reported value; failed ones none.
-    if ((t.state == TrialState::complete || t.state == TrialState::pruned) && !std::isnan(t.value)) {
+    if ((t.state == TrialState::complete || t.state == TrialState::pruned) &&
+        !std::isnan(t.value)) {
       add_value.reset();
       add_value.bind(1, trial_id);
       bind_optuna_value(add_value, 2, 3, t.value, false);
@@ -382,7 +388,8 @@ void export_to_optuna(Store& store, const StudyInfo& study, const std::filesyste
       SQLite::Database db(partial.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
       SQLite::Transaction tx(db);
       db.exec(kOptunaSchemaSql);
-      db.exec(fmt::format("INSERT INTO version_info VALUES (1, {}, '3.1.0')", kOptunaSchemaVersion));
+      db.exec(
+          fmt::format("INSERT INTO version_info VALUES (1, {}, '3.1.0')", kOptunaSchemaVersion));
       db.exec(fmt::format("INSERT INTO alembic_version VALUES ('{}')", kOptunaAlembicRevision));
       write_study(db, store, study, file);
       tx.commit();
