@@ -12,6 +12,10 @@ build_packages=(
   libboost-program-options-dev doctest-dev nlohmann-json3-dev
   libeigen3-dev libcsv-dev
   clang-14 libclang-rt-14-dev
+  # tunelab report draws with gnuplot, tunelab model --graph with Graphviz
+  gnuplot-nox graphviz fonts-dejavu-core
+  # the tests render the report in Chromium and read exports back with Optuna
+  chromium python3-optuna
 )
 # References for tests and benchmarks (the fixtures they generate are committed,
 # and the tests that read exports with pandas skip where it is missing,
