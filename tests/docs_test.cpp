@@ -44,6 +44,23 @@ TEST_SUITE("docs") {
     CHECK_MESSAGE(r.output == "all-ran\n", script);
   }
 
+  TEST_CASE("every command in docs/report.md runs, in a fresh folder, in order") {
+    const std::string script = shell_blocks("report.md");
+    CHECK(script.find("./build/tunelab report ") != std::string::npos);
+    tunelab::test::ScratchDir dir;
+    const std::string source = tunelab::test::kSourceDir;
+    // Debian's python3 (with python3-optuna) ahead of any other on PATH.
+    const auto r = tunelab::test::run_shell(
+        "cd '" + dir.path().string() + "' && ln -s '" + source + "/experiments' experiments && " +
+        "ln -s '" + source + "/data' data && mkdir build && ln -s \"$TUNELAB\" build/tunelab && " +
+        "export PATH=/usr/bin:$PATH && set -ex && " + "{\n" + script +
+        "} >/dev/null 2>&1 && echo all-ran && ls *.html *.svg *.png *.dot optuna.db | tr '\\n' ' '");
+    CHECK_MESSAGE(r.output ==
+                      "all-ran\ncomparison.html optuna.db preact.png quickstart.html seed_chapter.dot "
+                      "seed_chapter.svg ",
+                  script);
+  }
+
   TEST_CASE("every command in docs/plugins.md runs: from an empty folder to a tuned custom block") {
     const std::string script = shell_blocks("plugins.md");
     CHECK(script.find("tunelab_add_plugin(my_block my_block.cpp)") != std::string::npos);

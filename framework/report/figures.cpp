@@ -15,7 +15,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Losses of diverging trials span decades; a log axis keeps the good ones
 // apart.
-bool wants_log_scale(const std::vector<double>& values) {
+bool wants_log_scale(const std::vector<double>& values, double spread = 50) {
   double low = std::numeric_limits<double>::infinity(), high = 0;
   for (double v : values) {
     if (!std::isfinite(v)) continue;
@@ -23,7 +23,7 @@ bool wants_log_scale(const std::vector<double>& values) {
     low = std::min(low, v);
     high = std::max(high, v);
   }
-  return high > 0 && high / low > 50;
+  return high > 0 && high / low > spread;
 }
 
 std::string tic_list(const std::vector<std::pair<std::string, double>>& tics) {
@@ -31,15 +31,6 @@ std::string tic_list(const std::vector<std::pair<std::string, double>>& tics) {
   for (const auto& [label, at] : tics)
     text += fmt::format("{}{} {}", text.empty() ? "" : ", ", gnuplot_quoted(label), at);
   return "(" + text + ")";
-}
-
-double quantile(std::vector<double> values, double q) {
-  values.erase(
-      std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
-      values.end());
-  if (values.empty()) return kNaN;
-  std::sort(values.begin(), values.end());
-  return values[static_cast<std::size_t>(q * static_cast<double>(values.size() - 1))];
 }
 
 std::string short_label(const std::string& path) {
@@ -153,8 +144,9 @@ std::string history_figure(const std::vector<StudyHistory>& studies, const std::
         gnuplot_quoted(one ? "best so far" : studies[s].name + ": best"));
   }
   figure << "set xlabel 'trial'"
-         << "set ylabel " + gnuplot_quoted(metric) << "set key top right box opaque"
-         << "set offsets graph 0.01, graph 0.01, 0, 0";
+         << "set ylabel " + gnuplot_quoted(metric) << "set key below"
+         << "set autoscale xfix"
+         << "set offsets 0.5, 0.5, 0, 0";
   if (wants_log_scale(all)) figure << "set logscale y";
   figure << "plot " + plot;
   return figure.svg();
@@ -188,7 +180,9 @@ std::string curves_figure(const std::vector<LearningCurve>& curves) {
   }
   figure << "set xlabel 'epoch'"
          << "set ylabel 'loss (solid: validation, dashed: training)'"
-         << "set key top right box opaque";
+         << "set key below"
+         << "set autoscale xfix"
+         << "set offsets 0.5, 0.5, 0, 0";
   if (wants_log_scale(all)) figure << "set logscale y";
   figure << "plot " + plot;
   return figure.svg();
@@ -206,7 +200,7 @@ std::string parallel_figure(const SearchSpace& space, std::vector<TrialParams> t
   score.label = metric;
   std::vector<double> values;
   for (const auto& t : trials) values.push_back(t.value);
-  const bool log = wants_log_scale(values);
+  const bool log = wants_log_scale(values, 10);
   for (double v : values) score.at.push_back(log ? std::log10(v) : v);
   score.low = *std::min_element(score.at.begin(), score.at.end());
   score.high = *std::max_element(score.at.begin(), score.at.end());
@@ -214,13 +208,16 @@ std::string parallel_figure(const SearchSpace& space, std::vector<TrialParams> t
   score.tics = log ? decade_tics(score.low, score.high) : even_tics(score.low, score.high, 5);
   axes.push_back(score);
 
-  GnuplotFigure figure(std::max(700, 130 * static_cast<int>(axes.size())), 460);
+  // Coloured by rank rather than value: a few diverged trials would
+  // otherwise leave every other line the same colour.
   std::vector<std::vector<double>> rows;
   for (std::size_t t = 0; t < trials.size(); ++t) {
     std::vector<double> row;
     for (const Axis& a : axes) row.push_back(a.at[t]);
+    row.push_back(trials.size() > 1 ? 1.0 - static_cast<double>(t) / (trials.size() - 1) : 0.0);
     rows.push_back(row);
   }
+  GnuplotFigure figure(std::max(700, 130 * static_cast<int>(axes.size())), 460);
   figure.data("trials", rows);
   std::vector<std::pair<std::string, double>> xtics;
   for (std::size_t a = 0; a < axes.size(); ++a) {
@@ -232,26 +229,23 @@ std::string parallel_figure(const SearchSpace& space, std::vector<TrialParams> t
     figure << fmt::format(
         "set arrow from {0}, graph 0 to {0}, graph 1 nohead lc rgb '#555555' lw 1.2 back", a + 1);
   }
-  // Colour by the metric; the worst tenth share the darkest red so that a
-  // few diverged trials do not wash out the rest.
   const std::size_t m = axes.size();
-  const double top = quantile(score.at, 0.9);
-  figure
-      << "set xtics " + tic_list(xtics) + " scale 0"
-      << "unset ytics"
-      << "set border 0"
-      << "unset grid"
-      << "set style parallelaxis lw 1.2 lc rgb '#555555'"
-      << "set palette defined (0 '#1a9850', 1 '#fee08b', 2 '#d73027')"
-      << fmt::format("set cbrange [{}:{}]", score.low, top > score.low ? top : score.high)
-      << "set colorbox vertical user origin screen 0.88, screen 0.15 size screen 0.015, screen 0.7"
-      << "set cbtics format ''"
-      << fmt::format("set cblabel {} offset 0.5", gnuplot_quoted(metric + " (green: best)"))
-      << "set rmargin at screen 0.85";
+  figure << "set xtics " + tic_list(xtics) + " scale 0"
+         << "unset ytics"
+         << "set border 0"
+         << "unset grid"
+         << "set style parallelaxis lw 1.2 lc rgb '#555555'"
+         << "set palette defined (0 '#1a9850', 1 '#fee08b', 2 '#d73027')"
+         << "set cbrange [0:1]"
+         << "set colorbox vertical user origin screen 0.88, screen 0.15 size screen 0.015, "
+            "screen 0.7"
+         << "set cbtics ('best' 0, 'median' 0.5, 'worst' 1)"
+         << fmt::format("set cblabel {} offset 0.5", gnuplot_quoted("rank by " + metric))
+         << "set rmargin at screen 0.82";
   figure << fmt::format(
       "plot $trials using 1:{} with parallelaxes lw 1.5 lc palette, "
       "for [i=2:{}] $trials using i with parallelaxes",
-      m, m);
+      m + 1, m);
   return figure.svg();
 }
 
