@@ -11,9 +11,10 @@
 
 namespace {
 
-// Every line of the ```sh blocks of a docs/ file, in order.
+// Every line of the ```sh blocks of the README or a docs/ file, in order.
 std::string shell_blocks(const std::string& doc) {
-  std::ifstream in(std::string(tunelab::test::kSourceDir) + "/docs/" + doc);
+  const bool top = doc == "README.md";
+  std::ifstream in(std::string(tunelab::test::kSourceDir) + (top ? "/" : "/docs/") + doc);
   REQUIRE(in);
   std::string line, script;
   bool in_block = false;
@@ -44,6 +45,27 @@ TEST_SUITE("docs") {
     CHECK_MESSAGE(r.output == "all-ran\n", script);
   }
 
+  TEST_CASE("every command in the README runs, in a fresh folder, in order") {
+    std::string script;
+    std::istringstream lines(shell_blocks("README.md"));
+    // `make build` is what built this executable.
+    for (std::string line; std::getline(lines, line);)
+      if (line.rfind("make ", 0) != 0) script += line + "\n";
+    CHECK(script.find("./build/tunelab report quickstart quickstart-30") != std::string::npos);
+    CHECK(script.find("--plugin build/plugins/examples/example_plugin.so") != std::string::npos);
+    tunelab::test::ScratchDir dir;
+    const std::string source = tunelab::test::kSourceDir;
+    const auto r = tunelab::test::run_shell(
+        "cd '" + dir.path().string() + "' && ln -s '" + source + "/experiments' experiments && " +
+        "ln -s '" + source + "/data' data && ln -s '" + tunelab::test::kBuildDir + "' build && " +
+        "export PATH=/usr/bin:$PATH && set -ex && {\n" + script +
+        "} >/dev/null 2>&1 && echo all-ran && LC_ALL=C ls *.html *.csv *.svg optuna.db | tr '\\n' ' '");
+    CHECK_MESSAGE(r.output ==
+                      "all-ran\ncomparison.html optuna.db predictions.csv quickstart.html "
+                      "seed_chapter.svg trials.csv ",
+                  script);
+  }
+
   TEST_CASE("every command in docs/report.md runs, in a fresh folder, in order") {
     const std::string script = shell_blocks("report.md");
     CHECK(script.find("./build/tunelab report ") != std::string::npos);
@@ -54,11 +76,13 @@ TEST_SUITE("docs") {
         "cd '" + dir.path().string() + "' && ln -s '" + source + "/experiments' experiments && " +
         "ln -s '" + source + "/data' data && mkdir build && ln -s \"$TUNELAB\" build/tunelab && " +
         "export PATH=/usr/bin:$PATH && set -ex && " + "{\n" + script +
-        "} >/dev/null 2>&1 && echo all-ran && ls *.html *.svg *.png *.dot optuna.db | tr '\\n' ' '");
-    CHECK_MESSAGE(r.output ==
-                      "all-ran\ncomparison.html optuna.db preact.png quickstart.html seed_chapter.dot "
-                      "seed_chapter.svg ",
-                  script);
+        "} >/dev/null 2>&1 && echo all-ran && LC_ALL=C ls *.html *.svg *.png *.dot optuna.db | tr '\\n' ' "
+        "'");
+    CHECK_MESSAGE(
+        r.output ==
+            "all-ran\ncomparison.html optuna.db preact.png quickstart.html seed_chapter.dot "
+            "seed_chapter.svg ",
+        script);
   }
 
   TEST_CASE("every command in docs/plugins.md runs: from an empty folder to a tuned custom block") {

@@ -142,12 +142,13 @@ class Report {
     if (!space.empty() && ranked.size() >= 2) {
       std::vector<TrialParams> lines;
       for (const auto& t : ranked) lines.push_back({t.number, t.params, t.value});
-      page_.figure(parallel_figure(space, lines, s.metric),
-                   fmt::format("Parallel coordinates: each complete trial is a line through its "
-                               "parameter values, coloured by its rank by {} (green is best; the best are "
-                               "drawn on top).",
-                               s.metric),
-                   "parallel coordinates of params and metric");
+      page_.figure(
+          parallel_figure(space, lines, s.metric),
+          fmt::format("Parallel coordinates: each complete trial is a line through its "
+                      "parameter values, coloured by its rank by {} (green is best; the best are "
+                      "drawn on top).",
+                      s.metric),
+          "parallel coordinates of params and metric");
     }
 
     page_.heading(level, "Learning curves of the best trials");
