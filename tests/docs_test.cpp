@@ -29,20 +29,33 @@ std::string shell_blocks(const std::string& doc) {
   return script;
 }
 
+// Runs `script` with `set -ex` in a fresh folder laid out like a checkout
+// (experiments/, data/, build/ with this build's tunelab and plugins), with
+// Debian's python3 (and its python3-optuna) first on PATH. Returns
+// "all-ran\n" and then what `after` prints, when every command succeeded.
+std::string run_in_checkout(const std::string& script, const std::string& after = "") {
+  tunelab::test::ScratchDir dir;
+  const std::string source = tunelab::test::kSourceDir;
+  return tunelab::test::run_shell(
+             "cd '" + dir.path().string() + "' && ln -s '" + source +
+             "/experiments' experiments && ln -s '" + source + "/data' data && ln -s '" +
+             tunelab::test::kBuildDir + "' build && export PATH=/usr/bin:$PATH && set -ex && {\n" +
+             script + "} >/dev/null 2>&1 && echo all-ran" + (after.empty() ? "" : " && " + after))
+      .output;
+}
+
+// The files a script left, by name pattern, on one line.
+std::string files_matching(const std::string& patterns) {
+  return "LC_ALL=C ls " + patterns + " | tr '\\n' ' '";
+}
+
 }  // namespace
 
 TEST_SUITE("docs") {
   TEST_CASE("every command in docs/querying.md runs, in a fresh folder, in order") {
     const std::string script = shell_blocks("querying.md");
     CHECK(script.find("./build/tunelab rerun ") != std::string::npos);
-    tunelab::test::ScratchDir dir;
-    const std::string source = tunelab::test::kSourceDir;
-    // A folder laid out like a checkout: experiments/, data/, build/tunelab.
-    const auto r = tunelab::test::run_shell(
-        "cd '" + dir.path().string() + "' && ln -s '" + source + "/experiments' experiments && " +
-        "ln -s '" + source + "/data' data && mkdir build && ln -s \"$TUNELAB\" build/tunelab && " +
-        "set -ex && " + "{\n" + script + "} >/dev/null 2>&1 && echo all-ran");
-    CHECK_MESSAGE(r.output == "all-ran\n", script);
+    CHECK_MESSAGE(run_in_checkout(script) == "all-ran\n", script);
   }
 
   TEST_CASE("every command in the README runs, in a fresh folder, in order") {
@@ -53,14 +66,7 @@ TEST_SUITE("docs") {
       if (line.rfind("make ", 0) != 0) script += line + "\n";
     CHECK(script.find("./build/tunelab report quickstart quickstart-30") != std::string::npos);
     CHECK(script.find("--plugin build/plugins/examples/example_plugin.so") != std::string::npos);
-    tunelab::test::ScratchDir dir;
-    const std::string source = tunelab::test::kSourceDir;
-    const auto r = tunelab::test::run_shell(
-        "cd '" + dir.path().string() + "' && ln -s '" + source + "/experiments' experiments && " +
-        "ln -s '" + source + "/data' data && ln -s '" + tunelab::test::kBuildDir + "' build && " +
-        "export PATH=/usr/bin:$PATH && set -ex && {\n" + script +
-        "} >/dev/null 2>&1 && echo all-ran && LC_ALL=C ls *.html *.csv *.svg optuna.db | tr '\\n' ' '");
-    CHECK_MESSAGE(r.output ==
+    CHECK_MESSAGE(run_in_checkout(script, files_matching("*.html *.csv *.svg optuna.db")) ==
                       "all-ran\ncomparison.html optuna.db predictions.csv quickstart.html "
                       "seed_chapter.svg trials.csv ",
                   script);
@@ -69,20 +75,10 @@ TEST_SUITE("docs") {
   TEST_CASE("every command in docs/report.md runs, in a fresh folder, in order") {
     const std::string script = shell_blocks("report.md");
     CHECK(script.find("./build/tunelab report ") != std::string::npos);
-    tunelab::test::ScratchDir dir;
-    const std::string source = tunelab::test::kSourceDir;
-    // Debian's python3 (with python3-optuna) ahead of any other on PATH.
-    const auto r = tunelab::test::run_shell(
-        "cd '" + dir.path().string() + "' && ln -s '" + source + "/experiments' experiments && " +
-        "ln -s '" + source + "/data' data && mkdir build && ln -s \"$TUNELAB\" build/tunelab && " +
-        "export PATH=/usr/bin:$PATH && set -ex && " + "{\n" + script +
-        "} >/dev/null 2>&1 && echo all-ran && LC_ALL=C ls *.html *.svg *.png *.dot optuna.db | tr '\\n' ' "
-        "'");
-    CHECK_MESSAGE(
-        r.output ==
-            "all-ran\ncomparison.html optuna.db preact.png quickstart.html seed_chapter.dot "
-            "seed_chapter.svg ",
-        script);
+    CHECK_MESSAGE(run_in_checkout(script, files_matching("*.html *.svg *.png *.dot optuna.db")) ==
+                      "all-ran\ncomparison.html optuna.db preact.png quickstart.html "
+                      "seed_chapter.dot seed_chapter.svg ",
+                  script);
   }
 
   TEST_CASE("every command in docs/plugins.md runs: from an empty folder to a tuned custom block") {

@@ -24,29 +24,10 @@ using nlohmann::json;
 using tunelab::test::run_shell;
 using tunelab::test::run_tunelab;
 
-// A small quickstart study in a store of its own.
-struct StoredStudy {
-  tunelab::test::ScratchDir dir;
-  std::string db;
-  std::string storage;  // " --storage PATH", to append to a command
-};
+using tunelab::test::json_of;
 
-std::unique_ptr<StoredStudy> stored_study(const std::string& extra = "") {
-  auto s = std::make_unique<StoredStudy>();
-  s->db = (s->dir.path() / "s.db").string();
-  s->storage = " --storage " + s->db;
-  const auto r = run_tunelab(
-      "run experiments/quickstart.yaml --set search.trials=6 --set trainer.epochs=4 --quiet" +
-      s->storage + " " + extra);
-  REQUIRE_MESSAGE(r.exit_status == 0, r.output);
-  return s;
-}
-
-// Standard output only, parsed as JSON.
-json json_of(const std::string& arguments) {
-  const auto r = run_shell("\"$TUNELAB\" " + arguments + " 2>/dev/null");
-  REQUIRE_MESSAGE(r.exit_status == 0, arguments);
-  return json::parse(r.output);
+std::unique_ptr<tunelab::test::StoredStudies> stored_study(const std::string& extra = "") {
+  return tunelab::test::quickstart_studies({""}, extra);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

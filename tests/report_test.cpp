@@ -21,24 +21,11 @@ using nlohmann::json;
 using tunelab::test::run_shell;
 using tunelab::test::run_tunelab;
 
-struct StoredStudies {
-  tunelab::test::ScratchDir dir;
-  std::string storage;  // " --storage PATH"
-};
+using tunelab::test::json_of;
+using tunelab::test::StoredStudies;
 
-// Small quickstart studies in a store of their own, one per name.
-std::unique_ptr<StoredStudies> stored_studies(const std::vector<std::string>& names,
-                                              const std::string& extra = "") {
-  auto s = std::make_unique<StoredStudies>();
-  s->storage = " --storage " + (s->dir.path() / "s.db").string();
-  for (const auto& name : names) {
-    const auto r = run_tunelab(
-        "run experiments/quickstart.yaml --set search.trials=6 --set trainer.epochs=4 --quiet "
-        "--study '" +
-        name + "'" + s->storage + " " + extra);
-    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
-  }
-  return s;
+std::unique_ptr<StoredStudies> stored_studies(const std::vector<std::string>& names) {
+  return tunelab::test::quickstart_studies(names);
 }
 
 std::string read_file(const std::filesystem::path& file) {
@@ -46,12 +33,6 @@ std::string read_file(const std::filesystem::path& file) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-json json_of(const std::string& arguments) {
-  const auto r = run_shell("\"$TUNELAB\" " + arguments + " 2>/dev/null");
-  REQUIRE_MESSAGE(r.exit_status == 0, arguments);
-  return json::parse(r.output);
 }
 
 int count_of(const std::string& text, const std::string& what) {
@@ -146,16 +127,16 @@ TEST_SUITE("report") {
   }
 
   TEST_CASE("a study whose every trial failed gets a report that says so") {
-    auto s = std::make_unique<StoredStudies>();
-    s->storage = " --storage " + (s->dir.path() / "s.db").string();
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
     const auto run = run_tunelab(
         "run experiments/quickstart.yaml --set search.trials=2 --set trainer.epochs=3 --set "
         "'search.space={trainer.lr: {type: float, low: 1.0e+30, high: 1.0e+31}}' --quiet --study "
         "diverged" +
-        s->storage);
+        storage);
     REQUIRE_MESSAGE(run.exit_status == 1, run.output);
-    const auto page = s->dir.path() / "diverged.html";
-    const auto r = run_tunelab("report diverged --html " + page.string() + s->storage);
+    const auto page = dir.path() / "diverged.html";
+    const auto r = run_tunelab("report diverged --html " + page.string() + storage);
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     const std::string html = read_file(page);
     CHECK(html.find("No trial completed: 2 trials (0 complete, 0 pruned, 2 failed)") !=

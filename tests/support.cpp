@@ -1,5 +1,7 @@
 #include "support.h"
 
+#include <doctest/doctest.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,6 +59,26 @@ CommandResult run_shell(const std::string& script) {
   const int status = ::pclose(pipe);
   result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+std::unique_ptr<StoredStudies> quickstart_studies(const std::vector<std::string>& names,
+                                                  const std::string& extra) {
+  auto s = std::make_unique<StoredStudies>();
+  s->db = (s->dir.path() / "s.db").string();
+  s->storage = " --storage " + s->db;
+  for (const auto& name : names) {
+    const auto r = run_tunelab(
+        "run experiments/quickstart.yaml --set search.trials=6 --set trainer.epochs=4 --quiet" +
+        (name.empty() ? "" : " --study '" + name + "'") + s->storage + " " + extra);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+  }
+  return s;
+}
+
+nlohmann::json json_of(const std::string& arguments) {
+  const auto r = run_shell("\"$TUNELAB\" " + arguments + " 2>/dev/null");
+  REQUIRE_MESSAGE(r.exit_status == 0, arguments);
+  return nlohmann::json::parse(r.output);
 }
 
 }  // namespace tunelab::test

@@ -3,7 +3,11 @@
 // running the tunelab executable.
 
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "plugin/registrar.h"
 
@@ -40,5 +44,21 @@ CommandResult run_tunelab(const std::string& arguments);
 // Runs a shell script in the source folder, with $TUNELAB naming the
 // executable; the output is the script's stdout.
 CommandResult run_shell(const std::string& script);
+
+// Small quickstart studies (6 trials of 4 epochs) in a store of their own.
+struct StoredStudies {
+  ScratchDir dir;
+  std::string db;       // the store's file
+  std::string storage;  // " --storage FILE", to append to a command
+};
+
+// One study per name ("": the experiment's own name, quickstart); `extra`
+// is added to every run's arguments. Fails the test when a run fails.
+std::unique_ptr<StoredStudies> quickstart_studies(const std::vector<std::string>& names,
+                                                  const std::string& extra = "");
+
+// A tunelab command's standard output, parsed as JSON; fails the test when
+// the command fails.
+nlohmann::json json_of(const std::string& arguments);
 
 }  // namespace tunelab::test
