@@ -1,6 +1,5 @@
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -12,30 +11,18 @@ namespace tunelab::cli {
 
 int compare_command(const Arguments& args, Registrar&) {
   QueryOptions query;
-  std::vector<std::string> names;
   po::options_description options("tunelab compare");
-  query.add_to(options, QueryOptions::Names::none);
-  options.add_options()("study", po::value(&names)->required()->multitoken(), "the studies");
-  po::positional_options_description positional;
-  positional.add("study", -1);
+  query.add_to(options, QueryOptions::Names::studies);
   po::variables_map values;
   if (!parse_arguments(
           "tunelab compare STUDY [STUDY ...] [--storage URL] [--format table|csv|json]", args,
-          options, positional, values))
+          options, query.positional, values))
     return 0;
   const Format format = query.chosen_format();
   const auto store = query.open();
-
-  for (std::size_t i = 0; i < names.size(); ++i)
-    if (std::find(names.begin(), names.begin() + static_cast<long>(i), names[i]) !=
-        names.begin() + static_cast<long>(i))
-      throw InputError(fmt::format("compare: study '{}' is named twice", names[i]));
-  std::vector<StudyInfo> studies;
+  const std::vector<StudyInfo> studies = query.named_studies(*store);
   std::vector<std::vector<TrialInfo>> trials;
-  for (const auto& name : names) {
-    studies.push_back(store->study(name));
-    trials.push_back(store->trials(studies.back().id));
-  }
+  for (const auto& s : studies) trials.push_back(store->trials(s.id));
 
   print_table(std::cout, comparison_table(studies, trials), format);
   return 0;

@@ -301,32 +301,24 @@ class Report {
 
 int report_command(const Arguments& args, Registrar& registrar) {
   QueryOptions query;
-  std::vector<std::string> names, plugins;
+  std::vector<std::string> plugins;
   std::string html;
   int top = 10;
   po::options_description options("tunelab report");
-  query.add_to(options, QueryOptions::Names::none, /*with_format=*/false);
+  query.add_to(options, QueryOptions::Names::studies, /*with_format=*/false);
   auto add = options.add_options();
-  add("study", po::value(&names)->required()->multitoken(), "the studies");
   add("html", po::value(&html)->required(), "write the report to this file");
   add("top", po::value(&top), "trials in the table of best trials (default 10)");
   add("plugin", po::value(&plugins)->composing(),
       "load this plugin library (repeatable; stands in for a recorded one of the same name)");
-  po::positional_options_description positional;
-  positional.add("study", -1);
   po::variables_map values;
   if (!parse_arguments(
           "tunelab report STUDY [STUDY ...] --html FILE.html [--top K] [--storage URL]", args,
-          options, positional, values))
+          options, query.positional, values))
     return 0;
   if (top < 1) throw InputError(fmt::format("--top: must be at least 1, got {}", top));
   const auto store = query.open();
-  std::vector<StudyInfo> studies;
-  for (const auto& name : names) {
-    for (const auto& s : studies)
-      if (s.name == name) throw InputError(fmt::format("report: study '{}' is named twice", name));
-    studies.push_back(store->study(name));
-  }
+  const std::vector<StudyInfo> studies = query.named_studies(*store);
   for (const auto& s : studies)
     for (const auto& note : load_study_plugins(store->provenance(s.id), plugins, registrar))
       std::cerr << "note: " << note << "\n";
