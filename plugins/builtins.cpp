@@ -18,6 +18,9 @@ void register_builtins(Registrar& registrar) {
   register_grid_sampler(registrar);
   register_lhs_sampler(registrar);
   register_no_pruner(registrar);
+  register_median_pruner(registrar);
+  register_successive_halving_pruner(registrar);
+  register_hyperband_pruner(registrar);
 }
 
 }  // namespace tunelab

@@ -23,5 +23,8 @@ void register_random_sampler(Registrar& registrar);
 void register_grid_sampler(Registrar& registrar);
 void register_lhs_sampler(Registrar& registrar);
 void register_no_pruner(Registrar& registrar);
+void register_median_pruner(Registrar& registrar);
+void register_successive_halving_pruner(Registrar& registrar);
+void register_hyperband_pruner(Registrar& registrar);
 
 }  // namespace tunelab

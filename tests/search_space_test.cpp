@@ -84,13 +84,19 @@ TEST_SUITE("search space") {
     auto sampler =
         tunelab::test::builtins().samplers.factory("lhs")({nlohmann::json::object(), &space, 3, n});
     std::vector<int> used_a(n, 0), used_b(n, 0);
+    int upper_halves = 0;  // points in the upper half of their stratum
     for (int k = 0; k < n; ++k) {
       const auto p = *sampler->propose(k, {});
-      ++used_a[static_cast<std::size_t>(space.dimensions[0].position_of(p.at("a")) * n)];
+      const double a = space.dimensions[0].position_of(p.at("a")) * n;
+      upper_halves += a - std::floor(a) >= 0.5;
+      ++used_a[static_cast<std::size_t>(a)];
       ++used_b[static_cast<std::size_t>(space.dimensions[1].position_of(p.at("b")) * n)];
     }
     CHECK(used_a == std::vector<int>(n, 1));
     CHECK(used_b == std::vector<int>(n, 1));
+    // Spread within the strata too (uniform: about half in each half).
+    CHECK(upper_halves >= 3);
+    CHECK(upper_halves <= n - 3);
     // Beyond the budget: a fresh design, still inside the ranges.
     const auto extra = *sampler->propose(n + 3, {});
     CHECK(extra.at("a").get<double>() >= 0.0);

@@ -11,6 +11,11 @@ namespace tunelab {
 std::uint64_t derive_seed(std::uint64_t root, std::string_view purpose);
 std::uint64_t derive_seed(std::uint64_t root, std::uint64_t stream);
 
+// A derived seed (63 bits) as a number in [0, 1) with 53 random bits.
+inline double unit_interval(std::uint64_t derived) {
+  return static_cast<double>(derived >> 10) * 0x1.0p-53;
+}
+
 // Seeds LibTorch's CPU and CUDA generators and asks for deterministic
 // algorithms, before a trial builds its model.
 void seed_everything(std::uint64_t seed);

@@ -13,8 +13,6 @@
 namespace tunelab {
 namespace {
 
-double unit(std::uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
-
 class LatinHypercubeSampler : public Sampler {
  public:
   LatinHypercubeSampler(const SearchSpace& space, std::uint64_t seed, int trials)
@@ -35,7 +33,7 @@ class LatinHypercubeSampler : public Sampler {
         state = derive_seed(state, std::uint64_t{i});
         std::swap(strata[i - 1], strata[state % i]);
       }
-      const double jitter = unit(derive_seed(stream, static_cast<std::uint64_t>(k)));
+      const double jitter = unit_interval(derive_seed(stream, static_cast<std::uint64_t>(k)));
       params[d.path] =
           d.value_at((static_cast<double>(strata[k % n_]) + jitter) / static_cast<double>(n_));
     }

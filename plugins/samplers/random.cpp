@@ -18,8 +18,7 @@ class RandomSampler : public Sampler {
     Params params;
     for (const auto& d : space_.dimensions) {
       state = derive_seed(state, d.path);
-      const double u = static_cast<double>(state >> 10) * 0x1.0p-53;  // 53 bits in [0, 1)
-      params[d.path] = d.value_at(u);
+      params[d.path] = d.value_at(unit_interval(state));
     }
     return params;
   }

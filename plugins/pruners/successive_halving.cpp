@@ -1,0 +1,45 @@
+// Asynchronous successive halving (ASHA; Li et al. 2020): at epochs
+// min_resource * eta^k a trial goes on only if it is among the best 1/eta of
+// the trials that reached that epoch.
+
+#include "common/args.h"
+#include "plugins/builtins.h"
+#include "plugins/pruners/rungs.h"
+
+namespace tunelab {
+namespace {
+
+class SuccessiveHalvingPruner : public Pruner {
+ public:
+  explicit SuccessiveHalvingPruner(rungs::Schedule schedule) : schedule_(schedule) {}
+
+  bool should_prune(int, int epoch, double value,
+                    const std::vector<FinishedTrial>& history) override {
+    if (!schedule_.is_rung(epoch)) return false;
+    const auto competing =
+        rungs::values_at(history, epoch, [](const FinishedTrial&) { return true; });
+    return !rungs::promoted(value, competing, schedule_.reduction_factor);
+  }
+
+ private:
+  rungs::Schedule schedule_;
+};
+
+}  // namespace
+
+void register_successive_halving_pruner(Registrar& registrar) {
+  registrar.pruners.add(
+      "successive_halving",
+      "asynchronous successive halving (ASHA): at epochs min_resource * eta^k keeps the best 1/eta",
+      [](const nlohmann::json& json) -> std::unique_ptr<Pruner> {
+        const Args args(json);
+        args.allow_only({"min_resource", "reduction_factor", "min_early_stopping_rate"});
+        rungs::Schedule schedule = rungs::read_schedule(args);
+        schedule.min_early_stopping_rate =
+            static_cast<int>(args.integer("min_early_stopping_rate", 0));
+        require_at_least("min_early_stopping_rate", schedule.min_early_stopping_rate, 0);
+        return std::make_unique<SuccessiveHalvingPruner>(schedule);
+      });
+}
+
+}  // namespace tunelab

@@ -1,0 +1,132 @@
+// The pruners: each stops a trial that is clearly worse than the finished
+// ones and lets a clearly better one train to the end.
+
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "common/errors.h"
+#include "search/sampler.h"
+#include "support.h"
+
+namespace {
+
+using tunelab::FinishedTrial;
+using tunelab::TrialState;
+
+constexpr int kEpochs = 27;
+
+// A learning curve falling from `start` towards `start / 2`, with a small
+// wiggle so that no two trials tie.
+std::vector<double> curve(double start, int number) {
+  std::vector<double> losses;
+  for (int e = 1; e <= kEpochs; ++e)
+    losses.push_back(start * (0.5 + 0.5 / e) + 1e-3 * ((number * 7 + e) % 5));
+  return losses;
+}
+
+// `count` complete trials whose losses start between 1 and 2.
+std::vector<FinishedTrial> history(int count) {
+  std::vector<FinishedTrial> trials;
+  for (int n = 0; n < count; ++n) {
+    const double start = 1.0 + static_cast<double>(n % 10) / 10;
+    trials.push_back({n, TrialState::complete, {}, 0, curve(start, n)});
+    trials.back().value = trials.back().val_losses.back();
+  }
+  return trials;
+}
+
+std::unique_ptr<tunelab::Pruner> pruner(const std::string& name, const nlohmann::json& args = {}) {
+  return tunelab::test::builtins().pruners.factory(name)(args.is_null() ? nlohmann::json::object()
+                                                                        : args);
+}
+
+// The epoch at which `trial` (number `number`, curve `losses`) is pruned, or 0.
+int pruned_at(tunelab::Pruner& p, int number, const std::vector<double>& losses,
+              const std::vector<FinishedTrial>& finished) {
+  for (int e = 1; e <= static_cast<int>(losses.size()); ++e)
+    if (p.should_prune(number, e, losses[static_cast<std::size_t>(e - 1)], finished)) return e;
+  return 0;
+}
+
+}  // namespace
+
+TEST_SUITE("pruners") {
+  TEST_CASE("every pruner stops a clearly worse trial and keeps a clearly better one") {
+    const auto finished = history(30);
+    for (const char* name : {"median", "successive_halving", "hyperband"}) {
+      CAPTURE(name);
+      const int worse = pruned_at(*pruner(name), 30, curve(10.0, 30), finished);
+      CHECK(worse > 0);
+      CHECK(worse < kEpochs);
+      CHECK(pruned_at(*pruner(name), 31, curve(0.2, 31), finished) == 0);
+    }
+  }
+
+  TEST_CASE("median: nothing is pruned during the start-up trials and warm-up epochs") {
+    CHECK(pruned_at(*pruner("median"), 4, curve(10.0, 4), history(4)) == 0);
+    CHECK(pruned_at(*pruner("median"), 5, curve(10.0, 5), history(5)) == 1);
+    CHECK(pruned_at(*pruner("median", {{"warmup_epochs", 5}}), 5, curve(10.0, 5), history(5)) == 6);
+    CHECK(pruned_at(*pruner("median", {{"startup_trials", 0}}), 0, curve(10.0, 0), {}) == 0);
+    // The median of 1.0 .. 1.9 at epoch 1 is about 1.45: a trial at 1.2 goes on.
+    CHECK(pruned_at(*pruner("median"), 10, curve(1.2, 10), history(10)) == 0);
+    CHECK(pruned_at(*pruner("median"), 10, curve(1.8, 10), history(10)) == 1);
+  }
+
+  TEST_CASE("successive halving prunes only at its rungs, min_resource * eta^k epochs") {
+    const auto finished = history(30);
+    CHECK(pruned_at(*pruner("successive_halving"), 30, curve(10.0, 30), finished) == 1);
+    CHECK(pruned_at(*pruner("successive_halving", {{"min_resource", 2}}), 30, curve(10.0, 30),
+                    finished) == 2);
+    CHECK(pruned_at(*pruner("successive_halving", {{"min_resource", 2}, {"reduction_factor", 2}}),
+                    30, curve(10.0, 30), finished) == 2);
+    CHECK(pruned_at(*pruner("successive_halving", {{"min_early_stopping_rate", 2}}), 30,
+                    curve(10.0, 30), finished) == 9);
+    // In the top third of 30 at rung 1 (epoch 1): promoted, then in the top
+    // third again at epochs 3, 9 and 27.
+    CHECK(pruned_at(*pruner("successive_halving"), 30, curve(1.05, 30), finished) == 0);
+    // In the middle: pruned at the first rung.
+    CHECK(pruned_at(*pruner("successive_halving"), 30, curve(1.5, 30), finished) == 1);
+  }
+
+  TEST_CASE("hyperband spreads trials over brackets that start pruning at different epochs") {
+    const auto finished = history(60);
+    std::set<int> first_prunes;
+    for (int n = 60; n < 120; ++n)
+      first_prunes.insert(pruned_at(*pruner("hyperband"), n, curve(10.0, n), finished));
+    // 27 epochs, eta 3: brackets pruning first at epochs 1, 3, 9 and 27.
+    CHECK(first_prunes == std::set<int>{1, 3, 9, 27});
+    // Before any trial completed, "auto" cannot size the brackets: no pruning.
+    CHECK(pruned_at(*pruner("hyperband"), 0, curve(10.0, 0), {}) == 0);
+    CHECK(pruned_at(*pruner("hyperband", {{"max_resource", 27}}), 0, curve(10.0, 0), {}) == 0);
+  }
+
+  TEST_CASE("pruner arguments are checked") {
+    CHECK_THROWS_AS(pruner("median", {{"warmup", 3}}), tunelab::ConfigError);
+    CHECK_THROWS_AS(pruner("median", {{"interval", 0}}), tunelab::ConfigError);
+    CHECK_THROWS_AS(pruner("successive_halving", {{"reduction_factor", 1}}), tunelab::ConfigError);
+    CHECK_THROWS_AS(pruner("hyperband", {{"min_resource", 0}}), tunelab::ConfigError);
+    CHECK_THROWS_AS(pruner("hyperband", {{"max_resource", "lots"}}), tunelab::ConfigError);
+  }
+}
+
+TEST_SUITE("pruners") {
+  TEST_CASE("a study with the median pruner stores pruned trials with the epochs they ran") {
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
+    const auto r = tunelab::test::run_tunelab(
+        "run experiments/quickstart.yaml --set search.trials=12 --set trainer.epochs=12 "
+        "--set 'search.pruner={name: median, startup_trials: 3}' --quiet" +
+        storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    const auto trials = tunelab::test::json_of("export quickstart --format json" + storage);
+    int pruned = 0;
+    for (const auto& t : trials) {
+      if (t["state"] != "PRUNED") continue;
+      ++pruned;
+      CHECK(t["epochs_run"].get<int>() < 12);
+      CHECK(t["number"].get<int>() >= 3);  // not among the start-up trials
+    }
+    CHECK(pruned > 0);
+  }
+}
