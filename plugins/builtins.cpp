@@ -17,10 +17,13 @@ void register_builtins(Registrar& registrar) {
   register_random_sampler(registrar);
   register_grid_sampler(registrar);
   register_lhs_sampler(registrar);
+  register_sobol_sampler(registrar);
+  register_tpe_sampler(registrar);
   register_no_pruner(registrar);
   register_median_pruner(registrar);
   register_successive_halving_pruner(registrar);
   register_hyperband_pruner(registrar);
+  register_analytic_objectives(registrar);
 }
 
 }  // namespace tunelab

@@ -26,5 +26,8 @@ void register_no_pruner(Registrar& registrar);
 void register_median_pruner(Registrar& registrar);
 void register_successive_halving_pruner(Registrar& registrar);
 void register_hyperband_pruner(Registrar& registrar);
+void register_analytic_objectives(Registrar& registrar);
+void register_tpe_sampler(Registrar& registrar);
+void register_sobol_sampler(Registrar& registrar);
 
 }  // namespace tunelab

@@ -151,8 +151,11 @@ class Report {
           "parallel coordinates of params and metric");
     }
 
-    page_.heading(level, "Learning curves of the best trials");
-    if (ranked.empty()) {
+    const bool trains = !s.config.contains("objective");
+    if (trains) page_.heading(level, "Learning curves of the best trials");
+    if (!trains) {
+      // An objective experiment has no epochs to draw.
+    } else if (ranked.empty()) {
       page_.missing("No trial completed.");
     } else {
       std::vector<LearningCurve> curves;
@@ -178,7 +181,7 @@ class Report {
                   fmt::format("The {} best trials", std::min<std::size_t>(top_, ranked.size())));
     top_trials(s, trials, ranked);
 
-    if (!ranked.empty()) model_section(s, ranked.front(), level);
+    if (!ranked.empty() && trains) model_section(s, ranked.front(), level);
 
     page_.heading(level, "Configuration and provenance");
     page_.preformatted(json_to_yaml(s.config), "resolved configuration (defaults filled in)");

@@ -29,12 +29,14 @@ class RunPrinter {
     o.on_start = [this](const std::string& study, int counted, int wanted,
                         const PreparedData& data) {
       if (quiet_ || single_) return;
-      std::cout << fmt::format(
-          "study '{}': {} of {} trials to run, {} search over {} params; {} train / {} val / {} "
-          "test rows\n",
-          study, wanted - counted, wanted, config_.search.sampler,
-          config_.search.space.dimensions.size(), data.splits.train.rows(), data.splits.val.rows(),
-          data.splits.test.rows());
+      const std::string what =
+          config_.evaluates_objective()
+              ? fmt::format("objective {}", config_.objective.name)
+              : fmt::format("{} train / {} val / {} test rows", data.splits.train.rows(),
+                            data.splits.val.rows(), data.splits.test.rows());
+      std::cout << fmt::format("study '{}': {} of {} trials to run, {} search over {} params; {}\n",
+                               study, wanted - counted, wanted, config_.search.sampler,
+                               config_.search.space.dimensions.size(), what);
     };
     o.on_epoch = [this](int number, const EpochRecord& e) { epoch(number, e); };
     o.on_trial = [this](const TrialReport& r) { trial(r); };
@@ -70,6 +72,9 @@ class RunPrinter {
     seconds_ += r.seconds;
     remaining_ = r.wanted - r.counted;
     if (!r.error.empty()) last_error_ = fmt::format("trial {}: {}", r.number, r.error);
+    if (single_ && config_.evaluates_objective())
+      std::cout << fmt::format("{}: objective {} = {}{}\n", config_.name, config_.objective.name,
+                               shown(r.value), r.error.empty() ? "" : "  error: " + r.error);
     if (single_ && r.run) {
       const RunSummary& run = *r.run;
       const TrainResult& t = run.result;
@@ -113,9 +118,12 @@ class RunPrinter {
 void print_best(Store& store, const StudySummary& summary, const std::string& metric,
                 const std::string& storage) {
   const TrialInfo best = store.trial(store.study(summary.name), summary.best->number);
-  std::cout << fmt::format("best: trial {}  {} {}  test_loss {}  (epoch {} of {})\n", best.number,
-                           metric, shown(best.value), shown(best.test_loss),
-                           best.best_epoch.value_or(0), best.epochs_run);
+  std::cout << fmt::format("best: trial {}  {} {}", best.number, metric, shown(best.value))
+            << (best.epochs_run > 0
+                    ? fmt::format("  test_loss {}  (epoch {} of {})", shown(best.test_loss),
+                                  best.best_epoch.value_or(0), best.epochs_run)
+                    : "")
+            << "\n";
   for (const auto& [path, value] : best.params)
     std::cout << fmt::format("  {:<24} {}\n", path,
                              value.is_string()         ? value.get<std::string>()

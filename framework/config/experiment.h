@@ -25,7 +25,9 @@ struct DataConfig {
 
 // What to tune, over what, how long. Without a space, a study is one run.
 struct SearchConfig {
-  std::string metric = "val_loss";  // minimised: val_loss, test_loss or train_loss
+  // Minimised: val_loss, test_loss or train_loss; "value" (the function's)
+  // for an objective experiment.
+  std::string metric = "val_loss";
   int trials = 1;
   double timeout_seconds = 0;  // 0: no time limit
   std::string sampler = "random";
@@ -33,6 +35,13 @@ struct SearchConfig {
   std::string pruner = "none";
   nlohmann::json pruner_args = nlohmann::json::object();
   SearchSpace space;
+};
+
+// An objective experiment evaluates a registered function (kind `objective`)
+// at each trial's params instead of training a model on data.
+struct ObjectiveConfig {
+  std::string name;  // empty: train (data, model, trainer)
+  nlohmann::json section = nlohmann::json::object();  // without its name
 };
 
 struct ExperimentConfig {
@@ -46,6 +55,9 @@ struct ExperimentConfig {
   ModelConfig model;
   TrainerConfig trainer;
   SearchConfig search;
+  ObjectiveConfig objective;
+
+  bool evaluates_objective() const { return !objective.name.empty(); }
 };
 
 // The resolved configuration, defaults filled in, as the file would state it.

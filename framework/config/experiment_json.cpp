@@ -57,6 +57,14 @@ nlohmann::json to_json(const ExperimentConfig& c) {
                    {"pruner", pruner},
                    {"space", space}};
   if (!c.plugins.empty()) out["plugins"] = c.plugins;
+  if (c.evaluates_objective()) {
+    // What trains is not there: the function is evaluated instead.
+    out.erase("data");
+    out.erase("model");
+    out.erase("trainer");
+    out["objective"] = c.objective.section;
+    out["objective"]["name"] = c.objective.name;
+  }
   return out;
 }
 

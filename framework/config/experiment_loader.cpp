@@ -140,12 +140,17 @@ std::pair<std::string, nlohmann::json> named_section(const Args& args, const std
   return {Args(value).text("name", fallback), rest};
 }
 
-SearchConfig read_search(const nlohmann::json& json) {
+SearchConfig read_search(const nlohmann::json& json, bool objective) {
   const Args args(json);
   args.allow_only({"metric", "trials", "timeout", "sampler", "pruner", "space"});
   SearchConfig s;
-  s.metric = args.text("metric", s.metric);
-  if (s.metric != "val_loss" && s.metric != "test_loss" && s.metric != "train_loss")
+  s.metric = args.text("metric", objective ? "value" : s.metric);
+  if (objective && s.metric != "value")
+    throw ConfigError("metric",
+                      fmt::format("an objective experiment minimises the function's value: "
+                                  "expected value, got '{}'",
+                                  s.metric));
+  if (!objective && s.metric != "val_loss" && s.metric != "test_loss" && s.metric != "train_loss")
     throw ConfigError(
         "metric", fmt::format("expected val_loss, test_loss or train_loss, got '{}'", s.metric));
   s.space = in_section("space", [&] { return read_search_space(args.section("space")); });
@@ -172,8 +177,8 @@ ExperimentConfig read_experiment(const nlohmann::json& document) {
   if (!document.is_object())
     throw ConfigError("", "an experiment file is a mapping with name, data, model and trainer");
   const Args args(document);
-  args.allow_only(
-      {"name", "description", "seed", "device", "plugins", "data", "model", "trainer", "search"});
+  args.allow_only({"name", "description", "seed", "device", "plugins", "data", "model", "trainer",
+                   "search", "objective"});
   ExperimentConfig c;
   c.name = args.text("name");
   if (c.name.empty()) throw ConfigError("name", "must not be empty");
@@ -185,11 +190,28 @@ ExperimentConfig read_experiment(const nlohmann::json& document) {
   c.plugins = args.texts("plugins", {});
   for (std::size_t i = 0; i < c.plugins.size(); ++i)
     if (c.plugins[i].empty()) throw ConfigError(fmt::format("plugins[{}]", i), "must not be empty");
-  if (!args.has("data")) throw ConfigError("data", "missing: an experiment needs a data section");
-  c.data = in_section("data", [&] { return read_data(args.section("data")); });
-  c.model = in_section("model", [&] { return read_model(args.section("model")); });
-  c.trainer = in_section("trainer", [&] { return read_trainer(args.section("trainer")); });
-  c.search = in_section("search", [&] { return read_search(args.section("search")); });
+  if (args.has("objective")) {
+    std::tie(c.objective.name, c.objective.section) = named_section(args, "objective", "");
+    if (c.objective.name.empty())
+      throw ConfigError("objective", "needs a name: one of the registered objectives");
+    for (const char* section : {"data", "model", "trainer"})
+      if (args.has(section))
+        throw ConfigError(section,
+                          fmt::format("an objective experiment does not train: objective '{}' is "
+                                      "evaluated instead (remove {})",
+                                      c.objective.name, section),
+                          ConfigError::About::key);
+  } else {
+    if (!args.has("data"))
+      throw ConfigError("data",
+                        "missing: an experiment needs a data section (or an objective to "
+                        "evaluate)");
+    c.data = in_section("data", [&] { return read_data(args.section("data")); });
+    c.model = in_section("model", [&] { return read_model(args.section("model")); });
+    c.trainer = in_section("trainer", [&] { return read_trainer(args.section("trainer")); });
+  }
+  const bool objective = c.evaluates_objective();
+  c.search = in_section("search", [&] { return read_search(args.section("search"), objective); });
   return c;
 }
 

@@ -11,6 +11,7 @@
 #include "model/block.h"
 #include "model/model.h"
 #include "registry/registry.h"
+#include "search/objective.h"
 #include "search/sampler.h"
 #include "train/loss.h"
 #include "train/optimizer.h"
@@ -33,6 +34,7 @@ struct Registrar {
   Registry<LossFactory> losses{"loss"};
   Registry<SamplerFactory> samplers{"sampler"};
   Registry<PrunerFactory> pruners{"pruner"};
+  Registry<ObjectiveFactory> objectives{"objective"};
 
   std::vector<LoadedPlugin> plugins;  // in load order
 };
@@ -49,6 +51,7 @@ void for_each_kind(F&& f) {
   f(&Registrar::losses);
   f(&Registrar::samplers);
   f(&Registrar::pruners);
+  f(&Registrar::objectives);
 }
 
 // Moves every entry of `from` into `into` with `origin`, all or nothing:

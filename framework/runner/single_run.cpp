@@ -61,8 +61,46 @@ torch::nn::Sequential build_model_within_memory(const Registrar& registrar,
   }
 }
 
+namespace {
+
+ObjectiveFunction objective_function(const ExperimentConfig& config, const Registrar& registrar) {
+  const ObjectiveFactory& factory =
+      registrar.objectives.factory_at("objective.name", config.objective.name);
+  try {
+    return factory(config.objective.section);
+  } catch (const ConfigError& e) {
+    throw e.under("objective");
+  }
+}
+
+}  // namespace
+
+double evaluate_objective(const ExperimentConfig& config, const Registrar& registrar) {
+  const ObjectiveFunction f = objective_function(config, registrar);
+  std::vector<double> point;
+  for (const auto& input : f.inputs) {
+    const auto& value = config.objective.section.contains(input)
+                            ? config.objective.section.at(input)
+                            : nlohmann::json();
+    if (value.is_null())
+      throw ConfigError("objective." + input,
+                        fmt::format("missing: objective '{}' reads {}; set it or search over "
+                                    "objective.{}",
+                                    config.objective.name, input, input));
+    if (!value.is_number())
+      throw ConfigError("objective." + input,
+                        fmt::format("expected a number, got {}", value.dump()));
+    point.push_back(value.get<double>());
+  }
+  return f.at(point);
+}
+
 void check_config(const ExperimentConfig& config, const Registrar& registrar) {
   resolve_device(config.device);
+  if (config.evaluates_objective()) {
+    objective_function(config, registrar);
+    return;
+  }
   registrar.datasets.factory_at("data.dataset", config.data.dataset);
   torch::nn::Sequential model = build_model_within_memory(registrar, config.model, 1, 1);
   // A one-epoch run on two rows checks the optimizer and loss with their
@@ -93,10 +131,22 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
   const ExperimentConfig& config = experiment.config;
   check_config(config, registrar);
   const SearchConfig& search = config.search;
-  if (search.metric == "val_loss" && config.data.split.val <= 0 && !search.space.empty())
+  if (!config.evaluates_objective() && search.metric == "val_loss" && config.data.split.val <= 0 &&
+      !search.space.empty())
     throw ConfigError("search.metric", "val_loss needs a validation split (data.split.val > 0)");
-  if (search.metric == "test_loss" && config.data.split.test <= 0)
+  if (!config.evaluates_objective() && search.metric == "test_loss" && config.data.split.test <= 0)
     throw ConfigError("search.metric", "test_loss needs a test split (data.split.test > 0)");
+  if (config.evaluates_objective()) {
+    // Every input the function reads is set in the file or searched over.
+    for (const auto& input : objective_function(config, registrar).inputs) {
+      bool searched = false;
+      for (const auto& d : search.space.dimensions) searched |= d.path == "objective." + input;
+      if (!searched && !config.objective.section.contains(input))
+        throw ConfigError("objective",
+                          fmt::format("'{}' reads {}: set objective.{} or search over it",
+                                      config.objective.name, input, input));
+    }
+  }
   const auto& sampler = registrar.samplers.factory_at("search.sampler", search.sampler);
   try {
     sampler(SamplerRequest{search.sampler_args, &search.space, 0, search.trials});

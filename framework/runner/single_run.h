@@ -61,6 +61,11 @@ RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
                        const Registrar& registrar, std::uint64_t seed,
                        const EpochCallback& on_epoch = {});
 
+// An objective experiment's function at the point its objective section
+// states. ConfigError ("objective.x1") for an input that is missing or not a
+// number.
+double evaluate_objective(const ExperimentConfig& config, const Registrar& registrar);
+
 // prepare_data and train_trial with trial 0's seed. Throws ConfigError /
 // DataError for bad input, TrainingError when training fails.
 RunSummary run_single(const Experiment& experiment, const Registrar& registrar,

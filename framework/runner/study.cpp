@@ -95,8 +95,11 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
     throw InputError(fmt::format("--threads: must be at least 1, got {}", options.threads));
   at::set_num_threads(options.threads);
 
-  // The data first: a bad data file leaves the store untouched.
-  const PreparedData shared = prepare_data(base, experiment.base_dir, registrar);
+  // The data first: a bad data file leaves the store untouched. An
+  // objective experiment has none.
+  const bool objective = base.evaluates_objective();
+  const PreparedData shared =
+      objective ? PreparedData{} : prepare_data(base, experiment.base_dir, registrar);
   const std::string name = options.study_name.empty() ? base.name : options.study_name;
   const StudyRecord study = open_study(experiment, store, name, options, wanted);
   if (options.resume)
@@ -156,29 +159,36 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
     PreparedData own;
     try {
       const ExperimentConfig config = config_with_params(experiment.document, params);
-      if (data_varies) own = prepare_data(config, experiment.base_dir, registrar);
-      const auto on_epoch = [&](const EpochRecord& e) {
-        outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
-        if (observer.on_epoch) observer.on_epoch(number, e);
-        if (interrupt_signal() != 0) {
-          stopped_by_signal = true;
-          return false;
-        }
-        if (pruner->should_prune(number, e.epoch, e.val_loss, history)) {
-          outcome.state = TrialState::pruned;
-          return false;
-        }
-        return true;
-      };
-      const RunSummary run =
-          train_trial(config, data_varies ? own : shared, registrar, seed, on_epoch);
-      const TrainResult& r = run.result;
-      report.run = run;
-      outcome.best_epoch = r.best_epoch;
-      outcome.train_loss = r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
-      outcome.val_loss = r.best_val_loss;
-      outcome.test_loss = r.test_loss;
-      outcome.value = metric_of(search.metric, r);
+      if (objective) {
+        outcome.value = evaluate_objective(config, registrar);
+        if (!std::isfinite(outcome.value))
+          throw Error(fmt::format("objective '{}' is not finite here ({})", config.objective.name,
+                                  outcome.value));
+      } else {
+        if (data_varies) own = prepare_data(config, experiment.base_dir, registrar);
+        const auto on_epoch = [&](const EpochRecord& e) {
+          outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
+          if (observer.on_epoch) observer.on_epoch(number, e);
+          if (interrupt_signal() != 0) {
+            stopped_by_signal = true;
+            return false;
+          }
+          if (pruner->should_prune(number, e.epoch, e.val_loss, history)) {
+            outcome.state = TrialState::pruned;
+            return false;
+          }
+          return true;
+        };
+        const RunSummary run =
+            train_trial(config, data_varies ? own : shared, registrar, seed, on_epoch);
+        const TrainResult& r = run.result;
+        report.run = run;
+        outcome.best_epoch = r.best_epoch;
+        outcome.train_loss = r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
+        outcome.val_loss = r.best_val_loss;
+        outcome.test_loss = r.test_loss;
+        outcome.value = metric_of(search.metric, r);
+      }
     } catch (const ConfigError& e) {
       outcome.state = TrialState::fail;
       outcome.error = experiment.places.locate(e).what();

@@ -130,6 +130,8 @@ double Dimension::position_of(const nlohmann::json& value) const {
   }
   double x = value.get<double>();
   if (transform == "pow2") x = std::log2(x);
+  // The middle of the integer's share of [0, 1] (see value_at).
+  if (kind == Kind::integer && !log && !step) return (x - low + 0.5) / (high - low + 1);
   if (log) return (std::log(x) - std::log(low)) / (std::log(high) - std::log(low));
   return (x - low) / (high - low);
 }

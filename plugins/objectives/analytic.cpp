@@ -1,0 +1,117 @@
+// Analytic test functions for benchmarking samplers (definitions as in the
+// Virtual Library of Simulation Experiments, Surjanovic and Bingham):
+// branin (2-D), hartmann6 (6-D), rosenbrock and ackley (any dimension).
+// Each reads its point from the objective section's x0, x1, ...
+
+#include <cmath>
+
+#include "common/args.h"
+#include "common/errors.h"
+#include "plugins/builtins.h"
+
+namespace tunelab {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+std::vector<std::string> input_names(std::size_t dimensions) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < dimensions; ++i) names.push_back("x" + std::to_string(i));
+  return names;
+}
+
+// The section's allowed keys: the inputs and the given options.
+void allow(const nlohmann::json& section, const std::vector<std::string>& inputs,
+           const std::vector<std::string>& options) {
+  std::vector<std::string> allowed = inputs;
+  allowed.insert(allowed.end(), options.begin(), options.end());
+  Args(section).allow_only(allowed);
+}
+
+std::size_t dimensions_of(const nlohmann::json& section, std::int64_t fallback) {
+  const auto d = Args(section).integer("dimensions", fallback);
+  require_at_least("dimensions", d, 1);
+  if (d > 1000) throw ConfigError("dimensions", "must be at most 1000");
+  return static_cast<std::size_t>(d);
+}
+
+ObjectiveFunction branin(const nlohmann::json& section) {
+  ObjectiveFunction f{input_names(2), {{-5, 10}, {0, 15}}, 0.397887357729738, {}};
+  allow(section, f.inputs, {});
+  f.at = [](const std::vector<double>& x) {
+    const double b = 5.1 / (4 * kPi * kPi), c = 5 / kPi, t = 1 / (8 * kPi);
+    const double u = x[1] - b * x[0] * x[0] + c * x[0] - 6;
+    return u * u + 10 * (1 - t) * std::cos(x[0]) + 10;
+  };
+  return f;
+}
+
+ObjectiveFunction hartmann6(const nlohmann::json& section) {
+  ObjectiveFunction f{
+      input_names(6), std::vector<std::pair<double, double>>(6, {0, 1}), -3.32236801141551, {}};
+  allow(section, f.inputs, {});
+  f.at = [](const std::vector<double>& x) {
+    static const double alpha[4] = {1.0, 1.2, 3.0, 3.2};
+    static const double a[4][6] = {{10, 3, 17, 3.5, 1.7, 8},
+                                   {0.05, 10, 17, 0.1, 8, 14},
+                                   {3, 3.5, 1.7, 10, 17, 8},
+                                   {17, 8, 0.05, 10, 0.1, 14}};
+    static const double p[4][6] = {{0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886},
+                                   {0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991},
+                                   {0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650},
+                                   {0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381}};
+    double sum = 0;
+    for (int i = 0; i < 4; ++i) {
+      double inner = 0;
+      for (int j = 0; j < 6; ++j) inner += a[i][j] * (x[j] - p[i][j]) * (x[j] - p[i][j]);
+      sum += alpha[i] * std::exp(-inner);
+    }
+    return -sum;
+  };
+  return f;
+}
+
+ObjectiveFunction rosenbrock(const nlohmann::json& section) {
+  const std::size_t d = dimensions_of(section, 2);
+  ObjectiveFunction f{input_names(d), std::vector<std::pair<double, double>>(d, {-5, 10}), 0, {}};
+  allow(section, f.inputs, {"dimensions"});
+  f.at = [](const std::vector<double>& x) {
+    double sum = 0;
+    for (std::size_t i = 0; i + 1 < x.size(); ++i)
+      sum += 100 * std::pow(x[i + 1] - x[i] * x[i], 2) + std::pow(1 - x[i], 2);
+    return sum;
+  };
+  return f;
+}
+
+ObjectiveFunction ackley(const nlohmann::json& section) {
+  const std::size_t d = dimensions_of(section, 2);
+  ObjectiveFunction f{
+      input_names(d), std::vector<std::pair<double, double>>(d, {-32.768, 32.768}), 0, {}};
+  allow(section, f.inputs, {"dimensions"});
+  f.at = [](const std::vector<double>& x) {
+    double squares = 0, cosines = 0;
+    for (double v : x) {
+      squares += v * v;
+      cosines += std::cos(2 * kPi * v);
+    }
+    const double n = static_cast<double>(x.size());
+    return -20 * std::exp(-0.2 * std::sqrt(squares / n)) - std::exp(cosines / n) + 20 +
+           std::exp(1.0);
+  };
+  return f;
+}
+
+}  // namespace
+
+void register_analytic_objectives(Registrar& registrar) {
+  registrar.objectives.add(
+      "branin", "Branin-Hoo, 2-D on x0 in [-5, 10], x1 in [0, 15]; minimum 0.397887", branin);
+  registrar.objectives.add("hartmann6", "Hartmann, 6-D on [0, 1]^6; minimum -3.32237", hartmann6);
+  registrar.objectives.add(
+      "rosenbrock", "Rosenbrock, `dimensions`-D (2), usually on [-5, 10]; minimum 0", rosenbrock);
+  registrar.objectives.add(
+      "ackley", "Ackley, `dimensions`-D (2), usually on [-32.768, 32.768]; minimum 0", ackley);
+}
+
+}  // namespace tunelab

@@ -1,0 +1,168 @@
+// The tree-structured Parzen estimator (Bergstra et al. 2011), with Optuna
+// 3.1's defaults: after `startup_trials` random trials, the finished trials
+// are split into the best gamma (10%, at most 25) and the rest; a Parzen
+// estimator is fitted to each, `candidates` points are drawn from the good
+// one, and the point where good/rest is largest is proposed. Univariate by
+// default (each dimension on its own); `multivariate: true` models the
+// dimensions jointly. Pruned trials count among the rest.
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/args.h"
+#include "plugins/builtins.h"
+#include "plugins/samplers/parzen.h"
+#include "train/seeding.h"
+
+namespace tunelab {
+namespace {
+
+struct TpeOptions {
+  int startup_trials = 10;
+  int candidates = 24;
+  double gamma = 0.1;
+  tpe::ParzenOptions parzen;
+};
+
+// Optuna's weights for n trials in trial order: the last 25 weigh 1, older
+// ones ramp up from 1/n.
+std::vector<double> recency_weights(std::size_t n) {
+  std::vector<double> w(n, 1.0);
+  if (n < 25) return w;
+  const std::size_t ramp = n - 25;
+  for (std::size_t i = 0; i < ramp; ++i)
+    w[i] = ramp == 1 ? 1.0 / static_cast<double>(n)
+                     : 1.0 / static_cast<double>(n) + (1.0 - 1.0 / static_cast<double>(n)) *
+                                                          static_cast<double>(i) /
+                                                          static_cast<double>(ramp - 1);
+  return w;
+}
+
+// Numbers in [0, 1) from one trial's own stream.
+class Uniforms {
+ public:
+  explicit Uniforms(std::uint64_t seed) : seed_(seed) {}
+  double next() { return unit_interval(derive_seed(seed_, counter_++)); }
+
+ private:
+  std::uint64_t seed_, counter_ = 0;
+};
+
+class TpeSampler : public Sampler {
+ public:
+  TpeSampler(const SearchSpace& space, std::uint64_t seed, TpeOptions options)
+      : space_(space), seed_(seed), options_(options) {}
+
+  std::optional<Params> propose(int number, const std::vector<FinishedTrial>& history) override {
+    Uniforms uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
+    // Complete trials, best first (ties: earlier first); then pruned ones.
+    std::vector<const FinishedTrial*> complete, pruned;
+    for (const auto& t : history) {
+      if (!covers(t)) continue;
+      if (t.state == TrialState::complete && std::isfinite(t.value)) complete.push_back(&t);
+      if (t.state == TrialState::pruned) pruned.push_back(&t);
+    }
+    if (static_cast<int>(complete.size()) < options_.startup_trials) return random(uniform);
+    std::stable_sort(
+        complete.begin(), complete.end(),
+        [](const FinishedTrial* a, const FinishedTrial* b) { return a->value < b->value; });
+    const std::size_t n = complete.size() + pruned.size();
+    const auto n_below = std::min<std::size_t>(
+        static_cast<std::size_t>(std::ceil(options_.gamma * static_cast<double>(n))), 25);
+    std::vector<const FinishedTrial*> below(
+        complete.begin(), complete.begin() + static_cast<long>(std::min(n_below, complete.size())));
+    std::vector<const FinishedTrial*> above(complete.begin() + static_cast<long>(below.size()),
+                                            complete.end());
+    above.insert(above.end(), pruned.begin(), pruned.end());
+    const tpe::ParzenEstimator good = estimator(below), rest = estimator(above);
+
+    tpe::Point best;
+    if (options_.parzen.multivariate) {
+      double best_score = -INFINITY;
+      for (int c = 0; c < options_.candidates; ++c) {
+        const std::size_t k = good.component(uniform.next());
+        tpe::Point x;
+        for (std::size_t d = 0; d < space_.dimensions.size(); ++d)
+          x.push_back(good.sample(k, d, uniform.next()));
+        const double score = good.joint_log_pdf(x) - rest.joint_log_pdf(x);
+        if (score > best_score) best_score = score, best = x;
+      }
+    } else {
+      for (std::size_t d = 0; d < space_.dimensions.size(); ++d) {
+        double best_x = 0, best_score = -INFINITY;
+        for (int c = 0; c < options_.candidates; ++c) {
+          const double x = good.sample(good.component(uniform.next()), d, uniform.next());
+          const double score = good.marginal_log_pdf(d, x) - rest.marginal_log_pdf(d, x);
+          if (score > best_score) best_score = score, best_x = x;
+        }
+        best.push_back(best_x);
+      }
+    }
+    Params params;
+    for (std::size_t d = 0; d < space_.dimensions.size(); ++d) {
+      const Dimension& dim = space_.dimensions[d];
+      params[dim.path] = dim.kind == Dimension::Kind::categorical
+                             ? dim.choice(static_cast<std::size_t>(best[d]))
+                             : dim.value_at(best[d]);
+    }
+    return params;
+  }
+
+ private:
+  bool covers(const FinishedTrial& t) const {
+    for (const auto& d : space_.dimensions)
+      if (!t.params.count(d.path)) return false;
+    return true;
+  }
+
+  tpe::Point position(const FinishedTrial& t) const {
+    tpe::Point p;
+    for (const auto& d : space_.dimensions) p.push_back(d.position_of(t.params.at(d.path)));
+    return p;
+  }
+
+  // Fitted to `trials`, weighted by their age in trial-number order.
+  tpe::ParzenEstimator estimator(std::vector<const FinishedTrial*> trials) const {
+    std::sort(trials.begin(), trials.end(),
+              [](const FinishedTrial* a, const FinishedTrial* b) { return a->number < b->number; });
+    std::vector<tpe::Point> points;
+    for (const auto* t : trials) points.push_back(position(*t));
+    return tpe::ParzenEstimator(space_, points, recency_weights(points.size()), options_.parzen);
+  }
+
+  std::optional<Params> random(Uniforms& uniform) const {
+    Params params;
+    for (const auto& d : space_.dimensions) params[d.path] = d.value_at(uniform.next());
+    return params;
+  }
+
+  const SearchSpace& space_;
+  std::uint64_t seed_;
+  TpeOptions options_;
+};
+
+}  // namespace
+
+void register_tpe_sampler(Registrar& registrar) {
+  registrar.samplers.add(
+      "tpe",
+      "tree-structured Parzen estimator (Optuna's defaults: 10 random start-up trials, 24 "
+      "candidates); multivariate: true models dimensions jointly",
+      [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
+        const Args args(request.args);
+        args.allow_only({"startup_trials", "candidates", "gamma", "prior_weight", "multivariate"});
+        TpeOptions o;
+        o.startup_trials = static_cast<int>(args.integer("startup_trials", o.startup_trials));
+        o.candidates = static_cast<int>(args.integer("candidates", o.candidates));
+        o.gamma = args.number("gamma", o.gamma);
+        o.parzen.prior_weight = args.number("prior_weight", o.parzen.prior_weight);
+        o.parzen.multivariate = args.boolean("multivariate", false);
+        require_at_least("startup_trials", o.startup_trials, 0);
+        require_at_least("candidates", o.candidates, 1);
+        require_in_unit_interval("gamma", o.gamma);
+        require_positive("prior_weight", o.parzen.prior_weight);
+        return std::make_unique<TpeSampler>(*request.space, request.seed, o);
+      });
+}
+
+}  // namespace tunelab

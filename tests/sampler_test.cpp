@@ -1,0 +1,209 @@
+// The samplers: reproducible under a seed, proposals inside the space with
+// the right types, and the model-based ones learning from the history.
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "search/sampler.h"
+#include "support.h"
+
+namespace {
+
+using nlohmann::json;
+using tunelab::FinishedTrial;
+using tunelab::Params;
+using tunelab::TrialState;
+
+const tunelab::SearchSpace& mixed_space() {
+  static const auto space = tunelab::read_search_space(json::parse(R"({
+    "lr": {"type": "float", "low": 1e-4, "high": 1e-1, "log": true},
+    "dropout": {"type": "float", "low": 0, "high": 0.5, "step": 0.1},
+    "blocks": {"type": "int", "low": 1, "high": 6},
+    "batch": {"type": "int", "low": 3, "high": 7, "transform": "pow2"},
+    "act": {"type": "categorical", "choices": ["relu", "gelu", "elu"]}
+  })"));
+  return space;
+}
+
+std::unique_ptr<tunelab::Sampler> sampler(const json& spec, const tunelab::SearchSpace& space,
+                                          std::uint64_t seed, int trials = 40) {
+  const std::string name =
+      spec.is_string() ? spec.get<std::string>() : spec["name"].get<std::string>();
+  json args = spec.is_object() ? spec : json::object();
+  args.erase("name");
+  return tunelab::test::builtins().samplers.factory(name)({args, &space, seed, trials});
+}
+
+// A made-up metric of the mixed space's params: best at lr 1e-2, 3 blocks, gelu.
+double score(const Params& p) {
+  return std::pow(std::log10(p.at("lr").get<double>()) + 2, 2) +
+         0.1 * std::abs(p.at("blocks").get<int>() - 3) + (p.at("act") == "gelu" ? 0 : 0.5);
+}
+
+// `count` trials proposed one after another, each finished with its score.
+std::vector<FinishedTrial> run(tunelab::Sampler& s, int count,
+                               double (*metric)(const Params&) = score) {
+  std::vector<FinishedTrial> history;
+  for (int k = 0; k < count; ++k) {
+    const auto params = s.propose(k, history);
+    REQUIRE(params);
+    history.push_back({k, TrialState::complete, *params, metric(*params), {}});
+  }
+  return history;
+}
+
+const std::vector<json> kSamplers = {
+    "random", "lhs", "sobol", "tpe", {{"name", "tpe"}, {"multivariate", true}}};
+
+}  // namespace
+
+TEST_SUITE("samplers") {
+  TEST_CASE("every sampler proposes values inside the space, with the dimension's type") {
+    const auto& space = mixed_space();
+    for (const auto& spec : kSamplers) {
+      CAPTURE(spec.dump());
+      auto s = sampler(spec, space, 7);
+      for (const auto& t : run(*s, 40)) {
+        const auto& p = t.params;
+        REQUIRE(p.size() == 5);
+        CHECK(p.at("lr").is_number_float());
+        CHECK(p.at("lr").get<double>() >= 1e-4);
+        CHECK(p.at("lr").get<double>() <= 1e-1);
+        const double dropout = p.at("dropout").get<double>();
+        CHECK(dropout >= 0);
+        CHECK(dropout <= 0.5 + 1e-12);
+        CHECK(std::abs(dropout * 10 - std::round(dropout * 10)) < 1e-9);
+        CHECK(p.at("blocks").is_number_integer());
+        CHECK(p.at("blocks").get<int>() >= 1);
+        CHECK(p.at("blocks").get<int>() <= 6);
+        const int batch = p.at("batch").get<int>();
+        CHECK((batch == 8 || batch == 16 || batch == 32 || batch == 64 || batch == 128));
+        CHECK((p.at("act") == "relu" || p.at("act") == "gelu" || p.at("act") == "elu"));
+      }
+    }
+  }
+
+  TEST_CASE("the same seed and history give the same proposals, another seed others") {
+    const auto& space = mixed_space();
+    for (const auto& spec : kSamplers) {
+      CAPTURE(spec.dump());
+      auto a = sampler(spec, space, 11), b = sampler(spec, space, 11), c = sampler(spec, space, 12);
+      const auto first = run(*a, 30), again = run(*b, 30), other = run(*c, 30);
+      for (std::size_t k = 0; k < first.size(); ++k) CHECK(first[k].params == again[k].params);
+      int same = 0;
+      for (std::size_t k = 0; k < first.size(); ++k) same += first[k].params == other[k].params;
+      CHECK(same < 3);
+      // A proposal depends on the history, not on the sampler's past calls.
+      auto fresh = sampler(spec, space, 11);
+      const std::vector<FinishedTrial> prefix(first.begin(), first.begin() + 25);
+      CHECK(*fresh->propose(25, prefix) == first[25].params);
+    }
+  }
+
+  TEST_CASE("tpe learns: after its start-up trials it proposes near the best region") {
+    const auto& space = mixed_space();
+    auto near_best = [](const std::vector<FinishedTrial>& trials) {
+      int near = 0;
+      for (std::size_t k = 20; k < trials.size(); ++k)
+        near += std::abs(std::log10(trials[k].params.at("lr").get<double>()) + 2) < 0.5;
+      return near;
+    };
+    for (const auto& spec : {json("tpe"), json({{"name", "tpe"}, {"multivariate", true}})}) {
+      CAPTURE(spec.dump());
+      int tpe = 0, random = 0;
+      for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        tpe += near_best(run(*sampler(spec, space, seed), 60));
+        random += near_best(run(*sampler("random", space, seed), 60));
+      }
+      // Random puts about a third of lr values within half a decade of 1e-2.
+      CHECK(tpe > random + 20);
+    }
+  }
+
+  TEST_CASE("sobol's first 2^k points fill every 1/2^k slice of a dimension once") {
+    const auto space =
+        tunelab::read_search_space(json::parse(R"({"x": {"type": "float", "low": 0, "high": 1},
+                        "y": {"type": "float", "low": 0, "high": 1}})"));
+    auto s = sampler("sobol", space, 5);
+    std::vector<int> x(16, 0), y(16, 0);
+    for (int k = 0; k < 16; ++k) {
+      const auto p = *s->propose(k, {});
+      ++x[static_cast<std::size_t>(p.at("x").get<double>() * 16)];
+      ++y[static_cast<std::size_t>(p.at("y").get<double>() * 16)];
+    }
+    CHECK(x == std::vector<int>(16, 1));
+    CHECK(y == std::vector<int>(16, 1));
+  }
+
+  TEST_CASE("sampler options are checked") {
+    const auto& space = mixed_space();
+    CHECK_THROWS_AS(sampler({{"name", "tpe"}, {"startup", 3}}, space, 1), tunelab::ConfigError);
+    CHECK_THROWS_AS(sampler({{"name", "tpe"}, {"gamma", 2}}, space, 1), tunelab::ConfigError);
+    CHECK_THROWS_AS(sampler({{"name", "tpe"}, {"candidates", 0}}, space, 1), tunelab::ConfigError);
+    CHECK_THROWS_AS(sampler({{"name", "sobol"}, {"scramble", false}}, space, 1),
+                    tunelab::ConfigError);
+  }
+}
+
+TEST_SUITE("objectives") {
+  TEST_CASE("the analytic functions have their known minima where the literature puts them") {
+    const auto& objectives = tunelab::test::builtins().objectives;
+    const auto at = [&](const std::string& name, const json& section, std::vector<double> x) {
+      return objectives.factory(name)(section).at(x);
+    };
+    CHECK(at("branin", json::object(), {M_PI, 2.275}) == doctest::Approx(0.397887).epsilon(1e-6));
+    CHECK(at("branin", json::object(), {-M_PI, 12.275}) == doctest::Approx(0.397887).epsilon(1e-6));
+    CHECK(at("hartmann6", json::object(),
+             {0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573}) ==
+          doctest::Approx(-3.32237).epsilon(1e-5));
+    CHECK(at("rosenbrock", {{"dimensions", 5}}, std::vector<double>(5, 1.0)) == 0.0);
+    CHECK(at("rosenbrock", json::object(), {0, 0}) == 1.0);
+    CHECK(std::abs(at("ackley", {{"dimensions", 5}}, std::vector<double>(5, 0.0))) < 1e-12);
+    CHECK(at("ackley", {{"dimensions", 3}}, {1, 1, 1}) == doctest::Approx(3.625384938440363));
+    CHECK(objectives.factory("rosenbrock")({{"dimensions", 5}}).inputs.size() == 5);
+    CHECK_THROWS_AS(objectives.factory("branin")({{"x2", 1}}), tunelab::ConfigError);
+    CHECK_THROWS_AS(objectives.factory("ackley")({{"dimensions", 0}}), tunelab::ConfigError);
+  }
+
+  TEST_CASE("an objective experiment runs its study without data and finds the low region") {
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
+    const auto r = tunelab::test::run_tunelab(
+        "run experiments/branin.yaml --quiet --set search.sampler=tpe" + storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    const auto best = tunelab::test::json_of("best branin --format json" + storage);
+    CHECK(best["metric"] == "value");
+    CHECK(best["value"].get<double>() < 2.0);  // the function spans 0.4 to 300 on its domain
+    CHECK(best["params"].size() == 2);
+  }
+
+  TEST_CASE("objective experiments refuse training sections and unread inputs, with the place") {
+    tunelab::test::ScratchDir dir;
+    const auto file =
+        dir.write("o.yaml", "name: o\nobjective: {name: branin}\ndata: {dataset: diabetes}\n");
+    auto r = tunelab::test::run_tunelab("validate " + file.string());
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("o.yaml:3:1: data: an objective experiment does not train") !=
+          std::string::npos);
+    const auto missing =
+        dir.write("m.yaml",
+                  "name: m\nobjective: {name: branin, x0: 1}\nsearch:\n  space:\n    objective.x0: "
+                  "{type: float, low: -5, high: 10}\n");
+    r = tunelab::test::run_tunelab("run " + missing.string() + " --storage " +
+                                   (dir.path() / "s.db").string());
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("'branin' reads x1: set objective.x1 or search over it") !=
+          std::string::npos);
+    CHECK(
+        tunelab::test::json_of("studies --format json --storage " + (dir.path() / "s.db").string())
+            .empty());
+    const auto metric = dir.write("k.yaml",
+                                  "name: k\nobjective: {name: branin, x0: 1, x1: 2}\nsearch: "
+                                  "{metric: val_loss}\n");
+    r = tunelab::test::run_tunelab("validate " + metric.string());
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("minimises the function's value") != std::string::npos);
+  }
+}
