@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import warnings
 
 FUNCTIONS = {
     # name: (objective section, domain per input, known minimum)
@@ -144,6 +145,7 @@ def main():
             raise ImportError("--only: tunelab's samplers alone")
         import optuna
         optuna.logging.set_verbosity(optuna.logging.WARNING)
+        warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
         for name, make in optuna_samplers(optuna).items():
             columns.append(name)
             for function in FUNCTIONS:

@@ -38,7 +38,10 @@ TEST_SUITE("search space") {
     CHECK(d.value_at(1.0) == 5);
     const auto p = dimension({{"type", "int"}, {"low", 3}, {"high", 7}, {"transform", "pow2"}});
     CHECK(p.grid(0) == std::vector<nlohmann::json>({8, 16, 32, 64, 128}));
-    CHECK(p.position_of(128) == doctest::Approx(1.0));
+    // position_of is value_at's inverse: the middle of each integer's share.
+    CHECK(p.position_of(128) == doctest::Approx(0.9));
+    for (const auto& v : p.grid(0)) CHECK(p.value_at(p.position_of(v)) == v);
+    for (int v = 3; v <= 5; ++v) CHECK(d.value_at(d.position_of(v)) == v);
   }
 
   TEST_CASE("categorical dimensions take any scalars") {
