@@ -33,6 +33,7 @@ TUNELAB_SAMPLERS = {
     "sobol": "sobol",
     "tpe": "tpe",
     "tpe multivariate": "{name: tpe, multivariate: true}",
+    "gp": "gp",
 }
 
 

@@ -10,7 +10,7 @@ build_packages=(
   libyaml-cpp-dev libfmt-dev libspdlog-dev
   libsqlite3-dev libsqlitecpp-dev sqlite3
   libboost-program-options-dev doctest-dev nlohmann-json3-dev
-  libeigen3-dev libcsv-dev
+  libeigen3-dev libnlopt-cxx-dev libcsv-dev
   clang-14 libclang-rt-14-dev
   # tunelab report draws with gnuplot, tunelab model --graph with Graphviz
   gnuplot-nox graphviz fonts-dejavu-core

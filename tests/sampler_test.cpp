@@ -102,7 +102,7 @@ TEST_SUITE("samplers") {
     }
   }
 
-  TEST_CASE("tpe learns: after its start-up trials it proposes near the best region") {
+  TEST_CASE("tpe and gp learn: after their start-up trials they propose near the best region") {
     const auto& space = mixed_space();
     auto near_best = [](const std::vector<FinishedTrial>& trials) {
       int near = 0;
@@ -110,7 +110,8 @@ TEST_SUITE("samplers") {
         near += std::abs(std::log10(trials[k].params.at("lr").get<double>()) + 2) < 0.5;
       return near;
     };
-    for (const auto& spec : {json("tpe"), json({{"name", "tpe"}, {"multivariate", true}})}) {
+    for (const auto& spec :
+         {json("tpe"), json({{"name", "tpe"}, {"multivariate", true}}), json("gp")}) {
       CAPTURE(spec.dump());
       int tpe = 0, random = 0;
       for (std::uint64_t seed = 1; seed <= 3; ++seed) {
@@ -119,6 +120,25 @@ TEST_SUITE("samplers") {
       }
       // Random puts about a third of lr values within half a decade of 1e-2.
       CHECK(tpe > random + 20);
+    }
+  }
+
+  TEST_CASE("gp finds the minimum of a smooth function closely within 30 trials") {
+    const auto space =
+        tunelab::read_search_space(json::parse(R"({"x": {"type": "float", "low": 0, "high": 1},
+                        "y": {"type": "float", "low": 0, "high": 1}})"));
+    const auto bowl = [](const Params& p) {
+      return std::pow(p.at("x").get<double>() - 0.3, 2) +
+             std::pow(p.at("y").get<double>() - 0.7, 2);
+    };
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      const auto trials = run(*sampler("gp", space, seed), 30, +bowl);
+      double best = INFINITY, best_random = INFINITY;
+      for (const auto& t : trials) best = std::min(best, t.value);
+      for (const auto& t : run(*sampler("random", space, seed), 30, +bowl))
+        best_random = std::min(best_random, t.value);
+      CHECK(best < 1e-4);
+      CHECK(best < best_random / 10);
     }
   }
 
@@ -143,6 +163,9 @@ TEST_SUITE("samplers") {
     CHECK_THROWS_AS(sampler({{"name", "tpe"}, {"gamma", 2}}, space, 1), tunelab::ConfigError);
     CHECK_THROWS_AS(sampler({{"name", "tpe"}, {"candidates", 0}}, space, 1), tunelab::ConfigError);
     CHECK_THROWS_AS(sampler({{"name", "sobol"}, {"scramble", false}}, space, 1),
+                    tunelab::ConfigError);
+    CHECK_THROWS_AS(sampler({{"name", "gp"}, {"warp", "sqrt"}}, space, 1), tunelab::ConfigError);
+    CHECK_THROWS_AS(sampler({{"name", "gp"}, {"startup_trials", 1}}, space, 1),
                     tunelab::ConfigError);
   }
 }

@@ -1,0 +1,287 @@
+// Bayesian optimisation with a Gaussian-process (Kriging) surrogate and
+// expected improvement, as spotpython tunes: a space-filling initial design
+// (`startup_trials` points of a scrambled Sobol sequence), then at each trial
+// a GP with an anisotropic Matérn 5/2 kernel, fitted length scales and nugget
+// (gaussian_process.h), is fitted to the complete trials, and the point of
+// largest expected improvement is proposed. EI is maximised over random
+// candidates and candidates near the best trials, the best few refined by
+// NLopt's BOBYQA. Categorical dimensions are one-hot inputs of the GP; their
+// candidates take one choice each. Heavy-tailed targets are log-warped
+// (log(y - min + margin)), which keeps their order and tames functions whose
+// values span decades (`warp: auto`, the default; or `log`, `none`).
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlopt.hpp>
+
+#include "common/args.h"
+#include "plugins/builtins.h"
+#include "plugins/samplers/gaussian_process.h"
+#include "plugins/samplers/scrambled_sobol.h"
+#include "train/seeding.h"
+
+namespace tunelab {
+namespace {
+
+struct GpOptions {
+  int startup_trials = 10;
+  int candidates = 2000;
+  std::string warp = "auto";  // log, none, or auto: log when the values are heavy-tailed
+};
+
+// Whether the values look heavy-tailed (their spread above the median much
+// larger than below it, as with functions spanning decades): a log warp then
+// lets the GP model the low region instead of the few huge values.
+bool heavy_tailed(Eigen::VectorXd y) {
+  std::sort(y.data(), y.data() + y.size());
+  const double low = y(0), high = y(y.size() - 1), median = y(y.size() / 2);
+  return high - median > 5 * (median - low) + 1e-12;
+}
+
+// The GP's inputs: one column per numeric dimension (its position in
+// [0, 1]), one per choice of a categorical one.
+class Encoding {
+ public:
+  explicit Encoding(const SearchSpace& space) : space_(space) {
+    for (const auto& d : space.dimensions) {
+      offsets_.push_back(width_);
+      width_ += d.kind == Dimension::Kind::categorical ? d.choices.size() : 1;
+    }
+  }
+  std::size_t width() const { return width_; }
+
+  Eigen::VectorXd encode(const Params& params) const {
+    Eigen::VectorXd x = Eigen::VectorXd::Zero(static_cast<long>(width_));
+    for (std::size_t i = 0; i < space_.dimensions.size(); ++i) {
+      const Dimension& d = space_.dimensions[i];
+      const double position = d.position_of(params.at(d.path));
+      if (d.kind == Dimension::Kind::categorical)
+        x(static_cast<long>(offsets_[i] + static_cast<std::size_t>(position))) = 1;
+      else
+        x(static_cast<long>(offsets_[i])) = std::clamp(position, 0.0, 1.0);
+    }
+    return x;
+  }
+
+  Params decode(const Eigen::VectorXd& x) const {
+    Params params;
+    for (std::size_t i = 0; i < space_.dimensions.size(); ++i) {
+      const Dimension& d = space_.dimensions[i];
+      if (d.kind == Dimension::Kind::categorical) {
+        long best = 0;
+        x.segment(static_cast<long>(offsets_[i]), static_cast<long>(d.choices.size()))
+            .maxCoeff(&best);
+        params[d.path] = d.choice(static_cast<std::size_t>(best));
+      } else {
+        params[d.path] = d.value_at(x(static_cast<long>(offsets_[i])));
+      }
+    }
+    return params;
+  }
+
+  // Sets dimension i of x: a numeric position, or choice `u * choices`.
+  void set(Eigen::VectorXd& x, std::size_t i, double u) const {
+    const Dimension& d = space_.dimensions[i];
+    if (d.kind == Dimension::Kind::categorical) {
+      x.segment(static_cast<long>(offsets_[i]), static_cast<long>(d.choices.size())).setZero();
+      const auto choice =
+          std::min(d.choices.size() - 1,
+                   static_cast<std::size_t>(u * static_cast<double>(d.choices.size())));
+      x(static_cast<long>(offsets_[i] + choice)) = 1;
+    } else {
+      x(static_cast<long>(offsets_[i])) = std::clamp(u, 0.0, 1.0);
+    }
+  }
+
+  // The numeric columns (the ones a local search moves).
+  std::vector<long> numeric_columns() const {
+    std::vector<long> columns;
+    for (std::size_t i = 0; i < space_.dimensions.size(); ++i)
+      if (space_.dimensions[i].kind != Dimension::Kind::categorical)
+        columns.push_back(static_cast<long>(offsets_[i]));
+    return columns;
+  }
+  std::size_t dimensions() const { return space_.dimensions.size(); }
+  bool categorical(std::size_t i) const {
+    return space_.dimensions[i].kind == Dimension::Kind::categorical;
+  }
+  std::size_t offset(std::size_t i) const { return offsets_[i]; }
+
+ private:
+  const SearchSpace& space_;
+  std::vector<std::size_t> offsets_;
+  std::size_t width_ = 0;
+};
+
+class Uniforms {
+ public:
+  explicit Uniforms(std::uint64_t seed) : seed_(seed) {}
+  double next() { return unit_interval(derive_seed(seed_, counter_++)); }
+  double normal() {  // Box-Muller
+    const double u = std::max(next(), 1e-300), v = next();
+    return std::sqrt(-2 * std::log(u)) * std::cos(2 * M_PI * v);
+  }
+
+ private:
+  std::uint64_t seed_, counter_ = 0;
+};
+
+class GpSampler : public Sampler {
+ public:
+  GpSampler(const SearchSpace& space, std::uint64_t seed, GpOptions options)
+      : space_(space),
+        seed_(seed),
+        options_(options),
+        encoding_(space),
+        design_(space.dimensions.size(), derive_seed(seed, "design")) {}
+
+  std::optional<Params> propose(int number, const std::vector<FinishedTrial>& history) override {
+    std::vector<const FinishedTrial*> complete;
+    for (const auto& t : history)
+      if (t.state == TrialState::complete && std::isfinite(t.value) && covers(t))
+        complete.push_back(&t);
+    if (static_cast<int>(complete.size()) < options_.startup_trials) return initial(number);
+
+    // The most recent 300 trials at most: the fit is cubic in their number.
+    if (complete.size() > 300) complete.erase(complete.begin(), complete.end() - 300);
+    const long n = static_cast<long>(complete.size());
+    Eigen::MatrixXd x(n, static_cast<long>(encoding_.width()));
+    Eigen::VectorXd y(n);
+    for (long i = 0; i < n; ++i) {
+      x.row(i) = encoding_.encode(complete[static_cast<std::size_t>(i)]->params).transpose();
+      y(i) = complete[static_cast<std::size_t>(i)]->value;
+    }
+    if (options_.warp == "log" || (options_.warp == "auto" && heavy_tailed(y))) {
+      const double low = y.minCoeff(), margin = std::max((y.maxCoeff() - low) * 1e-3, 1e-12);
+      y = (y.array() - low + margin).log();
+    }
+    Uniforms uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
+    const gp::GaussianProcess model(x, y,
+                                    derive_seed(seed_, static_cast<std::uint64_t>(number) + 1));
+    const double best = y.minCoeff();
+    return encoding_.decode(maximise_ei(model, x, y, best, uniform));
+  }
+
+ private:
+  bool covers(const FinishedTrial& t) const {
+    for (const auto& d : space_.dimensions)
+      if (!t.params.count(d.path)) return false;
+    return true;
+  }
+
+  std::optional<Params> initial(int number) const {
+    const std::vector<double> u = design_.point(static_cast<std::uint64_t>(number));
+    Params params;
+    for (std::size_t d = 0; d < space_.dimensions.size(); ++d)
+      params[space_.dimensions[d].path] = space_.dimensions[d].value_at(u[d]);
+    return params;
+  }
+
+  Eigen::VectorXd maximise_ei(const gp::GaussianProcess& model, const Eigen::MatrixXd& x,
+                              const Eigen::VectorXd& y, double best, Uniforms& uniform) const {
+    std::vector<Eigen::VectorXd> candidates;
+    // Anywhere.
+    for (int c = 0; c < options_.candidates; ++c) {
+      Eigen::VectorXd point = Eigen::VectorXd::Zero(static_cast<long>(encoding_.width()));
+      for (std::size_t i = 0; i < encoding_.dimensions(); ++i)
+        encoding_.set(point, i, uniform.next());
+      candidates.push_back(point);
+    }
+    // Near the five best trials: small steps in the numeric dimensions, now
+    // and then another choice.
+    std::vector<long> order(static_cast<std::size_t>(y.size()));
+    for (long i = 0; i < y.size(); ++i) order[static_cast<std::size_t>(i)] = i;
+    std::sort(order.begin(), order.end(), [&](long a, long b) { return y(a) < y(b); });
+    for (std::size_t b = 0; b < std::min<std::size_t>(5, order.size()); ++b) {
+      for (int c = 0; c < options_.candidates / 10; ++c) {
+        Eigen::VectorXd point = x.row(order[b]).transpose();
+        const double step = c % 2 ? 0.01 : 0.08;
+        for (std::size_t i = 0; i < encoding_.dimensions(); ++i) {
+          if (encoding_.categorical(i)) {
+            if (uniform.next() < 0.2) encoding_.set(point, i, uniform.next());
+          } else {
+            const long column = static_cast<long>(encoding_.offset(i));
+            point(column) = std::clamp(point(column) + step * uniform.normal(), 0.0, 1.0);
+          }
+        }
+        candidates.push_back(point);
+      }
+    }
+    std::vector<std::pair<double, std::size_t>> scored;
+    for (std::size_t c = 0; c < candidates.size(); ++c)
+      scored.emplace_back(model.expected_improvement(candidates[c], best), c);
+    std::partial_sort(scored.begin(),
+                      scored.begin() + std::min<long>(3, static_cast<long>(scored.size())),
+                      scored.end(), std::greater<>());
+
+    // Refine the best three in their numeric dimensions.
+    const std::vector<long> columns = encoding_.numeric_columns();
+    Eigen::VectorXd chosen = candidates[scored.front().second];
+    double chosen_ei = scored.front().first;
+    for (std::size_t r = 0; r < std::min<std::size_t>(3, scored.size()) && !columns.empty(); ++r) {
+      Eigen::VectorXd point = candidates[scored[r].second];
+      struct Context {
+        const gp::GaussianProcess* model;
+        Eigen::VectorXd* point;
+        const std::vector<long>* columns;
+        double best;
+      } context{&model, &point, &columns, best};
+      nlopt::opt optimizer(nlopt::LN_BOBYQA, static_cast<unsigned>(columns.size()));
+      optimizer.set_lower_bounds(std::vector<double>(columns.size(), 0.0));
+      optimizer.set_upper_bounds(std::vector<double>(columns.size(), 1.0));
+      optimizer.set_maxeval(static_cast<int>(40 * columns.size()));
+      optimizer.set_xtol_abs(1e-6);
+      optimizer.set_max_objective(
+          [](const std::vector<double>& u, std::vector<double>&, void* data) {
+            auto* c = static_cast<Context*>(data);
+            for (std::size_t k = 0; k < u.size(); ++k) (*c->point)((*c->columns)[k]) = u[k];
+            return c->model->expected_improvement(*c->point, c->best);
+          },
+          &context);
+      std::vector<double> u;
+      for (long column : columns) u.push_back(point(column));
+      double ei = scored[r].first;
+      try {
+        optimizer.optimize(u, ei);
+      } catch (const std::exception&) {
+        // BOBYQA gave up (a flat EI): keep the candidate as it was.
+        continue;
+      }
+      for (std::size_t k = 0; k < u.size(); ++k) point(columns[k]) = u[k];
+      if (ei > chosen_ei) chosen_ei = ei, chosen = point;
+    }
+    return chosen;
+  }
+
+  const SearchSpace& space_;
+  std::uint64_t seed_;
+  GpOptions options_;
+  Encoding encoding_;
+  ScrambledSobol design_;
+};
+
+}  // namespace
+
+void register_gp_sampler(Registrar& registrar) {
+  registrar.samplers.add(
+      "gp",
+      "Gaussian-process (Kriging) surrogate with expected improvement, after a Sobol initial "
+      "design of startup_trials (10)",
+      [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
+        const Args args(request.args);
+        args.allow_only({"startup_trials", "candidates", "warp"});
+        GpOptions o;
+        o.startup_trials = static_cast<int>(args.integer("startup_trials", o.startup_trials));
+        o.candidates = static_cast<int>(args.integer("candidates", o.candidates));
+        o.warp = args.text("warp", o.warp);
+        if (o.warp != "auto" && o.warp != "log" && o.warp != "none")
+          throw ConfigError("warp", fmt::format("expected auto, log or none, got '{}'", o.warp));
+        require_at_least("startup_trials", o.startup_trials, 2);
+        require_at_least("candidates", o.candidates, 10);
+        return std::make_unique<GpSampler>(*request.space, request.seed, o);
+      });
+}
+
+}  // namespace tunelab
