@@ -30,8 +30,11 @@ class RunPrinter {
                         const PreparedData& data) {
       if (quiet_ || single_) return;
       const std::string what =
-          config_.evaluates_objective()
-              ? fmt::format("objective {}", config_.objective.name)
+          config_.evaluates_objective() ? fmt::format("objective {}", config_.objective.name)
+          : config_.data.folds > 1
+              ? fmt::format("{}-fold cross-validation over {} train and val rows, {} test rows",
+                            config_.data.folds, data.splits.train.rows() + data.splits.val.rows(),
+                            data.splits.test.rows())
               : fmt::format("{} train / {} val / {} test rows", data.splits.train.rows(),
                             data.splits.val.rows(), data.splits.test.rows());
       std::cout << fmt::format("study '{}': {} of {} trials to run, {} search over {} params; {}\n",

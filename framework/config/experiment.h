@@ -21,6 +21,7 @@ struct DataConfig {
   SplitFractions split;
   bool standardize_x = false;
   bool standardize_y = false;
+  int folds = 1;  // > 1: k-fold cross-validation over the train and val rows
 };
 
 // What to tune, over what, how long. Without a space, a study is one run.

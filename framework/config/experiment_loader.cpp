@@ -30,7 +30,7 @@ auto in_section(const std::string& section, Read read) {
 
 DataConfig read_data(const nlohmann::json& json) {
   const Args args(json);
-  args.allow_only({"dataset", "args", "split", "standardize"});
+  args.allow_only({"dataset", "args", "split", "standardize", "folds"});
   DataConfig data;
   data.dataset = args.text("dataset");
   const auto& dataset_args = args.section("args");
@@ -48,6 +48,10 @@ DataConfig read_data(const nlohmann::json& json) {
     check_split(data.split);
     return 0;
   });
+  const auto folds = args.integer("folds", 1);
+  require_at_least("folds", folds, 1);
+  if (folds > 100) throw ConfigError("folds", "must be at most 100");
+  data.folds = static_cast<int>(folds);
   in_section("standardize", [&] {
     const Args standardize(args.section("standardize"));
     standardize.allow_only({"x", "y"});

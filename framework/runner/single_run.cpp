@@ -132,7 +132,7 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
   check_config(config, registrar);
   const SearchConfig& search = config.search;
   if (!config.evaluates_objective() && search.metric == "val_loss" && config.data.split.val <= 0 &&
-      !search.space.empty())
+      config.data.folds < 2 && !search.space.empty())
     throw ConfigError("search.metric", "val_loss needs a validation split (data.split.val > 0)");
   if (!config.evaluates_objective() && search.metric == "test_loss" && config.data.split.test <= 0)
     throw ConfigError("search.metric", "test_loss needs a test split (data.split.test > 0)");
@@ -188,7 +188,10 @@ Dataset load_dataset(const ExperimentConfig& config, const std::filesystem::path
 
 PreparedData prepare_data(const ExperimentConfig& config, const std::filesystem::path& base_dir,
                           const Registrar& registrar) {
-  const Dataset dataset = load_dataset(config, base_dir, registrar);
+  return prepare_data(config, load_dataset(config, base_dir, registrar));
+}
+
+PreparedData prepare_data(const ExperimentConfig& config, const Dataset& dataset) {
   PreparedData prepared;
   prepared.features = dataset.features();
   prepared.targets = dataset.targets();

@@ -56,6 +56,9 @@ Dataset load_dataset(const ExperimentConfig& config, const std::filesystem::path
 PreparedData prepare_data(const ExperimentConfig& config, const std::filesystem::path& base_dir,
                           const Registrar& registrar);
 
+// The same for a data set already loaded.
+PreparedData prepare_data(const ExperimentConfig& config, const Dataset& dataset);
+
 // Seeds everything with `seed`, builds the model and trains it.
 RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
                        const Registrar& registrar, std::uint64_t seed,

@@ -12,6 +12,7 @@
 
 #include "common/version.h"
 #include "plugin/registrar.h"
+#include "runner/cross_validation.h"
 #include "runner/interrupt.h"
 #include "runner/single_run.h"
 #include "runner/weights.h"
@@ -107,6 +108,11 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
                                 kInterruptedPrefix + ": left RUNNING by a tunelab that stopped");
 
   // Trials that search over data.* need their own data; the others share it.
+  // k-fold cross-validation: each trial trains once per fold.
+  const bool cross_validated = !objective && base.data.folds > 1;
+  const std::vector<PreparedData> shared_folds =
+      cross_validated ? fold_data(base, experiment.base_dir, registrar)
+                      : std::vector<PreparedData>{};
   bool data_varies = false;
   for (const auto& d : search.space.dimensions) data_varies |= d.path.rfind("data.", 0) == 0;
   const c10::Device device = resolve_device(base.device);
@@ -157,6 +163,7 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
     bool stopped_by_signal = false;
     const auto trial_started = Clock::now();
     PreparedData own;
+    std::vector<PreparedData> own_folds;
     try {
       const ExperimentConfig config = config_with_params(experiment.document, params);
       if (objective) {
@@ -166,6 +173,8 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
                                   outcome.value));
       } else {
         if (data_varies) own = prepare_data(config, experiment.base_dir, registrar);
+        if (data_varies && cross_validated)
+          own_folds = fold_data(config, experiment.base_dir, registrar);
         const auto on_epoch = [&](const EpochRecord& e) {
           outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
           if (observer.on_epoch) observer.on_epoch(number, e);
@@ -179,9 +188,21 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
           }
           return true;
         };
-        const RunSummary run =
-            train_trial(config, data_varies ? own : shared, registrar, seed, on_epoch);
-        const TrainResult& r = run.result;
+        RunSummary run;
+        TrainResult r;
+        if (cross_validated) {
+          CrossValidation cv = cross_validate(config, data_varies ? own_folds : shared_folds,
+                                              registrar, seed, on_epoch);
+          run = std::move(cv.first_fold);
+          r = std::move(cv.mean);
+          // The stored curve is the folds' mean, not the first fold's.
+          outcome.epochs.clear();
+          for (const auto& e : r.epochs)
+            outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
+        } else {
+          run = train_trial(config, data_varies ? own : shared, registrar, seed, on_epoch);
+          r = run.result;
+        }
         report.run = run;
         outcome.best_epoch = r.best_epoch;
         outcome.train_loss = r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
@@ -216,7 +237,9 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
     ++summary.ran_now;
     if (report.run && outcome.state == TrialState::complete && std::isfinite(outcome.value))
       keep_weights(store, options.keep_weights, study.id, trial_id, number, outcome.value,
-                   best_of(history), *report.run, data_varies ? own : shared);
+                   best_of(history), *report.run,
+                   cross_validated ? (data_varies ? own_folds : shared_folds).front()
+                                   : (data_varies ? own : shared));
 
     report.number = number;
     report.state = outcome.state;
