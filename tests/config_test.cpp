@@ -103,7 +103,8 @@ TEST_SUITE("experiment files") {
     CHECK(error_of("name: [a\n") ==
           "exp.yaml:2:1: YAML syntax error: end of sequence flow not found");
     CHECK(error_of("name: t\n") ==
-          "exp.yaml:1:1: data: missing: an experiment needs a data section (or an objective to evaluate)");
+          "exp.yaml:1:1: data: missing: an experiment needs a data section (or an objective to "
+          "evaluate)");
     CHECK(error_of("- a\n- b\n") ==
           "exp.yaml:1:1: an experiment file is a mapping with name, data, model and trainer");
     CHECK(error_of("name: t\ndata: diabetes\n") ==

@@ -41,7 +41,7 @@ struct SearchConfig {
 // An objective experiment evaluates a registered function (kind `objective`)
 // at each trial's params instead of training a model on data.
 struct ObjectiveConfig {
-  std::string name;  // empty: train (data, model, trainer)
+  std::string name;                                   // empty: train (data, model, trainer)
   nlohmann::json section = nlohmann::json::object();  // without its name
 };
 
