@@ -20,6 +20,7 @@
 #include "plugins/builtins.h"
 #include "plugins/samplers/gaussian_process.h"
 #include "plugins/samplers/scrambled_sobol.h"
+#include "plugins/samplers/seed_stream.h"
 #include "train/seeding.h"
 
 namespace tunelab {
@@ -115,19 +116,6 @@ class Encoding {
   std::size_t width_ = 0;
 };
 
-class Uniforms {
- public:
-  explicit Uniforms(std::uint64_t seed) : seed_(seed) {}
-  double next() { return unit_interval(derive_seed(seed_, counter_++)); }
-  double normal() {  // Box-Muller
-    const double u = std::max(next(), 1e-300), v = next();
-    return std::sqrt(-2 * std::log(u)) * std::cos(2 * M_PI * v);
-  }
-
- private:
-  std::uint64_t seed_, counter_ = 0;
-};
-
 class GpSampler : public Sampler {
  public:
   GpSampler(const SearchSpace& space, std::uint64_t seed, GpOptions options)
@@ -157,7 +145,7 @@ class GpSampler : public Sampler {
       const double low = y.minCoeff(), margin = std::max((y.maxCoeff() - low) * 1e-3, 1e-12);
       y = (y.array() - low + margin).log();
     }
-    Uniforms uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
+    SeedStream uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
     const gp::GaussianProcess model(x, y,
                                     derive_seed(seed_, static_cast<std::uint64_t>(number) + 1));
     const double best = y.minCoeff();
@@ -180,7 +168,7 @@ class GpSampler : public Sampler {
   }
 
   Eigen::VectorXd maximise_ei(const gp::GaussianProcess& model, const Eigen::MatrixXd& x,
-                              const Eigen::VectorXd& y, double best, Uniforms& uniform) const {
+                              const Eigen::VectorXd& y, double best, SeedStream& uniform) const {
     std::vector<Eigen::VectorXd> candidates;
     // Anywhere.
     for (int c = 0; c < options_.candidates; ++c) {

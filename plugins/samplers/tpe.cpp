@@ -12,6 +12,7 @@
 #include "common/args.h"
 #include "plugins/builtins.h"
 #include "plugins/samplers/parzen.h"
+#include "plugins/samplers/seed_stream.h"
 #include "train/seeding.h"
 
 namespace tunelab {
@@ -38,23 +39,13 @@ std::vector<double> recency_weights(std::size_t n) {
   return w;
 }
 
-// Numbers in [0, 1) from one trial's own stream.
-class Uniforms {
- public:
-  explicit Uniforms(std::uint64_t seed) : seed_(seed) {}
-  double next() { return unit_interval(derive_seed(seed_, counter_++)); }
-
- private:
-  std::uint64_t seed_, counter_ = 0;
-};
-
 class TpeSampler : public Sampler {
  public:
   TpeSampler(const SearchSpace& space, std::uint64_t seed, TpeOptions options)
       : space_(space), seed_(seed), options_(options) {}
 
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>& history) override {
-    Uniforms uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
+    SeedStream uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
     // Complete trials, best first (ties: earlier first); then pruned ones.
     std::vector<const FinishedTrial*> complete, pruned;
     for (const auto& t : history) {
@@ -130,7 +121,7 @@ class TpeSampler : public Sampler {
     return tpe::ParzenEstimator(space_, points, recency_weights(points.size()), options_.parzen);
   }
 
-  std::optional<Params> random(Uniforms& uniform) const {
+  std::optional<Params> random(SeedStream& uniform) const {
     Params params;
     for (const auto& d : space_.dimensions) params[d.path] = d.value_at(uniform.next());
     return params;
