@@ -21,6 +21,7 @@
 #include "plugins/samplers/gaussian_process.h"
 #include "plugins/samplers/scrambled_sobol.h"
 #include "plugins/samplers/seed_stream.h"
+#include "plugins/samplers/unit_cube.h"
 #include "train/seeding.h"
 
 namespace tunelab {
@@ -128,7 +129,7 @@ class GpSampler : public Sampler {
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>& history) override {
     std::vector<const FinishedTrial*> complete;
     for (const auto& t : history)
-      if (t.state == TrialState::complete && std::isfinite(t.value) && covers(t))
+      if (t.state == TrialState::complete && std::isfinite(t.value) && covers_space(space_, t))
         complete.push_back(&t);
     if (static_cast<int>(complete.size()) < options_.startup_trials) return initial(number);
 
@@ -153,18 +154,8 @@ class GpSampler : public Sampler {
   }
 
  private:
-  bool covers(const FinishedTrial& t) const {
-    for (const auto& d : space_.dimensions)
-      if (!t.params.count(d.path)) return false;
-    return true;
-  }
-
   std::optional<Params> initial(int number) const {
-    const std::vector<double> u = design_.point(static_cast<std::uint64_t>(number));
-    Params params;
-    for (std::size_t d = 0; d < space_.dimensions.size(); ++d)
-      params[space_.dimensions[d].path] = space_.dimensions[d].value_at(u[d]);
-    return params;
+    return params_at(space_, design_.point(static_cast<std::uint64_t>(number)));
   }
 
   Eigen::VectorXd maximise_ei(const gp::GaussianProcess& model, const Eigen::MatrixXd& x,

@@ -5,6 +5,7 @@
 #include "common/args.h"
 #include "plugins/builtins.h"
 #include "plugins/samplers/scrambled_sobol.h"
+#include "plugins/samplers/unit_cube.h"
 
 namespace tunelab {
 namespace {
@@ -15,11 +16,7 @@ class SobolSampler : public Sampler {
       : space_(space), sequence_(space.dimensions.size(), seed) {}
 
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>&) override {
-    const std::vector<double> u = sequence_.point(static_cast<std::uint64_t>(number));
-    Params params;
-    for (std::size_t d = 0; d < space_.dimensions.size(); ++d)
-      params[space_.dimensions[d].path] = space_.dimensions[d].value_at(u[d]);
-    return params;
+    return params_at(space_, sequence_.point(static_cast<std::uint64_t>(number)));
   }
 
  private:

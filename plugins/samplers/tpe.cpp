@@ -13,6 +13,7 @@
 #include "plugins/builtins.h"
 #include "plugins/samplers/parzen.h"
 #include "plugins/samplers/seed_stream.h"
+#include "plugins/samplers/unit_cube.h"
 #include "train/seeding.h"
 
 namespace tunelab {
@@ -49,7 +50,7 @@ class TpeSampler : public Sampler {
     // Complete trials, best first (ties: earlier first); then pruned ones.
     std::vector<const FinishedTrial*> complete, pruned;
     for (const auto& t : history) {
-      if (!covers(t)) continue;
+      if (!covers_space(space_, t)) continue;
       if (t.state == TrialState::complete && std::isfinite(t.value)) complete.push_back(&t);
       if (t.state == TrialState::pruned) pruned.push_back(&t);
     }
@@ -100,12 +101,6 @@ class TpeSampler : public Sampler {
   }
 
  private:
-  bool covers(const FinishedTrial& t) const {
-    for (const auto& d : space_.dimensions)
-      if (!t.params.count(d.path)) return false;
-    return true;
-  }
-
   tpe::Point position(const FinishedTrial& t) const {
     tpe::Point p;
     for (const auto& d : space_.dimensions) p.push_back(d.position_of(t.params.at(d.path)));
