@@ -363,37 +363,20 @@ TEST_SUITE("query: rerun and predict") {
     const json best = json_of("best quickstart --format json" + s->storage);
 
     // The study's test rows, as raw values, the way a user would have them.
-    const auto experiment = tunelab::load_experiment(std::string(tunelab::test::kSourceDir) +
-                                                     "/experiments/quickstart.yaml");
-    const auto& config = experiment.config;
-    const auto data = tunelab::load_dataset(config, experiment.base_dir, tunelab::test::builtins());
-    const auto splits =
-        tunelab::split_dataset(data, config.data.split, tunelab::derive_seed(config.seed, "split"));
-    std::string csv;
-    for (const auto& name : data.feature_names) csv += name + ",";
-    csv += "target\n";
-    const auto& test = splits.test;
-    for (std::int64_t i = 0; i < test.rows(); ++i) {
-      for (std::int64_t j = 0; j < test.features(); ++j)
-        csv += fmt::format("{},", test.x[i][j].item<float>());
-      csv += fmt::format("{}\n", test.y[i][0].item<float>());
-    }
-    const auto rows = s->dir.write("rows.csv", csv);
+    const auto rows = s->dir.write("rows.csv", tunelab::test::quickstart_test_rows_csv());
     const auto out = s->dir.path() / "predictions.csv";
     auto r = run_tunelab("predict quickstart --input " + rows.string() + " --output " +
                          out.string() + s->storage);
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
-    const auto at =
-        r.output.find("mse loss on " + std::to_string(test.rows()) + " rows with targets: ");
-    REQUIRE(at != std::string::npos);
-    const double loss = std::stod(r.output.substr(r.output.find(": ", at) + 2));
-    CHECK(loss == doctest::Approx(best["test_loss"].get<double>()).epsilon(1e-5));
+    CHECK(r.output.find("mse loss on 89 rows with targets: ") != std::string::npos);
+    CHECK(tunelab::test::predicted_loss(r.output, 89) ==
+          doctest::Approx(best["test_loss"].get<double>()).epsilon(1e-5));
 
     std::ifstream in(out);
     std::stringstream text;
     text << in.rdbuf();
     const auto lines = lines_of(text.str());
-    REQUIRE(lines.size() == static_cast<std::size_t>(test.rows()) + 1);
+    REQUIRE(lines.size() == 89 + 1);
     CHECK(lines[0] == "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6,target,predicted_target");
 
     // Without targets: predictions only; without a needed column: exit 2.

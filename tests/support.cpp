@@ -1,6 +1,7 @@
 #include "support.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,8 +12,11 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "config/experiment_loader.h"
 #include "plugins/builtins.h"
+#include "runner/single_run.h"
 #include "test_paths.h"
+#include "train/seeding.h"
 
 namespace tunelab::test {
 
@@ -79,6 +83,30 @@ nlohmann::json json_of(const std::string& arguments) {
   const auto r = run_shell("\"$TUNELAB\" " + arguments + " 2>/dev/null");
   REQUIRE_MESSAGE(r.exit_status == 0, arguments);
   return nlohmann::json::parse(r.output);
+}
+
+std::string quickstart_test_rows_csv() {
+  const auto experiment = load_experiment(std::string(kSourceDir) + "/experiments/quickstart.yaml");
+  const auto& config = experiment.config;
+  const auto data = load_dataset(config, experiment.base_dir, builtins());
+  const auto splits = split_dataset(data, config.data.split, derive_seed(config.seed, "split"));
+  std::string csv;
+  for (const auto& name : data.feature_names) csv += name + ",";
+  csv += "target\n";
+  const auto& test = splits.test;
+  for (std::int64_t i = 0; i < test.rows(); ++i) {
+    for (std::int64_t j = 0; j < test.features(); ++j)
+      csv += fmt::format("{},", test.x[i][j].item<float>());
+    csv += fmt::format("{}\n", test.y[i][0].item<float>());
+  }
+  return csv;
+}
+
+double predicted_loss(const std::string& predict_output, std::int64_t rows) {
+  const std::string lead = fmt::format(" loss on {} rows with targets: ", rows);
+  const auto at = predict_output.find(lead);
+  REQUIRE_MESSAGE(at != std::string::npos, predict_output);
+  return std::stod(predict_output.substr(at + lead.size()));
 }
 
 }  // namespace tunelab::test

@@ -61,4 +61,12 @@ std::unique_ptr<StoredStudies> quickstart_studies(const std::vector<std::string>
 // the command fails.
 nlohmann::json json_of(const std::string& arguments);
 
+// The quickstart experiment's test rows, unscaled, as the CSV a user would
+// give `tunelab predict`: the feature columns, then "target".
+std::string quickstart_test_rows_csv();
+
+// The loss `tunelab predict` printed for `rows` rows with targets; fails the
+// test when the output has none.
+double predicted_loss(const std::string& predict_output, std::int64_t rows);
+
 }  // namespace tunelab::test

@@ -67,6 +67,40 @@ TEST_SUITE("training") {
     }
   }
 
+  TEST_CASE("the fast path (one flat parameter buffer) trains as the plain path does") {
+    // Same seed, every built-in optimizer with its options set away from the
+    // defaults: the per-epoch losses, the kept epoch and the kept weights'
+    // test loss agree to float rounding.
+    const std::vector<std::vector<std::string>> optimizers{
+        {"trainer.optimizer=adam", "trainer.optimizer_args={amsgrad: true}"},
+        {"trainer.optimizer=adamw", "trainer.weight_decay=0.01"},
+        {"trainer.optimizer=sgd", "trainer.optimizer_args={momentum: 0.5, nesterov: true}"},
+        {"trainer.optimizer=rmsprop", "trainer.optimizer_args={centered: true}"},
+        {"trainer.optimizer=adagrad"}};
+    for (auto sets : optimizers) {
+      INFO(sets.front());
+      sets.insert(sets.end(), {"trainer.epochs=8", "trainer.batch_size=16",
+                               "trainer.early_stopping.patience=3", "trainer.lr=0.003"});
+      auto plain_sets = sets;
+      plain_sets.push_back("trainer.fast_path=false");
+      const auto fast = run(kDiabetes, sets);
+      const auto plain = run(kDiabetes, plain_sets);
+      REQUIRE(fast.result.epochs.size() == plain.result.epochs.size());
+      for (std::size_t i = 0; i < fast.result.epochs.size(); ++i) {
+        CHECK(fast.result.epochs[i].train_loss ==
+              doctest::Approx(plain.result.epochs[i].train_loss).epsilon(1e-4));
+        CHECK(fast.result.epochs[i].val_loss ==
+              doctest::Approx(plain.result.epochs[i].val_loss).epsilon(1e-4));
+      }
+      CHECK(fast.result.best_epoch == plain.result.best_epoch);
+      CHECK(fast.result.test_loss == doctest::Approx(plain.result.test_loss).epsilon(1e-4));
+      // The module's own parameters hold the trained values.
+      const auto a = fast.model->parameters(), b = plain.model->parameters();
+      REQUIRE(a.size() == b.size());
+      for (std::size_t i = 0; i < a.size(); ++i) CHECK(torch::allclose(a[i], b[i], 1e-4, 1e-5));
+    }
+  }
+
   TEST_CASE("l1 and huber losses are what training minimises and reports") {
     for (const char* loss : {"l1", "huber"}) {
       INFO("loss " << loss);

@@ -71,9 +71,8 @@ int predict_command(const Arguments& args, Registrar& registrar) {
   const ExperimentConfig config = config_with_params(study.document, trial.params);
   const auto inputs = static_cast<std::int64_t>(weights->features.size());
   const auto outputs = static_cast<std::int64_t>(weights->targets.size());
-  torch::nn::Sequential model = build_model(registrar, config.model, inputs, outputs);
-  const Scaling scaling = load_weights(weights->file, model);
-  model->eval();
+  const TrainedModels models = load_weights(
+      weights->file, [&] { return build_model(registrar, config.model, inputs, outputs); });
 
   const CsvTable table = read_numeric_csv(input);
   std::vector<std::size_t> feature_columns;
@@ -90,13 +89,8 @@ int predict_command(const Arguments& args, Registrar& registrar) {
     for (std::int64_t j = 0; j < inputs; ++j)
       xa[i][j] = static_cast<float>(
           table.rows[static_cast<std::size_t>(i)][feature_columns[static_cast<std::size_t>(j)]]);
-  if (scaling.x) x = scaling.x->apply(x);
-  torch::Tensor predicted;
-  {
-    torch::NoGradGuard no_grad;
-    predicted = rows > 0 ? model->forward(x) : torch::empty({0, outputs});
-  }
-  const torch::Tensor in_target_units = scaling.y ? scaling.y->invert(predicted) : predicted;
+  const torch::Tensor in_target_units =
+      rows > 0 ? predict_in_target_units(models, x) : torch::empty({0, outputs});
 
   // With the targets in the file: the study's loss on these rows, in the
   // units it trained in (what the stored test_loss is).
@@ -111,7 +105,9 @@ int predict_command(const Arguments& args, Registrar& registrar) {
       for (std::int64_t i = 0; i < rows; ++i)
         ya[i][j] = static_cast<float>(table.rows[static_cast<std::size_t>(i)][c]);
     }
-    if (scaling.y) y = scaling.y->apply(y);
+    const Scaling& units = models.units;
+    const torch::Tensor predicted = units.y ? units.y->apply(in_target_units) : in_target_units;
+    if (units.y) y = units.y->apply(y);
     const auto loss = registrar.losses.factory(config.trainer.loss)(config.trainer.loss_args);
     std::cerr << fmt::format("{} loss on {} rows with targets: {:.9g}\n", config.trainer.loss, rows,
                              loss(predicted, y).item<double>());

@@ -28,7 +28,8 @@ nlohmann::json to_json(const ExperimentConfig& c) {
         {"loss_args", c.trainer.loss_args},
         {"early_stopping",
          {{"patience", c.trainer.early_stopping.patience},
-          {"min_delta", c.trainer.early_stopping.min_delta}}}}},
+          {"min_delta", c.trainer.early_stopping.min_delta}}},
+        {"fast_path", c.trainer.fast_path}}},
   };
   if (!c.description.empty()) out["description"] = c.description;
   nlohmann::json space = nlohmann::json::object();

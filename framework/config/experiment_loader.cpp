@@ -81,7 +81,7 @@ nlohmann::json optional_mapping(const Args& args, const std::string& key) {
 TrainerConfig read_trainer(const nlohmann::json& json) {
   const Args args(json);
   args.allow_only({"optimizer", "optimizer_args", "lr", "weight_decay", "batch_size", "epochs",
-                   "loss", "loss_args", "early_stopping"});
+                   "loss", "loss_args", "early_stopping", "fast_path"});
   TrainerConfig t;
   t.optimizer = args.text("optimizer", t.optimizer);
   t.optimizer_args = optional_mapping(args, "optimizer_args");
@@ -97,6 +97,7 @@ TrainerConfig read_trainer(const nlohmann::json& json) {
   t.epochs = static_cast<int>(epochs);
   t.loss = args.text("loss", t.loss);
   t.loss_args = optional_mapping(args, "loss_args");
+  t.fast_path = args.boolean("fast_path", t.fast_path);
   in_section("early_stopping", [&] {
     const Args stop(args.section("early_stopping"));
     stop.allow_only({"patience", "min_delta", "metric"});

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "plugin/registrar.h"
+#include "train/loss.h"
 #include "train/seeding.h"
 
 namespace tunelab {
@@ -23,14 +25,30 @@ double mean_of(const std::vector<double>& values) {
   return count ? sum / count : std::nan("");
 }
 
+// The loss of the mean of the models' predictions on the whole split's test
+// rows, in its units.
+double ensemble_test_loss(const ExperimentConfig& config, const PreparedData& whole,
+                          const TrainedModels& models, const Registrar& registrar) {
+  const Dataset& test = whole.splits.test;
+  if (test.rows() == 0) return kNoValue;
+  const Scaling& units = whole.scaling;
+  const torch::Tensor x = units.x ? units.x->invert(test.x) : test.x;
+  torch::Tensor predicted = predict_in_target_units(models, x);
+  if (units.y) predicted = units.y->apply(predicted);
+  const LossFunction loss = registrar.losses.factory(config.trainer.loss)(config.trainer.loss_args);
+  c10::InferenceMode inference;
+  return loss(predicted, test.y).item<double>();
+}
+
 }  // namespace
 
-std::vector<PreparedData> fold_data(const ExperimentConfig& config,
-                                    const std::filesystem::path& base_dir,
-                                    const Registrar& registrar) {
+Folds fold_data(const ExperimentConfig& config, const std::filesystem::path& base_dir,
+                const Registrar& registrar) {
   const int k = config.data.folds;
   const Dataset dataset = load_dataset(config, base_dir, registrar);
-  const PreparedData whole = prepare_data(config, dataset);
+  Folds out;
+  out.whole = prepare_data(config, dataset);
+  const PreparedData& whole = out.whole;
   // The split's train and val rows, unscaled, in their shuffled order.
   const Splits s = split_dataset(dataset, config.data.split, derive_seed(config.seed, "split"));
   const Dataset pooled{torch::cat({s.train.x, s.val.x}), torch::cat({s.train.y, s.val.y}),
@@ -41,7 +59,6 @@ std::vector<PreparedData> fold_data(const ExperimentConfig& config,
                       fmt::format("{} folds need at least {} training and validation rows; the "
                                   "split has {}",
                                   k, 2 * k, n));
-  std::vector<PreparedData> folds;
   for (int f = 0; f < k; ++f) {
     const std::int64_t begin = n * f / k, end = n * (f + 1) / k;
     const torch::Tensor all = torch::arange(n);
@@ -51,25 +68,28 @@ std::vector<PreparedData> fold_data(const ExperimentConfig& config,
     fold.splits.val = rows_of(pooled, all.masked_select(held_out));
     fold.splits.test = s.test;
     fold.scaling = standardize(fold.splits, config.data.standardize_x, config.data.standardize_y);
-    folds.push_back(std::move(fold));
+    out.folds.push_back(std::move(fold));
   }
-  return folds;
+  return out;
 }
 
-CrossValidation cross_validate(const ExperimentConfig& config,
-                               const std::vector<PreparedData>& folds, const Registrar& registrar,
-                               std::uint64_t seed, const EpochCallback& on_epoch) {
+CrossValidation cross_validate(const ExperimentConfig& config, const Folds& folds,
+                               const Registrar& registrar, std::uint64_t seed,
+                               const EpochCallback& on_epoch) {
   CrossValidation cv;
   std::vector<TrainResult> results;
-  for (std::size_t f = 0; f < folds.size(); ++f) {
+  for (std::size_t f = 0; f < folds.folds.size(); ++f) {
+    const PreparedData& fold = folds.folds[f];
     RunSummary run =
-        train_trial(config, folds[f], registrar, seed, f == 0 ? on_epoch : EpochCallback{});
+        train_trial(config, fold, registrar, seed, f == 0 ? on_epoch : EpochCallback{});
     results.push_back(run.result);
     if (f == 0) {
       cv.first_fold = run;
       if (run.result.stopped_by_caller) break;  // pruned or interrupted: no other fold
     }
+    cv.models.members.push_back(TrainedModel{run.model, fold.scaling});
   }
+  cv.models.units = folds.whole.scaling;
   TrainResult& mean = cv.mean;
   mean.best_epoch = results.front().best_epoch;
   mean.stopped_early = results.front().stopped_early;
@@ -82,7 +102,9 @@ CrossValidation cross_validate(const ExperimentConfig& config,
     epochs = std::max(epochs, r.epochs.size());
   }
   mean.best_val_loss = mean_of(val);
-  mean.test_loss = mean_of(test);
+  mean.test_loss = cv.models.members.empty()
+                       ? mean_of(test)
+                       : ensemble_test_loss(config, folds.whole, cv.models, registrar);
   for (std::size_t e = 0; e < epochs; ++e) {
     std::vector<double> train_losses, val_losses, seconds;
     EpochRecord record;

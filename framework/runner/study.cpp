@@ -72,13 +72,13 @@ StudyRecord open_study(const Experiment& experiment, Store& store, const std::st
 // study's best so far (which replaces the previous best's).
 void keep_weights(Store& store, StudyOptions::KeepWeights keep, std::int64_t study_id,
                   std::int64_t trial_id, int number, double value,
-                  const std::optional<FinishedTrial>& best_before, RunSummary& run,
+                  const std::optional<FinishedTrial>& best_before, TrainedModels& models,
                   const PreparedData& data) {
   using Keep = StudyOptions::KeepWeights;
   const bool new_best = !best_before || value < best_before->value;
   if (keep == Keep::none || (keep == Keep::best && !new_best)) return;
   const auto file = store.weights_folder(study_id) / fmt::format("trial-{}.pt", number);
-  save_weights(file, run.model, data.scaling);
+  save_weights(file, models);
   store.add_weights(trial_id, file, keep == Keep::best ? "best" : "requested", data.feature_names,
                     data.target_names);
 }
@@ -98,9 +98,15 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
 
   // The data first: a bad data file leaves the store untouched. An
   // objective experiment has none.
+  // k-fold cross-validation: each trial trains once per fold.
   const bool objective = base.evaluates_objective();
-  const PreparedData shared =
-      objective ? PreparedData{} : prepare_data(base, experiment.base_dir, registrar);
+  const bool cross_validated = !objective && base.data.folds > 1;
+  const Folds shared_folds =
+      cross_validated ? fold_data(base, experiment.base_dir, registrar) : Folds{};
+  const PreparedData shared = objective ? PreparedData{}
+                              : cross_validated
+                                  ? shared_folds.whole
+                                  : prepare_data(base, experiment.base_dir, registrar);
   const std::string name = options.study_name.empty() ? base.name : options.study_name;
   const StudyRecord study = open_study(experiment, store, name, options, wanted);
   if (options.resume)
@@ -108,11 +114,6 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
                                 kInterruptedPrefix + ": left RUNNING by a tunelab that stopped");
 
   // Trials that search over data.* need their own data; the others share it.
-  // k-fold cross-validation: each trial trains once per fold.
-  const bool cross_validated = !objective && base.data.folds > 1;
-  const std::vector<PreparedData> shared_folds =
-      cross_validated ? fold_data(base, experiment.base_dir, registrar)
-                      : std::vector<PreparedData>{};
   bool data_varies = false;
   for (const auto& d : search.space.dimensions) data_varies |= d.path.rfind("data.", 0) == 0;
   const c10::Device device = resolve_device(base.device);
@@ -163,7 +164,8 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
     bool stopped_by_signal = false;
     const auto trial_started = Clock::now();
     PreparedData own;
-    std::vector<PreparedData> own_folds;
+    Folds own_folds;
+    TrainedModels models;  // what the trial's weights file keeps
     try {
       const ExperimentConfig config = config_with_params(experiment.document, params);
       if (objective) {
@@ -172,9 +174,12 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
           throw Error(fmt::format("objective '{}' is not finite here ({})", config.objective.name,
                                   outcome.value));
       } else {
-        if (data_varies) own = prepare_data(config, experiment.base_dir, registrar);
-        if (data_varies && cross_validated)
+        if (data_varies && cross_validated) {
           own_folds = fold_data(config, experiment.base_dir, registrar);
+          own = own_folds.whole;
+        } else if (data_varies) {
+          own = prepare_data(config, experiment.base_dir, registrar);
+        }
         const auto on_epoch = [&](const EpochRecord& e) {
           outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
           if (observer.on_epoch) observer.on_epoch(number, e);
@@ -195,13 +200,17 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
                                               registrar, seed, on_epoch);
           run = std::move(cv.first_fold);
           r = std::move(cv.mean);
+          models = std::move(cv.models);
           // The stored curve is the folds' mean, not the first fold's.
           outcome.epochs.clear();
           for (const auto& e : r.epochs)
             outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
         } else {
-          run = train_trial(config, data_varies ? own : shared, registrar, seed, on_epoch);
+          const PreparedData& data = data_varies ? own : shared;
+          run = train_trial(config, data, registrar, seed, on_epoch);
           r = run.result;
+          models.members.push_back(TrainedModel{run.model, data.scaling});
+          models.units = data.scaling;
         }
         report.run = run;
         outcome.best_epoch = r.best_epoch;
@@ -237,9 +246,7 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
     ++summary.ran_now;
     if (report.run && outcome.state == TrialState::complete && std::isfinite(outcome.value))
       keep_weights(store, options.keep_weights, study.id, trial_id, number, outcome.value,
-                   best_of(history), *report.run,
-                   cross_validated ? (data_varies ? own_folds : shared_folds).front()
-                                   : (data_varies ? own : shared));
+                   best_of(history), models, data_varies ? own : shared);
 
     report.number = number;
     report.state = outcome.state;

@@ -24,33 +24,68 @@ std::optional<Standardizer> read_scaling(torch::serialize::InputArchive& archive
   return s;
 }
 
+void write_model(torch::serialize::OutputArchive& archive, TrainedModel& member) {
+  member.model->to(torch::kCPU);
+  member.model->save(archive);
+  write_scaling(archive, "x", member.scaling.x);
+  write_scaling(archive, "y", member.scaling.y);
+}
+
+Scaling read_scaling(torch::serialize::InputArchive& archive) {
+  Scaling scaling;
+  scaling.x = read_scaling(archive, "x");
+  scaling.y = read_scaling(archive, "y");
+  return scaling;
+}
+
+std::string fold_key(std::size_t f) { return fmt::format("fold{}", f); }
+
 }  // namespace
 
-void save_weights(const std::filesystem::path& file, torch::nn::Sequential& model,
-                  const Scaling& scaling) {
+void save_weights(const std::filesystem::path& file, TrainedModels& models) {
   std::filesystem::create_directories(file.parent_path());
   torch::serialize::OutputArchive archive;
-  model->to(torch::kCPU);
-  model->save(archive);
-  write_scaling(archive, "x", scaling.x);
-  write_scaling(archive, "y", scaling.y);
+  if (models.members.size() == 1) {
+    write_model(archive, models.members.front());
+  } else {
+    for (std::size_t f = 0; f < models.members.size(); ++f) {
+      torch::serialize::OutputArchive fold;
+      write_model(fold, models.members[f]);
+      archive.write(fold_key(f), fold);
+    }
+    write_scaling(archive, "x", models.units.x);
+    write_scaling(archive, "y", models.units.y);
+  }
   const auto partial = std::filesystem::path(file.string() + ".partial");
   archive.save_to(partial.string());
   std::filesystem::rename(partial, file);
 }
 
-Scaling load_weights(const std::filesystem::path& file, torch::nn::Sequential& model) {
+TrainedModels load_weights(const std::filesystem::path& file,
+                           const std::function<torch::nn::Sequential()>& build) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec))
     throw InputError(fmt::format("{}: the weights file is missing", file.string()));
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(file.string(), torch::kCPU);
-    model->load(archive);
-    Scaling scaling;
-    scaling.x = read_scaling(archive, "x");
-    scaling.y = read_scaling(archive, "y");
-    return scaling;
+    TrainedModels models;
+    for (std::size_t f = 0;; ++f) {
+      torch::serialize::InputArchive fold;
+      if (!archive.try_read(fold_key(f), fold)) break;
+      TrainedModel member{build(), {}};
+      member.model->load(fold);
+      member.scaling = read_scaling(fold);
+      models.members.push_back(std::move(member));
+    }
+    if (models.members.empty()) {
+      TrainedModel member{build(), {}};
+      member.model->load(archive);
+      member.scaling = read_scaling(archive);
+      models.members.push_back(std::move(member));
+    }
+    models.units = read_scaling(archive);
+    return models;
   } catch (const c10::Error& e) {
     const std::string what = e.what_without_backtrace();
     throw InputError(fmt::format("{}: cannot read these weights: {}", file.string(),

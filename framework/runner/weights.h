@@ -1,24 +1,26 @@
 #pragma once
-// A trained model's weights as a file: its parameters and buffers plus the
-// feature and target scaling it was trained with, so that predictions on new
-// rows need nothing else.
+// A trial's trained models as a file: their parameters and buffers plus the
+// feature and target scaling each was trained with, so that predictions on
+// new rows need nothing else. One model is stored as LibTorch's archive of
+// its module with "scaling.x.*" / "scaling.y.*" beside it; the k models of a
+// cross-validated trial as sub-archives "fold0" .. "fold{k-1}" of that
+// form, with the scaling the losses are reported in at the top.
 
 #include <filesystem>
+#include <functional>
 
-#include <torch/nn/modules/container/sequential.h>
-
-#include "data/split.h"
+#include "runner/trained_model.h"
 
 namespace tunelab {
 
-// Moves the model to the CPU (so that a file written on a GPU loads
+// Moves the models to the CPU (so that a file written on a GPU loads
 // anywhere), writes to a temporary file and renames it into place: a reader
 // never sees half a file.
-void save_weights(const std::filesystem::path& file, torch::nn::Sequential& model,
-                  const Scaling& scaling);
+void save_weights(const std::filesystem::path& file, TrainedModels& models);
 
-// Loads the weights into `model` (built from the same configuration) and
-// returns the scaling. Throws InputError for a missing or unreadable file.
-Scaling load_weights(const std::filesystem::path& file, torch::nn::Sequential& model);
+// Loads the models, each into a module made by `build` (from the trial's
+// configuration). Throws InputError for a missing or unreadable file.
+TrainedModels load_weights(const std::filesystem::path& file,
+                           const std::function<torch::nn::Sequential()>& build);
 
 }  // namespace tunelab

@@ -8,6 +8,7 @@
 
 #include "common/errors.h"
 #include "plugin/registrar.h"
+#include "train/flat_parameters.h"
 
 namespace tunelab {
 namespace {
@@ -52,7 +53,7 @@ std::vector<std::pair<std::int64_t, std::int64_t>> batch_ranges(std::int64_t n,
 double evaluate(torch::nn::Sequential& model, const LossFunction& loss, const torch::Tensor& x,
                 const torch::Tensor& y) {
   if (x.size(0) == 0) return kNoValue;
-  torch::NoGradGuard no_grad;
+  c10::InferenceMode inference;
   model->eval();
   return loss(model->forward(x), y).item<double>();
 }
@@ -86,7 +87,11 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
   model->to(device);
   const torch::Tensor x_train = splits.train.x.to(device), y_train = splits.train.y.to(device);
   const torch::Tensor x_val = splits.val.x.to(device), y_val = splits.val.y.to(device);
-  auto optimizer = make_optimizer(registrar, config, model->parameters());
+  std::optional<FlatParameters> flat;
+  if (config.fast_path && updates_elementwise(config.optimizer))
+    flat = FlatParameters::adopt(*model);
+  auto optimizer =
+      make_optimizer(registrar, config, flat ? std::vector{flat->values()} : model->parameters());
   const LossFunction loss_fn = make_loss(registrar, config);
   auto shuffle = at::make_generator<at::CPUGeneratorImpl>(seed);
   const std::int64_t n = x_train.size(0);
@@ -106,7 +111,10 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
     for (const auto& [begin, end] : batch_ranges(n, config.batch_size)) {
       const torch::Tensor rows = order.slice(0, begin, end);
       const torch::Tensor xb = x_train.index_select(0, rows), yb = y_train.index_select(0, rows);
-      optimizer->zero_grad();
+      if (flat)
+        flat->values().mutable_grad().zero_();
+      else
+        optimizer->zero_grad();
       torch::Tensor loss = loss_fn(model->forward(xb), yb);
       loss.backward();
       optimizer->step();

@@ -33,6 +33,10 @@ struct TrainerConfig {
   std::string loss = "mse";
   nlohmann::json loss_args = nlohmann::json::object();
   EarlyStopping early_stopping;
+  // The fast path: an elementwise optimizer updates one flat buffer of all
+  // parameters (train/flat_parameters.h). false: tensor by tensor, as
+  // LibTorch's optimizers do on their own; the same math, to rounding.
+  bool fast_path = true;
 };
 
 constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();

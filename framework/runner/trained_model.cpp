@@ -1,0 +1,24 @@
+#include "runner/trained_model.h"
+
+#include <torch/torch.h>
+
+namespace tunelab {
+
+at::Tensor predict_in_target_units(const TrainedModels& models, const at::Tensor& x) {
+  c10::InferenceMode inference;
+  torch::Tensor sum;
+  for (const auto& member : models.members) {
+    auto model = member.model;
+    model->eval();
+    const torch::Tensor scaled = member.scaling.x ? member.scaling.x->apply(x) : x;
+    const auto parameters = model->parameters();
+    const c10::Device device =
+        parameters.empty() ? c10::Device(torch::kCPU) : parameters.front().device();
+    torch::Tensor y = model->forward(scaled.to(device)).to(torch::kCPU);
+    if (member.scaling.y) y = member.scaling.y->invert(y);
+    sum = sum.defined() ? sum + y : y;
+  }
+  return sum / static_cast<double>(models.members.size());
+}
+
+}  // namespace tunelab
