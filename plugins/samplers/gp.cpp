@@ -2,7 +2,8 @@
 // expected improvement, as spotpython tunes: a space-filling initial design
 // (`startup_trials` points of a scrambled Sobol sequence), then at each trial
 // a GP with an anisotropic Matérn 5/2 kernel, fitted length scales and nugget
-// (gaussian_process.h), is fitted to the complete trials, and the point of
+// (gaussian_process.h), is fitted to the complete and pruned trials (these
+// as no better than the median), and the point of
 // largest expected improvement is proposed. EI is maximised over random
 // candidates and candidates near the best trials, the best few refined by
 // NLopt's BOBYQA. Categorical dimensions are one-hot inputs of the GP; their
@@ -127,20 +128,38 @@ class GpSampler : public Sampler {
         design_(space.dimensions.size(), derive_seed(seed, "design")) {}
 
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>& history) override {
-    std::vector<const FinishedTrial*> complete;
+    const auto usable = [&](const FinishedTrial& t) {
+      return std::isfinite(t.value) && covers_space(space_, t);
+    };
+    std::vector<double> complete_values;
     for (const auto& t : history)
-      if (t.state == TrialState::complete && std::isfinite(t.value) && covers_space(space_, t))
-        complete.push_back(&t);
-    if (static_cast<int>(complete.size()) < options_.startup_trials) return initial(number);
+      if (t.state == TrialState::complete && usable(t)) complete_values.push_back(t.value);
+    if (complete_values.empty() ||
+        static_cast<int>(complete_values.size()) < options_.startup_trials)
+      return initial(number);
 
+    // A pruned trial's value is its best before it stopped, better than it
+    // would have ended: it enters the fit as no better than the median of
+    // the complete trials, so that the GP learns to avoid its region (left
+    // out, the GP would propose it again and again).
+    std::nth_element(complete_values.begin(),
+                     complete_values.begin() + static_cast<long>(complete_values.size() / 2),
+                     complete_values.end());
+    const double median = complete_values[complete_values.size() / 2];
+    std::vector<std::pair<const FinishedTrial*, double>> fitted;
+    for (const auto& t : history) {
+      if (!usable(t)) continue;
+      if (t.state == TrialState::complete) fitted.emplace_back(&t, t.value);
+      if (t.state == TrialState::pruned) fitted.emplace_back(&t, std::max(t.value, median));
+    }
     // The most recent 300 trials at most: the fit is cubic in their number.
-    if (complete.size() > 300) complete.erase(complete.begin(), complete.end() - 300);
-    const long n = static_cast<long>(complete.size());
+    if (fitted.size() > 300) fitted.erase(fitted.begin(), fitted.end() - 300);
+    const long n = static_cast<long>(fitted.size());
     Eigen::MatrixXd x(n, static_cast<long>(encoding_.width()));
     Eigen::VectorXd y(n);
     for (long i = 0; i < n; ++i) {
-      x.row(i) = encoding_.encode(complete[static_cast<std::size_t>(i)]->params).transpose();
-      y(i) = complete[static_cast<std::size_t>(i)]->value;
+      x.row(i) = encoding_.encode(fitted[static_cast<std::size_t>(i)].first->params).transpose();
+      y(i) = fitted[static_cast<std::size_t>(i)].second;
     }
     if (options_.warp == "log" || (options_.warp == "auto" && heavy_tailed(y))) {
       const double low = y.minCoeff(), margin = std::max((y.maxCoeff() - low) * 1e-3, 1e-12);
