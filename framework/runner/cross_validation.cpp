@@ -3,9 +3,15 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "plugin/registrar.h"
+#include "train/device.h"
 #include "train/loss.h"
 #include "train/seeding.h"
 
@@ -23,6 +29,43 @@ double mean_of(const std::vector<double>& values) {
   for (double v : values)
     if (!std::isnan(v)) sum += v, ++count;
   return count ? sum / count : std::nan("");
+}
+
+// The state of LibTorch's global CPU generator, which seeds models and
+// which a plugin's dropout would draw from while training.
+torch::Tensor global_generator_state() {
+  auto generator = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.get_state();
+}
+
+// Trains the prepared runs 1..k-1, one thread per core that LibTorch's own
+// threads leave free. The first exception (in fold order) is rethrown.
+void train_side_by_side(const ExperimentConfig& config, const Folds& folds,
+                        const Registrar& registrar, std::uint64_t seed, const c10::Device& device,
+                        std::vector<RunSummary>& runs) {
+  const std::size_t remaining = runs.size() - 1;
+  const auto cores = std::max(1U, std::thread::hardware_concurrency());
+  const auto per_fold = static_cast<unsigned>(std::max(1, at::get_num_threads()));
+  const std::size_t threads = std::clamp<std::size_t>(cores / per_fold, 1, remaining);
+  std::vector<std::exception_ptr> errors(runs.size());
+  std::atomic<std::size_t> next{1};
+  const auto work = [&] {
+    for (std::size_t f = next++; f < runs.size(); f = next++) {
+      try {
+        runs[f].result = train_model(runs[f].model, folds.folds[f].splits, config.trainer,
+                                     registrar, device, seed, {});
+      } catch (...) {
+        errors[f] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& thread : pool) thread.join();
+  for (const auto& error : errors)
+    if (error) std::rethrow_exception(error);
 }
 
 // The loss of the mean of the models' predictions on the whole split's test
@@ -77,17 +120,35 @@ CrossValidation cross_validate(const ExperimentConfig& config, const Folds& fold
                                const Registrar& registrar, std::uint64_t seed,
                                const EpochCallback& on_epoch) {
   CrossValidation cv;
-  std::vector<TrainResult> results;
-  for (std::size_t f = 0; f < folds.folds.size(); ++f) {
-    const PreparedData& fold = folds.folds[f];
-    RunSummary run =
-        train_trial(config, fold, registrar, seed, f == 0 ? on_epoch : EpochCallback{});
-    results.push_back(run.result);
-    if (f == 0) {
-      cv.first_fold = run;
-      if (run.result.stopped_by_caller) break;  // pruned or interrupted: no other fold
+  const std::size_t k = folds.folds.size();
+  const c10::Device device = resolve_device(config.device);
+  std::vector<RunSummary> runs(k);
+
+  // The first fold alone: a pruner decides on it, and a trial stopped there
+  // trains no other fold.
+  runs[0] = prepare_trial(config, folds.folds[0], registrar, seed);
+  const torch::Tensor after_build = global_generator_state();
+  runs[0].result = train_model(runs[0].model, folds.folds[0].splits, config.trainer, registrar,
+                               device, seed, on_epoch);
+  const bool training_draws = !global_generator_state().equal(after_build);
+  cv.first_fold = runs[0];
+  std::vector<TrainResult> results{runs[0].result};
+  if (!runs[0].result.stopped_by_caller) {
+    if (training_draws || !device.is_cpu()) {
+      // Training draws from LibTorch's one global generator (a plugin's
+      // dropout) or runs on a GPU: one fold after another, each seeded.
+      for (std::size_t f = 1; f < k; ++f)
+        runs[f] = train_trial(config, folds.folds[f], registrar, seed);
+    } else {
+      // The rest side by side on the cores, each model built (and seeded)
+      // here first: the results do not depend on which thread ran a fold.
+      for (std::size_t f = 1; f < k; ++f)
+        runs[f] = prepare_trial(config, folds.folds[f], registrar, seed);
+      train_side_by_side(config, folds, registrar, seed, device, runs);
     }
-    cv.models.members.push_back(TrainedModel{run.model, fold.scaling});
+    for (std::size_t f = 1; f < k; ++f) results.push_back(runs[f].result);
+    for (std::size_t f = 0; f < k; ++f)
+      cv.models.members.push_back(TrainedModel{runs[f].model, folds.folds[f].scaling});
   }
   cv.models.units = folds.whole.scaling;
   TrainResult& mean = cv.mean;

@@ -43,7 +43,9 @@ struct CrossValidation {
 
 // Trains every fold with the trial's seed. `on_epoch` sees the first fold's
 // epochs: a pruner decides there, and a trial stopped in the first fold
-// trains no other.
+// trains no other. The other folds train side by side, one per free core,
+// unless training draws from LibTorch's global generator (which threads
+// would share) or runs on a GPU; either way the numbers are the same.
 CrossValidation cross_validate(const ExperimentConfig& config, const Folds& folds,
                                const Registrar& registrar, std::uint64_t seed,
                                const EpochCallback& on_epoch);

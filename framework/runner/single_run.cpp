@@ -204,9 +204,8 @@ PreparedData prepare_data(const ExperimentConfig& config, const Dataset& dataset
   return prepared;
 }
 
-RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
-                       const Registrar& registrar, std::uint64_t seed,
-                       const EpochCallback& on_epoch) {
+RunSummary prepare_trial(const ExperimentConfig& config, const PreparedData& data,
+                         const Registrar& registrar, std::uint64_t seed) {
   const c10::Device device = resolve_device(config.device);
   RunSummary summary;
   summary.train_rows = data.splits.train.rows();
@@ -220,9 +219,16 @@ RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
   torch::nn::Sequential model =
       build_model_within_memory(registrar, config.model, data.features, data.targets);
   summary.parameters = parameter_count(*model);
-  summary.result =
-      train_model(model, data.splits, config.trainer, registrar, device, seed, on_epoch);
   summary.model = model;
+  return summary;
+}
+
+RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
+                       const Registrar& registrar, std::uint64_t seed,
+                       const EpochCallback& on_epoch) {
+  RunSummary summary = prepare_trial(config, data, registrar, seed);
+  summary.result = train_model(summary.model, data.splits, config.trainer, registrar,
+                               resolve_device(config.device), seed, on_epoch);
   return summary;
 }
 

@@ -59,7 +59,12 @@ PreparedData prepare_data(const ExperimentConfig& config, const std::filesystem:
 // The same for a data set already loaded.
 PreparedData prepare_data(const ExperimentConfig& config, const Dataset& dataset);
 
-// Seeds everything with `seed`, builds the model and trains it.
+// Seeds everything with `seed` and builds the model: a trial before training
+// (summary.result is empty).
+RunSummary prepare_trial(const ExperimentConfig& config, const PreparedData& data,
+                         const Registrar& registrar, std::uint64_t seed);
+
+// prepare_trial, then trains the model.
 RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
                        const Registrar& registrar, std::uint64_t seed,
                        const EpochCallback& on_epoch = {});
