@@ -54,7 +54,7 @@ int pruned_at(tunelab::Pruner& p, int number, const std::vector<double>& losses,
 TEST_SUITE("pruners") {
   TEST_CASE("every pruner stops a clearly worse trial and keeps a clearly better one") {
     const auto finished = history(30);
-    for (const char* name : {"median", "successive_halving", "hyperband"}) {
+    for (const char* name : {"median", "percentile", "successive_halving", "hyperband"}) {
       CAPTURE(name);
       const int worse = pruned_at(*pruner(name), 30, curve(10.0, 30), finished);
       CHECK(worse > 0);
@@ -71,6 +71,22 @@ TEST_SUITE("pruners") {
     // The median of 1.0 .. 1.9 at epoch 1 is about 1.45: a trial at 1.2 goes on.
     CHECK(pruned_at(*pruner("median"), 10, curve(1.2, 10), history(10)) == 0);
     CHECK(pruned_at(*pruner("median"), 10, curve(1.8, 10), history(10)) == 1);
+  }
+
+  TEST_CASE("percentile: only trials worse than that percentile stop / 50 is the median") {
+    // At epoch 1 the ten trials start at 1.0 .. 1.9: the 75th percentile is
+    // 1.675 (interpolated between ranks, as numpy and Optuna do).
+    CHECK(pruned_at(*pruner("percentile"), 10, curve(1.6, 10), history(10)) == 0);
+    CHECK(pruned_at(*pruner("percentile"), 10, curve(1.7, 10), history(10)) == 1);
+    CHECK(pruned_at(*pruner("median"), 10, curve(1.6, 10), history(10)) == 1);
+    CHECK(pruned_at(*pruner("percentile", {{"percentile", 90}}), 10, curve(1.7, 10), history(10)) ==
+          0);
+    for (const double start : {1.2, 1.4, 1.5, 1.8}) {
+      INFO("start " << start);
+      CHECK(pruned_at(*pruner("percentile", {{"percentile", 50}}), 10, curve(start, 10),
+                      history(10)) ==
+            pruned_at(*pruner("median"), 10, curve(start, 10), history(10)));
+    }
   }
 
   TEST_CASE("successive halving prunes only at its rungs, min_resource * eta^k epochs") {
@@ -104,6 +120,9 @@ TEST_SUITE("pruners") {
   TEST_CASE("pruner arguments are checked") {
     CHECK_THROWS_AS(pruner("median", {{"warmup", 3}}), tunelab::ConfigError);
     CHECK_THROWS_AS(pruner("median", {{"interval", 0}}), tunelab::ConfigError);
+    CHECK_THROWS_AS(pruner("median", {{"percentile", 60}}), tunelab::ConfigError);
+    CHECK_THROWS_WITH_AS(pruner("percentile", {{"percentile", 120}}),
+                         "must be in [0, 100], got 120", tunelab::ConfigError);
     CHECK_THROWS_AS(pruner("successive_halving", {{"reduction_factor", 1}}), tunelab::ConfigError);
     CHECK_THROWS_AS(pruner("hyperband", {{"min_resource", 0}}), tunelab::ConfigError);
     CHECK_THROWS_AS(pruner("hyperband", {{"max_resource", "lots"}}), tunelab::ConfigError);

@@ -9,6 +9,7 @@
 #include "common/errors.h"
 #include "plugin/registrar.h"
 #include "train/flat_parameters.h"
+#include "train/fused_adam.h"
 
 namespace tunelab {
 namespace {
@@ -92,6 +93,8 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
     flat = FlatParameters::adopt(*model);
   auto optimizer =
       make_optimizer(registrar, config, flat ? std::vector{flat->values()} : model->parameters());
+  std::optional<FusedAdam> fused;
+  if (flat) fused = FusedAdam::replacing(*optimizer, flat->values());
   const LossFunction loss_fn = make_loss(registrar, config);
   auto shuffle = at::make_generator<at::CPUGeneratorImpl>(seed);
   const std::int64_t n = x_train.size(0);
@@ -117,7 +120,10 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
         optimizer->zero_grad();
       torch::Tensor loss = loss_fn(model->forward(xb), yb);
       loss.backward();
-      optimizer->step();
+      if (fused)
+        fused->step();
+      else
+        optimizer->step();
       // Accumulated on the device: one synchronisation per epoch, not per step.
       loss_sum += loss.detach().to(torch::kFloat64) * static_cast<double>(end - begin);
     }

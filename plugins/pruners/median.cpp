@@ -1,6 +1,10 @@
 // The median rule (Golovin et al. 2017, Google Vizier; Optuna's MedianPruner):
 // stop a trial whose best validation loss so far is worse than the median of
-// what the completed trials had at the same epoch.
+// what the completed trials had at the same epoch. `percentile` generalises
+// it (Optuna's PercentilePruner): worse than that percentile, so that 75
+// stops only trials among the worst quarter, 50 is the median.
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -11,10 +15,12 @@
 namespace tunelab {
 namespace {
 
-class MedianPruner : public Pruner {
+class PercentilePruner : public Pruner {
  public:
-  MedianPruner(int startup_trials, int warmup_epochs, int interval, int min_trials)
-      : startup_trials_(startup_trials),
+  PercentilePruner(double percentile, int startup_trials, int warmup_epochs, int interval,
+                   int min_trials)
+      : percentile_(percentile),
+        startup_trials_(startup_trials),
         warmup_epochs_(warmup_epochs),
         interval_(interval),
         min_trials_(min_trials) {}
@@ -41,17 +47,40 @@ class MedianPruner : public Pruner {
     if (complete < startup_trials_ || static_cast<int>(at_epoch.size()) < min_trials_ ||
         at_epoch.empty())
       return false;
-    std::sort(at_epoch.begin(), at_epoch.end());
-    const std::size_t n = at_epoch.size();
-    const double median = n % 2 ? at_epoch[n / 2] : (at_epoch[n / 2 - 1] + at_epoch[n / 2]) / 2;
-    return best_ > median;  // false for NaN (no validation split)
+    return best_ > percentile_of(at_epoch);  // false for NaN (no validation split)
   }
 
  private:
+  // Linear interpolation between the closest ranks (numpy's default, which
+  // Optuna uses): the median of an even count is the mean of the middle two.
+  double percentile_of(std::vector<double>& values) const {
+    std::sort(values.begin(), values.end());
+    const double rank = percentile_ / 100 * static_cast<double>(values.size() - 1);
+    const auto below = static_cast<std::size_t>(std::floor(rank));
+    const std::size_t above = std::min(below + 1, values.size() - 1);
+    return values[below] + (rank - static_cast<double>(below)) * (values[above] - values[below]);
+  }
+
+  double percentile_;
   int startup_trials_, warmup_epochs_, interval_, min_trials_;
   int number_ = -1;
   double best_ = 0;
 };
+
+// The options both share; `percentile` is the percentile pruner's own.
+std::unique_ptr<Pruner> make_percentile_pruner(const Args& args, double percentile) {
+  const auto startup = args.integer("startup_trials", 5);
+  const auto warmup = args.integer("warmup_epochs", 0);
+  const auto interval = args.integer("interval", 1);
+  const auto min_trials = args.integer("min_trials", 1);
+  require_at_least("startup_trials", startup, 0);
+  require_at_least("warmup_epochs", warmup, 0);
+  require_at_least("interval", interval, 1);
+  require_at_least("min_trials", min_trials, 1);
+  return std::make_unique<PercentilePruner>(percentile, static_cast<int>(startup),
+                                            static_cast<int>(warmup), static_cast<int>(interval),
+                                            static_cast<int>(min_trials));
+}
 
 }  // namespace
 
@@ -63,17 +92,20 @@ void register_median_pruner(Registrar& registrar) {
       [](const nlohmann::json& json) -> std::unique_ptr<Pruner> {
         const Args args(json);
         args.allow_only({"startup_trials", "warmup_epochs", "interval", "min_trials"});
-        const auto startup = args.integer("startup_trials", 5);
-        const auto warmup = args.integer("warmup_epochs", 0);
-        const auto interval = args.integer("interval", 1);
-        const auto min_trials = args.integer("min_trials", 1);
-        require_at_least("startup_trials", startup, 0);
-        require_at_least("warmup_epochs", warmup, 0);
-        require_at_least("interval", interval, 1);
-        require_at_least("min_trials", min_trials, 1);
-        return std::make_unique<MedianPruner>(static_cast<int>(startup), static_cast<int>(warmup),
-                                              static_cast<int>(interval),
-                                              static_cast<int>(min_trials));
+        return make_percentile_pruner(args, 50);
+      });
+  registrar.pruners.add(
+      "percentile",
+      "stops a trial whose best val_loss so far is worse than the completed trials' percentile "
+      "(75) at that epoch",
+      [](const nlohmann::json& json) -> std::unique_ptr<Pruner> {
+        const Args args(json);
+        args.allow_only(
+            {"percentile", "startup_trials", "warmup_epochs", "interval", "min_trials"});
+        const double percentile = args.number("percentile", 75);
+        if (!(percentile >= 0 && percentile <= 100))
+          throw ConfigError("percentile", fmt::format("must be in [0, 100], got {}", percentile));
+        return make_percentile_pruner(args, percentile);
       });
 }
 
