@@ -142,6 +142,29 @@ TEST_SUITE("samplers") {
     }
   }
 
+  TEST_CASE("gp keeps away from where trials were pruned") {
+    // Ten complete trials spread over [0, 0.55], best near 0.3; twelve
+    // trials over [0.6, 1] were pruned early, with the low values of their
+    // first epochs. Counted as they are, they would draw the GP there; left
+    // out, the GP would see [0.6, 1] as unexplored and go there too.
+    const auto space =
+        tunelab::read_search_space(json::parse(R"({"x": {"type": "float", "low": 0, "high": 1}})"));
+    std::vector<FinishedTrial> history;
+    for (int k = 0; k < 10; ++k) {
+      const double x = 0.055 * k;
+      history.push_back({k, TrialState::complete, {{"x", x}}, 1 + std::pow(x - 0.3, 2), {}});
+    }
+    for (int k = 10; k < 22; ++k) {
+      const double x = 0.6 + 0.4 * (k - 10) / 11.0;
+      history.push_back({k, TrialState::pruned, {{"x", x}}, 0.5, {}});
+    }
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      const auto proposed = sampler("gp", space, seed)->propose(22, history);
+      REQUIRE(proposed);
+      CHECK(proposed->at("x").get<double>() < 0.6);
+    }
+  }
+
   TEST_CASE("sobol's first 2^k points fill every 1/2^k slice of a dimension once") {
     const auto space =
         tunelab::read_search_space(json::parse(R"({"x": {"type": "float", "low": 0, "high": 1},
