@@ -10,6 +10,9 @@
 
 #include "common/errors.h"
 #include "config/experiment_loader.h"
+#include "model/block.h"
+#include "plugin/registrar.h"
+#include "plugins/builtins.h"
 #include "runner/cross_validation.h"
 #include "support.h"
 #include "test_paths.h"
@@ -20,6 +23,18 @@ tunelab::Experiment quickstart(const std::vector<std::string>& sets) {
   return tunelab::load_experiment(
       std::string(tunelab::test::kSourceDir) + "/experiments/quickstart.yaml", sets);
 }
+
+// A block that draws from LibTorch's global generator while it trains, as a
+// plugin's dropout would.
+struct NoisyBlockImpl : torch::nn::Module {
+  explicit NoisyBlockImpl(std::int64_t width)
+      : linear(register_module("linear", torch::nn::Linear(width, width))) {}
+  torch::Tensor forward(const torch::Tensor& x) {
+    return x + torch::dropout(linear(x), 0.3, is_training());
+  }
+  torch::nn::Linear linear;
+};
+TORCH_MODULE(NoisyBlock);
 
 }  // namespace
 
@@ -82,6 +97,50 @@ TEST_SUITE("cross-validation") {
     // (the squared error is convex), here by a clear margin.
     CHECK(cv.mean.test_loss < 0.98 * members_test);
     CHECK(cv.models.members.size() == 3);
+  }
+
+  TEST_CASE("folds trained side by side give what one after another gives / with dropout too") {
+    tunelab::Registrar registrar;
+    tunelab::register_builtins(registrar);
+    registrar.blocks.add("NoisyBlock", "dropout inside", [](const tunelab::BlockSpec& spec) {
+      return torch::nn::AnyModule(NoisyBlock(spec.c_in));
+    });
+    for (const char* block : {"ResNetBlock", "NoisyBlock"}) {
+      INFO(block);
+      const auto e =
+          quickstart({"data.folds=4", "trainer.epochs=3", std::string("model.block=") + block});
+      const auto folds = tunelab::fold_data(e.config, e.base_dir, registrar);
+      // The caller (a pruner) sees the first fold's epochs once each, in
+      // order, and the same values as that fold trained alone.
+      std::vector<double> seen;
+      const auto side_by_side =
+          tunelab::cross_validate(e.config, folds, registrar, 5, [&](const auto& r) {
+            seen.push_back(r.val_loss);
+            return true;
+          });
+      const auto alone = tunelab::train_trial(e.config, folds.folds[0], registrar, 5).result;
+      REQUIRE(seen.size() == 3);
+      for (std::size_t i = 0; i < 3; ++i) CHECK(seen[i] == alone.epochs[i].val_loss);
+      const auto again = tunelab::cross_validate(e.config, folds, registrar, 5, {});
+      double val = 0;
+      for (const auto& f : folds.folds)
+        val += tunelab::train_trial(e.config, f, registrar, 5).result.best_val_loss / 4;
+      CHECK(side_by_side.mean.best_val_loss == doctest::Approx(val).epsilon(1e-12));
+      CHECK(again.mean.best_val_loss == side_by_side.mean.best_val_loss);
+      CHECK(again.mean.test_loss == side_by_side.mean.test_loss);
+    }
+  }
+
+  TEST_CASE("a first fold stopped by the caller stops the trial: one fold's curve, no ensemble") {
+    const auto e = quickstart({"data.folds=4", "trainer.epochs=20"});
+    const auto& registrar = tunelab::test::builtins();
+    const auto folds = tunelab::fold_data(e.config, e.base_dir, registrar);
+    const auto cv = tunelab::cross_validate(
+        e.config, folds, registrar, 5, [](const tunelab::EpochRecord& r) { return r.epoch < 3; });
+    CHECK(cv.mean.stopped_by_caller);
+    CHECK(cv.mean.epochs.size() == 3);
+    CHECK(cv.models.members.empty());
+    CHECK(cv.first_fold.result.epochs.size() == 3);
   }
 
   TEST_CASE("a study with folds stores the fold means and reproduces them") {

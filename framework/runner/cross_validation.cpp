@@ -39,24 +39,41 @@ torch::Tensor global_generator_state() {
   return generator.get_state();
 }
 
-// Trains the prepared runs 1..k-1, one thread per core that LibTorch's own
-// threads leave free. The first exception (in fold order) is rethrown.
-void train_side_by_side(const ExperimentConfig& config, const Folds& folds,
+// Trains the prepared runs side by side, one thread per core that
+// LibTorch's own threads leave free, folds taken in order. The first fold
+// reports its epochs to `on_epoch`; when that stops it (a pruner), the other
+// folds stop at their next epoch and their results are dropped. Otherwise
+// the first exception, in fold order, is rethrown. Returns false, having
+// stopped every fold before `on_epoch` saw anything, when training draws
+// from LibTorch's global generator (left at `after_builds`), which the
+// threads would share in no fixed order.
+bool train_side_by_side(const ExperimentConfig& config, const Folds& folds,
                         const Registrar& registrar, std::uint64_t seed, const c10::Device& device,
-                        std::vector<RunSummary>& runs) {
-  const std::size_t remaining = runs.size() - 1;
+                        std::vector<RunSummary>& runs, const EpochCallback& on_epoch,
+                        const torch::Tensor& after_builds) {
   const auto cores = std::max(1U, std::thread::hardware_concurrency());
   const auto per_fold = static_cast<unsigned>(std::max(1, at::get_num_threads()));
-  const std::size_t threads = std::clamp<std::size_t>(cores / per_fold, 1, remaining);
+  const std::size_t threads = std::clamp<std::size_t>(cores / per_fold, 1, runs.size());
+  std::atomic<bool> first_stopped{false}, drew{false};
+  const EpochCallback first = [&](const EpochRecord& e) {
+    // Every fold trains the same model, so the first fold's first epoch
+    // shows whether training draws, before any value reaches `on_epoch`.
+    if (!global_generator_state().equal(after_builds)) drew = true;
+    const bool go_on = !drew && (!on_epoch || on_epoch(e));
+    if (!go_on) first_stopped = true;
+    return go_on;
+  };
+  const EpochCallback others = [&](const EpochRecord&) { return !first_stopped.load(); };
   std::vector<std::exception_ptr> errors(runs.size());
-  std::atomic<std::size_t> next{1};
+  std::atomic<std::size_t> next{0};
   const auto work = [&] {
     for (std::size_t f = next++; f < runs.size(); f = next++) {
       try {
         runs[f].result = train_model(runs[f].model, folds.folds[f].splits, config.trainer,
-                                     registrar, device, seed, {});
+                                     registrar, device, seed, f == 0 ? first : others);
       } catch (...) {
         errors[f] = std::current_exception();
+        if (f == 0) first_stopped = true;
       }
     }
   };
@@ -64,8 +81,24 @@ void train_side_by_side(const ExperimentConfig& config, const Folds& folds,
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
   for (auto& thread : pool) thread.join();
+  if (drew || !global_generator_state().equal(after_builds)) return false;
+  if (errors[0]) std::rethrow_exception(errors[0]);
+  if (first_stopped) return true;  // the others were cut short: what they did is moot
   for (const auto& error : errors)
     if (error) std::rethrow_exception(error);
+  return true;
+}
+
+// One fold after another, each seeded and built just before it trains; a
+// trial stopped in the first fold trains no other.
+void train_one_by_one(const ExperimentConfig& config, const Folds& folds,
+                      const Registrar& registrar, std::uint64_t seed, std::vector<RunSummary>& runs,
+                      const EpochCallback& on_epoch) {
+  for (std::size_t f = 0; f < runs.size(); ++f) {
+    runs[f] =
+        train_trial(config, folds.folds[f], registrar, seed, f == 0 ? on_epoch : EpochCallback{});
+    if (runs[f].result.stopped_by_caller) return;
+  }
 }
 
 // The loss of the mean of the models' predictions on the whole split's test
@@ -123,29 +156,22 @@ CrossValidation cross_validate(const ExperimentConfig& config, const Folds& fold
   const std::size_t k = folds.folds.size();
   const c10::Device device = resolve_device(config.device);
   std::vector<RunSummary> runs(k);
-
-  // The first fold alone: a pruner decides on it, and a trial stopped there
-  // trains no other fold.
-  runs[0] = prepare_trial(config, folds.folds[0], registrar, seed);
-  const torch::Tensor after_build = global_generator_state();
-  runs[0].result = train_model(runs[0].model, folds.folds[0].splits, config.trainer, registrar,
-                               device, seed, on_epoch);
-  const bool training_draws = !global_generator_state().equal(after_build);
+  if (device.is_cpu()) {
+    // Side by side, each model built (and seeded) here first, so that the
+    // numbers do not depend on which thread trained which fold ...
+    for (std::size_t f = 0; f < k; ++f)
+      runs[f] = prepare_trial(config, folds.folds[f], registrar, seed);
+    // ... unless training draws from LibTorch's one global generator (a
+    // plugin's dropout): then one fold after another.
+    if (!train_side_by_side(config, folds, registrar, seed, device, runs, on_epoch,
+                            global_generator_state()))
+      train_one_by_one(config, folds, registrar, seed, runs, on_epoch);
+  } else {
+    train_one_by_one(config, folds, registrar, seed, runs, on_epoch);
+  }
   cv.first_fold = runs[0];
   std::vector<TrainResult> results{runs[0].result};
   if (!runs[0].result.stopped_by_caller) {
-    if (training_draws || !device.is_cpu()) {
-      // Training draws from LibTorch's one global generator (a plugin's
-      // dropout) or runs on a GPU: one fold after another, each seeded.
-      for (std::size_t f = 1; f < k; ++f)
-        runs[f] = train_trial(config, folds.folds[f], registrar, seed);
-    } else {
-      // The rest side by side on the cores, each model built (and seeded)
-      // here first: the results do not depend on which thread ran a fold.
-      for (std::size_t f = 1; f < k; ++f)
-        runs[f] = prepare_trial(config, folds.folds[f], registrar, seed);
-      train_side_by_side(config, folds, registrar, seed, device, runs);
-    }
     for (std::size_t f = 1; f < k; ++f) results.push_back(runs[f].result);
     for (std::size_t f = 0; f < k; ++f)
       cv.models.members.push_back(TrainedModel{runs[f].model, folds.folds[f].scaling});

@@ -41,11 +41,12 @@ struct CrossValidation {
   TrainedModels models;
 };
 
-// Trains every fold with the trial's seed. `on_epoch` sees the first fold's
-// epochs: a pruner decides there, and a trial stopped in the first fold
-// trains no other. The other folds train side by side, one per free core,
-// unless training draws from LibTorch's global generator (which threads
-// would share) or runs on a GPU; either way the numbers are the same.
+// Trains every fold with the trial's seed, side by side on the free cores
+// (one after another on a GPU). `on_epoch` sees the first fold's epochs: a
+// pruner decides there, and a trial stopped in the first fold stops its
+// other folds too. The numbers do not depend on the threads: should training
+// draw from LibTorch's global generator (a plugin's dropout), which threads
+// would share in no fixed order, the folds train again one after another.
 CrossValidation cross_validate(const ExperimentConfig& config, const Folds& folds,
                                const Registrar& registrar, std::uint64_t seed,
                                const EpochCallback& on_epoch);
