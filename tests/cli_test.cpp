@@ -4,7 +4,10 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "support.h"
+#include "test_paths.h"
 
 namespace {
 
@@ -43,6 +46,18 @@ TEST_SUITE("command line") {
     CHECK(r.output ==
           "tunelab: --set model.act_fn=rellu: model.act_fn: unknown activation 'rellu' "
           "(did you mean 'relu'?)\n");
+  }
+
+  TEST_CASE("every experiment file shipped in experiments/ validates") {
+    int files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(
+             std::filesystem::path(tunelab::test::kSourceDir) / "experiments")) {
+      if (entry.path().extension() != ".yaml") continue;
+      ++files;
+      const auto r = run_tunelab("validate experiments/" + entry.path().filename().string());
+      CHECK_MESSAGE(r.exit_status == 0, entry.path().filename().string() << ": " << r.output);
+    }
+    CHECK(files >= 6);
   }
 
   TEST_CASE("bad usage and bad files exit 2 with a message") {

@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""A tuned ResNet against a linear model on the diabetes data, and against
+Optuna + PyTorch eager, in one run.
+
+For each root seed: tunelab tunes experiments/diabetes_cv.yaml (50 trials,
+4-fold cross-validation, TPE, percentile pruner) and fits
+experiments/diabetes_linear.yaml on the same split; the table gives the
+tuned model's test MSE (standardised units), the linear model's, and the
+study's wall time. With --reference, Optuna's TPE tunes the same space with
+the chapter's PyTorch model (tests/reference/chapter_models.py) trained
+eagerly on one validation split of its own (Debian's python3-optuna and
+python3-torch), as a script would, for the same seeds.
+
+    bench/diabetes.py [--tunelab build/tunelab] [--seeds 1 2 3] [--reference]
+"""
+import argparse
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..")
+
+
+def tunelab_run(tunelab, folder, experiment, seed):
+    """(test loss of the best trial, wall seconds) of one study in a store of its own."""
+    store = os.path.join(folder, f"{os.path.basename(experiment)}-{seed}.db")
+    started = time.perf_counter()
+    subprocess.run([tunelab, "run", os.path.join(ROOT, "experiments", experiment),
+                    "--set", f"seed={seed}", "--storage", "sqlite:///" + store, "--quiet",
+                    "--keep-weights", "none"], check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    with sqlite3.connect(store) as db:
+        test = db.execute("SELECT test_loss FROM trials WHERE state = 'COMPLETE' "
+                          "ORDER BY value, number LIMIT 1").fetchone()[0]
+    return test, seconds
+
+
+def reference_run(seed, trials=50):
+    """Optuna TPE + PyTorch eager on one split: (val MSE, test MSE, wall seconds)."""
+    import optuna
+    import torch
+    sys.path.insert(0, os.path.join(ROOT, "tests", "reference"))
+    import chapter_models
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    torch.manual_seed(seed)
+    import csv
+    with open(os.path.join(ROOT, "data", "diabetes.csv")) as f:
+        rows = [[float(v) for v in r] for r in list(csv.reader(f))[1:]]
+    data = torch.tensor(rows)
+    order = torch.randperm(len(data))
+    n_train, n_val = int(0.6 * len(data)), int(0.2 * len(data))
+    parts = (order[:n_train], order[n_train:n_train + n_val], order[n_train + n_val:])
+    x, y = data[:, :-1], data[:, -1:]
+    mean_x, std_x = x[parts[0]].mean(0), x[parts[0]].std(0)
+    mean_y, std_y = y[parts[0]].mean(0), y[parts[0]].std(0)
+    (xt, yt), (xv, yv), (xs, ys) = (((x[p] - mean_x) / std_x, (y[p] - mean_y) / std_y)
+                                     for p in parts)
+
+    def objective(trial):
+        width = 2 ** trial.suggest_int("c_hidden", 3, 8)
+        blocks = trial.suggest_int("num_blocks", 1, 6)
+        model = chapter_models.ResNet(
+            10, 1, num_blocks=[blocks, blocks], c_hidden=[width, width],
+            act_fn_name=trial.suggest_categorical(
+                "act_fn", ["relu", "elu", "leaky_relu", "gelu", "silu"]),
+            block_name=trial.suggest_categorical("block", ["ResNetBlock", "PreActResNetBlock"]))
+        optimizer = torch.optim.Adam(
+            model.parameters(), lr=trial.suggest_float("lr", 1e-4, 1e-1, log=True),
+            weight_decay=trial.suggest_float("weight_decay", 1e-6, 1e-2, log=True))
+        batch = 2 ** trial.suggest_int("batch_size", 3, 7)
+        epochs = trial.suggest_int("epochs", 10, 200)
+        best, best_test, waited = float("inf"), float("nan"), 0
+        for _ in range(epochs):
+            model.train()
+            perm = torch.randperm(len(xt))
+            for begin in range(0, len(xt), batch):
+                rows = perm[begin:begin + batch]
+                if len(rows) < 2:
+                    continue
+                optimizer.zero_grad()
+                torch.nn.functional.mse_loss(model(xt[rows]), yt[rows]).backward()
+                optimizer.step()
+            model.eval()
+            with torch.no_grad():
+                val = torch.nn.functional.mse_loss(model(xv), yv).item()
+                if val < best:
+                    best, waited = val, 0
+                    best_test = torch.nn.functional.mse_loss(model(xs), ys).item()
+                else:
+                    waited += 1
+            if waited >= 10 or val != val:
+                break
+        trial.set_user_attr("test", best_test)
+        return best if best == best else float("inf")
+
+    started = time.perf_counter()
+    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
+    study.optimize(objective, n_trials=trials)
+    return study.best_value, study.best_trial.user_attrs["test"], time.perf_counter() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tunelab", default=os.path.join(ROOT, "build", "tunelab"))
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--reference", action="store_true")
+    args = parser.parse_args()
+
+    print("test MSE in standardised units (each split's training rows), wall time per study\n")
+    header = "| seed | tunelab diabetes_cv | tunelab linear | tunelab wall |"
+    if args.reference:
+        header += " Optuna + eager val | Optuna + eager test | Optuna + eager wall |"
+    print(header)
+    print("| --- " * (header.count("|") - 1) + "|")
+    tuned, linear, walls, reference = [], [], [], []
+    with tempfile.TemporaryDirectory() as folder:
+        for seed in args.seeds:
+            test, wall = tunelab_run(args.tunelab, folder, "diabetes_cv.yaml", seed)
+            base, _ = tunelab_run(args.tunelab, folder, "diabetes_linear.yaml", seed)
+            tuned.append(test), linear.append(base), walls.append(wall)
+            line = f"| {seed} | {test:.4f} | {base:.4f} | {wall:.1f} s |"
+            if args.reference:
+                val, ref_test, ref_wall = reference_run(seed)
+                reference.append((val, ref_test, ref_wall))
+                line += f" {val:.4f} | {ref_test:.4f} | {ref_wall:.1f} s |"
+            print(line, flush=True)
+    line = (f"| mean | {statistics.mean(tuned):.4f} | {statistics.mean(linear):.4f} | "
+            f"{statistics.mean(walls):.1f} s |")
+    if reference:
+        val, test, wall = (statistics.mean(column) for column in zip(*reference))
+        line += f" {val:.4f} | {test:.4f} | {wall:.1f} s |"
+    print(line)
+
+
+if __name__ == "__main__":
+    main()
