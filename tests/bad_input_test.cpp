@@ -235,6 +235,21 @@ TEST_SUITE("bad input") {
     check_cases(dir, cases);
   }
 
+  TEST_CASE("bad input into a store that did not exist leaves no file behind") {
+    tunelab::test::ScratchDir dir;
+    const auto experiment = dir.write("exp.yaml", kGood);
+    const auto db = dir.path() / "new.db";
+    for (const std::string set : {"'search.pruner={name: median, interval: 0}'",
+                                  "'search.sampler={name: tpe, gamma: -1}'", "data.folds=1000"}) {
+      INFO(set);
+      const auto r = tunelab::test::run_tunelab("run " + experiment.string() + " --quiet --set " +
+                                                set + " --storage " + db.string());
+      CHECK(r.exit_status == 2);
+      CHECK_FALSE(std::filesystem::exists(db));
+      CHECK_FALSE(std::filesystem::exists(db.string() + "-wal"));
+    }
+  }
+
   TEST_CASE("bad data files: missing, empty, ragged, not numbers, too big, too few rows") {
     tunelab::test::ScratchDir dir;
     const auto with_csv = [&](const std::string& name, const std::string& csv,

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -181,14 +182,28 @@ int run_command(const Arguments& args, Registrar& registrar) {
   const bool single =
       config.search.space.empty() && study_options.trials.value_or(config.search.trials) == 1;
   RunPrinter printer(config, quiet, single);
-  const auto store = Store::open(storage);
+  const std::filesystem::path store_file = sqlite_path_from_url(storage);
+  std::error_code ec;
+  const bool store_is_new = !std::filesystem::exists(store_file, ec);
+  auto store = Store::open(storage);
+  // A store this run created goes again when the run stops on bad input
+  // before it wrote a study: bad input leaves nothing behind.
+  const auto drop_new_empty_store = [&] {
+    if (!store_is_new || !store->studies().empty()) return;
+    store.reset();
+    std::filesystem::remove(store_file, ec);
+  };
 
   install_interrupt_handlers();
   StudySummary summary;
   try {
     summary = run_study(experiment, registrar, *store, study_options, printer.observer());
   } catch (const ConfigError& e) {
+    drop_new_empty_store();
     throw experiment.places.locate(e);
+  } catch (const InputError&) {
+    drop_new_empty_store();
+    throw;
   }
 
   const std::string where = fmt::format("study '{}' in {}", summary.name, store->url());
