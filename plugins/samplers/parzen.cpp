@@ -44,7 +44,8 @@ std::vector<double> neighbour_bandwidths(const std::vector<double>& mus, std::si
 }  // namespace
 
 ParzenEstimator::ParzenEstimator(const SearchSpace& space, const std::vector<Point>& points,
-                                 const std::vector<double>& weights, const ParzenOptions& options) {
+                                 const std::vector<double>& weights, const ParzenOptions& options)
+    : weigh_by_bandwidth_(options.weigh_by_bandwidth) {
   const std::size_t n = points.size();
   // Components: the observations, then the prior.
   weights_ = weights;
@@ -123,7 +124,8 @@ double ParzenEstimator::log_pdf(std::size_t k, std::size_t d, double x) const {
   const double mu = dim.mus[k], sigma = dim.sigmas[k];
   const double mass = normal_cdf((1 - mu) / sigma) - normal_cdf((0 - mu) / sigma);
   const double z = (x - mu) / sigma;
-  return -0.5 * z * z - std::log(sigma * std::sqrt(2 * M_PI)) -
+  const double scale = weigh_by_bandwidth_ ? std::sqrt(2 * M_PI) : sigma * std::sqrt(2 * M_PI);
+  return -0.5 * z * z - std::log(scale) -
          std::log(std::max(mass, std::numeric_limits<double>::min()));
 }
 

@@ -20,6 +20,11 @@ using Point = std::vector<double>;
 struct ParzenOptions {
   double prior_weight = 1.0;
   bool multivariate = false;  // one bandwidth rule for all dimensions, joint components
+  // Each numeric component's density times its bandwidth, as Optuna up to
+  // 3.4 computed it (optuna/optuna#5109): narrow components, around points
+  // that crowd together, count for less, so the search spreads wider before
+  // it narrows. Measured better on every analytic function (README).
+  bool weigh_by_bandwidth = true;
 };
 
 class ParzenEstimator {
@@ -50,6 +55,7 @@ class ParzenEstimator {
     std::vector<std::vector<double>> probs;  // categorical: one per component
   };
   std::vector<Dim> dims_;
+  bool weigh_by_bandwidth_ = true;
   std::vector<double> weights_;  // normalised, one per component
 };
 
