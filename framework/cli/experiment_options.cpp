@@ -15,10 +15,14 @@ void ExperimentOptions::add_to(po::options_description& options,
   positional.add("experiment", 1);
 }
 
-Experiment ExperimentOptions::load(Registrar& registrar) const {
+Experiment ExperimentOptions::reload() const {
   std::vector<std::string> all = overrides;
   if (!device.empty()) all.push_back("device=" + device);
-  Experiment experiment = load_experiment(file, all);
+  return load_experiment(file, all);
+}
+
+Experiment ExperimentOptions::load(Registrar& registrar) const {
+  Experiment experiment = reload();
   std::vector<std::filesystem::path> files = experiment.plugins;
   files.insert(files.end(), plugins.begin(), plugins.end());
   load_plugins(files, registrar);

@@ -18,6 +18,8 @@ struct ExperimentOptions {
   // Loads the file with the overrides (--device is one more override), then
   // the plugins: TUNELAB_PLUGIN_PATH's, the file's `plugins:`, --plugin's.
   Experiment load(Registrar& registrar) const;
+  // The file again (with changed overrides), its plugins already loaded.
+  Experiment reload() const;
 };
 
 }  // namespace tunelab::cli

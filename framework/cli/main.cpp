@@ -21,6 +21,7 @@ using Command = std::function<int(const tunelab::cli::Arguments&, tunelab::Regis
 const std::map<std::string, std::pair<Command, const char*>>& commands() {
   static const std::map<std::string, std::pair<Command, const char*>> table = {
       {"run", {tunelab::cli::run_command, "train an experiment and report its per-epoch losses"}},
+      {"worker", {tunelab::cli::worker_command, "join a study in a store as one more worker"}},
       {"validate",
        {tunelab::cli::validate_command, "check an experiment file, print the resolved config"}},
       {"model", {tunelab::cli::model_command, "print an experiment's network; --graph draws it"}},

@@ -6,116 +6,20 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/experiment_options.h"
+#include "cli/run_printer.h"
 #include "cli/text.h"
+#include "cli/worker_options.h"
+#include "cli/worker_processes.h"
 #include "runner/interrupt.h"
 #include "runner/single_run.h"
 #include "runner/study.h"
 
 namespace tunelab::cli {
 namespace {
-
-// What `tunelab run` prints: the per-epoch table of a single run, or one line
-// per trial of a study, and on a terminal a progress line with an ETA that is
-// overwritten in place (never written to logs).
-class RunPrinter {
- public:
-  RunPrinter(const ExperimentConfig& config, bool quiet, bool single)
-      : config_(config), quiet_(quiet), single_(single), terminal_(isatty(STDOUT_FILENO) == 1) {}
-
-  StudyObserver observer() {
-    StudyObserver o;
-    o.on_start = [this](const std::string& study, int counted, int wanted,
-                        const PreparedData& data) {
-      if (quiet_ || single_) return;
-      const std::string what =
-          config_.evaluates_objective() ? fmt::format("objective {}", config_.objective.name)
-          : config_.data.folds > 1
-              ? fmt::format("{}-fold cross-validation over {} train and val rows, {} test rows",
-                            config_.data.folds, data.splits.train.rows() + data.splits.val.rows(),
-                            data.splits.test.rows())
-              : fmt::format("{} train / {} val / {} test rows", data.splits.train.rows(),
-                            data.splits.val.rows(), data.splits.test.rows());
-      std::cout << fmt::format("study '{}': {} of {} trials to run, {} search over {} params; {}\n",
-                               study, wanted - counted, wanted, config_.search.sampler,
-                               config_.search.space.dimensions.size(), what);
-    };
-    o.on_epoch = [this](int number, const EpochRecord& e) { epoch(number, e); };
-    o.on_trial = [this](const TrialReport& r) { trial(r); };
-    return o;
-  }
-
- private:
-  void epoch(int number, const EpochRecord& e) {
-    if (quiet_) return;
-    if (single_) {
-      if (e.epoch == 1)
-        std::cout << fmt::format("{:>5}  {:>12}  {:>12}  {:>8}\n", "epoch", "train_loss",
-                                 "val_loss", "seconds");
-      std::cout << fmt::format("{:>5}  {:>12}  {:>12}  {:>8.3f}\n", e.epoch, shown(e.train_loss),
-                               shown(e.val_loss), e.seconds)
-                << std::flush;
-      return;
-    }
-    if (!terminal_) return;
-    // At most five updates a second: a terminal, not a log, but still readable.
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_progress_ < std::chrono::milliseconds(200)) return;
-    last_progress_ = now;
-    const double eta = done_ > 0 ? seconds_ / done_ * (remaining_ > 0 ? remaining_ : 0) : 0;
-    std::cout << fmt::format("\r\033[K  [{} done] trial {} epoch {}/{}  val_loss {}{}", done_,
-                             number, e.epoch, config_.trainer.epochs, shown(e.val_loss),
-                             done_ > 0 ? "  eta " + clock_text(eta) : "")
-              << std::flush;
-  }
-
-  void trial(const TrialReport& r) {
-    ++done_;
-    seconds_ += r.seconds;
-    remaining_ = r.wanted - r.counted;
-    if (!r.error.empty()) last_error_ = fmt::format("trial {}: {}", r.number, r.error);
-    if (single_ && config_.evaluates_objective())
-      std::cout << fmt::format("{}: objective {} = {}{}\n", config_.name, config_.objective.name,
-                               shown(r.value), r.error.empty() ? "" : "  error: " + r.error);
-    if (single_ && r.run) {
-      const RunSummary& run = *r.run;
-      const TrainResult& t = run.result;
-      std::cout << fmt::format(
-                       "{}: {} parameters on {}, {} train / {} val / {} test rows, {} features, "
-                       "seed {}\n",
-                       config_.name, run.parameters, run.device, run.train_rows, run.val_rows,
-                       run.test_rows, run.features, run.trial_seed)
-                << fmt::format(
-                       "{} epochs{}; kept epoch {}: train_loss {}, val_loss {}, test_loss {}\n",
-                       t.epochs.size(), t.stopped_early ? " (stopped early)" : "", t.best_epoch,
-                       shown(t.epochs[static_cast<std::size_t>(t.best_epoch - 1)].train_loss),
-                       shown(t.best_val_loss), shown(t.test_loss));
-    }
-    if (quiet_ || single_) return;
-    if (terminal_) std::cout << "\r\033[K";
-    const std::string best =
-        r.best ? fmt::format("best {} (#{})", shown(r.best->value), r.best->number)
-               : std::string("best -");
-    std::cout << fmt::format("trial {:>3}  {:<8}  {} {:<10}  {:<18}  {:>6.1f}s  {}{}\n", r.number,
-                             to_string(r.state), config_.search.metric, shown(r.value), best,
-                             r.seconds, params_text(r.params),
-                             r.error.empty() ? "" : "  error: " + r.error)
-              << std::flush;
-  }
-
-  const ExperimentConfig& config_;
-  bool quiet_, single_, terminal_;
-  int done_ = 0, remaining_ = 0;
-  std::chrono::steady_clock::time_point last_progress_;
-  double seconds_ = 0;
-  std::string last_error_;
-
- public:
-  // "trial 3: training loss became NaN in epoch 2", for the summary.
-  const std::string& last_error() const { return last_error_; }
-};
 
 // The end of a study: the best trial with its test loss and params, where
 // the results are, and what to run next.
@@ -140,14 +44,49 @@ void print_best(Store& store, const StudySummary& summary, const std::string& me
                            file_name_for(summary.name), store_option);
 }
 
+// `--workers N`: the study is created here, then N worker processes run its
+// trials; what they ran is read back from the store.
+StudySummary run_workers(const Experiment& experiment, const Registrar& registrar, Store& store,
+                         const std::string& storage, const WorkerOptions& worker,
+                         const std::vector<std::string>& plugins, int workers) {
+  const StudyRecord study = prepare_study(experiment, registrar, store, worker.study);
+  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  if (!worker.quiet)
+    std::cout << fmt::format("study '{}': {} trials on {} worker processes (search.workers {})\n",
+                             study.name, study.trials_wanted, workers,
+                             experiment.config.search.workers)
+              << std::flush;
+  std::vector<std::string> arguments = {
+      "worker",
+      "--storage",
+      storage,
+      "--study",
+      study.name,
+      "--cores",
+      std::to_string(std::max(1U, cores / static_cast<unsigned>(workers)))};
+  for (const auto& p : plugins)
+    arguments.insert(arguments.end(), {"--plugin", std::filesystem::absolute(p).string()});
+  for (const auto& a : worker.as_arguments()) arguments.push_back(a);
+  const auto exits =
+      run_worker_processes(std::vector<std::vector<std::string>>(workers, arguments));
+  StudySummary summary = study_summary(store, study);
+  if (interrupt_signal() != 0) summary.stopped_because = "interrupted";
+  for (const auto& e : exits)
+    if (e.exit_status != 0 && summary.stopped_because != "interrupted")
+      std::cerr << fmt::format("tunelab: worker {} {}\n", e.index + 1,
+                               e.signal != 0 ? fmt::format("was ended by signal {}", e.signal)
+                                             : fmt::format("exited with status {}", e.exit_status));
+  return summary;
+}
+
 }  // namespace
 
 int run_command(const Arguments& args, Registrar& registrar) {
   ExperimentOptions experiment_options;
-  StudyOptions study_options;
+  WorkerOptions worker;
+  StudyOptions& study_options = worker.study;
   std::string storage = kDefaultStorage;
-  int trials = 0;
-  bool quiet = false;
+  int trials = 0, workers = 1;
   po::options_description options("tunelab run");
   po::positional_options_description positional;
   experiment_options.add_to(options, positional);
@@ -156,28 +95,39 @@ int run_command(const Arguments& args, Registrar& registrar) {
   add("study", po::value(&study_options.study_name), "study name (default: the experiment's name)");
   add("trials", po::value(&trials), "trial budget (default: search.trials)");
   add("resume", po::bool_switch(&study_options.resume), "continue the study of this name");
-  add("threads", po::value(&study_options.threads),
-      "LibTorch threads (default 1: fastest for small models)");
-  std::string keep_weights = "best";
-  add("keep-weights", po::value(&keep_weights),
-      "keep trained weights for `tunelab predict`: best (default), all or none");
-  add("quiet,q", po::bool_switch(&quiet), "print only the summary");
+  add("workers", po::value(&workers),
+      "run the study in N processes here (default 1; sets search.workers unless the file does)");
+  worker.add_to(options);
   po::variables_map values;
   if (!parse_arguments(
           "tunelab run EXPERIMENT.yaml [--set key=value ...] [--storage URL] [--study NAME] "
-          "[--trials N] [--resume] [--threads N] [--device D] [--keep-weights best|all|none] "
-          "[--quiet]",
+          "[--trials N] [--workers N] [--resume] [--threads N] [--device D] [--keep-weights "
+          "best|all|none] [--lost-after SECONDS] [--quiet]",
           args, options, positional, values))
     return 0;
   if (values.count("trials")) study_options.trials = trials;
-  using Keep = StudyOptions::KeepWeights;
-  const std::map<std::string, Keep> keeps = {
-      {"best", Keep::best}, {"all", Keep::all}, {"none", Keep::none}};
-  if (!keeps.count(keep_weights))
-    throw InputError("--keep-weights: expected best, all or none, got '" + keep_weights + "'");
-  study_options.keep_weights = keeps.at(keep_weights);
+  worker.finish();
+  const bool quiet = worker.quiet;
+  if (workers < 1 || workers > 1024)
+    throw InputError(fmt::format("--workers: expected 1 to 1024, got {}", workers));
 
-  const Experiment experiment = experiment_options.load(registrar);
+  Experiment experiment = experiment_options.load(registrar);
+  if (workers > 1) {
+    // The study's parallelism is part of its configuration: it decides what
+    // each trial is proposed from.
+    const auto search = experiment.document.find("search");
+    const bool file_says =
+        search != experiment.document.end() && search->is_object() && search->contains("workers");
+    if (!file_says) {
+      ExperimentOptions with_workers = experiment_options;
+      with_workers.overrides.push_back(fmt::format("search.workers={}", workers));
+      experiment = with_workers.reload();
+    } else if (experiment.config.search.workers < workers) {
+      throw InputError(fmt::format(
+          "--workers {}: more processes than the study runs trials at once (search.workers {})",
+          workers, experiment.config.search.workers));
+    }
+  }
   const ExperimentConfig& config = experiment.config;
   const bool single =
       config.search.space.empty() && study_options.trials.value_or(config.search.trials) == 1;
@@ -197,7 +147,10 @@ int run_command(const Arguments& args, Registrar& registrar) {
   install_interrupt_handlers();
   StudySummary summary;
   try {
-    summary = run_study(experiment, registrar, *store, study_options, printer.observer());
+    summary = workers > 1
+                  ? run_workers(experiment, registrar, *store, storage, worker,
+                                experiment_options.plugins, workers)
+                  : run_study(experiment, registrar, *store, study_options, printer.observer());
   } catch (const ConfigError& e) {
     drop_new_empty_store();
     throw experiment.places.locate(e);

@@ -47,6 +47,7 @@ int show_command(const Arguments& args, Registrar&) {
                     {"device", p.device},
                     {"host", p.host},
                     {"threads", p.threads},
+                    {"blas", p.blas},
                     {"config_hash", p.config_hash},
                     {"dataset_digest", p.dataset_digest}});
   record["provenance"] = runs;

@@ -31,6 +31,9 @@ struct SearchConfig {
   std::string metric = "val_loss";
   int trials = 1;
   double timeout_seconds = 0;  // 0: no time limit
+  // How many trials run at once, over all worker processes: trial k is
+  // proposed from the trials numbered up to k - workers.
+  int workers = 1;
   std::string sampler = "random";
   nlohmann::json sampler_args = nlohmann::json::object();
   std::string pruner = "none";

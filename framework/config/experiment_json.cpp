@@ -55,6 +55,7 @@ nlohmann::json to_json(const ExperimentConfig& c) {
   out["search"] = {{"metric", c.search.metric},
                    {"trials", c.search.trials},
                    {"timeout", c.search.timeout_seconds},
+                   {"workers", c.search.workers},
                    {"sampler", sampler},
                    {"pruner", pruner},
                    {"space", space}};

@@ -147,7 +147,7 @@ std::pair<std::string, nlohmann::json> named_section(const Args& args, const std
 
 SearchConfig read_search(const nlohmann::json& json, bool objective) {
   const Args args(json);
-  args.allow_only({"metric", "trials", "timeout", "sampler", "pruner", "space"});
+  args.allow_only({"metric", "trials", "timeout", "workers", "sampler", "pruner", "space"});
   SearchConfig s;
   s.metric = args.text("metric", objective ? "value" : s.metric);
   if (objective && s.metric != "value")
@@ -168,6 +168,10 @@ SearchConfig read_search(const nlohmann::json& json, bool objective) {
   if (trials > 1000000) throw ConfigError("trials", "must be at most 1000000");
   s.trials = static_cast<int>(trials);
   s.timeout_seconds = read_duration(args, "timeout");
+  const auto workers = args.integer("workers", 1);
+  require_at_least("workers", workers, 1);
+  if (workers > 1024) throw ConfigError("workers", "must be at most 1024");
+  s.workers = static_cast<int>(workers);
   std::tie(s.sampler, s.sampler_args) = named_section(args, "sampler", s.sampler);
   std::tie(s.pruner, s.pruner_args) = named_section(args, "pruner", s.pruner);
   for (const auto& d : s.space.dimensions) {

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/cores.h"
 #include "plugin/registrar.h"
 #include "train/device.h"
 #include "train/loss.h"
@@ -51,7 +52,7 @@ bool train_side_by_side(const ExperimentConfig& config, const Folds& folds,
                         const Registrar& registrar, std::uint64_t seed, const c10::Device& device,
                         std::vector<RunSummary>& runs, const EpochCallback& on_epoch,
                         const torch::Tensor& after_builds) {
-  const auto cores = std::max(1U, std::thread::hardware_concurrency());
+  const auto cores = usable_cores();
   const auto per_fold = static_cast<unsigned>(std::max(1, at::get_num_threads()));
   const std::size_t threads = std::clamp<std::size_t>(cores / per_fold, 1, runs.size());
   std::atomic<bool> first_stopped{false}, drew{false};

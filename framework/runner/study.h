@@ -30,6 +30,11 @@ struct StudyOptions {
   // every complete trial.
   enum class KeepWeights { none, best, all };
   KeepWeights keep_weights = KeepWeights::best;
+  // A RUNNING trial whose worker has been silent this long is handed back
+  // (at once when the worker was a process of this machine that is gone).
+  double lost_after_seconds = 60;
+  // Handed back trials run again once, with the same number, seed and params.
+  bool requeue_lost = true;
 };
 
 struct TrialReport {
@@ -63,8 +68,26 @@ struct StudySummary {
 
 // Throws ConfigError (unlocated) and InputError for bad input; a trial that
 // fails (a non-finite loss, an exception in a plugin) is recorded as FAIL and
-// the study goes on.
+// the study goes on. Other processes may work on the same study at the same
+// time (work_on_study): each trial is claimed once, and the budget is exact.
 StudySummary run_study(const Experiment& experiment, const Registrar& registrar, Store& store,
                        const StudyOptions& options, const StudyObserver& observer = {});
+
+// The first half of run_study: checks the experiment and its data, and
+// creates the study (or, with options.resume, finds it), running nothing.
+StudyRecord prepare_study(const Experiment& experiment, const Registrar& registrar, Store& store,
+                          const StudyOptions& options);
+
+// The second half: runs trials of an existing study until its budget is
+// reached, as one worker among any number.
+StudySummary work_on_study(const Experiment& experiment, const Registrar& registrar, Store& store,
+                           const StudyRecord& study, const StudyOptions& options,
+                           const StudyObserver& observer = {});
+
+// The study as the store has it now: trials by state, the best.
+StudySummary study_summary(Store& store, const StudyRecord& study);
+
+// The best complete trial (lowest value; a tie goes to the lower number).
+std::optional<FinishedTrial> best_trial(const std::vector<FinishedTrial>& trials);
 
 }  // namespace tunelab

@@ -5,7 +5,7 @@ namespace tunelab {
 
 // Bumped whenever the schema changes; a store with a higher version was
 // written by a newer tunelab and is refused rather than misread.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 inline constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (
@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS studies (
   name            TEXT NOT NULL UNIQUE,
   seed            INTEGER NOT NULL,            -- root seed
   metric          TEXT NOT NULL,               -- minimised: val_loss, test_loss or train_loss
-  trials_wanted   INTEGER NOT NULL,            -- the trial budget
+  trials_wanted   INTEGER NOT NULL,            -- the trial budget (the latest run's)
+  design_trials   INTEGER,                     -- the budget it was created with (since version 3)
   config_json     TEXT NOT NULL,               -- resolved configuration, defaults filled in
   document_json   TEXT NOT NULL,               -- the experiment file with --set applied
   config_hash     TEXT NOT NULL,               -- FNV-1a 64 of document_json
@@ -37,6 +38,7 @@ CREATE TABLE IF NOT EXISTS provenance (
   device           TEXT NOT NULL,
   host             TEXT NOT NULL,
   threads          INTEGER NOT NULL,            -- LibTorch intra-op threads
+  blas             TEXT NOT NULL DEFAULT '',    -- the BLAS library loaded (since version 3)
   config_hash      TEXT NOT NULL,
   dataset_digest   TEXT NOT NULL,              -- FNV-1a 64 of the data set's values
   recorded_at      TEXT NOT NULL
@@ -70,8 +72,10 @@ CREATE TABLE IF NOT EXISTS trials (
   started_at   TEXT,
   finished_at  TEXT,
   duration_s   REAL,
-  heartbeat_at TEXT,
+  heartbeat_at TEXT,                           -- the running worker's last sign of life
   error        TEXT,                           -- why a trial failed
+  worker       TEXT,                           -- host:pid of the process running it (since version 3)
+  attempts     INTEGER NOT NULL DEFAULT 1,     -- 2: re-queued once after its worker was lost
   UNIQUE (study_id, number)
 );
 

@@ -2,11 +2,13 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <cmath>
 #include <ctime>
 #include <set>
+#include <thread>
 
 #include "common/errors.h"
 #include "store/schema.h"
@@ -16,9 +18,25 @@ namespace tunelab {
 using namespace store_values;
 namespace {
 
+// A write that found the database locked for longer than the busy timeout
+// (many workers finishing at once) is tried again after a growing pause
+// rather than failing the trial: "database is locked" never reaches a user.
+template <typename Write>
+auto retrying(Write write) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return write();
+    } catch (const SQLite::Exception& e) {
+      const int code = e.getErrorCode() & 0xff;
+      if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || attempt >= 20) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2000, 20 << attempt)));
+    }
+  }
+}
+
 StudyRecord study_from(SQLite::Statement& q) {
   return StudyRecord{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                     q.getColumn(2).getString(), q.getColumn(3).getInt()};
+                     q.getColumn(2).getString(), q.getColumn(3).getInt(), q.getColumn(4).getInt()};
 }
 
 }  // namespace
@@ -121,14 +139,31 @@ void Store::migrate() {
                                  sqlite_path_from_url(url_).string()));
   }
   // Every statement is idempotent: a version 1 store gains the weights table
-  // and the views, and keeps its rows.
+  // and the views, a version 2 store the worker columns, and both keep their
+  // rows.
   db_->exec(kSchemaSql);
+  if (!has_column("trials", "worker")) {
+    db_->exec("ALTER TABLE trials ADD COLUMN worker TEXT");
+    db_->exec("ALTER TABLE trials ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1");
+  }
+  if (!has_column("studies", "design_trials"))
+    db_->exec("ALTER TABLE studies ADD COLUMN design_trials INTEGER");
+  if (!has_column("provenance", "blas"))
+    db_->exec("ALTER TABLE provenance ADD COLUMN blas TEXT NOT NULL DEFAULT ''");
   refresh_views();
   db_->exec("DELETE FROM schema_version");
   SQLite::Statement insert(*db_, "INSERT INTO schema_version (version) VALUES (?)");
   insert.bind(1, kSchemaVersion);
   insert.exec();
   tx.commit();
+}
+
+bool Store::has_column(const std::string& table, const std::string& column) {
+  SQLite::Statement q(*db_, "SELECT count(*) FROM pragma_table_info(?) WHERE name = ?");
+  q.bind(1, table);
+  q.bind(2, column);
+  q.executeStep();
+  return q.getColumn(0).getInt() > 0;
 }
 
 void Store::refresh_views() {
@@ -156,8 +191,9 @@ void Store::refresh_views() {
 }
 
 std::optional<StudyRecord> Store::find_study(const std::string& name) {
-  SQLite::Statement q(
-      *db_, "SELECT study_id, name, config_hash, trials_wanted FROM studies WHERE name = ?");
+  SQLite::Statement q(*db_,
+                      "SELECT study_id, name, config_hash, trials_wanted, "
+                      "coalesce(design_trials, trials_wanted) FROM studies WHERE name = ?");
   q.bind(1, name);
   if (!q.executeStep()) return std::nullopt;
   return study_from(q);
@@ -168,7 +204,8 @@ StudyRecord Store::create_study(const NewStudy& s) {
   SQLite::Statement q(
       *db_,
       "INSERT INTO studies (name, seed, metric, trials_wanted, config_json, document_json, "
-      "config_hash, experiment_file, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "config_hash, experiment_file, created_at, design_trials) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?4)");
   const std::string document = s.document.dump();
   q.bind(1, s.name);
   q.bind(2, static_cast<std::int64_t>(s.seed));
@@ -183,15 +220,15 @@ StudyRecord Store::create_study(const NewStudy& s) {
   const auto id = db_->getLastInsertRowid();
   refresh_views();
   tx.commit();
-  return StudyRecord{id, s.name, fingerprint(document), s.trials_wanted};
+  return StudyRecord{id, s.name, fingerprint(document), s.trials_wanted, s.trials_wanted};
 }
 
 void Store::add_provenance(std::int64_t study_id, const Provenance& p) {
   SQLite::Statement q(
       *db_,
       "INSERT INTO provenance (study_id, tunelab_version, tunelab_commit, libtorch_version, "
-      "device, host, threads, config_hash, dataset_digest, recorded_at) "
-      "SELECT ?, ?, ?, ?, ?, ?, ?, config_hash, ?, ? FROM studies WHERE study_id = ?");
+      "device, host, threads, config_hash, dataset_digest, recorded_at, blas) "
+      "SELECT ?, ?, ?, ?, ?, ?, ?, config_hash, ?, ?, ? FROM studies WHERE study_id = ?");
   q.bind(1, study_id);
   q.bind(2, p.tunelab_version);
   q.bind(3, p.tunelab_commit);
@@ -201,7 +238,8 @@ void Store::add_provenance(std::int64_t study_id, const Provenance& p) {
   q.bind(7, p.threads);
   q.bind(8, p.dataset_digest);
   q.bind(9, utc_now());
-  q.bind(10, study_id);
+  q.bind(10, p.blas);
+  q.bind(11, study_id);
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   q.exec();
   const auto provenance_id = db_->getLastInsertRowid();
@@ -223,11 +261,121 @@ void Store::add_provenance(std::int64_t study_id, const Provenance& p) {
 int Store::fail_abandoned_trials(std::int64_t study_id, const std::string& reason) {
   SQLite::Statement q(*db_,
                       "UPDATE trials SET state = 'FAIL', error = ?, finished_at = ? "
-                      "WHERE study_id = ? AND state = 'RUNNING'");
+                      "WHERE study_id = ? AND state = 'RUNNING' AND worker IS NULL");
   q.bind(1, reason);
   q.bind(2, utc_now());
   q.bind(3, study_id);
   return q.exec();
+}
+
+void Store::set_trials_wanted(std::int64_t study_id, int trials) {
+  SQLite::Statement q(*db_, "UPDATE studies SET trials_wanted = ? WHERE study_id = ?");
+  q.bind(1, trials);
+  q.bind(2, study_id);
+  retrying([&] { return q.exec(); });
+}
+
+Store::Progress Store::progress(std::int64_t study_id) {
+  SQLite::Statement q(
+      *db_,
+      "SELECT count(*) FILTER (WHERE state IN ('COMPLETE', 'PRUNED') OR (state = 'FAIL' AND "
+      "coalesce(error, '') NOT LIKE ?2 || '%')), "
+      "count(*) FILTER (WHERE state IN ('RUNNING', 'WAITING')), "
+      "coalesce(max(number) + 1, 0), "
+      "min(number) FILTER (WHERE state IN ('RUNNING', 'WAITING')) "
+      "FROM trials WHERE study_id = ?1");
+  q.bind(1, study_id);
+  q.bind(2, kInterruptedPrefix);
+  q.executeStep();
+  Progress p;
+  p.counted = q.getColumn(0).getInt();
+  p.active = q.getColumn(1).getInt();
+  p.next_number = q.getColumn(2).getInt();
+  if (!q.getColumn(3).isNull()) p.lowest_unfinished = q.getColumn(3).getInt();
+  return p;
+}
+
+std::optional<std::int64_t> Store::claim_trial(std::int64_t study_id, int number,
+                                               std::uint64_t seed, const Params& params,
+                                               const std::string& device, const std::string& worker,
+                                               int wanted) {
+  return retrying([&]() -> std::optional<std::int64_t> {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const Progress now = progress(study_id);
+    if (now.next_number != number || now.counted + now.active >= wanted) return std::nullopt;
+    const std::int64_t trial_id = insert_trial(study_id, number, seed, params, device, worker);
+    tx.commit();
+    return trial_id;
+  });
+}
+
+std::optional<Store::Claimed> Store::claim_waiting_trial(std::int64_t study_id,
+                                                         const std::string& device,
+                                                         const std::string& worker) {
+  return retrying([&]() -> std::optional<Claimed> {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement q(*db_,
+                        "SELECT trial_id, number, seed, params_json FROM trials "
+                        "WHERE study_id = ? AND state = 'WAITING' ORDER BY number LIMIT 1");
+    q.bind(1, study_id);
+    if (!q.executeStep()) return std::nullopt;
+    Claimed c;
+    c.trial_id = q.getColumn(0).getInt64();
+    c.number = q.getColumn(1).getInt();
+    c.seed = static_cast<std::uint64_t>(q.getColumn(2).getInt64());
+    const nlohmann::json params = nlohmann::json::parse(q.getColumn(3).getString());
+    for (const auto& [k, v] : params.items()) c.params[k] = v;
+    SQLite::Statement take(*db_,
+                           "UPDATE trials SET state = 'RUNNING', worker = ?, device = ?, "
+                           "started_at = ?, heartbeat_at = ?, error = NULL WHERE trial_id = ?");
+    const std::string now = utc_now();
+    take.bind(1, worker);
+    take.bind(2, device);
+    take.bind(3, now);
+    take.bind(4, now);
+    take.bind(5, c.trial_id);
+    take.exec();
+    tx.commit();
+    return c;
+  });
+}
+
+void Store::heartbeat(std::int64_t trial_id) {
+  SQLite::Statement q(
+      *db_, "UPDATE trials SET heartbeat_at = ? WHERE trial_id = ? AND state = 'RUNNING'");
+  q.bind(1, utc_now());
+  q.bind(2, trial_id);
+  retrying([&] { return q.exec(); });
+}
+
+std::vector<Store::Running> Store::running_trials(std::int64_t study_id) {
+  SQLite::Statement q(*db_,
+                      "SELECT trial_id, number, coalesce(worker, ''), "
+                      "(julianday(?) - julianday(coalesce(heartbeat_at, started_at))) * 86400, "
+                      "attempts FROM trials WHERE study_id = ? AND state = 'RUNNING' "
+                      "ORDER BY number");
+  q.bind(1, utc_now());
+  q.bind(2, study_id);
+  std::vector<Running> out;
+  while (q.executeStep())
+    out.push_back(Running{q.getColumn(0).getInt64(), q.getColumn(1).getInt(),
+                          q.getColumn(2).getString(), q.getColumn(3).getDouble(),
+                          q.getColumn(4).getInt()});
+  return out;
+}
+
+bool Store::release_lost_trial(const Running& trial, bool requeue, const std::string& reason) {
+  SQLite::Statement q(
+      *db_, requeue ? "UPDATE trials SET state = 'WAITING', attempts = attempts + 1, "
+                      "worker = NULL, error = ?1 WHERE trial_id = ?2 AND state = 'RUNNING' "
+                      "AND coalesce(worker, '') = ?3"
+                    : "UPDATE trials SET state = 'FAIL', error = ?1, finished_at = ?4 "
+                      "WHERE trial_id = ?2 AND state = 'RUNNING' AND coalesce(worker, '') = ?3");
+  q.bind(1, reason);
+  q.bind(2, trial.trial_id);
+  q.bind(3, trial.worker);
+  if (!requeue) q.bind(4, utc_now());
+  return retrying([&] { return q.exec(); }) == 1;
 }
 
 std::vector<FinishedTrial> Store::finished_trials(std::int64_t study_id) {
@@ -280,11 +428,21 @@ int Store::next_trial_number(std::int64_t study_id) {
 
 std::int64_t Store::start_trial(std::int64_t study_id, int number, std::uint64_t seed,
                                 const Params& params, const std::string& device) {
-  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return retrying([&] {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const std::int64_t trial_id = insert_trial(study_id, number, seed, params, device, "");
+    tx.commit();
+    return trial_id;
+  });
+}
+
+std::int64_t Store::insert_trial(std::int64_t study_id, int number, std::uint64_t seed,
+                                 const Params& params, const std::string& device,
+                                 const std::string& worker) {
   SQLite::Statement q(
       *db_,
       "INSERT INTO trials (study_id, number, state, seed, params_json, device, started_at, "
-      "heartbeat_at) VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?)");
+      "heartbeat_at, worker) VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?)");
   const std::string now = utc_now();
   q.bind(1, study_id);
   q.bind(2, number);
@@ -293,6 +451,10 @@ std::int64_t Store::start_trial(std::int64_t study_id, int number, std::uint64_t
   q.bind(5, device);
   q.bind(6, now);
   q.bind(7, now);
+  if (worker.empty())
+    q.bind(8);
+  else
+    q.bind(8, worker);
   q.exec();
   const auto trial_id = db_->getLastInsertRowid();
   SQLite::Statement param(
@@ -314,11 +476,14 @@ std::int64_t Store::start_trial(std::int64_t study_id, int number, std::uint64_t
     param.exec();
     param.reset();
   }
-  tx.commit();
   return trial_id;
 }
 
 void Store::finish_trial(std::int64_t trial_id, const TrialOutcome& o) {
+  retrying([&] { write_outcome(trial_id, o); });
+}
+
+void Store::write_outcome(std::int64_t trial_id, const TrialOutcome& o) {
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement epoch(
       *db_,
@@ -372,13 +537,27 @@ std::filesystem::path Store::weights_folder(std::int64_t study_id) const {
   return db.parent_path() / (db.stem().string() + ".weights") / fmt::format("study-{}", study_id);
 }
 
-void Store::add_weights(std::int64_t trial_id, const std::filesystem::path& file,
+bool Store::add_weights(std::int64_t trial_id, const std::filesystem::path& file,
                         const std::string& reason, const std::vector<std::string>& features,
                         const std::vector<std::string>& targets) {
   const auto folder = std::filesystem::absolute(sqlite_path_from_url(url_)).parent_path();
   std::vector<std::filesystem::path> replaced;
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   if (reason == "best") {
+    // Another worker's better trial may have finished in the meantime.
+    SQLite::Statement better(
+        *db_,
+        "SELECT count(*) FROM weights w JOIN trials t USING (trial_id) "
+        "JOIN trials me ON me.trial_id = ?1 "
+        "WHERE w.reason = 'best' AND t.study_id = me.study_id AND t.trial_id != ?1 "
+        "AND (t.value < me.value OR (t.value = me.value AND t.number < me.number))");
+    better.bind(1, trial_id);
+    better.executeStep();
+    if (better.getColumn(0).getInt() > 0) {
+      std::error_code ec;  // the transaction rolls back as it goes out of scope
+      std::filesystem::remove(file, ec);
+      return false;
+    }
     SQLite::Statement old(*db_,
                           "SELECT w.trial_id, w.path FROM weights w JOIN trials t USING (trial_id) "
                           "WHERE w.reason = 'best' AND w.trial_id != ?1 "
@@ -410,6 +589,7 @@ void Store::add_weights(std::int64_t trial_id, const std::filesystem::path& file
   std::error_code ec;
   for (const auto& f : replaced)
     if (f != file) std::filesystem::remove(f, ec);
+  return true;
 }
 
 }  // namespace tunelab

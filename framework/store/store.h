@@ -47,6 +47,9 @@ struct StudyRecord {
   std::string name;
   std::string config_hash;
   int trials_wanted = 0;
+  // The budget the study was created with: designs laid out over the budget
+  // (a Latin hypercube) keep it when a resumed run asks for more trials.
+  int design_trials = 0;
 };
 
 struct PluginRecord {
@@ -56,6 +59,7 @@ struct PluginRecord {
 struct Provenance {
   std::string tunelab_version, tunelab_commit, libtorch_version, device, host, dataset_digest;
   int threads = 1;
+  std::string blas;                   // the BLAS library file LibTorch calls
   std::vector<PluginRecord> plugins;  // the plugin libraries loaded
 };
 
@@ -105,6 +109,8 @@ struct TrialInfo {
   int epochs_run = 0;
   std::string device, started_at, finished_at, error;
   double duration_s = kMissing;
+  std::string worker;  // host:pid of the process that ran it last
+  int attempts = 1;    // 2: re-queued once after its worker was lost
 };
 
 struct ProvenanceInfo : Provenance {
@@ -134,8 +140,11 @@ class Store {
   StudyRecord create_study(const NewStudy& study);
   void add_provenance(std::int64_t study_id, const Provenance& provenance);
 
-  // Marks trials a dead process left RUNNING as FAIL; returns how many.
+  // Marks trials that a process which recorded no worker (an older tunelab)
+  // left RUNNING as FAIL; returns how many.
   int fail_abandoned_trials(std::int64_t study_id, const std::string& reason);
+  // Sets the budget of an existing study (`--resume --trials N`).
+  void set_trials_wanted(std::int64_t study_id, int trials);
 
   // Finished (COMPLETE, PRUNED, FAIL) trials in number order, with curves.
   std::vector<FinishedTrial> finished_trials(std::int64_t study_id);
@@ -146,6 +155,44 @@ class Store {
   // Inserts trial `number` as RUNNING with its params and returns its id.
   std::int64_t start_trial(std::int64_t study_id, int number, std::uint64_t seed,
                            const Params& params, const std::string& device);
+
+  // Several workers on one study (runner/worker.cpp). Each claim is one
+  // IMMEDIATE transaction, so two workers never get the same trial.
+  struct Progress {
+    int counted = 0;  // finished trials that count against the budget
+    int active = 0;   // RUNNING and WAITING ones
+    int next_number = 0;
+    std::optional<int> lowest_unfinished;  // the lowest RUNNING or WAITING number
+  };
+  Progress progress(std::int64_t study_id);
+  // Starts trial `number` for `worker` when it is still the next number and
+  // the budget is not spoken for (finished + running + waiting < wanted);
+  // nullopt when another worker was first.
+  std::optional<std::int64_t> claim_trial(std::int64_t study_id, int number, std::uint64_t seed,
+                                          const Params& params, const std::string& device,
+                                          const std::string& worker, int wanted);
+  struct Claimed {
+    std::int64_t trial_id = 0;
+    int number = 0;
+    std::uint64_t seed = 0;
+    Params params;
+  };
+  // Takes the lowest WAITING (re-queued) trial, if there is one.
+  std::optional<Claimed> claim_waiting_trial(std::int64_t study_id, const std::string& device,
+                                             const std::string& worker);
+  void heartbeat(std::int64_t trial_id);
+  struct Running {
+    std::int64_t trial_id = 0;
+    int number = 0;
+    std::string worker;
+    double silent_seconds = 0;  // since its last heartbeat
+    int attempts = 1;
+  };
+  std::vector<Running> running_trials(std::int64_t study_id);
+  // A RUNNING trial whose worker is gone: back to WAITING with the same
+  // number, seed and params (`requeue`), or FAIL with `reason`. False when
+  // the trial was no longer RUNNING under that worker (someone else was first).
+  bool release_lost_trial(const Running& trial, bool requeue, const std::string& reason);
   void finish_trial(std::int64_t trial_id, const TrialOutcome& outcome);
 
   // Queries (store_queries.cpp). An unknown study or trial is an InputError
@@ -163,7 +210,9 @@ class Store {
   // store's folder. A trial's `best` weights replace the study's previous
   // best ones, whose files are removed.
   std::filesystem::path weights_folder(std::int64_t study_id) const;
-  void add_weights(std::int64_t trial_id, const std::filesystem::path& file,
+  // Returns false, and keeps nothing, for `best` weights when the study
+  // already keeps a better trial's (workers finish in any order).
+  bool add_weights(std::int64_t trial_id, const std::filesystem::path& file,
                    const std::string& reason, const std::vector<std::string>& features,
                    const std::vector<std::string>& targets);
 
@@ -173,6 +222,12 @@ class Store {
   // Rebuilds the trial_summary view with a column for every param name.
   void refresh_views();
   int schema_version();
+  bool has_column(const std::string& table, const std::string& column);
+  // Inside the caller's transaction.
+  std::int64_t insert_trial(std::int64_t study_id, int number, std::uint64_t seed,
+                            const Params& params, const std::string& device,
+                            const std::string& worker);
+  void write_outcome(std::int64_t trial_id, const TrialOutcome& outcome);
 
   std::string url_;
   std::unique_ptr<SQLite::Database> db_;

@@ -103,11 +103,14 @@ StudyInfo Store::study(const std::string& name) {
 
 std::vector<TrialInfo> Store::trials(std::int64_t study_id) {
   std::vector<TrialInfo> out;
+  // Before version 3 there were no workers.
+  const bool has_workers = has_column("trials", "worker");
   SQLite::Statement q(
       *db_,
-      "SELECT trial_id, number, state, seed, params_json, value, train_loss, val_loss, "
-      "test_loss, best_epoch, epochs_run, device, started_at, finished_at, duration_s, error "
-      "FROM trials WHERE study_id = ? ORDER BY number");
+      fmt::format("SELECT trial_id, number, state, seed, params_json, value, train_loss, "
+                  "val_loss, test_loss, best_epoch, epochs_run, device, started_at, finished_at, "
+                  "duration_s, error, {} FROM trials WHERE study_id = ? ORDER BY number",
+                  has_workers ? "worker, attempts" : "NULL, 1"));
   q.bind(1, study_id);
   while (q.executeStep()) {
     TrialInfo t;
@@ -128,6 +131,8 @@ std::vector<TrialInfo> Store::trials(std::int64_t study_id) {
     t.finished_at = text_or_empty(q.getColumn(13));
     t.duration_s = read_number(q.getColumn(14));
     t.error = text_or_empty(q.getColumn(15));
+    t.worker = text_or_empty(q.getColumn(16));
+    t.attempts = q.getColumn(17).getInt();
     out.push_back(std::move(t));
   }
   return out;
@@ -158,12 +163,13 @@ std::vector<EpochRow> Store::epochs(std::int64_t trial_id) {
 
 std::vector<ProvenanceInfo> Store::provenance(std::int64_t study_id) {
   std::vector<ProvenanceInfo> out;
+  // Before version 3 the BLAS was not recorded.
+  const bool has_blas = has_column("provenance", "blas");
   SQLite::Statement q(
-      *db_,
-      "SELECT tunelab_version, tunelab_commit, libtorch_version, device, host, threads, "
-      "dataset_digest, config_hash, recorded_at, provenance_id FROM provenance "
-      "WHERE study_id = ? "
-      "ORDER BY provenance_id");
+      *db_, fmt::format("SELECT tunelab_version, tunelab_commit, libtorch_version, device, host, "
+                        "threads, dataset_digest, config_hash, recorded_at, provenance_id, {} "
+                        "FROM provenance WHERE study_id = ? ORDER BY provenance_id",
+                        has_blas ? "blas" : "''"));
   q.bind(1, study_id);
   while (q.executeStep()) {
     ProvenanceInfo p;
@@ -177,6 +183,7 @@ std::vector<ProvenanceInfo> Store::provenance(std::int64_t study_id) {
     p.config_hash = q.getColumn(7).getString();
     p.recorded_at = q.getColumn(8).getString();
     p.id = q.getColumn(9).getInt64();
+    p.blas = q.getColumn(10).getString();
     out.push_back(std::move(p));
   }
   if (!db_->tableExists("provenance_plugins")) return out;  // a version 1 store

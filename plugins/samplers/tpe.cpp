@@ -136,13 +136,16 @@ void register_tpe_sampler(Registrar& registrar) {
       "candidates); multivariate: true models dimensions jointly",
       [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
         const Args args(request.args);
-        args.allow_only({"startup_trials", "candidates", "gamma", "prior_weight", "multivariate"});
+        args.allow_only({"startup_trials", "candidates", "gamma", "prior_weight", "multivariate",
+                         "weigh_by_bandwidth"});
         TpeOptions o;
         o.startup_trials = static_cast<int>(args.integer("startup_trials", o.startup_trials));
         o.candidates = static_cast<int>(args.integer("candidates", o.candidates));
         o.gamma = args.number("gamma", o.gamma);
         o.parzen.prior_weight = args.number("prior_weight", o.parzen.prior_weight);
         o.parzen.multivariate = args.boolean("multivariate", false);
+        o.parzen.weigh_by_bandwidth =
+            args.boolean("weigh_by_bandwidth", o.parzen.weigh_by_bandwidth);
         require_at_least("startup_trials", o.startup_trials, 0);
         require_at_least("candidates", o.candidates, 1);
         require_in_unit_interval("gamma", o.gamma);

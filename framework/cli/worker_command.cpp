@@ -1,0 +1,85 @@
+// tunelab worker: one more process working on a study that exists in a
+// store, on this machine or another that reaches the store. Everything it
+// needs comes from the store: the experiment as it was run (with its --set
+// values), the budget, the trials so far.
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/run_printer.h"
+#include "cli/worker_options.h"
+#include "common/cores.h"
+#include "common/errors.h"
+#include "plugin/loader.h"
+#include "runner/interrupt.h"
+#include "runner/study.h"
+
+namespace tunelab::cli {
+
+int worker_command(const Arguments& args, Registrar& registrar) {
+  std::string storage = kDefaultStorage, study_name;
+  WorkerOptions worker;
+  std::vector<std::string> plugins;
+  unsigned cores = 0;
+  po::options_description described("tunelab worker");
+  auto add = described.add_options();
+  add("storage", po::value(&storage), "results store (default sqlite:///results/tunelab.db)");
+  add("study", po::value(&study_name)->required(), "the study to work on");
+  add("cores", po::value(&cores), "CPU cores this worker may keep busy (default: all)");
+  add("plugin", po::value(&plugins)->composing(), "load a plugin library (repeatable)");
+  worker.add_to(described);
+  po::positional_options_description positional;
+  po::variables_map values;
+  if (!parse_arguments(
+          "tunelab worker --study NAME [--storage URL] [--threads N] [--cores N] "
+          "[--keep-weights best|all|none] [--lost-after SECONDS] [--plugin LIB.so ...] "
+          "[--quiet]",
+          args, described, positional, values))
+    return 0;
+  worker.finish();
+  StudyOptions& options = worker.study;
+  const bool quiet = worker.quiet;
+  if (values.count("cores")) {
+    if (cores < 1) throw InputError("--cores: must be at least 1");
+    limit_usable_cores(cores);
+  }
+
+  auto store = Store::open_existing(storage);  // a worker never creates a store
+  const StudyInfo info = store->study(study_name);
+  store = Store::open(storage);
+  Experiment experiment;
+  experiment.document = info.document;
+  experiment.file = info.experiment_file;
+  experiment.base_dir = std::filesystem::path(info.experiment_file).parent_path();
+  try {
+    experiment.config = interpret_experiment(info.document);
+  } catch (const ConfigError& e) {
+    throw InputError(
+        fmt::format("study '{}': its stored experiment no longer reads: {}", info.name, e.what()));
+  }
+  std::vector<std::filesystem::path> files;
+  for (const auto& p : experiment.config.plugins) files.push_back(experiment.base_dir / p);
+  files.insert(files.end(), plugins.begin(), plugins.end());
+  load_plugins(files, registrar);
+
+  const auto study = store->find_study(info.name);
+  options.study_name = info.name;
+  options.resume = true;
+  RunPrinter printer(experiment.config, quiet, /*single=*/false, /*progress=*/false);
+  install_interrupt_handlers();
+  const StudySummary summary =
+      work_on_study(experiment, registrar, *store, *study, options, printer.observer());
+  if (summary.stopped_because == "interrupted")
+    throw Error(
+        fmt::format("interrupted: worker {} stopped after {} trials", getpid(), summary.ran_now));
+  if (!quiet)
+    std::cout << fmt::format("worker {}: ran {} trials of study '{}' (stopped: {})\n", getpid(),
+                             summary.ran_now, info.name, summary.stopped_because);
+  return 0;
+}
+
+}  // namespace tunelab::cli

@@ -1,0 +1,151 @@
+#include "runner/trial.h"
+
+#include <c10/util/Exception.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+
+#include "plugin/registrar.h"
+#include "runner/heartbeat.h"
+#include "runner/interrupt.h"
+#include "runner/single_run.h"
+#include "runner/weights.h"
+
+namespace tunelab {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double metric_of(const std::string& metric, const TrainResult& r) {
+  if (metric == "test_loss") return r.test_loss;
+  if (metric == "train_loss")
+    return r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
+  return r.best_val_loss;
+}
+
+// Saves a finished trial's weights when asked for: every trial's, or the
+// study's best so far (which replaces the previous best's).
+void keep_weights(const StudyContext& c, std::int64_t trial_id, int number, double value,
+                  TrainedModels& models, const PreparedData& data) {
+  using Keep = StudyOptions::KeepWeights;
+  const Keep keep = c.options.keep_weights;
+  if (keep == Keep::none) return;
+  if (keep == Keep::best) {
+    const auto best = best_trial(c.store.finished_trials(c.study_id));
+    if (best && best->number != number && !(value < best->value)) return;
+  }
+  const auto file = c.store.weights_folder(c.study_id) / fmt::format("trial-{}.pt", number);
+  save_weights(file, models);
+  c.store.add_weights(trial_id, file, keep == Keep::best ? "best" : "requested", data.feature_names,
+                      data.target_names);
+}
+
+}  // namespace
+
+TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) {
+  const ExperimentConfig& base = c.experiment.config;
+  const SearchConfig& search = base.search;
+  const int number = trial.number;
+  if (c.observer.on_trial_start) c.observer.on_trial_start(number, trial.params);
+  // Other workers see this one alive while it trains.
+  const Heartbeat heartbeat(c.store.url(), trial.trial_id,
+                            std::min(5.0, c.options.lost_after_seconds / 4));
+
+  TrialOutcome outcome;
+  TrialReport report;
+  bool stopped_by_signal = false;
+  const auto started = Clock::now();
+  PreparedData own;
+  Folds own_folds;
+  TrainedModels models;  // what the trial's weights file keeps
+  try {
+    const ExperimentConfig config = config_with_params(c.experiment.document, trial.params);
+    if (base.evaluates_objective()) {
+      outcome.value = evaluate_objective(config, c.registrar);
+      if (!std::isfinite(outcome.value))
+        throw Error(fmt::format("objective '{}' is not finite here ({})", config.objective.name,
+                                outcome.value));
+    } else {
+      if (c.data_varies && c.cross_validated) {
+        own_folds = fold_data(config, c.experiment.base_dir, c.registrar);
+        own = own_folds.whole;
+      } else if (c.data_varies) {
+        own = prepare_data(config, c.experiment.base_dir, c.registrar);
+      }
+      const auto on_epoch = [&](const EpochRecord& e) {
+        outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
+        if (c.observer.on_epoch) c.observer.on_epoch(number, e);
+        if (interrupt_signal() != 0) {
+          stopped_by_signal = true;
+          return false;
+        }
+        if (c.pruner.should_prune(number, e.epoch, e.val_loss, trial.history)) {
+          outcome.state = TrialState::pruned;
+          return false;
+        }
+        return true;
+      };
+      RunSummary run;
+      TrainResult r;
+      if (c.cross_validated) {
+        CrossValidation cv = cross_validate(config, c.data_varies ? own_folds : c.shared_folds,
+                                            c.registrar, trial.seed, on_epoch);
+        run = std::move(cv.first_fold);
+        r = std::move(cv.mean);
+        models = std::move(cv.models);
+        // The stored curve is the folds' mean, not the first fold's.
+        outcome.epochs.clear();
+        for (const auto& e : r.epochs)
+          outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
+      } else {
+        const PreparedData& data = c.data_varies ? own : c.shared;
+        run = train_trial(config, data, c.registrar, trial.seed, on_epoch);
+        r = run.result;
+        models.members.push_back(TrainedModel{run.model, data.scaling});
+        models.units = data.scaling;
+      }
+      report.run = run;
+      outcome.best_epoch = r.best_epoch;
+      outcome.train_loss = r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
+      outcome.val_loss = r.best_val_loss;
+      outcome.test_loss = r.test_loss;
+      outcome.value = metric_of(search.metric, r);
+    }
+  } catch (const ConfigError& e) {
+    outcome.state = TrialState::fail;
+    outcome.error = c.experiment.places.locate(e).what();
+  } catch (const Error& e) {
+    outcome.state = TrialState::fail;
+    outcome.error = e.what();
+  } catch (const c10::Error& e) {
+    outcome.state = TrialState::fail;
+    const std::string what = e.what_without_backtrace();
+    outcome.error = "LibTorch: " + what.substr(0, what.find('\n'));
+  } catch (const std::exception& e) {
+    outcome.state = TrialState::fail;
+    outcome.error = e.what();
+  }
+  if (stopped_by_signal) {
+    const int signal = interrupt_signal();
+    outcome.state = TrialState::fail;
+    outcome.error = kInterruptedPrefix + " by " + (signal == SIGINT ? "SIGINT" : "SIGTERM");
+  }
+  if (outcome.state == TrialState::fail)
+    outcome.value = outcome.train_loss = outcome.val_loss = outcome.test_loss = kMissing;
+  outcome.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
+  c.store.finish_trial(trial.trial_id, outcome);
+  if (report.run && outcome.state == TrialState::complete && std::isfinite(outcome.value))
+    keep_weights(c, trial.trial_id, number, outcome.value, models, c.data_varies ? own : c.shared);
+
+  report.number = number;
+  report.state = outcome.state;
+  report.params = trial.params;
+  report.value = outcome.value;
+  report.error = outcome.error;
+  report.seconds = outcome.duration_s;
+  return TrialResult{std::move(report), stopped_by_signal};
+}
+
+}  // namespace tunelab
