@@ -110,7 +110,7 @@ TEST_SUITE("plugins: loading") {
         {dir.path().string(), ": not a file (a plugin is a shared library, .so)"},
         {text.string(), ": not a loadable shared library: "},
         {bad("no_entry"), ": not a tunelab plugin: it exports no tunelab_plugin_info()"},
-        {bad("wrong_abi"), ": built for plugin ABI 3, this tunelab speaks 2; rebuild it"},
+        {bad("wrong_abi"), ": built for plugin ABI 4, this tunelab speaks 3; rebuild it"},
         {bad("unresolved"), "undefined symbol: tunelab_symbol_nobody_defines"},
         {bad("throwing"), ": plugin 'throwing' failed to register: cannot find its settings file"},
         {copy.string(),

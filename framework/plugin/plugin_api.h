@@ -21,7 +21,7 @@ struct Registrar;  // plugin/registrar.h; not included here, so this header is c
 
 // Bumped whenever the registrar or an interface a plugin implements changes
 // in a way that breaks plugins built before.
-inline constexpr int kPluginAbiVersion = 2;
+inline constexpr int kPluginAbiVersion = 3;
 
 }  // namespace tunelab
 

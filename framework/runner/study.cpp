@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <thread>
 
 #include "common/blas.h"
@@ -129,9 +130,6 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
   const SearchConfig& search = base.search;
   at::set_num_threads(options.threads);
   const int wanted = study.trials_wanted;
-  // Trial k is proposed from the trials numbered up to k - workers, which
-  // are finished by then whichever worker finished first.
-  const int workers = std::max(1, search.workers);
 
   bool data_varies = false;
   for (const auto& d : search.space.dimensions) data_varies |= d.path.rfind("data.", 0) == 0;
@@ -151,6 +149,12 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
                              *pruner,     device.str(), data.cross_validated,
                              data_varies, data.folds,   data.shared};
   const std::string me = worker_identity();
+  // Trial k is proposed from the trials numbered up to k - workers, which
+  // it waits for, so that it sees them whichever worker finished first. A
+  // sampler and pruner that read no history need not wait.
+  const int workers = sampler->reads_history() || pruner->reads_history()
+                          ? std::max(1, search.workers)
+                          : std::numeric_limits<int>::max() / 2;
 
   StudySummary summary;
   summary.name = study.name;

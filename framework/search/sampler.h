@@ -36,6 +36,9 @@ class Sampler {
   // order; std::nullopt when the space is exhausted (a finished grid). Must
   // depend only on the seed it was made with, `number` and `history`.
   virtual std::optional<Params> propose(int number, const std::vector<FinishedTrial>& history) = 0;
+  // False for samplers whose proposals ignore the history (random, a
+  // design): in a parallel study their trials need not wait for others.
+  virtual bool reads_history() const { return true; }
 };
 
 struct SamplerRequest {
@@ -56,6 +59,8 @@ class Pruner {
   // loss `value`, given the finished trials.
   virtual bool should_prune(int number, int epoch, double value,
                             const std::vector<FinishedTrial>& history) = 0;
+  // False for a pruner that never looks at the history (none).
+  virtual bool reads_history() const { return true; }
 };
 
 using PrunerFactory = std::function<std::unique_ptr<Pruner>(const nlohmann::json& args)>;

@@ -10,6 +10,7 @@ namespace {
 class NoPruner : public Pruner {
  public:
   bool should_prune(int, int, double, const std::vector<FinishedTrial>&) override { return false; }
+  bool reads_history() const override { return false; }
 };
 
 }  // namespace

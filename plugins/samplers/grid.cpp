@@ -34,6 +34,8 @@ class GridSampler : public Sampler {
     }
   }
 
+  bool reads_history() const override { return false; }
+
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>&) override {
     if (number < 0 || static_cast<std::size_t>(number) >= order_.size()) return std::nullopt;
     std::size_t index = order_[static_cast<std::size_t>(number)];

@@ -18,6 +18,8 @@ class LatinHypercubeSampler : public Sampler {
   LatinHypercubeSampler(const SearchSpace& space, std::uint64_t seed, int trials)
       : space_(space), seed_(seed), n_(static_cast<std::size_t>(std::max(trials, 1))) {}
 
+  bool reads_history() const override { return false; }
+
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>&) override {
     const auto k = static_cast<std::size_t>(number);
     const std::uint64_t design = derive_seed(seed_, static_cast<std::uint64_t>(k / n_));

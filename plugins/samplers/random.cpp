@@ -11,6 +11,8 @@ class RandomSampler : public Sampler {
  public:
   RandomSampler(const SearchSpace& space, std::uint64_t seed) : space_(space), seed_(seed) {}
 
+  bool reads_history() const override { return false; }
+
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>&) override {
     // Each trial has its own stream: trial k's params do not depend on how
     // many trials ran before it.

@@ -15,6 +15,8 @@ class SobolSampler : public Sampler {
   SobolSampler(const SearchSpace& space, std::uint64_t seed)
       : space_(space), sequence_(space.dimensions.size(), seed) {}
 
+  bool reads_history() const override { return false; }
+
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>&) override {
     return params_at(space_, sequence_.point(static_cast<std::uint64_t>(number)));
   }
