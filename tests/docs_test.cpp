@@ -81,6 +81,16 @@ TEST_SUITE("docs") {
                   script);
   }
 
+  TEST_CASE("every command in docs/scaling.md runs, in a fresh folder, in order") {
+    const std::string script = shell_blocks("scaling.md");
+    CHECK(script.find("--workers 2") != std::string::npos);
+    CHECK_MESSAGE(
+        run_in_checkout(script,
+                        "sqlite3 results/tunelab.db \"SELECT count(DISTINCT "
+                        "number), count(DISTINCT worker) FROM trials\"") == "all-ran\n50|2\n",
+        script);
+  }
+
   TEST_CASE("every command in docs/plugins.md runs: from an empty folder to a tuned custom block") {
     const std::string script = shell_blocks("plugins.md");
     CHECK(script.find("tunelab_add_plugin(my_block my_block.cpp)") != std::string::npos);
