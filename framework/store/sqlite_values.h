@@ -11,6 +11,8 @@
 #include <limits>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "common/errors.h"
 #include "search/sampler.h"
 
@@ -49,6 +51,14 @@ inline double read_number(const SQLite::Column& column) {
   if (column.isText())
     return column.getString() == "NaN" ? std::nan("") : std::stod(column.getString());
   return column.getDouble();
+}
+
+// A trial's params_json.
+inline Params params_from(const SQLite::Column& column) {
+  const nlohmann::json params = nlohmann::json::parse(column.getString());
+  Params out;
+  for (const auto& [k, v] : params.items()) out[k] = v;
+  return out;
 }
 
 inline TrialState state_from(const std::string& text) {

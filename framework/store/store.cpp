@@ -323,8 +323,7 @@ std::optional<Store::Claimed> Store::claim_waiting_trial(std::int64_t study_id,
     c.trial_id = q.getColumn(0).getInt64();
     c.number = q.getColumn(1).getInt();
     c.seed = static_cast<std::uint64_t>(q.getColumn(2).getInt64());
-    const nlohmann::json params = nlohmann::json::parse(q.getColumn(3).getString());
-    for (const auto& [k, v] : params.items()) c.params[k] = v;
+    c.params = params_from(q.getColumn(3));
     SQLite::Statement take(*db_,
                            "UPDATE trials SET state = 'RUNNING', worker = ?, device = ?, "
                            "started_at = ?, heartbeat_at = ?, error = NULL WHERE trial_id = ?");
@@ -390,8 +389,7 @@ std::vector<FinishedTrial> Store::finished_trials(std::int64_t study_id) {
     FinishedTrial t;
     t.number = q.getColumn(1).getInt();
     t.state = state_from(q.getColumn(2).getString());
-    const nlohmann::json params = nlohmann::json::parse(q.getColumn(3).getString());
-    for (const auto& [k, v] : params.items()) t.params[k] = v;
+    t.params = params_from(q.getColumn(3));
     t.value = read_number(q.getColumn(4));
     index[q.getColumn(0).getInt64()] = out.size();
     out.push_back(std::move(t));

@@ -118,8 +118,7 @@ std::vector<TrialInfo> Store::trials(std::int64_t study_id) {
     t.number = q.getColumn(1).getInt();
     t.state = state_from(q.getColumn(2).getString());
     t.seed = static_cast<std::uint64_t>(q.getColumn(3).getInt64());
-    const auto params = nlohmann::json::parse(q.getColumn(4).getString());
-    for (const auto& [k, v] : params.items()) t.params[k] = v;
+    t.params = params_from(q.getColumn(4));
     t.value = read_number(q.getColumn(5));
     t.train_loss = read_number(q.getColumn(6));
     t.val_loss = read_number(q.getColumn(7));
