@@ -184,10 +184,17 @@ TEST_SUITE("workers") {
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("no results store there") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(db));
-    REQUIRE(tunelab::test::run_tunelab("run " + kBranin + " --set search.trials=2 --storage " + db)
+    REQUIRE(tunelab::test::run_tunelab("run " + kBranin +
+                                       " --set search.trials=2 --workers 2 --storage " + db)
                 .exit_status == 0);
     r = tunelab::test::run_tunelab("worker --study brainin --storage " + db);
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("branin") != std::string::npos);
+    // Resumed without the --workers it was started with.
+    r = tunelab::test::run_tunelab("run " + kBranin +
+                                   " --set search.trials=2 --resume --trials 4 --storage " + db);
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("runs 2 trials at once (search.workers); --resume it with --workers 2") !=
+          std::string::npos);
   }
 }

@@ -77,11 +77,25 @@ StudyRecord open_study(const Experiment& experiment, Store& store, const StudyOp
                     "starts another)",
                     name, store.url()));
   if (existing) {
-    if (existing->config_hash != hash)
+    if (existing->config_hash != hash) {
+      // The commonest difference: resumed without the --workers it ran with.
+      const nlohmann::json stored = store.study(name).document;
+      const auto workers_of = [](const nlohmann::json& document) {
+        const auto search = document.find("search");
+        return search != document.end() && search->is_object()
+                   ? search->value("workers", nlohmann::json(1))
+                   : nlohmann::json(1);
+      };
+      if (workers_of(stored) != workers_of(experiment.document))
+        throw InputError(fmt::format(
+            "study '{}' in {} runs {} trials at once (search.workers); --resume it with "
+            "--workers {}",
+            name, store.url(), workers_of(stored).dump(), workers_of(stored).dump()));
       throw InputError(
           fmt::format("study '{}' in {} was started from a different configuration; "
                       "--resume needs the same file and --set values (or --study NAME)",
                       name, store.url()));
+    }
     StudyRecord study = *existing;
     // The budget is this run's (--trials, or the file's); a worker that
     // joins later reads it from the store.
