@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
-#include <thread>
 
 #include "cli/commands.h"
 #include "cli/experiment_options.h"
@@ -14,6 +13,7 @@
 #include "cli/text.h"
 #include "cli/worker_options.h"
 #include "cli/worker_processes.h"
+#include "common/cores.h"
 #include "runner/interrupt.h"
 #include "runner/single_run.h"
 #include "runner/study.h"
@@ -50,7 +50,7 @@ StudySummary run_workers(const Experiment& experiment, const Registrar& registra
                          const std::string& storage, const WorkerOptions& worker,
                          const std::vector<std::string>& plugins, int workers) {
   const StudyRecord study = prepare_study(experiment, registrar, store, worker.study);
-  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  const unsigned cores = usable_cores();
   if (!worker.quiet)
     std::cout << fmt::format("study '{}': {} trials on {} worker processes (search.workers {})\n",
                              study.name, study.trials_wanted, workers,

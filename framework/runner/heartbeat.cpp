@@ -8,14 +8,11 @@
 #include <csignal>
 
 namespace tunelab {
-namespace {
 
 std::string host_name() {
   char name[256] = {};
   return gethostname(name, sizeof name - 1) == 0 ? name : "unknown";
 }
-
-}  // namespace
 
 std::string worker_identity() { return fmt::format("{}:{}", host_name(), getpid()); }
 

@@ -16,6 +16,9 @@
 
 namespace tunelab {
 
+// This machine's name, as provenance and workers record it.
+std::string host_name();
+
 // "host:pid", naming this process in the trials it runs.
 std::string worker_identity();
 

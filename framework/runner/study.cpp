@@ -3,7 +3,6 @@
 #include <ATen/Parallel.h>
 #include <fmt/format.h>
 #include <torch/version.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -26,11 +25,6 @@ namespace tunelab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string host_name() {
-  char name[256] = {};
-  return gethostname(name, sizeof name - 1) == 0 ? name : "unknown";
-}
 
 void check_options(const Experiment& experiment, const Registrar& registrar,
                    const StudyOptions& options) {
