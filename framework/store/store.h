@@ -89,8 +89,8 @@ struct StudyInfo {
   int trials_wanted = 0;
   nlohmann::json config, document;
   std::string experiment_file, created_at;
-  int complete = 0, pruned = 0, failed = 0, running = 0;
-  std::optional<int> best_number;  // the best complete trial, if any
+  int complete = 0, pruned = 0, failed = 0, running = 0;  // running: also re-queued (WAITING)
+  std::optional<int> best_number;                         // the best complete trial, if any
   double best_value = kMissing;
   std::string first_started, last_finished;  // empty before the first trial
   double wall_seconds = 0;                   // first start to last finish

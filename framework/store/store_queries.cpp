@@ -41,7 +41,9 @@ constexpr const char* kStudyColumns =
     "(SELECT count(*) FROM trials t WHERE t.study_id = s.study_id AND t.state = 'COMPLETE'), "
     "(SELECT count(*) FROM trials t WHERE t.study_id = s.study_id AND t.state = 'PRUNED'), "
     "(SELECT count(*) FROM trials t WHERE t.study_id = s.study_id AND t.state = 'FAIL'), "
-    "(SELECT count(*) FROM trials t WHERE t.study_id = s.study_id AND t.state = 'RUNNING'), "
+    // Re-queued (WAITING) trials are running too, as far as a listing goes.
+    "(SELECT count(*) FROM trials t WHERE t.study_id = s.study_id "
+    "AND t.state IN ('RUNNING', 'WAITING')), "
     "(SELECT min(started_at) FROM trials t WHERE t.study_id = s.study_id), "
     "(SELECT max(finished_at) FROM trials t WHERE t.study_id = s.study_id) "
     "FROM studies s ";
