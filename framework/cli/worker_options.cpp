@@ -26,11 +26,7 @@ void WorkerOptions::finish() {
   if (!keeps.count(keep_weights))
     throw InputError("--keep-weights: expected best, all or none, got '" + keep_weights + "'");
   study.keep_weights = keeps.at(keep_weights);
-  if (study.threads < 1)
-    throw InputError(fmt::format("--threads: must be at least 1, got {}", study.threads));
-  if (!(study.lost_after_seconds > 0))
-    throw InputError(fmt::format("--lost-after: must be a positive number of seconds, got {}",
-                                 study.lost_after_seconds));
+  // --threads and --lost-after are checked by the runner, for every caller.
 }
 
 std::vector<std::string> WorkerOptions::as_arguments() const {

@@ -17,7 +17,7 @@ struct WorkerOptions {
   bool quiet = false;
 
   void add_to(po::options_description& options);
-  // Checks the values and sets them into `study` (InputError when bad).
+  // Reads --keep-weights into `study` (InputError when bad).
   void finish();
   // The same options as arguments, for a worker process started from here.
   std::vector<std::string> as_arguments() const;

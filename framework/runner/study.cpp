@@ -217,10 +217,8 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
     idle.reset();
     TrialResult result = run_claimed_trial(context, *claimed);
     ++summary.ran_now;
-    const std::vector<FinishedTrial> finished = store.finished_trials(study.id);
     result.report.counted = store.counted_trials(study.id);
     result.report.wanted = wanted;
-    result.report.best = best_trial(finished);
     if (observer.on_trial) observer.on_trial(result.report);
   }
 

@@ -26,16 +26,15 @@ double metric_of(const std::string& metric, const TrainResult& r) {
 }
 
 // Saves a finished trial's weights when asked for: every trial's, or the
-// study's best so far (which replaces the previous best's).
-void keep_weights(const StudyContext& c, std::int64_t trial_id, int number, double value,
-                  TrainedModels& models, const PreparedData& data) {
+// study's best so far (which replaces the previous best's). `best` is the
+// study's best trial now that this one is recorded.
+void keep_weights(const StudyContext& c, std::int64_t trial_id, int number,
+                  const std::optional<FinishedTrial>& best, TrainedModels& models,
+                  const PreparedData& data) {
   using Keep = StudyOptions::KeepWeights;
   const Keep keep = c.options.keep_weights;
   if (keep == Keep::none) return;
-  if (keep == Keep::best) {
-    const auto best = best_trial(c.store.finished_trials(c.study_id));
-    if (best && best->number != number && !(value < best->value)) return;
-  }
+  if (keep == Keep::best && (!best || best->number != number)) return;
   const auto file = c.store.weights_folder(c.study_id) / fmt::format("trial-{}.pt", number);
   save_weights(file, models);
   c.store.add_weights(trial_id, file, keep == Keep::best ? "best" : "requested", data.feature_names,
@@ -136,8 +135,9 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
     outcome.value = outcome.train_loss = outcome.val_loss = outcome.test_loss = kMissing;
   outcome.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
   c.store.finish_trial(trial.trial_id, outcome);
+  report.best = best_trial(c.store.finished_trials(c.study_id));
   if (report.run && outcome.state == TrialState::complete && std::isfinite(outcome.value))
-    keep_weights(c, trial.trial_id, number, outcome.value, models, c.data_varies ? own : c.shared);
+    keep_weights(c, trial.trial_id, number, report.best, models, c.data_varies ? own : c.shared);
 
   report.number = number;
   report.state = outcome.state;

@@ -46,7 +46,8 @@ struct TrialResult {
   bool interrupted = false;  // stopped by SIGINT or SIGTERM
 };
 
-// Runs `trial` (already RUNNING in the store) to its end and records it.
+// Runs `trial` (already RUNNING in the store) to its end and records it;
+// the report's `best` is the study's best trial after it.
 TrialResult run_claimed_trial(const StudyContext& context, const ClaimedTrial& trial);
 
 }  // namespace tunelab
