@@ -9,6 +9,9 @@ build_packages=(
   libtorch-dev libopenblas0-openmp
   libyaml-cpp-dev libfmt-dev libspdlog-dev
   libsqlite3-dev libsqlitecpp-dev sqlite3
+  # PostgreSQL stores: libpq to build, the server for the tests' throwaway
+  # clusters
+  libpq-dev postgresql
   libboost-program-options-dev doctest-dev nlohmann-json3-dev
   libeigen3-dev libnlopt-cxx-dev libcsv-dev
   clang-14 libclang-rt-14-dev

@@ -173,7 +173,9 @@ TEST_SUITE("command line: studies") {
     CHECK(r.output == "tunelab: /no/such/dir/t.db: the folder /no/such/dir does not exist\n");
     r = tunelab::test::run_tunelab("run experiments/seed_chapter.yaml --storage mysql://h/db");
     CHECK(r.exit_status == 2);
-    CHECK(r.output == "tunelab: --storage mysql://h/db: expected sqlite:///path/to.db\n");
+    CHECK(r.output ==
+          "tunelab: --storage mysql://h/db: expected sqlite:///path/to.db or "
+          "postgresql://host/database\n");
     tunelab::test::ScratchDir dir;
     const auto not_a_db =
         dir.write("x.db", "this is not a database, just text that is long enough to read");

@@ -197,8 +197,8 @@ TEST_SUITE("studies") {
     CHECK_THROWS_WITH_AS(
         tunelab::Store::open("sqlite:///" + (dir.path() / "no/such/t.db").string()),
         doctest::Contains("does not exist"), tunelab::InputError);
-    CHECK_THROWS_WITH_AS(tunelab::Store::open("postgresql://u@h:5432/db"),
-                         doctest::Contains("PostgreSQL stores are not supported"),
+    CHECK_THROWS_WITH_AS(tunelab::Store::open("postgresql://u:pw@/db?host=/no/such/dir"),
+                         doctest::Contains("postgresql://u@/db?host=/no/such/dir: cannot connect"),
                          tunelab::InputError);
   }
 }

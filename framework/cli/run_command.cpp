@@ -38,10 +38,11 @@ void print_best(Store& store, const StudySummary& summary, const std::string& me
                              : value.is_number_float() ? shown(value.get<double>())
                                                        : value.dump());
   const std::string store_option =
-      storage == kDefaultStorage ? "" : " --storage " + shell_word(storage);
-  std::cout << fmt::format("store: {}\nnext:  tunelab report {} --html {}.html{}\n",
-                           sqlite_path_from_url(store.url()).string(), shell_word(summary.name),
-                           file_name_for(summary.name), store_option);
+      storage == kDefaultStorage ? "" : " --storage " + shell_word(shown_url(storage));
+  std::cout << fmt::format(
+      "store: {}\nnext:  tunelab report {} --html {}.html{}\n",
+      store.is_postgresql() ? store.url() : sqlite_path_from_url(store.url()).string(),
+      shell_word(summary.name), file_name_for(summary.name), store_option);
 }
 
 // `--workers N`: the study is created here, then N worker processes run its
@@ -132,9 +133,11 @@ int run_command(const Arguments& args, Registrar& registrar) {
   const bool single =
       config.search.space.empty() && study_options.trials.value_or(config.search.trials) == 1;
   RunPrinter printer(config, quiet, single);
-  const std::filesystem::path store_file = sqlite_path_from_url(storage);
+  // A PostgreSQL store is a database the user made: it stays.
+  const std::filesystem::path store_file =
+      is_postgresql_url(storage) ? std::filesystem::path() : sqlite_path_from_url(storage);
   std::error_code ec;
-  const bool store_is_new = !std::filesystem::exists(store_file, ec);
+  const bool store_is_new = !store_file.empty() && !std::filesystem::exists(store_file, ec);
   auto store = Store::open(storage);
   // A store this run created goes again when the run stops on bad input
   // before it wrote a study: bad input leaves nothing behind.

@@ -49,7 +49,7 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   const int number = trial.number;
   if (c.observer.on_trial_start) c.observer.on_trial_start(number, trial.params);
   // Other workers see this one alive while it trains.
-  const Heartbeat heartbeat(c.store.url(), trial.trial_id,
+  const Heartbeat heartbeat(c.store.connect_url(), trial.trial_id,
                             std::min(5.0, c.options.lost_after_seconds / 4));
 
   TrialOutcome outcome;

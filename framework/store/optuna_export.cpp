@@ -12,7 +12,6 @@
 
 #include "common/errors.h"
 #include "search/space.h"
-#include "store/sqlite_values.h"
 
 namespace tunelab {
 namespace {

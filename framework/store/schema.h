@@ -1,22 +1,28 @@
 #pragma once
 // The results store's schema, as SQL. Documented in docs/store.md.
 
+#include <string>
+
+#include "store/sql/connection.h"
+
 namespace tunelab {
 
 // Bumped whenever the schema changes; a store with a higher version was
 // written by a newer tunelab and is refused rather than misread.
 inline constexpr int kSchemaVersion = 3;
 
-inline constexpr const char* kSchemaSql = R"sql(
+// The tables and views, for SQLite or PostgreSQL (types and keys differ:
+// {key}, {int64}, {real}, {value_is_number} are filled in by schema_sql).
+inline constexpr const char* kSchemaTemplate = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (
   version     INTEGER NOT NULL
 );
 
 -- One row per study: a named experiment with its resolved configuration.
 CREATE TABLE IF NOT EXISTS studies (
-  study_id        INTEGER PRIMARY KEY,
+  study_id        {key},
   name            TEXT NOT NULL UNIQUE,
-  seed            INTEGER NOT NULL,            -- root seed
+  seed            {int64} NOT NULL,            -- root seed
   metric          TEXT NOT NULL,               -- minimised: val_loss, test_loss or train_loss
   trials_wanted   INTEGER NOT NULL,            -- the trial budget (the latest run's)
   design_trials   INTEGER,                     -- the budget it was created with (since version 3)
@@ -30,8 +36,8 @@ CREATE TABLE IF NOT EXISTS studies (
 -- Where and with what a study ran: one row per `tunelab run` (a resumed study
 -- may run on another machine or build).
 CREATE TABLE IF NOT EXISTS provenance (
-  provenance_id    INTEGER PRIMARY KEY,
-  study_id         INTEGER NOT NULL REFERENCES studies(study_id) ON DELETE CASCADE,
+  provenance_id    {key},
+  study_id         {int64} NOT NULL REFERENCES studies(study_id) ON DELETE CASCADE,
   tunelab_version  TEXT NOT NULL,
   tunelab_commit   TEXT NOT NULL,
   libtorch_version TEXT NOT NULL,
@@ -46,7 +52,7 @@ CREATE TABLE IF NOT EXISTS provenance (
 
 -- The plugin libraries a `tunelab run` loaded (since schema version 2).
 CREATE TABLE IF NOT EXISTS provenance_plugins (
-  provenance_id INTEGER NOT NULL REFERENCES provenance(provenance_id) ON DELETE CASCADE,
+  provenance_id {int64} NOT NULL REFERENCES provenance(provenance_id) ON DELETE CASCADE,
   path          TEXT NOT NULL,                 -- absolute, as loaded
   name          TEXT NOT NULL,
   version       TEXT NOT NULL,
@@ -56,22 +62,22 @@ CREATE TABLE IF NOT EXISTS provenance_plugins (
 
 -- One row per trial. Trial numbers count from 0 within a study.
 CREATE TABLE IF NOT EXISTS trials (
-  trial_id     INTEGER PRIMARY KEY,
-  study_id     INTEGER NOT NULL REFERENCES studies(study_id) ON DELETE CASCADE,
+  trial_id     {key},
+  study_id     {int64} NOT NULL REFERENCES studies(study_id) ON DELETE CASCADE,
   number       INTEGER NOT NULL,
   state        TEXT NOT NULL CHECK (state IN ('WAITING', 'RUNNING', 'COMPLETE', 'PRUNED', 'FAIL')),
-  seed         INTEGER NOT NULL,               -- the trial's own seed (from root seed and number)
+  seed         {int64} NOT NULL,               -- the trial's own seed (from root seed and number)
   params_json  TEXT NOT NULL,                  -- {"trainer.lr": 0.003, ...}
-  value        REAL,                           -- the study's metric (of the kept weights)
-  train_loss   REAL,                           -- of the kept epoch
-  val_loss     REAL,
-  test_loss    REAL,
+  value        {real},                           -- the study's metric (of the kept weights)
+  train_loss   {real},                           -- of the kept epoch
+  val_loss     {real},
+  test_loss    {real},
   best_epoch   INTEGER,                        -- the epoch whose weights were kept
   epochs_run   INTEGER,
   device       TEXT,
   started_at   TEXT,
   finished_at  TEXT,
-  duration_s   REAL,
+  duration_s   {real},
   heartbeat_at TEXT,                           -- the running worker's last sign of life
   error        TEXT,                           -- why a trial failed
   worker       TEXT,                           -- host:pid of the process running it (since version 3)
@@ -82,22 +88,22 @@ CREATE TABLE IF NOT EXISTS trials (
 -- Each trial's params, one row per param, for plain SQL (WHERE name = 'trainer.lr').
 -- Written when the trial starts.
 CREATE TABLE IF NOT EXISTS trial_params (
-  trial_id    INTEGER NOT NULL REFERENCES trials(trial_id) ON DELETE CASCADE,
+  trial_id    {int64} NOT NULL REFERENCES trials(trial_id) ON DELETE CASCADE,
   name        TEXT NOT NULL,                   -- dotted path in the experiment file
   value_json  TEXT NOT NULL,
-  value_real  REAL,                            -- numbers (and booleans as 0/1)
+  value_real  {real},                            -- numbers (and booleans as 0/1)
   value_text  TEXT,                            -- texts (registry names)
   PRIMARY KEY (trial_id, name)
 );
 
 -- Per-epoch learning curves.
 CREATE TABLE IF NOT EXISTS epochs (
-  trial_id    INTEGER NOT NULL REFERENCES trials(trial_id) ON DELETE CASCADE,
+  trial_id    {int64} NOT NULL REFERENCES trials(trial_id) ON DELETE CASCADE,
   epoch       INTEGER NOT NULL,                -- from 1
-  train_loss  REAL,
-  val_loss    REAL,                            -- NULL without a validation split
-  lr          REAL,
-  seconds     REAL,
+  train_loss  {real},
+  val_loss    {real},                            -- NULL without a validation split
+  lr          {real},
+  seconds     {real},
   PRIMARY KEY (trial_id, epoch)
 );
 
@@ -105,7 +111,7 @@ CREATE TABLE IF NOT EXISTS epochs (
 -- any trial kept on request), with what `tunelab predict` needs to use them.
 -- Since schema version 2.
 CREATE TABLE IF NOT EXISTS weights (
-  trial_id      INTEGER PRIMARY KEY REFERENCES trials(trial_id) ON DELETE CASCADE,
+  trial_id      {int64} PRIMARY KEY REFERENCES trials(trial_id) ON DELETE CASCADE,
   path          TEXT NOT NULL,                 -- relative to the store's folder
   reason        TEXT NOT NULL CHECK (reason IN ('best', 'requested')),
   features_json TEXT NOT NULL,                 -- input column names, in order
@@ -123,7 +129,7 @@ SELECT study, number, value, train_loss, val_loss, test_loss, best_epoch, seed, 
 FROM (SELECT s.name AS study, t.*,
              row_number() OVER (PARTITION BY t.study_id ORDER BY t.value, t.number) AS rank
       FROM trials t JOIN studies s USING (study_id)
-      WHERE t.state = 'COMPLETE' AND typeof(t.value) IN ('real', 'integer'))
+      WHERE t.state = 'COMPLETE' AND {value_is_number}) AS ranked
 WHERE rank = 1;
 
 -- Every trial's per-epoch curve, by study name and trial number.
@@ -140,5 +146,29 @@ inline constexpr const char* kTrialSummaryColumns =
     "s.name AS study, t.number, t.state, t.value, t.train_loss, t.val_loss, t.test_loss, "
     "t.best_epoch, t.epochs_run, t.duration_s, t.seed, t.device, t.started_at, t.finished_at, "
     "t.error, t.trial_id";
+
+// The schema in `dialect`. SQLite: rowid keys, REAL. PostgreSQL: identity
+// keys, 64-bit integers where ids and seeds go, DOUBLE PRECISION (which holds
+// NaN itself; SQLite stores it as the text 'NaN').
+inline std::string schema_sql(sql::Dialect dialect) {
+  const bool pg = dialect == sql::Dialect::postgresql;
+  const std::pair<std::string, std::string> fills[] = {
+      {"{key}", pg ? "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY"},
+      {"{int64}", pg ? "BIGINT" : "INTEGER"},
+      {"{real}", pg ? "DOUBLE PRECISION" : "REAL"},
+      {"{value_is_number}",
+       pg ? "t.value <> 'NaN'::float8" : "typeof(t.value) IN ('real', 'integer')"}};
+  std::string sql = kSchemaTemplate;
+  for (const auto& [from, to] : fills)
+    for (auto at = sql.find(from); at != std::string::npos; at = sql.find(from, at + to.size()))
+      sql.replace(at, from.size(), to);
+  return sql;
+}
+
+// A trial's value is a number: not NULL and not NaN.
+inline std::string value_is_number(sql::Dialect dialect, const std::string& column) {
+  return dialect == sql::Dialect::postgresql ? column + " <> 'NaN'::float8"
+                                             : "typeof(" + column + ") IN ('real', 'integer')";
+}
 
 }  // namespace tunelab

@@ -1,7 +1,8 @@
 #pragma once
 // The results store: studies, trials, per-epoch curves and provenance, in
-// SQLite. Only the runner writes it. Every write is one transaction, so a
-// crash leaves every finished trial intact.
+// an SQLite file or a PostgreSQL database (one schema, one set of
+// statements: store/sql/). Only the runner writes it. Every write is one
+// transaction, so a crash leaves every finished trial intact.
 
 #include <cstdint>
 #include <filesystem>
@@ -16,14 +17,17 @@
 #include "common/fingerprint.h"
 #include "search/sampler.h"
 
-namespace SQLite {
-class Database;
-}
-
 namespace tunelab {
+namespace sql {
+class Connection;
+}
 
 // "sqlite:///relative/path.db", "sqlite:////absolute/path.db", or a plain path.
 std::filesystem::path sqlite_path_from_url(const std::string& url);
+// postgresql://[user[:password]@][host][:port]/database[?param=value...]
+bool is_postgresql_url(const std::string& url);
+// `url` without the password it may hold, for messages and reports.
+std::string shown_url(const std::string& url);
 
 // `text` quoted for SQL with `quote` doubled inside: '\'' for a string
 // literal, '"' for an identifier. Only for SQL shown to people or for DDL,
@@ -134,7 +138,11 @@ class Store {
   static std::unique_ptr<Store> open_existing(const std::string& url);
   ~Store();
 
+  // Without its password, if it had one.
   const std::string& url() const { return url_; }
+  // The URL as given, for the worker processes that open the store again.
+  const std::string& connect_url() const { return connect_url_; }
+  bool is_postgresql() const;
 
   std::optional<StudyRecord> find_study(const std::string& name);
   StudyRecord create_study(const NewStudy& study);
@@ -206,7 +214,8 @@ class Store {
   std::optional<WeightsInfo> weights(std::int64_t trial_id);
 
   // Trained weights (weights.cpp writes the files): the folder they live in,
-  // next to the store, and their bookkeeping. `relative` is relative to the
+  // next to an SQLite store (results/ under the working folder for a
+  // PostgreSQL one), and their bookkeeping. `relative` is relative to the
   // store's folder. A trial's `best` weights replace the study's previous
   // best ones, whose files are removed.
   std::filesystem::path weights_folder(std::int64_t study_id) const;
@@ -217,20 +226,22 @@ class Store {
                    const std::vector<std::string>& targets);
 
  private:
-  Store(std::string url, std::unique_ptr<SQLite::Database> db);
+  Store(std::string url, std::unique_ptr<sql::Connection> db);
   void migrate();
   // Rebuilds the trial_summary view with a column for every param name.
   void refresh_views();
   int schema_version();
-  bool has_column(const std::string& table, const std::string& column);
   // Inside the caller's transaction.
   std::int64_t insert_trial(std::int64_t study_id, int number, std::uint64_t seed,
                             const Params& params, const std::string& device,
                             const std::string& worker);
   void write_outcome(std::int64_t trial_id, const TrialOutcome& outcome);
 
-  std::string url_;
-  std::unique_ptr<SQLite::Database> db_;
+  std::string connect_url_, url_;
+  std::unique_ptr<sql::Connection> db_;
+  // Weights files live in files_folder_/weights_name_/study-N.
+  std::filesystem::path files_folder_;
+  std::string weights_name_;
 };
 
 // The prefix of the error of a trial failed by a process that stopped; such

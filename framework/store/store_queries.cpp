@@ -2,38 +2,20 @@
 // `compare`, `export`, `rerun` and `predict` read. Only base tables are read,
 // so stores of every schema version answer alike.
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 
 #include "common/errors.h"
 #include "registry/near_matches.h"
-#include "store/sqlite_values.h"
+#include "store/schema.h"
+#include "store/sql/connection.h"
 #include "store/store.h"
+#include "store/values.h"
 
 namespace tunelab {
 using namespace store_values;
 namespace {
-
-std::string text_or_empty(const SQLite::Column& column) {
-  return column.isNull() ? std::string() : column.getString();
-}
-
-// Seconds between two of the store's ISO 8601 UTC times.
-double seconds_between(const std::string& from, const std::string& to) {
-  const auto parse = [](const std::string& text) {
-    std::tm tm{};
-    double millis = 0;
-    if (text.size() < 19 || !strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return -1.0;
-    if (text.size() > 20 && text[19] == '.') millis = std::atof(text.c_str() + 20);
-    return static_cast<double>(timegm(&tm)) + millis / 1000.0;
-  };
-  const double a = parse(from), b = parse(to);
-  return a < 0 || b < 0 ? 0.0 : b - a;
-}
 
 constexpr const char* kStudyColumns =
     "SELECT s.study_id, s.name, s.seed, s.metric, s.trials_wanted, s.config_json, "
@@ -48,45 +30,55 @@ constexpr const char* kStudyColumns =
     "(SELECT max(finished_at) FROM trials t WHERE t.study_id = s.study_id) "
     "FROM studies s ";
 
+// A read that fails is the store's: named, with the store.
+template <typename Read>
+auto reading(const std::string& url, Read read) {
+  try {
+    return read();
+  } catch (const sql::Error& e) {
+    throw StoreError(fmt::format("{}: {}", url, e.what()));
+  }
+}
+
 }  // namespace
 
 std::vector<StudyInfo> Store::studies() {
-  std::vector<StudyInfo> out;
-  SQLite::Statement q(*db_, std::string(kStudyColumns) + "ORDER BY s.created_at, s.study_id");
-  while (q.executeStep()) {
-    StudyInfo s;
-    s.id = q.getColumn(0).getInt64();
-    s.name = q.getColumn(1).getString();
-    s.seed = static_cast<std::uint64_t>(q.getColumn(2).getInt64());
-    s.metric = q.getColumn(3).getString();
-    s.trials_wanted = q.getColumn(4).getInt();
-    s.config = nlohmann::json::parse(q.getColumn(5).getString());
-    s.document = nlohmann::json::parse(q.getColumn(6).getString());
-    s.experiment_file = text_or_empty(q.getColumn(7));
-    s.created_at = q.getColumn(8).getString();
-    s.complete = q.getColumn(9).getInt();
-    s.pruned = q.getColumn(10).getInt();
-    s.failed = q.getColumn(11).getInt();
-    s.running = q.getColumn(12).getInt();
-    s.first_started = text_or_empty(q.getColumn(13));
-    s.last_finished = text_or_empty(q.getColumn(14));
-    s.wall_seconds = seconds_between(s.first_started, s.last_finished);
-    out.push_back(std::move(s));
-  }
-  // The best trial, by the same rule as the best_trials view.
-  SQLite::Statement best(
-      *db_,
-      "SELECT number, value FROM trials WHERE study_id = ? AND state = 'COMPLETE' "
-      "AND typeof(value) IN ('real', 'integer') ORDER BY value, number LIMIT 1");
-  for (auto& s : out) {
-    best.bind(1, s.id);
-    if (best.executeStep()) {
-      s.best_number = best.getColumn(0).getInt();
-      s.best_value = read_number(best.getColumn(1));
+  return reading(url_, [&] {
+    std::vector<StudyInfo> out;
+    sql::Rows q = db_->query(std::string(kStudyColumns) + "ORDER BY s.created_at, s.study_id");
+    while (q.next()) {
+      StudyInfo s;
+      s.id = q.int64(0);
+      s.name = q.text(1);
+      s.seed = static_cast<std::uint64_t>(q.int64(2));
+      s.metric = q.text(3);
+      s.trials_wanted = q.integer(4);
+      s.config = nlohmann::json::parse(q.text(5));
+      s.document = nlohmann::json::parse(q.text(6));
+      s.experiment_file = q.text(7);
+      s.created_at = q.text(8);
+      s.complete = q.integer(9);
+      s.pruned = q.integer(10);
+      s.failed = q.integer(11);
+      s.running = q.integer(12);
+      s.first_started = q.text(13);
+      s.last_finished = q.text(14);
+      s.wall_seconds = seconds_between(s.first_started, s.last_finished);
+      out.push_back(std::move(s));
     }
-    best.reset();
-  }
-  return out;
+    // The best trial, by the same rule as the best_trials view.
+    const std::string best =
+        "SELECT number, value FROM trials WHERE study_id = ? AND state = 'COMPLETE' AND " +
+        value_is_number(db_->dialect(), "value") + " ORDER BY value, number LIMIT 1";
+    for (auto& s : out) {
+      sql::Rows b = db_->query(best, {s.id});
+      if (b.next()) {
+        s.best_number = b.integer(0);
+        s.best_value = b.number(1);
+      }
+    }
+    return out;
+  });
 }
 
 StudyInfo Store::study(const std::string& name) {
@@ -104,39 +96,41 @@ StudyInfo Store::study(const std::string& name) {
 }
 
 std::vector<TrialInfo> Store::trials(std::int64_t study_id) {
-  std::vector<TrialInfo> out;
-  // Before version 3 there were no workers.
-  const bool has_workers = has_column("trials", "worker");
-  SQLite::Statement q(
-      *db_,
-      fmt::format("SELECT trial_id, number, state, seed, params_json, value, train_loss, "
-                  "val_loss, test_loss, best_epoch, epochs_run, device, started_at, finished_at, "
-                  "duration_s, error, {} FROM trials WHERE study_id = ? ORDER BY number",
-                  has_workers ? "worker, attempts" : "NULL, 1"));
-  q.bind(1, study_id);
-  while (q.executeStep()) {
-    TrialInfo t;
-    t.id = q.getColumn(0).getInt64();
-    t.number = q.getColumn(1).getInt();
-    t.state = state_from(q.getColumn(2).getString());
-    t.seed = static_cast<std::uint64_t>(q.getColumn(3).getInt64());
-    t.params = params_from(q.getColumn(4));
-    t.value = read_number(q.getColumn(5));
-    t.train_loss = read_number(q.getColumn(6));
-    t.val_loss = read_number(q.getColumn(7));
-    t.test_loss = read_number(q.getColumn(8));
-    if (!q.getColumn(9).isNull()) t.best_epoch = q.getColumn(9).getInt();
-    t.epochs_run = q.getColumn(10).isNull() ? 0 : q.getColumn(10).getInt();
-    t.device = text_or_empty(q.getColumn(11));
-    t.started_at = text_or_empty(q.getColumn(12));
-    t.finished_at = text_or_empty(q.getColumn(13));
-    t.duration_s = read_number(q.getColumn(14));
-    t.error = text_or_empty(q.getColumn(15));
-    t.worker = text_or_empty(q.getColumn(16));
-    t.attempts = q.getColumn(17).getInt();
-    out.push_back(std::move(t));
-  }
-  return out;
+  return reading(url_, [&] {
+    std::vector<TrialInfo> out;
+    // Before version 3 there were no workers.
+    const bool has_workers = db_->has_column("trials", "worker");
+    sql::Rows q = db_->query(
+        fmt::format("SELECT trial_id, number, state, seed, params_json, value, train_loss, "
+                    "val_loss, test_loss, best_epoch, epochs_run, device, started_at, "
+                    "finished_at, duration_s, error, {} FROM trials WHERE study_id = ? "
+                    "ORDER BY number",
+                    has_workers ? "worker, attempts" : "NULL, 1"),
+        {study_id});
+    while (q.next()) {
+      TrialInfo t;
+      t.id = q.int64(0);
+      t.number = q.integer(1);
+      t.state = state_from(q.text(2));
+      t.seed = static_cast<std::uint64_t>(q.int64(3));
+      t.params = params_from(q.text(4));
+      t.value = q.number(5);
+      t.train_loss = q.number(6);
+      t.val_loss = q.number(7);
+      t.test_loss = q.number(8);
+      if (!q.is_null(9)) t.best_epoch = q.integer(9);
+      t.epochs_run = q.integer(10);
+      t.device = q.text(11);
+      t.started_at = q.text(12);
+      t.finished_at = q.text(13);
+      t.duration_s = q.number(14);
+      t.error = q.text(15);
+      t.worker = q.text(16);
+      t.attempts = q.integer(17);
+      out.push_back(std::move(t));
+    }
+    return out;
+  });
 }
 
 TrialInfo Store::trial(const StudyInfo& study, int number) {
@@ -150,71 +144,72 @@ TrialInfo Store::trial(const StudyInfo& study, int number) {
 }
 
 std::vector<EpochRow> Store::epochs(std::int64_t trial_id) {
-  std::vector<EpochRow> out;
-  SQLite::Statement q(*db_,
-                      "SELECT epoch, train_loss, val_loss, lr, seconds FROM epochs "
-                      "WHERE trial_id = ? ORDER BY epoch");
-  q.bind(1, trial_id);
-  while (q.executeStep())
-    out.push_back(EpochRow{q.getColumn(0).getInt(), read_number(q.getColumn(1)),
-                           read_number(q.getColumn(2)), read_number(q.getColumn(3)),
-                           read_number(q.getColumn(4))});
-  return out;
+  return reading(url_, [&] {
+    std::vector<EpochRow> out;
+    sql::Rows q = db_->query(
+        "SELECT epoch, train_loss, val_loss, lr, seconds FROM epochs WHERE trial_id = ? "
+        "ORDER BY epoch",
+        {trial_id});
+    while (q.next())
+      out.push_back(EpochRow{q.integer(0), q.number(1), q.number(2), q.number(3), q.number(4)});
+    return out;
+  });
 }
 
 std::vector<ProvenanceInfo> Store::provenance(std::int64_t study_id) {
-  std::vector<ProvenanceInfo> out;
-  // Before version 3 the BLAS was not recorded.
-  const bool has_blas = has_column("provenance", "blas");
-  SQLite::Statement q(
-      *db_, fmt::format("SELECT tunelab_version, tunelab_commit, libtorch_version, device, host, "
-                        "threads, dataset_digest, config_hash, recorded_at, provenance_id, {} "
-                        "FROM provenance WHERE study_id = ? ORDER BY provenance_id",
-                        has_blas ? "blas" : "''"));
-  q.bind(1, study_id);
-  while (q.executeStep()) {
-    ProvenanceInfo p;
-    p.tunelab_version = q.getColumn(0).getString();
-    p.tunelab_commit = q.getColumn(1).getString();
-    p.libtorch_version = q.getColumn(2).getString();
-    p.device = q.getColumn(3).getString();
-    p.host = q.getColumn(4).getString();
-    p.threads = q.getColumn(5).getInt();
-    p.dataset_digest = q.getColumn(6).getString();
-    p.config_hash = q.getColumn(7).getString();
-    p.recorded_at = q.getColumn(8).getString();
-    p.id = q.getColumn(9).getInt64();
-    p.blas = q.getColumn(10).getString();
-    out.push_back(std::move(p));
-  }
-  if (!db_->tableExists("provenance_plugins")) return out;  // a version 1 store
-  SQLite::Statement plugins(*db_,
-                            "SELECT path, name, version, digest FROM provenance_plugins "
-                            "WHERE provenance_id = ? ORDER BY rowid");
-  for (auto& p : out) {
-    plugins.bind(1, p.id);
-    while (plugins.executeStep())
-      p.plugins.push_back({plugins.getColumn(0).getString(), plugins.getColumn(1).getString(),
-                           plugins.getColumn(2).getString(), plugins.getColumn(3).getString()});
-    plugins.reset();
-  }
-  return out;
+  return reading(url_, [&] {
+    std::vector<ProvenanceInfo> out;
+    // Before version 3 the BLAS was not recorded.
+    const bool has_blas = db_->has_column("provenance", "blas");
+    sql::Rows q = db_->query(
+        fmt::format("SELECT tunelab_version, tunelab_commit, libtorch_version, device, host, "
+                    "threads, dataset_digest, config_hash, recorded_at, provenance_id, {} "
+                    "FROM provenance WHERE study_id = ? ORDER BY provenance_id",
+                    has_blas ? "blas" : "''"),
+        {study_id});
+    while (q.next()) {
+      ProvenanceInfo p;
+      p.tunelab_version = q.text(0);
+      p.tunelab_commit = q.text(1);
+      p.libtorch_version = q.text(2);
+      p.device = q.text(3);
+      p.host = q.text(4);
+      p.threads = q.integer(5);
+      p.dataset_digest = q.text(6);
+      p.config_hash = q.text(7);
+      p.recorded_at = q.text(8);
+      p.id = q.int64(9);
+      p.blas = q.text(10);
+      out.push_back(std::move(p));
+    }
+    if (!db_->table_exists("provenance_plugins")) return out;  // a version 1 store
+    // In the order they were loaded: SQLite's rowid, PostgreSQL's row order.
+    const std::string plugins = fmt::format(
+        "SELECT path, name, version, digest FROM provenance_plugins WHERE provenance_id = ? "
+        "ORDER BY {}",
+        db_->dialect() == sql::Dialect::postgresql ? "ctid" : "rowid");
+    for (auto& p : out) {
+      sql::Rows r = db_->query(plugins, {p.id});
+      while (r.next()) p.plugins.push_back({r.text(0), r.text(1), r.text(2), r.text(3)});
+    }
+    return out;
+  });
 }
 
 std::optional<WeightsInfo> Store::weights(std::int64_t trial_id) {
-  if (!db_->tableExists("weights")) return std::nullopt;  // a version 1 store
-  SQLite::Statement q(*db_,
-                      "SELECT path, reason, features_json, targets_json FROM weights "
-                      "WHERE trial_id = ?");
-  q.bind(1, trial_id);
-  if (!q.executeStep()) return std::nullopt;
-  WeightsInfo w;
-  w.file = std::filesystem::absolute(sqlite_path_from_url(url_)).parent_path() /
-           q.getColumn(0).getString();
-  w.reason = q.getColumn(1).getString();
-  w.features = nlohmann::json::parse(q.getColumn(2).getString()).get<std::vector<std::string>>();
-  w.targets = nlohmann::json::parse(q.getColumn(3).getString()).get<std::vector<std::string>>();
-  return w;
+  return reading(url_, [&]() -> std::optional<WeightsInfo> {
+    if (!db_->table_exists("weights")) return std::nullopt;  // a version 1 store
+    sql::Rows q = db_->query(
+        "SELECT path, reason, features_json, targets_json FROM weights WHERE trial_id = ?",
+        {trial_id});
+    if (!q.next()) return std::nullopt;
+    WeightsInfo w;
+    w.file = files_folder_ / q.text(0);
+    w.reason = q.text(1);
+    w.features = nlohmann::json::parse(q.text(2)).get<std::vector<std::string>>();
+    w.targets = nlohmann::json::parse(q.text(3)).get<std::vector<std::string>>();
+    return w;
+  });
 }
 
 }  // namespace tunelab

@@ -1,14 +1,12 @@
 #pragma once
-// Reading and writing numbers, states and times in the store's SQLite
-// tables, shared by the store's writer and its queries.
+// Reading and writing params, states and times in the store's tables,
+// shared by the store's writer and its queries.
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
 #include <chrono>
-#include <cmath>
+#include <cstdlib>
 #include <ctime>
-#include <limits>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -30,32 +28,23 @@ inline std::string utc_now() {
   return fmt::format("{}.{:03d}Z", text, millis);
 }
 
-// SQLite turns NaN into NULL, and NULL already means "no value" (no
-// validation split); so NaN is stored as the text 'NaN' and read back as NaN.
-inline void bind_number(SQLite::Statement& q, int index, double value) {
-  if (std::isnan(value))
-    q.bind(index, "NaN");
-  else
-    q.bind(index, value);
-}
-
-inline void bind_optional(SQLite::Statement& q, int index, double value, bool present) {
-  if (present)
-    bind_number(q, index, value);
-  else
-    q.bind(index);
-}
-
-inline double read_number(const SQLite::Column& column) {
-  if (column.isNull()) return std::numeric_limits<double>::quiet_NaN();
-  if (column.isText())
-    return column.getString() == "NaN" ? std::nan("") : std::stod(column.getString());
-  return column.getDouble();
+// Seconds between two of the store's ISO 8601 UTC times; 0 when either is
+// not one.
+inline double seconds_between(const std::string& from, const std::string& to) {
+  const auto parse = [](const std::string& text) {
+    std::tm tm{};
+    double millis = 0;
+    if (text.size() < 19 || !strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return -1.0;
+    if (text.size() > 20 && text[19] == '.') millis = std::atof(text.c_str() + 20);
+    return static_cast<double>(timegm(&tm)) + millis / 1000.0;
+  };
+  const double a = parse(from), b = parse(to);
+  return a < 0 || b < 0 ? 0.0 : b - a;
 }
 
 // A trial's params_json.
-inline Params params_from(const SQLite::Column& column) {
-  const nlohmann::json params = nlohmann::json::parse(column.getString());
+inline Params params_from(const std::string& text) {
+  const nlohmann::json params = nlohmann::json::parse(text);
   Params out;
   for (const auto& [k, v] : params.items()) out[k] = v;
   return out;
