@@ -36,16 +36,6 @@ auto retrying(Write write) {
   }
 }
 
-// Any other failure of the database is the store's: named, with the store.
-template <typename Work>
-auto in_store(const std::string& url, Work work) {
-  try {
-    return work();
-  } catch (const sql::Error& e) {
-    throw StoreError(fmt::format("{}: {}", url, e.what()));
-  }
-}
-
 StudyRecord study_from(const sql::Rows& q) {
   return StudyRecord{q.int64(0), q.text(1), q.text(2), q.integer(3), q.integer(4)};
 }

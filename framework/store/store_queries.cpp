@@ -30,20 +30,10 @@ constexpr const char* kStudyColumns =
     "(SELECT max(finished_at) FROM trials t WHERE t.study_id = s.study_id) "
     "FROM studies s ";
 
-// A read that fails is the store's: named, with the store.
-template <typename Read>
-auto reading(const std::string& url, Read read) {
-  try {
-    return read();
-  } catch (const sql::Error& e) {
-    throw StoreError(fmt::format("{}: {}", url, e.what()));
-  }
-}
-
 }  // namespace
 
 std::vector<StudyInfo> Store::studies() {
-  return reading(url_, [&] {
+  return in_store(url_, [&] {
     std::vector<StudyInfo> out;
     sql::Rows q = db_->query(std::string(kStudyColumns) + "ORDER BY s.created_at, s.study_id");
     while (q.next()) {
@@ -96,7 +86,7 @@ StudyInfo Store::study(const std::string& name) {
 }
 
 std::vector<TrialInfo> Store::trials(std::int64_t study_id) {
-  return reading(url_, [&] {
+  return in_store(url_, [&] {
     std::vector<TrialInfo> out;
     // Before version 3 there were no workers.
     const bool has_workers = db_->has_column("trials", "worker");
@@ -144,7 +134,7 @@ TrialInfo Store::trial(const StudyInfo& study, int number) {
 }
 
 std::vector<EpochRow> Store::epochs(std::int64_t trial_id) {
-  return reading(url_, [&] {
+  return in_store(url_, [&] {
     std::vector<EpochRow> out;
     sql::Rows q = db_->query(
         "SELECT epoch, train_loss, val_loss, lr, seconds FROM epochs WHERE trial_id = ? "
@@ -157,7 +147,7 @@ std::vector<EpochRow> Store::epochs(std::int64_t trial_id) {
 }
 
 std::vector<ProvenanceInfo> Store::provenance(std::int64_t study_id) {
-  return reading(url_, [&] {
+  return in_store(url_, [&] {
     std::vector<ProvenanceInfo> out;
     // Before version 3 the BLAS was not recorded.
     const bool has_blas = db_->has_column("provenance", "blas");
@@ -197,7 +187,7 @@ std::vector<ProvenanceInfo> Store::provenance(std::int64_t study_id) {
 }
 
 std::optional<WeightsInfo> Store::weights(std::int64_t trial_id) {
-  return reading(url_, [&]() -> std::optional<WeightsInfo> {
+  return in_store(url_, [&]() -> std::optional<WeightsInfo> {
     if (!db_->table_exists("weights")) return std::nullopt;  // a version 1 store
     sql::Rows q = db_->query(
         "SELECT path, reason, features_json, targets_json FROM weights WHERE trial_id = ?",

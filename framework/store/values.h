@@ -1,6 +1,6 @@
 #pragma once
-// Reading and writing params, states and times in the store's tables,
-// shared by the store's writer and its queries.
+// Reading and writing params, states and times in the store's tables, and
+// the store's errors; shared by the store's writer and its queries.
 
 #include <fmt/format.h>
 
@@ -13,8 +13,19 @@
 
 #include "common/errors.h"
 #include "search/sampler.h"
+#include "store/sql/connection.h"
 
 namespace tunelab::store_values {
+
+// A failure of the database itself is the store's, named with the store.
+template <typename Work>
+auto in_store(const std::string& url, Work work) {
+  try {
+    return work();
+  } catch (const sql::Error& e) {
+    throw StoreError(fmt::format("{}: {}", url, e.what()));
+  }
+}
 
 inline std::string utc_now() {
   const auto now = std::chrono::system_clock::now();
