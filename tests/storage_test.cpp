@@ -61,6 +61,20 @@ TEST_SUITE("storage") {
           "SELECT '?''?', \"a?\" -- why?\nFROM t WHERE x = $1");
   }
 
+  TEST_CASE("a PostgreSQL URL is shown without its password") {
+    using tunelab::shown_url;
+    CHECK(shown_url("postgresql://me:secret@db.example.org:5432/tunelab") ==
+          "postgresql://me@db.example.org:5432/tunelab");
+    CHECK(shown_url("postgresql://me@db/t?password=secret") == "postgresql://me@db/t");
+    CHECK(shown_url("postgresql://db/t?password=secret&sslmode=require") ==
+          "postgresql://db/t?sslmode=require");
+    CHECK(shown_url("postgresql://db/t?sslmode=require&password=secret&user=me") ==
+          "postgresql://db/t?sslmode=require&user=me");
+    CHECK(shown_url("postgresql:///t?host=/run/postgresql") ==
+          "postgresql:///t?host=/run/postgresql");
+    CHECK(shown_url("sqlite:///results/a:b@c.db") == "sqlite:///results/a:b@c.db");
+  }
+
   TEST_CASE("what the runner writes reads back unchanged: NaN, missing values, seeds, params") {
     for (Backend* backend : backends()) {
       INFO("backend: " << backend->name());

@@ -55,8 +55,16 @@ bool is_postgresql_url(const std::string& url) {
   return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
 }
 
-std::string shown_url(const std::string& url) {
-  if (!is_postgresql_url(url)) return url;
+std::string shown_url(const std::string& given) {
+  if (!is_postgresql_url(given)) return given;
+  // A password given as a parameter (?password=...) goes first.
+  std::string url = given;
+  for (auto at = url.find("password="); at != std::string::npos; at = url.find("password=")) {
+    if (at == 0 || (url[at - 1] != '?' && url[at - 1] != '&')) break;
+    const auto end = url.find('&', at);
+    url.erase(at - 1, end == std::string::npos ? std::string::npos : end - at + 1);
+    if (url[at - 1] == '&' && url.find('?') == std::string::npos) url[at - 1] = '?';
+  }
   const auto scheme_end = url.find("://") + 3;
   const auto at = url.find('@', scheme_end);
   const auto slash = url.find('/', scheme_end);

@@ -144,7 +144,14 @@ class PostgresqlConnection final : public Connection {
 }  // namespace
 
 std::unique_ptr<Connection> open_postgresql(const std::string& url) {
-  PGconn* conn = PQconnectdb(url.c_str());
+  // A server that does not answer is given up after 10 s rather than the
+  // system's TCP timeout, unless the URL or PGCONNECT_TIMEOUT says otherwise
+  // (the URL comes after the default, so its own value wins).
+  const bool timeout_set = std::getenv("PGCONNECT_TIMEOUT") != nullptr;
+  const char* keywords[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {"10", url.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keywords + (timeout_set ? 1 : 0), values + (timeout_set ? 1 : 0),
+                                   /*expand_dbname=*/1);
   if (!conn) throw Error("out of memory connecting to PostgreSQL", false);
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn);
