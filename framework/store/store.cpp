@@ -40,6 +40,16 @@ StudyRecord study_from(const sql::Rows& q) {
   return StudyRecord{q.int64(0), q.text(1), q.text(2), q.integer(3), q.integer(4)};
 }
 
+// SQL for "now" by the database's clock, as the store writes times.
+std::string database_clock(sql::Dialect dialect) {
+  // The server's clock on PostgreSQL: one clock for workers on every
+  // machine, so that their own clocks' skew never makes a live worker look
+  // silent. SQLite's is this machine's, which all its workers share.
+  return dialect == sql::Dialect::postgresql
+             ? "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+             : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+}
+
 // The interrupted trials' errors start with this: they do not count.
 std::string interrupted_pattern() { return kInterruptedPrefix + "%"; }
 
@@ -391,9 +401,10 @@ std::optional<Store::Claimed> Store::claim_waiting_trial(std::int64_t study_id,
       c.params = params_from(q.text(3));
       const std::string now = utc_now();
       db_->execute(
-          "UPDATE trials SET state = 'RUNNING', worker = ?, device = ?, "
-          "started_at = ?, heartbeat_at = ?, error = NULL WHERE trial_id = ?",
-          {worker, device, now, now, c.trial_id});
+          "UPDATE trials SET state = 'RUNNING', worker = ?, device = ?, started_at = ?, "
+          "heartbeat_at = " +
+              database_clock(db_->dialect()) + ", error = NULL WHERE trial_id = ?",
+          {worker, device, now, c.trial_id});
       tx.commit();
       return c;
     });
@@ -403,9 +414,9 @@ std::optional<Store::Claimed> Store::claim_waiting_trial(std::int64_t study_id,
 void Store::heartbeat(std::int64_t trial_id) {
   in_store(url_, [&] {
     retrying([&] {
-      return db_->execute(
-          "UPDATE trials SET heartbeat_at = ? WHERE trial_id = ? AND state = 'RUNNING'",
-          {utc_now(), trial_id});
+      return db_->execute("UPDATE trials SET heartbeat_at = " + database_clock(db_->dialect()) +
+                              " WHERE trial_id = ? AND state = 'RUNNING'",
+                          {trial_id});
     });
   });
 }
@@ -414,13 +425,14 @@ std::vector<Store::Running> Store::running_trials(std::int64_t study_id) {
   return in_store(url_, [&] {
     sql::Rows q = db_->query(
         "SELECT trial_id, number, coalesce(worker, ''), coalesce(heartbeat_at, started_at), "
-        "attempts FROM trials WHERE study_id = ? AND state = 'RUNNING' ORDER BY number",
+        "attempts, " +
+            database_clock(db_->dialect()) +
+            " FROM trials WHERE study_id = ? AND state = 'RUNNING' ORDER BY number",
         {study_id});
-    const std::string now = utc_now();
     std::vector<Running> out;
     while (q.next())
-      out.push_back(Running{q.int64(0), q.integer(1), q.text(2), seconds_between(q.text(3), now),
-                            q.integer(4)});
+      out.push_back(Running{q.int64(0), q.integer(1), q.text(2),
+                            seconds_between(q.text(3), q.text(5)), q.integer(4)});
     return out;
   });
 }
@@ -492,9 +504,10 @@ std::int64_t Store::insert_trial(std::int64_t study_id, int number, std::uint64_
   const std::string now = utc_now();
   sql::Rows q = db_->query(
       "INSERT INTO trials (study_id, number, state, seed, params_json, device, started_at, "
-      "heartbeat_at, worker) VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?) RETURNING trial_id",
+      "heartbeat_at, worker) VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, " +
+          database_clock(db_->dialect()) + ", ?) RETURNING trial_id",
       {study_id, static_cast<std::int64_t>(number), static_cast<std::int64_t>(seed),
-       nlohmann::json(params).dump(), device, now, now, optional_text(worker)});
+       nlohmann::json(params).dump(), device, now, optional_text(worker)});
   q.next();
   const auto trial_id = q.int64(0);
   for (const auto& [name, value] : params) {
