@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include "store/store.h"
 #include "test_paths.h"
@@ -43,6 +44,11 @@ class PostgresqlBackend final : public Backend {
  public:
   explicit PostgresqlBackend(std::string folder) : folder_(std::move(folder)) {}
   ~PostgresqlBackend() override {
+    // Weights of a PostgreSQL store go to results/ under the working folder.
+    std::error_code ec;
+    for (const auto& database : databases_)
+      std::filesystem::remove_all(
+          std::filesystem::path(kSourceDir) / "results" / (database + ".weights"), ec);
     const std::string stop =
         std::string(kSourceDir) + "/tests/postgresql_cluster.sh stop " + sh_quoted(folder_);
     if (std::system(stop.c_str()) != 0)
@@ -53,6 +59,7 @@ class PostgresqlBackend final : public Backend {
   std::string fresh_storage() override {
     const std::string database = fmt::format("store_{}_{}", ::getpid(), count_++);
     sql::open_postgresql(url("postgres"))->execute_script("CREATE DATABASE " + database);
+    databases_.push_back(database);
     return url(database);
   }
   std::unique_ptr<sql::Connection> connect(const std::string& url) const override {
@@ -69,6 +76,7 @@ class PostgresqlBackend final : public Backend {
 
   std::string folder_;
   int count_ = 0;
+  std::vector<std::string> databases_;
 };
 
 // Started once per test process, stopped at its end.
