@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <string>
 
@@ -219,6 +220,16 @@ TEST_SUITE("storage") {
       // The best trial's weights were kept and predict reads them.
       r = tunelab::test::run_tunelab("predict quickstart --input data/diabetes.csv" + storage);
       CHECK_MESSAGE(r.exit_status == 0, r.output);
+      if (backend->name() == "postgresql") {
+        // On a machine that did not train it: the weights come from the database.
+        const auto kept = Store::open_existing(url)->weights_folder(1).parent_path();
+        REQUIRE(std::filesystem::remove_all(kept) > 0);
+        const auto again =
+            tunelab::test::run_tunelab("predict quickstart --input data/diabetes.csv" + storage);
+        CHECK_MESSAGE(again.exit_status == 0, again.output);
+        CHECK(again.output == r.output);
+        CHECK(std::filesystem::is_directory(kept));
+      }
       r = tunelab::test::run_tunelab(
           "run experiments/quickstart.yaml --set search.trials=3 --set trainer.epochs=3 --quiet "
           "--resume --trials 4" +

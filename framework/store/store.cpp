@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <thread>
@@ -580,6 +582,15 @@ bool Store::add_weights(std::int64_t trial_id, const std::filesystem::path& file
                         const std::string& reason, const std::vector<std::string>& features,
                         const std::vector<std::string>& targets) {
   std::vector<std::filesystem::path> replaced;
+  // A PostgreSQL store keeps the bytes as well, for readers on other machines.
+  const bool pg = is_postgresql();
+  std::string file_hex;
+  if (pg) {
+    std::ifstream in(file, std::ios::binary);
+    file_hex = hex_of(std::string(std::istreambuf_iterator<char>(in), {}));
+    if (!in.good() && !in.eof())
+      throw StoreError(fmt::format("{}: cannot read the weights file {}", url_, file.string()));
+  }
   const bool kept = in_store(url_, [&] {
     return retrying([&] {
       replaced.clear();
@@ -607,13 +618,23 @@ bool Store::add_weights(std::int64_t trial_id, const std::filesystem::path& file
             "(SELECT study_id FROM trials WHERE trial_id = ?1))",
             {trial_id});
       }
+      sql::Params row = {trial_id,
+                         std::filesystem::relative(file, files_folder_).string(),
+                         reason,
+                         nlohmann::json(features).dump(),
+                         nlohmann::json(targets).dump(),
+                         utc_now()};
+      if (pg) row.emplace_back(file_hex);
       db_->execute(
-          "INSERT INTO weights (trial_id, path, reason, features_json, targets_json, saved_at) "
-          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (trial_id) DO UPDATE SET path = excluded.path, "
-          "reason = excluded.reason, features_json = excluded.features_json, "
-          "targets_json = excluded.targets_json, saved_at = excluded.saved_at",
-          {trial_id, std::filesystem::relative(file, files_folder_).string(), reason,
-           nlohmann::json(features).dump(), nlohmann::json(targets).dump(), utc_now()});
+          std::string("INSERT INTO weights (trial_id, path, reason, features_json, targets_json, "
+                      "saved_at") +
+              (pg ? ", data) VALUES (?, ?, ?, ?, ?, ?, decode(?, 'hex'))"
+                  : ") VALUES (?, ?, ?, ?, ?, ?)") +
+              " ON CONFLICT (trial_id) DO UPDATE SET path = excluded.path, "
+              "reason = excluded.reason, features_json = excluded.features_json, "
+              "targets_json = excluded.targets_json, saved_at = excluded.saved_at" +
+              (pg ? ", data = excluded.data" : ""),
+          row);
       tx.commit();
       return true;
     });

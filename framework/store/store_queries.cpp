@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "common/errors.h"
 #include "registry/near_matches.h"
@@ -29,6 +31,22 @@ constexpr const char* kStudyColumns =
     "(SELECT min(started_at) FROM trials t WHERE t.study_id = s.study_id), "
     "(SELECT max(finished_at) FROM trials t WHERE t.study_id = s.study_id) "
     "FROM studies s ";
+
+// Writes the bytes of trial `trial_id`'s weights in `db` to `file`, whole or
+// not at all (a temporary file, renamed).
+void fetch_weights(sql::Connection& db, std::int64_t trial_id, const std::filesystem::path& file) {
+  sql::Rows q = db.query("SELECT encode(data, 'hex') FROM weights WHERE trial_id = ?", {trial_id});
+  if (!q.next() || q.is_null(0)) return;  // saved by a tunelab that kept only the file
+  std::filesystem::create_directories(file.parent_path());
+  const auto partial = file.string() + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    const std::string bytes = bytes_of(q.text(0));
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out.flush()) throw StoreError("cannot write " + partial);
+  }
+  std::filesystem::rename(partial, file);
+}
 
 }  // namespace
 
@@ -195,6 +213,11 @@ std::optional<WeightsInfo> Store::weights(std::int64_t trial_id) {
     if (!q.next()) return std::nullopt;
     WeightsInfo w;
     w.file = files_folder_ / q.text(0);
+    // Trained on another machine: fetched from a PostgreSQL store once, and
+    // kept where this machine would have written it.
+    std::error_code ec;
+    if (is_postgresql() && !std::filesystem::exists(w.file, ec))
+      fetch_weights(*db_, trial_id, w.file);
     w.reason = q.text(1);
     w.features = nlohmann::json::parse(q.text(2)).get<std::vector<std::string>>();
     w.targets = nlohmann::json::parse(q.text(3)).get<std::vector<std::string>>();
