@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "store/store.h"
 #include "test_paths.h"
@@ -42,7 +43,9 @@ class SqliteBackend final : public Backend {
 
 class PostgresqlBackend final : public Backend {
  public:
-  explicit PostgresqlBackend(std::string folder) : folder_(std::move(folder)) {}
+  explicit PostgresqlBackend(std::string folder) : folder_(std::move(folder)) {
+    std::ifstream(std::filesystem::path(folder_) / "port") >> port_;
+  }
   ~PostgresqlBackend() override {
     // Weights of a PostgreSQL store go to results/ under the working folder.
     std::error_code ec;
@@ -70,11 +73,13 @@ class PostgresqlBackend final : public Backend {
   }
 
  private:
+  // Over TCP, as workers on other machines reach a server.
   std::string url(const std::string& database) const {
-    return fmt::format("postgresql:///{}?host={}&user=tunelab", database, folder_);
+    return fmt::format("postgresql://tunelab@127.0.0.1:{}/{}", port_, database);
   }
 
   std::string folder_;
+  int port_ = 0;
   int count_ = 0;
   std::vector<std::string> databases_;
 };

@@ -1,7 +1,8 @@
 #!/bin/sh
 # A throwaway PostgreSQL server for the tests: its own cluster in a fresh
-# folder under /tmp, reached through a unix socket in that folder only (no
-# TCP port to collide with), unsafe but fast settings (no fsync).
+# folder under /tmp, listening on a free port of 127.0.0.1 (written to
+# FOLDER/port) and on a unix socket in that folder, with unsafe but fast
+# settings (no fsync).
 #
 #   postgresql_cluster.sh start        prints the folder (the socket's host)
 #   postgresql_cluster.sh stop FOLDER  stops the server and removes the folder
@@ -29,14 +30,22 @@ start)
     rm -rf "$dir"
     exit 1
   fi
-  if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -s \
-    -o "-k $dir -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-    start >/dev/null; then
-    cat "$dir/server.log" >&2
-    rm -rf "$dir"
-    exit 1
-  fi
-  echo "$dir"
+  # A random port; another one when it is taken (the server then fails to
+  # start, and says so in its log).
+  for attempt in 1 2 3 4 5 6 7 8; do
+    port=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+    if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -s \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      start >/dev/null; then
+      echo "$port" >"$dir/port"
+      echo "$dir"
+      exit 0
+    fi
+    grep -q "could not bind\|could not create listen socket" "$dir/server.log" || break
+  done
+  cat "$dir/server.log" >&2
+  rm -rf "$dir"
+  exit 1
   ;;
 stop)
   dir="$2"
