@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_packages=(
   cmake ninja-build ccache g++ make pkg-config
-  libtorch-dev libopenblas0-openmp
+  libtorch-dev libopenblas0-openmp libopenblas-dev
   libyaml-cpp-dev libfmt-dev libspdlog-dev
   libsqlite3-dev libsqlitecpp-dev sqlite3
   # PostgreSQL stores: libpq to build, the server for the tests' throwaway

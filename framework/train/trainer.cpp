@@ -10,6 +10,7 @@
 #include "plugin/registrar.h"
 #include "train/flat_parameters.h"
 #include "train/fused_adam.h"
+#include "train/lean_resnet.h"
 
 namespace tunelab {
 namespace {
@@ -96,6 +97,14 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
   std::optional<FusedAdam> fused;
   if (flat) fused = FusedAdam::replacing(*optimizer, flat->values());
   const LossFunction loss_fn = make_loss(registrar, config);
+  // The chapter's ResNet trained with Adam on MSE: its step written out by
+  // hand (train/lean_resnet.h), on the CPU.
+  std::unique_ptr<LeanResNet> lean;
+  if (fused && config.loss == "mse" && config.loss_args.empty() && device.is_cpu() &&
+      x_train.is_contiguous() && y_train.is_contiguous() &&
+      x_train.scalar_type() == torch::kFloat && y_train.scalar_type() == torch::kFloat &&
+      y_train.dim() == 2)
+    lean = LeanResNet::recognise(model);
   auto shuffle = at::make_generator<at::CPUGeneratorImpl>(seed);
   const std::int64_t n = x_train.size(0);
   const bool has_val = x_val.size(0) > 0;
@@ -111,8 +120,15 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
     const torch::Tensor order = torch::randperm(n, shuffle).to(device);
     torch::Tensor loss_sum =
         torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
+    double lean_loss_sum = 0;
     for (const auto& [begin, end] : batch_ranges(n, config.batch_size)) {
       const torch::Tensor rows = order.slice(0, begin, end);
+      if (lean) {
+        lean_loss_sum +=
+            lean->forward_backward(x_train, y_train, rows) * static_cast<double>(end - begin);
+        fused->step();
+        continue;
+      }
       const torch::Tensor xb = x_train.index_select(0, rows), yb = y_train.index_select(0, rows);
       if (flat)
         flat->values().mutable_grad().zero_();
@@ -130,7 +146,7 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
 
     EpochRecord record;
     record.epoch = epoch;
-    record.train_loss = loss_sum.item<double>() / static_cast<double>(n);
+    record.train_loss = (lean ? lean_loss_sum : loss_sum.item<double>()) / static_cast<double>(n);
     if (!std::isfinite(record.train_loss))
       throw TrainingError(fmt::format("training loss became {} in epoch {}",
                                       std::isnan(record.train_loss) ? "NaN" : "infinite", epoch));

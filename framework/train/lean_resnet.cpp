@@ -1,0 +1,403 @@
+#include "train/lean_resnet.h"
+
+#include <cblas.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <optional>
+#include <vector>
+
+namespace tunelab {
+namespace {
+
+namespace nn = torch::nn;
+
+struct Activation {
+  enum Kind { relu, leaky_relu, elu, gelu, silu, tanh } kind = relu;
+  float a = 0;  // leaky_relu's slope, elu's alpha
+
+  static std::optional<Activation> of(const nn::Module& m) {
+    if (m.as<nn::ReLU>()) return Activation{relu, 0};
+    if (const auto* l = m.as<nn::LeakyReLU>())
+      return Activation{leaky_relu, static_cast<float>(l->options.negative_slope())};
+    if (const auto* e = m.as<nn::ELU>())
+      return Activation{elu, static_cast<float>(e->options.alpha())};
+    if (const auto* g = m.as<nn::GELU>())  // the exact GELU; its tanh form is not written out
+      return g->options.approximate() == "none" ? std::optional(Activation{gelu, 0}) : std::nullopt;
+    if (m.as<nn::SiLU>()) return Activation{silu, 0};
+    if (m.as<nn::Tanh>()) return Activation{tanh, 0};
+    return std::nullopt;
+  }
+
+  void forward(const float* z, float* out, std::size_t n) const {
+    switch (kind) {
+      case relu:
+        for (std::size_t i = 0; i < n; ++i) out[i] = z[i] > 0 ? z[i] : 0.0f;
+        break;
+      case leaky_relu:
+        for (std::size_t i = 0; i < n; ++i) out[i] = z[i] > 0 ? z[i] : z[i] * a;
+        break;
+      case elu:
+        for (std::size_t i = 0; i < n; ++i) out[i] = z[i] > 0 ? z[i] : a * std::expm1(z[i]);
+        break;
+      case gelu:
+        for (std::size_t i = 0; i < n; ++i)
+          out[i] = 0.5f * z[i] * (1.0f + std::erf(z[i] * static_cast<float>(M_SQRT1_2)));
+        break;
+      case silu:
+        for (std::size_t i = 0; i < n; ++i) out[i] = z[i] / (1.0f + std::exp(-z[i]));
+        break;
+      case tanh:
+        for (std::size_t i = 0; i < n; ++i) out[i] = std::tanh(z[i]);
+        break;
+    }
+  }
+
+  // grad *= act'(z), with out = act(z).
+  void backward(const float* z, const float* out, float* grad, std::size_t n) const {
+    switch (kind) {
+      case relu:
+        for (std::size_t i = 0; i < n; ++i) grad[i] = z[i] > 0 ? grad[i] : 0.0f;
+        break;
+      case leaky_relu:
+        for (std::size_t i = 0; i < n; ++i) grad[i] = z[i] > 0 ? grad[i] : grad[i] * a;
+        break;
+      case elu:  // a * exp(z) = out + a
+        for (std::size_t i = 0; i < n; ++i) grad[i] = z[i] > 0 ? grad[i] : grad[i] * (out[i] + a);
+        break;
+      case gelu: {  // Phi(z) + z phi(z)
+        const float inverse_sqrt_2pi = 0.3989422804014327f;
+        for (std::size_t i = 0; i < n; ++i) {
+          const float cdf = 0.5f * (1.0f + std::erf(z[i] * static_cast<float>(M_SQRT1_2)));
+          const float pdf = inverse_sqrt_2pi * std::exp(-0.5f * z[i] * z[i]);
+          grad[i] *= cdf + z[i] * pdf;
+        }
+        break;
+      }
+      case silu:  // s (1 + z (1 - s)), s = sigmoid(z)
+        for (std::size_t i = 0; i < n; ++i) {
+          const float sigmoid = 1.0f / (1.0f + std::exp(-z[i]));
+          grad[i] *= sigmoid * (1.0f + z[i] * (1.0f - sigmoid));
+        }
+        break;
+      case tanh:  // 1 - out^2
+        for (std::size_t i = 0; i < n; ++i) grad[i] *= 1.0f - out[i] * out[i];
+        break;
+    }
+  }
+};
+
+// A float CPU parameter, contiguous, with its gradient (a view of the flat
+// gradient buffer, train/flat_parameters.h) in place.
+bool usable(const at::Tensor& t) {
+  return t.defined() && t.scalar_type() == at::kFloat && t.device().is_cpu() && t.is_contiguous() &&
+         (!t.requires_grad() || (t.grad().defined() && t.grad().is_contiguous()));
+}
+
+struct Linear {
+  at::Tensor weight, bias;  // (out x in), (out) or undefined
+  int in = 0, out = 0;
+
+  static std::optional<Linear> of(const nn::Module& m) {
+    const auto* l = m.as<nn::Linear>();
+    if (!l || !usable(l->weight) || (l->bias.defined() && !usable(l->bias))) return std::nullopt;
+    return Linear{l->weight, l->bias, static_cast<int>(l->weight.size(1)),
+                  static_cast<int>(l->weight.size(0))};
+  }
+
+  // y (rows x out) = x (rows x in) W^T + b
+  void forward(const float* x, float* y, int rows) const {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, out, in, 1.0f, x, in,
+                weight.data_ptr<float>(), in, 0.0f, y, out);
+    if (bias.defined()) {
+      const float* b = bias.data_ptr<float>();
+      for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < out; ++c) y[r * out + c] += b[c];
+    }
+  }
+
+  // Sets dW = dy^T x and db = colsum(dy); dx (rows x in) = dy W, added to
+  // dx when `accumulate`, skipped when dx is null.
+  void backward(const float* x, const float* dy, float* dx, int rows, bool accumulate) const {
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, rows, 1.0f, dy, out, x, in, 0.0f,
+                weight.grad().data_ptr<float>(), in);
+    if (bias.defined()) {
+      float* db = bias.grad().data_ptr<float>();
+      for (int c = 0; c < out; ++c) db[c] = 0;
+      for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < out; ++c) db[c] += dy[r * out + c];
+    }
+    if (dx)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, in, out, 1.0f, dy, out,
+                  weight.data_ptr<float>(), in, accumulate ? 1.0f : 0.0f, dx, in);
+  }
+};
+
+struct Norm {
+  at::Tensor gamma, beta, running_mean, running_var, batches;
+  double eps = 1e-5, momentum = 0.1;
+  int width = 0;
+  std::vector<float> inverse_std;  // of the last batch
+  // Per-channel scratch, allocated once.
+  std::vector<double> sum, sum2;
+  std::vector<float> shift, scale, factor;
+
+  static std::optional<Norm> of(const nn::Module& m) {
+    const auto* n = m.as<nn::BatchNorm1d>();
+    if (!n || !n->options.affine() || !n->options.track_running_stats() ||
+        !n->options.momentum().has_value() || !usable(n->weight) || !usable(n->bias) ||
+        !usable(n->running_mean) || !usable(n->running_var))
+      return std::nullopt;
+    Norm out;
+    out.gamma = n->weight;
+    out.beta = n->bias;
+    out.running_mean = n->running_mean;
+    out.running_var = n->running_var;
+    out.batches = n->num_batches_tracked;
+    out.eps = n->options.eps();
+    out.momentum = *n->options.momentum();
+    out.width = static_cast<int>(n->weight.size(0));
+    const auto w = static_cast<std::size_t>(out.width);
+    for (auto* v : {&out.inverse_std, &out.shift, &out.scale, &out.factor}) v->resize(w);
+    for (auto* v : {&out.sum, &out.sum2}) v->resize(w);
+    return out;
+  }
+
+  // z (rows x width) in place to its normalised form x^; y = gamma x^ + beta.
+  // Statistics in double, as LibTorch accumulates them for float.
+  void forward(float* z, float* y, int rows) {
+    const int w = width;
+    std::vector<double>& mean = sum;
+    std::vector<double>& var = sum2;
+    std::fill(mean.begin(), mean.end(), 0.0);
+    std::fill(var.begin(), var.end(), 0.0);
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < w; ++c) mean[c] += z[r * w + c];
+    for (int c = 0; c < w; ++c) mean[c] /= rows;
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < w; ++c) {
+        const double d = z[r * w + c] - mean[c];
+        var[c] += d * d;
+      }
+    float* rm = running_mean.data_ptr<float>();
+    float* rv = running_var.data_ptr<float>();
+    const float* g = gamma.data_ptr<float>();
+    const float* b = beta.data_ptr<float>();
+    for (int c = 0; c < w; ++c) {
+      inverse_std[c] = static_cast<float>(1.0 / std::sqrt(var[c] / rows + eps));
+      rm[c] = static_cast<float>(momentum * mean[c] + (1 - momentum) * rm[c]);
+      rv[c] = static_cast<float>(momentum * (rows > 1 ? var[c] / (rows - 1) : var[c]) +
+                                 (1 - momentum) * rv[c]);
+      shift[c] = static_cast<float>(mean[c]);
+      scale[c] = inverse_std[c];
+    }
+    if (batches.defined()) ++*batches.data_ptr<std::int64_t>();
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < w; ++c) {
+        const float xh = (z[r * w + c] - shift[c]) * scale[c];
+        z[r * w + c] = xh;
+        y[r * w + c] = g[c] * xh + b[c];
+      }
+  }
+
+  // dy (rows x width) in place to dz; sets the gradients of gamma and beta.
+  void backward(const float* xh, float* dy, int rows) {
+    const int w = width;
+    float* dg = gamma.grad().data_ptr<float>();
+    float* db = beta.grad().data_ptr<float>();
+    const float* g = gamma.data_ptr<float>();
+    std::vector<double>& sum_dy = sum;
+    std::vector<double>& sum_dy_xh = sum2;
+    std::fill(sum_dy.begin(), sum_dy.end(), 0.0);
+    std::fill(sum_dy_xh.begin(), sum_dy_xh.end(), 0.0);
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < w; ++c) {
+        sum_dy[c] += dy[r * w + c];
+        sum_dy_xh[c] += dy[r * w + c] * xh[r * w + c];
+      }
+    std::vector<float>& mean_dy = shift;
+    std::vector<float>& mean_dy_xh = scale;
+    for (int c = 0; c < w; ++c) {
+      db[c] = static_cast<float>(sum_dy[c]);
+      dg[c] = static_cast<float>(sum_dy_xh[c]);
+      mean_dy[c] = static_cast<float>(sum_dy[c] / rows);
+      mean_dy_xh[c] = static_cast<float>(sum_dy_xh[c] / rows);
+      factor[c] = g[c] * inverse_std[c];
+    }
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < w; ++c) {
+        float& d = dy[r * w + c];
+        d = (d - mean_dy[c] - xh[r * w + c] * mean_dy_xh[c]) * factor[c];
+      }
+  }
+};
+
+struct Block {
+  Linear first, second;
+  Norm norm1, norm2;
+  std::optional<Linear> down;
+  Activation act;  // after the first BatchNorm and after the sum
+  // Per step: x^1, pre-activation 1, activation 1, x^2, the sum, the output.
+  std::vector<float> xh1, n1, a1, xh2, sum, out;
+};
+
+}  // namespace
+
+struct LeanResNet::Plan {
+  Linear input, output;
+  Activation input_act;
+  std::vector<Block> blocks;
+  std::vector<float> x, y, z0, h0, prediction, grad_a, grad_b, grad_c;
+};
+
+LeanResNet::LeanResNet(std::unique_ptr<Plan> plan) : plan_(std::move(plan)) {}
+LeanResNet::~LeanResNet() = default;
+
+std::unique_ptr<LeanResNet> LeanResNet::recognise(nn::Sequential& model) {
+  const auto children = model->named_children();
+  if (children.size() != 3 || children[0].key() != "input_net" || children[1].key() != "blocks" ||
+      children[2].key() != "output_net")
+    return nullptr;
+  auto plan = std::make_unique<Plan>();
+  const auto input = children[0].value()->children();
+  if (input.size() != 2) return nullptr;
+  auto input_linear = Linear::of(*input[0]);
+  auto input_act = Activation::of(*input[1]);
+  auto output = Linear::of(*children[2].value());
+  if (!input_linear || !input_act || !output || !output->bias.defined() ||
+      !input_linear->bias.defined())
+    return nullptr;
+  plan->input = *input_linear;
+  plan->input_act = *input_act;
+  plan->output = *output;
+  int width = plan->input.out;
+  for (const auto& child : children[1].value()->children()) {
+    // Only the built-in ResNetBlock: its forward is act(net(x) + shortcut(x)).
+    if (child->name() != "tunelab::ResNetBlockImpl") return nullptr;
+    const auto parts = child->named_children();
+    std::shared_ptr<nn::Module> net, down, act;
+    for (const auto& part : parts) {
+      if (part.key() == "net")
+        net = part.value();
+      else if (part.key() == "downsample")
+        down = part.value();
+      else if (part.key() == "act_fn")
+        act = part.value();
+      else
+        return nullptr;
+    }
+    if (!net || !act) return nullptr;
+    const auto layers = net->children();
+    if (layers.size() != 5) return nullptr;
+    auto first = Linear::of(*layers[0]), second = Linear::of(*layers[3]);
+    auto norm1 = Norm::of(*layers[1]), norm2 = Norm::of(*layers[4]);
+    auto mid = Activation::of(*layers[2]), after = Activation::of(*act);
+    if (!first || !second || !norm1 || !norm2 || !mid || !after || first->bias.defined() ||
+        second->bias.defined() || mid->kind != after->kind || mid->a != after->a)
+      return nullptr;
+    Block block{*first, *second, *norm1, *norm2, std::nullopt, *mid, {}, {}, {}, {}, {}, {}};
+    if (down) {
+      block.down = Linear::of(*down);
+      if (!block.down) return nullptr;
+    }
+    const int c = first->out;
+    if (first->in != width || second->in != c || second->out != c || norm1->width != c ||
+        norm2->width != c || (!down && width != c) ||
+        (block.down && (block.down->in != width || block.down->out != c)))
+      return nullptr;
+    width = c;
+    plan->blocks.push_back(std::move(block));
+  }
+  if (plan->output.in != width) return nullptr;
+  return std::unique_ptr<LeanResNet>(new LeanResNet(std::move(plan)));
+}
+
+double LeanResNet::forward_backward(const at::Tensor& x_all, const at::Tensor& y_all,
+                                    const at::Tensor& rows_tensor) {
+  Plan& p = *plan_;
+  const int rows = static_cast<int>(rows_tensor.size(0));
+  const int in = p.input.in, outputs = p.output.out;
+  const auto size = [rows](int width) { return static_cast<std::size_t>(rows) * width; };
+
+  // The batch's rows, gathered.
+  p.x.resize(size(in));
+  p.y.resize(size(outputs));
+  const float* xs = x_all.data_ptr<float>();
+  const float* ys = y_all.data_ptr<float>();
+  const std::int64_t* index = rows_tensor.data_ptr<std::int64_t>();
+  for (int r = 0; r < rows; ++r) {
+    std::copy_n(xs + index[r] * in, in, p.x.data() + static_cast<std::size_t>(r) * in);
+    std::copy_n(ys + index[r] * outputs, outputs,
+                p.y.data() + static_cast<std::size_t>(r) * outputs);
+  }
+
+  // Forward.
+  p.z0.resize(size(p.input.out));
+  p.h0.resize(size(p.input.out));
+  p.input.forward(p.x.data(), p.z0.data(), rows);
+  p.input_act.forward(p.z0.data(), p.h0.data(), size(p.input.out));
+  const float* h = p.h0.data();
+  for (Block& b : p.blocks) {
+    const int c = b.first.out;
+    for (auto* v : {&b.xh1, &b.n1, &b.a1, &b.xh2, &b.sum, &b.out}) v->resize(size(c));
+    b.first.forward(h, b.xh1.data(), rows);
+    b.norm1.forward(b.xh1.data(), b.n1.data(), rows);
+    b.act.forward(b.n1.data(), b.a1.data(), size(c));
+    b.second.forward(b.a1.data(), b.xh2.data(), rows);
+    if (b.down)
+      b.down->forward(h, b.sum.data(), rows);
+    else
+      std::copy_n(h, size(c), b.sum.data());
+    b.norm2.forward(b.xh2.data(), b.out.data(), rows);  // out holds the second norm's output
+    for (std::size_t i = 0; i < size(c); ++i) b.sum[i] += b.out[i];
+    b.act.forward(b.sum.data(), b.out.data(), size(c));
+    h = b.out.data();
+  }
+  p.prediction.resize(size(outputs));
+  p.output.forward(h, p.prediction.data(), rows);
+
+  // MSE, and its gradient.
+  const std::size_t n = size(outputs);
+  double loss = 0;
+  std::size_t width = static_cast<std::size_t>(p.output.in);
+  for (const Block& b : p.blocks) width = std::max(width, static_cast<std::size_t>(b.first.out));
+  width = std::max(width, static_cast<std::size_t>(p.input.out));
+  for (auto* v : {&p.grad_a, &p.grad_b, &p.grad_c}) v->resize(std::max(n, rows * width));
+  float* d_prediction = p.grad_c.data();
+  const float scale = 2.0f / static_cast<float>(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float d = p.prediction[i] - p.y[i];
+    loss += static_cast<double>(d) * d;
+    d_prediction[i] = d * scale;
+  }
+
+  // Backward: dh is the gradient at the current block's output.
+  float* dh = p.grad_a.data();
+  float* spare = p.grad_b.data();
+  p.output.backward(h, d_prediction, dh, rows, false);
+  for (auto it = p.blocks.rbegin(); it != p.blocks.rend(); ++it) {
+    Block& b = *it;
+    const int c = b.first.out;
+    const float* block_in =
+        std::next(it) == p.blocks.rend() ? p.h0.data() : std::next(it)->out.data();
+    b.act.backward(b.sum.data(), b.out.data(), dh, size(c));  // dh is now d(sum)
+    // The shortcut's gradient goes to `spare`, the block input's gradient.
+    if (b.down)
+      b.down->backward(block_in, dh, spare, rows, false);
+    else
+      std::copy_n(dh, size(c), spare);
+    // Through the second norm and Linear: dh becomes d(a1) in grad_c.
+    b.norm2.backward(b.xh2.data(), dh, rows);
+    float* d_a1 = p.grad_c.data();
+    b.second.backward(b.a1.data(), dh, d_a1, rows, false);
+    b.act.backward(b.n1.data(), b.a1.data(), d_a1, size(c));
+    b.norm1.backward(b.xh1.data(), d_a1, rows);
+    b.first.backward(block_in, d_a1, spare, rows, true);
+    std::swap(dh, spare);
+  }
+  p.input_act.backward(p.z0.data(), p.h0.data(), dh, size(p.input.out));
+  p.input.backward(p.x.data(), dh, nullptr, rows, false);
+  return loss / static_cast<double>(n);
+}
+
+}  // namespace tunelab
