@@ -40,16 +40,12 @@ def tunelab_run(tunelab, folder, experiment, seed):
     return test, seconds
 
 
-def reference_run(seed, trials=50):
-    """Optuna TPE + PyTorch eager on one split: (val MSE, test MSE, wall seconds)."""
-    import optuna
-    import torch
-    sys.path.insert(0, os.path.join(ROOT, "tests", "reference"))
-    import chapter_models
-
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    torch.manual_seed(seed)
+def diabetes_split(seed):
+    """The diabetes data split 60/20/20 by `seed`, standardised by the training
+    rows: ((x, y) train, (x, y) validation, (x, y) test) as PyTorch tensors."""
     import csv
+    import torch
+    torch.manual_seed(seed)
     with open(os.path.join(ROOT, "data", "diabetes.csv")) as f:
         rows = [[float(v) for v in r] for r in list(csv.reader(f))[1:]]
     data = torch.tensor(rows)
@@ -59,43 +55,71 @@ def reference_run(seed, trials=50):
     x, y = data[:, :-1], data[:, -1:]
     mean_x, std_x = x[parts[0]].mean(0), x[parts[0]].std(0)
     mean_y, std_y = y[parts[0]].mean(0), y[parts[0]].std(0)
-    (xt, yt), (xv, yv), (xs, ys) = (((x[p] - mean_x) / std_x, (y[p] - mean_y) / std_y)
-                                     for p in parts)
+    return tuple(((x[p] - mean_x) / std_x, (y[p] - mean_y) / std_y) for p in parts)
+
+
+def train_eagerly(model, optimizer, batch, epochs, split, patience=10):
+    """The loop a PyTorch script runs: mini-batches, validation every epoch,
+    early stopping. Returns (best val MSE, test MSE at that epoch)."""
+    import torch
+    (xt, yt), (xv, yv), (xs, ys) = split
+    best, best_test, waited = float("inf"), float("nan"), 0
+    for _ in range(epochs):
+        model.train()
+        perm = torch.randperm(len(xt))
+        for begin in range(0, len(xt), batch):
+            rows = perm[begin:begin + batch]
+            if len(rows) < 2:
+                continue
+            optimizer.zero_grad()
+            torch.nn.functional.mse_loss(model(xt[rows]), yt[rows]).backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            val = torch.nn.functional.mse_loss(model(xv), yv).item()
+            if val < best:
+                best, waited = val, 0
+                best_test = torch.nn.functional.mse_loss(model(xs), ys).item()
+            else:
+                waited += 1
+        if waited >= patience or val != val:
+            break
+    return best, best_test
+
+
+def eager_trial(trial, split, width_log2, blocks, lr, batch_log2, epochs):
+    """One Optuna trial of the chapter's ResNet (tests/reference/chapter_models.py)
+    trained eagerly: the params drawn from these ranges (epochs: low, high,
+    step), two groups of blocks. Returns (best val MSE, its test MSE)."""
+    import torch
+    sys.path.insert(0, os.path.join(ROOT, "tests", "reference"))
+    import chapter_models
+    width = 2 ** trial.suggest_int("c_hidden", *width_log2)
+    depth = trial.suggest_int("num_blocks", *blocks)
+    model = chapter_models.ResNet(
+        10, 1, num_blocks=[depth, depth], c_hidden=[width, width],
+        act_fn_name=trial.suggest_categorical(
+            "act_fn", ["relu", "elu", "leaky_relu", "gelu", "silu"]),
+        block_name=trial.suggest_categorical("block", ["ResNetBlock", "PreActResNetBlock"]))
+    optimizer = torch.optim.Adam(
+        model.parameters(), lr=trial.suggest_float("lr", *lr, log=True),
+        weight_decay=trial.suggest_float("weight_decay", 1e-6, 1e-2, log=True))
+    batch = 2 ** trial.suggest_int("batch_size", *batch_log2)
+    low, high, step = epochs
+    return train_eagerly(model, optimizer, batch, trial.suggest_int("epochs", low, high, step=step),
+                         split)
+
+
+def reference_run(seed, trials=50):
+    """Optuna TPE + PyTorch eager on one split: (val MSE, test MSE, wall seconds)."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    split = diabetes_split(seed)
 
     def objective(trial):
-        width = 2 ** trial.suggest_int("c_hidden", 3, 8)
-        blocks = trial.suggest_int("num_blocks", 1, 6)
-        model = chapter_models.ResNet(
-            10, 1, num_blocks=[blocks, blocks], c_hidden=[width, width],
-            act_fn_name=trial.suggest_categorical(
-                "act_fn", ["relu", "elu", "leaky_relu", "gelu", "silu"]),
-            block_name=trial.suggest_categorical("block", ["ResNetBlock", "PreActResNetBlock"]))
-        optimizer = torch.optim.Adam(
-            model.parameters(), lr=trial.suggest_float("lr", 1e-4, 1e-1, log=True),
-            weight_decay=trial.suggest_float("weight_decay", 1e-6, 1e-2, log=True))
-        batch = 2 ** trial.suggest_int("batch_size", 3, 7)
-        epochs = trial.suggest_int("epochs", 10, 200)
-        best, best_test, waited = float("inf"), float("nan"), 0
-        for _ in range(epochs):
-            model.train()
-            perm = torch.randperm(len(xt))
-            for begin in range(0, len(xt), batch):
-                rows = perm[begin:begin + batch]
-                if len(rows) < 2:
-                    continue
-                optimizer.zero_grad()
-                torch.nn.functional.mse_loss(model(xt[rows]), yt[rows]).backward()
-                optimizer.step()
-            model.eval()
-            with torch.no_grad():
-                val = torch.nn.functional.mse_loss(model(xv), yv).item()
-                if val < best:
-                    best, waited = val, 0
-                    best_test = torch.nn.functional.mse_loss(model(xs), ys).item()
-                else:
-                    waited += 1
-            if waited >= 10 or val != val:
-                break
+        best, best_test = eager_trial(trial, split, width_log2=(3, 8), blocks=(1, 6),
+                                      lr=(1e-4, 1e-1), batch_log2=(3, 7), epochs=(10, 200, 1))
         trial.set_user_attr("test", best_test)
         return best if best == best else float("inf")
 
