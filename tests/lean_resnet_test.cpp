@@ -31,7 +31,11 @@ TEST_SUITE("training") {
         "{name: resnet, block: ResNetBlock, act_fn: elu, num_blocks: 1, c_hidden: 12, groups: 3}",
         "{name: resnet, act_fn: gelu, num_blocks: 1, c_hidden: 8}",
         "{name: resnet, act_fn: silu, num_blocks: 1, c_hidden: 8}",
-        "{name: resnet, act_fn: tanh, num_blocks: 1, c_hidden: 8}"};
+        "{name: resnet, act_fn: tanh, num_blocks: 1, c_hidden: 8}",
+        "{name: resnet, block: PreActResNetBlock, act_fn: relu, num_blocks: [2, 1], "
+        "c_hidden: [16, 24]}",
+        "{name: resnet, block: PreActResNetBlock, act_fn: silu, num_blocks: 1, c_hidden: 8, "
+        "groups: 3}"};
     for (const auto& yaml : models) {
       INFO(yaml);
       torch::manual_seed(3);
@@ -72,8 +76,7 @@ TEST_SUITE("training") {
   }
 
   TEST_CASE("other models keep autograd's step") {
-    for (const char* yaml : {"{name: resnet, block: PreActResNetBlock}",
-                             "{name: resnet, act_fn: gelu, act_fn_args: {approximate: tanh}}",
+    for (const char* yaml : {"{name: resnet, act_fn: gelu, act_fn_args: {approximate: tanh}}",
                              "{name: resnet, act_fn: mish}", "{name: resnet_regression}"}) {
       INFO(yaml);
       auto model = model_of(yaml, 4);

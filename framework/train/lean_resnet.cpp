@@ -105,10 +105,10 @@ struct Linear {
                   static_cast<int>(l->weight.size(0))};
   }
 
-  // y (rows x out) = x (rows x in) W^T + b
-  void forward(const float* x, float* y, int rows) const {
+  // y (rows x out) = x (rows x in) W^T + b, or y += that.
+  void forward(const float* x, float* y, int rows, bool accumulate = false) const {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, out, in, 1.0f, x, in,
-                weight.data_ptr<float>(), in, 0.0f, y, out);
+                weight.data_ptr<float>(), in, accumulate ? 1.0f : 0.0f, y, out);
     if (bias.defined()) {
       const float* b = bias.data_ptr<float>();
       for (int r = 0; r < rows; ++r)
@@ -232,22 +232,146 @@ struct Norm {
   }
 };
 
+// LayerNorm over each row's channels, with its weight and bias.
+struct RowNorm {
+  at::Tensor gamma, beta;
+  double eps = 1e-5;
+  int width = 0;
+  std::vector<float> inverse_std;  // per row of the last batch
+
+  static std::optional<RowNorm> of(const nn::Module& m) {
+    const auto* n = m.as<nn::LayerNorm>();
+    if (!n || !n->options.elementwise_affine() || n->options.normalized_shape().size() != 1 ||
+        !usable(n->weight) || !usable(n->bias))
+      return std::nullopt;
+    RowNorm out;
+    out.gamma = n->weight;
+    out.beta = n->bias;
+    out.eps = n->options.eps();
+    out.width = static_cast<int>(n->options.normalized_shape()[0]);
+    return out;
+  }
+
+  // x^ (may be x itself) and y = gamma x^ + beta, row by row.
+  void forward(const float* x, float* xh, float* y, int rows) {
+    const int w = width;
+    inverse_std.resize(static_cast<std::size_t>(rows));
+    const float* g = gamma.data_ptr<float>();
+    const float* b = beta.data_ptr<float>();
+    for (int r = 0; r < rows; ++r) {
+      const float* row = x + static_cast<std::size_t>(r) * w;
+      double mean = 0, var = 0;
+      for (int c = 0; c < w; ++c) mean += row[c];
+      mean /= w;
+      for (int c = 0; c < w; ++c) var += (row[c] - mean) * (row[c] - mean);
+      const auto shift = static_cast<float>(mean);
+      const auto scale = static_cast<float>(1.0 / std::sqrt(var / w + eps));
+      inverse_std[r] = scale;
+      float* xh_row = xh + static_cast<std::size_t>(r) * w;
+      float* y_row = y + static_cast<std::size_t>(r) * w;
+      for (int c = 0; c < w; ++c) {
+        const float v = (row[c] - shift) * scale;
+        xh_row[c] = v;
+        y_row[c] = g[c] * v + b[c];
+      }
+    }
+  }
+
+  // dy (rows x width) in place to dx; sets the gradients of gamma and beta.
+  void backward(const float* xh, float* dy, int rows) const {
+    const int w = width;
+    float* dg = gamma.grad().data_ptr<float>();
+    float* db = beta.grad().data_ptr<float>();
+    const float* g = gamma.data_ptr<float>();
+    std::fill(dg, dg + w, 0.0f);
+    std::fill(db, db + w, 0.0f);
+    for (int r = 0; r < rows; ++r) {
+      const float* xh_row = xh + static_cast<std::size_t>(r) * w;
+      float* d = dy + static_cast<std::size_t>(r) * w;
+      double mean_g = 0, mean_gx = 0;
+      for (int c = 0; c < w; ++c) {
+        dg[c] += d[c] * xh_row[c];
+        db[c] += d[c];
+        const float gc = d[c] * g[c];
+        mean_g += gc;
+        mean_gx += gc * xh_row[c];
+      }
+      const auto m1 = static_cast<float>(mean_g / w), m2 = static_cast<float>(mean_gx / w);
+      const float scale = inverse_std[r];
+      for (int c = 0; c < w; ++c) d[c] = (d[c] * g[c] - m1 - xh_row[c] * m2) * scale;
+    }
+  }
+};
+
+// A residual block. ResNetBlock: act(BN(Linear(act(BN(Linear(x))))) +
+// shortcut(x)). PreActResNetBlock (`pre`): Linear(act(LN(Linear(act(LN(x))))))
+// + shortcut(x), its shortcut LN-act-Linear when it subsamples.
 struct Block {
+  bool pre = false;
   Linear first, second;
-  Norm norm1, norm2;
+  Norm norm1, norm2;          // ResNetBlock
+  RowNorm ln1, ln2, ln_down;  // PreActResNetBlock
   std::optional<Linear> down;
-  Activation act;  // after the first BatchNorm and after the sum
-  // Per step: x^1, pre-activation 1, activation 1, x^2, the sum, the output.
-  std::vector<float> xh1, n1, a1, xh2, sum, out;
+  Activation act;
+  // Per step. ResNetBlock: x^1, pre-activation 1, activation 1, x^2, the
+  // sum, the output. PreActResNetBlock: x^1, LN 1, activation 1, x^2, LN 2
+  // (in `sum`), activation 2, the output, and the shortcut's x^, LN,
+  // activation.
+  std::vector<float> xh1, n1, a1, xh2, sum, out, a2, xhd, nd, ad;
 };
 
 }  // namespace
+
+// The built-in PreActResNetBlock taking `width` channels, or nothing.
+std::optional<Block> pre_activation_block(nn::Module& module, int width) {
+  std::shared_ptr<nn::Module> net, down;
+  for (const auto& part : module.named_children()) {
+    if (part.key() == "net")
+      net = part.value();
+    else if (part.key() == "downsample")
+      down = part.value();
+    else
+      return std::nullopt;
+  }
+  if (!net) return std::nullopt;
+  const auto layers = net->children();
+  if (layers.size() != 6) return std::nullopt;
+  auto ln1 = RowNorm::of(*layers[0]), ln2 = RowNorm::of(*layers[3]);
+  auto act1 = Activation::of(*layers[1]), act2 = Activation::of(*layers[4]);
+  auto first = Linear::of(*layers[2]), second = Linear::of(*layers[5]);
+  if (!ln1 || !ln2 || !act1 || !act2 || !first || !second || first->bias.defined() ||
+      second->bias.defined() || act1->kind != act2->kind || act1->a != act2->a)
+    return std::nullopt;
+  Block b;
+  b.pre = true;
+  b.first = *first;
+  b.second = *second;
+  b.ln1 = *ln1;
+  b.ln2 = *ln2;
+  b.act = *act1;
+  const int c = first->out;
+  if (down) {
+    const auto parts = down->children();
+    if (parts.size() != 3) return std::nullopt;
+    auto ln = RowNorm::of(*parts[0]);
+    auto act = Activation::of(*parts[1]);
+    b.down = Linear::of(*parts[2]);
+    if (!ln || !act || !b.down || b.down->bias.defined() || act->kind != b.act.kind ||
+        act->a != b.act.a || ln->width != width || b.down->in != width || b.down->out != c)
+      return std::nullopt;
+    b.ln_down = *ln;
+  }
+  if (ln1->width != width || first->in != width || ln2->width != c || second->in != c ||
+      second->out != c || (!down && width != c))
+    return std::nullopt;
+  return b;
+}
 
 struct LeanResNet::Plan {
   Linear input, output;
   Activation input_act;
   std::vector<Block> blocks;
-  std::vector<float> x, y, z0, h0, prediction, grad_a, grad_b, grad_c;
+  std::vector<float> x, y, z0, h0, prediction, grad_a, grad_b, grad_c, grad_d;
 };
 
 LeanResNet::LeanResNet(std::unique_ptr<Plan> plan) : plan_(std::move(plan)) {}
@@ -272,6 +396,13 @@ std::unique_ptr<LeanResNet> LeanResNet::recognise(nn::Sequential& model) {
   plan->output = *output;
   int width = plan->input.out;
   for (const auto& child : children[1].value()->children()) {
+    if (child->name() == "tunelab::PreActResNetBlockImpl") {
+      auto block = pre_activation_block(*child, width);
+      if (!block) return nullptr;
+      width = block->first.out;
+      plan->blocks.push_back(std::move(*block));
+      continue;
+    }
     // Only the built-in ResNetBlock: its forward is act(net(x) + shortcut(x)).
     if (child->name() != "tunelab::ResNetBlockImpl") return nullptr;
     const auto parts = child->named_children();
@@ -295,7 +426,12 @@ std::unique_ptr<LeanResNet> LeanResNet::recognise(nn::Sequential& model) {
     if (!first || !second || !norm1 || !norm2 || !mid || !after || first->bias.defined() ||
         second->bias.defined() || mid->kind != after->kind || mid->a != after->a)
       return nullptr;
-    Block block{*first, *second, *norm1, *norm2, std::nullopt, *mid, {}, {}, {}, {}, {}, {}};
+    Block block;
+    block.first = *first;
+    block.second = *second;
+    block.norm1 = *norm1;
+    block.norm2 = *norm2;
+    block.act = *mid;
     if (down) {
       block.down = Linear::of(*down);
       if (!block.down) return nullptr;
@@ -339,6 +475,26 @@ double LeanResNet::forward_backward(const at::Tensor& x_all, const at::Tensor& y
   const float* h = p.h0.data();
   for (Block& b : p.blocks) {
     const int c = b.first.out;
+    if (b.pre) {
+      const int c_in = b.first.in;
+      for (auto* v : {&b.xh1, &b.n1, &b.a1, &b.xhd, &b.nd, &b.ad}) v->resize(size(c_in));
+      for (auto* v : {&b.xh2, &b.sum, &b.a2, &b.out}) v->resize(size(c));
+      b.ln1.forward(h, b.xh1.data(), b.n1.data(), rows);
+      b.act.forward(b.n1.data(), b.a1.data(), size(c_in));
+      b.first.forward(b.a1.data(), b.xh2.data(), rows);
+      b.ln2.forward(b.xh2.data(), b.xh2.data(), b.sum.data(), rows);
+      b.act.forward(b.sum.data(), b.a2.data(), size(c));
+      b.second.forward(b.a2.data(), b.out.data(), rows);
+      if (b.down) {
+        b.ln_down.forward(h, b.xhd.data(), b.nd.data(), rows);
+        b.act.forward(b.nd.data(), b.ad.data(), size(c_in));
+        b.down->forward(b.ad.data(), b.out.data(), rows, /*accumulate=*/true);
+      } else {
+        for (std::size_t i = 0; i < size(c); ++i) b.out[i] += h[i];
+      }
+      h = b.out.data();
+      continue;
+    }
     for (auto* v : {&b.xh1, &b.n1, &b.a1, &b.xh2, &b.sum, &b.out}) v->resize(size(c));
     b.first.forward(h, b.xh1.data(), rows);
     b.norm1.forward(b.xh1.data(), b.n1.data(), rows);
@@ -360,9 +516,11 @@ double LeanResNet::forward_backward(const at::Tensor& x_all, const at::Tensor& y
   const std::size_t n = size(outputs);
   double loss = 0;
   std::size_t width = static_cast<std::size_t>(p.output.in);
-  for (const Block& b : p.blocks) width = std::max(width, static_cast<std::size_t>(b.first.out));
+  for (const Block& b : p.blocks)
+    width = std::max(
+        {width, static_cast<std::size_t>(b.first.out), static_cast<std::size_t>(b.first.in)});
   width = std::max(width, static_cast<std::size_t>(p.input.out));
-  for (auto* v : {&p.grad_a, &p.grad_b, &p.grad_c}) v->resize(std::max(n, rows * width));
+  for (auto* v : {&p.grad_a, &p.grad_b, &p.grad_c, &p.grad_d}) v->resize(std::max(n, rows * width));
   float* d_prediction = p.grad_c.data();
   const float scale = 2.0f / static_cast<float>(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -380,6 +538,29 @@ double LeanResNet::forward_backward(const at::Tensor& x_all, const at::Tensor& y
     const int c = b.first.out;
     const float* block_in =
         std::next(it) == p.blocks.rend() ? p.h0.data() : std::next(it)->out.data();
+    if (b.pre) {
+      const int c_in = b.first.in;
+      // The shortcut's gradient goes to `spare`, the block input's gradient.
+      if (b.down) {
+        float* d_ad = p.grad_d.data();
+        b.down->backward(b.ad.data(), dh, d_ad, rows, false);
+        b.act.backward(b.nd.data(), b.ad.data(), d_ad, size(c_in));
+        b.ln_down.backward(b.xhd.data(), d_ad, rows);
+        std::copy_n(d_ad, size(c_in), spare);
+      } else {
+        std::copy_n(dh, size(c), spare);
+      }
+      float* d_a2 = p.grad_c.data();
+      b.second.backward(b.a2.data(), dh, d_a2, rows, false);
+      b.act.backward(b.sum.data(), b.a2.data(), d_a2, size(c));
+      b.ln2.backward(b.xh2.data(), d_a2, rows);
+      b.first.backward(b.a1.data(), d_a2, dh, rows, false);  // dh is now d(a1)
+      b.act.backward(b.n1.data(), b.a1.data(), dh, size(c_in));
+      b.ln1.backward(b.xh1.data(), dh, rows);
+      for (std::size_t i = 0; i < size(c_in); ++i) spare[i] += dh[i];
+      std::swap(dh, spare);
+      continue;
+    }
     b.act.backward(b.sum.data(), b.out.data(), dh, size(c));  // dh is now d(sum)
     // The shortcut's gradient goes to `spare`, the block input's gradient.
     if (b.down)

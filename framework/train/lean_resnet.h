@@ -1,7 +1,8 @@
 #pragma once
 // The training step of the chapter's ResNet written out by hand: forward,
 // MSE loss and backward of an input Linear + activation, ResNetBlocks
-// (Linear-BatchNorm-act-Linear-BatchNorm, shortcut, act) and an output
+// (Linear-BatchNorm-act-Linear-BatchNorm, shortcut, act) or
+// PreActResNetBlocks (LayerNorm-act-Linear twice, shortcut) and an output
 // Linear, as BLAS matrix products and plain loops over preallocated
 // buffers. For these small models LibTorch's autograd spends more time on
 // dispatching and recording a few hundred small operations than on the
@@ -20,10 +21,10 @@ namespace tunelab {
 
 class LeanResNet {
  public:
-  // The hand-written step for `model`, when it is that ResNet (any widths and
-  // depths) with ReLU, leaky ReLU, ELU, GELU (exact), SiLU or tanh, float32
-  // on the CPU, its
-  // BatchNorms affine with running statistics; nullptr otherwise.
+  // The hand-written step for `model`, when it is that ResNet (either block,
+  // any widths and depths) with ReLU, leaky ReLU, ELU, GELU (exact), SiLU or
+  // tanh, float32 on the CPU, its norms affine (BatchNorms with running
+  // statistics); nullptr otherwise.
   static std::unique_ptr<LeanResNet> recognise(torch::nn::Sequential& model);
   ~LeanResNet();
 
