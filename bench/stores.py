@@ -3,7 +3,7 @@
 
 Each study runs with `--workers N` on a fresh store: an SQLite file, and a
 new database on a throwaway PostgreSQL server started for the benchmark
-(tests/postgresql_cluster.sh; unix socket, fsync off, as in the tests). The
+(tests/postgresql_cluster.sh; over TCP on 127.0.0.1, fsync off, as in the tests). The
 two give the same trials (the script checks every trial's params and
 value), so the wall times compare like for like. Runs alternate, `--repeats`
 times each; the table gives the medians and their ratio. Branin with TPE
@@ -60,16 +60,18 @@ def main():
                             capture_output=True, text=True)
     if server.returncode != 0:
         sys.exit("no PostgreSQL server: " + server.stderr.strip())
-    socket = server.stdout.strip()
+    folder_of_server = server.stdout.strip()
+    with open(os.path.join(folder_of_server, "port")) as f:
+        base = f"postgresql://tunelab@127.0.0.1:{f.read().strip()}"
     made = 0
 
     def new_postgresql():
         nonlocal made
         made += 1
         name = f"bench_{made}"
-        subprocess.run(["psql", "-XAtq", f"postgresql:///postgres?host={socket}&user=tunelab",
-                        "-c", f"CREATE DATABASE {name}"], check=True)
-        return f"postgresql:///{name}?host={socket}&user=tunelab"
+        subprocess.run(["psql", "-XAtq", f"{base}/postgres", "-c", f"CREATE DATABASE {name}"],
+                       check=True)
+        return f"{base}/{name}"
 
     try:
         with tempfile.TemporaryDirectory() as folder:
@@ -96,7 +98,8 @@ def main():
                 print(f"| {study_name} | {s:.2f} | {p:.2f} | {p / s:.2f} |")
             print("\nthe same trials (params and values) on both stores")
     finally:
-        subprocess.run([os.path.join(ROOT, "tests", "postgresql_cluster.sh"), "stop", socket])
+        subprocess.run([os.path.join(ROOT, "tests", "postgresql_cluster.sh"), "stop",
+                        folder_of_server])
 
 
 if __name__ == "__main__":
