@@ -3,8 +3,12 @@
 #include <cblas.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 namespace tunelab {
@@ -140,7 +144,7 @@ struct Norm {
   std::vector<float> inverse_std;  // of the last batch
   // Per-channel scratch, allocated once.
   std::vector<double> sum, sum2;
-  std::vector<float> shift, scale, factor;
+  std::vector<float> shift, factor_xh, factor;
 
   static std::optional<Norm> of(const nn::Module& m) {
     const auto* n = m.as<nn::BatchNorm1d>();
@@ -158,7 +162,7 @@ struct Norm {
     out.momentum = *n->options.momentum();
     out.width = static_cast<int>(n->weight.size(0));
     const auto w = static_cast<std::size_t>(out.width);
-    for (auto* v : {&out.inverse_std, &out.shift, &out.scale, &out.factor}) v->resize(w);
+    for (auto* v : {&out.inverse_std, &out.shift, &out.factor_xh, &out.factor}) v->resize(w);
     for (auto* v : {&out.sum, &out.sum2}) v->resize(w);
     return out;
   }
@@ -189,12 +193,11 @@ struct Norm {
       rv[c] = static_cast<float>(momentum * (rows > 1 ? var[c] / (rows - 1) : var[c]) +
                                  (1 - momentum) * rv[c]);
       shift[c] = static_cast<float>(mean[c]);
-      scale[c] = inverse_std[c];
     }
     if (batches.defined()) ++*batches.data_ptr<std::int64_t>();
     for (int r = 0; r < rows; ++r)
       for (int c = 0; c < w; ++c) {
-        const float xh = (z[r * w + c] - shift[c]) * scale[c];
+        const float xh = (z[r * w + c] - shift[c]) * inverse_std[c];
         z[r * w + c] = xh;
         y[r * w + c] = g[c] * xh + b[c];
       }
@@ -216,7 +219,7 @@ struct Norm {
         sum_dy_xh[c] += dy[r * w + c] * xh[r * w + c];
       }
     std::vector<float>& mean_dy = shift;
-    std::vector<float>& mean_dy_xh = scale;
+    std::vector<float>& mean_dy_xh = factor_xh;
     for (int c = 0; c < w; ++c) {
       db[c] = static_cast<float>(sum_dy[c]);
       dg[c] = static_cast<float>(sum_dy_xh[c]);
@@ -318,23 +321,129 @@ struct Block {
   // (in `sum`), activation 2, the output, and the shortcut's x^, LN,
   // activation.
   std::vector<float> xh1, n1, a1, xh2, sum, out, a2, xhd, nd, ad;
+
+  // `out` from the block's input `in` (rows x first.in).
+  void forward(const float* in, int rows) {
+    const std::size_t n_in = static_cast<std::size_t>(rows) * first.in;
+    const std::size_t n = static_cast<std::size_t>(rows) * first.out;
+    if (pre) {
+      for (auto* v : {&xh1, &n1, &a1, &xhd, &nd, &ad}) v->resize(n_in);
+      for (auto* v : {&xh2, &sum, &a2, &out}) v->resize(n);
+      ln1.forward(in, xh1.data(), n1.data(), rows);
+      act.forward(n1.data(), a1.data(), n_in);
+      first.forward(a1.data(), xh2.data(), rows);
+      ln2.forward(xh2.data(), xh2.data(), sum.data(), rows);
+      act.forward(sum.data(), a2.data(), n);
+      second.forward(a2.data(), out.data(), rows);
+      if (down) {
+        ln_down.forward(in, xhd.data(), nd.data(), rows);
+        act.forward(nd.data(), ad.data(), n_in);
+        down->forward(ad.data(), out.data(), rows, /*accumulate=*/true);
+      } else {
+        for (std::size_t i = 0; i < n; ++i) out[i] += in[i];
+      }
+      return;
+    }
+    for (auto* v : {&xh1, &n1, &a1, &xh2, &sum, &out}) v->resize(n);
+    first.forward(in, xh1.data(), rows);
+    norm1.forward(xh1.data(), n1.data(), rows);
+    act.forward(n1.data(), a1.data(), n);
+    second.forward(a1.data(), xh2.data(), rows);
+    if (down)
+      down->forward(in, sum.data(), rows);
+    else
+      std::copy_n(in, n, sum.data());
+    norm2.forward(xh2.data(), out.data(), rows);  // out holds the second norm's output
+    for (std::size_t i = 0; i < n; ++i) sum[i] += out[i];
+    act.forward(sum.data(), out.data(), n);
+  }
+
+  // The gradient at the block's input, `d_in`, from the one at its output,
+  // `d_out` (overwritten); sets the block's parameter gradients. `scratch`
+  // and `scratch2` hold rows x the wider of the block's widths.
+  void backward(const float* in, float* d_out, float* d_in, float* scratch, float* scratch2,
+                int rows) {
+    const std::size_t n_in = static_cast<std::size_t>(rows) * first.in;
+    const std::size_t n = static_cast<std::size_t>(rows) * first.out;
+    if (pre) {
+      // The shortcut's part of d_in first.
+      if (down) {
+        down->backward(ad.data(), d_out, scratch2, rows, false);
+        act.backward(nd.data(), ad.data(), scratch2, n_in);
+        ln_down.backward(xhd.data(), scratch2, rows);
+        std::copy_n(scratch2, n_in, d_in);
+      } else {
+        std::copy_n(d_out, n, d_in);
+      }
+      second.backward(a2.data(), d_out, scratch, rows, false);  // scratch: d(a2)
+      act.backward(sum.data(), a2.data(), scratch, n);
+      ln2.backward(xh2.data(), scratch, rows);
+      first.backward(a1.data(), scratch, d_out, rows, false);  // d_out: d(a1)
+      act.backward(n1.data(), a1.data(), d_out, n_in);
+      ln1.backward(xh1.data(), d_out, rows);
+      for (std::size_t i = 0; i < n_in; ++i) d_in[i] += d_out[i];
+      return;
+    }
+    act.backward(sum.data(), out.data(), d_out, n);  // d_out: d(sum)
+    if (down)
+      down->backward(in, d_out, d_in, rows, false);
+    else
+      std::copy_n(d_out, n, d_in);
+    norm2.backward(xh2.data(), d_out, rows);
+    second.backward(a1.data(), d_out, scratch, rows, false);  // scratch: d(a1)
+    act.backward(n1.data(), a1.data(), scratch, n);
+    norm1.backward(xh1.data(), scratch, rows);
+    first.backward(in, scratch, d_in, rows, true);
+  }
 };
 
-}  // namespace
+// A block's children by name; nothing when it has one not in `names`.
+std::optional<std::map<std::string, std::shared_ptr<nn::Module>>> parts_of(
+    const nn::Module& module, const std::set<std::string>& names) {
+  std::map<std::string, std::shared_ptr<nn::Module>> parts;
+  for (const auto& part : module.named_children()) {
+    if (!names.count(part.key())) return std::nullopt;
+    parts[part.key()] = part.value();
+  }
+  return parts;
+}
+
+// The built-in ResNetBlock taking `width` channels, or nothing.
+std::optional<Block> resnet_block(const nn::Module& module, int width) {
+  auto parts = parts_of(module, {"net", "downsample", "act_fn"});
+  if (!parts || !parts->count("net") || !parts->count("act_fn")) return std::nullopt;
+  const auto layers = parts->at("net")->children();
+  if (layers.size() != 5) return std::nullopt;
+  auto first = Linear::of(*layers[0]), second = Linear::of(*layers[3]);
+  auto norm1 = Norm::of(*layers[1]), norm2 = Norm::of(*layers[4]);
+  auto mid = Activation::of(*layers[2]), after = Activation::of(*parts->at("act_fn"));
+  if (!first || !second || !norm1 || !norm2 || !mid || !after || first->bias.defined() ||
+      second->bias.defined() || mid->kind != after->kind || mid->a != after->a)
+    return std::nullopt;
+  Block b;
+  b.first = *first;
+  b.second = *second;
+  b.norm1 = *norm1;
+  b.norm2 = *norm2;
+  b.act = *mid;
+  const bool subsamples = parts->count("downsample") > 0;
+  if (subsamples) {
+    b.down = Linear::of(*parts->at("downsample"));
+    if (!b.down) return std::nullopt;
+  }
+  const int c = first->out;
+  if (first->in != width || second->in != c || second->out != c || norm1->width != c ||
+      norm2->width != c || (!subsamples && width != c) ||
+      (b.down && (b.down->in != width || b.down->out != c)))
+    return std::nullopt;
+  return b;
+}
 
 // The built-in PreActResNetBlock taking `width` channels, or nothing.
-std::optional<Block> pre_activation_block(nn::Module& module, int width) {
-  std::shared_ptr<nn::Module> net, down;
-  for (const auto& part : module.named_children()) {
-    if (part.key() == "net")
-      net = part.value();
-    else if (part.key() == "downsample")
-      down = part.value();
-    else
-      return std::nullopt;
-  }
-  if (!net) return std::nullopt;
-  const auto layers = net->children();
+std::optional<Block> pre_activation_block(const nn::Module& module, int width) {
+  auto parts = parts_of(module, {"net", "downsample"});
+  if (!parts || !parts->count("net")) return std::nullopt;
+  const auto layers = parts->at("net")->children();
   if (layers.size() != 6) return std::nullopt;
   auto ln1 = RowNorm::of(*layers[0]), ln2 = RowNorm::of(*layers[3]);
   auto act1 = Activation::of(*layers[1]), act2 = Activation::of(*layers[4]);
@@ -350,27 +459,31 @@ std::optional<Block> pre_activation_block(nn::Module& module, int width) {
   b.ln2 = *ln2;
   b.act = *act1;
   const int c = first->out;
-  if (down) {
-    const auto parts = down->children();
-    if (parts.size() != 3) return std::nullopt;
-    auto ln = RowNorm::of(*parts[0]);
-    auto act = Activation::of(*parts[1]);
-    b.down = Linear::of(*parts[2]);
+  const bool subsamples = parts->count("downsample") > 0;
+  if (subsamples) {
+    const auto shortcut = parts->at("downsample")->children();
+    if (shortcut.size() != 3) return std::nullopt;
+    auto ln = RowNorm::of(*shortcut[0]);
+    auto act = Activation::of(*shortcut[1]);
+    b.down = Linear::of(*shortcut[2]);
     if (!ln || !act || !b.down || b.down->bias.defined() || act->kind != b.act.kind ||
         act->a != b.act.a || ln->width != width || b.down->in != width || b.down->out != c)
       return std::nullopt;
     b.ln_down = *ln;
   }
   if (ln1->width != width || first->in != width || ln2->width != c || second->in != c ||
-      second->out != c || (!down && width != c))
+      second->out != c || (!subsamples && width != c))
     return std::nullopt;
   return b;
 }
+
+}  // namespace
 
 struct LeanResNet::Plan {
   Linear input, output;
   Activation input_act;
   std::vector<Block> blocks;
+  int widest = 0;  // of all layers' inputs and outputs: the gradient buffers' width
   std::vector<float> x, y, z0, h0, prediction, grad_a, grad_b, grad_c, grad_d;
 };
 
@@ -395,54 +508,18 @@ std::unique_ptr<LeanResNet> LeanResNet::recognise(nn::Sequential& model) {
   plan->input_act = *input_act;
   plan->output = *output;
   int width = plan->input.out;
+  plan->widest = std::max({width, plan->output.in, plan->output.out});
   for (const auto& child : children[1].value()->children()) {
-    if (child->name() == "tunelab::PreActResNetBlockImpl") {
-      auto block = pre_activation_block(*child, width);
-      if (!block) return nullptr;
-      width = block->first.out;
-      plan->blocks.push_back(std::move(*block));
-      continue;
-    }
-    // Only the built-in ResNetBlock: its forward is act(net(x) + shortcut(x)).
-    if (child->name() != "tunelab::ResNetBlockImpl") return nullptr;
-    const auto parts = child->named_children();
-    std::shared_ptr<nn::Module> net, down, act;
-    for (const auto& part : parts) {
-      if (part.key() == "net")
-        net = part.value();
-      else if (part.key() == "downsample")
-        down = part.value();
-      else if (part.key() == "act_fn")
-        act = part.value();
-      else
-        return nullptr;
-    }
-    if (!net || !act) return nullptr;
-    const auto layers = net->children();
-    if (layers.size() != 5) return nullptr;
-    auto first = Linear::of(*layers[0]), second = Linear::of(*layers[3]);
-    auto norm1 = Norm::of(*layers[1]), norm2 = Norm::of(*layers[4]);
-    auto mid = Activation::of(*layers[2]), after = Activation::of(*act);
-    if (!first || !second || !norm1 || !norm2 || !mid || !after || first->bias.defined() ||
-        second->bias.defined() || mid->kind != after->kind || mid->a != after->a)
-      return nullptr;
-    Block block;
-    block.first = *first;
-    block.second = *second;
-    block.norm1 = *norm1;
-    block.norm2 = *norm2;
-    block.act = *mid;
-    if (down) {
-      block.down = Linear::of(*down);
-      if (!block.down) return nullptr;
-    }
-    const int c = first->out;
-    if (first->in != width || second->in != c || second->out != c || norm1->width != c ||
-        norm2->width != c || (!down && width != c) ||
-        (block.down && (block.down->in != width || block.down->out != c)))
-      return nullptr;
-    width = c;
-    plan->blocks.push_back(std::move(block));
+    // Only the built-in blocks, whose forward these are.
+    std::optional<Block> block;
+    if (child->name() == "tunelab::ResNetBlockImpl")
+      block = resnet_block(*child, width);
+    else if (child->name() == "tunelab::PreActResNetBlockImpl")
+      block = pre_activation_block(*child, width);
+    if (!block) return nullptr;
+    width = block->first.out;
+    plan->widest = std::max(plan->widest, width);
+    plan->blocks.push_back(std::move(*block));
   }
   if (plan->output.in != width) return nullptr;
   return std::unique_ptr<LeanResNet>(new LeanResNet(std::move(plan)));
@@ -474,39 +551,7 @@ double LeanResNet::forward_backward(const at::Tensor& x_all, const at::Tensor& y
   p.input_act.forward(p.z0.data(), p.h0.data(), size(p.input.out));
   const float* h = p.h0.data();
   for (Block& b : p.blocks) {
-    const int c = b.first.out;
-    if (b.pre) {
-      const int c_in = b.first.in;
-      for (auto* v : {&b.xh1, &b.n1, &b.a1, &b.xhd, &b.nd, &b.ad}) v->resize(size(c_in));
-      for (auto* v : {&b.xh2, &b.sum, &b.a2, &b.out}) v->resize(size(c));
-      b.ln1.forward(h, b.xh1.data(), b.n1.data(), rows);
-      b.act.forward(b.n1.data(), b.a1.data(), size(c_in));
-      b.first.forward(b.a1.data(), b.xh2.data(), rows);
-      b.ln2.forward(b.xh2.data(), b.xh2.data(), b.sum.data(), rows);
-      b.act.forward(b.sum.data(), b.a2.data(), size(c));
-      b.second.forward(b.a2.data(), b.out.data(), rows);
-      if (b.down) {
-        b.ln_down.forward(h, b.xhd.data(), b.nd.data(), rows);
-        b.act.forward(b.nd.data(), b.ad.data(), size(c_in));
-        b.down->forward(b.ad.data(), b.out.data(), rows, /*accumulate=*/true);
-      } else {
-        for (std::size_t i = 0; i < size(c); ++i) b.out[i] += h[i];
-      }
-      h = b.out.data();
-      continue;
-    }
-    for (auto* v : {&b.xh1, &b.n1, &b.a1, &b.xh2, &b.sum, &b.out}) v->resize(size(c));
-    b.first.forward(h, b.xh1.data(), rows);
-    b.norm1.forward(b.xh1.data(), b.n1.data(), rows);
-    b.act.forward(b.n1.data(), b.a1.data(), size(c));
-    b.second.forward(b.a1.data(), b.xh2.data(), rows);
-    if (b.down)
-      b.down->forward(h, b.sum.data(), rows);
-    else
-      std::copy_n(h, size(c), b.sum.data());
-    b.norm2.forward(b.xh2.data(), b.out.data(), rows);  // out holds the second norm's output
-    for (std::size_t i = 0; i < size(c); ++i) b.sum[i] += b.out[i];
-    b.act.forward(b.sum.data(), b.out.data(), size(c));
+    b.forward(h, rows);
     h = b.out.data();
   }
   p.prediction.resize(size(outputs));
@@ -515,12 +560,7 @@ double LeanResNet::forward_backward(const at::Tensor& x_all, const at::Tensor& y
   // MSE, and its gradient.
   const std::size_t n = size(outputs);
   double loss = 0;
-  std::size_t width = static_cast<std::size_t>(p.output.in);
-  for (const Block& b : p.blocks)
-    width = std::max(
-        {width, static_cast<std::size_t>(b.first.out), static_cast<std::size_t>(b.first.in)});
-  width = std::max(width, static_cast<std::size_t>(p.input.out));
-  for (auto* v : {&p.grad_a, &p.grad_b, &p.grad_c, &p.grad_d}) v->resize(std::max(n, rows * width));
+  for (auto* v : {&p.grad_a, &p.grad_b, &p.grad_c, &p.grad_d}) v->resize(size(p.widest));
   float* d_prediction = p.grad_c.data();
   const float scale = 2.0f / static_cast<float>(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -534,46 +574,9 @@ double LeanResNet::forward_backward(const at::Tensor& x_all, const at::Tensor& y
   float* spare = p.grad_b.data();
   p.output.backward(h, d_prediction, dh, rows, false);
   for (auto it = p.blocks.rbegin(); it != p.blocks.rend(); ++it) {
-    Block& b = *it;
-    const int c = b.first.out;
     const float* block_in =
         std::next(it) == p.blocks.rend() ? p.h0.data() : std::next(it)->out.data();
-    if (b.pre) {
-      const int c_in = b.first.in;
-      // The shortcut's gradient goes to `spare`, the block input's gradient.
-      if (b.down) {
-        float* d_ad = p.grad_d.data();
-        b.down->backward(b.ad.data(), dh, d_ad, rows, false);
-        b.act.backward(b.nd.data(), b.ad.data(), d_ad, size(c_in));
-        b.ln_down.backward(b.xhd.data(), d_ad, rows);
-        std::copy_n(d_ad, size(c_in), spare);
-      } else {
-        std::copy_n(dh, size(c), spare);
-      }
-      float* d_a2 = p.grad_c.data();
-      b.second.backward(b.a2.data(), dh, d_a2, rows, false);
-      b.act.backward(b.sum.data(), b.a2.data(), d_a2, size(c));
-      b.ln2.backward(b.xh2.data(), d_a2, rows);
-      b.first.backward(b.a1.data(), d_a2, dh, rows, false);  // dh is now d(a1)
-      b.act.backward(b.n1.data(), b.a1.data(), dh, size(c_in));
-      b.ln1.backward(b.xh1.data(), dh, rows);
-      for (std::size_t i = 0; i < size(c_in); ++i) spare[i] += dh[i];
-      std::swap(dh, spare);
-      continue;
-    }
-    b.act.backward(b.sum.data(), b.out.data(), dh, size(c));  // dh is now d(sum)
-    // The shortcut's gradient goes to `spare`, the block input's gradient.
-    if (b.down)
-      b.down->backward(block_in, dh, spare, rows, false);
-    else
-      std::copy_n(dh, size(c), spare);
-    // Through the second norm and Linear: dh becomes d(a1) in grad_c.
-    b.norm2.backward(b.xh2.data(), dh, rows);
-    float* d_a1 = p.grad_c.data();
-    b.second.backward(b.a1.data(), dh, d_a1, rows, false);
-    b.act.backward(b.n1.data(), b.a1.data(), d_a1, size(c));
-    b.norm1.backward(b.xh1.data(), d_a1, rows);
-    b.first.backward(block_in, d_a1, spare, rows, true);
+    it->backward(block_in, dh, spare, p.grad_c.data(), p.grad_d.data(), rows);
     std::swap(dh, spare);
   }
   p.input_act.backward(p.z0.data(), p.h0.data(), dh, size(p.input.out));

@@ -41,6 +41,12 @@ bool transient_state(const char* sqlstate) {
 
 void ignore_notice(void*, const char*) {}
 
+// libpq's messages end in a newline.
+std::string trimmed(std::string message) {
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return message;
+}
+
 class PostgresqlConnection final : public Connection {
  public:
   explicit PostgresqlConnection(PGconn* conn) : conn_(conn) {}
@@ -133,9 +139,8 @@ class PostgresqlConnection final : public Connection {
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
     std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(conn_);
     if (message.empty()) message = PQerrorMessage(conn_);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
-      message.pop_back();
-    throw Error(message, result && transient_state(PQresultErrorField(result, PG_DIAG_SQLSTATE)));
+    throw Error(trimmed(message),
+                result && transient_state(PQresultErrorField(result, PG_DIAG_SQLSTATE)));
   }
 
   PGconn* conn_;
@@ -154,10 +159,8 @@ std::unique_ptr<Connection> open_postgresql(const std::string& url) {
                                    /*expand_dbname=*/1);
   if (!conn) throw Error("out of memory connecting to PostgreSQL", false);
   if (PQstatus(conn) != CONNECTION_OK) {
-    std::string message = PQerrorMessage(conn);
+    const std::string message = trimmed(PQerrorMessage(conn));
     PQfinish(conn);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
-      message.pop_back();
     throw Error(message, false);
   }
   // "relation already exists, skipping" and the like are not for users.
