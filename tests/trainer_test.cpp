@@ -159,6 +159,31 @@ TEST_SUITE("training") {
                          doctest::Contains("training loss became"), tunelab::TrainingError);
   }
 
+  TEST_CASE("on a GPU the fast path (CUDA graphs) trains as the plain path does, reproducibly") {
+    // Runs where LibTorch sees a CUDA device (bench/gpu-check.sh); nothing
+    // to check elsewhere.
+    if (!torch::cuda::is_available()) return;
+    for (const char* optimizer : {"trainer.optimizer=adam", "trainer.optimizer=adamw",
+                                  "trainer.optimizer=sgd", "trainer.optimizer=rmsprop"}) {
+      INFO(optimizer);
+      const std::vector<std::string> sets{"device=cuda", optimizer, "trainer.epochs=4",
+                                          "trainer.batch_size=32"};
+      auto plain_sets = sets;
+      plain_sets.push_back("trainer.fast_path=false");
+      const auto fast = run(kDiabetes, sets), again = run(kDiabetes, sets),
+                 plain = run(kDiabetes, plain_sets);
+      REQUIRE(fast.result.epochs.size() == 4);
+      for (std::size_t i = 0; i < 4; ++i) {
+        INFO("epoch " << i + 1);
+        CHECK(fast.result.epochs[i].train_loss == again.result.epochs[i].train_loss);
+        CHECK(fast.result.epochs[i].val_loss == again.result.epochs[i].val_loss);
+        CHECK(fast.result.epochs[i].train_loss ==
+              doctest::Approx(plain.result.epochs[i].train_loss).epsilon(1e-4));
+      }
+      CHECK(fast.result.test_loss == again.result.test_loss);
+    }
+  }
+
   TEST_CASE("asking for CUDA without a device is a clear configuration error") {
     if (torch::cuda::is_available()) return;
     CHECK_THROWS_WITH_AS(run(kChapter, {"device=cuda"}),

@@ -142,9 +142,15 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
   bool data_varies = false;
   for (const auto& d : search.space.dimensions) data_varies |= d.path.rfind("data.", 0) == 0;
   const c10::Device device = resolve_device(base.device);
-  Provenance provenance{kVersion,        kCommit,        TORCH_VERSION,
-                        device.str(),    host_name(),    data.shared.digest,
-                        options.threads, blas_library(), {}};
+  Provenance provenance{kVersion,
+                        kCommit,
+                        TORCH_VERSION,
+                        describe_device(device),
+                        host_name(),
+                        data.shared.digest,
+                        options.threads,
+                        blas_library(),
+                        {}};
   for (const auto& p : registrar.plugins)
     provenance.plugins.push_back({p.file.string(), p.name, p.version, p.digest});
   store.add_provenance(study.id, provenance);

@@ -4,6 +4,11 @@
 #include <torch/torch.h>
 
 #include "common/errors.h"
+#include "common/version.h"
+
+#if TUNELAB_WITH_CUDA
+#include <cuda_runtime_api.h>
+#endif
 
 namespace tunelab {
 
@@ -33,6 +38,15 @@ c10::Device resolve_device(const std::string& spec) {
   }
   throw ConfigError("device",
                     fmt::format("'{}' is not a device (auto, cpu, cuda or cuda:K)", spec));
+}
+
+std::string describe_device(const c10::Device& device) {
+#if TUNELAB_WITH_CUDA
+  cudaDeviceProp properties{};
+  if (device.is_cuda() && cudaGetDeviceProperties(&properties, device.index()) == cudaSuccess)
+    return fmt::format("{} ({})", device.str(), properties.name);
+#endif
+  return device.str();
 }
 
 }  // namespace tunelab

@@ -11,4 +11,9 @@ namespace tunelab {
 // there.
 c10::Device resolve_device(const std::string& spec);
 
+// The device as the store's provenance records it: "cpu", or "cuda:K"
+// followed by the GPU's name where this build can ask for it, so that
+// timings from different GPUs are told apart.
+std::string describe_device(const c10::Device& device);
+
 }  // namespace tunelab

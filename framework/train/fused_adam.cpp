@@ -7,39 +7,17 @@
 #include <cmath>
 
 namespace tunelab {
-namespace {
-
-template <typename Options>
-auto settings_of(const torch::optim::OptimizerOptions& options) {
-  const auto& o = static_cast<const Options&>(options);
-  return std::make_tuple(o.lr(), std::get<0>(o.betas()), std::get<1>(o.betas()), o.eps(),
-                         o.weight_decay(), o.amsgrad());
-}
-
-}  // namespace
 
 std::optional<FusedAdam> FusedAdam::replacing(torch::optim::Optimizer& optimizer,
                                               const at::Tensor& flat) {
   if (flat.scalar_type() != torch::kFloat32 || !flat.device().is_cpu() || !flat.is_contiguous())
     return std::nullopt;
-  const auto& groups = optimizer.param_groups();
-  if (groups.size() != 1 || groups.front().params().size() != 1) return std::nullopt;
-  Settings s;
-  const auto& options = groups.front().options();
-  if (dynamic_cast<torch::optim::Adam*>(&optimizer)) {
-    std::tie(s.lr, s.beta1, s.beta2, s.eps, s.weight_decay, s.amsgrad) =
-        settings_of<torch::optim::AdamOptions>(options);
-  } else if (dynamic_cast<torch::optim::AdamW*>(&optimizer)) {
-    std::tie(s.lr, s.beta1, s.beta2, s.eps, s.weight_decay, s.amsgrad) =
-        settings_of<torch::optim::AdamWOptions>(options);
-    s.decoupled = true;
-  } else {
-    return std::nullopt;
-  }
-  return FusedAdam(flat, s);
+  const std::optional<AdamSettings> settings = adam_settings_of(optimizer);
+  if (!settings) return std::nullopt;
+  return FusedAdam(flat, *settings);
 }
 
-FusedAdam::FusedAdam(at::Tensor flat, Settings settings)
+FusedAdam::FusedAdam(at::Tensor flat, AdamSettings settings)
     : values_(std::move(flat)), settings_(settings) {
   exp_avg_ = torch::zeros_like(values_);
   exp_avg_sq_ = torch::zeros_like(values_);
@@ -48,7 +26,7 @@ FusedAdam::FusedAdam(at::Tensor flat, Settings settings)
 
 void FusedAdam::step() {
   using Array = Eigen::Map<Eigen::ArrayXf>;
-  const Settings& s = settings_;
+  const AdamSettings& s = settings_;
   ++steps_;
   // As LibTorch does: the scalars in double, each cast to float where it
   // meets the tensors.

@@ -11,9 +11,7 @@
 
 #include <ATen/core/Tensor.h>
 
-namespace torch::optim {
-class Optimizer;
-}
+#include "train/adam_settings.h"
 
 namespace tunelab {
 
@@ -28,15 +26,10 @@ class FusedAdam {
   void step();
 
  private:
-  struct Settings {
-    double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0;
-    bool amsgrad = false;
-    bool decoupled = false;  // AdamW: decay the weights, not the gradient
-  };
-  FusedAdam(at::Tensor flat, Settings settings);
+  FusedAdam(at::Tensor flat, AdamSettings settings);
 
   at::Tensor values_, exp_avg_, exp_avg_sq_, max_exp_avg_sq_;
-  Settings settings_;
+  AdamSettings settings_;
   std::int64_t steps_ = 0;
 };
 

@@ -8,6 +8,9 @@
 
 #include "common/errors.h"
 #include "plugin/registrar.h"
+#include "train/batch_step.h"
+#include "train/capturable_adam.h"
+#include "train/cuda_graph.h"
 #include "train/flat_parameters.h"
 #include "train/fused_adam.h"
 #include "train/lean_resnet.h"
@@ -74,6 +77,14 @@ void restore_state(torch::nn::Module& model, const std::vector<torch::Tensor>& s
   for (auto& b : model.buffers()) b.copy_(state[i++]);
 }
 
+// Built-in optimizers whose LibTorch step, once its state exists, makes the
+// same operations with the same numbers every step (no step count in its
+// arithmetic), so that a recorded CUDA graph replays it right. Adam and
+// AdamW count steps: on a GPU they run as train/capturable_adam.h.
+bool replays_right(const std::string& optimizer) {
+  return optimizer == "sgd" || optimizer == "rmsprop";
+}
+
 }  // namespace
 
 TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
@@ -86,6 +97,9 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
   if (config.epochs < 1)
     throw ConfigError("trainer.epochs", fmt::format("must be at least 1, got {}", config.epochs));
 
+  // On a GPU all of the trial's work goes to a stream of its own, which CUDA
+  // graphs need.
+  const DeviceStreamScope stream_scope(device);
   model->to(device);
   const torch::Tensor x_train = splits.train.x.to(device), y_train = splits.train.y.to(device);
   const torch::Tensor x_val = splits.val.x.to(device), y_val = splits.val.y.to(device);
@@ -94,17 +108,36 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
     flat = FlatParameters::adopt(*model);
   auto optimizer =
       make_optimizer(registrar, config, flat ? std::vector{flat->values()} : model->parameters());
+  // Adam and AdamW on the flat buffer: one fused pass on the CPU, device
+  // tensors only on a GPU (so that the step can be a CUDA graph).
   std::optional<FusedAdam> fused;
-  if (flat) fused = FusedAdam::replacing(*optimizer, flat->values());
+  std::optional<CapturableAdam> capturable;
+  if (flat && device.is_cpu()) fused = FusedAdam::replacing(*optimizer, flat->values());
+  if (flat && !device.is_cpu()) capturable = CapturableAdam::replacing(*optimizer, flat->values());
   const LossFunction loss_fn = make_loss(registrar, config);
   // The chapter's ResNet trained with Adam on MSE: its step written out by
   // hand (train/lean_resnet.h), on the CPU.
   std::unique_ptr<LeanResNet> lean;
-  if (fused && config.loss == "mse" && config.loss_args.empty() && device.is_cpu() &&
-      x_train.is_contiguous() && y_train.is_contiguous() &&
-      x_train.scalar_type() == torch::kFloat && y_train.scalar_type() == torch::kFloat &&
-      y_train.dim() == 2)
+  if (fused && config.loss == "mse" && config.loss_args.empty() && x_train.is_contiguous() &&
+      y_train.is_contiguous() && x_train.scalar_type() == torch::kFloat &&
+      y_train.scalar_type() == torch::kFloat && y_train.dim() == 2)
     lean = LeanResNet::recognise(model);
+  StepUpdate update;
+  if (flat) {
+    update.zero_grad = [&] { flat->values().mutable_grad().zero_(); };
+  } else {
+    update.zero_grad = [&] { optimizer->zero_grad(); };
+  }
+  if (fused) {
+    update.apply = [&] { fused->step(); };
+  } else if (capturable) {
+    update.apply = [&] { capturable->step(); };
+    update.replayable = true;
+  } else {
+    update.apply = [&] { optimizer->step(); };
+    update.replayable = flat.has_value() && replays_right(config.optimizer);
+  }
+  BatchStep batch_step(model, loss_fn, x_train, y_train, std::move(update), config.fast_path);
   auto shuffle = at::make_generator<at::CPUGeneratorImpl>(seed);
   const std::int64_t n = x_train.size(0);
   const bool has_val = x_val.size(0) > 0;
@@ -118,35 +151,22 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
     const auto started = std::chrono::steady_clock::now();
     model->train();
     const torch::Tensor order = torch::randperm(n, shuffle).to(device);
-    torch::Tensor loss_sum =
-        torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
     double lean_loss_sum = 0;
     for (const auto& [begin, end] : batch_ranges(n, config.batch_size)) {
-      const torch::Tensor rows = order.slice(0, begin, end);
       if (lean) {
+        const torch::Tensor rows = order.slice(0, begin, end);
         lean_loss_sum +=
             lean->forward_backward(x_train, y_train, rows) * static_cast<double>(end - begin);
         fused->step();
-        continue;
+      } else {
+        batch_step.run(order, begin, end);
       }
-      const torch::Tensor xb = x_train.index_select(0, rows), yb = y_train.index_select(0, rows);
-      if (flat)
-        flat->values().mutable_grad().zero_();
-      else
-        optimizer->zero_grad();
-      torch::Tensor loss = loss_fn(model->forward(xb), yb);
-      loss.backward();
-      if (fused)
-        fused->step();
-      else
-        optimizer->step();
-      // Accumulated on the device: one synchronisation per epoch, not per step.
-      loss_sum += loss.detach().to(torch::kFloat64) * static_cast<double>(end - begin);
     }
 
     EpochRecord record;
     record.epoch = epoch;
-    record.train_loss = (lean ? lean_loss_sum : loss_sum.item<double>()) / static_cast<double>(n);
+    record.train_loss =
+        (lean ? lean_loss_sum : batch_step.take_loss_sum()) / static_cast<double>(n);
     if (!std::isfinite(record.train_loss))
       throw TrainingError(fmt::format("training loss became {} in epoch {}",
                                       std::isnan(record.train_loss) ? "NaN" : "infinite", epoch));

@@ -34,8 +34,10 @@ struct TrainerConfig {
   nlohmann::json loss_args = nlohmann::json::object();
   EarlyStopping early_stopping;
   // The fast path: an elementwise optimizer updates one flat buffer of all
-  // parameters (train/flat_parameters.h). false: tensor by tensor, as
-  // LibTorch's optimizers do on their own; the same math, to rounding.
+  // parameters (train/flat_parameters.h); Adam and AdamW in one fused pass
+  // on the CPU (with the chapter's ResNet's step written out by hand), as a
+  // recorded CUDA graph on a GPU. false: tensor by tensor, as LibTorch's
+  // optimizers do on their own; the same math, to rounding.
   bool fast_path = true;
 };
 
