@@ -6,23 +6,19 @@ namespace tunelab {
 
 std::optional<CapturableAdam> CapturableAdam::replacing(torch::optim::Optimizer& optimizer,
                                                         const at::Tensor& flat) {
-  if (flat.scalar_type() != torch::kFloat32 || !flat.is_contiguous()) return std::nullopt;
-  const std::optional<AdamSettings> settings = adam_settings_of(optimizer);
-  if (!settings) return std::nullopt;
-  return CapturableAdam(flat, *settings);
+  std::optional<AdamState> state = AdamState::taking_over(optimizer, flat);
+  if (!state) return std::nullopt;
+  return CapturableAdam(std::move(*state));
 }
 
-CapturableAdam::CapturableAdam(at::Tensor flat, AdamSettings settings)
-    : values_(std::move(flat)), settings_(settings) {
-  exp_avg_ = torch::zeros_like(values_);
-  exp_avg_sq_ = torch::zeros_like(values_);
-  if (settings_.amsgrad) max_exp_avg_sq_ = torch::zeros_like(values_);
-  steps_ = torch::zeros({}, values_.options().dtype(torch::kFloat64));
-}
+CapturableAdam::CapturableAdam(AdamState state)
+    : state_(std::move(state)),
+      steps_(torch::zeros({}, state_.values.options().dtype(torch::kFloat64))) {}
 
 void CapturableAdam::step() {
   torch::NoGradGuard no_grad;
-  const AdamSettings& s = settings_;
+  const AdamSettings& s = state_.settings;
+  at::Tensor& values = state_.values;
   // The corrections in double, as LibTorch computes them on the host; each
   // meets the float tensors as a float.
   steps_.add_(1);
@@ -31,24 +27,24 @@ void CapturableAdam::step() {
       (1 - torch::pow(s.beta2, steps_)).sqrt_().to(torch::kFloat32);
   const torch::Tensor step_size = (-s.lr / bias_correction1).to(torch::kFloat32);
 
-  torch::Tensor grad = values_.grad();
+  torch::Tensor grad = values.grad();
   if (s.weight_decay != 0) {
     if (s.decoupled)
-      values_.mul_(1 - s.lr * s.weight_decay);
+      values.mul_(1 - s.lr * s.weight_decay);
     else
-      grad = grad.add(values_, s.weight_decay);
+      grad = grad.add(values, s.weight_decay);
   }
-  exp_avg_.mul_(s.beta1).add_(grad, 1 - s.beta1);
-  exp_avg_sq_.mul_(s.beta2).addcmul_(grad, grad, 1 - s.beta2);
-  torch::Tensor second_moment = exp_avg_sq_;
+  state_.exp_avg.mul_(s.beta1).add_(grad, 1 - s.beta1);
+  state_.exp_avg_sq.mul_(s.beta2).addcmul_(grad, grad, 1 - s.beta2);
+  torch::Tensor second_moment = state_.exp_avg_sq;
   if (s.amsgrad) {
-    torch::maximum_out(max_exp_avg_sq_, max_exp_avg_sq_, exp_avg_sq_);
-    second_moment = max_exp_avg_sq_;
+    torch::maximum_out(state_.max_exp_avg_sq, state_.max_exp_avg_sq, state_.exp_avg_sq);
+    second_moment = state_.max_exp_avg_sq;
   }
   const torch::Tensor denom = (second_moment.sqrt() / sqrt_bias_correction2).add_(s.eps);
   // addcdiv's value times exp_avg, then divided, as LibTorch's addcdiv_
   // with the step size as its value computes it.
-  values_.addcdiv_(exp_avg_ * step_size, denom);
+  values.addcdiv_(state_.exp_avg * step_size, denom);
 }
 
 }  // namespace tunelab

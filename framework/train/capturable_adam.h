@@ -12,7 +12,7 @@
 
 #include <ATen/core/Tensor.h>
 
-#include "train/adam_settings.h"
+#include "train/adam_state.h"
 
 namespace tunelab {
 
@@ -27,11 +27,10 @@ class CapturableAdam {
   void step();
 
  private:
-  CapturableAdam(at::Tensor flat, AdamSettings settings);
+  explicit CapturableAdam(AdamState state);
 
-  at::Tensor values_, exp_avg_, exp_avg_sq_, max_exp_avg_sq_;
+  AdamState state_;
   at::Tensor steps_;  // a double scalar on the parameters' device
-  AdamSettings settings_;
 };
 
 }  // namespace tunelab

@@ -10,23 +10,15 @@ namespace tunelab {
 
 std::optional<FusedAdam> FusedAdam::replacing(torch::optim::Optimizer& optimizer,
                                               const at::Tensor& flat) {
-  if (flat.scalar_type() != torch::kFloat32 || !flat.device().is_cpu() || !flat.is_contiguous())
-    return std::nullopt;
-  const std::optional<AdamSettings> settings = adam_settings_of(optimizer);
-  if (!settings) return std::nullopt;
-  return FusedAdam(flat, *settings);
-}
-
-FusedAdam::FusedAdam(at::Tensor flat, AdamSettings settings)
-    : values_(std::move(flat)), settings_(settings) {
-  exp_avg_ = torch::zeros_like(values_);
-  exp_avg_sq_ = torch::zeros_like(values_);
-  if (settings_.amsgrad) max_exp_avg_sq_ = torch::zeros_like(values_);
+  if (!flat.device().is_cpu()) return std::nullopt;
+  std::optional<AdamState> state = AdamState::taking_over(optimizer, flat);
+  if (!state) return std::nullopt;
+  return FusedAdam(std::move(*state));
 }
 
 void FusedAdam::step() {
   using Array = Eigen::Map<Eigen::ArrayXf>;
-  const AdamSettings& s = settings_;
+  const AdamSettings& s = state_.settings;
   ++steps_;
   // As LibTorch does: the scalars in double, each cast to float where it
   // meets the tensors.
@@ -41,14 +33,14 @@ void FusedAdam::step() {
   const auto decay = static_cast<float>(s.weight_decay);
   const auto weight_factor = static_cast<float>(1 - s.lr * s.weight_decay);
 
-  float* p = values_.data_ptr<float>();
-  const float* g = values_.grad().data_ptr<float>();
-  float* m = exp_avg_.data_ptr<float>();
-  float* v = exp_avg_sq_.data_ptr<float>();
-  float* v_max = s.amsgrad ? max_exp_avg_sq_.data_ptr<float>() : nullptr;
+  float* p = state_.values.data_ptr<float>();
+  const float* g = state_.values.grad().data_ptr<float>();
+  float* m = state_.exp_avg.data_ptr<float>();
+  float* v = state_.exp_avg_sq.data_ptr<float>();
+  float* v_max = s.amsgrad ? state_.max_exp_avg_sq.data_ptr<float>() : nullptr;
   // Chunks that stay in the cache while the five statements pass over them.
   constexpr std::int64_t kChunk = 4096;
-  const std::int64_t n = values_.numel();
+  const std::int64_t n = state_.values.numel();
   Eigen::ArrayXf grad(kChunk), denom(kChunk);
   for (std::int64_t begin = 0; begin < n; begin += kChunk) {
     const auto size = static_cast<Eigen::Index>(std::min(kChunk, n - begin));

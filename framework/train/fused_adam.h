@@ -11,7 +11,7 @@
 
 #include <ATen/core/Tensor.h>
 
-#include "train/adam_settings.h"
+#include "train/adam_state.h"
 
 namespace tunelab {
 
@@ -26,10 +26,9 @@ class FusedAdam {
   void step();
 
  private:
-  FusedAdam(at::Tensor flat, AdamSettings settings);
+  explicit FusedAdam(AdamState state) : state_(std::move(state)) {}
 
-  at::Tensor values_, exp_avg_, exp_avg_sq_, max_exp_avg_sq_;
-  AdamSettings settings_;
+  AdamState state_;
   std::int64_t steps_ = 0;
 };
 
