@@ -42,7 +42,14 @@ cat > .gpudeps/unpack.sh <<'EOS'
 # Source me on the GPU machine, from the project root.
 GPUDEPS_PREFIX=/opt/gpudeps/usr
 mkdir -p /opt/gpudeps
-for f in "$(dirname "${BASH_SOURCE[0]}")"/*.deb; do dpkg-deb -x "$f" /opt/gpudeps; done
+for f in "$(dirname "${BASH_SOURCE[0]}")"/*.deb; do
+  if command -v dpkg-deb >/dev/null; then
+    dpkg-deb -x "$f" /opt/gpudeps
+  else  # a .deb is an ar archive holding data.tar.*
+    ar p "$f" "$(ar t "$f" | grep '^data\.tar')" | tar -x -a -f - -C /opt/gpudeps 2>/dev/null ||
+      ar p "$f" "$(ar t "$f" | grep '^data\.tar')" | tar -x -J -f - -C /opt/gpudeps
+  fi
+done
 gpudeps_lib=$GPUDEPS_PREFIX/lib/x86_64-linux-gnu
 # Debian points libblas.so at OpenBLAS through update-alternatives, which
 # unpacking does not run.

@@ -8,6 +8,8 @@
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
+#include <cuda_runtime_api.h>
+#include <torch/version.h>
 #endif
 
 namespace tunelab {
@@ -39,16 +41,25 @@ struct CudaGraph::Recording {
 
 std::unique_ptr<CudaGraph> CudaGraph::record(const std::function<void()>& work) {
   auto recording = std::make_unique<Recording>();
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+  // Thread-local: other threads' CUDA calls (cross-validation folds
+  // training side by side, each on its own stream) do not spoil this
+  // recording. Older LibTorch records in the global mode only.
+  recording->graph.capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
+#else
   recording->graph.capture_begin();
+#endif
   try {
     work();
   } catch (...) {
     // Ends the capture the failed work left open; its own error, if any,
-    // says less than the work's.
+    // says less than the work's. CUDA keeps that error as its "last error",
+    // which the next kernel launch's check would report: cleared.
     try {
       recording->graph.capture_end();
     } catch (...) {
     }
+    (void)cudaGetLastError();
     throw;
   }
   recording->graph.capture_end();
