@@ -80,5 +80,6 @@ done
 
 stage "the whole suite, for the record (some tests want Debian's python3 references)"
 timeout 200 ctest --test-dir build-gpu -j "$(nproc)" --timeout 100 >"$out/ctest.log" 2>&1
-grep -E "tests passed|\*\*\*Failed|Timeout|Not Run" "$out/ctest.log" | head -40
+echo "passed: $(grep -cE 'Test +#[0-9]+: .* Passed' "$out/ctest.log")"
+grep -E "tests passed|\*\*\*Failed|\*\*\*Timeout|Not Run|Exception" "$out/ctest.log" | head -40
 stage done
