@@ -9,7 +9,8 @@
 #   bench/gpu-check.sh             # there, with .gpudeps/ beside the sources
 #
 # Logs go to $OUT (or /tmp/gpu-check): gpu-check.log holds the summary.
-# Each stage has a time limit, so the whole check ends within 9 minutes.
+# Each stage has a time limit, and they come in order of importance: a
+# check cut short still leaves the build, tests and benchmark in its logs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp/gpu-check}

@@ -9,6 +9,17 @@
 
 namespace tunelab {
 
+namespace {
+
+// A tensor shaped like `whole` but with `rows` rows.
+at::Tensor empty_rows(const at::Tensor& whole, std::int64_t rows) {
+  std::vector<std::int64_t> shape = whole.sizes().vec();
+  shape[0] = rows;
+  return torch::empty(shape, whole.options());
+}
+
+}  // namespace
+
 struct BatchStep::Batch {
   at::Tensor rows, x, y;
   int eager_steps = 0;
@@ -33,10 +44,8 @@ void BatchStep::run(const at::Tensor& order, std::int64_t begin, std::int64_t en
   if (!slot) {
     slot = std::make_unique<Batch>();
     slot->rows = torch::empty({rows}, order.options());
-    slot->x = torch::empty({rows, x_.size(1)}, x_.options());
-    std::vector<std::int64_t> y_shape = y_.sizes().vec();
-    y_shape[0] = rows;
-    slot->y = torch::empty(y_shape, y_.options());
+    slot->x = empty_rows(x_, rows);
+    slot->y = empty_rows(y_, rows);
   }
   Batch& batch = *slot;
   batch.rows.copy_(order.slice(0, begin, end));
