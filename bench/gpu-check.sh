@@ -20,6 +20,8 @@ export PYTHONUNBUFFERED=1
 stage() { echo; echo "== $* ($(date +%T))"; }
 
 stage machine
+# PyTorch's CMake package looks for the CUDA toolkit (nvcc) too.
+command -v nvcc >/dev/null || PATH=$PATH:/usr/local/cuda/bin
 nvidia-smi -L
 python3 -c 'import torch; print("PyTorch", torch.__version__, "CUDA", torch.version.cuda,
                                 torch.cuda.get_device_name(0))'
@@ -48,8 +50,12 @@ fi
 grep -E "tunelab:|CUDA|cuDNN" "$out/configure.log" | head -20
 
 stage build
-if ! timeout 300 cmake --build build-gpu -j "$(nproc)" >"$out/build.log" 2>&1; then
-  grep -E -B2 -A12 "error|FAILED" "$out/build.log" | head -150
+# -k 0: on a failure, every other file is still compiled, so that one check
+# reports all the errors there are.
+if ! timeout 300 cmake --build build-gpu -j "$(nproc)" -- -k 0 >"$out/build.log" 2>&1; then
+  echo "failed: $(grep -c '^FAILED' "$out/build.log") targets; the distinct errors:"
+  grep -E "error:" "$out/build.log" | sort | uniq -c | sort -rn | head -60
+  grep -E -B2 -A12 "error:" "$out/build.log" | head -150
   exit 1
 fi
 grep -c "warning:" "$out/build.log" | sed 's/^/compiler warnings: /'
