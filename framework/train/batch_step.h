@@ -16,7 +16,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <string>
 
 #include <ATen/core/Tensor.h>
 #include <torch/nn/modules/container/sequential.h>
