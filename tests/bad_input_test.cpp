@@ -203,6 +203,69 @@ TEST_SUITE("bad input") {
     check_cases(dir, cases);
   }
 
+  TEST_CASE("inputs that would take unbounded memory or time are refused before the work") {
+    tunelab::test::ScratchDir dir;
+    const auto file = [&](const std::string& name, const std::string& text) {
+      dir.write(name, text);
+      return "validate {dir}/" + name;
+    };
+    // Nine levels of nine aliases: 9^9 values from a few hundred bytes.
+    std::string bomb = kGood + "x0: &a0 [1, 2, 3, 4, 5, 6, 7, 8, 9]\n";
+    for (int i = 1; i < 10; ++i)
+      bomb += "x" + std::to_string(i) + ": &a" + std::to_string(i) + " [" +
+              [&] {
+                std::string items;
+                for (int k = 0; k < 9; ++k)
+                  items += (k ? ", *a" : "*a") + std::to_string(i - 1);
+                return items;
+              }() +
+              "]\n";
+    std::string choices;
+    for (int i = 0; i < 4000; ++i) choices += (i ? ", " : "") + std::to_string(i);
+    const std::vector<Case> cases = {
+        {"a YAML alias bomb", file("bomb.yaml", bomb), {"{dir}/bomb.yaml:", "expands to more than"}},
+        {"a grid axis of a billion steps",
+         file("grid.yaml", [] {
+           std::string text = replaced("sampler: {name: random}", "sampler: {name: grid}");
+           return text.insert(text.find("    trainer.lr: {type"),
+                              "    trainer.weight_decay: {type: float, low: 0, high: 1.0e+6, "
+                              "step: 1.0e-9}\n");
+         }()),
+         {"search.sampler", "the grid has more than 10000000 points"}},
+        {"a grid of a billion points per range",
+         file("points.yaml", replaced("sampler: {name: random}",
+                                      "sampler: {name: grid, points: 1000000000}")),
+         {"the grid has more than 10000000 points"}},
+        {"a categorical of 4000 choices",
+         file("choices.yaml",
+              replaced("trainer.lr: {type: float, low: 1.0e-4, high: 1.0e-2, log: true}",
+                       "trainer.epochs: {type: categorical, choices: [" + choices + "]}")),
+         {"4000 choices, more than the 1000 a categorical takes"}},
+        {"a categorical mixing kinds of values",
+         file("mixed.yaml",
+              replaced("trainer.lr: {type: float, low: 1.0e-4, high: 1.0e-2, log: true}",
+                       "trainer.lr: {type: categorical, choices: [0.01, fast]}")),
+         {"choices[1]", "\"fast\" is text, but choices[0] is a number"}},
+        {"a second YAML document",
+         file("two.yaml", kGood + "---\nname: other\n"),
+         {"{dir}/two.yaml:23:1: a second YAML document"}},
+        {"a NUL byte in a value",
+         file("nul.yaml", replaced("name: bad-input", std::string("name: bad\0input", 14))),
+         {"{dir}/nul.yaml:1:10: a NUL byte"}},
+        {"a tab indenting a key",
+         file("tab.yaml", replaced("  dataset: diabetes", "\tdataset: diabetes")),
+         {"YAML syntax error", "tab"}},
+        {"a list as a key, located once",
+         file("listkey.yaml", replaced("  optimizer: adam", "  [a, b]: adam")),
+         {"{dir}/listkey.yaml:13:3: trainer: keys must be plain names"}},
+        {"a CSV that is a device",
+         file("zero.yaml", replaced("dataset: diabetes",
+                                    "dataset: csv\n  args: {path: /dev/zero, target: y}")),
+         {"/dev/zero: not a regular file"}},
+    };
+    check_cases(dir, cases);
+  }
+
   TEST_CASE("bad --set values and command lines") {
     tunelab::test::ScratchDir dir;
     dir.write("exp.yaml", kGood);
@@ -224,7 +287,13 @@ TEST_SUITE("bad input") {
          "run {dir}/exp.yaml --trails 3",
          {"unrecognised option '--trails'", "did you mean '--trials'?"}},
         {"zero trials", "run {dir}/exp.yaml --trials 0", {"--trials: must be at least 1"}},
-        {"zero threads", "run {dir}/exp.yaml --threads 0", {"--threads: must be at least 1"}},
+        {"zero threads", "run {dir}/exp.yaml --threads 0", {"--threads: expected 1 to"}},
+        {"a hundred thousand threads",
+         "run {dir}/exp.yaml --threads 100000",
+         {"--threads: expected 1 to", "got 100000"}},
+        {"a number too large for a double",
+         "validate {dir}/exp.yaml --set trainer.lr=1e400",
+         {"'1e400' is beyond the range of a number"}},
         {"an unknown format", "studies --format xml", {"--format: expected table, csv or json"}},
         {"CUDA on a machine without it", "validate {dir}/exp.yaml --device cuda:abc", {"device"}},
         {"a missing argument", "show", {"the option '--study' is required"}},
@@ -290,6 +359,16 @@ TEST_SUITE("bad input") {
          "run {dir}/big.yaml --study big",
          {"{dir}/big.csv: 1024 MiB, larger than the 1024 MiB tunelab reads"}},
         {"a directory as the CSV file", with_csv("dir", ""), {"{dir}/dir.csv"}},
+        {"fields separated by ';'",
+         with_csv("semicolons", "x;y\n1;2\n3;4\n"),
+         {"{dir}/semicolons.csv:1: the header is one field, 'x;y': are the fields separated by "
+          "';'?"}},
+        {"validate reads the data too: a missing CSV",
+         [&] {
+           with_csv("gone", "");
+           return std::string("validate {dir}/gone.yaml");
+         }(),
+         {"{dir}/gone.csv"}},
     };
     std::filesystem::create_directory(dir.path() / "dir.csv");
     check_cases(dir, cases);

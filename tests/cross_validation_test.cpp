@@ -2,6 +2,7 @@
 // validation rows, a trial's validation loss is the mean over the folds, and
 // its model is the ensemble of the fold models.
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include <torch/torch.h>
@@ -174,6 +175,58 @@ TEST_SUITE("cross-validation") {
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     CHECK(tunelab::test::predicted_loss(r.output, 89) ==
           doctest::Approx(best["test_loss"].get<double>()).epsilon(1e-5));
+
+    // rerun trains every fold again, as the study did: the stored means, exactly.
+    for (int trial = 0; trial < 3; ++trial) {
+      const auto rerun =
+          tunelab::test::run_tunelab("rerun quickstart " + std::to_string(trial) + storage);
+      INFO(rerun.output);
+      CHECK(rerun.exit_status == 0);
+      CHECK(rerun.output.find("retrained 3 of 3 stored epochs") != std::string::npos);
+      CHECK(rerun.output.find("stored losses: 0 (bit-identical)") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("rerun of cross-validated trials that early stopping and a pruner cut short") {
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "cv.db").string();
+    const auto r = tunelab::test::run_tunelab(
+        "run experiments/diabetes_cv.yaml --trials 6 --quiet --set trainer.epochs=30" + storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    const auto trials = tunelab::test::json_of("export diabetes-resnet-cv --format json" + storage);
+    for (const auto& trial : trials) {
+      const std::string number = std::to_string(trial["number"].get<int>());
+      const auto rerun = tunelab::test::run_tunelab("rerun diabetes-resnet-cv " + number + storage);
+      INFO("trial " << number << " (" << trial["state"] << ")\n" << rerun.output);
+      CHECK(rerun.exit_status == 0);
+      CHECK(rerun.output.find("stored losses: 0 (bit-identical)") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("a rerun that does not reproduce exits 1 and names the epoch") {
+    tunelab::test::ScratchDir dir;
+    const std::string db = (dir.path() / "cv.db").string();
+    REQUIRE(tunelab::test::run_tunelab(
+                "run experiments/quickstart.yaml --set search.trials=1 --set trainer.epochs=3 "
+                "--quiet --storage " +
+                db)
+                .exit_status == 0);
+    {
+      SQLite::Database d(db, SQLite::OPEN_READWRITE);
+      d.exec("UPDATE epochs SET val_loss = val_loss * 1.001 WHERE epoch = 2");
+    }
+    auto r = tunelab::test::run_tunelab("rerun quickstart 0 --storage " + db);
+    CHECK(r.exit_status == 1);
+    CHECK(r.output.find("did not reproduce: val_loss differs by") != std::string::npos);
+    CHECK(r.output.find("in epoch 2") != std::string::npos);
+    r = tunelab::test::run_tunelab("rerun quickstart 0 --tolerance 0.1 --storage " + db);
+    CHECK(r.exit_status == 0);
+    for (const char* bad : {"nan", "-1", "inf"}) {
+      r = tunelab::test::run_tunelab(std::string("rerun quickstart 0 --tolerance ") + bad +
+                                     " --storage " + db);
+      CHECK(r.exit_status == 2);
+      CHECK(r.output.find("--tolerance: must be a finite number >= 0") != std::string::npos);
+    }
   }
 
   TEST_CASE("more folds than rows allow is refused with the key") {

@@ -34,6 +34,14 @@ TEST_SUITE("csv") {
     CHECK(table.lines == std::vector<std::size_t>({2, 4}));
   }
 
+  TEST_CASE("a byte-order mark before the header is not part of the first name") {
+    tunelab::test::ScratchDir dir;
+    const auto file = dir.write("d.csv", "\xEF\xBB\xBFx,y\n1,2\n");
+    const auto table = read_numeric_csv(file);
+    CHECK(table.header == std::vector<std::string>({"x", "y"}));
+    CHECK(table.column("x", "data.args.features") == 0);
+  }
+
   TEST_CASE("bad files are named with the row and column") {
     CHECK(error_of("") == "d.csv: empty file (expected a header row)");
     CHECK(error_of("a,b\n") == "d.csv: no data rows after the header");

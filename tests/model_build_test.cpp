@@ -43,8 +43,11 @@ TEST_SUITE("model assembly") {
           "model.num_blocks[1]: must be at least 1, got 0");
     CHECK(error_key({{"c_hidden", "wide"}}) ==
           "model.c_hidden: expected an integer, got the text 'wide'");
-    CHECK(error_key({{"c_hidden", {8, 8}}, {"groups", 2}}) ==
-          "model.groups: only when num_blocks and c_hidden are single numbers");
+    CHECK(error_key({{"c_hidden", {8, 8}}, {"groups", 3}}) ==
+          "model.groups: 3 groups, but c_hidden lists 2 (leave groups out, or make them agree)");
+    // A list that agrees with `groups` is fine, and a single num_blocks
+    // serves every group: the README's --set "model.c_hidden=[64, 64]".
+    CHECK(error_key({{"c_hidden", {8, 8}}, {"groups", 2}, {"num_blocks", 1}}) == "no error");
     CHECK(error_key({{"act_fn", "leaky_relu"}, {"act_fn_args", {{"slope", 0.2}}}}) ==
           "model.act_fn_args.slope: unknown key (allowed: negative_slope)");
     CHECK(error_key({{"depth", 3}}).rfind("model.depth: unknown key (allowed: block, ", 0) == 0);

@@ -282,7 +282,7 @@ TEST_SUITE("optuna export") {
     const std::string before = read_file(store);
     const auto foreign = run_tunelab("export first --optuna " + store.string() + s->storage);
     CHECK(foreign.exit_status == 2);
-    CHECK(foreign.output.find("is not an Optuna storage") != std::string::npos);
+    CHECK(foreign.output.find("which the results store keeps") != std::string::npos);
     CHECK(read_file(store) == before);
 
     const auto both = run_tunelab("export first --optuna x.db -o x.csv" + s->storage);

@@ -44,11 +44,18 @@ TEST_SUITE("search space") {
     for (int v = 3; v <= 5; ++v) CHECK(d.value_at(d.position_of(v)) == v);
   }
 
-  TEST_CASE("categorical dimensions take any scalars") {
-    const auto d = dimension({{"type", "categorical"}, {"choices", {"relu", 3, true}}});
-    CHECK(d.value_at(0.0) == "relu");
-    CHECK(d.value_at(0.5) == 3);
-    CHECK(d.value_at(0.999) == true);
+  TEST_CASE("categorical dimensions take scalars of one kind") {
+    const auto d = dimension({{"type", "categorical"}, {"choices", {8, 16.5, 32}}});
+    CHECK(d.value_at(0.0) == 8);
+    CHECK(d.value_at(0.5) == 16.5);
+    CHECK(d.value_at(0.999) == 32);
+    CHECK(dimension({{"type", "categorical"}, {"choices", {true, false}}}).value_at(0.0) == true);
+    // Text beside numbers is a mistake a trial would only find at run time.
+    CHECK_THROWS_WITH_AS(
+        dimension({{"type", "categorical"}, {"choices", {"relu", 3}}}),
+        "3 is a number, but choices[0] is text: one kind of value per categorical (quote numbers "
+        "meant as text)",
+        tunelab::ConfigError);
   }
 
   TEST_CASE("bad dimensions name the key") {

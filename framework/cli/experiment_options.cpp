@@ -1,5 +1,7 @@
 #include "cli/experiment_options.h"
 
+#include <iostream>
+
 #include "plugin/loader.h"
 
 namespace tunelab::cli {
@@ -23,6 +25,7 @@ Experiment ExperimentOptions::reload() const {
 
 Experiment ExperimentOptions::load(Registrar& registrar) const {
   Experiment experiment = reload();
+  for (const auto& note : experiment.notes) std::cerr << "note: " << note << "\n";
   std::vector<std::filesystem::path> files = experiment.plugins;
   files.insert(files.end(), plugins.begin(), plugins.end());
   load_plugins(files, registrar);

@@ -4,12 +4,14 @@
 
 #include <c10/util/Exception.h>
 
+#include <cerrno>
 #include <cstring>
 #include <functional>
 #include <iostream>
 #include <map>
 
 #include "cli/commands.h"
+#include "cli/output_file.h"
 #include "common/errors.h"
 #include "common/version.h"
 #include "plugins/builtins.h"
@@ -37,6 +39,7 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
       {"importance", {tunelab::cli::importance_command, "how much each param mattered (fANOVA)"}},
       {"rerun", {tunelab::cli::rerun_command, "retrain a stored trial and compare its losses"}},
       {"predict", {tunelab::cli::predict_command, "apply a study's trained model to new rows"}},
+      {"delete", {tunelab::cli::delete_command, "remove a study, its trials and weights files"}},
   };
   return table;
 }
@@ -73,7 +76,14 @@ int main(int argc, char** argv) {
   try {
     tunelab::Registrar registrar;
     tunelab::register_builtins(registrar);
-    return command->second.first(tunelab::cli::Arguments(argv + 2, argv + argc), registrar);
+    const int status =
+        command->second.first(tunelab::cli::Arguments(argv + 2, argv + argc), registrar);
+    // Output cut short (a full disk, /dev/full, a closed pipe) is a failure.
+    if (!tunelab::cli::standard_output_ok()) {
+      std::cerr << "tunelab: cannot write to standard output: " << std::strerror(errno) << "\n";
+      return 1;
+    }
+    return status;
   } catch (const tunelab::InputError& e) {
     std::cerr << "tunelab: " << e.what() << "\n";
     return 2;

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/experiment_options.h"
@@ -12,6 +13,7 @@
 #include "model/build.h"
 #include "plugin/registrar.h"
 #include "runner/single_run.h"
+#include "store/store.h"
 
 namespace tunelab::cli {
 namespace {
@@ -64,6 +66,11 @@ int model_command(const Arguments& args, Registrar& registrar) {
           args, options, positional, values))
     return 0;
   const std::string format = graph.empty() ? "" : graph_format(graph);
+  // Checked before the data loads; the default results store is kept safe.
+  const std::optional<OutputFile> graph_file =
+      graph.empty() ? std::nullopt
+                    : std::optional<OutputFile>(std::in_place, "--graph", graph,
+                                                sqlite_store_files(sqlite_path_from_url(kDefaultStorage)));
 
   const Experiment experiment = experiment_options.load(registrar);
   torch::nn::Sequential model;
@@ -86,7 +93,7 @@ int model_command(const Arguments& args, Registrar& registrar) {
   }
   if (!graph.empty()) {
     const std::string dot = autograd_graph_dot(model, input_dim);
-    write_output(graph, format == "dot" ? dot : render_dot(dot, format));
+    graph_file->write(format == "dot" ? dot : render_dot(dot, format));
     std::cerr << fmt::format("autograd graph written to {}\n", graph);
   }
   return 0;

@@ -34,7 +34,7 @@ int plugins_command(const Arguments& args, Registrar& registrar) {
   if (!kind.empty() && std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
     throw InputError("--kind: " + unknown_name_message("kind", kind, kinds));
 
-  Table table{{"kind", "name", "origin", "summary"}, {}};
+  Table table{{"kind", "name", "origin", "summary"}, {}, /*key_columns=*/2};
   for (const auto& entry : names)
     if (kind.empty() || entry.kind == kind)
       table.rows.push_back({entry.kind, entry.name, entry.origin, entry.summary});

@@ -52,10 +52,11 @@ int predict_command(const Arguments& args, Registrar& registrar) {
       "load this plugin library (repeatable; stands in for a recorded one of the same name)");
   po::variables_map values;
   if (!parse_arguments(
-          "tunelab predict STUDY [--trial N] --input rows.csv [--output preds.csv] [--storage URL]",
+          "tunelab predict STUDY [--trial N] --input rows.csv [--output preds.csv|-] [--storage URL]",
           args, options, query.positional, values))
     return 0;
   const auto store = query.open();
+  const OutputFile target("--output", output, store->files());
   const StudyInfo study = store->study(query.study);
   const TrialInfo trial = chosen_trial(
       *store, study, values.count("trial") ? std::optional<int>(number) : std::nullopt);
@@ -76,11 +77,25 @@ int predict_command(const Arguments& args, Registrar& registrar) {
 
   const CsvTable table = read_numeric_csv(input);
   std::vector<std::size_t> feature_columns;
-  try {
-    for (const auto& name : weights->features)
-      feature_columns.push_back(table.column(name, "--input"));
-  } catch (const ConfigError& e) {
-    throw InputError(e.what());  // names the file and the columns it has
+  std::vector<std::string> missing;
+  for (const auto& name : weights->features) {
+    const auto found = std::find(table.header.begin(), table.header.end(), name);
+    if (found == table.header.end()) missing.push_back(name);
+    feature_columns.push_back(static_cast<std::size_t>(found - table.header.begin()));
+  }
+  if (!missing.empty()) {
+    // Names the first missing column (with a near match in the file), then
+    // every column the model reads.
+    std::string needed;
+    for (const auto& name : weights->features) needed += (needed.empty() ? "" : ", ") + name;
+    try {
+      table.column(missing.front(), "--input");
+    } catch (const ConfigError& e) {
+      throw InputError(fmt::format("--input {}: the model of study '{}' trial {} reads column{} "
+                                   "that the file lacks ({}); it reads {}",
+                                   input, study.name, trial.number, missing.size() > 1 ? "s" : "",
+                                   e.what(), needed));
+    }
   }
   const auto rows = static_cast<std::int64_t>(table.rows.size());
   torch::Tensor x = torch::empty({rows, inputs});
@@ -125,8 +140,8 @@ int predict_command(const Arguments& args, Registrar& registrar) {
       text << "," << fmt::format("{}", pa[i][j]);  // the float's shortest exact text
     text << "\n";
   }
-  write_output(output, text.str());
-  if (output.empty()) return 0;
+  target.write(text.str());
+  if (target.is_standard_output()) return 0;
   std::cerr << fmt::format("{} predictions of study '{}' trial {} written to {}\n", rows,
                            study.name, trial.number, output);
   return 0;

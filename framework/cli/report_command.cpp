@@ -228,18 +228,25 @@ class Report {
       return;
     }
     const std::vector<std::string> paths = param_paths(trials);
-    std::vector<std::string> columns = {"trial",     s.metric, "train_loss", "val_loss",
-                                        "test_loss", "epoch",  "seconds"};
+    // The metric is one of the losses: it is shown once, first.
+    const std::vector<std::pair<std::string, double TrialInfo::*>> losses = {
+        {"train_loss", &TrialInfo::train_loss},
+        {"val_loss", &TrialInfo::val_loss},
+        {"test_loss", &TrialInfo::test_loss}};
+    std::vector<std::string> columns = {"trial", s.metric};
+    for (const auto& [name, member] : losses)
+      if (name != s.metric) columns.push_back(name);
+    columns.insert(columns.end(), {"epoch", "seconds"});
     for (const auto& name : short_names(paths)) columns.push_back(name);
     std::vector<std::vector<std::string>> rows;
     std::vector<bool> marked;
     for (std::size_t i = 0; i < ranked.size() && i < static_cast<std::size_t>(top_); ++i) {
       const TrialInfo& t = ranked[i];
-      std::vector<std::string> row = {
-          std::to_string(t.number), shown(t.value),
-          shown(t.train_loss),      shown(t.val_loss),
-          shown(t.test_loss),       t.best_epoch ? std::to_string(*t.best_epoch) : "-",
-          shown(t.duration_s)};
+      std::vector<std::string> row = {std::to_string(t.number), shown(t.value)};
+      for (const auto& [name, member] : losses)
+        if (name != s.metric) row.push_back(shown(t.*member));
+      row.insert(row.end(),
+                 {t.best_epoch ? std::to_string(*t.best_epoch) : "-", shown(t.duration_s)});
       for (const auto& path : paths) {
         const auto it = t.params.find(path);
         row.push_back(it == t.params.end() ? "" : param_text(it->second));
@@ -321,12 +328,16 @@ int report_command(const Arguments& args, Registrar& registrar) {
     return 0;
   if (top < 1) throw InputError(fmt::format("--top: must be at least 1, got {}", top));
   const auto store = query.open();
+  const OutputFile target("--html", html, store->files());
+  if (target.is_standard_output() && html.empty())
+    throw InputError("--html: name the file to write (- for standard output)");
   const std::vector<StudyInfo> studies = query.named_studies(*store);
   for (const auto& s : studies)
     for (const auto& note : load_study_plugins(store->provenance(s.id), plugins, registrar))
       std::cerr << "note: " << note << "\n";
 
-  write_output(html, Report(*store, registrar, top).write(studies));
+  target.write(Report(*store, registrar, top).write(studies));
+  if (target.is_standard_output()) return 0;
   std::cerr << fmt::format("report on {} written to {}\n",
                            studies.size() == 1 ? "study '" + studies.front().name + "'"
                                                : std::to_string(studies.size()) + " studies",

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <tuple>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -13,7 +14,7 @@
 #include "cli/trial_table.h"
 #include "common/errors.h"
 #include "common/version.h"
-#include "runner/single_run.h"
+#include "runner/trial_training.h"
 #include "train/device.h"
 
 namespace tunelab::cli {
@@ -24,6 +25,14 @@ double difference(double a, double b) {
   if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b) ? 0.0 : INFINITY;
   if (a == b) return 0.0;  // also equal infinities
   return std::abs(a - b);
+}
+
+// Float noise: a few float32 rounding steps of the stored value. A rerun on
+// the machine and build that recorded the trial differs by 0.
+constexpr double kRelativeNoise = 1e-6;
+
+bool above_noise(double difference, double stored) {
+  return difference > kRelativeNoise * std::abs(stored);
 }
 
 }  // namespace
@@ -40,13 +49,16 @@ int rerun_command(const Arguments& args, Registrar& registrar) {
   add("plugin", po::value(&plugins)->composing(),
       "load this plugin library (repeatable; stands in for a recorded one of the same name)");
   add("tolerance", po::value(&tolerance),
-      "exit 1 when the largest difference is above this (default: only report it)");
+      "exit 1 when the largest difference is above this (default: above float noise, 1e-9 "
+      "relative)");
   po::variables_map values;
   if (!parse_arguments(
           "tunelab rerun STUDY TRIAL [--device D] [--tolerance T] [--plugin LIB.so ...] [--storage "
           "URL] [--format table|csv|json]",
           args, options, query.positional, values))
     return 0;
+  if (values.count("tolerance") && !(tolerance >= 0 && std::isfinite(tolerance)))
+    throw InputError(fmt::format("--tolerance: must be a finite number >= 0, got {}", tolerance));
   const Format format = query.chosen_format();
   const auto store = query.open();
   const StudyInfo study = store->study(query.study);
@@ -78,26 +90,30 @@ int rerun_command(const Arguments& args, Registrar& registrar) {
   ExperimentConfig config = config_with_params(study.document, trial.params);
   if (!device.empty()) config.device = device;
   const auto base_dir = std::filesystem::path(study.experiment_file).parent_path();
-  const PreparedData data = prepare_data(config, base_dir, registrar);
-  if (!recorded_digest.empty() && data.digest != recorded_digest)
+  // The data as the study prepared it: the split, and its folds.
+  const Folds data = load_trial_data(config, base_dir, registrar);
+  if (!recorded_digest.empty() && data.whole.digest != recorded_digest)
     notes.push_back(fmt::format("the data set changed since (digest {} now, {} recorded)",
-                                data.digest, recorded_digest));
+                                data.whole.digest, recorded_digest));
   at::set_num_threads(threads);
 
-  // Stop where the stored run stopped (a pruned trial, an interrupted one).
   std::vector<EpochRecord> fresh;
   const auto started = std::chrono::steady_clock::now();
   const std::string run_device = resolve_device(config.device).str();
-  // A trial that failed in training is reproduced by failing the same way,
-  // in the epoch after the last stored one.
-  const bool failed_in_training =
-      trial.state == TrialState::fail && trial.error.rfind(kInterruptedPrefix, 0) != 0;
-  const std::size_t epochs = stored.size() + (failed_in_training ? 1 : 0);
+  const bool interrupted =
+      trial.state == TrialState::fail && trial.error.rfind(kInterruptedPrefix, 0) == 0;
+  // A trial that failed in training is reproduced by failing the same way.
+  const bool failed_in_training = trial.state == TrialState::fail && !interrupted;
+  // A pruned or interrupted trial is stopped where the stored one stopped;
+  // the others run as the study ran them, to their own end.
+  const bool stopped_from_outside = trial.state == TrialState::pruned || interrupted;
   try {
-    train_trial(config, data, registrar, trial.seed, [&](const EpochRecord& e) {
-      fresh.push_back(e);
-      return fresh.size() < epochs;
-    });
+    const TrialTraining trained =
+        train_trial_on(config, data, registrar, trial.seed, [&](const EpochRecord& e) {
+          fresh.push_back(e);  // what a failing trial stored: the epochs it saw
+          return !stopped_from_outside || static_cast<std::size_t>(e.epoch) < stored.size();
+        });
+    fresh = trained.result.epochs;  // the trial's curve: for folds, their mean
     if (failed_in_training)
       notes.push_back(fmt::format("did not fail this time (stored: {})", trial.error));
   } catch (const TrainingError& e) {
@@ -110,23 +126,33 @@ int rerun_command(const Arguments& args, Registrar& registrar) {
     notes.push_back(fmt::format("recorded on {}, rerun on {}", trial.device, run_device));
 
   double largest = 0;
+  bool noisy = false;  // some difference is above float noise
   int where = 0;
   std::string which;
   Table curve{{"epoch", "train_loss", "stored_train_loss", "val_loss", "stored_val_loss"}, {}};
   for (std::size_t i = 0; i < stored.size(); ++i) {
     const double train = i < fresh.size() ? fresh[i].train_loss : NAN;
     const double val = i < fresh.size() ? fresh[i].val_loss : NAN;
-    for (const auto& [d, name] : {std::pair{difference(train, stored[i].train_loss), "train_loss"},
-                                  std::pair{difference(val, stored[i].val_loss), "val_loss"}})
+    for (const auto& [d, name, was] :
+         {std::tuple{difference(train, stored[i].train_loss), "train_loss", stored[i].train_loss},
+          std::tuple{difference(val, stored[i].val_loss), "val_loss", stored[i].val_loss}}) {
+      noisy = noisy || above_noise(d, was);
       if (d > largest) {
         largest = d;
         where = stored[i].epoch;
         which = name;
       }
+    }
     curve.rows.push_back({stored[i].epoch, number_cell(train), number_cell(stored[i].train_loss),
                           number_cell(val), number_cell(stored[i].val_loss)});
   }
-  const bool within = tolerance < 0 || largest <= tolerance;
+  if (fresh.size() > stored.size()) {
+    noisy = true;  // trained longer than the stored trial
+    if (largest == 0) largest = INFINITY, where = fresh[stored.size()].epoch, which = "epochs";
+  }
+  // Without --tolerance, anything above float noise in the losses is a
+  // failure: a rerun is run to be told whether the trial reproduces.
+  const bool within = tolerance >= 0 ? largest <= tolerance : !noisy;
 
   if (format == Format::table) {
     for (const auto& note : notes) std::cout << "note: " << note << "\n";
@@ -152,8 +178,14 @@ int rerun_command(const Arguments& args, Registrar& registrar) {
     print_table(std::cout, curve, format);
   }
   if (!within) {
-    std::cerr << fmt::format("tunelab: the difference {:.6g} is above --tolerance {:.6g}\n",
-                             largest, tolerance);
+    std::cerr << fmt::format(
+        "tunelab: study '{}' trial {} did not reproduce: {} differs by {:.6g} in epoch {}, above "
+        "{}\n",
+        study.name, number, which, largest, where,
+        tolerance >= 0 ? fmt::format("--tolerance {:.6g}", tolerance)
+                       : fmt::format("float noise ({:.0e} of the stored value; --tolerance T "
+                                     "allows more)",
+                                     kRelativeNoise));
     return 1;
   }
   return 0;

@@ -64,7 +64,9 @@ StudySummary run_workers(const Experiment& experiment, const Registrar& registra
       "--study",
       study.name,
       "--cores",
-      std::to_string(std::max(1U, cores / static_cast<unsigned>(workers)))};
+      std::to_string(std::max(1U, cores / static_cast<unsigned>(workers))),
+      "--parent",
+      std::to_string(getpid())};
   for (const auto& p : plugins)
     arguments.insert(arguments.end(), {"--plugin", std::filesystem::absolute(p).string()});
   for (const auto& a : worker.as_arguments()) arguments.push_back(a);
@@ -96,6 +98,8 @@ int run_command(const Arguments& args, Registrar& registrar) {
   add("study", po::value(&study_options.study_name), "study name (default: the experiment's name)");
   add("trials", po::value(&trials), "trial budget (default: search.trials)");
   add("resume", po::bool_switch(&study_options.resume), "continue the study of this name");
+  add("allow-data-change", po::bool_switch(&study_options.allow_data_change),
+      "with --resume: go on although the data set or a plugin changed since");
   add("workers", po::value(&workers),
       "run the study in N processes here (default 1; sets search.workers unless the file does)");
   worker.add_to(options);
@@ -146,6 +150,15 @@ int run_command(const Arguments& args, Registrar& registrar) {
     store.reset();
     std::filesystem::remove(store_file, ec);
   };
+
+  // A single training run is recorded whenever it runs: run again (with
+  // other --set values, say), it becomes the next free name, NAME-2, NAME-3.
+  if (single && study_options.study_name.empty() && !study_options.resume &&
+      store->find_study(config.name)) {
+    int n = 2;
+    while (store->find_study(fmt::format("{}-{}", config.name, n))) ++n;
+    study_options.study_name = fmt::format("{}-{}", config.name, n);
+  }
 
   install_interrupt_handlers();
   StudySummary summary;

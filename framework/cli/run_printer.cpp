@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <torch/torch.h>
+
+#include <algorithm>
 #include <iostream>
 
 #include "cli/text.h"
@@ -18,25 +21,66 @@ RunPrinter::RunPrinter(const ExperimentConfig& config, bool quiet, bool single, 
 StudyObserver RunPrinter::observer() {
   StudyObserver o;
   o.on_start = [this](const std::string& study, int counted, int wanted, const PreparedData& data) {
-    if (quiet_ || single_) return;
-    const std::string what =
-        config_.evaluates_objective() ? fmt::format("objective {}", config_.objective.name)
-        : config_.data.folds > 1
-            ? fmt::format("{}-fold cross-validation over {} train and val rows, {} test rows",
-                          config_.data.folds, data.splits.train.rows() + data.splits.val.rows(),
-                          data.splits.test.rows())
-            : fmt::format("{} train / {} val / {} test rows", data.splits.train.rows(),
-                          data.splits.val.rows(), data.splits.test.rows());
-    std::cout << fmt::format("study '{}': {} of {} trials to run, {} search over {} params; {}\n",
-                             study, wanted - counted, wanted, config_.search.sampler,
-                             config_.search.space.dimensions.size(), what);
+    start(study, counted, wanted, data);
   };
+  o.on_trial_start = [this](int, const Params& params) { trial_start(params); };
   o.on_epoch = [this](int number, const EpochRecord& e) { epoch(number, e); };
   o.on_trial = [this](const TrialReport& r) { trial(r); };
   return o;
 }
 
+void RunPrinter::start(const std::string& study, int counted, int wanted,
+                       const PreparedData& data) {
+  remaining_ = wanted - counted;
+  if (quiet_) return;
+  // A target in its raw units makes losses of its squared size (3e+08 for
+  // house prices), which nothing says is good or bad.
+  const torch::Tensor& y = data.splits.train.y;
+  if (!config_.data.standardize_y && y.defined() && y.size(0) > 1) {
+    const double spread = y.std().item<double>();
+    if (spread > 10 || spread < 0.1)
+      std::cerr << fmt::format(
+          "note: the target's standard deviation is {:.3g} and data.standardize.y is off: "
+          "losses are in its squared units; standardize: {{x: true, y: true}} makes them "
+          "comparable\n",
+          spread);
+  }
+  if (single_) return;
+  const std::string what =
+      config_.evaluates_objective() ? fmt::format("objective {}", config_.objective.name)
+      : config_.data.folds > 1
+          ? fmt::format("{}-fold cross-validation over {} train and val rows, {} test rows",
+                        config_.data.folds, data.splits.train.rows() + data.splits.val.rows(),
+                        data.splits.test.rows())
+          : fmt::format("{} train / {} val / {} test rows", data.splits.train.rows(),
+                        data.splits.val.rows(), data.splits.test.rows());
+  std::cout << fmt::format("study '{}': {} of {} trials to run, {} search over {} params; {}\n",
+                           study, wanted - counted, wanted, config_.search.sampler,
+                           config_.search.space.dimensions.size(), what);
+}
+
+void RunPrinter::trial_start(const Params& params) {
+  trial_epochs_ = config_.trainer.epochs;
+  const auto searched = params.find("trainer.epochs");
+  if (searched != params.end() && searched->second.is_number_integer())
+    trial_epochs_ = searched->second.get<int>();
+  trial_epochs_seen_ = 0;
+  last_progress_ = std::chrono::steady_clock::now();
+}
+
+double RunPrinter::eta(int epoch) const {
+  if (epochs_seen_ == 0) return 0;
+  const double per_epoch = epoch_seconds_ / static_cast<double>(epochs_seen_);
+  const double per_trial =
+      done_ > 0 ? static_cast<double>(epochs_done_) / done_ : static_cast<double>(trial_epochs_);
+  const int after_this = std::max(0, remaining_ - 1);
+  return per_epoch * (std::max(0, trial_epochs_ - epoch) + after_this * per_trial);
+}
+
 void RunPrinter::epoch(int number, const EpochRecord& e) {
+  ++epochs_seen_;
+  ++trial_epochs_seen_;
+  epoch_seconds_ += e.seconds;
   if (quiet_) return;
   if (single_) {
     if (e.epoch == 1)
@@ -47,21 +91,27 @@ void RunPrinter::epoch(int number, const EpochRecord& e) {
               << std::flush;
     return;
   }
-  if (!terminal_) return;
-  // At most five updates a second: a terminal, not a log, but still readable.
+  // A terminal gets at most five updates a second, in place; a log a line
+  // every ten seconds, and only while a trial runs long.
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_progress_ < std::chrono::milliseconds(200)) return;
+  if (now - last_progress_ < (terminal_ ? std::chrono::milliseconds(200) : std::chrono::seconds(10)))
+    return;
   last_progress_ = now;
-  const double eta = done_ > 0 ? seconds_ / done_ * (remaining_ > 0 ? remaining_ : 0) : 0;
-  std::cout << fmt::format("\r\033[K  [{} done] trial {} epoch {}/{}  val_loss {}{}", done_, number,
-                           e.epoch, config_.trainer.epochs, shown(e.val_loss),
-                           done_ > 0 ? "  eta " + clock_text(eta) : "")
-            << std::flush;
+  const std::string line =
+      fmt::format("[{} done, {} to go] trial {} epoch {}/{}  val_loss {}  eta {}", done_,
+                  remaining_, number, e.epoch, std::max(trial_epochs_, e.epoch),
+                  shown(e.val_loss), clock_text(eta(e.epoch)));
+  if (terminal_)
+    std::cout << "\r\033[K  " << line << std::flush;
+  else
+    std::cout << "progress: " << line << "\n" << std::flush;
 }
 
 void RunPrinter::trial(const TrialReport& r) {
-  ++done_;
-  seconds_ += r.seconds;
+  if (r.state != TrialState::waiting) {
+    ++done_;
+    epochs_done_ += trial_epochs_seen_;
+  }
   remaining_ = r.wanted - r.counted;
   if (!r.error.empty()) last_error_ = fmt::format("trial {}: {}", r.number, r.error);
   if (single_ && config_.evaluates_objective())
@@ -83,6 +133,12 @@ void RunPrinter::trial(const TrialReport& r) {
   }
   if (quiet_ || single_) return;
   if (terminal_) std::cout << "\r\033[K";
+  if (r.state == TrialState::waiting) {  // stopped by a signal, to be trained again
+    std::cout << fmt::format("trial {:>3}  {}: trains again, from the start, on --resume\n",
+                             r.number, r.error)
+              << std::flush;
+    return;
+  }
   const std::string best = r.best
                                ? fmt::format("best {} (#{})", shown(r.best->value), r.best->number)
                                : std::string("best -");

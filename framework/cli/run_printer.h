@@ -1,8 +1,8 @@
 #pragma once
 // What `tunelab run` and `tunelab worker` print while a study runs: the
-// per-epoch table of a single run, or one line per trial of a study, and on
-// a terminal a progress line with an ETA that is overwritten in place (never
-// written to logs).
+// per-epoch table of a single run, or one line per trial of a study, and
+// progress with an ETA: on a terminal a line overwritten in place, elsewhere
+// (logs, CI, nohup) a plain line every ten seconds of a long trial.
 
 #include <chrono>
 #include <string>
@@ -23,14 +23,23 @@ class RunPrinter {
   const std::string& last_error() const { return last_error_; }
 
  private:
+  void start(const std::string& study, int counted, int wanted, const PreparedData& data);
+  void trial_start(const Params& params);
   void epoch(int number, const EpochRecord& e);
   void trial(const TrialReport& r);
+  // Seconds left: the running trial's epochs to go, then the trials to go at
+  // the epochs the finished ones ran, all at the seconds per epoch so far.
+  double eta(int epoch) const;
 
   const ExperimentConfig& config_;
   bool quiet_, single_, terminal_;
   int done_ = 0, remaining_ = 0;
+  int trial_epochs_ = 0;         // the running trial's epoch budget (its own, when searched)
+  long epochs_done_ = 0;         // epochs of the finished trials
+  long epochs_seen_ = 0;         // every epoch reported, running trial's too
+  long trial_epochs_seen_ = 0;   // the running trial's
+  double epoch_seconds_ = 0;     // their time
   std::chrono::steady_clock::time_point last_progress_;
-  double seconds_ = 0;
   std::string last_error_;
 };
 

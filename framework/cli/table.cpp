@@ -38,18 +38,25 @@ void print_text_table(std::ostream& out, const Table& table, std::size_t width,
   for (const auto& row : cells)
     for (std::size_t j = 0; j < n; ++j) widths[j] = std::max(widths[j], row[j].size());
 
-  // Blocks of columns that fit, each starting with the key column.
+  // Blocks of columns that fit, each starting with the key columns.
+  const std::size_t keys = std::clamp<std::size_t>(table.key_columns, 1, n);
   std::vector<std::vector<std::size_t>> blocks;
-  std::vector<std::size_t> block{0};
-  std::size_t used = indent.size() + widths[0];
-  for (std::size_t j = 1; j < n; ++j) {
+  std::vector<std::size_t> key_block;
+  std::size_t key_width = indent.size();
+  for (std::size_t j = 0; j < keys; ++j) {
+    key_block.push_back(j);
+    key_width += widths[j] + (j > 0 ? 2 : 0);
+  }
+  std::vector<std::size_t> block = key_block;
+  std::size_t used = key_width;
+  for (std::size_t j = keys; j < n; ++j) {
     // The table's last column may run past the edge (long summaries, errors)
     // rather than go to a block of its own.
     const std::size_t needed = j + 1 == n ? std::min<std::size_t>(widths[j], 24) : widths[j];
-    if (block.size() > 1 && used + 2 + needed > width) {
+    if (block.size() > keys && used + 2 + needed > width) {
       blocks.push_back(block);
-      block = {0};
-      used = indent.size() + widths[0];
+      block = key_block;
+      used = key_width;
     }
     block.push_back(j);
     used += 2 + widths[j];

@@ -22,13 +22,16 @@ using Cell = nlohmann::ordered_json;
 struct Table {
   std::vector<std::string> columns;
   std::vector<std::vector<Cell>> rows;
+  // The leading columns that name a row, repeated in every block of a
+  // wrapped text table.
+  std::size_t key_columns = 1;
 };
 
 // The width text tables fit: the terminal's, else $COLUMNS, else 80.
 std::size_t output_width();
 
 // A text table wider than `width` is printed in blocks of columns, each
-// repeating the first column (the row's key), as pandas does.
+// repeating the key columns (the row's name), as pandas does.
 void print_table(std::ostream& out, const Table& table, Format format,
                  std::size_t width = output_width());
 

@@ -4,6 +4,7 @@
 #include "cli/experiment_options.h"
 #include "config/json_to_yaml.h"
 #include "runner/single_run.h"
+#include "runner/trial_training.h"
 
 namespace tunelab::cli {
 
@@ -20,6 +21,9 @@ int validate_command(const Arguments& args, Registrar& registrar) {
   const Experiment experiment = experiment_options.load(registrar);
   try {
     check_experiment(experiment, registrar);
+    // The data too, as a run would read and split it (nothing trains).
+    if (!experiment.config.evaluates_objective())
+      load_trial_data(experiment.config, experiment.base_dir, registrar);
   } catch (const ConfigError& e) {
     throw experiment.places.locate(e);
   }

@@ -4,7 +4,10 @@
 // values), the budget, the trials so far.
 
 #include <fmt/format.h>
+#include <sys/prctl.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <iostream>
@@ -25,12 +28,14 @@ int worker_command(const Arguments& args, Registrar& registrar) {
   WorkerOptions worker;
   std::vector<std::string> plugins;
   unsigned cores = 0;
+  pid_t parent = 0;
   po::options_description described("tunelab worker");
   auto add = described.add_options();
   add("storage", po::value(&storage), "results store (default sqlite:///results/tunelab.db)");
   add("study", po::value(&study_name)->required(), "the study to work on");
   add("cores", po::value(&cores), "CPU cores this worker may keep busy (default: all)");
   add("plugin", po::value(&plugins)->composing(), "load a plugin library (repeatable)");
+  add("parent", po::value(&parent), "stop (as on SIGTERM) when this process ends (run --workers)");
   worker.add_to(described);
   po::positional_options_description positional;
   po::variables_map values;
@@ -41,6 +46,13 @@ int worker_command(const Arguments& args, Registrar& registrar) {
           args, described, positional, values))
     return 0;
   worker.finish();
+  install_interrupt_handlers();
+  if (parent > 0) {
+    // A worker of `run --workers` stops with its parent, even one killed
+    // outright, rather than working on alone.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) return 1;  // the parent was gone before prctl
+  }
   StudyOptions& options = worker.study;
   const bool quiet = worker.quiet;
   if (values.count("cores")) {
@@ -70,7 +82,6 @@ int worker_command(const Arguments& args, Registrar& registrar) {
   options.study_name = info.name;
   options.resume = true;
   RunPrinter printer(experiment.config, quiet, /*single=*/false, /*progress=*/false);
-  install_interrupt_handlers();
   const StudySummary summary =
       work_on_study(experiment, registrar, *store, *study, options, printer.observer());
   if (summary.stopped_because == "interrupted")

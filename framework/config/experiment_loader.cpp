@@ -271,7 +271,14 @@ Experiment load_experiment_text(const std::string& text, const std::string& orig
   check_utf8(text, origin);
   try {
     nlohmann::json document = parse_yaml(text, origin, experiment.places);
-    apply_overrides(document, overrides, experiment.places);
+    const std::vector<std::string> fixed = apply_overrides(document, overrides, experiment.places);
+    if (!fixed.empty()) {
+      std::string keys;
+      for (const auto& key : fixed) keys += (keys.empty() ? "" : ", ") + key;
+      experiment.notes.push_back(
+          fmt::format("--set fixes {}: {} no longer searched", keys,
+                      fixed.size() == 1 ? "it is" : "they are"));
+    }
     experiment.config = read_experiment(document);
     experiment.document = std::move(document);
   } catch (const ConfigError& e) {

@@ -22,6 +22,9 @@ struct Experiment {
   nlohmann::json document;
   // The `plugins:` libraries, resolved against base_dir.
   std::vector<std::filesystem::path> plugins;
+  // What the user should hear about how the file was read: a --set that
+  // fixed a value the search space varied.
+  std::vector<std::string> notes;
 };
 
 // The configuration a document states (throws ConfigError keyed by path).

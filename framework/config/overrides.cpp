@@ -8,8 +8,34 @@
 
 namespace tunelab {
 
-void apply_overrides(nlohmann::json& document, const std::vector<std::string>& overrides,
-                     SourceMap& places) {
+namespace {
+
+// Removes from the document's search space every dimension that `key` sets
+// (the same path, or one under it), appending their paths to `fixed`.
+void unsearch(nlohmann::json& document, const std::string& key, std::vector<std::string>& fixed) {
+  if (!document.is_object() || !document.contains("search") || !document["search"].is_object())
+    return;
+  nlohmann::json& search = document["search"];
+  if (!search.contains("space") || !search["space"].is_object()) return;
+  nlohmann::json& space = search["space"];
+  for (auto it = space.begin(); it != space.end();) {
+    const std::string& path = it.key();
+    if (path == key || path.rfind(key + ".", 0) == 0) {
+      fixed.push_back(path);
+      it = space.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (space.empty()) search.erase("space");
+}
+
+}  // namespace
+
+std::vector<std::string> apply_overrides(nlohmann::json& document,
+                                         const std::vector<std::string>& overrides,
+                                         SourceMap& places) {
+  std::vector<std::string> fixed;
   static const std::regex key_re("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
   for (const std::string& flag : overrides) {
     const std::string origin = "--set " + flag;
@@ -28,7 +54,9 @@ void apply_overrides(nlohmann::json& document, const std::vector<std::string>& o
       throw InputError(fmt::format("{}: {}", origin, e.what()));
     }
     places.set_key_place(key, origin);
+    if (key.rfind("search.", 0) != 0 && key != "search") unsearch(document, key, fixed);
   }
+  return fixed;
 }
 
 void set_path(nlohmann::json& document, const std::string& path, nlohmann::json value) {

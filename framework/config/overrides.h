@@ -12,10 +12,13 @@
 namespace tunelab {
 
 // Applies each "a.b.c=value" (value parsed as YAML: 3, 1e-3, [1, 2], text) to
-// `document`, creating missing mappings on the way. Malformed overrides and
-// paths through a non-mapping are InputErrors naming the flag.
-void apply_overrides(nlohmann::json& document, const std::vector<std::string>& overrides,
-                     SourceMap& places);
+// `document`, creating missing mappings on the way. A value the search space
+// varies (the key itself, or a mapping above it) is then fixed: its
+// dimension leaves search.space. Returns the dimensions removed. Malformed
+// overrides and paths through a non-mapping are InputErrors naming the flag.
+std::vector<std::string> apply_overrides(nlohmann::json& document,
+                                         const std::vector<std::string>& overrides,
+                                         SourceMap& places);
 
 // Sets the value at a dotted path, creating missing mappings. Throws
 // ConfigError(path, ...) when the path runs through a single value.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -46,36 +47,58 @@ nlohmann::json plain_scalar(const std::string& text) {
   return text;
 }
 
-nlohmann::json convert(const YAML::Node& node, const std::string& path, const std::string& origin,
-                       SourceMap& places) {
-  places.set_value_place(path, place(origin, node.Mark()));
+// Aliases let a few lines stand for billions of values (`&a [*a, *a, ...]`
+// nested): the values a document expands to are counted, and a document
+// larger than any experiment file could be is refused before it fills memory.
+constexpr std::size_t kMaxValues = 2'000'000;
+
+struct Conversion {
+  const std::string& origin;
+  SourceMap& places;
+  std::size_t values = 0;
+};
+
+nlohmann::json convert(const YAML::Node& node, const std::string& path, Conversion& c) {
+  const std::string here = place(c.origin, node.Mark());
+  if (++c.values > kMaxValues)
+    throw InputError(fmt::format(
+        "{}: the document expands to more than {} values (aliases repeating aliases?)", here,
+        kMaxValues));
+  c.places.set_value_place(path, here);
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
       return nullptr;
-    case YAML::NodeType::Scalar:
+    case YAML::NodeType::Scalar: {
       // yaml-cpp tags quoted scalars "!": they are text whatever they hold.
-      return node.Tag() == "!" ? nlohmann::json(node.Scalar()) : plain_scalar(node.Scalar());
+      if (node.Tag() == "!") return node.Scalar();
+      nlohmann::json value = plain_scalar(node.Scalar());
+      if (value.is_number_float() && std::isinf(value.get<double>()) &&
+          node.Scalar().find_first_of("iInN") == std::string::npos)
+        throw InputError(fmt::format("{}: {}: '{}' is beyond the range of a number (about 1.8e308)",
+                                     here, path, node.Scalar()));
+      return value;
+    }
     case YAML::NodeType::Sequence: {
       nlohmann::json out = nlohmann::json::array();
       std::size_t i = 0;
-      for (const auto& item : node)
-        out.push_back(convert(item, fmt::format("{}[{}]", path, i++), origin, places));
+      for (const auto& item : node) out.push_back(convert(item, fmt::format("{}[{}]", path, i++), c));
       return out;
     }
     case YAML::NodeType::Map: {
       nlohmann::json out = nlohmann::json::object();
       for (const auto& item : node) {
         if (!item.first.IsScalar())
-          throw ConfigError(
-              path, fmt::format("{}: keys must be plain names", place(origin, item.first.Mark())));
+          throw InputError(fmt::format("{}: {}keys must be plain names, not lists or mappings",
+                                       place(c.origin, item.first.Mark()),
+                                       path.empty() ? "" : path + ": "));
         const std::string key = item.first.Scalar();
         const std::string child = path.empty() ? key : path + "." + key;
-        places.set_key_place(child, place(origin, item.first.Mark()));
+        c.places.set_key_place(child, place(c.origin, item.first.Mark()));
         if (out.contains(key))
           throw ConfigError(child, "duplicate key (it appears more than once here)",
                             ConfigError::About::key);
-        out[key] = convert(item.second, child, origin, places);
+        out[key] = convert(item.second, child, c);
       }
       return out;
     }
@@ -83,17 +106,52 @@ nlohmann::json convert(const YAML::Node& node, const std::string& path, const st
   return nullptr;
 }
 
+// "line:column" of the byte at `offset`.
+YAML::Mark mark_at(const std::string& text, std::size_t offset) {
+  YAML::Mark mark;
+  mark.pos = static_cast<int>(offset);
+  mark.line = static_cast<int>(std::count(text.begin(), text.begin() + offset, '\n'));
+  const auto line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  mark.column = static_cast<int>(line_start == std::string::npos || offset == 0
+                                     ? offset
+                                     : offset - line_start - 1);
+  return mark;
+}
+
+// The line `mark` points into.
+std::string line_at(const std::string& text, const YAML::Mark& mark) {
+  if (mark.is_null() || mark.pos < 0 || static_cast<std::size_t>(mark.pos) > text.size()) return {};
+  const auto pos = static_cast<std::size_t>(mark.pos);
+  const auto begin = text.rfind('\n', pos == 0 ? 0 : pos - 1);
+  const auto end = text.find('\n', pos);
+  return text.substr(begin == std::string::npos || pos == 0 ? 0 : begin + 1,
+                     end == std::string::npos ? std::string::npos : end - begin);
+}
+
 }  // namespace
 
 nlohmann::json parse_yaml(const std::string& text, const std::string& origin, SourceMap& places,
                           const std::string& prefix) {
-  YAML::Node root;
+  const auto nul = text.find('\0');
+  if (nul != std::string::npos)
+    throw InputError(fmt::format("{}: a NUL byte; is this a text file?",
+                                 place(origin, mark_at(text, nul))));
+  std::vector<YAML::Node> documents;
   try {
-    root = YAML::Load(text);
+    documents = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
-    throw InputError(fmt::format("{}: YAML syntax error: {}", place(origin, e.mark), e.msg));
+    // The commonest cause: a tab where YAML allows only spaces.
+    const bool tab = line_at(text, e.mark).find('\t') != std::string::npos;
+    throw InputError(fmt::format("{}: YAML syntax error: {}{}", place(origin, e.mark), e.msg,
+                                 tab ? " (this line holds a tab: YAML indents with spaces only)"
+                                     : ""));
   }
-  return convert(root, prefix, origin, places);
+  if (documents.size() > 1)
+    throw InputError(fmt::format(
+        "{}: a second YAML document (after ---); an experiment file holds one",
+        place(origin, documents[1].Mark())));
+  Conversion conversion{origin, places};
+  return convert(documents.empty() ? YAML::Node() : documents.front(), prefix, conversion);
 }
 
 }  // namespace tunelab

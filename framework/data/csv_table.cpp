@@ -89,6 +89,11 @@ CsvTable read_numeric_csv(const std::filesystem::path& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw DataError(fmt::format("{}: is a directory, not a CSV file", path.string()));
+  // A device or a pipe has no size to check first (/dev/zero never ends).
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    throw DataError(fmt::format("{}: not a regular file (a device or a pipe?); tunelab reads CSV "
+                                "files",
+                                path.string()));
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > kMaxCsvBytes)
     throw DataError(fmt::format("{}: {} MiB, larger than the {} MiB tunelab reads", path.string(),
@@ -106,6 +111,20 @@ CsvTable parse_numeric_csv(std::istream& in, const std::filesystem::path& path) 
   CsvTable table;
   table.path = path;
   table.header = std::move(raw.rows.front());
+  // A byte-order mark (spreadsheets write one) is not part of the first name.
+  const std::string bom = "\xEF\xBB\xBF";
+  if (!table.header.empty() && table.header.front().rfind(bom, 0) == 0)
+    table.header.front().erase(0, bom.size());
+  // A header of one field that holds the others: fields split by another
+  // character (spreadsheets in many locales write ';').
+  if (table.header.size() == 1)
+    for (const char separator : {';', '\t', '|'})
+      if (table.header.front().find(separator) != std::string::npos)
+        throw DataError(fmt::format(
+            "{}:{}: the header is one field, '{}': are the fields separated by '{}'? tunelab "
+            "reads fields separated by ','",
+            path.string(), raw.lines.front(), table.header.front(),
+            separator == '\t' ? std::string("\\t") : std::string(1, separator)));
   for (std::size_t j = 0; j < table.header.size(); ++j) {
     if (table.header[j].empty())
       throw DataError(fmt::format("{}:{}:{}: empty column name in the header", path.string(),

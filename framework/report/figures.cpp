@@ -26,6 +26,23 @@ bool wants_log_scale(const std::vector<double>& values, double spread = 50) {
   return high > 0 && high / low > spread;
 }
 
+// The top of a value axis that shows the useful range: when a few values
+// (diverged trials, first epochs) lie far above the rest, the axis ends a
+// little above the 90th percentile and those values are drawn at its top
+// edge, as Optuna's plots clip such values. NaN: no clipping needed.
+double clipped_top(std::vector<double> values) {
+  values.erase(std::remove_if(values.begin(), values.end(),
+                              [](double v) { return !std::isfinite(v); }),
+               values.end());
+  if (values.size() < 5) return kNaN;
+  std::sort(values.begin(), values.end());
+  const double low = values.front(), high = values.back();
+  const double q90 = values[(values.size() - 1) * 9 / 10];
+  const double span = q90 - low;
+  if (!(span > 0) || high - low <= 3 * span) return kNaN;
+  return q90 + 0.5 * span;
+}
+
 std::string tic_list(const std::vector<std::pair<std::string, double>>& tics) {
   std::string text;
   for (const auto& [label, at] : tics)
@@ -114,6 +131,12 @@ Axis dimension_axis(const Dimension& d, const std::vector<TrialParams>& trials) 
                           d.kind == Dimension::Kind::integer && d.high - d.low < 4
                               ? static_cast<int>(d.high - d.low) + 1
                               : 3);
+    // An integer takes whole values: its tics too (3.5 is no batch count).
+    if (d.kind == Dimension::Kind::integer)
+      for (auto& [label, at] : axis.tics) {
+        at = std::round(at);
+        label = fmt::format("{:g}", at);
+      }
     for (const auto& t : trials) axis.at.push_back(number(t));
   }
   return axis;
@@ -124,30 +147,45 @@ Axis dimension_axis(const Dimension& d, const std::vector<TrialParams>& trials) 
 std::string history_figure(const std::vector<StudyHistory>& studies, const std::string& metric) {
   GnuplotFigure figure(900, 420);
   std::vector<double> all;
+  for (const auto& study : studies)
+    for (const auto& [number, value] : study.values) all.push_back(value);
+  const double top = clipped_top(all);
   std::string plot;
+  bool any_above = false;
   for (std::size_t s = 0; s < studies.size(); ++s) {
+    // Columns: trial, value (at most `top`), best so far, value above the axis.
     std::vector<std::vector<double>> rows;
     double best = kNaN;
     for (const auto& [number, value] : studies[s].values) {
       if (std::isfinite(value) && !(value >= best)) best = value;
-      rows.push_back({static_cast<double>(number), value, best});
-      all.push_back(value);
+      const bool above = !std::isnan(top) && value > top;
+      any_above |= above;
+      rows.push_back({static_cast<double>(number), above ? kNaN : value, best, above ? top : kNaN});
     }
     figure.data(fmt::format("study{}", s), rows);
     const std::string colour = series_colour(s);
     const bool one = studies.size() == 1;
     plot += fmt::format(
         "{}$study{} using 1:2 with points pt 7 ps 0.6 lc rgb '{}' title {}, "
-        "$study{} using 1:3 with steps lw 2.5 lc rgb '{}' title {}",
+        "$study{} using 1:3 with steps lw 2.5 lc rgb '{}' title {}, "
+        "$study{} using 1:4 with points pt 9 ps 0.9 lc rgb '{}' notitle",
         plot.empty() ? "" : ", ", s, colour,
         gnuplot_quoted(one ? "trial" : studies[s].name + ": trials"), s, one ? "#d62728" : colour,
-        gnuplot_quoted(one ? "best so far" : studies[s].name + ": best"));
+        gnuplot_quoted(one ? "best so far" : studies[s].name + ": best"), s, colour);
   }
-  figure << "set xlabel 'trial'"
-         << "set ylabel " + gnuplot_quoted(metric) << "set key below"
+  // The legend above the plot, clear of the axis label below it.
+  figure << "set xlabel 'trial number'"
+         << "set ylabel " + gnuplot_quoted(metric)
+         << "set key outside top center horizontal"
          << "set autoscale xfix"
          << "set offsets 0.5, 0.5, 0, 0";
-  if (wants_log_scale(all)) figure << "set logscale y";
+  if (any_above) {
+    figure << fmt::format("set yrange [*:{}]", top)
+           << fmt::format("set label {} at graph 0.99, graph 0.97 right font ',9'",
+                          gnuplot_quoted("▲ above the axis (clipped)"));
+  } else if (wants_log_scale(all)) {
+    figure << "set logscale y";
+  }
   figure << "plot " + plot;
   return figure.svg();
 }
@@ -180,10 +218,16 @@ std::string curves_figure(const std::vector<LearningCurve>& curves) {
   }
   figure << "set xlabel 'epoch'"
          << "set ylabel 'loss (solid: validation, dashed: training)'"
-         << "set key below"
+         << "set key outside top center horizontal"
          << "set autoscale xfix"
          << "set offsets 0.5, 0.5, 0, 0";
-  if (wants_log_scale(all)) figure << "set logscale y";
+  // A linear axis keeps the curves' shape; the first epochs' losses, far
+  // above the rest, are clipped rather than squashing everything below them.
+  const double top = clipped_top(all);
+  if (!std::isnan(top))
+    figure << fmt::format("set yrange [*:{}]", top)
+           << fmt::format("set label {} at graph 0.99, graph 0.97 right font ',9'",
+                          gnuplot_quoted("higher losses run off the top"));
   figure << "plot " + plot;
   return figure.svg();
 }
@@ -220,10 +264,20 @@ std::string parallel_figure(const SearchSpace& space, std::vector<TrialParams> t
   GnuplotFigure figure(std::max(700, 130 * static_cast<int>(axes.size())), 460);
   figure.data("trials", rows);
   std::vector<std::pair<std::string, double>> xtics;
+  // Tic labels on a white box in front of the lines, which would otherwise
+  // run through them: the axis keeps its tic marks, the labels are drawn apart.
+  figure << "set style textbox opaque noborder margins 1, 0.5";
   for (std::size_t a = 0; a < axes.size(); ++a) {
     xtics.emplace_back(axes[a].label, static_cast<double>(a + 1));
     figure << fmt::format("set paxis {} range [{}:{}]", a + 1, axes[a].low, axes[a].high);
-    figure << fmt::format("set paxis {} tics {}", a + 1, tic_list(axes[a].tics));
+    std::vector<std::pair<std::string, double>> marks;
+    for (const auto& [label, at] : axes[a].tics) {
+      marks.emplace_back("", at);
+      const double height = (at - axes[a].low) / (axes[a].high - axes[a].low);
+      figure << fmt::format("set label {} at first {}, graph {} center front boxed font ',9'",
+                            gnuplot_quoted(label), a + 1, height);
+    }
+    figure << fmt::format("set paxis {} tics {}", a + 1, tic_list(marks));
     // gnuplot draws a parallel axis over the data's extent only; these span
     // the whole range.
     figure << fmt::format(

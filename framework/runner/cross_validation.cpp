@@ -12,6 +12,7 @@
 
 #include "common/cores.h"
 #include "plugin/registrar.h"
+#include "runner/interrupt.h"
 #include "train/device.h"
 #include "train/loss.h"
 #include "train/seeding.h"
@@ -64,7 +65,11 @@ bool train_side_by_side(const ExperimentConfig& config, const Folds& folds,
     if (!go_on) first_stopped = true;
     return go_on;
   };
-  const EpochCallback others = [&](const EpochRecord&) { return !first_stopped.load(); };
+  // The other folds stop with the first, and on Ctrl-C even when the first
+  // has finished (its callback is then no longer asked).
+  const EpochCallback others = [&](const EpochRecord&) {
+    return !first_stopped.load() && interrupt_signal() == 0;
+  };
   std::vector<std::exception_ptr> errors(runs.size());
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
@@ -95,9 +100,9 @@ bool train_side_by_side(const ExperimentConfig& config, const Folds& folds,
 void train_one_by_one(const ExperimentConfig& config, const Folds& folds,
                       const Registrar& registrar, std::uint64_t seed, std::vector<RunSummary>& runs,
                       const EpochCallback& on_epoch) {
+  const EpochCallback others = [](const EpochRecord&) { return interrupt_signal() == 0; };
   for (std::size_t f = 0; f < runs.size(); ++f) {
-    runs[f] =
-        train_trial(config, folds.folds[f], registrar, seed, f == 0 ? on_epoch : EpochCallback{});
+    runs[f] = train_trial(config, folds.folds[f], registrar, seed, f == 0 ? on_epoch : others);
     if (runs[f].result.stopped_by_caller) return;
   }
 }

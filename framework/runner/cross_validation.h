@@ -20,7 +20,8 @@ struct Folds {
   PreparedData whole;
   // Fold f validates on the f-th of k equal parts of the pooled rows (in
   // the split's shuffled order) and trains on the rest, with the
-  // standardisation fitted on its own training rows.
+  // standardisation fitted on its own training rows. None for a trial
+  // without data.folds (runner/trial_training.h).
   std::vector<PreparedData> folds;
 };
 

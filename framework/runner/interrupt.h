@@ -1,7 +1,8 @@
 #pragma once
-// Ctrl-C and kill: a study stops at the end of the running epoch, records the
-// running trial as FAIL ("interrupted by SIGINT") and returns. A second signal
-// ends the process at once (the handler is reset after the first).
+// Ctrl-C and kill: a study stops at the end of the running epoch, puts the
+// running trial back as WAITING ("interrupted by SIGINT", trained again by
+// --resume) and returns. A second signal ends the process at once (the
+// handler is reset after the first).
 
 namespace tunelab {
 

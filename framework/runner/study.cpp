@@ -18,6 +18,7 @@
 #include "runner/interrupt.h"
 #include "runner/single_run.h"
 #include "runner/trial.h"
+#include "runner/trial_training.h"
 #include "train/device.h"
 #include "train/seeding.h"
 
@@ -31,35 +32,48 @@ void check_options(const Experiment& experiment, const Registrar& registrar,
   check_experiment(experiment, registrar);
   const int wanted = options.trials.value_or(experiment.config.search.trials);
   if (wanted < 1) throw InputError(fmt::format("--trials: must be at least 1, got {}", wanted));
-  if (options.threads < 1)
-    throw InputError(fmt::format("--threads: must be at least 1, got {}", options.threads));
+  // More threads than this only queue for the cores (and LibTorch takes
+  // minutes to start a hundred thousand of them).
+  const int most_threads = 8 * static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  if (options.threads < 1 || options.threads > most_threads)
+    throw InputError(fmt::format("--threads: expected 1 to {} (8 per core here), got {}",
+                                 most_threads, options.threads));
   if (!(options.lost_after_seconds > 0))
     throw InputError(fmt::format("--lost-after: must be a positive number of seconds, got {}",
                                  options.lost_after_seconds));
 }
 
 // The data the trials share, loaded once (an objective experiment has none).
-struct StudyData {
-  bool cross_validated = false;
-  Folds folds;
-  PreparedData shared;
-};
-
-StudyData load_study_data(const Experiment& experiment, const Registrar& registrar) {
-  const ExperimentConfig& base = experiment.config;
-  StudyData d;
-  if (base.evaluates_objective()) return d;
-  d.cross_validated = base.data.folds > 1;
-  if (d.cross_validated) {
-    d.folds = fold_data(base, experiment.base_dir, registrar);
-    d.shared = d.folds.whole;
-  } else {
-    d.shared = prepare_data(base, experiment.base_dir, registrar);
-  }
-  return d;
+Folds load_study_data(const Experiment& experiment, const Registrar& registrar) {
+  if (experiment.config.evaluates_objective()) return {};
+  return load_trial_data(experiment.config, experiment.base_dir, registrar);
 }
 
-StudyRecord open_study(const Experiment& experiment, Store& store, const StudyOptions& options) {
+// A resumed study must train on what it trained on: its trials would
+// otherwise mix two data sets under one "best". InputError naming both
+// fingerprints.
+void check_same_inputs(Store& store, const StudyRecord& study, const std::string& digest,
+                       const Registrar& registrar, const StudyOptions& options) {
+  if (options.allow_data_change) return;
+  const auto runs = store.provenance(study.id);
+  if (runs.empty()) return;
+  const ProvenanceInfo& last = runs.back();
+  if (!digest.empty() && !last.dataset_digest.empty() && digest != last.dataset_digest)
+    throw InputError(fmt::format(
+        "study '{}' in {} ran on another data set (digest {} recorded, {} now); --resume would "
+        "mix the two (--allow-data-change if that is meant, or --study NAME for a new study)",
+        study.name, store.url(), last.dataset_digest, digest));
+  for (const auto& was : last.plugins)
+    for (const auto& now : registrar.plugins)
+      if (now.name == was.name && now.digest != was.digest)
+        throw InputError(fmt::format(
+            "study '{}' in {} ran with another build of plugin '{}' (digest {} recorded, {} now, "
+            "{}); --allow-data-change if that is meant, or --study NAME for a new study",
+            study.name, store.url(), was.name, was.digest, now.digest, now.file.string()));
+}
+
+StudyRecord open_study(const Experiment& experiment, const Registrar& registrar, Store& store,
+                       const StudyOptions& options, const std::string& digest) {
   const ExperimentConfig& c = experiment.config;
   const std::string name = options.study_name.empty() ? c.name : options.study_name;
   const int trials = options.trials.value_or(c.search.trials);
@@ -91,6 +105,7 @@ StudyRecord open_study(const Experiment& experiment, Store& store, const StudyOp
                       name, store.url()));
     }
     StudyRecord study = *existing;
+    check_same_inputs(store, study, digest, registrar, options);
     // The budget is this run's (--trials, or the file's); a worker that
     // joins later reads it from the store.
     if (trials != study.trials_wanted) {
@@ -132,7 +147,7 @@ std::vector<FinishedTrial> visible_up_to(std::vector<FinishedTrial> trials, int 
 }
 
 StudySummary work(const Experiment& experiment, const Registrar& registrar, Store& store,
-                  const StudyRecord& study, const StudyData& data, const StudyOptions& options,
+                  const StudyRecord& study, const Folds& data, const StudyOptions& options,
                   const StudyObserver& observer) {
   const ExperimentConfig& base = experiment.config;
   const SearchConfig& search = base.search;
@@ -147,7 +162,7 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
                         TORCH_VERSION,
                         describe_device(device),
                         host_name(),
-                        data.shared.digest,
+                        data.whole.digest,
                         options.threads,
                         blas_library(),
                         {}};
@@ -160,8 +175,7 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
   auto pruner = registrar.pruners.factory(search.pruner)(search.pruner_args);
   const StudyContext context{experiment,  registrar,    store,
                              study.id,    options,      observer,
-                             *pruner,     device.str(), data.cross_validated,
-                             data_varies, data.folds,   data.shared};
+                             *pruner,     device.str(), data_varies, data};
   const std::string me = worker_identity();
   // Trial k is proposed from the trials numbered up to k - workers, which
   // it waits for, so that it sees them whichever worker finished first. A
@@ -174,7 +188,7 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
   summary.name = study.name;
   const auto started = Clock::now();
   if (observer.on_start)
-    observer.on_start(study.name, store.counted_trials(study.id), wanted, data.shared);
+    observer.on_start(study.name, store.counted_trials(study.id), wanted, data.whole);
 
   IdleWait idle;
   for (;;) {
@@ -263,15 +277,15 @@ StudyRecord prepare_study(const Experiment& experiment, const Registrar& registr
                           const StudyOptions& options) {
   check_options(experiment, registrar, options);
   // The data first: a bad data file leaves the store untouched.
-  load_study_data(experiment, registrar);
-  return open_study(experiment, store, options);
+  const Folds data = load_study_data(experiment, registrar);
+  return open_study(experiment, registrar, store, options, data.whole.digest);
 }
 
 StudySummary work_on_study(const Experiment& experiment, const Registrar& registrar, Store& store,
                            const StudyRecord& study, const StudyOptions& options,
                            const StudyObserver& observer) {
   check_options(experiment, registrar, options);
-  const StudyData data = load_study_data(experiment, registrar);
+  const Folds data = load_study_data(experiment, registrar);
   return work(experiment, registrar, store, study, data, options, observer);
 }
 
@@ -279,8 +293,9 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
                        const StudyOptions& options, const StudyObserver& observer) {
   check_options(experiment, registrar, options);
   // The data first: a bad data file leaves the store untouched.
-  const StudyData data = load_study_data(experiment, registrar);
-  const StudyRecord study = open_study(experiment, store, options);
+  const Folds data = load_study_data(experiment, registrar);
+  const StudyRecord study =
+      open_study(experiment, registrar, store, options, data.whole.digest);
   return work(experiment, registrar, store, study, data, options, observer);
 }
 

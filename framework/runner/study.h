@@ -35,6 +35,9 @@ struct StudyOptions {
   double lost_after_seconds = 60;
   // Handed back trials run again once, with the same number, seed and params.
   bool requeue_lost = true;
+  // A resumed study whose data set (or a plugin library) differs from the
+  // one it ran with is refused, unless this says the change is meant.
+  bool allow_data_change = false;
 };
 
 struct TrialReport {

@@ -54,10 +54,8 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
 
   TrialOutcome outcome;
   TrialReport report;
-  bool stopped_by_signal = false;
   const auto started = Clock::now();
-  PreparedData own;
-  Folds own_folds;
+  Folds own;
   TrainedModels models;  // what the trial's weights file keeps
   try {
     const ExperimentConfig config = config_with_params(c.experiment.document, trial.params);
@@ -67,45 +65,27 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
         throw Error(fmt::format("objective '{}' is not finite here ({})", config.objective.name,
                                 outcome.value));
     } else {
-      if (c.data_varies && c.cross_validated) {
-        own_folds = fold_data(config, c.experiment.base_dir, c.registrar);
-        own = own_folds.whole;
-      } else if (c.data_varies) {
-        own = prepare_data(config, c.experiment.base_dir, c.registrar);
-      }
+      if (c.data_varies) own = load_trial_data(config, c.experiment.base_dir, c.registrar);
       const auto on_epoch = [&](const EpochRecord& e) {
         outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
         if (c.observer.on_epoch) c.observer.on_epoch(number, e);
-        if (interrupt_signal() != 0) {
-          stopped_by_signal = true;
-          return false;
-        }
+        if (interrupt_signal() != 0) return false;
         if (c.pruner.should_prune(number, e.epoch, e.val_loss, trial.history)) {
           outcome.state = TrialState::pruned;
           return false;
         }
         return true;
       };
-      RunSummary run;
-      TrainResult r;
-      if (c.cross_validated) {
-        CrossValidation cv = cross_validate(config, c.data_varies ? own_folds : c.shared_folds,
-                                            c.registrar, trial.seed, on_epoch);
-        run = std::move(cv.first_fold);
-        r = std::move(cv.mean);
-        models = std::move(cv.models);
-        // The stored curve is the folds' mean, not the first fold's.
-        outcome.epochs.clear();
-        for (const auto& e : r.epochs)
-          outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
-      } else {
-        const PreparedData& data = c.data_varies ? own : c.shared;
-        run = train_trial(config, data, c.registrar, trial.seed, on_epoch);
-        r = run.result;
-        models.members.push_back(TrainedModel{run.model, data.scaling});
-        models.units = data.scaling;
-      }
-      report.run = run;
+      TrialTraining trained =
+          train_trial_on(config, c.data_varies ? own : c.shared, c.registrar, trial.seed, on_epoch);
+      const TrainResult& r = trained.result;
+      models = std::move(trained.models);
+      // The stored curve is the trial's: for folds, their mean, not the
+      // first fold's that on_epoch saw.
+      outcome.epochs.clear();
+      for (const auto& e : r.epochs)
+        outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
+      report.run = trained.run;
       outcome.best_epoch = r.best_epoch;
       outcome.train_loss = r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
       outcome.val_loss = r.best_val_loss;
@@ -126,10 +106,20 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
     outcome.state = TrialState::fail;
     outcome.error = e.what();
   }
-  if (stopped_by_signal) {
+  // A signal that came while the trial trained (in a fold that on_epoch
+  // does not see, too) stops it: whatever it had is dropped, and the trial
+  // waits to be trained again, whole, by the next run of the study.
+  if (interrupt_signal() != 0) {
     const int signal = interrupt_signal();
-    outcome.state = TrialState::fail;
-    outcome.error = kInterruptedPrefix + " by " + (signal == SIGINT ? "SIGINT" : "SIGTERM");
+    report.run.reset();
+    report.number = number;
+    report.state = TrialState::waiting;
+    report.params = trial.params;
+    report.error = kInterruptedPrefix + " by " + (signal == SIGINT ? "SIGINT" : "SIGTERM");
+    report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    c.store.requeue_interrupted_trial(trial.trial_id, report.error);
+    report.best = best_trial(c.store.finished_trials(c.study_id));
+    return TrialResult{std::move(report), true};
   }
   if (outcome.state == TrialState::fail)
     outcome.value = outcome.train_loss = outcome.val_loss = outcome.test_loss = kMissing;
@@ -137,7 +127,8 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   c.store.finish_trial(trial.trial_id, outcome);
   report.best = best_trial(c.store.finished_trials(c.study_id));
   if (report.run && outcome.state == TrialState::complete && std::isfinite(outcome.value))
-    keep_weights(c, trial.trial_id, number, report.best, models, c.data_varies ? own : c.shared);
+    keep_weights(c, trial.trial_id, number, report.best, models,
+                 c.data_varies ? own.whole : c.shared.whole);
 
   report.number = number;
   report.state = outcome.state;
@@ -145,7 +136,7 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   report.value = outcome.value;
   report.error = outcome.error;
   report.seconds = outcome.duration_s;
-  return TrialResult{std::move(report), stopped_by_signal};
+  return TrialResult{std::move(report), false};
 }
 
 }  // namespace tunelab

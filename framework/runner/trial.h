@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "config/experiment_loader.h"
-#include "runner/cross_validation.h"
+#include "runner/trial_training.h"
 #include "runner/study.h"
 
 namespace tunelab {
@@ -26,10 +26,8 @@ struct StudyContext {
   const StudyObserver& observer;
   Pruner& pruner;
   std::string device;
-  bool cross_validated = false;
   bool data_varies = false;  // the space searches over data.*: each trial loads its own
-  const Folds& shared_folds;
-  const PreparedData& shared;
+  const Folds& shared;       // the split, and its folds under data.folds
 };
 
 struct ClaimedTrial {

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "common/errors.h"
+#include "common/file_writing.h"
 
 namespace tunelab {
 namespace {
@@ -56,9 +57,14 @@ void save_weights(const std::filesystem::path& file, TrainedModels& models) {
     write_scaling(archive, "x", models.units.x);
     write_scaling(archive, "y", models.units.y);
   }
-  const auto partial = std::filesystem::path(file.string() + ".partial");
-  archive.save_to(partial.string());
-  std::filesystem::rename(partial, file);
+  // Serialised in memory first: LibTorch's file writer reports a full disk
+  // by throwing from a destructor, which ends the process.
+  std::string bytes;
+  archive.save_to([&](const void* data, std::size_t size) {
+    bytes.append(static_cast<const char*>(data), size);
+    return size;
+  });
+  write_file_whole(file, bytes);
 }
 
 TrainedModels load_weights(const std::filesystem::path& file,

@@ -15,7 +15,8 @@ namespace tunelab {
 
 // Moves the models to the CPU (so that a file written on a GPU loads
 // anywhere), writes to a temporary file and renames it into place: a reader
-// never sees half a file.
+// never sees half a file. Error when the file cannot be written (a full
+// disk); nothing is left behind then.
 void save_weights(const std::filesystem::path& file, TrainedModels& models);
 
 // Loads the models, each into a module made by `build` (from the trial's

@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "common/args.h"
 #include "common/errors.h"
 
 namespace tunelab {
 namespace {
+
+constexpr std::size_t kMaxChoices = 1000;
 
 Dimension read_dimension(const std::string& path, const nlohmann::json& json) {
   if (!json.is_object())
@@ -35,10 +38,24 @@ Dimension read_dimension(const std::string& path, const nlohmann::json& json) {
     const auto& choices = args.section("choices");
     if (!choices.is_array()) throw ConfigError("choices", "expected a list of values");
     if (choices.empty()) throw ConfigError("choices", "must not be empty");
+    // Each choice is checked in the experiment before a study starts: a
+    // list longer than this is a range (an int dimension), not a choice.
+    if (choices.size() > kMaxChoices)
+      throw ConfigError("choices", fmt::format("{} choices, more than the {} a categorical takes "
+                                               "(an int dimension covers a range)",
+                                               choices.size(), kMaxChoices));
+    const auto kind_of = [](const nlohmann::json& v) {
+      return v.is_string() ? "text" : v.is_boolean() ? "a boolean" : "a number";
+    };
     for (std::size_t i = 0; i < choices.size(); ++i) {
       if (choices[i].is_object() || choices[i].is_array() || choices[i].is_null())
         throw ConfigError(fmt::format("choices[{}]", i),
                           "expected a single value (text, number or boolean)");
+      if (std::string(kind_of(choices[i])) != kind_of(choices[0]))
+        throw ConfigError(fmt::format("choices[{}]", i),
+                          fmt::format("{} is {}, but choices[0] is {}: one kind of value per "
+                                      "categorical (quote numbers meant as text)",
+                                      choices[i].dump(), kind_of(choices[i]), kind_of(choices[0])));
       if (std::find(d.choices.begin(), d.choices.end(), choices[i]) != d.choices.end())
         throw ConfigError(fmt::format("choices[{}]", i),
                           fmt::format("{} is listed twice", choices[i].dump()));
@@ -98,6 +115,18 @@ nlohmann::json Dimension::value_at(double u) const {
     return v;
   }
   return std::clamp(x, low, high);
+}
+
+std::size_t Dimension::grid_size(std::size_t points) const {
+  if (kind == Kind::categorical) return choices.size();
+  // Counted as grid() steps, without building the values.
+  const auto steps = [&](double stride) {
+    const double n = std::floor((high - low) / stride + 1e-9) + 1;
+    return n > 1e18 ? std::numeric_limits<std::size_t>::max() : static_cast<std::size_t>(n);
+  };
+  if (kind == Kind::integer && !log) return steps(step.value_or(1.0));
+  if (step) return steps(*step);
+  return points;
 }
 
 std::vector<nlohmann::json> Dimension::grid(std::size_t points) const {

@@ -243,14 +243,14 @@ void check_optuna_storage(SQLite::Database& db, const std::filesystem::path& fil
     return InputError(fmt::format("--optuna: {}: {}", file.string(), why));
   };
   if (!db.tableExists("version_info") || !db.tableExists("alembic_version"))
-    throw refuse("exists and is not an Optuna storage (choose a new file)");
+    throw refuse("exists and is not an Optuna storage (choose a new file, or --force)");
   SQLite::Statement version(db, "SELECT schema_version FROM version_info");
   SQLite::Statement revision(db, "SELECT version_num FROM alembic_version");
   if (!version.executeStep() || version.getColumn(0).getInt() != kOptunaSchemaVersion ||
       !revision.executeStep() || revision.getColumn(0).getString() != kOptunaAlembicRevision)
     throw refuse(fmt::format(
         "is an Optuna storage of another schema version (tunelab writes version {}, Optuna 3.0 "
-        "and 3.1; choose a new file)",
+        "and 3.1; choose a new file, or --force to replace it)",
         kOptunaSchemaVersion));
 }
 
@@ -260,7 +260,8 @@ void write_study(SQLite::Database& db, Store& store, const StudyInfo& study,
   existing.bind(1, study.name);
   if (existing.executeStep())
     throw InputError(
-        fmt::format("--optuna: {} already holds a study named '{}'", file.string(), study.name));
+        fmt::format("--optuna: {} already holds a study named '{}' (--force replaces the file)",
+                    file.string(), study.name));
 
   SQLite::Statement add_study(db, "INSERT INTO studies (study_name) VALUES (?)");
   add_study.bind(1, study.name);
@@ -360,9 +361,10 @@ void write_study(SQLite::Database& db, Store& store, const StudyInfo& study,
 
 }  // namespace
 
-void export_to_optuna(Store& store, const StudyInfo& study, const std::filesystem::path& file) {
+void export_to_optuna(Store& store, const StudyInfo& study, const std::filesystem::path& file,
+                      OptunaExport mode) {
   std::error_code error;
-  if (std::filesystem::exists(file, error)) {
+  if (mode == OptunaExport::add_to_file && std::filesystem::exists(file, error)) {
     if (!std::filesystem::is_regular_file(file, error))
       throw InputError(fmt::format("--optuna: {} is not a file", file.string()));
     try {

@@ -10,10 +10,16 @@
 
 namespace tunelab {
 
-// A new file is written beside `file` and renamed into place; an existing
-// Optuna storage gets the study added in one transaction. InputError when
-// the file is something else, was written by another schema version, or
-// already holds a study of that name.
-void export_to_optuna(Store& store, const StudyInfo& study, const std::filesystem::path& file);
+enum class OptunaExport {
+  add_to_file,   // an existing Optuna storage gets the study added
+  replace_file,  // an existing file is replaced by a new storage
+};
+
+// A new file is written beside `file` and renamed into place; with
+// add_to_file an existing Optuna storage gets the study added in one
+// transaction. InputError when the file is something else, was written by
+// another schema version, or already holds a study of that name.
+void export_to_optuna(Store& store, const StudyInfo& study, const std::filesystem::path& file,
+                      OptunaExport mode = OptunaExport::add_to_file);
 
 }  // namespace tunelab

@@ -455,6 +455,32 @@ bool Store::release_lost_trial(const Running& trial, bool requeue, const std::st
   });
 }
 
+void Store::delete_study(std::int64_t study_id) {
+  in_store(url_, [&] {
+    retrying([&] {
+      sql::Transaction tx(*db_);
+      // Every table under studies cascades from it.
+      const auto removed = db_->execute("DELETE FROM studies WHERE study_id = ?", {study_id});
+      refresh_views();
+      tx.commit();
+      return removed;
+    });
+  });
+  std::error_code ec;
+  std::filesystem::remove_all(weights_folder(study_id), ec);
+}
+
+void Store::requeue_interrupted_trial(std::int64_t trial_id, const std::string& reason) {
+  in_store(url_, [&] {
+    retrying([&] {
+      return db_->execute(
+          "UPDATE trials SET state = 'WAITING', worker = NULL, error = ? "
+          "WHERE trial_id = ? AND state = 'RUNNING'",
+          {reason, trial_id});
+    });
+  });
+}
+
 std::vector<FinishedTrial> Store::finished_trials(std::int64_t study_id) {
   return in_store(url_, [&] {
     std::vector<FinishedTrial> out;
@@ -576,6 +602,20 @@ void Store::write_outcome(std::int64_t trial_id, const TrialOutcome& o) {
 std::filesystem::path Store::weights_folder(std::int64_t study_id) const {
   // By id, not name: study names are free text.
   return files_folder_ / weights_name_ / fmt::format("study-{}", study_id);
+}
+
+std::vector<std::filesystem::path> sqlite_store_files(const std::filesystem::path& file) {
+  const auto absolute = std::filesystem::absolute(file);
+  std::vector<std::filesystem::path> kept{absolute.parent_path() /
+                                          (absolute.stem().string() + ".weights")};
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+    kept.push_back(absolute.string() + suffix);
+  return kept;
+}
+
+std::vector<std::filesystem::path> Store::files() const {
+  if (is_postgresql()) return {files_folder_ / weights_name_};
+  return sqlite_store_files(sqlite_path_from_url(url_));
 }
 
 bool Store::add_weights(std::int64_t trial_id, const std::filesystem::path& file,

@@ -26,6 +26,9 @@ class Connection;
 std::filesystem::path sqlite_path_from_url(const std::string& url);
 // postgresql://[user[:password]@][host][:port]/database[?param=value...]
 bool is_postgresql_url(const std::string& url);
+// What an SQLite store in `file` keeps beside it: the file, its journals and
+// its folder of weights files.
+std::vector<std::filesystem::path> sqlite_store_files(const std::filesystem::path& file);
 // `url` without the password it may hold, for messages and reports.
 std::string shown_url(const std::string& url);
 
@@ -202,6 +205,13 @@ class Store {
   // the trial was no longer RUNNING under that worker (someone else was first).
   bool release_lost_trial(const Running& trial, bool requeue, const std::string& reason);
   void finish_trial(std::int64_t trial_id, const TrialOutcome& outcome);
+  // Removes a study with its trials, params, curves, provenance and weights
+  // bookkeeping in one transaction, then its weights files.
+  void delete_study(std::int64_t study_id);
+  // A RUNNING trial stopped by a signal: back to WAITING with the same
+  // number, seed and params, `reason` as its error, so that the next run or
+  // worker of the study trains it again from the start.
+  void requeue_interrupted_trial(std::int64_t trial_id, const std::string& reason);
 
   // Queries (store_queries.cpp). An unknown study or trial is an InputError
   // that names the ones there are.
@@ -219,6 +229,9 @@ class Store {
   // store's folder. A trial's `best` weights replace the study's previous
   // best ones, whose files are removed.
   std::filesystem::path weights_folder(std::int64_t study_id) const;
+  // What this store keeps on this machine, which no output may overwrite:
+  // an SQLite file and its journals, and the folder of weights files.
+  std::vector<std::filesystem::path> files() const;
   // Returns false, and keeps nothing, for `best` weights when the study
   // already keeps a better trial's (workers finish in any order).
   bool add_weights(std::int64_t trial_id, const std::filesystem::path& file,

@@ -197,6 +197,11 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
   }
 
   if (has_val) {
+    // No epoch to keep: the trial has no value, and is not one.
+    if (result.best_epoch == 0)
+      throw TrainingError(fmt::format(
+          "no epoch had a finite validation loss (epoch {}: {})", result.epochs.back().epoch,
+          result.epochs.back().val_loss));
     if (!best_state.empty()) restore_state(*model, best_state);
     result.best_val_loss = best;
   } else {

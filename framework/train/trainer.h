@@ -65,7 +65,8 @@ using EpochCallback = std::function<bool(const EpochRecord&)>;
 
 // Trains `model` on splits.train. `seed` drives the mini-batch shuffling. The
 // model keeps the weights of the best validation epoch (the last epoch when
-// there is no validation split). Throws TrainingError on a non-finite loss.
+// there is no validation split). Throws TrainingError on a non-finite
+// training loss, and when no epoch had a finite validation loss.
 TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
                         const TrainerConfig& config, const Registrar& registrar,
                         const c10::Device& device, std::uint64_t seed,

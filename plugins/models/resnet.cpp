@@ -31,12 +31,16 @@ nn::Sequential make_resnet(const ModelSpec& spec) {
   args.allow_only(
       {"block", "block_args", "act_fn", "act_fn_args", "num_blocks", "c_hidden", "groups"});
   // The number of groups: the length of whichever of num_blocks and c_hidden
-  // is a list, else `groups` (3, as in the chapter).
+  // is a list (`groups`, when given too, must agree), else `groups` (3, as in
+  // the chapter).
   std::size_t groups = 0;
+  std::string listed;
   for (const char* key : {"num_blocks", "c_hidden"})
-    if (args.section(key).is_array()) groups = args.section(key).size();
-  if (groups > 0 && args.has("groups"))
-    throw ConfigError("groups", "only when num_blocks and c_hidden are single numbers");
+    if (args.section(key).is_array()) groups = args.section(key).size(), listed = key;
+  if (groups > 0 && args.has("groups") && args.integer("groups") != static_cast<std::int64_t>(groups))
+    throw ConfigError("groups",
+                      fmt::format("{} groups, but {} lists {} (leave groups out, or make them agree)",
+                                  args.integer("groups"), listed, groups));
   if (groups == 0) {
     const auto n = args.integer("groups", 3);
     require_at_least("groups", n, 1);

@@ -18,12 +18,17 @@ class GridSampler : public Sampler {
   GridSampler(const SearchSpace& space, std::uint64_t seed, std::size_t points, bool shuffle)
       : space_(space) {
     std::size_t total = 1;
+    // Counted before any axis is made: one fine axis alone could fill memory.
     for (const auto& d : space.dimensions) {
-      axes_.push_back(d.grid(points));
-      total *= axes_.back().size();
-      if (total > kMaxPoints)
-        throw ConfigError("", fmt::format("the grid has more than {} points", kMaxPoints));
+      const std::size_t size = d.grid_size(points);
+      if (size > kMaxPoints || total * size > kMaxPoints)
+        throw ConfigError("", fmt::format("the grid has more than {} points ({} has {:.3g})",
+                                          kMaxPoints, d.path, static_cast<double>(size)));
+      total *= size;
     }
+    for (const auto& d : space.dimensions) axes_.push_back(d.grid(points));
+    total = 1;
+    for (const auto& axis : axes_) total *= axis.size();
     order_.resize(total);
     for (std::size_t i = 0; i < total; ++i) order_[i] = i;
     if (shuffle) {

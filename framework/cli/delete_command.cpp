@@ -1,0 +1,42 @@
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/query_options.h"
+#include "common/errors.h"
+
+namespace tunelab::cli {
+
+int delete_command(const Arguments& args, Registrar&) {
+  QueryOptions query;
+  bool yes = false;
+  po::options_description options("tunelab delete");
+  query.add_to(options, QueryOptions::Names::study, /*with_format=*/false);
+  options.add_options()("yes", po::bool_switch(&yes),
+                        "really delete (without it, only say what would go)");
+  po::variables_map values;
+  if (!parse_arguments("tunelab delete STUDY --yes [--storage URL]", args, options,
+                       query.positional, values))
+    return 0;
+  const StudyInfo study = query.open()->study(query.study);
+  const std::string what =
+      fmt::format("study '{}' ({} trials: {} complete, {} pruned, {} failed, {} running or waiting)",
+                  study.name, study.trials(), study.complete, study.pruned, study.failed,
+                  study.running);
+  if (!yes)
+    throw InputError(fmt::format(
+        "this would delete {} with its curves and weights files; add --yes to delete it", what));
+  const auto store = Store::open(query.storage);
+  // A study that a live process is running would lose its trials under it.
+  for (const auto& running : store->running_trials(study.id))
+    if (running.silent_seconds < 60)
+      throw InputError(fmt::format(
+          "study '{}' has trial {} running (worker {}); stop its run before deleting it",
+          study.name, running.number, running.worker.empty() ? "?" : running.worker));
+  store->delete_study(study.id);
+  std::cout << fmt::format("deleted {} from {}\n", what, store->url());
+  return 0;
+}
+
+}  // namespace tunelab::cli
