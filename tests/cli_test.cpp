@@ -196,7 +196,8 @@ TEST_SUITE("command line: interruption") {
       // tunelab starts in the background and is interrupted in its first
       // trial; the shell reports how it ended and how long that took.
       const auto r = tunelab::test::run_shell(
-          "{ \"$TUNELAB\" run experiments/quickstart.yaml --set trainer.epochs=100000 "
+          "{ TUNELAB_PROGRESS_SECONDS=1 \"$TUNELAB\" run experiments/quickstart.yaml --set "
+          "trainer.epochs=100000 "
           "--set trainer.early_stopping.patience=0 --set search.trials=2 --set data.folds=" +
           folds + " --storage " + db +
           " 2>&1 & pid=$!; sleep 3; start=$(date +%s%N); kill -INT $pid; wait $pid; "
@@ -205,6 +206,11 @@ TEST_SUITE("command line: interruption") {
       CHECK(r.output.find("exit=1 ") != std::string::npos);
       CHECK(r.output.find("tunelab: interrupted: study 'quickstart'") != std::string::npos);
       CHECK(r.output.find("--resume continues it") != std::string::npos);
+      // Not a terminal: plain progress lines, with the trial's own epoch budget.
+      CHECK(r.output.find("progress: [0 done, 2 to go] trial 0 epoch ") != std::string::npos);
+      CHECK(r.output.find("/100000  val_loss ") != std::string::npos);
+      CHECK(r.output.find("trial   0  interrupted by SIGINT: trains again, from the start, on "
+                          "--resume") != std::string::npos);
       const auto ms = r.output.substr(r.output.find(" ms=") + 4);
       CHECK(std::stoi(ms) < 1000);
       SQLite::Database d(db);
@@ -240,5 +246,111 @@ TEST_SUITE("command line: interruption") {
     };
     CHECK(trial(db).rfind("COMPLETE ", 0) == 0);
     CHECK(trial(db) == trial(calm));
+  }
+}
+
+TEST_SUITE("command line: what a new user runs into") {
+  TEST_CASE("a single training run again is recorded as the next free name") {
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
+    for (const std::string name : {"seed-chapter", "seed-chapter-2", "seed-chapter-3"}) {
+      const auto r = tunelab::test::run_tunelab(
+          "run experiments/seed_chapter.yaml --set model.block=PreActResNetBlock" + storage);
+      CHECK_MESSAGE(r.exit_status == 0, r.output);
+      CHECK(r.output.find("recorded as study '" + name + "'") != std::string::npos);
+    }
+    // A study with a search still asks: --resume or --study.
+    auto r = tunelab::test::run_tunelab(
+        "run experiments/quickstart.yaml --quiet --set search.trials=1 --set trainer.epochs=1" +
+        storage);
+    REQUIRE(r.exit_status == 0);
+    r = tunelab::test::run_tunelab(
+        "run experiments/quickstart.yaml --quiet --set search.trials=1 --set trainer.epochs=1" +
+        storage);
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("already exists") != std::string::npos);
+  }
+
+  TEST_CASE("--set of a searched value fixes it, says so, and the rest is searched") {
+    tunelab::test::ScratchDir dir;
+    const auto r = tunelab::test::run_tunelab(
+        "run experiments/diabetes_resnet.yaml --set trainer.lr=3e-3 --set \"model.c_hidden=[64, "
+        "64]\" --trials 3 --set trainer.epochs=5 --storage " +
+        (dir.path() / "s.db").string());
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    CHECK(r.output.find("note: --set fixes trainer.lr, model.c_hidden, trainer.epochs: they are "
+                        "no longer searched") != std::string::npos);
+    CHECK(r.output.find("random search over 5 params") != std::string::npos);
+    SQLite::Database d((dir.path() / "s.db").string());
+    CHECK(d.execAndGet("SELECT count(DISTINCT name) FROM trial_params").getInt() == 5);
+    CHECK(d.execAndGet("SELECT count(*) FROM trial_params WHERE name IN ('trainer.lr', "
+                       "'model.c_hidden', 'trainer.epochs')")
+              .getInt() == 0);
+  }
+
+  TEST_CASE("a target in large units is pointed out; no epoch with a finite loss is a FAIL") {
+    tunelab::test::ScratchDir dir;
+    const auto file = dir.write(
+        "b.yaml", "name: b\ndata: {dataset: diabetes}\ntrainer: {epochs: 1, batch_size: 1}\n");
+    const auto r = tunelab::test::run_tunelab("run " + file.string() + " --storage " +
+                                              (dir.path() / "s.db").string());
+    CHECK(r.exit_status == 1);
+    CHECK(r.output.find("note: the target's standard deviation is 77 and data.standardize.y is "
+                        "off") != std::string::npos);
+    CHECK(r.output.find("no epoch had a finite validation loss (epoch 1: inf)") !=
+          std::string::npos);
+    SQLite::Database d((dir.path() / "s.db").string());
+    CHECK(d.execAndGet("SELECT state || ' ' || quote(value) || ' ' || quote(val_loss) FROM trials")
+              .getString() == "FAIL NULL NULL");
+  }
+
+  TEST_CASE("tunelab delete removes a study whole, and only with --yes") {
+    const auto s = tunelab::test::quickstart_studies({"", "other"});
+    auto r = tunelab::test::run_tunelab("delete other" + s->storage);
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("add --yes to delete it") != std::string::npos);
+    std::filesystem::path weights;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(s->dir.path()))
+      if (entry.path().extension() == ".pt") weights = entry.path();
+    r = tunelab::test::run_tunelab("delete other --yes" + s->storage);
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    CHECK(r.output.find("deleted study 'other' (6 trials: 6 complete") != std::string::npos);
+    SQLite::Database d(s->db);
+    CHECK(d.execAndGet("SELECT group_concat(name) FROM studies").getString() == "quickstart");
+    CHECK(d.execAndGet("SELECT count(*) FROM trials").getInt() == 6);
+    CHECK(d.execAndGet("SELECT count(*) FROM epochs e JOIN trials t USING (trial_id)").getInt() ==
+          d.execAndGet("SELECT count(*) FROM epochs").getInt());
+    CHECK(d.execAndGet("SELECT count(*) FROM weights").getInt() == 1);
+    SQLite::Statement dangling(d, "PRAGMA foreign_key_check");
+    CHECK_FALSE(dangling.executeStep());
+    r = tunelab::test::run_tunelab("delete other --yes" + s->storage);
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("no study 'other'") != std::string::npos);
+  }
+
+  TEST_CASE("a resumed study refuses a data set that changed since, naming both digests") {
+    tunelab::test::ScratchDir dir;
+    const auto csv = [&](double shift) {
+      std::string text = "x,y\n";
+      for (int i = 0; i < 60; ++i)
+        text += std::to_string(i) + "," + std::to_string(2.0 * i + shift) + "\n";
+      dir.write("d.csv", text);
+    };
+    csv(0);
+    const auto file = dir.write(
+        "e.yaml",
+        "name: e\ndata:\n  dataset: csv\n  args: {path: d.csv, target: y}\n  split: {train: 0.6, "
+        "val: 0.2, test: 0.2}\nmodel: {name: linear}\ntrainer: {epochs: 2}\nsearch:\n  trials: 1\n  "
+        "space:\n    trainer.lr: {type: float, low: 1.0e-3, high: 1.0e-1, log: true}\n");
+    const std::string run = "run " + file.string() + " --quiet --storage " +
+                            (dir.path() / "s.db").string();
+    REQUIRE(tunelab::test::run_tunelab(run).exit_status == 0);
+    csv(1);
+    auto r = tunelab::test::run_tunelab(run + " --resume --trials 2");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("ran on another data set (digest ") != std::string::npos);
+    CHECK(r.output.find("--allow-data-change") != std::string::npos);
+    r = tunelab::test::run_tunelab(run + " --resume --trials 2 --allow-data-change");
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
   }
 }

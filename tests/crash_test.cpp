@@ -124,4 +124,33 @@ TEST_SUITE("training faults") {
     CHECK(r.output.find("quickstart.yaml:11:3: model: does not fit in memory: one of its tensors "
                         "needs 1.6e+04 GB") != std::string::npos);
   }
+
+  TEST_CASE("a full disk while weights are saved ends the run with the reason, and no partial file") {
+    tunelab::test::ScratchDir dir;
+    const auto weights = dir.path() / "s.weights";
+    std::filesystem::create_directory(weights);
+    // A 64 KiB file system where the weights go: the database fits beside it.
+    if (tunelab::test::run_shell("mount -t tmpfs -o size=64k tmpfs '" + weights.string() +
+                                 "' 2>/dev/null")
+            .exit_status != 0) {
+      MESSAGE("skipped: mounting a small tmpfs needs root (CAP_SYS_ADMIN) here");
+      return;
+    }
+    const auto r = tunelab::test::run_tunelab(
+        "run experiments/quickstart.yaml --quiet --set search.trials=3 --set trainer.epochs=3 "
+        "--set \"model.c_hidden=[128, 128]\" --storage " +
+        (dir.path() / "s.db").string());
+    std::vector<std::string> left;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(weights))
+      if (entry.is_regular_file()) left.push_back(entry.path().string());
+    tunelab::test::run_shell("umount '" + weights.string() + "'");
+    INFO(r.output);
+    CHECK(r.exit_status == 1);
+    CHECK(r.output.find("trial-0.pt: cannot write: No space left on device") != std::string::npos);
+    CHECK(r.output.find("terminate called") == std::string::npos);
+    CHECK(left.empty());
+    // The trial that finished stays.
+    SQLite::Database d((dir.path() / "s.db").string());
+    CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE state = 'COMPLETE'").getInt() == 1);
+  }
 }

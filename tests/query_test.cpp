@@ -360,6 +360,20 @@ TEST_SUITE("query: rerun and predict") {
     CHECK(j["max_abs_diff"].get<double>() == doctest::Approx(0.5));
   }
 
+  TEST_CASE("predict refuses another trial's weights file copied into place") {
+    const auto s = tunelab::test::quickstart_studies({""}, "--keep-weights all");
+    const auto folder = s->dir.path() / "s.weights" / "study-1";
+    REQUIRE(std::filesystem::exists(folder / "trial-0.pt"));
+    REQUIRE(std::filesystem::exists(folder / "trial-1.pt"));
+    auto r = run_tunelab("predict quickstart --trial 1 --input data/diabetes.csv" + s->storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    std::filesystem::copy_file(folder / "trial-0.pt", folder / "trial-1.pt",
+                               std::filesystem::copy_options::overwrite_existing);
+    r = run_tunelab("predict quickstart --trial 1 --input data/diabetes.csv" + s->storage);
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("trial-1.pt: another trial's weights") != std::string::npos);
+  }
+
   TEST_CASE("predict applies the kept model to new rows: on the test rows it gives the test loss") {
     const auto s = stored_study();
     const json best = json_of("best quickstart --format json" + s->storage);

@@ -168,4 +168,22 @@ TEST_SUITE("workers") {
     CHECK(r.output.find("runs 2 trials at once (search.workers); --resume it with --workers 2") !=
           std::string::npos);
   }
+
+  TEST_CASE("workers stop with a `run --workers` killed outright, their trials re-queued") {
+    tunelab::test::ScratchDir dir;
+    const std::string db = (dir.path() / "s.db").string();
+    // The parent is killed as soon as a trial runs; a second later no
+    // worker of the study may be left.
+    const auto r = tunelab::test::run_shell(
+        "\"$TUNELAB\" run experiments/quickstart.yaml --quiet --workers 2 --set "
+        "trainer.epochs=100000 --set trainer.early_stopping.patience=0 --storage " +
+        db + " >/dev/null 2>&1 & pid=$!; until sqlite3 " + db +
+        " \"SELECT state FROM trials\" 2>/dev/null | grep -q RUNNING; do sleep 0.05; done; "
+        "kill -KILL $pid; sleep 3; pgrep -f -- '[w]orker --storage " + db + "' | wc -l");
+    CHECK(r.output == "0\n");
+    CHECK(count(db, "SELECT count(*) FROM trials WHERE state = 'RUNNING'") == 0);
+    CHECK(count(db, "SELECT count(*) FROM trials WHERE state = 'WAITING' AND error = "
+                    "'interrupted by SIGTERM'") >= 1);
+  }
 }
+

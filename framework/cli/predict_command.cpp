@@ -73,7 +73,8 @@ int predict_command(const Arguments& args, Registrar& registrar) {
   const auto inputs = static_cast<std::int64_t>(weights->features.size());
   const auto outputs = static_cast<std::int64_t>(weights->targets.size());
   const TrainedModels models = load_weights(
-      weights->file, [&] { return build_model(registrar, config.model, inputs, outputs); });
+      weights->file, [&] { return build_model(registrar, config.model, inputs, outputs); },
+      trial.seed);
 
   const CsvTable table = read_numeric_csv(input);
   std::vector<std::size_t> feature_columns;

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/text.h"
@@ -16,7 +17,11 @@ RunPrinter::RunPrinter(const ExperimentConfig& config, bool quiet, bool single, 
     : config_(config),
       quiet_(quiet),
       single_(single),
-      terminal_(progress && isatty(STDOUT_FILENO) == 1) {}
+      terminal_(progress && isatty(STDOUT_FILENO) == 1) {
+  const char* every = std::getenv("TUNELAB_PROGRESS_SECONDS");
+  const double seconds = every ? std::atof(every) : 0;
+  if (seconds > 0) log_interval_ = std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+}
 
 StudyObserver RunPrinter::observer() {
   StudyObserver o;
@@ -92,10 +97,9 @@ void RunPrinter::epoch(int number, const EpochRecord& e) {
     return;
   }
   // A terminal gets at most five updates a second, in place; a log a line
-  // every ten seconds, and only while a trial runs long.
+  // every TUNELAB_PROGRESS_SECONDS (10) seconds, and only while a trial runs long.
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_progress_ < (terminal_ ? std::chrono::milliseconds(200) : std::chrono::seconds(10)))
-    return;
+  if (now - last_progress_ < (terminal_ ? std::chrono::milliseconds(200) : log_interval_)) return;
   last_progress_ = now;
   const std::string line =
       fmt::format("[{} done, {} to go] trial {} epoch {}/{}  val_loss {}  eta {}", done_,

@@ -40,6 +40,7 @@ class RunPrinter {
   long trial_epochs_seen_ = 0;   // the running trial's
   double epoch_seconds_ = 0;     // their time
   std::chrono::steady_clock::time_point last_progress_;
+  std::chrono::milliseconds log_interval_{10'000};  // between progress lines in a log
   std::string last_error_;
 };
 

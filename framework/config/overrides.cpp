@@ -74,6 +74,11 @@ void set_path(nlohmann::json& document, const std::string& path, nlohmann::json 
     }
     nlohmann::json& next = (*node)[part];
     if (next.is_null()) next = nlohmann::json::object();
+    if (next.is_array())
+      throw ConfigError(path, fmt::format("'{}' is a list, and a dotted path cannot reach into a "
+                                          "list: set the whole list, or one value for all of it "
+                                          "where the key takes one (c_hidden: 64)",
+                                          walked));
     if (!next.is_object())
       throw ConfigError(path, fmt::format("'{}' holds a single value, not a mapping", walked));
     node = &next;

@@ -28,15 +28,17 @@ double metric_of(const std::string& metric, const TrainResult& r) {
 // Saves a finished trial's weights when asked for: every trial's, or the
 // study's best so far (which replaces the previous best's). `best` is the
 // study's best trial now that this one is recorded.
-void keep_weights(const StudyContext& c, std::int64_t trial_id, int number,
+void keep_weights(const StudyContext& c, const ClaimedTrial& trial,
                   const std::optional<FinishedTrial>& best, TrainedModels& models,
                   const PreparedData& data) {
+  const std::int64_t trial_id = trial.trial_id;
+  const int number = trial.number;
   using Keep = StudyOptions::KeepWeights;
   const Keep keep = c.options.keep_weights;
   if (keep == Keep::none) return;
   if (keep == Keep::best && (!best || best->number != number)) return;
   const auto file = c.store.weights_folder(c.study_id) / fmt::format("trial-{}.pt", number);
-  save_weights(file, models);
+  save_weights(file, models, trial.seed);
   c.store.add_weights(trial_id, file, keep == Keep::best ? "best" : "requested", data.feature_names,
                       data.target_names);
 }
@@ -127,7 +129,7 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   c.store.finish_trial(trial.trial_id, outcome);
   report.best = best_trial(c.store.finished_trials(c.study_id));
   if (report.run && outcome.state == TrialState::complete && std::isfinite(outcome.value))
-    keep_weights(c, trial.trial_id, number, report.best, models,
+    keep_weights(c, trial, report.best, models,
                  c.data_varies ? own.whole : c.shared.whole);
 
   report.number = number;

@@ -9,6 +9,9 @@
 namespace tunelab {
 namespace {
 
+// The seed of the trial that wrote the file, beside the modules' own keys.
+const char* const kTrialSeedKey = "trial.seed";
+
 // Keys outside the module's own names (which never start with "scaling.").
 void write_scaling(torch::serialize::OutputArchive& archive, const std::string& key,
                    const std::optional<Standardizer>& s) {
@@ -43,9 +46,11 @@ std::string fold_key(std::size_t f) { return fmt::format("fold{}", f); }
 
 }  // namespace
 
-void save_weights(const std::filesystem::path& file, TrainedModels& models) {
+void save_weights(const std::filesystem::path& file, TrainedModels& models,
+                  std::uint64_t trial_seed) {
   std::filesystem::create_directories(file.parent_path());
   torch::serialize::OutputArchive archive;
+  archive.write(kTrialSeedKey, torch::tensor(static_cast<std::int64_t>(trial_seed)));
   if (models.members.size() == 1) {
     write_model(archive, models.members.front());
   } else {
@@ -68,13 +73,23 @@ void save_weights(const std::filesystem::path& file, TrainedModels& models) {
 }
 
 TrainedModels load_weights(const std::filesystem::path& file,
-                           const std::function<torch::nn::Sequential()>& build) {
+                           const std::function<torch::nn::Sequential()>& build,
+                           std::uint64_t trial_seed) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec))
     throw InputError(fmt::format("{}: the weights file is missing", file.string()));
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(file.string(), torch::kCPU);
+    // Files from before the seed was written have none: they load as they did.
+    torch::Tensor written_for;
+    if (archive.try_read(kTrialSeedKey, written_for) &&
+        static_cast<std::uint64_t>(written_for.item<std::int64_t>()) != trial_seed)
+      throw InputError(fmt::format(
+          "{}: another trial's weights (trial seed {} in the file, {} in the store); the file was "
+          "replaced after the study wrote it",
+          file.string(), static_cast<std::uint64_t>(written_for.item<std::int64_t>()),
+          trial_seed));
     TrainedModels models;
     for (std::size_t f = 0;; ++f) {
       torch::serialize::InputArchive fold;

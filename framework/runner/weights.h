@@ -6,6 +6,7 @@
 // cross-validated trial as sub-archives "fold0" .. "fold{k-1}" of that
 // form, with the scaling the losses are reported in at the top.
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 
@@ -16,12 +17,15 @@ namespace tunelab {
 // Moves the models to the CPU (so that a file written on a GPU loads
 // anywhere), writes to a temporary file and renames it into place: a reader
 // never sees half a file. Error when the file cannot be written (a full
-// disk); nothing is left behind then.
-void save_weights(const std::filesystem::path& file, TrainedModels& models);
+// disk); nothing is left behind then. The file names the trial by its seed.
+void save_weights(const std::filesystem::path& file, TrainedModels& models,
+                  std::uint64_t trial_seed);
 
 // Loads the models, each into a module made by `build` (from the trial's
-// configuration). Throws InputError for a missing or unreadable file.
+// configuration). Throws InputError for a missing or unreadable file, and
+// for one that another trial wrote (another trial's file copied into place).
 TrainedModels load_weights(const std::filesystem::path& file,
-                           const std::function<torch::nn::Sequential()>& build);
+                           const std::function<torch::nn::Sequential()>& build,
+                           std::uint64_t trial_seed);
 
 }  // namespace tunelab
