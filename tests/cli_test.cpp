@@ -221,6 +221,24 @@ TEST_SUITE("command line: interruption") {
     }
   }
 
+  TEST_CASE("SIGTERM while a large CSV loads ends tunelab at once") {
+    tunelab::test::ScratchDir dir;
+    const auto file = dir.write(
+        "big.yaml",
+        "name: big\ndata:\n  dataset: csv\n  args: {path: big.csv, target: y}\nmodel: {name: "
+        "linear}\ntrainer: {epochs: 1}\n");
+    const auto r = tunelab::test::run_shell(
+        "cd '" + dir.path().string() +
+        "' && awk 'BEGIN{print \"a,b,y\"; for(i=0;i<3000000;i++) print i%97\",\"i%89\",\"i%13}' "
+        "> big.csv && { \"$TUNELAB\" run big.yaml --storage s.db >/dev/null 2>&1 & pid=$!; sleep "
+        "1; start=$(date +%s%N); kill -TERM $pid; wait $pid; echo \"exit=$? ms=$(( ($(date "
+        "+%s%N) - start) / 1000000 ))\"; }");
+    INFO(r.output);
+    REQUIRE(r.output.find(" ms=") != std::string::npos);
+    CHECK(r.output.find("exit=143") != std::string::npos);  // ended by the signal, as asked
+    CHECK(std::stoi(r.output.substr(r.output.find(" ms=") + 4)) < 1000);
+  }
+
   TEST_CASE("a trial stopped by Ctrl-C is trained again by --resume, as if never stopped") {
     tunelab::test::ScratchDir dir;
     const std::string run =

@@ -160,7 +160,10 @@ int run_command(const Arguments& args, Registrar& registrar) {
     study_options.study_name = fmt::format("{}-{}", config.name, n);
   }
 
-  install_interrupt_handlers();
+  // Worker processes hear of Ctrl-C from this one. A study in this process
+  // takes the signals itself once its data is loaded: until then Ctrl-C ends
+  // it at once, as nothing is being trained.
+  if (workers > 1) install_interrupt_handlers();
   StudySummary summary;
   try {
     summary = workers > 1

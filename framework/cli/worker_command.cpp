@@ -46,7 +46,6 @@ int worker_command(const Arguments& args, Registrar& registrar) {
           args, described, positional, values))
     return 0;
   worker.finish();
-  install_interrupt_handlers();
   if (parent > 0) {
     // A worker of `run --workers` stops with its parent, even one killed
     // outright, rather than working on alone.

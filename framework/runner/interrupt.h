@@ -6,6 +6,8 @@
 
 namespace tunelab {
 
+// Installed by a study once its data is loaded (and by `run --workers`,
+// which passes a signal on to its workers); installing twice is harmless.
 void install_interrupt_handlers();
 
 // The signal that asked the study to stop, or 0.

@@ -151,6 +151,9 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
                   const StudyObserver& observer) {
   const ExperimentConfig& base = experiment.config;
   const SearchConfig& search = base.search;
+  // From here on Ctrl-C and SIGTERM stop the study at the end of an epoch,
+  // its running trial re-queued; before (loading data) they end the process.
+  install_interrupt_handlers();
   at::set_num_threads(options.threads);
   const int wanted = study.trials_wanted;
 
