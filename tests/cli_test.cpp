@@ -306,7 +306,7 @@ TEST_SUITE("command line: what a new user runs into") {
               .getInt() == 0);
   }
 
-  TEST_CASE("a target in large units is pointed out; no epoch with a finite loss is a FAIL") {
+  TEST_CASE("a target in large units is pointed out, and no epoch with a finite loss is a FAIL") {
     tunelab::test::ScratchDir dir;
     const auto file = dir.write(
         "b.yaml", "name: b\ndata: {dataset: diabetes}\ntrainer: {epochs: 1, batch_size: 1}\n");
