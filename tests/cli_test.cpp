@@ -193,14 +193,16 @@ TEST_SUITE("command line: interruption") {
     for (const std::string folds : {"1", "4"}) {
       tunelab::test::ScratchDir dir;
       const std::string db = (dir.path() / "s.db").string();
-      // tunelab starts in the background and is interrupted in its first
-      // trial; the shell reports how it ended and how long that took.
+      // tunelab starts in the background and is interrupted 2.5 s into its
+      // first trial; the shell reports how it ended and how long that took.
       const auto r = tunelab::test::run_shell(
           "{ TUNELAB_PROGRESS_SECONDS=1 \"$TUNELAB\" run experiments/quickstart.yaml --set "
           "trainer.epochs=100000 "
           "--set trainer.early_stopping.patience=0 --set search.trials=2 --set data.folds=" +
           folds + " --storage " + db +
-          " 2>&1 & pid=$!; sleep 3; start=$(date +%s%N); kill -INT $pid; wait $pid; "
+          " 2>&1 & pid=$!; until sqlite3 " + db +
+          " \"SELECT state FROM trials\" 2>/dev/null | grep -q RUNNING; do sleep 0.05; done; "
+          "sleep 2.5; start=$(date +%s%N); kill -INT $pid; wait $pid; "
           "status=$?; echo \"exit=$status ms=$(( ($(date +%s%N) - start) / 1000000 ))\"; }");
       INFO("data.folds=" << folds << "\n" << r.output);
       CHECK(r.output.find("exit=1 ") != std::string::npos);
