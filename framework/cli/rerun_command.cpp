@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <tuple>
 #include <iostream>
+#include <tuple>
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
@@ -48,9 +48,11 @@ int rerun_command(const Arguments& args, Registrar& registrar) {
   std::vector<std::string> plugins;
   add("plugin", po::value(&plugins)->composing(),
       "load this plugin library (repeatable; stands in for a recorded one of the same name)");
-  add("tolerance", po::value(&tolerance),
-      "exit 1 when the largest difference is above this (default: above float noise, 1e-9 "
-      "relative)");
+  const std::string tolerance_help = fmt::format(
+      "exit 1 when the largest difference is above this (default: above float noise, {:.0e} of "
+      "the stored value)",
+      kRelativeNoise);
+  add("tolerance", po::value(&tolerance), tolerance_help.c_str());
   po::variables_map values;
   if (!parse_arguments(
           "tunelab rerun STUDY TRIAL [--device D] [--tolerance T] [--plugin LIB.so ...] [--storage "
