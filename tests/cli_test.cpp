@@ -200,9 +200,8 @@ TEST_SUITE("command line: interruption") {
           "trainer.epochs=100000 "
           "--set trainer.early_stopping.patience=0 --set search.trials=2 --set data.folds=" +
           folds + " --storage " + db +
-          " 2>&1 & pid=$!; until sqlite3 " + db +
-          " \"SELECT state FROM trials\" 2>/dev/null | grep -q RUNNING; do sleep 0.05; done; "
-          "sleep 2.5; start=$(date +%s%N); kill -INT $pid; wait $pid; "
+          " 2>&1 & pid=$!; " + tunelab::test::until_a_trial_runs(db) +
+          "; sleep 2.5; start=$(date +%s%N); kill -INT $pid; wait $pid; "
           "status=$?; echo \"exit=$status ms=$(( ($(date +%s%N) - start) / 1000000 ))\"; }");
       INFO("data.folds=" << folds << "\n" << r.output);
       CHECK(r.output.find("exit=1 ") != std::string::npos);
@@ -249,9 +248,8 @@ TEST_SUITE("command line: interruption") {
     const std::string db = (dir.path() / "s.db").string(), calm = (dir.path() / "c.db").string();
     // SIGINT as soon as trial 0 is seen running.
     auto r = tunelab::test::run_shell(
-        "{ " + run + db + " 2>&1 & pid=$!; until sqlite3 " + db +
-        " \"SELECT state FROM trials\" 2>/dev/null | grep -q RUNNING; do sleep 0.05; done; "
-        "kill -INT $pid; wait $pid; echo \"exit=$?\"; }");
+        "{ " + run + db + " 2>&1 & pid=$!; " + tunelab::test::until_a_trial_runs(db) +
+        "; kill -INT $pid; wait $pid; echo \"exit=$?\"; }");
     REQUIRE_MESSAGE(r.output.find("exit=1") != std::string::npos, r.output);
     r = tunelab::test::run_shell(run + db + " --resume 2>&1");
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);

@@ -39,8 +39,8 @@ std::string kind_of(const fs::path& path) {
 
 // The exported CSV of a study, as `export` prints it to standard output.
 std::string exported(const tunelab::test::StoredStudies& s) {
-  const auto r = tunelab::test::run_shell("\"$TUNELAB\" export quickstart" + s.storage +
-                                          " 2>/dev/null");
+  const auto r =
+      tunelab::test::run_shell("\"$TUNELAB\" export quickstart" + s.storage + " 2>/dev/null");
   REQUIRE(r.exit_status == 0);
   REQUIRE(r.output.rfind("number,", 0) == 0);
   return r.output;
@@ -51,7 +51,8 @@ std::string exported(const tunelab::test::StoredStudies& s) {
 TEST_SUITE("output files") {
   TEST_CASE("-o - is standard output, and no file named '-' appears") {
     const auto s = tunelab::test::quickstart_studies({""});
-    const auto r = tunelab::test::run_shell("cd '" + s->dir.path().string() + "' && \"$TUNELAB\" export quickstart -o -" +
+    const auto r = tunelab::test::run_shell("cd '" + s->dir.path().string() +
+                                            "' && \"$TUNELAB\" export quickstart -o -" +
                                             s->storage + " 2>/dev/null");
     CHECK(r.exit_status == 0);
     CHECK(r.output == exported(*s));
@@ -66,11 +67,10 @@ TEST_SUITE("output files") {
     // A named pipe with a reader on the other end.
     const fs::path fifo = dir / "pipe";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-    auto r = tunelab::test::run_shell("{ timeout 60 cat '" + fifo.string() + "' > '" +
-                                      (dir / "from-pipe.csv").string() +
-                                      "' & } ; timeout 60 \"$TUNELAB\" export quickstart -o '" +
-                                      fifo.string() + "'" + s->storage +
-                                      " 2>&1; status=$?; wait; exit $status");
+    auto r = tunelab::test::run_shell(
+        "{ timeout 60 cat '" + fifo.string() + "' > '" + (dir / "from-pipe.csv").string() +
+        "' & } ; timeout 60 \"$TUNELAB\" export quickstart -o '" + fifo.string() + "'" +
+        s->storage + " 2>&1; status=$?; wait; exit $status");
     CHECK_MESSAGE(r.exit_status == 0, r.output);
     CHECK(kind_of(fifo) == "fifo");
     CHECK(file_text(dir / "from-pipe.csv") == csv);

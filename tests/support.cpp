@@ -79,6 +79,11 @@ std::unique_ptr<StoredStudies> quickstart_studies(const std::vector<std::string>
   return s;
 }
 
+std::string until_a_trial_runs(const std::string& db) {
+  return "until sqlite3 '" + db +
+         "' \"SELECT state FROM trials\" 2>/dev/null | grep -q RUNNING; do sleep 0.05; done";
+}
+
 nlohmann::json json_of(const std::string& arguments) {
   const auto r = run_shell("\"$TUNELAB\" " + arguments + " 2>/dev/null");
   REQUIRE_MESSAGE(r.exit_status == 0, arguments);

@@ -57,6 +57,10 @@ struct StoredStudies {
 std::unique_ptr<StoredStudies> quickstart_studies(const std::vector<std::string>& names,
                                                   const std::string& extra = "");
 
+// A shell command that waits until the SQLite store `db` shows a RUNNING
+// trial (for tests that signal a study in the middle of a trial).
+std::string until_a_trial_runs(const std::string& db);
+
 // A tunelab command's standard output, parsed as JSON; fails the test when
 // the command fails.
 nlohmann::json json_of(const std::string& arguments);

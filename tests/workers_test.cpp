@@ -177,9 +177,8 @@ TEST_SUITE("workers") {
     const auto r = tunelab::test::run_shell(
         "\"$TUNELAB\" run experiments/quickstart.yaml --quiet --workers 2 --set "
         "trainer.epochs=100000 --set trainer.early_stopping.patience=0 --storage " +
-        db + " >/dev/null 2>&1 & pid=$!; until sqlite3 " + db +
-        " \"SELECT state FROM trials\" 2>/dev/null | grep -q RUNNING; do sleep 0.05; done; "
-        "kill -KILL $pid; sleep 3; pgrep -f -- '[w]orker --storage " + db + "' | wc -l");
+        db + " >/dev/null 2>&1 & pid=$!; " + tunelab::test::until_a_trial_runs(db) +
+        "; kill -KILL $pid; sleep 3; pgrep -f -- '[w]orker --storage " + db + "' | wc -l");
     CHECK(r.output == "0\n");
     CHECK(count(db, "SELECT count(*) FROM trials WHERE state = 'RUNNING'") == 0);
     CHECK(count(db, "SELECT count(*) FROM trials WHERE state = 'WAITING' AND error = "

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/query_options.h"
 #include "common/errors.h"
+#include "runner/study.h"
 
 namespace tunelab::cli {
 
@@ -20,17 +21,18 @@ int delete_command(const Arguments& args, Registrar&) {
                        query.positional, values))
     return 0;
   const StudyInfo study = query.open()->study(query.study);
-  const std::string what =
-      fmt::format("study '{}' ({} trials: {} complete, {} pruned, {} failed, {} running or waiting)",
-                  study.name, study.trials(), study.complete, study.pruned, study.failed,
-                  study.running);
+  const std::string what = fmt::format(
+      "study '{}' ({} trials: {} complete, {} pruned, {} failed, {} running or waiting)",
+      study.name, study.trials(), study.complete, study.pruned, study.failed, study.running);
   if (!yes)
     throw InputError(fmt::format(
         "this would delete {} with its curves and weights files; add --yes to delete it", what));
   const auto store = Store::open(query.storage);
-  // A study that a live process is running would lose its trials under it.
+  // A study that a live process is running would lose its trials under it;
+  // a worker silent for as long as a study waits before taking over is gone.
+  const double lost_after = StudyOptions{}.lost_after_seconds;
   for (const auto& running : store->running_trials(study.id))
-    if (running.silent_seconds < 60)
+    if (running.silent_seconds < lost_after)
       throw InputError(fmt::format(
           "study '{}' has trial {} running (worker {}); stop its run before deleting it",
           study.name, running.number, running.worker.empty() ? "?" : running.worker));

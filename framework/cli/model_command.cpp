@@ -68,9 +68,10 @@ int model_command(const Arguments& args, Registrar& registrar) {
   const std::string format = graph.empty() ? "" : graph_format(graph);
   // Checked before the data loads; the default results store is kept safe.
   const std::optional<OutputFile> graph_file =
-      graph.empty() ? std::nullopt
-                    : std::optional<OutputFile>(std::in_place, "--graph", graph,
-                                                sqlite_store_files(sqlite_path_from_url(kDefaultStorage)));
+      graph.empty()
+          ? std::nullopt
+          : std::optional<OutputFile>(std::in_place, "--graph", graph,
+                                      sqlite_store_files(sqlite_path_from_url(kDefaultStorage)));
 
   const Experiment experiment = experiment_options.load(registrar);
   torch::nn::Sequential model;

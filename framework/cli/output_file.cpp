@@ -59,8 +59,8 @@ OutputFile::OutputFile(std::string option, const std::string& path,
           (target.is_absolute() ? target : path_.parent_path() / target).parent_path();
       std::error_code ec;
       if (!folder.empty() && !fs::is_directory(folder, ec))
-        throw refuse(fmt::format("it links to {}, in a folder that does not exist",
-                                 target.string()));
+        throw refuse(
+            fmt::format("it links to {}, in a folder that does not exist", target.string()));
     }
   } else if (errno == ENOENT) {
     const fs::path folder = path_.parent_path();

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <torch/torch.h>
 
 #include <iostream>
@@ -51,9 +52,9 @@ int predict_command(const Arguments& args, Registrar& registrar) {
   add("plugin", po::value(&plugins)->composing(),
       "load this plugin library (repeatable; stands in for a recorded one of the same name)");
   po::variables_map values;
-  if (!parse_arguments(
-          "tunelab predict STUDY [--trial N] --input rows.csv [--output preds.csv|-] [--storage URL]",
-          args, options, query.positional, values))
+  if (!parse_arguments("tunelab predict STUDY [--trial N] --input rows.csv [--output preds.csv|-] "
+                       "[--storage URL]",
+                       args, options, query.positional, values))
     return 0;
   const auto store = query.open();
   const OutputFile target("--output", output, store->files());
@@ -87,15 +88,14 @@ int predict_command(const Arguments& args, Registrar& registrar) {
   if (!missing.empty()) {
     // Names the first missing column (with a near match in the file), then
     // every column the model reads.
-    std::string needed;
-    for (const auto& name : weights->features) needed += (needed.empty() ? "" : ", ") + name;
     try {
       table.column(missing.front(), "--input");
     } catch (const ConfigError& e) {
-      throw InputError(fmt::format("--input {}: the model of study '{}' trial {} reads column{} "
-                                   "that the file lacks ({}); it reads {}",
-                                   input, study.name, trial.number, missing.size() > 1 ? "s" : "",
-                                   e.what(), needed));
+      throw InputError(
+          fmt::format("--input {}: the model of study '{}' trial {} reads column{} "
+                      "that the file lacks ({}); it reads {}",
+                      input, study.name, trial.number, missing.size() > 1 ? "s" : "", e.what(),
+                      fmt::join(weights->features, ", ")));
     }
   }
   const auto rows = static_cast<std::int64_t>(table.rows.size());

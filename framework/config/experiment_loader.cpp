@@ -1,6 +1,7 @@
 #include "config/experiment_loader.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cstring>
 #include <fstream>
@@ -272,13 +273,10 @@ Experiment load_experiment_text(const std::string& text, const std::string& orig
   try {
     nlohmann::json document = parse_yaml(text, origin, experiment.places);
     const std::vector<std::string> fixed = apply_overrides(document, overrides, experiment.places);
-    if (!fixed.empty()) {
-      std::string keys;
-      for (const auto& key : fixed) keys += (keys.empty() ? "" : ", ") + key;
-      experiment.notes.push_back(
-          fmt::format("--set fixes {}: {} no longer searched", keys,
-                      fixed.size() == 1 ? "it is" : "they are"));
-    }
+    if (!fixed.empty())
+      experiment.notes.push_back(fmt::format("--set fixes {}: {} no longer searched",
+                                             fmt::join(fixed, ", "),
+                                             fixed.size() == 1 ? "it is" : "they are"));
     experiment.config = read_experiment(document);
     experiment.document = std::move(document);
   } catch (const ConfigError& e) {

@@ -43,6 +43,11 @@ double clipped_top(std::vector<double> values) {
   return q90 + 0.5 * span;
 }
 
+// A small note in the plot's top right corner.
+std::string corner_note(const std::string& text) {
+  return fmt::format("set label {} at graph 0.99, graph 0.97 right font ',9'", gnuplot_quoted(text));
+}
+
 std::string tic_list(const std::vector<std::pair<std::string, double>>& tics) {
   std::string text;
   for (const auto& [label, at] : tics)
@@ -181,8 +186,7 @@ std::string history_figure(const std::vector<StudyHistory>& studies, const std::
          << "set offsets 0.5, 0.5, 0, 0";
   if (any_above) {
     figure << fmt::format("set yrange [*:{}]", top)
-           << fmt::format("set label {} at graph 0.99, graph 0.97 right font ',9'",
-                          gnuplot_quoted("▲ above the axis (clipped)"));
+           << corner_note("▲ above the axis (clipped)");
   } else if (wants_log_scale(all)) {
     figure << "set logscale y";
   }
@@ -226,8 +230,7 @@ std::string curves_figure(const std::vector<LearningCurve>& curves) {
   const double top = clipped_top(all);
   if (!std::isnan(top))
     figure << fmt::format("set yrange [*:{}]", top)
-           << fmt::format("set label {} at graph 0.99, graph 0.97 right font ',9'",
-                          gnuplot_quoted("higher losses run off the top"));
+           << corner_note("higher losses run off the top");
   figure << "plot " + plot;
   return figure.svg();
 }

@@ -111,26 +111,22 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   // A signal that came while the trial trained (in a fold that on_epoch
   // does not see, too) stops it: whatever it had is dropped, and the trial
   // waits to be trained again, whole, by the next run of the study.
-  if (interrupt_signal() != 0) {
-    const int signal = interrupt_signal();
+  const int signal = interrupt_signal();
+  if (signal != 0) {
     report.run.reset();
-    report.number = number;
-    report.state = TrialState::waiting;
-    report.params = trial.params;
-    report.error = kInterruptedPrefix + " by " + (signal == SIGINT ? "SIGINT" : "SIGTERM");
-    report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    c.store.requeue_interrupted_trial(trial.trial_id, report.error);
-    report.best = best_trial(c.store.finished_trials(c.study_id));
-    return TrialResult{std::move(report), true};
+    outcome.state = TrialState::waiting;
+    outcome.error = kInterruptedPrefix + " by " + (signal == SIGINT ? "SIGINT" : "SIGTERM");
   }
-  if (outcome.state == TrialState::fail)
+  if (outcome.state == TrialState::fail || outcome.state == TrialState::waiting)
     outcome.value = outcome.train_loss = outcome.val_loss = outcome.test_loss = kMissing;
   outcome.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
-  c.store.finish_trial(trial.trial_id, outcome);
+  if (signal != 0)
+    c.store.requeue_interrupted_trial(trial.trial_id, outcome.error);
+  else
+    c.store.finish_trial(trial.trial_id, outcome);
   report.best = best_trial(c.store.finished_trials(c.study_id));
   if (report.run && outcome.state == TrialState::complete && std::isfinite(outcome.value))
-    keep_weights(c, trial, report.best, models,
-                 c.data_varies ? own.whole : c.shared.whole);
+    keep_weights(c, trial, report.best, models, c.data_varies ? own.whole : c.shared.whole);
 
   report.number = number;
   report.state = outcome.state;
@@ -138,7 +134,7 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   report.value = outcome.value;
   report.error = outcome.error;
   report.seconds = outcome.duration_s;
-  return TrialResult{std::move(report), false};
+  return TrialResult{std::move(report), signal != 0};
 }
 
 }  // namespace tunelab

@@ -35,9 +35,9 @@ struct Dimension {
 
   // Every value a grid search visits: all integers (or steps) in range, every
   // choice, or `points` values spread over a continuous range.
+  std::vector<nlohmann::json> grid(std::size_t points) const;
   // How many values grid(points) holds, counted without making them.
   std::size_t grid_size(std::size_t points) const;
-  std::vector<nlohmann::json> grid(std::size_t points) const;
 
   // The inverse of value_at: where a configuration value lies in [0, 1] (or
   // its choice index), for samplers that model the history.

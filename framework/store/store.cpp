@@ -99,6 +99,16 @@ std::filesystem::path sqlite_path_from_url(const std::string& url) {
   return url;
 }
 
+namespace {
+
+// Weights files live in a folder named after the database file, beside it.
+std::filesystem::path sqlite_weights_folder(const std::filesystem::path& file) {
+  const auto absolute = std::filesystem::absolute(file);
+  return absolute.parent_path() / (absolute.stem().string() + ".weights");
+}
+
+}  // namespace
+
 Store::Store(std::string url, std::unique_ptr<sql::Connection> db)
     : connect_url_(url), url_(shown_url(url)), db_(std::move(db)) {
   if (is_postgresql()) {
@@ -107,9 +117,9 @@ Store::Store(std::string url, std::unique_ptr<sql::Connection> db)
     files_folder_ = std::filesystem::absolute("results");
     weights_name_ = name.text(0) + ".weights";
   } else {
-    const auto file = std::filesystem::absolute(sqlite_path_from_url(url_));
-    files_folder_ = file.parent_path();
-    weights_name_ = file.stem().string() + ".weights";
+    const auto weights = sqlite_weights_folder(sqlite_path_from_url(url_));
+    files_folder_ = weights.parent_path();
+    weights_name_ = weights.filename().string();
   }
 }
 
@@ -606,8 +616,7 @@ std::filesystem::path Store::weights_folder(std::int64_t study_id) const {
 
 std::vector<std::filesystem::path> sqlite_store_files(const std::filesystem::path& file) {
   const auto absolute = std::filesystem::absolute(file);
-  std::vector<std::filesystem::path> kept{absolute.parent_path() /
-                                          (absolute.stem().string() + ".weights")};
+  std::vector<std::filesystem::path> kept{sqlite_weights_folder(absolute)};
   for (const char* suffix : {"", "-wal", "-shm", "-journal"})
     kept.push_back(absolute.string() + suffix);
   return kept;
