@@ -7,7 +7,7 @@
 #include <torch/torch.h>
 
 #include "config/experiment_loader.h"
-#include "model/build.h"
+#include "plugin/assembly.h"
 #include "support.h"
 #include "test_paths.h"
 #include "train/batch_step.h"

@@ -2,7 +2,8 @@
 #include <torch/torch.h>
 
 #include "common/errors.h"
-#include "model/build.h"
+#include "model/parameter_count.h"
+#include "plugin/assembly.h"
 #include "support.h"
 
 namespace {

@@ -8,7 +8,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "model/build.h"
+#include "model/parameter_count.h"
+#include "plugin/assembly.h"
 #include "support.h"
 #include "test_paths.h"
 

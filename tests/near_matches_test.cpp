@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "registry/near_matches.h"
+#include "common/near_matches.h"
 
 using tunelab::near_matches;
 

@@ -17,9 +17,6 @@
 
 namespace {
 
-using tunelab::test::run_shell;
-using tunelab::test::run_tunelab;
-
 const std::string kExample = tunelab::test::kExamplePlugin;
 
 std::string bad(const std::string& name) {
@@ -110,7 +107,11 @@ TEST_SUITE("plugins: loading") {
         {dir.path().string(), ": not a file (a plugin is a shared library, .so)"},
         {text.string(), ": not a loadable shared library: "},
         {bad("no_entry"), ": not a tunelab plugin: it exports no tunelab_plugin_info()"},
-        {bad("wrong_abi"), ": built for plugin ABI 4, this tunelab speaks 3; rebuild it"},
+        {bad("wrong_abi"), ": built for plugin ABI 5, this tunelab speaks 4; rebuild it"},
+        {bad("other_libtorch"), ": built against tunelab " + std::string(tunelab::kVersion) +
+                                    " and LibTorch 2.3.0, this tunelab is " + tunelab::kVersion +
+                                    " and runs LibTorch " + TORCH_VERSION +
+                                    "; rebuild it against this tunelab"},
         {bad("unresolved"), "undefined symbol: tunelab_symbol_nobody_defines"},
         {bad("throwing"), ": plugin 'throwing' failed to register: cannot find its settings file"},
         {copy.string(),
@@ -146,7 +147,7 @@ TEST_SUITE("plugins: loading") {
 
 TEST_SUITE("plugins: command line") {
   TEST_CASE("tunelab plugins --plugin lists the library's names with its path") {
-    auto r = run_tunelab("plugins --kind block --format csv --plugin " + kExample);
+    auto r = tunelab::test::run_tunelab("plugins --kind block --format csv --plugin " + kExample);
     CHECK(r.exit_status == 0);
     CHECK(r.output.find("\nblock,GatedResidualBlock," +
                         std::filesystem::canonical(kExample).string() + ",") != std::string::npos);
@@ -154,8 +155,8 @@ TEST_SUITE("plugins: command line") {
     // From TUNELAB_PLUGIN_PATH, a folder of libraries.
     tunelab::test::ScratchDir dir;
     std::filesystem::copy_file(kExample, dir.path() / "example_plugin.so");
-    r = run_shell("TUNELAB_PLUGIN_PATH=" + dir.path().string() +
-                  " \"$TUNELAB\" plugins --kind activation --format csv");
+    r = tunelab::test::run_shell("TUNELAB_PLUGIN_PATH=" + dir.path().string() +
+                                 " \"$TUNELAB\" plugins --kind activation --format csv");
     CHECK(r.output.find("activation,squared_relu," + dir.path().string() +
                         "/example_plugin.so,relu(x)^2") != std::string::npos);
   }
@@ -164,9 +165,10 @@ TEST_SUITE("plugins: command line") {
     tunelab::test::ScratchDir dir;
     const auto text = dir.write("notes.so", "not a library");
     for (const std::string& file :
-         {bad("no_entry"), bad("wrong_abi"), bad("throwing"), bad("unresolved"), text.string(),
-          (dir.path() / "missing.so").string()}) {
-      const auto r = run_tunelab("validate experiments/quickstart.yaml --plugin " + file);
+         {bad("no_entry"), bad("wrong_abi"), bad("other_libtorch"), bad("throwing"),
+          bad("unresolved"), text.string(), (dir.path() / "missing.so").string()}) {
+      const auto r =
+          tunelab::test::run_tunelab("validate experiments/quickstart.yaml --plugin " + file);
       CHECK_MESSAGE(r.exit_status == 2, file);
       CHECK_MESSAGE(r.output.rfind("tunelab: " + file + ": ", 0) == 0, r.output);
       CHECK(r.output.find('\n') == r.output.size() - 1);  // one line
@@ -181,7 +183,7 @@ TEST_SUITE("plugins: command line") {
     std::filesystem::copy_file(kExample, plugin);
     const auto file = dir.write("study.yaml", study_file("plugins: [lib/example_plugin.so]"));
     const std::string db = (dir.path() / "s.db").string();
-    auto r = run_tunelab("run " + file.string() + " --quiet --storage " + db);
+    auto r = tunelab::test::run_tunelab("run " + file.string() + " --quiet --storage " + db);
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     CHECK(stored_blocks(db) == std::set<std::string>{"GatedResidualBlock", "ResNetBlock"});
     SQLite::Database d(db);
@@ -196,37 +198,38 @@ TEST_SUITE("plugins: command line") {
                             "WHERE p.name = 'model.block' AND p.value_text = 'GatedResidualBlock'");
     REQUIRE(gated.executeStep());
     const std::string number = gated.getColumn(0).getString();
-    r = run_tunelab("rerun custom-blocks " + number + " --storage " + db);
+    r = tunelab::test::run_tunelab("rerun custom-blocks " + number + " --storage " + db);
     CHECK(r.exit_status == 0);
     CHECK(r.output.find("(bit-identical)") != std::string::npos);
     CHECK(r.output.find("note:") == std::string::npos);
-    r = run_tunelab("predict custom-blocks --input data/diabetes.csv --storage " + db);
+    r = tunelab::test::run_tunelab("predict custom-blocks --input data/diabetes.csv --storage " +
+                                   db);
     CHECK(r.exit_status == 0);
 
     // A changed library is reported.
     std::ofstream(plugin, std::ios::app) << "appended bytes";
-    r = run_tunelab("rerun custom-blocks " + number + " --storage " + db);
+    r = tunelab::test::run_tunelab("rerun custom-blocks " + number + " --storage " + db);
     CHECK(r.exit_status == 0);
     CHECK(r.output.find("note: plugin 'example_plugin' changed since the study ran: " +
                         plugin.string()) != std::string::npos);
     // A missing one, replaced by --plugin.
     std::filesystem::rename(plugin, dir.path() / "moved.so");
-    r = run_tunelab("rerun custom-blocks " + number + " --storage " + db);
+    r = tunelab::test::run_tunelab("rerun custom-blocks " + number + " --storage " + db);
     CHECK(r.exit_status == 2);
     CHECK(r.output.find(plugin.string() + ": no such plugin library") != std::string::npos);
-    r = run_tunelab("rerun custom-blocks " + number + " --storage " + db + " --plugin " +
-                    (dir.path() / "moved.so").string());
+    r = tunelab::test::run_tunelab("rerun custom-blocks " + number + " --storage " + db +
+                                   " --plugin " + (dir.path() / "moved.so").string());
     CHECK(r.exit_status == 0);
   }
 
   TEST_CASE("an unknown plugin block names the close matches, once the plugin is loaded") {
     tunelab::test::ScratchDir dir;
     const auto file = dir.write("study.yaml", study_file(""));
-    auto r = run_tunelab("validate " + file.string());
+    auto r = tunelab::test::run_tunelab("validate " + file.string());
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("search.space.model.act_fn.choices[1]: unknown activation "
                         "'squared_relu'") != std::string::npos);
-    r = run_tunelab("validate " + file.string() + " --plugin " + kExample);
+    r = tunelab::test::run_tunelab("validate " + file.string() + " --plugin " + kExample);
     CHECK(r.exit_status == 0);
   }
 }
@@ -236,8 +239,9 @@ TEST_SUITE("plugins: out of tree") {
     tunelab::test::ScratchDir dir;
     const std::string prefix = (dir.path() / "prefix").string();
     const std::string build = (dir.path() / "build").string();
-    const auto install = run_shell("cmake --install '" + std::string(tunelab::test::kBuildDir) +
-                                   "' --prefix '" + prefix + "' >/dev/null 2>&1 && echo ok");
+    const auto install =
+        tunelab::test::run_shell("cmake --install '" + std::string(tunelab::test::kBuildDir) +
+                                 "' --prefix '" + prefix + "' >/dev/null 2>&1 && echo ok");
     REQUIRE(install.output == "ok\n");
     CHECK(std::filesystem::exists(prefix + "/include/tunelab/plugin/plugin_api.h"));
     CHECK(std::filesystem::exists(prefix + "/lib/cmake/tunelab/tunelabConfig.cmake"));
@@ -245,7 +249,7 @@ TEST_SUITE("plugins: out of tree") {
     // The plugin's folder as a user has it: nothing of the tunelab tree.
     const auto source = dir.path() / "my_plugin";
     std::filesystem::copy(std::string(tunelab::test::kSourceDir) + "/plugins/examples", source);
-    const auto built = run_shell(
+    const auto built = tunelab::test::run_shell(
         "cmake -S '" + source.string() + "' -B '" + build + "' -G Ninja -DCMAKE_PREFIX_PATH='" +
         prefix + "' >/dev/null 2>&1 && cmake --build '" + build + "' >/dev/null 2>&1 && echo ok");
     REQUIRE(built.output == "ok\n");
@@ -254,9 +258,9 @@ TEST_SUITE("plugins: out of tree") {
 
     const auto file = dir.write("study.yaml", study_file(""));
     const std::string db = (dir.path() / "s.db").string();
-    const auto r = run_shell("cd '" + std::string(tunelab::test::kSourceDir) + "' && '" + prefix +
-                             "/bin/tunelab' run " + file.string() + " --quiet --plugin " + plugin +
-                             " --storage " + db + " 2>&1");
+    const auto r = tunelab::test::run_shell(
+        "cd '" + std::string(tunelab::test::kSourceDir) + "' && '" + prefix + "/bin/tunelab' run " +
+        file.string() + " --quiet --plugin " + plugin + " --storage " + db + " 2>&1");
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     CHECK(stored_blocks(db) == std::set<std::string>{"GatedResidualBlock", "ResNetBlock"});
   }

@@ -16,15 +16,10 @@
 #include "runner/single_run.h"
 #include "support.h"
 #include "test_paths.h"
-#include "train/seeding.h"
 
 namespace {
 
 using nlohmann::json;
-using tunelab::test::run_shell;
-using tunelab::test::run_tunelab;
-
-using tunelab::test::json_of;
 
 std::unique_ptr<tunelab::test::StoredStudies> stored_study(const std::string& extra = "") {
   return tunelab::test::quickstart_studies({""}, extra);
@@ -42,11 +37,12 @@ std::vector<std::string> lines_of(const std::string& text) {
 TEST_SUITE("query: listings") {
   TEST_CASE("studies lists every study with its trials by state and its best value") {
     const auto s = stored_study();
-    REQUIRE(run_tunelab("run experiments/quickstart.yaml --set search.trials=2 --set "
-                        "trainer.epochs=2 --study second --quiet" +
-                        s->storage)
-                .exit_status == 0);
-    const json studies = json_of("studies --format json" + s->storage);
+    REQUIRE(
+        tunelab::test::run_tunelab("run experiments/quickstart.yaml --set search.trials=2 --set "
+                                   "trainer.epochs=2 --study second --quiet" +
+                                   s->storage)
+            .exit_status == 0);
+    const json studies = tunelab::test::json_of("studies --format json" + s->storage);
     REQUIRE(studies.size() == 2);
     SQLite::Database d(s->db);
     CHECK(studies[0]["study"] == "quickstart");
@@ -60,11 +56,11 @@ TEST_SUITE("query: listings") {
                             .getDouble();
     CHECK(studies[0]["best"].get<double>() == best);
 
-    const auto table = run_tunelab("studies" + s->storage);
+    const auto table = tunelab::test::run_tunelab("studies" + s->storage);
     CHECK(table.exit_status == 0);
     CHECK(table.output.rfind("study ", 0) == 0);
     CHECK(table.output.find("\nquickstart ") != std::string::npos);
-    const auto csv = run_tunelab("studies --format csv" + s->storage);
+    const auto csv = tunelab::test::run_tunelab("studies --format csv" + s->storage);
     CHECK(csv.output.rfind("study,trials,complete,pruned,failed,running,metric,best,", 0) == 0);
     CHECK(lines_of(csv.output).size() == 3);
   }
@@ -72,7 +68,7 @@ TEST_SUITE("query: listings") {
   TEST_CASE("trials sorts by the metric or a param and keeps the top K") {
     const auto s = stored_study();
     SQLite::Database d(s->db);
-    const json top = json_of("trials quickstart --top 3 --format json" + s->storage);
+    const json top = tunelab::test::json_of("trials quickstart --top 3 --format json" + s->storage);
     REQUIRE(top.size() == 3);
     SQLite::Statement best(d, "SELECT number, value FROM trials ORDER BY value LIMIT 3");
     for (int i = 0; best.executeStep(); ++i) {
@@ -80,30 +76,34 @@ TEST_SUITE("query: listings") {
       CHECK(top[i]["val_loss"].get<double>() == best.getColumn(1).getDouble());
     }
     // By a param's short name, largest first; by its full path, smallest first.
-    const json by_lr = json_of("trials quickstart --sort lr --desc --format json" + s->storage);
+    const json by_lr =
+        tunelab::test::json_of("trials quickstart --sort lr --desc --format json" + s->storage);
     REQUIRE(by_lr.size() == 6);
     for (std::size_t i = 1; i < by_lr.size(); ++i)
       CHECK(by_lr[i - 1]["lr"].get<double>() >= by_lr[i]["lr"].get<double>());
-    const json by_path = json_of("trials quickstart --sort trainer.lr --format json" + s->storage);
+    const json by_path =
+        tunelab::test::json_of("trials quickstart --sort trainer.lr --format json" + s->storage);
     CHECK(by_path.front()["number"] == by_lr.back()["number"]);
 
-    const auto none = run_tunelab("trials quickstart --state fail --format csv" + s->storage);
+    const auto none =
+        tunelab::test::run_tunelab("trials quickstart --state fail --format csv" + s->storage);
     CHECK(none.exit_status == 0);
     CHECK(lines_of(none.output).size() == 1);  // the header only
 
-    auto r = run_tunelab("trials quickstart --sort lrr" + s->storage);
+    auto r = tunelab::test::run_tunelab("trials quickstart --sort lrr" + s->storage);
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("--sort: unknown column 'lrr' (did you mean 'lr'?") != std::string::npos);
-    r = run_tunelab("trials quickstart --state done" + s->storage);
+    r = tunelab::test::run_tunelab("trials quickstart --state done" + s->storage);
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("unknown state 'DONE'") != std::string::npos);
-    r = run_tunelab("trials quickstart --top 0" + s->storage);
+    r = tunelab::test::run_tunelab("trials quickstart --top 0" + s->storage);
     CHECK(r.exit_status == 2);
   }
 
   TEST_CASE("a wide table is cut into blocks that fit the terminal, each with the key column") {
     const auto s = stored_study();
-    const auto r = run_shell("COLUMNS=60 \"$TUNELAB\" trials quickstart" + s->storage);
+    const auto r =
+        tunelab::test::run_shell("COLUMNS=60 \"$TUNELAB\" trials quickstart" + s->storage);
     REQUIRE(r.exit_status == 0);
     int headers = 0;
     for (const auto& line : lines_of(r.output)) {
@@ -111,7 +111,8 @@ TEST_SUITE("query: listings") {
       headers += line.rfind("number", 0) == 0;
     }
     CHECK(headers >= 2);
-    const auto wide = run_shell("COLUMNS=500 \"$TUNELAB\" trials quickstart" + s->storage);
+    const auto wide =
+        tunelab::test::run_shell("COLUMNS=500 \"$TUNELAB\" trials quickstart" + s->storage);
     CHECK(lines_of(wide.output).size() == 7);  // header and 6 trials, in one block
   }
 }
@@ -124,7 +125,7 @@ TEST_SUITE("query: one study") {
                         "SELECT number, value, seed, params_json, test_loss FROM trials "
                         "WHERE state = 'COMPLETE' ORDER BY value LIMIT 1");
     REQUIRE(q.executeStep());
-    const json best = json_of("best quickstart --format json" + s->storage);
+    const json best = tunelab::test::json_of("best quickstart --format json" + s->storage);
     CHECK(best["trial"] == q.getColumn(0).getInt());
     CHECK(best["value"].get<double>() == q.getColumn(1).getDouble());
     CHECK(best["test_loss"].get<double>() == q.getColumn(4).getDouble());
@@ -140,7 +141,7 @@ TEST_SUITE("query: one study") {
     for (const auto& p : best["importance"]) sum += p["importance"].get<double>();
     CHECK(sum == doctest::Approx(1.0));
 
-    const auto text = run_tunelab("best quickstart" + s->storage);
+    const auto text = tunelab::test::run_tunelab("best quickstart" + s->storage);
     CHECK(text.output.find("params:\n  model.act_fn ") != std::string::npos);
     CHECK(text.output.find("importance:\n  param ") != std::string::npos);
   }
@@ -148,7 +149,7 @@ TEST_SUITE("query: one study") {
   TEST_CASE("show gives a trial's params, its per-epoch curve and the study's provenance") {
     const auto s = stored_study();
     SQLite::Database d(s->db);
-    const json shown = json_of("show quickstart 2 --format json" + s->storage);
+    const json shown = tunelab::test::json_of("show quickstart 2 --format json" + s->storage);
     CHECK(shown["trial"] == 2);
     SQLite::Statement q(d,
                         "SELECT e.epoch, e.train_loss, e.val_loss FROM epochs e JOIN trials t "
@@ -165,14 +166,15 @@ TEST_SUITE("query: one study") {
     REQUIRE(shown["provenance"].size() == 1);
     CHECK(shown["provenance"][0]["libtorch"].get<std::string>().size() > 0);
 
-    const auto csv = run_tunelab("show quickstart 2 --format csv" + s->storage);
+    const auto csv = tunelab::test::run_tunelab("show quickstart 2 --format csv" + s->storage);
     CHECK(csv.output.rfind("epoch,train_loss,val_loss,lr,seconds\n1,", 0) == 0);
     CHECK(lines_of(csv.output).size() == i + 1);
   }
 
   TEST_CASE("importance ranks the params of a study and sums to 1") {
     const auto s = stored_study();
-    const json importance = json_of("importance quickstart --format json" + s->storage);
+    const json importance =
+        tunelab::test::json_of("importance quickstart --format json" + s->storage);
     REQUIRE(importance.size() == 5);
     double sum = 0;
     for (std::size_t i = 0; i < importance.size(); ++i) {
@@ -183,13 +185,13 @@ TEST_SUITE("query: one study") {
     }
     CHECK(sum == doctest::Approx(1.0));
     // The same store gives the same numbers.
-    CHECK(json_of("importance quickstart --format json" + s->storage) == importance);
+    CHECK(tunelab::test::json_of("importance quickstart --format json" + s->storage) == importance);
   }
 
   TEST_CASE("export writes one row per trial with params as columns, as CSV or JSON") {
     const auto s = stored_study();
     const auto out = s->dir.path() / "trials.csv";
-    auto r = run_tunelab("export quickstart --output " + out.string() + s->storage);
+    auto r = tunelab::test::run_tunelab("export quickstart --output " + out.string() + s->storage);
     CHECK(r.exit_status == 0);
     std::ifstream in(out);
     std::stringstream text;
@@ -202,7 +204,7 @@ TEST_SUITE("query: one study") {
           "trainer.batch_size,trainer.lr,trainer.weight_decay");
     CHECK(lines[1].rfind("0,COMPLETE,", 0) == 0);
 
-    const json rows = json_of("export quickstart --format json" + s->storage);
+    const json rows = tunelab::test::json_of("export quickstart --format json" + s->storage);
     REQUIRE(rows.size() == 6);
     CHECK(rows[0]["value"].is_number_float());
     CHECK(rows[0]["trainer.batch_size"].is_number_integer());
@@ -212,9 +214,10 @@ TEST_SUITE("query: one study") {
     // pandas reads both without options, where it is installed.
     // Debian's python3-pandas, where it is installed.
     const auto json_file = s->dir.path() / "trials.json";
-    REQUIRE(run_tunelab("export quickstart --format json -o " + json_file.string() + s->storage)
+    REQUIRE(tunelab::test::run_tunelab("export quickstart --format json -o " + json_file.string() +
+                                       s->storage)
                 .exit_status == 0);
-    r = run_shell(
+    r = tunelab::test::run_shell(
         "/usr/bin/python3 -c 'import pandas' 2>/dev/null || { echo skipped; exit 0; }; "
         "/usr/bin/python3 -c \"import pandas as pd, sys\n"
         "for t in (pd.read_csv(sys.argv[1]), pd.read_json(sys.argv[2])):\n"
@@ -224,9 +227,10 @@ TEST_SUITE("query: one study") {
     CHECK(r.exit_status == 0);
     if (r.output != "skipped\n") CHECK(r.output == "6 float64 int64 True\n6 float64 int64 True\n");
 
-    r = run_tunelab("export quickstart --format table" + s->storage);
+    r = tunelab::test::run_tunelab("export quickstart --format table" + s->storage);
     CHECK(r.exit_status == 2);
-    r = run_tunelab("export quickstart --output " + s->dir.path().string() + s->storage);
+    r = tunelab::test::run_tunelab("export quickstart --output " + s->dir.path().string() +
+                                   s->storage);
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("is a directory") != std::string::npos);
   }
@@ -235,11 +239,12 @@ TEST_SUITE("query: one study") {
 TEST_SUITE("query: several studies") {
   TEST_CASE("compare puts studies side by side with the differences in their configs") {
     const auto s = stored_study();
-    REQUIRE(run_tunelab("run experiments/quickstart.yaml --set search.trials=3 --set "
-                        "trainer.epochs=2 --study short --quiet" +
-                        s->storage)
-                .exit_status == 0);
-    const json rows = json_of("compare quickstart short --format json" + s->storage);
+    REQUIRE(
+        tunelab::test::run_tunelab("run experiments/quickstart.yaml --set search.trials=3 --set "
+                                   "trainer.epochs=2 --study short --quiet" +
+                                   s->storage)
+            .exit_status == 0);
+    const json rows = tunelab::test::json_of("compare quickstart short --format json" + s->storage);
     std::map<std::string, json> by_row;
     for (const auto& row : rows) by_row[row["study"].get<std::string>()] = row;
     CHECK(by_row["complete"]["quickstart"] == 6);
@@ -248,7 +253,7 @@ TEST_SUITE("query: several studies") {
     CHECK(by_row["config trainer.epochs"]["short"] == 2);
     CHECK(by_row.count("config trainer.lr") == 0);  // the same in both: not shown
     CHECK(by_row.count("best trainer.lr") == 1);
-    const json best = json_of("best short --format json" + s->storage);
+    const json best = tunelab::test::json_of("best short --format json" + s->storage);
     CHECK(by_row["best"]["short"] == best["value"]);
     CHECK(by_row["best trainer.lr"]["short"] == best["params"]["trainer.lr"]);
     // The median of three values is the middle one.
@@ -258,7 +263,7 @@ TEST_SUITE("query: several studies") {
                        "'short' ORDER BY value LIMIT 1 OFFSET 1")
               .getDouble());
 
-    const auto r = run_tunelab("compare quickstart quickstart" + s->storage);
+    const auto r = tunelab::test::run_tunelab("compare quickstart quickstart" + s->storage);
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("named twice") != std::string::npos);
   }
@@ -269,7 +274,7 @@ TEST_SUITE("query: several studies") {
          {"trials quickstrat", "best quickstrat", "show quickstrat 0", "compare quickstrat",
           "export quickstrat", "importance quickstrat", "rerun quickstrat 0",
           "predict quickstrat --input data/diabetes.csv"}) {
-      const auto r = run_tunelab(command + s->storage);
+      const auto r = tunelab::test::run_tunelab(command + s->storage);
       CHECK_MESSAGE(r.exit_status == 2, command);
       CHECK_MESSAGE(r.output.find("no study 'quickstrat' in " + s->db +
                                   " (did you mean 'quickstart'?); its studies: quickstart") !=
@@ -278,12 +283,13 @@ TEST_SUITE("query: several studies") {
     }
     for (const std::string command : {"show quickstart 6", "rerun quickstart 6",
                                       "predict quickstart --trial 6 --input data/diabetes.csv"}) {
-      const auto r = run_tunelab(command + s->storage);
+      const auto r = tunelab::test::run_tunelab(command + s->storage);
       CHECK_MESSAGE(r.exit_status == 2, command);
       CHECK(r.output.find("study 'quickstart' has no trial 6; its trials are numbered 0 to 5") !=
             std::string::npos);
     }
-    const auto missing = run_tunelab("studies --storage " + (s->dir.path() / "none.db").string());
+    const auto missing =
+        tunelab::test::run_tunelab("studies --storage " + (s->dir.path() / "none.db").string());
     CHECK(missing.exit_status == 2);
     CHECK(missing.output.find("no results store there") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(s->dir.path() / "none.db"));
@@ -295,7 +301,7 @@ TEST_SUITE("query: several studies") {
     const std::string name = "it's\"; DROP TABLE trials; --";
     // The shell's single quotes, with the one inside written as '\''.
     const std::string quoted = "'it'\\''s\"; DROP TABLE trials; --'";
-    auto r = run_tunelab(
+    auto r = tunelab::test::run_tunelab(
         "run experiments/quickstart.yaml --set search.trials=2 --set trainer.epochs=2 --quiet "
         "--study " +
         quoted + " --storage " + db);
@@ -303,10 +309,10 @@ TEST_SUITE("query: several studies") {
     for (const std::string& command :
          {"trials " + quoted, "best " + quoted, "show " + quoted + " 1", "compare " + quoted,
           "export " + quoted, "rerun " + quoted + " 0"}) {
-      r = run_tunelab(command + " --storage " + db);
+      r = tunelab::test::run_tunelab(command + " --storage " + db);
       CHECK_MESSAGE(r.exit_status == 0, (command + "\n" + r.output));
     }
-    const json best = json_of("best " + quoted + " --format json --storage " + db);
+    const json best = tunelab::test::json_of("best " + quoted + " --format json --storage " + db);
     CHECK(best["study"] == name);
     // The SQL it suggests runs and finds the curve.
     SQLite::Database d(db);
@@ -319,7 +325,7 @@ TEST_SUITE("query: several studies") {
 TEST_SUITE("query: rerun and predict") {
   TEST_CASE("rerun retrains a trial bit-identically and reports a version mismatch") {
     const auto s = stored_study();
-    auto r = run_tunelab("rerun quickstart 3" + s->storage);
+    auto r = tunelab::test::run_tunelab("rerun quickstart 3" + s->storage);
     CHECK(r.exit_status == 0);
     CHECK(r.output.find("retrained 4 of 4 stored epochs on cpu") != std::string::npos);
     CHECK(r.output.find("largest absolute difference from the stored losses: 0 (bit-identical)") !=
@@ -333,7 +339,7 @@ TEST_SUITE("query: rerun and predict") {
           "UPDATE epochs SET train_loss = train_loss + 0.5 WHERE epoch = 2 AND trial_id = "
           "(SELECT trial_id FROM trials WHERE number = 3)");
     }
-    r = run_tunelab("rerun quickstart 3" + s->storage);
+    r = tunelab::test::run_tunelab("rerun quickstart 3" + s->storage);
     CHECK(r.exit_status == 1);  // above float noise: a rerun that does not reproduce fails
     CHECK(r.output.find("did not reproduce: train_loss differs by 0.5 in epoch 2") !=
           std::string::npos);
@@ -342,7 +348,7 @@ TEST_SUITE("query: rerun and predict") {
           std::string::npos);
     CHECK(r.output.find("largest absolute difference from the stored losses: 0.5 (train_loss in "
                         "epoch 2)") != std::string::npos);
-    r = run_tunelab("rerun quickstart 3 --tolerance 0.1" + s->storage);
+    r = tunelab::test::run_tunelab("rerun quickstart 3 --tolerance 0.1" + s->storage);
     CHECK(r.exit_status == 1);
     CHECK(r.output.find("above --tolerance 0.1") != std::string::npos);
     {
@@ -352,11 +358,12 @@ TEST_SUITE("query: rerun and predict") {
           "UPDATE trials SET state = 'FAIL', error = 'training loss became NaN in epoch 5' "
           "WHERE number = 1");
     }
-    r = run_tunelab("rerun quickstart 1" + s->storage);
+    r = tunelab::test::run_tunelab("rerun quickstart 1" + s->storage);
     CHECK(r.exit_status == 0);
     CHECK(r.output.find("note: did not fail this time (stored: training loss became NaN in epoch "
                         "5)") != std::string::npos);
-    const json j = json_of("rerun quickstart 3 --tolerance 1 --format json" + s->storage);
+    const json j =
+        tunelab::test::json_of("rerun quickstart 3 --tolerance 1 --format json" + s->storage);
     CHECK(j["max_abs_diff"].get<double>() == doctest::Approx(0.5));
   }
 
@@ -365,24 +372,26 @@ TEST_SUITE("query: rerun and predict") {
     const auto folder = s->dir.path() / "s.weights" / "study-1";
     REQUIRE(std::filesystem::exists(folder / "trial-0.pt"));
     REQUIRE(std::filesystem::exists(folder / "trial-1.pt"));
-    auto r = run_tunelab("predict quickstart --trial 1 --input data/diabetes.csv" + s->storage);
+    auto r = tunelab::test::run_tunelab("predict quickstart --trial 1 --input data/diabetes.csv" +
+                                        s->storage);
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     std::filesystem::copy_file(folder / "trial-0.pt", folder / "trial-1.pt",
                                std::filesystem::copy_options::overwrite_existing);
-    r = run_tunelab("predict quickstart --trial 1 --input data/diabetes.csv" + s->storage);
+    r = tunelab::test::run_tunelab("predict quickstart --trial 1 --input data/diabetes.csv" +
+                                   s->storage);
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("trial-1.pt: another trial's weights") != std::string::npos);
   }
 
   TEST_CASE("predict applies the kept model to new rows: on the test rows it gives the test loss") {
     const auto s = stored_study();
-    const json best = json_of("best quickstart --format json" + s->storage);
+    const json best = tunelab::test::json_of("best quickstart --format json" + s->storage);
 
     // The study's test rows, as raw values, the way a user would have them.
     const auto rows = s->dir.write("rows.csv", tunelab::test::quickstart_test_rows_csv());
     const auto out = s->dir.path() / "predictions.csv";
-    auto r = run_tunelab("predict quickstart --input " + rows.string() + " --output " +
-                         out.string() + s->storage);
+    auto r = tunelab::test::run_tunelab("predict quickstart --input " + rows.string() +
+                                        " --output " + out.string() + s->storage);
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     CHECK(r.output.find("mse loss on 89 rows with targets: ") != std::string::npos);
     CHECK(tunelab::test::predicted_loss(r.output, 89) ==
@@ -399,21 +408,21 @@ TEST_SUITE("query: rerun and predict") {
     const auto no_target = s->dir.write("x.csv",
                                         "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n"
                                         "59,2,32.1,101,157,93.2,38,4,4.8598,87\n");
-    r = run_shell("\"$TUNELAB\" predict quickstart --input " + no_target.string() + s->storage +
-                  " 2>&1");
+    r = tunelab::test::run_shell("\"$TUNELAB\" predict quickstart --input " + no_target.string() +
+                                 s->storage + " 2>&1");
     CHECK(r.exit_status == 0);
     CHECK(r.output.find("loss") == std::string::npos);
     CHECK(r.output.find("\n59,2,32.1,101,157,93.2,38,4,4.8598,87,") != std::string::npos);
     const auto missing = s->dir.write("m.csv", "age,sex\n1,2\n");
-    r = run_tunelab("predict quickstart --input " + missing.string() + s->storage);
+    r = tunelab::test::run_tunelab("predict quickstart --input " + missing.string() + s->storage);
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("reads columns that the file lacks") != std::string::npos);
     CHECK(r.output.find("m.csv: unknown column 'bmi'") != std::string::npos);
     CHECK(r.output.find("it reads age, sex, bmi, bp, s1, s2, s3, s4, s5, s6") != std::string::npos);
     // A trial without kept weights says which trials have them.
     const int other = best["trial"] == 0 ? 1 : 0;
-    r = run_tunelab("predict quickstart --trial " + std::to_string(other) + " --input " +
-                    rows.string() + s->storage);
+    r = tunelab::test::run_tunelab("predict quickstart --trial " + std::to_string(other) +
+                                   " --input " + rows.string() + s->storage);
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("no weights were kept (trials with weights: " +
                         std::to_string(best["trial"].get<int>()) + ";") != std::string::npos);
@@ -434,8 +443,9 @@ TEST_SUITE("query: rerun and predict") {
     CHECK(d.execAndGet("SELECT count(*) FROM weights").getInt() == 6);
     const auto none = stored_study("--keep-weights none");
     CHECK_FALSE(std::filesystem::exists(none->dir.path() / "s.weights"));
-    const auto r = run_tunelab("run experiments/quickstart.yaml --keep-weights some --storage " +
-                               (none->dir.path() / "t.db").string());
+    const auto r = tunelab::test::run_tunelab(
+        "run experiments/quickstart.yaml --keep-weights some --storage " +
+        (none->dir.path() / "t.db").string());
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("--keep-weights: expected best, all or none, got 'some'") !=
           std::string::npos);

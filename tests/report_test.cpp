@@ -18,10 +18,7 @@
 namespace {
 
 using nlohmann::json;
-using tunelab::test::run_shell;
-using tunelab::test::run_tunelab;
 
-using tunelab::test::json_of;
 using tunelab::test::StoredStudies;
 
 std::unique_ptr<StoredStudies> stored_studies(const std::vector<std::string>& names) {
@@ -48,9 +45,10 @@ struct Rendered {
 };
 std::optional<Rendered> rendered(const std::filesystem::path& page,
                                  const tunelab::test::ScratchDir& dir) {
-  if (run_shell("command -v chromium >/dev/null").exit_status != 0) return std::nullopt;
+  if (tunelab::test::run_shell("command -v chromium >/dev/null").exit_status != 0)
+    return std::nullopt;
   const auto log = dir.path() / "chromium.log";
-  const auto r = run_shell(fmt::format(
+  const auto r = tunelab::test::run_shell(fmt::format(
       "HOME='{0}' chromium --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 "
       "--user-data-dir='{0}/profile' --dump-dom 'file://{1}' 2>'{2}'",
       dir.path().string(), page.string(), log.string()));
@@ -64,10 +62,10 @@ TEST_SUITE("report") {
       "a study's report shows the winner, every figure and the top trials, and loads in Chromium") {
     const auto s = stored_studies({"quick"});
     const auto page = s->dir.path() / "quick.html";
-    const auto r = run_tunelab("report quick --html " + page.string() + s->storage);
+    const auto r = tunelab::test::run_tunelab("report quick --html " + page.string() + s->storage);
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     const std::string html = read_file(page);
-    const json best = json_of("best quick --format json" + s->storage);
+    const json best = tunelab::test::json_of("best quick --format json" + s->storage);
 
     // The winner, its params and the sections a reader looks for.
     CHECK(html.find(fmt::format("Trial {} won with val_loss", best["trial"].get<int>())) !=
@@ -101,7 +99,8 @@ TEST_SUITE("report") {
   TEST_CASE("a figure that cannot be decoded is named in its place, and the page says so") {
     const auto s = stored_studies({"quick"});
     const auto page = s->dir.path() / "quick.html";
-    REQUIRE(run_tunelab("report quick --html " + page.string() + s->storage).exit_status == 0);
+    REQUIRE(tunelab::test::run_tunelab("report quick --html " + page.string() + s->storage)
+                .exit_status == 0);
     // Break the first figure's data, as a truncated copy of the file would.
     std::string html = read_file(page);
     const auto at = html.find("base64,") + 7;
@@ -117,7 +116,8 @@ TEST_SUITE("report") {
   TEST_CASE("several studies get a comparison with a combined history, then a section each") {
     const auto s = stored_studies({"first", "second"});
     const auto page = s->dir.path() / "both.html";
-    const auto r = run_tunelab("report first second --html " + page.string() + s->storage);
+    const auto r =
+        tunelab::test::run_tunelab("report first second --html " + page.string() + s->storage);
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     const std::string html = read_file(page);
     CHECK(html.find("<h2 id=\"comparison\">Comparison</h2>") != std::string::npos);
@@ -129,14 +129,14 @@ TEST_SUITE("report") {
   TEST_CASE("a study whose every trial failed gets a report that says so") {
     tunelab::test::ScratchDir dir;
     const std::string storage = " --storage " + (dir.path() / "s.db").string();
-    const auto run = run_tunelab(
+    const auto run = tunelab::test::run_tunelab(
         "run experiments/quickstart.yaml --set search.trials=2 --set trainer.epochs=3 --set "
         "'search.space={trainer.lr: {type: float, low: 1.0e+30, high: 1.0e+31}}' --quiet --study "
         "diverged" +
         storage);
     REQUIRE_MESSAGE(run.exit_status == 1, run.output);
     const auto page = dir.path() / "diverged.html";
-    const auto r = run_tunelab("report diverged --html " + page.string() + storage);
+    const auto r = tunelab::test::run_tunelab("report diverged --html " + page.string() + storage);
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     const std::string html = read_file(page);
     CHECK(html.find("No trial completed: 2 trials (0 complete, 0 pruned, 2 failed)") !=
@@ -158,7 +158,7 @@ TEST_SUITE("report") {
              {"report quick --html " + (s->dir.path() / "missing" / "out.html").string(),
               "missing"},
          }) {
-      const auto r = run_tunelab(c.arguments + s->storage);
+      const auto r = tunelab::test::run_tunelab(c.arguments + s->storage);
       CHECK_MESSAGE(r.exit_status == 2, c.arguments, "\n", r.output);
       CHECK_MESSAGE(r.output.find(c.message) != std::string::npos, c.arguments, "\n", r.output);
       CHECK(!std::filesystem::exists(page));
@@ -168,8 +168,8 @@ TEST_SUITE("report") {
   TEST_CASE("without gnuplot the report names the package to install and writes nothing") {
     const auto s = stored_studies({"quick"});
     const auto page = s->dir.path() / "out.html";
-    const auto r = run_shell("PATH=/nonexistent \"$TUNELAB\" report quick --html " + page.string() +
-                             s->storage + " 2>&1");
+    const auto r = tunelab::test::run_shell("PATH=/nonexistent \"$TUNELAB\" report quick --html " +
+                                            page.string() + s->storage + " 2>&1");
     CHECK(r.exit_status == 1);
     CHECK_MESSAGE(
         r.output.find("gnuplot is not installed (Debian package gnuplot-nox") != std::string::npos,
@@ -183,8 +183,8 @@ TEST_SUITE("model graph") {
       "model --graph draws every parameter, one residual addition per block, and the output") {
     tunelab::test::ScratchDir dir;
     const auto dot = dir.path() / "model.dot";
-    const auto r =
-        run_tunelab("model experiments/seed_chapter.yaml --tensors --graph " + dot.string());
+    const auto r = tunelab::test::run_tunelab(
+        "model experiments/seed_chapter.yaml --tensors --graph " + dot.string());
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     const std::string graph = read_file(dot);
     // Every trained tensor --tensors lists is a leaf of the graph, with its shape.
@@ -207,8 +207,8 @@ TEST_SUITE("model graph") {
 
     const auto svg = dir.path() / "model.svg";
     REQUIRE(
-        run_tunelab("model experiments/seed_chapter.yaml --graph " + svg.string()).exit_status ==
-        0);
+        tunelab::test::run_tunelab("model experiments/seed_chapter.yaml --graph " + svg.string())
+            .exit_status == 0);
     const std::string image = read_file(svg);
     CHECK(image.find("<svg") != std::string::npos);
     CHECK(image.find("input_net.0.weight") != std::string::npos);
@@ -216,8 +216,8 @@ TEST_SUITE("model graph") {
 
   TEST_CASE("model --graph refuses a file type it cannot draw") {
     tunelab::test::ScratchDir dir;
-    const auto r = run_tunelab("model experiments/seed_chapter.yaml --graph " +
-                               (dir.path() / "model.jpg").string());
+    const auto r = tunelab::test::run_tunelab("model experiments/seed_chapter.yaml --graph " +
+                                              (dir.path() / "model.jpg").string());
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("should end in .svg, .png or .dot") != std::string::npos);
   }
@@ -225,18 +225,19 @@ TEST_SUITE("model graph") {
 
 TEST_SUITE("optuna export") {
   TEST_CASE("Optuna loads the exported study: trials, best trial, params, curves") {
-    if (run_shell("/usr/bin/python3 -c 'import optuna' 2>/dev/null").exit_status != 0) {
+    if (tunelab::test::run_shell("/usr/bin/python3 -c 'import optuna' 2>/dev/null").exit_status !=
+        0) {
       MESSAGE("python3-optuna is not installed: the export was not read back");
       return;
     }
     const auto s = stored_studies({"quick"});
     const auto db = (s->dir.path() / "optuna.db").string();
-    const auto r = run_tunelab("export quick --optuna " + db + s->storage);
+    const auto r = tunelab::test::run_tunelab("export quick --optuna " + db + s->storage);
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
-    const json best = json_of("best quick --format json" + s->storage);
-    const json trials = json_of("export quick --format json" + s->storage);
+    const json best = tunelab::test::json_of("best quick --format json" + s->storage);
+    const json trials = tunelab::test::json_of("export quick --format json" + s->storage);
 
-    const auto read = run_shell(
+    const auto read = tunelab::test::run_shell(
         "/usr/bin/python3 - <<'EOF'\n"
         "import json, optuna\n"
         "optuna.logging.set_verbosity(optuna.logging.WARNING)\n"
@@ -266,26 +267,31 @@ TEST_SUITE("optuna export") {
       "a second study goes into the same Optuna file, a name clash or a foreign file does not") {
     const auto s = stored_studies({"first", "second"});
     const auto db = s->dir.path() / "optuna.db";
-    REQUIRE(run_tunelab("export first --optuna " + db.string() + s->storage).exit_status == 0);
-    REQUIRE(run_tunelab("export second --optuna " + db.string() + s->storage).exit_status == 0);
+    REQUIRE(tunelab::test::run_tunelab("export first --optuna " + db.string() + s->storage)
+                .exit_status == 0);
+    REQUIRE(tunelab::test::run_tunelab("export second --optuna " + db.string() + s->storage)
+                .exit_status == 0);
     {
       SQLite::Database optuna(db.string());
       CHECK(optuna.execAndGet("SELECT count(*) FROM studies").getInt() == 2);
       CHECK(optuna.execAndGet("SELECT count(*) FROM trials").getInt() == 12);
     }
-    const auto again = run_tunelab("export first --optuna " + db.string() + s->storage);
+    const auto again =
+        tunelab::test::run_tunelab("export first --optuna " + db.string() + s->storage);
     CHECK(again.exit_status == 2);
     CHECK(again.output.find("already holds a study named 'first'") != std::string::npos);
 
     // The tunelab store itself is not an Optuna storage: refused, untouched.
     const auto store = s->dir.path() / "s.db";
     const std::string before = read_file(store);
-    const auto foreign = run_tunelab("export first --optuna " + store.string() + s->storage);
+    const auto foreign =
+        tunelab::test::run_tunelab("export first --optuna " + store.string() + s->storage);
     CHECK(foreign.exit_status == 2);
     CHECK(foreign.output.find("which the results store keeps") != std::string::npos);
     CHECK(read_file(store) == before);
 
-    const auto both = run_tunelab("export first --optuna x.db -o x.csv" + s->storage);
+    const auto both =
+        tunelab::test::run_tunelab("export first --optuna x.db -o x.csv" + s->storage);
     CHECK(both.exit_status == 2);
     CHECK(both.output.find("choose one") != std::string::npos);
   }
@@ -297,12 +303,12 @@ TEST_SUITE("run summary") {
       "command") {
     tunelab::test::ScratchDir dir;
     const std::string storage = "sqlite:///" + (dir.path() / "s.db").string();
-    const auto r = run_tunelab(
+    const auto r = tunelab::test::run_tunelab(
         "run experiments/quickstart.yaml --set search.trials=3 --set trainer.epochs=3 --quiet "
         "--study 'my study' --storage " +
         storage);
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
-    const json best = json_of("best 'my study' --format json --storage " + storage);
+    const json best = tunelab::test::json_of("best 'my study' --format json --storage " + storage);
     CHECK(r.output.find(fmt::format("best: trial {}  val_loss ", best["trial"].get<int>())) !=
           std::string::npos);
     CHECK(r.output.find("  test_loss ") != std::string::npos);
@@ -312,8 +318,9 @@ TEST_SUITE("run summary") {
         "next:  tunelab report 'my study' --html my-study.html --storage " + storage;
     REQUIRE_MESSAGE(r.output.find(next) != std::string::npos, r.output);
     // The suggested command works as printed.
-    const auto report = run_shell("cd '" + dir.path().string() + "' && \"$TUNELAB\"" +
-                                  next.substr(next.find(" report")) + " 2>&1");
+    const auto report =
+        tunelab::test::run_shell("cd '" + dir.path().string() + "' && \"$TUNELAB\"" +
+                                 next.substr(next.find(" report")) + " 2>&1");
     CHECK_MESSAGE(report.exit_status == 0, report.output);
     CHECK(std::filesystem::exists(dir.path() / "my-study.html"));
   }

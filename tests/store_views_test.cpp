@@ -9,24 +9,36 @@
 
 namespace {
 
-using tunelab::test::run_tunelab;
-
 struct Stored {
   tunelab::test::ScratchDir dir;
   std::string db;
 };
 
+// A quickstart study of 3 trials of 3 epochs (`more`: further options).
+tunelab::test::CommandResult quickstart(const std::string& db, const std::string& study,
+                                        const std::string& more = "") {
+  return tunelab::test::run_tunelab(
+      "run experiments/quickstart.yaml --set search.trials=3 --set trainer.epochs=3 --quiet "
+      "--study " +
+      study + " --storage " + db + more);
+}
+
 std::unique_ptr<Stored> two_studies() {
   auto s = std::make_unique<Stored>();
   s->db = (s->dir.path() / "s.db").string();
   for (const std::string study : {"first", "second"}) {
-    const auto r = run_tunelab(
-        "run experiments/quickstart.yaml --set search.trials=3 --set trainer.epochs=3 --quiet "
-        "--study " +
-        study + " --storage " + s->db);
+    const auto r = quickstart(s->db, study);
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
   }
   return s;
+}
+
+// The store as an older tunelab wrote it: without the views (which the next
+// run's migration makes), with `changes` made, at schema `version`.
+void as_written_by_version(const std::string& db, int version, const std::string& changes) {
+  SQLite::Database d(db, SQLite::OPEN_READWRITE);
+  d.exec("DROP VIEW trial_summary; DROP VIEW best_trials; DROP VIEW loss_curves; " + changes +
+         "; UPDATE schema_version SET version = " + std::to_string(version));
 }
 
 }  // namespace
@@ -88,14 +100,9 @@ TEST_SUITE("store views") {
 
   TEST_CASE("a version 1 store is queried as it is, and the next run migrates it") {
     const auto s = two_studies();
-    {
-      // What a version 1 tunelab wrote: no weights table, no views.
-      SQLite::Database d(s->db, SQLite::OPEN_READWRITE);
-      d.exec(
-          "DROP VIEW trial_summary; DROP VIEW best_trials; DROP VIEW loss_curves; "
-          "DROP TABLE weights; UPDATE schema_version SET version = 1");
-    }
-    auto r = run_tunelab("trials first --storage " + s->db);
+    // What a version 1 tunelab wrote: no weights table, no views.
+    as_written_by_version(s->db, 1, "DROP TABLE weights");
+    auto r = tunelab::test::run_tunelab("trials first --storage " + s->db);
     CHECK(r.exit_status == 0);
     CHECK(r.output.find("\n2       COMPLETE") != std::string::npos);
     r = tunelab::test::run_shell("\"$TUNELAB\" best second --format json --storage " + s->db);
@@ -106,14 +113,50 @@ TEST_SUITE("store views") {
       CHECK(d.execAndGet("SELECT version FROM schema_version").getInt() == 1);
     }
 
-    r = run_tunelab(
-        "run experiments/quickstart.yaml --set search.trials=3 --set trainer.epochs=3 --quiet "
-        "--study first --resume --trials 4 --storage " +
-        s->db);
+    r = quickstart(s->db, "first", " --resume --trials 4");
     CHECK_MESSAGE(r.exit_status == 0, r.output);
     SQLite::Database d(s->db);
     CHECK(d.execAndGet("SELECT version FROM schema_version").getInt() == tunelab::kSchemaVersion);
     CHECK(d.execAndGet("SELECT count(*) FROM trial_summary WHERE study = 'first'").getInt() == 4);
     CHECK(d.execAndGet("SELECT count(*) FROM best_trials").getInt() == 2);
+  }
+
+  TEST_CASE(
+      "a version 3 store's interrupted trials, told then by their error, are marked and not "
+      "counted after the migration") {
+    const auto s = two_studies();
+    // What a version 3 tunelab wrote: trial 1 abandoned by a stopped
+    // process, trial 2 failed in training.
+    const std::string first = "(SELECT study_id FROM studies WHERE name = 'first')";
+    as_written_by_version(
+        s->db, 3,
+        "ALTER TABLE trials DROP COLUMN interrupted; "
+        "UPDATE trials SET state = 'FAIL', error = 'interrupted: left RUNNING by a tunelab that "
+        "stopped' WHERE number = 1 AND study_id = " +
+            first +
+            "; UPDATE trials SET state = 'FAIL', error = 'LibTorch: out of memory' WHERE number = "
+            "2 AND study_id = " +
+            first);
+    // Read as it is.
+    auto r = tunelab::test::run_tunelab("trials first --format csv --storage " + s->db);
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    CHECK(r.output.find("FAIL") != std::string::npos);
+    {
+      SQLite::Database d(s->db);
+      CHECK(d.execAndGet("SELECT version FROM schema_version").getInt() == 3);
+    }
+
+    r = quickstart(s->db, "first", " --resume --trials 4");
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    SQLite::Database d(s->db);
+    CHECK(d.execAndGet("SELECT version FROM schema_version").getInt() == tunelab::kSchemaVersion);
+    CHECK(d.execAndGet("SELECT interrupted FROM trials WHERE number = 1 AND study_id = " + first)
+              .getInt() == 1);
+    CHECK(d.execAndGet("SELECT interrupted FROM trials WHERE number = 2 AND study_id = " + first)
+              .getInt() == 0);
+    // 4 counted: trial 0, the failed trial 2 and two new ones; trial 1 does
+    // not count.
+    CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE study_id = " + first).getInt() == 5);
+    CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE interrupted = 1").getInt() == 1);
   }
 }

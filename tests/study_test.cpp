@@ -133,14 +133,14 @@ TEST_SUITE("studies") {
                       "model.act_fn: {type: categorical, choices: [relu, elu, gelu]}, "
                       "trainer.batch_size: {type: int, low: 4, high: 5, transform: pow2}}}"}));
     CHECK(r->summary.complete == 6);
-    CHECK(r->summary.stopped_because == "space exhausted");
+    CHECK(r->summary.stopped_because == tunelab::StopReason::space_exhausted);
     SQLite::Database d(r->db());
     CHECK(d.execAndGet("SELECT count(DISTINCT params_json) FROM trials").getInt() == 6);
   }
 
   TEST_CASE("the time budget stops a study between trials") {
     const auto r = run(experiment(kQuickstart, {"search.trials=1000", "search.timeout=0.2s"}));
-    CHECK(r->summary.stopped_because == "timeout");
+    CHECK(r->summary.stopped_because == tunelab::StopReason::timeout);
     CHECK(r->summary.ran_now >= 1);
     CHECK(r->summary.ran_now < 1000);
   }

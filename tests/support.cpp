@@ -12,11 +12,11 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "common/derived_seeds.h"
 #include "config/experiment_loader.h"
 #include "plugins/builtins.h"
 #include "runner/single_run.h"
 #include "test_paths.h"
-#include "train/seeding.h"
 
 namespace tunelab::test {
 

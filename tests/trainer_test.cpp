@@ -3,7 +3,7 @@
 
 #include "common/errors.h"
 #include "config/experiment_loader.h"
-#include "model/build.h"
+#include "plugin/assembly.h"
 #include "runner/single_run.h"
 #include "support.h"
 #include "test_paths.h"
@@ -140,8 +140,9 @@ TEST_SUITE("training") {
     tunelab::standardize(splits, true, true);
     torch::manual_seed(4);
     auto model = tunelab::build_model(registrar, exp.config.model, 10, 1);
-    const auto r =
-        tunelab::train_model(model, splits, exp.config.trainer, registrar, torch::kCPU, 4);
+    const auto r = tunelab::train_model(model, splits, exp.config.trainer,
+                                        tunelab::training_components(registrar, exp.config.trainer),
+                                        torch::kCPU, 4);
     torch::NoGradGuard no_grad;
     model->eval();
     const double val = torch::mse_loss(model->forward(splits.val.x), splits.val.y).item<double>();

@@ -4,10 +4,10 @@
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
-#include "cli/study_importance.h"
 #include "cli/text.h"
 #include "cli/trial_table.h"
 #include "common/errors.h"
+#include "runner/study_importance.h"
 
 namespace tunelab::cli {
 
@@ -36,12 +36,12 @@ int best_command(const Arguments& args, Registrar&) {
       sql_quoted(study.name), best.number);
 
   const StudyImportance importance = study_importance(study, trials);
-  if (importance.table.rows.empty()) {
+  if (importance.params.empty()) {
     record["importance"] = "none: " + importance.note;
   } else {
     Cell rows = Cell::array();
-    for (const auto& row : importance.table.rows)
-      rows.push_back({{"param", row[0]}, {"importance", row[1]}});
+    for (const ParamImportance& p : importance.params)
+      rows.push_back({{"param", p.path}, {"importance", p.importance}});
     record["importance"] = rows;
   }
   print_record(std::cout, record, format);

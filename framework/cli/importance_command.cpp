@@ -1,44 +1,12 @@
 #include <fmt/format.h>
 
-#include <cmath>
 #include <iostream>
 
-#include "analysis/importance.h"
 #include "cli/commands.h"
 #include "cli/query_options.h"
-#include "cli/study_importance.h"
-#include "config/experiment_loader.h"
+#include "runner/study_importance.h"
 
 namespace tunelab::cli {
-
-StudyImportance study_importance(const StudyInfo& study, const std::vector<TrialInfo>& trials) {
-  StudyImportance out;
-  out.table.columns = {"param", "importance"};
-  SearchSpace space;
-  try {
-    space = interpret_experiment(study.document).search.space;
-  } catch (const Error& e) {
-    out.note = fmt::format("the stored configuration no longer reads: {}", e.what());
-    return out;
-  }
-  if (space.empty()) {
-    out.note = "the study has no search space";
-    return out;
-  }
-  std::vector<ScoredParams> scored;
-  for (const auto& t : trials)
-    if (t.state == TrialState::complete && std::isfinite(t.value))
-      scored.push_back({t.params, t.value});
-  out.trials = static_cast<int>(scored.size());
-  if (scored.size() < 2) {
-    out.note = fmt::format("needs at least 2 complete trials, the study has {}", scored.size());
-    return out;
-  }
-  // Seeded from the study: the same store gives the same importances.
-  for (const auto& p : param_importance(space, scored, study.seed))
-    out.table.rows.push_back({p.path, p.importance});
-  return out;
-}
 
 int importance_command(const Arguments& args, Registrar&) {
   QueryOptions query;
@@ -52,14 +20,16 @@ int importance_command(const Arguments& args, Registrar&) {
   const auto store = query.open();
   const StudyInfo study = store->study(query.study);
   const StudyImportance importance = study_importance(study, store->trials(study.id));
-  if (importance.table.rows.empty())
+  if (importance.params.empty())
     throw InputError(fmt::format("study '{}': no importance: {}", study.name, importance.note));
+  Table table{{"param", "importance"}, {}};
+  for (const ParamImportance& p : importance.params) table.rows.push_back({p.path, p.importance});
   if (format == Format::table)
     std::cout << fmt::format(
         "fANOVA importance of each param for {} over {} complete trials\n"
         "(each param's share of the variance that single params explain; they sum to 1)\n",
         study.metric, importance.trials);
-  print_table(std::cout, importance.table, format);
+  print_table(std::cout, table, format);
   return 0;
 }
 

@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "common/errors.h"
-#include "registry/near_matches.h"
+#include "common/near_matches.h"
 
 namespace tunelab::cli {
 

@@ -3,9 +3,9 @@
 #include "cli/commands.h"
 #include "cli/table.h"
 #include "common/errors.h"
+#include "common/near_matches.h"
 #include "plugin/loader.h"
 #include "plugin/registrar.h"
-#include "registry/near_matches.h"
 
 namespace tunelab::cli {
 

@@ -1,6 +1,4 @@
 #include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <torch/torch.h>
 
 #include <iostream>
 #include <sstream>
@@ -11,11 +9,9 @@
 #include "cli/study_plugins.h"
 #include "cli/table.h"
 #include "common/errors.h"
-#include "config/experiment_loader.h"
 #include "data/csv_table.h"
-#include "model/build.h"
-#include "plugin/registrar.h"
-#include "runner/weights.h"
+#include "runner/prediction.h"
+#include "runner/stored_trial.h"
 
 namespace tunelab::cli {
 namespace {
@@ -26,13 +22,6 @@ TrialInfo chosen_trial(Store& store, const StudyInfo& study, std::optional<int> 
   if (!study.best_number)
     throw InputError(fmt::format("study '{}' has no complete trial to predict with", study.name));
   return store.trial(study, *study.best_number);
-}
-
-std::string kept_list(Store& store, const StudyInfo& study) {
-  std::string list;
-  for (const auto& t : store.trials(study.id))
-    if (store.weights(t.id)) list += (list.empty() ? "" : ", ") + std::to_string(t.number);
-  return list.empty() ? "none" : list;
 }
 
 }  // namespace
@@ -63,82 +52,29 @@ int predict_command(const Arguments& args, Registrar& registrar) {
       *store, study, values.count("trial") ? std::optional<int>(number) : std::nullopt);
   for (const auto& note : load_study_plugins(store->provenance(study.id), plugins, registrar))
     std::cerr << "note: " << note << "\n";
-  const auto weights = store->weights(trial.id);
-  if (!weights)
-    throw InputError(fmt::format(
-        "study '{}' trial {}: no weights were kept (trials with weights: {}; tunelab run "
-        "--keep-weights all keeps every trial's)",
-        study.name, trial.number, kept_list(*store, study)));
-
-  const ExperimentConfig config = config_with_params(study.document, trial.params);
-  const auto inputs = static_cast<std::int64_t>(weights->features.size());
-  const auto outputs = static_cast<std::int64_t>(weights->targets.size());
-  const TrainedModels models = load_weights(
-      weights->file, [&] { return build_model(registrar, config.model, inputs, outputs); },
-      trial.seed);
-
+  const StoredTrialModel stored =
+      rebuild_stored_trial(*store, study, trial, registrar, Rebuild::trained);
   const CsvTable table = read_numeric_csv(input);
-  std::vector<std::size_t> feature_columns;
-  std::vector<std::string> missing;
-  for (const auto& name : weights->features) {
-    const auto found = std::find(table.header.begin(), table.header.end(), name);
-    if (found == table.header.end()) missing.push_back(name);
-    feature_columns.push_back(static_cast<std::size_t>(found - table.header.begin()));
-  }
-  if (!missing.empty()) {
-    // Names the first missing column (with a near match in the file), then
-    // every column the model reads.
-    try {
-      table.column(missing.front(), "--input");
-    } catch (const ConfigError& e) {
-      throw InputError(
-          fmt::format("--input {}: the model of study '{}' trial {} reads column{} "
-                      "that the file lacks ({}); it reads {}",
-                      input, study.name, trial.number, missing.size() > 1 ? "s" : "", e.what(),
-                      fmt::join(weights->features, ", ")));
-    }
-  }
-  const auto rows = static_cast<std::int64_t>(table.rows.size());
-  torch::Tensor x = torch::empty({rows, inputs});
-  auto xa = x.accessor<float, 2>();
-  for (std::int64_t i = 0; i < rows; ++i)
-    for (std::int64_t j = 0; j < inputs; ++j)
-      xa[i][j] = static_cast<float>(
-          table.rows[static_cast<std::size_t>(i)][feature_columns[static_cast<std::size_t>(j)]]);
-  const torch::Tensor in_target_units =
-      rows > 0 ? predict_in_target_units(models, x) : torch::empty({0, outputs});
-
-  // With the targets in the file: the study's loss on these rows, in the
-  // units it trained in (what the stored test_loss is).
-  bool has_targets = rows > 0;
-  for (const auto& name : weights->targets)
-    has_targets &= std::find(table.header.begin(), table.header.end(), name) != table.header.end();
-  if (has_targets) {
-    torch::Tensor y = torch::empty({rows, outputs});
-    auto ya = y.accessor<float, 2>();
-    for (std::int64_t j = 0; j < outputs; ++j) {
-      const std::size_t c = table.column(weights->targets[static_cast<std::size_t>(j)], "--input");
-      for (std::int64_t i = 0; i < rows; ++i)
-        ya[i][j] = static_cast<float>(table.rows[static_cast<std::size_t>(i)][c]);
-    }
-    const Scaling& units = models.units;
-    const torch::Tensor predicted = units.y ? units.y->apply(in_target_units) : in_target_units;
-    if (units.y) y = units.y->apply(y);
-    const auto loss = registrar.losses.factory(config.trainer.loss)(config.trainer.loss_args);
-    std::cerr << fmt::format("{} loss on {} rows with targets: {:.9g}\n", config.trainer.loss, rows,
-                             loss(predicted, y).item<double>());
-  }
+  const Predictions predictions =
+      predict_rows(stored, registrar, table, "--input " + input,
+                   fmt::format("the model of study '{}' trial {}", study.name, trial.number));
+  const auto rows = table.rows.size();
+  if (predictions.loss)
+    std::cerr << fmt::format("{} loss on {} rows with targets: {:.9g}\n",
+                             stored.config.trainer.loss, rows, *predictions.loss);
 
   std::ostringstream text;
   for (std::size_t j = 0; j < table.header.size(); ++j) text << (j ? "," : "") << table.header[j];
-  for (const auto& name : weights->targets) text << ",predicted_" << name;
+  for (const auto& name : stored.targets) text << ",predicted_" << name;
   text << "\n";
-  const auto pa = in_target_units.accessor<float, 2>();
-  for (std::int64_t i = 0; i < rows; ++i) {
-    const auto& row = table.rows[static_cast<std::size_t>(i)];
+  const auto pa = predictions.values.accessor<float, 2>();
+  for (std::size_t i = 0; i < rows; ++i) {
+    const auto& row = table.rows[i];
     for (std::size_t j = 0; j < row.size(); ++j) text << (j ? "," : "") << cell_csv(Cell(row[j]));
-    for (std::int64_t j = 0; j < outputs; ++j)
-      text << "," << fmt::format("{}", pa[i][j]);  // the float's shortest exact text
+    for (std::int64_t j = 0; j < stored.outputs; ++j)
+      text << ","
+           << fmt::format("{}",
+                          pa[static_cast<std::int64_t>(i)][j]);  // the float's shortest exact text
     text << "\n";
   }
   target.write(text.str());

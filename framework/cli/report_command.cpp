@@ -10,19 +10,18 @@
 #include "cli/output_file.h"
 #include "cli/query_options.h"
 #include "cli/study_comparison.h"
-#include "cli/study_importance.h"
 #include "cli/study_plugins.h"
 #include "cli/text.h"
 #include "cli/trial_table.h"
 #include "common/errors.h"
 #include "common/version.h"
-#include "config/experiment_loader.h"
 #include "config/json_to_yaml.h"
 #include "model/autograd_graph.h"
-#include "model/build.h"
+#include "model/parameter_count.h"
 #include "report/figures.h"
 #include "report/html_page.h"
-#include "runner/single_run.h"
+#include "runner/stored_trial.h"
+#include "runner/study_importance.h"
 
 namespace tunelab::cli {
 namespace {
@@ -122,12 +121,11 @@ class Report {
 
     page_.heading(level, "Which parameters mattered");
     const StudyImportance importance = study_importance(s, trials);
-    if (importance.table.rows.empty()) {
+    if (importance.params.empty()) {
       page_.missing("No parameter importance: " + importance.note + ".");
     } else {
       std::vector<std::pair<std::string, double>> bars;
-      for (const auto& row : importance.table.rows)
-        bars.emplace_back(row[0].get<std::string>(), row[1].get<double>());
+      for (const ParamImportance& p : importance.params) bars.emplace_back(p.path, p.importance);
       page_.figure(importance_figure(bars),
                    fmt::format("fANOVA importance over {} complete trials: the share of the "
                                "variance of {} each parameter explains on its own.",
@@ -263,19 +261,10 @@ class Report {
   void model_section(const StudyInfo& s, const TrialInfo& best, int level) {
     page_.heading(level, fmt::format("The best trial's model (trial {})", best.number));
     try {
-      const ExperimentConfig config = config_with_params(s.document, best.params);
-      std::int64_t inputs = 0, outputs = 1;
-      if (const auto weights = store_.weights(best.id)) {
-        inputs = static_cast<std::int64_t>(weights->features.size());
-        outputs = static_cast<std::int64_t>(weights->targets.size());
-      } else {
-        const Dataset data = load_dataset(
-            config, std::filesystem::path(s.experiment_file).parent_path(), registrar_);
-        inputs = data.features();
-        outputs = data.targets();
-      }
-      torch::nn::Sequential model = build_model(registrar_, config.model, inputs, outputs);
-      page_.figure(render_dot(autograd_graph_dot(model, inputs), "svg"),
+      const StoredTrialModel stored =
+          rebuild_stored_trial(store_, s, best, registrar_, Rebuild::architecture);
+      torch::nn::Sequential model = stored.model;
+      page_.figure(render_dot(autograd_graph_dot(model, stored.inputs), "svg"),
                    fmt::format("Autograd graph of one forward pass ({} parameters): grey boxes "
                                "are backward operations, blue ones the parameters.",
                                parameter_count(*model)),

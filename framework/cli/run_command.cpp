@@ -12,11 +12,11 @@
 #include "cli/run_printer.h"
 #include "cli/text.h"
 #include "cli/worker_options.h"
-#include "cli/worker_processes.h"
 #include "common/cores.h"
 #include "runner/interrupt.h"
 #include "runner/single_run.h"
 #include "runner/study.h"
+#include "runner/worker_processes.h"
 
 namespace tunelab::cli {
 namespace {
@@ -73,9 +73,9 @@ StudySummary run_workers(const Experiment& experiment, const Registrar& registra
   const auto exits =
       run_worker_processes(std::vector<std::vector<std::string>>(workers, arguments));
   StudySummary summary = study_summary(store, study);
-  if (interrupt_signal() != 0) summary.stopped_because = "interrupted";
+  if (interrupt_signal() != 0) summary.stopped_because = StopReason::interrupted;
   for (const auto& e : exits)
-    if (e.exit_status != 0 && summary.stopped_because != "interrupted")
+    if (e.exit_status != 0 && summary.stopped_because != StopReason::interrupted)
       std::cerr << fmt::format("tunelab: worker {} {}\n", e.index + 1,
                                e.signal != 0 ? fmt::format("was ended by signal {}", e.signal)
                                              : fmt::format("exited with status {}", e.exit_status));
@@ -179,7 +179,7 @@ int run_command(const Arguments& args, Registrar& registrar) {
   }
 
   const std::string where = fmt::format("study '{}' in {}", summary.name, store->url());
-  if (summary.stopped_because == "interrupted")
+  if (summary.stopped_because == StopReason::interrupted)
     throw Error(
         fmt::format("interrupted: {} has {} complete, {} pruned, {} failed trials; --resume "
                     "continues it",
@@ -191,7 +191,7 @@ int run_command(const Arguments& args, Registrar& registrar) {
   } else {
     std::cout << fmt::format("{}: {} complete, {} pruned, {} failed (stopped: {})\n", where,
                              summary.complete, summary.pruned, summary.failed,
-                             summary.stopped_because);
+                             to_string(summary.stopped_because));
     if (summary.best) print_best(*store, summary, config.search.metric, storage);
   }
   return 0;

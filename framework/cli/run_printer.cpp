@@ -118,6 +118,9 @@ void RunPrinter::trial(const TrialReport& r) {
   }
   remaining_ = r.wanted - r.counted;
   if (!r.error.empty()) last_error_ = fmt::format("trial {}: {}", r.number, r.error);
+  if (r.run)
+    for (const std::string& w : r.run->result.warnings)
+      if (warned_.insert(w).second) std::cerr << "tunelab: warning: " << w << "\n";
   if (single_ && config_.evaluates_objective())
     std::cout << fmt::format("{}: objective {} = {}{}\n", config_.name, config_.objective.name,
                              shown(r.value), r.error.empty() ? "" : "  error: " + r.error);

@@ -5,6 +5,7 @@
 // (logs, CI, nohup) a plain line every ten seconds of a long trial.
 
 #include <chrono>
+#include <set>
 #include <string>
 
 #include "runner/study.h"
@@ -42,6 +43,7 @@ class RunPrinter {
   std::chrono::steady_clock::time_point last_progress_;
   std::chrono::milliseconds log_interval_{10'000};  // between progress lines in a log
   std::string last_error_;
+  std::set<std::string> warned_;  // each warning is shown once
 };
 
 }  // namespace tunelab::cli

@@ -10,7 +10,7 @@
 #include "cli/table.h"
 #include "cli/trial_table.h"
 #include "common/errors.h"
-#include "registry/near_matches.h"
+#include "common/near_matches.h"
 
 namespace tunelab::cli {
 namespace {

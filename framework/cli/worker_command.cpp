@@ -83,12 +83,12 @@ int worker_command(const Arguments& args, Registrar& registrar) {
   RunPrinter printer(experiment.config, quiet, /*single=*/false, /*progress=*/false);
   const StudySummary summary =
       work_on_study(experiment, registrar, *store, *study, options, printer.observer());
-  if (summary.stopped_because == "interrupted")
+  if (summary.stopped_because == StopReason::interrupted)
     throw Error(
         fmt::format("interrupted: worker {} stopped after {} trials", getpid(), summary.ran_now));
   if (!quiet)
     std::cout << fmt::format("worker {}: ran {} trials of study '{}' (stopped: {})\n", getpid(),
-                             summary.ran_now, info.name, summary.stopped_because);
+                             summary.ran_now, info.name, to_string(summary.stopped_because));
   return 0;
 }
 

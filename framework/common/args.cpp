@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "common/errors.h"
-#include "registry/near_matches.h"
+#include "common/near_matches.h"
 
 namespace tunelab {
 namespace {

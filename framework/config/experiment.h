@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "data/split.h"
-#include "model/build.h"
+#include "model/model_config.h"
 #include "search/space.h"
-#include "train/trainer.h"
+#include "train/trainer_config.h"
 
 namespace tunelab {
 

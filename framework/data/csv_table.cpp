@@ -11,7 +11,7 @@
 #include <memory>
 
 #include "common/errors.h"
-#include "registry/near_matches.h"
+#include "common/near_matches.h"
 
 namespace tunelab {
 namespace {

@@ -13,6 +13,15 @@
 #include "plugin/registrar.h"
 
 namespace tunelab {
+namespace {
+
+// "0.1" of "0.1.0": versions that differ only after it keep the same types.
+std::string major_minor(const std::string& version) {
+  const auto first = version.find('.');
+  return version.substr(0, first == std::string::npos ? first : version.find('.', first + 1));
+}
+
+}  // namespace
 
 LoadedPlugin load_plugin(const std::filesystem::path& file, Registrar& registrar) {
   const std::string name = file.string();
@@ -44,6 +53,13 @@ LoadedPlugin load_plugin(const std::filesystem::path& file, Registrar& registrar
         fmt::format("{}: built for plugin ABI {}, this tunelab speaks {}; rebuild it "
                     "against this tunelab",
                     name, info ? info->abi_version : -1, kPluginAbiVersion));
+  const std::string built_for = info->tunelab_version ? info->tunelab_version : "unknown";
+  const std::string built_with = info->libtorch_version ? info->libtorch_version : "unknown";
+  if (major_minor(built_for) != major_minor(kVersion) || built_with != TORCH_VERSION)
+    throw PluginError(
+        fmt::format("{}: built against tunelab {} and LibTorch {}, this tunelab is {} and runs "
+                    "LibTorch {}; rebuild it against this tunelab",
+                    name, built_for, built_with, kVersion, TORCH_VERSION));
   LoadedPlugin loaded{path, info->name ? info->name : "", info->version ? info->version : "",
                       file_fingerprint(path)};
   if (loaded.name.empty()) throw PluginError(fmt::format("{}: the plugin has no name", name));

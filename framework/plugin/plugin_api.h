@@ -1,7 +1,8 @@
 #pragma once
 // What a plugin library exports: one C entry point, tunelab_plugin_info(),
-// returning the ABI version it was built for, its name and version, and the
-// function that registers its blocks, activations, datasets, samplers,
+// returning the ABI version it was built for, its name and version, the
+// tunelab and LibTorch versions it was compiled against, and the function
+// that registers its blocks, activations, datasets, samplers,
 // pruners, optimizers, losses and models into the registrar it is handed.
 //
 //   #include "plugin/plugin_api.h"
@@ -15,13 +16,19 @@
 // The registrar is the plugin's only way in: no globals, no static
 // registration. Names must not clash with registered ones.
 
+#include <torch/version.h>
+
+#include "common/version.h"
+
 namespace tunelab {
 
 struct Registrar;  // plugin/registrar.h; not included here, so this header is cheap
 
 // Bumped whenever the registrar or an interface a plugin implements changes
-// in a way that breaks plugins built before.
-inline constexpr int kPluginAbiVersion = 3;
+// in a way that breaks plugins built before. A plugin must also have been
+// compiled against this tunelab's major.minor version and exact LibTorch
+// version: their C++ types cross the boundary.
+inline constexpr int kPluginAbiVersion = 4;
 
 }  // namespace tunelab
 
@@ -34,6 +41,8 @@ struct TunelabPluginInfo {
   const char* name;
   const char* version;
   void (*register_into)(tunelab::Registrar* registrar);  // may throw
+  const char* tunelab_version;   // tunelab::kVersion it was compiled against
+  const char* libtorch_version;  // TORCH_VERSION it was compiled against
 };
 
 typedef const TunelabPluginInfo* (*TunelabPluginEntry)();
@@ -46,7 +55,11 @@ typedef const TunelabPluginInfo* (*TunelabPluginEntry)();
   extern "C" __attribute__((visibility("default"))) const TunelabPluginInfo* \
   tunelab_plugin_info() {                                                    \
     static const TunelabPluginInfo info{                                     \
-        ::tunelab::kPluginAbiVersion, NAME, VERSION,                         \
-        [](::tunelab::Registrar* registrar) { REGISTER(*registrar); }};      \
+        ::tunelab::kPluginAbiVersion,                                        \
+        NAME,                                                                \
+        VERSION,                                                             \
+        [](::tunelab::Registrar* registrar) { REGISTER(*registrar); },       \
+        ::tunelab::kVersion,                                                 \
+        TORCH_VERSION};                                                      \
     return &info;                                                            \
   }

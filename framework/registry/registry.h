@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/errors.h"
-#include "registry/near_matches.h"
+#include "common/near_matches.h"
 
 namespace tunelab {
 

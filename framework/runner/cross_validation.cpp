@@ -11,11 +11,12 @@
 #include <thread>
 
 #include "common/cores.h"
+#include "common/derived_seeds.h"
+#include "plugin/assembly.h"
 #include "plugin/registrar.h"
 #include "runner/interrupt.h"
 #include "train/device.h"
 #include "train/loss.h"
-#include "train/seeding.h"
 
 namespace tunelab {
 namespace {
@@ -76,7 +77,8 @@ bool train_side_by_side(const ExperimentConfig& config, const Folds& folds,
     for (std::size_t f = next++; f < runs.size(); f = next++) {
       try {
         runs[f].result = train_model(runs[f].model, folds.folds[f].splits, config.trainer,
-                                     registrar, device, seed, f == 0 ? first : others);
+                                     training_components(registrar, config.trainer), device, seed,
+                                     f == 0 ? first : others);
       } catch (...) {
         errors[f] = std::current_exception();
         if (f == 0) first_stopped = true;
@@ -187,6 +189,10 @@ CrossValidation cross_validate(const ExperimentConfig& config, const Folds& fold
   mean.best_epoch = results.front().best_epoch;
   mean.stopped_early = results.front().stopped_early;
   mean.stopped_by_caller = results.front().stopped_by_caller;
+  for (const TrainResult& r : results)
+    for (const std::string& w : r.warnings)
+      if (std::find(mean.warnings.begin(), mean.warnings.end(), w) == mean.warnings.end())
+        mean.warnings.push_back(w);
   std::vector<double> val, test;
   std::size_t epochs = 0;
   for (const auto& r : results) {

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "model/build.h"
+#include "common/derived_seeds.h"
+#include "model/parameter_count.h"
+#include "plugin/assembly.h"
 #include "plugin/registrar.h"
 #include "store/store.h"
 #include "train/device.h"
@@ -113,7 +115,7 @@ void check_config(const ExperimentConfig& config, const Registrar& registrar) {
   TrainerConfig trainer = config.trainer;
   trainer.epochs = 1;
   try {
-    train_model(model, tiny, trainer, registrar, torch::kCPU, 0);
+    train_model(model, tiny, trainer, training_components(registrar, trainer), torch::kCPU, 0);
   } catch (const Error&) {
     throw;
   } catch (const c10::Error& e) {
@@ -227,7 +229,8 @@ RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
                        const Registrar& registrar, std::uint64_t seed,
                        const EpochCallback& on_epoch) {
   RunSummary summary = prepare_trial(config, data, registrar, seed);
-  summary.result = train_model(summary.model, data.splits, config.trainer, registrar,
+  summary.result = train_model(summary.model, data.splits, config.trainer,
+                               training_components(registrar, config.trainer),
                                resolve_device(config.device), seed, on_epoch);
   return summary;
 }

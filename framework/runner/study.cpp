@@ -20,7 +20,7 @@
 #include "runner/trial.h"
 #include "runner/trial_training.h"
 #include "train/device.h"
-#include "train/seeding.h"
+#include "common/derived_seeds.h"
 
 namespace tunelab {
 namespace {
@@ -114,8 +114,7 @@ StudyRecord open_study(const Experiment& experiment, const Registrar& registrar,
     }
     // Rows a tunelab that recorded no workers left RUNNING; newer ones are
     // handed back by the workers (re-queued when their process is gone).
-    store.fail_abandoned_trials(study.id,
-                                kInterruptedPrefix + ": left RUNNING by a tunelab that stopped");
+    store.fail_abandoned_trials(study.id, "interrupted: left RUNNING by a tunelab that stopped");
     return study;
   }
   return store.create_study(NewStudy{name, c.seed, c.search.metric, trials, to_json(c),
@@ -196,18 +195,18 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
   IdleWait idle;
   for (;;) {
     if (interrupt_signal() != 0) {
-      summary.stopped_because = "interrupted";
+      summary.stopped_because = StopReason::interrupted;
       break;
     }
     const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
     if (search.timeout_seconds > 0 && elapsed >= search.timeout_seconds) {
-      summary.stopped_because = "timeout";
+      summary.stopped_because = StopReason::timeout;
       break;
     }
     recover_lost_trials(store, study.id, options.lost_after_seconds, options.requeue_lost);
     const Store::Progress now = store.progress(study.id);
     if (now.counted >= wanted) {
-      summary.stopped_because = "budget";
+      summary.stopped_because = StopReason::budget;
       break;
     }
     std::optional<ClaimedTrial> claimed;
@@ -222,7 +221,7 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
           visible_up_to(store.finished_trials(study.id), number - workers);
       const std::optional<Params> proposed = sampler->propose(number, history);
       if (!proposed) {
-        summary.stopped_because = "space exhausted";
+        summary.stopped_because = StopReason::space_exhausted;
         break;
       }
       const std::uint64_t seed = derive_seed(base.seed, static_cast<std::uint64_t>(number));
@@ -253,6 +252,22 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
 
 }  // namespace
 
+const char* to_string(StopReason reason) {
+  switch (reason) {
+    case StopReason::none:
+      return "";
+    case StopReason::budget:
+      return "budget";
+    case StopReason::timeout:
+      return "timeout";
+    case StopReason::space_exhausted:
+      return "space exhausted";
+    case StopReason::interrupted:
+      return "interrupted";
+  }
+  return "";
+}
+
 StudySummary study_summary(Store& store, const StudyRecord& study) {
   StudySummary summary;
   summary.name = study.name;
@@ -263,7 +278,7 @@ StudySummary study_summary(Store& store, const StudyRecord& study) {
     summary.failed += t.state == TrialState::fail;
   }
   summary.best = best_trial(finished);
-  if (store.progress(study.id).counted >= study.trials_wanted) summary.stopped_because = "budget";
+  if (store.progress(study.id).counted >= study.trials_wanted) summary.stopped_because = StopReason::budget;
   return summary;
 }
 

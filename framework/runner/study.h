@@ -61,12 +61,18 @@ struct StudyObserver {
   std::function<void(const TrialReport&)> on_trial;
 };
 
+// Why a study's loop ended.
+enum class StopReason { none, budget, timeout, space_exhausted, interrupted };
+
+// "budget", "timeout", "space exhausted", "interrupted" ("" for none).
+const char* to_string(StopReason reason);
+
 struct StudySummary {
   std::string name;
   int complete = 0, pruned = 0, failed = 0;  // over the whole study
   int ran_now = 0;                           // trials this call ran
   std::optional<FinishedTrial> best;
-  std::string stopped_because;  // "budget", "timeout", "space exhausted", "interrupted"
+  StopReason stopped_because = StopReason::none;
 };
 
 // Throws ConfigError (unlocated) and InputError for bad input; a trial that

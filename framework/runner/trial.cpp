@@ -115,7 +115,7 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   if (signal != 0) {
     report.run.reset();
     outcome.state = TrialState::waiting;
-    outcome.error = kInterruptedPrefix + " by " + (signal == SIGINT ? "SIGINT" : "SIGTERM");
+    outcome.error = std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : "SIGTERM");
   }
   if (outcome.state == TrialState::fail || outcome.state == TrialState::waiting)
     outcome.value = outcome.train_loss = outcome.val_loss = outcome.test_loss = kMissing;

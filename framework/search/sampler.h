@@ -14,20 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include "search/space.h"
+#include "search/trial_state.h"
 
 namespace tunelab {
-
-enum class TrialState { waiting, running, complete, pruned, fail };
-
-const char* to_string(TrialState state);
-
-struct FinishedTrial {
-  int number = 0;
-  TrialState state = TrialState::complete;
-  Params params;
-  double value = 0;                // the study's metric (NaN when the trial failed)
-  std::vector<double> val_losses;  // per epoch
-};
 
 class Sampler {
  public:

@@ -1,4 +1,4 @@
-#include "search/sampler.h"
+#include "search/trial_state.h"
 
 namespace tunelab {
 

@@ -9,7 +9,7 @@ namespace tunelab {
 
 // Bumped whenever the schema changes; a store with a higher version was
 // written by a newer tunelab and is refused rather than misread.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // The tables and views, for SQLite or PostgreSQL (types and keys differ:
 // {key}, {int64}, {real}, {weights_data}, {value_is_number} are filled in
@@ -83,6 +83,7 @@ CREATE TABLE IF NOT EXISTS trials (
   error        TEXT,                           -- why a trial failed
   worker       TEXT,                           -- host:pid of the process running it (since version 3)
   attempts     INTEGER NOT NULL DEFAULT 1,     -- 2: re-queued once after its worker was lost
+  interrupted  INTEGER NOT NULL DEFAULT 0,     -- 1: stopped from outside (Ctrl-C, a stopped tunelab); not counted (since version 4)
   UNIQUE (study_id, number)
 );
 

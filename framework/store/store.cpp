@@ -52,9 +52,6 @@ std::string database_clock(sql::Dialect dialect) {
              : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 }
 
-// The interrupted trials' errors start with this: they do not count.
-std::string interrupted_pattern() { return kInterruptedPrefix + "%"; }
-
 }  // namespace
 
 std::string sql_quoted(const std::string& text, char quote) {
@@ -246,6 +243,11 @@ void Store::migrate() {
     db_->execute_script("ALTER TABLE studies ADD COLUMN design_trials INTEGER");
   if (!db_->has_column("provenance", "blas"))
     db_->execute_script("ALTER TABLE provenance ADD COLUMN blas TEXT NOT NULL DEFAULT ''");
+  if (!db_->has_column("trials", "interrupted")) {
+    // Before version 4 an interrupted trial was told by its error's prefix.
+    db_->execute_script("ALTER TABLE trials ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0");
+    db_->execute("UPDATE trials SET interrupted = 1 WHERE error LIKE 'interrupted%'");
+  }
   refresh_views();
   db_->execute("DELETE FROM schema_version");
   db_->execute("INSERT INTO schema_version (version) VALUES (?)",
@@ -339,7 +341,7 @@ int Store::fail_abandoned_trials(std::int64_t study_id, const std::string& reaso
   return in_store(url_, [&] {
     return retrying([&] {
       return db_->execute(
-          "UPDATE trials SET state = 'FAIL', error = ?, finished_at = ? "
+          "UPDATE trials SET state = 'FAIL', interrupted = 1, error = ?, finished_at = ? "
           "WHERE study_id = ? AND state = 'RUNNING' AND worker IS NULL",
           {reason, utc_now(), study_id});
     });
@@ -359,12 +361,12 @@ Store::Progress Store::progress(std::int64_t study_id) {
   return in_store(url_, [&] {
     sql::Rows q = db_->query(
         "SELECT count(*) FILTER (WHERE state IN ('COMPLETE', 'PRUNED') OR (state = 'FAIL' AND "
-        "coalesce(error, '') NOT LIKE ?2)), "
+        "interrupted = 0)), "
         "count(*) FILTER (WHERE state IN ('RUNNING', 'WAITING')), "
         "coalesce(max(number) + 1, 0), "
         "min(number) FILTER (WHERE state IN ('RUNNING', 'WAITING')) "
         "FROM trials WHERE study_id = ?1",
-        {study_id, interrupted_pattern()});
+        {study_id});
     q.next();
     Progress p;
     p.counted = q.integer(0);
@@ -415,7 +417,7 @@ std::optional<Store::Claimed> Store::claim_waiting_trial(std::int64_t study_id,
       db_->execute(
           "UPDATE trials SET state = 'RUNNING', worker = ?, device = ?, started_at = ?, "
           "heartbeat_at = " +
-              database_clock(db_->dialect()) + ", error = NULL WHERE trial_id = ?",
+              database_clock(db_->dialect()) + ", error = NULL, interrupted = 0 WHERE trial_id = ?",
           {worker, device, now, c.trial_id});
       tx.commit();
       return c;
@@ -484,7 +486,7 @@ void Store::requeue_interrupted_trial(std::int64_t trial_id, const std::string& 
   in_store(url_, [&] {
     retrying([&] {
       return db_->execute(
-          "UPDATE trials SET state = 'WAITING', worker = NULL, error = ? "
+          "UPDATE trials SET state = 'WAITING', interrupted = 1, worker = NULL, error = ? "
           "WHERE trial_id = ? AND state = 'RUNNING'",
           {reason, trial_id});
     });

@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/fingerprint.h"
-#include "search/sampler.h"
+#include "search/trial_state.h"
 
 namespace tunelab {
 namespace sql {
@@ -118,6 +118,9 @@ struct TrialInfo {
   double duration_s = kMissing;
   std::string worker;  // host:pid of the process that ran it last
   int attempts = 1;    // 2: re-queued once after its worker was lost
+  // Stopped from outside (Ctrl-C, a stopped tunelab) rather than by its own
+  // training: WAITING to train again, or FAIL without counting.
+  bool interrupted = false;
 };
 
 struct ProvenanceInfo : Provenance {
@@ -256,9 +259,5 @@ class Store {
   std::filesystem::path files_folder_;
   std::string weights_name_;
 };
-
-// The prefix of the error of a trial failed by a process that stopped; such
-// trials do not count against the budget.
-inline const std::string kInterruptedPrefix = "interrupted";
 
 }  // namespace tunelab

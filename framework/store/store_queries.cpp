@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "common/errors.h"
-#include "registry/near_matches.h"
+#include "common/near_matches.h"
 #include "store/schema.h"
 #include "store/sql/connection.h"
 #include "store/store.h"
@@ -106,14 +106,18 @@ StudyInfo Store::study(const std::string& name) {
 std::vector<TrialInfo> Store::trials(std::int64_t study_id) {
   return in_store(url_, [&] {
     std::vector<TrialInfo> out;
-    // Before version 3 there were no workers.
+    // Before version 3 there were no workers; before version 4 an
+    // interrupted trial was told by its error's prefix.
     const bool has_workers = db_->has_column("trials", "worker");
+    const bool has_interrupted = db_->has_column("trials", "interrupted");
     sql::Rows q = db_->query(
         fmt::format("SELECT trial_id, number, state, seed, params_json, value, train_loss, "
                     "val_loss, test_loss, best_epoch, epochs_run, device, started_at, "
-                    "finished_at, duration_s, error, {} FROM trials WHERE study_id = ? "
+                    "finished_at, duration_s, error, {}, {} FROM trials WHERE study_id = ? "
                     "ORDER BY number",
-                    has_workers ? "worker, attempts" : "NULL, 1"),
+                    has_workers ? "worker, attempts" : "NULL, 1",
+                    has_interrupted ? "interrupted"
+                                    : "CASE WHEN error LIKE 'interrupted%' THEN 1 ELSE 0 END"),
         {study_id});
     while (q.next()) {
       TrialInfo t;
@@ -135,6 +139,7 @@ std::vector<TrialInfo> Store::trials(std::int64_t study_id) {
       t.error = q.text(15);
       t.worker = q.text(16);
       t.attempts = q.integer(17);
+      t.interrupted = q.integer(18) != 0;
       out.push_back(std::move(t));
     }
     return out;

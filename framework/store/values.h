@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
-#include "search/sampler.h"
+#include "search/trial_state.h"
 #include "store/sql/connection.h"
 
 namespace tunelab::store_values {

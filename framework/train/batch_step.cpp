@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include <iostream>
 
 #include "train/cuda_graph.h"
 
@@ -59,10 +58,9 @@ void BatchStep::run(const at::Tensor& order, std::int64_t begin, std::int64_t en
       batch.graph->replay();  // recording ran nothing: this step is still to run
       return;
     } catch (const std::exception& e) {
-      std::cerr << fmt::format(
-          "tunelab: warning: the training step could not be recorded as a CUDA graph, so it "
-          "runs step by step: {}\n",
-          e.what());
+      warnings_.push_back(fmt::format(
+          "the training step could not be recorded as a CUDA graph, so it runs step by step: {}",
+          e.what()));
       record_graphs_ = false;
     }
   }

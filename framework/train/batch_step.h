@@ -16,6 +16,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <ATen/core/Tensor.h>
 #include <torch/nn/modules/container/sequential.h>
@@ -56,6 +58,9 @@ class BatchStep {
   // How many batch sizes run as recorded graphs (for tests and benchmarks).
   int recorded_graphs() const;
 
+  // What the caller should tell the user (a fast path given up, and why).
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
  private:
   struct Batch;
   void train_on(Batch& batch);
@@ -67,6 +72,7 @@ class BatchStep {
   bool record_graphs_;
   at::Tensor loss_sum_;                                     // float64 scalar on the device
   std::map<std::int64_t, std::unique_ptr<Batch>> batches_;  // by rows
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace tunelab

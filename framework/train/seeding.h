@@ -1,23 +1,12 @@
 #pragma once
-// Every random choice derives from the experiment's root seed.
+// LibTorch's own random state, seeded before a trial builds its model.
 
 #include <cstdint>
-#include <string_view>
 
 namespace tunelab {
 
-// A seed for one purpose ("data", "split") or one trial, from the root seed.
-// SplitMix64 mixing, so nearby roots and streams give unrelated seeds.
-std::uint64_t derive_seed(std::uint64_t root, std::string_view purpose);
-std::uint64_t derive_seed(std::uint64_t root, std::uint64_t stream);
-
-// A derived seed (63 bits) as a number in [0, 1) with 53 random bits.
-inline double unit_interval(std::uint64_t derived) {
-  return static_cast<double>(derived >> 10) * 0x1.0p-53;
-}
-
 // Seeds LibTorch's CPU and CUDA generators and asks for deterministic
-// algorithms, before a trial builds its model.
+// algorithms.
 void seed_everything(std::uint64_t seed);
 
 }  // namespace tunelab

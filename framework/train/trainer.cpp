@@ -7,7 +7,6 @@
 #include <cmath>
 
 #include "common/errors.h"
-#include "plugin/registrar.h"
 #include "train/batch_step.h"
 #include "train/capturable_adam.h"
 #include "train/cuda_graph.h"
@@ -17,28 +16,6 @@
 
 namespace tunelab {
 namespace {
-
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const Registrar& registrar,
-                                                        const TrainerConfig& config,
-                                                        std::vector<torch::Tensor> parameters) {
-  const OptimizerFactory& factory =
-      registrar.optimizers.factory_at("trainer.optimizer", config.optimizer);
-  try {
-    return factory(std::move(parameters),
-                   OptimizerSettings{config.lr, config.weight_decay, config.optimizer_args});
-  } catch (const ConfigError& e) {
-    throw e.under("trainer.optimizer_args");
-  }
-}
-
-LossFunction make_loss(const Registrar& registrar, const TrainerConfig& config) {
-  const LossFactory& factory = registrar.losses.factory_at("trainer.loss", config.loss);
-  try {
-    return factory(config.loss_args);
-  } catch (const ConfigError& e) {
-    throw e.under("trainer.loss_args");
-  }
-}
 
 // Mini-batch boundaries over n rows. A last batch of a single row is folded
 // into the one before: BatchNorm cannot train on one row, and dropping it would
@@ -88,7 +65,7 @@ bool replays_right(const std::string& optimizer) {
 }  // namespace
 
 TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
-                        const TrainerConfig& config, const Registrar& registrar,
+                        const TrainerConfig& config, const TrainingComponents& components,
                         const c10::Device& device, std::uint64_t seed,
                         const EpochCallback& on_epoch) {
   if (config.batch_size < 1)
@@ -106,15 +83,16 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
   std::optional<FlatParameters> flat;
   if (config.fast_path && updates_elementwise(config.optimizer))
     flat = FlatParameters::adopt(*model);
-  auto optimizer =
-      make_optimizer(registrar, config, flat ? std::vector{flat->values()} : model->parameters());
+  auto optimizer = components.make_optimizer(
+      flat ? std::vector{flat->values()} : model->parameters(),
+      OptimizerSettings{config.lr, config.weight_decay, config.optimizer_args});
   // Adam and AdamW on the flat buffer: one fused pass on the CPU, device
   // tensors only on a GPU (so that the step can be a CUDA graph).
   std::optional<FusedAdam> fused;
   std::optional<CapturableAdam> capturable;
   if (flat && device.is_cpu()) fused = FusedAdam::replacing(*optimizer, flat->values());
   if (flat && !device.is_cpu()) capturable = CapturableAdam::replacing(*optimizer, flat->values());
-  const LossFunction loss_fn = make_loss(registrar, config);
+  const LossFunction& loss_fn = components.loss;
   // The chapter's ResNet trained with Adam on MSE: its step written out by
   // hand (train/lean_resnet.h), on the CPU.
   std::unique_ptr<LeanResNet> lean;
@@ -208,6 +186,7 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
     result.best_epoch = result.epochs.back().epoch;
   }
   result.test_loss = evaluate(model, loss_fn, splits.test.x.to(device), splits.test.y.to(device));
+  result.warnings = batch_step.warnings();
   return result;
 }
 

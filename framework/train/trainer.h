@@ -13,33 +13,11 @@
 #include <nlohmann/json.hpp>
 
 #include "data/split.h"
+#include "train/loss.h"
+#include "train/optimizer.h"
+#include "train/trainer_config.h"
 
 namespace tunelab {
-
-struct Registrar;
-
-struct EarlyStopping {
-  int patience = 0;        // epochs without improvement before stopping; 0: never stop early
-  double min_delta = 0.0;  // smallest decrease that counts as an improvement
-};
-
-struct TrainerConfig {
-  std::string optimizer = "adam";
-  nlohmann::json optimizer_args = nlohmann::json::object();
-  double lr = 1e-3;
-  double weight_decay = 0.0;
-  std::int64_t batch_size = 64;
-  int epochs = 100;
-  std::string loss = "mse";
-  nlohmann::json loss_args = nlohmann::json::object();
-  EarlyStopping early_stopping;
-  // The fast path: an elementwise optimizer updates one flat buffer of all
-  // parameters (train/flat_parameters.h); Adam and AdamW in one fused pass
-  // on the CPU (with the chapter's ResNet's step written out by hand), as a
-  // recorded CUDA graph on a GPU. false: tensor by tensor, as LibTorch's
-  // optimizers do on their own; the same math, to rounding.
-  bool fast_path = true;
-};
 
 constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
 
@@ -58,6 +36,15 @@ struct TrainResult {
   double test_loss = kNoValue;  // of the kept weights; NaN without a test split
   bool stopped_early = false;
   bool stopped_by_caller = false;
+  // What the caller should tell the user (a fast path given up, and why).
+  std::vector<std::string> warnings;
+};
+
+// What the trainer cannot make itself: the optimizer and loss the
+// experiment names, resolved by the caller (plugin/assembly.h).
+struct TrainingComponents {
+  OptimizerFactory make_optimizer;
+  LossFunction loss;
 };
 
 // Called after every epoch; returning false stops training (a pruner's say).
@@ -68,7 +55,7 @@ using EpochCallback = std::function<bool(const EpochRecord&)>;
 // there is no validation split). Throws TrainingError on a non-finite
 // training loss, and when no epoch had a finite validation loss.
 TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
-                        const TrainerConfig& config, const Registrar& registrar,
+                        const TrainerConfig& config, const TrainingComponents& components,
                         const c10::Device& device, std::uint64_t seed,
                         const EpochCallback& on_epoch = {});
 

@@ -6,7 +6,7 @@
 #include <torch/torch.h>
 
 #include "common/args.h"
-#include "model/build.h"
+#include "plugin/assembly.h"
 #include "model/init.h"
 #include "model/stack.h"
 #include "plugins/builtins.h"

@@ -5,8 +5,8 @@
 #include <torch/torch.h>
 
 #include "common/args.h"
-#include "model/build.h"
 #include "model/stack.h"
+#include "plugin/assembly.h"
 #include "plugins/builtins.h"
 
 namespace tunelab {

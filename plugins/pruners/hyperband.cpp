@@ -7,9 +7,9 @@
 #include <cmath>
 
 #include "common/args.h"
+#include "common/derived_seeds.h"
 #include "plugins/builtins.h"
 #include "plugins/pruners/rungs.h"
-#include "train/seeding.h"
 
 namespace tunelab {
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "train/seeding.h"
+#include "common/derived_seeds.h"
 
 namespace tunelab::gp {
 namespace {

@@ -18,12 +18,12 @@
 #include <nlopt.hpp>
 
 #include "common/args.h"
+#include "common/derived_seeds.h"
+#include "common/seed_stream.h"
 #include "plugins/builtins.h"
 #include "plugins/samplers/gaussian_process.h"
 #include "plugins/samplers/scrambled_sobol.h"
-#include "plugins/samplers/seed_stream.h"
 #include "plugins/samplers/unit_cube.h"
-#include "train/seeding.h"
 
 namespace tunelab {
 namespace {

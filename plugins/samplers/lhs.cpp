@@ -7,8 +7,8 @@
 #include <numeric>
 
 #include "common/args.h"
+#include "common/derived_seeds.h"
 #include "plugins/builtins.h"
-#include "train/seeding.h"
 
 namespace tunelab {
 namespace {

@@ -1,8 +1,8 @@
 // Independent uniform sampling (log-uniform where asked) of every dimension.
 
 #include "common/args.h"
+#include "common/derived_seeds.h"
 #include "plugins/builtins.h"
-#include "train/seeding.h"
 
 namespace tunelab {
 namespace {

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "train/seeding.h"
+#include "common/derived_seeds.h"
 
 namespace tunelab {
 

@@ -10,11 +10,11 @@
 #include <cmath>
 
 #include "common/args.h"
+#include "common/derived_seeds.h"
+#include "common/seed_stream.h"
 #include "plugins/builtins.h"
 #include "plugins/samplers/parzen.h"
-#include "plugins/samplers/seed_stream.h"
 #include "plugins/samplers/unit_cube.h"
-#include "train/seeding.h"
 
 namespace tunelab {
 namespace {

@@ -1,5 +1,7 @@
 #pragma once
-// Model assembly: turns the model section of an experiment into a network.
+// Assembly: turns the model section of an experiment into a network, and
+// the trainer section into an optimizer and a loss, resolving the names they
+// give in the registrar.
 
 #include <cstdint>
 #include <string>
@@ -9,16 +11,12 @@
 
 #include "model/activation.h"
 #include "model/block.h"
+#include "model/model_config.h"
+#include "train/trainer.h"
 
 namespace tunelab {
 
 struct Registrar;
-
-struct ModelConfig {
-  std::string name = "resnet";
-  // Every other key of the model section, handed to the model's factory.
-  nlohmann::json settings = nlohmann::json::object();
-};
 
 // Errors carry keys under "model." so they point into the experiment file.
 torch::nn::Sequential build_model(const Registrar& registrar, const ModelConfig& config,
@@ -33,6 +31,8 @@ MakeActivation activation_from(const Registrar& registrar, const nlohmann::json&
 const BlockFactory& block_from(const Registrar& registrar, const nlohmann::json& settings,
                                const std::string& key, const std::string& fallback);
 
-std::int64_t parameter_count(const torch::nn::Module& module);
+// The optimizer and loss the trainer section names. Errors carry keys under
+// "trainer." (the optimizer's arguments are checked when it is made).
+TrainingComponents training_components(const Registrar& registrar, const TrainerConfig& config);
 
 }  // namespace tunelab

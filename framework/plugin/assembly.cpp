@@ -1,4 +1,4 @@
-#include "model/build.h"
+#include "plugin/assembly.h"
 
 #include <torch/torch.h>
 
@@ -39,10 +39,25 @@ const BlockFactory& block_from(const Registrar& registrar, const nlohmann::json&
   return registrar.blocks.factory_at(key, name);
 }
 
-std::int64_t parameter_count(const torch::nn::Module& module) {
-  std::int64_t count = 0;
-  for (const auto& p : module.parameters()) count += p.numel();
-  return count;
+TrainingComponents training_components(const Registrar& registrar, const TrainerConfig& config) {
+  const OptimizerFactory& optimizer =
+      registrar.optimizers.factory_at("trainer.optimizer", config.optimizer);
+  const LossFactory& loss = registrar.losses.factory_at("trainer.loss", config.loss);
+  TrainingComponents components;
+  components.make_optimizer = [&optimizer](std::vector<at::Tensor> parameters,
+                                           const OptimizerSettings& settings) {
+    try {
+      return optimizer(std::move(parameters), settings);
+    } catch (const ConfigError& e) {
+      throw e.under("trainer.optimizer_args");
+    }
+  };
+  try {
+    components.loss = loss(config.loss_args);
+  } catch (const ConfigError& e) {
+    throw e.under("trainer.loss_args");
+  }
+  return components;
 }
 
 }  // namespace tunelab

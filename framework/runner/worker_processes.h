@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace tunelab::cli {
+namespace tunelab {
 
 struct WorkerExit {
   int index = 0;
@@ -19,4 +19,4 @@ struct WorkerExit {
 std::vector<WorkerExit> run_worker_processes(
     const std::vector<std::vector<std::string>>& arguments);
 
-}  // namespace tunelab::cli
+}  // namespace tunelab

@@ -1,4 +1,4 @@
-#include "cli/worker_processes.h"
+#include "runner/worker_processes.h"
 
 #include <fmt/format.h>
 #include <spawn.h>
@@ -16,7 +16,7 @@
 
 extern char** environ;
 
-namespace tunelab::cli {
+namespace tunelab {
 
 std::vector<WorkerExit> run_worker_processes(
     const std::vector<std::vector<std::string>>& arguments) {
@@ -75,4 +75,4 @@ std::vector<WorkerExit> run_worker_processes(
   return exits;
 }
 
-}  // namespace tunelab::cli
+}  // namespace tunelab

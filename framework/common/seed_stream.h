@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "train/seeding.h"
+#include "common/derived_seeds.h"
 
 namespace tunelab {
 

@@ -1,4 +1,4 @@
-#include "registry/near_matches.h"
+#include "common/near_matches.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -1,0 +1,58 @@
+#include "runner/stored_trial.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "common/errors.h"
+#include "config/experiment_loader.h"
+#include "plugin/assembly.h"
+#include "runner/single_run.h"
+#include "runner/weights.h"
+
+namespace tunelab {
+namespace {
+
+std::vector<int> trials_with_weights(Store& store, const StudyInfo& study) {
+  std::vector<int> numbers;
+  for (const auto& t : store.trials(study.id))
+    if (store.weights(t.id)) numbers.push_back(t.number);
+  return numbers;
+}
+
+}  // namespace
+
+StoredTrialModel rebuild_stored_trial(Store& store, const StudyInfo& study, const TrialInfo& trial,
+                                      const Registrar& registrar, Rebuild what) {
+  StoredTrialModel rebuilt;
+  rebuilt.config = config_with_params(study.document, trial.params);
+  const std::optional<WeightsInfo> weights = store.weights(trial.id);
+  if (!weights && what == Rebuild::trained) {
+    const std::vector<int> kept = trials_with_weights(store, study);
+    throw InputError(fmt::format(
+        "study '{}' trial {}: no weights were kept (trials with weights: {}; tunelab run "
+        "--keep-weights all keeps every trial's)",
+        study.name, trial.number,
+        kept.empty() ? "none" : fmt::format("{}", fmt::join(kept, ", "))));
+  }
+  if (weights) {
+    rebuilt.features = weights->features;
+    rebuilt.targets = weights->targets;
+    rebuilt.inputs = static_cast<std::int64_t>(rebuilt.features.size());
+    rebuilt.outputs = static_cast<std::int64_t>(rebuilt.targets.size());
+  } else {
+    const Dataset data = load_dataset(
+        rebuilt.config, std::filesystem::path(study.experiment_file).parent_path(), registrar);
+    rebuilt.features = data.feature_names;
+    rebuilt.targets = data.target_names;
+    rebuilt.inputs = data.features();
+    rebuilt.outputs = data.targets();
+  }
+  const auto build = [&] {
+    return build_model(registrar, rebuilt.config.model, rebuilt.inputs, rebuilt.outputs);
+  };
+  rebuilt.model = build();
+  if (what == Rebuild::trained) rebuilt.trained = load_weights(weights->file, build, trial.seed);
+  return rebuilt;
+}
+
+}  // namespace tunelab

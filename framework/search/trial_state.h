@@ -1,0 +1,23 @@
+#pragma once
+// What samplers, pruners and the store know of a trial: its state, and for a
+// finished one its params, value and curve.
+
+#include <vector>
+
+#include "search/space.h"
+
+namespace tunelab {
+
+enum class TrialState { waiting, running, complete, pruned, fail };
+
+const char* to_string(TrialState state);
+
+struct FinishedTrial {
+  int number = 0;
+  TrialState state = TrialState::complete;
+  Params params;
+  double value = 0;                // the study's metric (NaN when the trial failed)
+  std::vector<double> val_losses;  // per epoch
+};
+
+}  // namespace tunelab
