@@ -7,7 +7,7 @@
 # The build checks every include against this table (cmake/check_layers.cmake)
 # and links each layer's library only to the libraries of its list, so that a
 # dependency against the direction fails to build.
-set(TUNELAB_LAYERS common registry search data model train plugin config store runner analysis
+set(TUNELAB_LAYERS common registry search data model train plugin config store analysis runner
                    report cli)
 set(TUNELAB_USES_common "")
 set(TUNELAB_USES_registry common)
@@ -18,9 +18,10 @@ set(TUNELAB_USES_train common registry data model)
 set(TUNELAB_USES_plugin common registry search data model train)
 set(TUNELAB_USES_config common registry search data model train plugin)
 set(TUNELAB_USES_store common registry search)
-set(TUNELAB_USES_runner common registry search data model train plugin config store analysis)
 set(TUNELAB_USES_analysis common registry search)
-set(TUNELAB_USES_report common registry search analysis)
+set(TUNELAB_USES_runner common registry search data model train plugin config store analysis)
+set(TUNELAB_USES_report common registry search data model train plugin config store runner
+                        analysis)
 set(TUNELAB_USES_cli common registry search data model train plugin config store runner analysis
                      report plugins)
 set(TUNELAB_USES_plugins common registry search data model train plugin)

@@ -4,8 +4,8 @@
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
-#include "cli/text.h"
-#include "cli/trial_table.h"
+#include "report/text.h"
+#include "report/trial_table.h"
 #include "common/errors.h"
 #include "runner/study_importance.h"
 

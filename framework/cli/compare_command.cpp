@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
-#include "cli/study_comparison.h"
+#include "report/study_comparison.h"
 #include "common/errors.h"
 
 namespace tunelab::cli {

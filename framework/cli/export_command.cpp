@@ -6,7 +6,7 @@
 #include "cli/commands.h"
 #include "cli/output_file.h"
 #include "cli/query_options.h"
-#include "cli/trial_table.h"
+#include "report/trial_table.h"
 #include "common/errors.h"
 #include "store/optuna_export.h"
 

@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "cli/experiment_options.h"
 #include "cli/output_file.h"
-#include "cli/table.h"
+#include "report/table.h"
 #include "model/autograd_graph.h"
 #include "model/parameter_count.h"
 #include "plugin/assembly.h"

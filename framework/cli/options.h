@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "report/table.h"
 
 namespace tunelab::cli {
 
@@ -19,8 +20,7 @@ bool parse_arguments(const std::string& usage, const Arguments& args,
                      const po::positional_options_description& positional,
                      po::variables_map& values);
 
-// The --format flag every listing takes.
-enum class Format { table, csv, json };
+// The --format flag every listing takes (report/table.h).
 Format parse_format(const std::string& text);
 
 }  // namespace tunelab::cli

@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/table.h"
+#include "report/table.h"
 #include "common/errors.h"
 #include "common/near_matches.h"
 #include "plugin/loader.h"

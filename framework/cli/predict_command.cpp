@@ -7,7 +7,7 @@
 #include "cli/output_file.h"
 #include "cli/query_options.h"
 #include "cli/study_plugins.h"
-#include "cli/table.h"
+#include "report/table.h"
 #include "common/errors.h"
 #include "data/csv_table.h"
 #include "runner/prediction.h"

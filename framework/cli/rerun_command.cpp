@@ -7,7 +7,7 @@
 #include "cli/commands.h"
 #include "cli/query_options.h"
 #include "cli/study_plugins.h"
-#include "cli/trial_table.h"
+#include "report/trial_table.h"
 #include "common/errors.h"
 #include "runner/rerun.h"
 

@@ -10,7 +10,7 @@
 #include "cli/commands.h"
 #include "cli/experiment_options.h"
 #include "cli/run_printer.h"
-#include "cli/text.h"
+#include "report/text.h"
 #include "cli/worker_options.h"
 #include "common/cores.h"
 #include "runner/interrupt.h"

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "cli/text.h"
+#include "report/text.h"
 
 namespace tunelab::cli {
 

@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
-#include "cli/trial_table.h"
+#include "report/trial_table.h"
 
 namespace tunelab::cli {
 

@@ -2,8 +2,8 @@
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
-#include "cli/table.h"
-#include "cli/trial_table.h"
+#include "report/table.h"
+#include "report/trial_table.h"
 
 namespace tunelab::cli {
 

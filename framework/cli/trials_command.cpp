@@ -7,8 +7,8 @@
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
-#include "cli/table.h"
-#include "cli/trial_table.h"
+#include "report/table.h"
+#include "report/trial_table.h"
 #include "common/errors.h"
 #include "common/near_matches.h"
 

@@ -28,10 +28,14 @@
 namespace tunelab {
 namespace {
 
+// How the values are transformed before the GP models them: `log`, `none`,
+// or `auto`: log when they are heavy-tailed.
+enum class Warp { automatic, log, none };
+
 struct GpOptions {
   int startup_trials = 10;
   int candidates = 2000;
-  std::string warp = "auto";  // log, none, or auto: log when the values are heavy-tailed
+  Warp warp = Warp::automatic;
 };
 
 // Whether the values look heavy-tailed (their spread above the median much
@@ -161,7 +165,7 @@ class GpSampler : public Sampler {
       x.row(i) = encoding_.encode(fitted[static_cast<std::size_t>(i)].first->params).transpose();
       y(i) = fitted[static_cast<std::size_t>(i)].second;
     }
-    if (options_.warp == "log" || (options_.warp == "auto" && heavy_tailed(y))) {
+    if (options_.warp == Warp::log || (options_.warp == Warp::automatic && heavy_tailed(y))) {
       const double low = y.minCoeff(), margin = std::max((y.maxCoeff() - low) * 1e-3, 1e-12);
       y = (y.array() - low + margin).log();
     }
@@ -273,9 +277,10 @@ void register_gp_sampler(Registrar& registrar) {
         GpOptions o;
         o.startup_trials = static_cast<int>(args.integer("startup_trials", o.startup_trials));
         o.candidates = static_cast<int>(args.integer("candidates", o.candidates));
-        o.warp = args.text("warp", o.warp);
-        if (o.warp != "auto" && o.warp != "log" && o.warp != "none")
-          throw ConfigError("warp", fmt::format("expected auto, log or none, got '{}'", o.warp));
+        const std::string warp = args.text("warp", "auto");
+        if (warp != "auto" && warp != "log" && warp != "none")
+          throw ConfigError("warp", fmt::format("expected auto, log or none, got '{}'", warp));
+        o.warp = warp == "log" ? Warp::log : warp == "none" ? Warp::none : Warp::automatic;
         require_at_least("startup_trials", o.startup_trials, 2);
         require_at_least("candidates", o.candidates, 10);
         return std::make_unique<GpSampler>(*request.space, request.seed, o);

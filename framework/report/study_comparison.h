@@ -5,13 +5,13 @@
 
 #include <vector>
 
-#include "cli/table.h"
+#include "report/table.h"
 #include "store/store.h"
 
-namespace tunelab::cli {
+namespace tunelab {
 
 // One column per study; `trials[i]` are the trials of `studies[i]`.
 Table comparison_table(const std::vector<StudyInfo>& studies,
                        const std::vector<std::vector<TrialInfo>>& trials);
 
-}  // namespace tunelab::cli
+}  // namespace tunelab

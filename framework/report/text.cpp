@@ -1,10 +1,10 @@
-#include "cli/text.h"
+#include "report/text.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-namespace tunelab::cli {
+namespace tunelab {
 namespace {
 
 constexpr const char* kPlainCharacters =
@@ -46,4 +46,4 @@ std::string file_name_for(const std::string& name) {
   return out.empty() || out.front() == '.' || out.front() == '-' ? "study" + out : out;
 }
 
-}  // namespace tunelab::cli
+}  // namespace tunelab

@@ -1,4 +1,4 @@
-#include "cli/table.h"
+#include "report/table.h"
 
 #include <fmt/format.h>
 #include <sys/ioctl.h>
@@ -8,7 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 
-namespace tunelab::cli {
+namespace tunelab {
 namespace {
 
 std::string csv_quoted(const std::string& text) {
@@ -199,4 +199,4 @@ void print_record(std::ostream& out, const Cell& record, Format format) {
   }
 }
 
-}  // namespace tunelab::cli
+}  // namespace tunelab

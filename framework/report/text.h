@@ -5,7 +5,7 @@
 
 #include "search/space.h"
 
-namespace tunelab::cli {
+namespace tunelab {
 
 // 6 significant digits; "-" for no value (NaN).
 std::string shown(double value);
@@ -23,4 +23,4 @@ std::string shell_word(const std::string& text);
 // might trip on become '-'.
 std::string file_name_for(const std::string& name);
 
-}  // namespace tunelab::cli
+}  // namespace tunelab

@@ -1,13 +1,13 @@
-#include "cli/study_comparison.h"
+#include "report/study_comparison.h"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
 
-#include "cli/trial_table.h"
+#include "report/trial_table.h"
 
-namespace tunelab::cli {
+namespace tunelab {
 namespace {
 
 // "model.c_hidden" -> value, for every leaf of a configuration (lists are
@@ -93,4 +93,4 @@ Table comparison_table(const std::vector<StudyInfo>& studies,
   return table;
 }
 
-}  // namespace tunelab::cli
+}  // namespace tunelab

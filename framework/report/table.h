@@ -10,9 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/options.h"
 
-namespace tunelab::cli {
+namespace tunelab {
+
+// How listings are printed (`--format`).
+enum class Format { table, csv, json };
 
 // A cell keeps its type so that JSON and CSV carry numbers as numbers; null
 // is "no value". Text tables show numbers to 6 significant digits, CSV and
@@ -44,4 +46,4 @@ void print_record(std::ostream& out, const Cell& record, Format format);
 std::string cell_text(const Cell& cell);
 std::string cell_csv(const Cell& cell);
 
-}  // namespace tunelab::cli
+}  // namespace tunelab

@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "cli/table.h"
+#include "report/table.h"
 #include "store/store.h"
 
-namespace tunelab::cli {
+namespace tunelab {
 
 // The params the study searched over, in path order (from its trials, so that
 // stores of any version answer).
@@ -29,4 +29,4 @@ Cell trial_record(Store& store, const StudyInfo& study, const TrialInfo& trial);
 // what `tunelab export` writes.
 Table export_table(const std::vector<TrialInfo>& trials);
 
-}  // namespace tunelab::cli
+}  // namespace tunelab

@@ -1,10 +1,10 @@
-#include "cli/trial_table.h"
+#include "report/trial_table.h"
 
 #include <cmath>
 #include <map>
 #include <set>
 
-namespace tunelab::cli {
+namespace tunelab {
 
 std::vector<std::string> param_paths(const std::vector<TrialInfo>& trials) {
   std::set<std::string> paths;
@@ -81,4 +81,4 @@ Table export_table(const std::vector<TrialInfo>& trials) {
   return table;
 }
 
-}  // namespace tunelab::cli
+}  // namespace tunelab

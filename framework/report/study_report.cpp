@@ -1,0 +1,304 @@
+#include "report/study_report.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "common/errors.h"
+#include "common/version.h"
+#include "config/experiment_loader.h"
+#include "config/json_to_yaml.h"
+#include "model/autograd_graph.h"
+#include "model/parameter_count.h"
+#include "report/figures.h"
+#include "report/html_page.h"
+#include "report/study_comparison.h"
+#include "report/text.h"
+#include "report/trial_table.h"
+#include "runner/stored_trial.h"
+#include "runner/study_importance.h"
+
+namespace tunelab {
+namespace {
+
+std::vector<std::vector<std::string>> text_rows(const Table& table) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& row : table.rows) {
+    rows.emplace_back();
+    for (const auto& cell : row) rows.back().push_back(cell_text(cell));
+  }
+  return rows;
+}
+
+std::string param_text(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : cell_text(Cell(value));
+}
+
+std::vector<TrialInfo> best_first(const std::vector<TrialInfo>& trials) {
+  std::vector<TrialInfo> complete;
+  for (const auto& t : trials)
+    if (t.state == TrialState::complete && std::isfinite(t.value)) complete.push_back(t);
+  std::stable_sort(complete.begin(), complete.end(),
+                   [](const TrialInfo& a, const TrialInfo& b) { return a.value < b.value; });
+  return complete;
+}
+
+StudyHistory history_of(const StudyInfo& study, const std::vector<TrialInfo>& trials) {
+  StudyHistory history{study.name, {}};
+  for (const auto& t : trials)
+    history.values.emplace_back(t.number, t.state == TrialState::complete ? t.value : kMissing);
+  return history;
+}
+
+// Builds one report: the sections for each study, and their comparison
+// when there are several.
+class Report {
+ public:
+  Report(Store& store, const Registrar& registrar, int top)
+      : store_(store), registrar_(registrar), top_(top), page_("tunelab report") {}
+
+  std::string write(const std::vector<StudyInfo>& studies) {
+    std::vector<std::vector<TrialInfo>> trials;
+    for (const auto& s : studies) trials.push_back(store_.trials(s.id));
+    std::string names;
+    for (const auto& s : studies) names += (names.empty() ? "" : ", ") + s.name;
+    page_ = HtmlPage(fmt::format("tunelab report: {}", names));
+    page_.heading(1, studies.size() == 1 ? "Study " + names : "Studies " + names);
+    page_.paragraph(
+        fmt::format("From {}; written by tunelab {} ({}).", store_.url(), kVersion, kCommit));
+    if (studies.size() > 1) {
+      std::string nav = "<nav>";
+      for (const auto& s : studies)
+        nav +=
+            fmt::format("<a href=\"#{0}\">{1}</a>", html_escaped(anchor(s)), html_escaped(s.name));
+      page_.raw(nav + "</nav>");
+      comparison(studies, trials);
+    }
+    for (std::size_t i = 0; i < studies.size(); ++i)
+      study(studies[i], trials[i], studies.size() > 1);
+    page_.raw(fmt::format("<footer>tunelab {} &middot; {}</footer>", kVersion,
+                          html_escaped(store_.url())));
+    return page_.html();
+  }
+
+ private:
+  static std::string anchor(const StudyInfo& s) { return "study-" + std::to_string(s.id); }
+
+  void comparison(const std::vector<StudyInfo>& studies,
+                  const std::vector<std::vector<TrialInfo>>& trials) {
+    page_.heading(2, "Comparison", "comparison");
+    const Table table = comparison_table(studies, trials);
+    page_.table(table.columns, text_rows(table));
+    std::vector<StudyHistory> histories;
+    for (std::size_t i = 0; i < studies.size(); ++i)
+      histories.push_back(history_of(studies[i], trials[i]));
+    page_.figure(history_figure(histories, studies.front().metric),
+                 "Each study's trials and best value so far, by trial number.",
+                 "optimisation history of every study");
+  }
+
+  void study(const StudyInfo& s, const std::vector<TrialInfo>& trials, bool several) {
+    const int level = several ? 3 : 2;
+    if (several) page_.heading(2, "Study " + s.name, anchor(s));
+    const std::vector<TrialInfo> ranked = best_first(trials);
+    summary(s, ranked, several ? 3 : 2);
+
+    page_.heading(level, "How the search converged");
+    if (ranked.empty()) {
+      page_.missing("No trial completed, so there is nothing to plot.");
+    } else {
+      page_.figure(history_figure({history_of(s, trials)}, s.metric),
+                   fmt::format("{} of every completed trial (dots) and the best so far (line), by "
+                               "trial number.",
+                               s.metric),
+                   "optimisation history");
+    }
+
+    page_.heading(level, "Which parameters mattered");
+    const StudyImportance importance = study_importance(s, trials);
+    if (importance.params.empty()) {
+      page_.missing("No parameter importance: " + importance.note + ".");
+    } else {
+      std::vector<std::pair<std::string, double>> bars;
+      for (const ParamImportance& p : importance.params) bars.emplace_back(p.path, p.importance);
+      page_.figure(importance_figure(bars),
+                   fmt::format("fANOVA importance over {} complete trials: the share of the "
+                               "variance of {} each parameter explains on its own.",
+                               importance.trials, s.metric),
+                   "parameter importance");
+    }
+    SearchSpace space;
+    try {
+      space = interpret_experiment(s.document).search.space;
+    } catch (const Error&) {
+    }
+    if (!space.empty() && ranked.size() >= 2) {
+      std::vector<TrialParams> lines;
+      for (const auto& t : ranked) lines.push_back({t.number, t.params, t.value});
+      page_.figure(
+          parallel_figure(space, lines, s.metric),
+          fmt::format("Parallel coordinates: each complete trial is a line through its "
+                      "parameter values, coloured by its rank by {} (green is best; the best are "
+                      "drawn on top).",
+                      s.metric),
+          "parallel coordinates of params and metric");
+    }
+
+    const bool trains = !s.config.contains("objective");
+    if (trains) page_.heading(level, "Learning curves of the best trials");
+    if (!trains) {
+      // An objective experiment has no epochs to draw.
+    } else if (ranked.empty()) {
+      page_.missing("No trial completed.");
+    } else {
+      std::vector<LearningCurve> curves;
+      for (std::size_t i = 0; i < ranked.size() && i < 5; ++i) {
+        LearningCurve curve{fmt::format("trial {} ({:.4g})", ranked[i].number, ranked[i].value),
+                            {},
+                            {},
+                            ranked[i].best_epoch.value_or(0)};
+        for (const auto& e : store_.epochs(ranked[i].id)) {
+          curve.train.push_back(e.train_loss);
+          curve.val.push_back(e.val_loss);
+        }
+        curves.push_back(curve);
+      }
+      page_.figure(
+          curves_figure(curves),
+          "Per-epoch losses of the best trials; the dot marks the epoch whose weights were "
+          "kept.",
+          "learning curves of the best trials");
+    }
+
+    page_.heading(level,
+                  fmt::format("The {} best trials", std::min<std::size_t>(top_, ranked.size())));
+    top_trials(s, trials, ranked);
+
+    if (!ranked.empty() && trains) model_section(s, ranked.front(), level);
+
+    page_.heading(level, "Configuration and provenance");
+    page_.preformatted(json_to_yaml(s.config), "resolved configuration (defaults filled in)");
+    provenance(s);
+  }
+
+  void summary(const StudyInfo& s, const std::vector<TrialInfo>& ranked, int level) {
+    const std::string counts =
+        fmt::format("{} trials ({} complete, {} pruned, {} failed) in {} of wall time", s.trials(),
+                    s.complete, s.pruned, s.failed,
+                    (s.wall_seconds < 60 ? fmt::format("{:.1f} s", s.wall_seconds)
+                                         : clock_text(s.wall_seconds)));
+    if (ranked.empty()) {
+      page_.raw("<p class=\"lead\">" + html_escaped("No trial completed: " + counts + ".") +
+                "</p>");
+      return;
+    }
+    const TrialInfo& best = ranked.front();
+    page_.raw("<p class=\"lead\">" +
+              html_escaped(fmt::format("Trial {} won with {} {}{}, after {}.", best.number,
+                                       s.metric, shown(best.value),
+                                       std::isfinite(best.test_loss)
+                                           ? fmt::format(" (test loss {})", shown(best.test_loss))
+                                           : "",
+                                       counts)) +
+              "</p>");
+    page_.heading(level + (level == 2 ? 1 : 0), "The winning configuration");
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& [path, value] : best.params) rows.push_back({path, param_text(value)});
+    rows.push_back({"seed", std::to_string(best.seed)});
+    rows.push_back({"kept epoch", best.best_epoch
+                                      ? fmt::format("{} of {}", *best.best_epoch, best.epochs_run)
+                                      : "-"});
+    rows.push_back(
+        {"train / val / test loss", fmt::format("{} / {} / {}", shown(best.train_loss),
+                                                shown(best.val_loss), shown(best.test_loss))});
+    page_.table({"param", "value"}, rows);
+  }
+
+  void top_trials(const StudyInfo& s, const std::vector<TrialInfo>& trials,
+                  const std::vector<TrialInfo>& ranked) {
+    if (ranked.empty()) {
+      page_.missing("No trial completed.");
+      return;
+    }
+    const std::vector<std::string> paths = param_paths(trials);
+    // The metric is one of the losses: it is shown once, first.
+    const std::vector<std::pair<std::string, double TrialInfo::*>> losses = {
+        {"train_loss", &TrialInfo::train_loss},
+        {"val_loss", &TrialInfo::val_loss},
+        {"test_loss", &TrialInfo::test_loss}};
+    std::vector<std::string> columns = {"trial", s.metric};
+    for (const auto& [name, member] : losses)
+      if (name != s.metric) columns.push_back(name);
+    columns.insert(columns.end(), {"epoch", "seconds"});
+    for (const auto& name : short_names(paths)) columns.push_back(name);
+    std::vector<std::vector<std::string>> rows;
+    std::vector<bool> marked;
+    for (std::size_t i = 0; i < ranked.size() && i < static_cast<std::size_t>(top_); ++i) {
+      const TrialInfo& t = ranked[i];
+      std::vector<std::string> row = {std::to_string(t.number), shown(t.value)};
+      for (const auto& [name, member] : losses)
+        if (name != s.metric) row.push_back(shown(t.*member));
+      row.insert(row.end(),
+                 {t.best_epoch ? std::to_string(*t.best_epoch) : "-", shown(t.duration_s)});
+      for (const auto& path : paths) {
+        const auto it = t.params.find(path);
+        row.push_back(it == t.params.end() ? "" : param_text(it->second));
+      }
+      rows.push_back(row);
+      marked.push_back(i == 0);
+    }
+    page_.table(columns, rows, marked);
+  }
+
+  // The best trial's network: its module tree and the autograd graph of one
+  // forward pass. A model that cannot be rebuilt (a plugin gone missing)
+  // leaves a note, not a failed report.
+  void model_section(const StudyInfo& s, const TrialInfo& best, int level) {
+    page_.heading(level, fmt::format("The best trial's model (trial {})", best.number));
+    try {
+      const StoredTrialModel stored =
+          rebuild_stored_trial(store_, s, best, registrar_, Rebuild::architecture);
+      torch::nn::Sequential model = stored.model;
+      page_.figure(render_dot(autograd_graph_dot(model, stored.inputs), "svg"),
+                   fmt::format("Autograd graph of one forward pass ({} parameters): grey boxes "
+                               "are backward operations, blue ones the parameters.",
+                               parameter_count(*model)),
+                   "autograd graph of the best model");
+      std::ostringstream tree;
+      tree << *model;
+      page_.preformatted(tree.str(), "module tree");
+    } catch (const std::exception& e) {
+      page_.missing(fmt::format("The model could not be rebuilt: {}", e.what()));
+    }
+  }
+
+  void provenance(const StudyInfo& s) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& p : store_.provenance(s.id)) {
+      std::string plugins;
+      for (const auto& plugin : p.plugins)
+        plugins += (plugins.empty() ? "" : ", ") + plugin.name + " " + plugin.version;
+      rows.push_back({p.recorded_at, p.tunelab_version + " (" + p.tunelab_commit + ")",
+                      p.libtorch_version, p.device, p.host, std::to_string(p.threads),
+                      plugins.empty() ? "-" : plugins});
+    }
+    page_.table({"run at", "tunelab", "LibTorch", "device", "host", "threads", "plugins"}, rows);
+  }
+
+  Store& store_;
+  const Registrar& registrar_;
+  int top_;
+  HtmlPage page_;
+};
+
+}  // namespace
+
+std::string study_report(Store& store, const Registrar& registrar,
+                         const std::vector<StudyInfo>& studies, int top) {
+  return Report(store, registrar, top).write(studies);
+}
+
+}  // namespace tunelab
