@@ -244,6 +244,9 @@ TEST_SUITE("plugins: out of tree") {
                                  "' --prefix '" + prefix + "' >/dev/null 2>&1 && echo ok");
     REQUIRE(install.output == "ok\n");
     CHECK(std::filesystem::exists(prefix + "/include/tunelab/plugin/plugin_api.h"));
+    // Only the plugin API and what it stands on: no store, runner or cli.
+    CHECK_FALSE(std::filesystem::exists(prefix + "/include/tunelab/store/store.h"));
+    CHECK_FALSE(std::filesystem::exists(prefix + "/include/tunelab/runner/study.h"));
     CHECK(std::filesystem::exists(prefix + "/lib/cmake/tunelab/tunelabConfig.cmake"));
 
     // The plugin's folder as a user has it: nothing of the tunelab tree.

@@ -1,6 +1,8 @@
 #include "config/yaml_to_json.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -8,8 +10,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 #include <regex>
 #include <set>
+#include <sstream>
 
 namespace tunelab {
 namespace {
@@ -128,6 +132,37 @@ std::string line_at(const std::string& text, const YAML::Mark& mark) {
                      end == std::string::npos ? std::string::npos : end - begin);
 }
 
+// Sees only where documents start: a second one is an error, found without
+// building it.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  YAML::Mark last;
+  void OnDocumentStart(const YAML::Mark& mark) override { last = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Where the text after the first document begins, if there is any. Asked
+// of the parser document by document, twice at most: yaml-cpp's LoadAll
+// never returns on some text after a document (a ',' at the top level).
+std::optional<YAML::Mark> after_first_document(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  if (!parser.HandleNextDocument(starts) || !parser.HandleNextDocument(starts))
+    return std::nullopt;
+  return starts.last;
+}
+
 }  // namespace
 
 nlohmann::json parse_yaml(const std::string& text, const std::string& origin, SourceMap& places,
@@ -136,9 +171,11 @@ nlohmann::json parse_yaml(const std::string& text, const std::string& origin, So
   if (nul != std::string::npos)
     throw InputError(fmt::format("{}: a NUL byte; is this a text file?",
                                  place(origin, mark_at(text, nul))));
-  std::vector<YAML::Node> documents;
+  YAML::Node document;
+  std::optional<YAML::Mark> rest;
   try {
-    documents = YAML::LoadAll(text);
+    document = YAML::Load(text);
+    rest = after_first_document(text);
   } catch (const YAML::Exception& e) {
     // The commonest cause: a tab where YAML allows only spaces.
     const bool tab = line_at(text, e.mark).find('\t') != std::string::npos;
@@ -146,12 +183,18 @@ nlohmann::json parse_yaml(const std::string& text, const std::string& origin, So
                                  tab ? " (this line holds a tab: YAML indents with spaces only)"
                                      : ""));
   }
-  if (documents.size() > 1)
-    throw InputError(fmt::format(
-        "{}: a second YAML document (after ---); an experiment file holds one",
-        place(origin, documents[1].Mark())));
+  if (rest) {
+    std::string line = line_at(text, *rest);
+    line = line.substr(0, line.find_last_not_of(" \r\n") + 1);
+    if (line.rfind("---", 0) == 0)
+      throw InputError(fmt::format(
+          "{}: a second YAML document begins here; an experiment file holds one",
+          place(origin, *rest)));
+    throw InputError(fmt::format("{}: YAML syntax error: '{}' does not belong to the document",
+                                 place(origin, *rest), line));
+  }
   Conversion conversion{origin, places};
-  return convert(documents.empty() ? YAML::Node() : documents.front(), prefix, conversion);
+  return convert(document, prefix, conversion);
 }
 
 }  // namespace tunelab
