@@ -4,9 +4,9 @@
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
+#include "common/errors.h"
 #include "report/text.h"
 #include "report/trial_table.h"
-#include "common/errors.h"
 #include "runner/study_importance.h"
 
 namespace tunelab::cli {

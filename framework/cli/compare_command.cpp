@@ -4,8 +4,8 @@
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
-#include "report/study_comparison.h"
 #include "common/errors.h"
+#include "report/study_comparison.h"
 
 namespace tunelab::cli {
 

@@ -6,8 +6,8 @@
 #include "cli/commands.h"
 #include "cli/output_file.h"
 #include "cli/query_options.h"
-#include "report/trial_table.h"
 #include "common/errors.h"
+#include "report/trial_table.h"
 #include "store/optuna_export.h"
 
 namespace tunelab::cli {

@@ -8,11 +8,11 @@
 #include "cli/commands.h"
 #include "cli/experiment_options.h"
 #include "cli/output_file.h"
-#include "report/table.h"
 #include "model/autograd_graph.h"
 #include "model/parameter_count.h"
 #include "plugin/assembly.h"
 #include "plugin/registrar.h"
+#include "report/table.h"
 #include "runner/single_run.h"
 #include "store/store.h"
 

@@ -1,11 +1,11 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "report/table.h"
 #include "common/errors.h"
 #include "common/near_matches.h"
 #include "plugin/loader.h"
 #include "plugin/registrar.h"
+#include "report/table.h"
 
 namespace tunelab::cli {
 

@@ -7,9 +7,9 @@
 #include "cli/output_file.h"
 #include "cli/query_options.h"
 #include "cli/study_plugins.h"
-#include "report/table.h"
 #include "common/errors.h"
 #include "data/csv_table.h"
+#include "report/table.h"
 #include "runner/prediction.h"
 #include "runner/stored_trial.h"
 

@@ -7,8 +7,8 @@
 #include "cli/commands.h"
 #include "cli/query_options.h"
 #include "cli/study_plugins.h"
-#include "report/trial_table.h"
 #include "common/errors.h"
+#include "report/trial_table.h"
 #include "runner/rerun.h"
 
 namespace tunelab::cli {

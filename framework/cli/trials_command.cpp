@@ -7,10 +7,10 @@
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
-#include "report/table.h"
-#include "report/trial_table.h"
 #include "common/errors.h"
 #include "common/near_matches.h"
+#include "report/table.h"
+#include "report/trial_table.h"
 
 namespace tunelab::cli {
 namespace {
