@@ -71,10 +71,9 @@ int predict_command(const Arguments& args, Registrar& registrar) {
   for (std::size_t i = 0; i < rows; ++i) {
     const auto& row = table.rows[i];
     for (std::size_t j = 0; j < row.size(); ++j) text << (j ? "," : "") << cell_csv(Cell(row[j]));
+    const auto predicted = pa[static_cast<std::int64_t>(i)];
     for (std::int64_t j = 0; j < stored.outputs; ++j)
-      text << ","
-           << fmt::format("{}",
-                          pa[static_cast<std::int64_t>(i)][j]);  // the float's shortest exact text
+      text << "," << fmt::format("{}", predicted[j]);  // the float's shortest exact text
     text << "\n";
   }
   target.write(text.str());

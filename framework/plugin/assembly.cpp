@@ -39,10 +39,18 @@ const BlockFactory& block_from(const Registrar& registrar, const nlohmann::json&
   return registrar.blocks.factory_at(key, name);
 }
 
+LossFunction loss_from(const Registrar& registrar, const TrainerConfig& config) {
+  const LossFactory& loss = registrar.losses.factory_at("trainer.loss", config.loss);
+  try {
+    return loss(config.loss_args);
+  } catch (const ConfigError& e) {
+    throw e.under("trainer.loss_args");
+  }
+}
+
 TrainingComponents training_components(const Registrar& registrar, const TrainerConfig& config) {
   const OptimizerFactory& optimizer =
       registrar.optimizers.factory_at("trainer.optimizer", config.optimizer);
-  const LossFactory& loss = registrar.losses.factory_at("trainer.loss", config.loss);
   TrainingComponents components;
   components.make_optimizer = [&optimizer](std::vector<at::Tensor> parameters,
                                            const OptimizerSettings& settings) {
@@ -52,11 +60,7 @@ TrainingComponents training_components(const Registrar& registrar, const Trainer
       throw e.under("trainer.optimizer_args");
     }
   };
-  try {
-    components.loss = loss(config.loss_args);
-  } catch (const ConfigError& e) {
-    throw e.under("trainer.loss_args");
-  }
+  components.loss = loss_from(registrar, config);
   return components;
 }
 

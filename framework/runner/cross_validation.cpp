@@ -119,7 +119,7 @@ double ensemble_test_loss(const ExperimentConfig& config, const PreparedData& wh
   const torch::Tensor x = units.x ? units.x->invert(test.x) : test.x;
   torch::Tensor predicted = predict_in_target_units(models, x);
   if (units.y) predicted = units.y->apply(predicted);
-  const LossFunction loss = registrar.losses.factory(config.trainer.loss)(config.trainer.loss_args);
+  const LossFunction loss = loss_from(registrar, config.trainer);
   c10::InferenceMode inference;
   return loss(predicted, test.y).item<double>();
 }
@@ -189,16 +189,15 @@ CrossValidation cross_validate(const ExperimentConfig& config, const Folds& fold
   mean.best_epoch = results.front().best_epoch;
   mean.stopped_early = results.front().stopped_early;
   mean.stopped_by_caller = results.front().stopped_by_caller;
-  for (const TrainResult& r : results)
-    for (const std::string& w : r.warnings)
-      if (std::find(mean.warnings.begin(), mean.warnings.end(), w) == mean.warnings.end())
-        mean.warnings.push_back(w);
   std::vector<double> val, test;
   std::size_t epochs = 0;
   for (const auto& r : results) {
     val.push_back(r.best_val_loss);
     test.push_back(r.test_loss);
     epochs = std::max(epochs, r.epochs.size());
+    for (const std::string& w : r.warnings)  // each once
+      if (std::find(mean.warnings.begin(), mean.warnings.end(), w) == mean.warnings.end())
+        mean.warnings.push_back(w);
   }
   mean.best_val_loss = mean_of(val);
   mean.test_loss = cv.models.members.empty()

@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "common/errors.h"
-#include "plugin/registrar.h"
+#include "plugin/assembly.h"
 
 namespace tunelab {
 namespace {
@@ -68,9 +68,7 @@ Predictions predict_rows(const StoredTrialModel& trial, const Registrar& registr
     at::Tensor y = columns_of(table, targets);
     const at::Tensor predicted = units.y ? units.y->apply(out.values) : out.values;
     if (units.y) y = units.y->apply(y);
-    const auto loss =
-        registrar.losses.factory(trial.config.trainer.loss)(trial.config.trainer.loss_args);
-    out.loss = loss(predicted, y).item<double>();
+    out.loss = loss_from(registrar, trial.config.trainer)(predicted, y).item<double>();
   }
   return out;
 }

@@ -50,8 +50,10 @@ StoredTrialModel rebuild_stored_trial(Store& store, const StudyInfo& study, cons
   const auto build = [&] {
     return build_model(registrar, rebuilt.config.model, rebuilt.inputs, rebuilt.outputs);
   };
-  rebuilt.model = build();
-  if (what == Rebuild::trained) rebuilt.trained = load_weights(weights->file, build, trial.seed);
+  if (what == Rebuild::trained)
+    rebuilt.trained = load_weights(weights->file, build, trial.seed);
+  else
+    rebuilt.model = build();
   return rebuilt;
 }
 

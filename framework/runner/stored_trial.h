@@ -2,7 +2,8 @@
 // A stored trial's network rebuilt as it trained: the study's experiment with
 // the trial's params, sized by the data it trained on, and with its kept
 // weights where asked. Every command that turns a stored trial back into a
-// model (predict, report, rerun) goes through here.
+// model (predict, report) goes through here; rerun trains it again, as the
+// study did (runner/trial_training.h).
 
 #include <cstdint>
 #include <optional>
@@ -23,7 +24,7 @@ struct StoredTrialModel {
   std::int64_t inputs = 0, outputs = 1;
   // The data's columns, in the order the model reads and predicts them.
   std::vector<std::string> features, targets;
-  // The network, untrained.
+  // With Rebuild::architecture: the network, untrained.
   torch::nn::Sequential model;
   // With Rebuild::trained: the kept weights, one model per fold.
   std::optional<TrainedModels> trained;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-
 #include "train/cuda_graph.h"
 
 namespace tunelab {
