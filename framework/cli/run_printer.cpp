@@ -101,10 +101,9 @@ void RunPrinter::epoch(int number, const EpochRecord& e) {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_progress_ < (terminal_ ? std::chrono::milliseconds(200) : log_interval_)) return;
   last_progress_ = now;
-  const std::string line =
-      fmt::format("[{} done, {} to go] trial {} epoch {}/{}  val_loss {}  eta {}", done_,
-                  remaining_, number, e.epoch, std::max(trial_epochs_, e.epoch),
-                  shown(e.val_loss), clock_text(eta(e.epoch)));
+  const std::string line = fmt::format(
+      "[{} done, {} to go] trial {} epoch {}/{}  val_loss {}  eta {}", done_, remaining_, number,
+      e.epoch, std::max(trial_epochs_, e.epoch), shown(e.val_loss), clock_text(eta(e.epoch)));
   if (terminal_)
     std::cout << "\r\033[K  " << line << std::flush;
   else

@@ -65,9 +65,9 @@ struct Conversion {
 nlohmann::json convert(const YAML::Node& node, const std::string& path, Conversion& c) {
   const std::string here = place(c.origin, node.Mark());
   if (++c.values > kMaxValues)
-    throw InputError(fmt::format(
-        "{}: the document expands to more than {} values (aliases repeating aliases?)", here,
-        kMaxValues));
+    throw InputError(
+        fmt::format("{}: the document expands to more than {} values (aliases repeating aliases?)",
+                    here, kMaxValues));
   c.places.set_value_place(path, here);
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
@@ -86,7 +86,8 @@ nlohmann::json convert(const YAML::Node& node, const std::string& path, Conversi
     case YAML::NodeType::Sequence: {
       nlohmann::json out = nlohmann::json::array();
       std::size_t i = 0;
-      for (const auto& item : node) out.push_back(convert(item, fmt::format("{}[{}]", path, i++), c));
+      for (const auto& item : node)
+        out.push_back(convert(item, fmt::format("{}[{}]", path, i++), c));
       return out;
     }
     case YAML::NodeType::Map: {
@@ -116,9 +117,8 @@ YAML::Mark mark_at(const std::string& text, std::size_t offset) {
   mark.pos = static_cast<int>(offset);
   mark.line = static_cast<int>(std::count(text.begin(), text.begin() + offset, '\n'));
   const auto line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-  mark.column = static_cast<int>(line_start == std::string::npos || offset == 0
-                                     ? offset
-                                     : offset - line_start - 1);
+  mark.column = static_cast<int>(
+      line_start == std::string::npos || offset == 0 ? offset : offset - line_start - 1);
   return mark;
 }
 
@@ -158,8 +158,7 @@ std::optional<YAML::Mark> after_first_document(const std::string& text) {
   std::istringstream in(text);
   YAML::Parser parser(in);
   DocumentStarts starts;
-  if (!parser.HandleNextDocument(starts) || !parser.HandleNextDocument(starts))
-    return std::nullopt;
+  if (!parser.HandleNextDocument(starts) || !parser.HandleNextDocument(starts)) return std::nullopt;
   return starts.last;
 }
 
@@ -169,8 +168,8 @@ nlohmann::json parse_yaml(const std::string& text, const std::string& origin, So
                           const std::string& prefix) {
   const auto nul = text.find('\0');
   if (nul != std::string::npos)
-    throw InputError(fmt::format("{}: a NUL byte; is this a text file?",
-                                 place(origin, mark_at(text, nul))));
+    throw InputError(
+        fmt::format("{}: a NUL byte; is this a text file?", place(origin, mark_at(text, nul))));
   YAML::Node document;
   std::optional<YAML::Mark> rest;
   try {
@@ -179,17 +178,17 @@ nlohmann::json parse_yaml(const std::string& text, const std::string& origin, So
   } catch (const YAML::Exception& e) {
     // The commonest cause: a tab where YAML allows only spaces.
     const bool tab = line_at(text, e.mark).find('\t') != std::string::npos;
-    throw InputError(fmt::format("{}: YAML syntax error: {}{}", place(origin, e.mark), e.msg,
-                                 tab ? " (this line holds a tab: YAML indents with spaces only)"
-                                     : ""));
+    throw InputError(
+        fmt::format("{}: YAML syntax error: {}{}", place(origin, e.mark), e.msg,
+                    tab ? " (this line holds a tab: YAML indents with spaces only)" : ""));
   }
   if (rest) {
     std::string line = line_at(text, *rest);
     line = line.substr(0, line.find_last_not_of(" \r\n") + 1);
     if (line.rfind("---", 0) == 0)
-      throw InputError(fmt::format(
-          "{}: a second YAML document begins here; an experiment file holds one",
-          place(origin, *rest)));
+      throw InputError(
+          fmt::format("{}: a second YAML document begins here; an experiment file holds one",
+                      place(origin, *rest)));
     throw InputError(fmt::format("{}: YAML syntax error: '{}' does not belong to the document",
                                  place(origin, *rest), line));
   }

@@ -91,9 +91,10 @@ CsvTable read_numeric_csv(const std::filesystem::path& path) {
     throw DataError(fmt::format("{}: is a directory, not a CSV file", path.string()));
   // A device or a pipe has no size to check first (/dev/zero never ends).
   if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
-    throw DataError(fmt::format("{}: not a regular file (a device or a pipe?); tunelab reads CSV "
-                                "files",
-                                path.string()));
+    throw DataError(
+        fmt::format("{}: not a regular file (a device or a pipe?); tunelab reads CSV "
+                    "files",
+                    path.string()));
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > kMaxCsvBytes)
     throw DataError(fmt::format("{}: {} MiB, larger than the {} MiB tunelab reads", path.string(),
