@@ -71,7 +71,7 @@ TEST_SUITE("training") {
     // Same seed, every built-in optimizer with its options set away from the
     // defaults: the per-epoch losses, the kept epoch and the kept weights'
     // test loss agree to float rounding. For Adam and AdamW this ResNet's step
-    // is also the hand-written one (train/lean_resnet.h), whose rounding is
+    // is also the hand-written one (train/lean_network.h), whose rounding is
     // not autograd's: over the first epochs the two agree to 1e-4, later a
     // training that passes near a BatchNorm channel of almost no variance
     // (amsgrad here, from the fifth epoch) magnifies the difference.

@@ -36,10 +36,10 @@ MakeActivation activation_from(const Registrar& registrar, const nlohmann::json&
 const BlockFactory& block_from(const Registrar& registrar, const nlohmann::json& settings,
                                const std::string& key, const std::string& fallback) {
   const std::string name = Args(settings).text(key, fallback);
-  return registrar.blocks.factory_at(key, name);
+  return registrar.blocks.factory_at(key, name).make;
 }
 
-LossFunction loss_from(const Registrar& registrar, const TrainerConfig& config) {
+Loss loss_from(const Registrar& registrar, const TrainerConfig& config) {
   const LossFactory& loss = registrar.losses.factory_at("trainer.loss", config.loss);
   try {
     return loss(config.loss_args);
@@ -49,18 +49,21 @@ LossFunction loss_from(const Registrar& registrar, const TrainerConfig& config) 
 }
 
 TrainingComponents training_components(const Registrar& registrar, const TrainerConfig& config) {
-  const OptimizerFactory& optimizer =
+  const OptimizerMaker& optimizer =
       registrar.optimizers.factory_at("trainer.optimizer", config.optimizer);
   TrainingComponents components;
   components.make_optimizer = [&optimizer](std::vector<at::Tensor> parameters,
                                            const OptimizerSettings& settings) {
     try {
-      return optimizer(std::move(parameters), settings);
+      return optimizer.make(std::move(parameters), settings);
     } catch (const ConfigError& e) {
       throw e.under("trainer.optimizer_args");
     }
   };
+  components.optimizer = optimizer.traits;
   components.loss = loss_from(registrar, config);
+  for (const auto& block : registrar.blocks.entries())
+    if (block.factory.lean_step) components.lean_blocks.push_back(block.factory.lean_step);
   return components;
 }
 

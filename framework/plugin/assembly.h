@@ -34,10 +34,11 @@ const BlockFactory& block_from(const Registrar& registrar, const nlohmann::json&
 // The loss the trainer section names, with its arguments: what training
 // minimises, and what predictions and ensembles are scored with. Errors carry
 // keys under "trainer.".
-LossFunction loss_from(const Registrar& registrar, const TrainerConfig& config);
+Loss loss_from(const Registrar& registrar, const TrainerConfig& config);
 
-// The optimizer and loss the trainer section names. Errors carry keys under
-// "trainer." (the optimizer's arguments are checked when it is made).
+// The optimizer and loss the trainer section names, and the hand-written
+// steps the registered blocks offer. Errors carry keys under "trainer." (the
+// optimizer's arguments are checked when it is made).
 TrainingComponents training_components(const Registrar& registrar, const TrainerConfig& config);
 
 }  // namespace tunelab

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "data/dataset.h"
@@ -13,6 +15,7 @@
 #include "registry/registry.h"
 #include "search/objective.h"
 #include "search/sampler.h"
+#include "train/lean_layer.h"
 #include "train/loss.h"
 #include "train/optimizer.h"
 
@@ -25,12 +28,25 @@ struct LoadedPlugin {
   std::string digest;  // fingerprint of the file's bytes
 };
 
+// A block as registered: how to make one, and optionally its training step
+// written out by hand (train/lean_layer.h), which the trainer then uses for
+// models made of such blocks. A plain factory registers without one.
+struct BlockMaker {
+  BlockFactory make;
+  LeanLayerFactory lean_step;
+
+  BlockMaker() = default;
+  template <typename F, std::enable_if_t<std::is_constructible_v<BlockFactory, F>, int> = 0>
+  BlockMaker(F make, LeanLayerFactory lean_step = {})  // NOLINT: implicit, as a plain factory
+      : make(std::move(make)), lean_step(std::move(lean_step)) {}
+};
+
 struct Registrar {
   Registry<ActivationFactory> activations{"activation"};
-  Registry<BlockFactory> blocks{"block"};
+  Registry<BlockMaker> blocks{"block"};
   Registry<ModelFactory> models{"model"};
   Registry<DatasetFactory> datasets{"dataset"};
-  Registry<OptimizerFactory> optimizers{"optimizer"};
+  Registry<OptimizerMaker> optimizers{"optimizer"};
   Registry<LossFactory> losses{"loss"};
   Registry<SamplerFactory> samplers{"sampler"};
   Registry<PrunerFactory> pruners{"pruner"};

@@ -119,7 +119,7 @@ double ensemble_test_loss(const ExperimentConfig& config, const PreparedData& wh
   const torch::Tensor x = units.x ? units.x->invert(test.x) : test.x;
   torch::Tensor predicted = predict_in_target_units(models, x);
   if (units.y) predicted = units.y->apply(predicted);
-  const LossFunction loss = loss_from(registrar, config.trainer);
+  const Loss loss = loss_from(registrar, config.trainer);
   c10::InferenceMode inference;
   return loss(predicted, test.y).item<double>();
 }

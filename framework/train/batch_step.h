@@ -1,6 +1,6 @@
 #pragma once
 // One mini-batch training step of the trainer (apart from the hand-written
-// ResNet step, train/lean_resnet.h): gather the batch's rows, zero the
+// step, train/lean_network.h): gather the batch's rows, zero the
 // gradients, forward, loss, backward, update, and add the batch's loss to a
 // sum kept on the device.
 //

@@ -2,15 +2,7 @@
 
 #include <torch/torch.h>
 
-#include <algorithm>
-#include <array>
-
 namespace tunelab {
-
-bool updates_elementwise(const std::string& optimizer) {
-  static const std::array<std::string, 5> elementwise{"adam", "adamw", "sgd", "rmsprop", "adagrad"};
-  return std::find(elementwise.begin(), elementwise.end(), optimizer) != elementwise.end();
-}
 
 std::optional<FlatParameters> FlatParameters::adopt(torch::nn::Module& model) {
   std::vector<torch::Tensor> params;

@@ -2,24 +2,18 @@
 // A model's trainable parameters as views of one contiguous buffer, and their
 // gradients as views of another. An elementwise optimizer (Adam, SGD, ...)
 // handed the one buffer updates every parameter in a handful of operations
-// instead of a handful per parameter tensor: for the small models of tabular
+// instead of a handful per parameter tensor (an optimizer says whether it may,
+// OptimizerTraits::elementwise): for the small models of tabular
 // data, where a training step's time goes to per-operation overhead rather
 // than arithmetic, that is most of the optimizer's cost. The update of each
 // element is the same as the optimizer applied tensor by tensor.
 
 #include <optional>
-#include <string>
 
 #include <ATen/core/Tensor.h>
 #include <torch/nn/module.h>
 
 namespace tunelab {
-
-// Whether the named optimizer's update of each element depends only on that
-// element's value, gradient and state, so that one flat buffer gives the
-// same update as its pieces. True for the built-in adam, adamw, sgd,
-// rmsprop and adagrad; a plugin's optimizer is trained tensor by tensor.
-bool updates_elementwise(const std::string& optimizer);
 
 class FlatParameters {
  public:

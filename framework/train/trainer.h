@@ -13,8 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/split.h"
-#include "train/loss.h"
-#include "train/optimizer.h"
+#include "train/step_choice.h"
 #include "train/trainer_config.h"
 
 namespace tunelab {
@@ -40,20 +39,14 @@ struct TrainResult {
   std::vector<std::string> warnings;
 };
 
-// What the trainer cannot make itself: the optimizer and loss the
-// experiment names, resolved by the caller (plugin/assembly.h).
-struct TrainingComponents {
-  OptimizerFactory make_optimizer;
-  LossFunction loss;
-};
-
 // Called after every epoch; returning false stops training (a pruner's say).
 using EpochCallback = std::function<bool(const EpochRecord&)>;
 
-// Trains `model` on splits.train. `seed` drives the mini-batch shuffling. The
-// model keeps the weights of the best validation epoch (the last epoch when
-// there is no validation split). Throws TrainingError on a non-finite
-// training loss, and when no epoch had a finite validation loss.
+// Trains `model` on splits.train with the step choose_step() picks (the
+// config's batch size and epochs checked by the caller: at least 1). `seed`
+// drives the mini-batch shuffling. The model keeps the weights of the best validation epoch (the
+// last epoch when there is no validation split). Throws TrainingError on a non-finite training
+// loss, and when no epoch had a finite validation loss.
 TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
                         const TrainerConfig& config, const TrainingComponents& components,
                         const c10::Device& device, std::uint64_t seed,

@@ -43,10 +43,11 @@ void register_preact_resnet_block(Registrar& registrar) {
   registrar.blocks.add(
       "PreActResNetBlock",
       "LayerNorm-act-Linear-LayerNorm-act-Linear plus shortcut, no act after the sum",
-      [](const BlockSpec& spec) {
-        Args(spec.args).allow_only({});
-        return nn::AnyModule(PreActResNetBlock(spec));
-      });
+      {[](const BlockSpec& spec) {
+         Args(spec.args).allow_only({});
+         return nn::AnyModule(PreActResNetBlock(spec));
+       },
+       lean_preact_resnet_block});
 }
 
 }  // namespace tunelab

@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include "model/block.h"
+#include "train/lean_layer.h"
 
 namespace tunelab {
 
@@ -18,10 +19,17 @@ class PreActResNetBlockImpl : public torch::nn::Module {
   void pretty_print(std::ostream& stream) const override;
 
  private:
+  friend std::unique_ptr<LeanLayer> lean_preact_resnet_block(const torch::nn::Module& module);
+
   torch::nn::Sequential net_{nullptr};
   torch::nn::Sequential downsample_{nullptr};
 };
 
 TORCH_MODULE(PreActResNetBlock);
+
+// The block's training step written out by hand (lean_preact_resnet_block.cpp), for a
+// module that is this block with an activation train/lean_kernels.h writes
+// out; nullptr otherwise.
+std::unique_ptr<LeanLayer> lean_preact_resnet_block(const torch::nn::Module& module);
 
 }  // namespace tunelab

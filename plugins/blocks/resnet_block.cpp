@@ -32,10 +32,11 @@ void register_resnet_block(Registrar& registrar) {
   registrar.blocks.add(
       "ResNetBlock",
       "Linear-BatchNorm-act-Linear-BatchNorm plus shortcut, act after the sum (He et al. 2015)",
-      [](const BlockSpec& spec) {
-        Args(spec.args).allow_only({});
-        return nn::AnyModule(ResNetBlock(spec));
-      });
+      {[](const BlockSpec& spec) {
+         Args(spec.args).allow_only({});
+         return nn::AnyModule(ResNetBlock(spec));
+       },
+       lean_resnet_block});
 }
 
 }  // namespace tunelab
