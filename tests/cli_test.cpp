@@ -128,12 +128,29 @@ TEST_SUITE("command line") {
     for (const char* kind : {"block", "activation", "model", "dataset", "optimizer", "loss"})
       CHECK(r.output.find(std::string("\n") + kind) != std::string::npos);
     r = run_tunelab("plugins --kind block --format csv");
-    CHECK(r.output.rfind("kind,name,origin,summary\nblock,ResNetBlock,built-in,", 0) == 0);
+    CHECK(r.output.rfind("kind,name,origin,summary,options\nblock,ResNetBlock,built-in,", 0) == 0);
     r = run_tunelab("plugins --kind blok");
     CHECK(r.exit_status == 2);
     CHECK(r.output == "tunelab: --kind: unknown kind 'blok' (did you mean 'block'?)\n");
     r = run_tunelab("plugins --kind loss --format json");
     CHECK(r.output.find("\"name\": \"huber\"") != std::string::npos);
+    CHECK(r.output.find("\"options\": \"delta\"") != std::string::npos);
+  }
+
+  TEST_CASE("plugins --name lists one entry's options: type, default, check and doc") {
+    auto r = run_tunelab("plugins --name sgd --format csv");
+    CHECK(r.exit_status == 0);
+    CHECK(r.output.rfind("option,type,default,check,doc\n", 0) == 0);
+    CHECK(r.output.find("\nmomentum,number,0.0,>= 0,momentum factor\n") != std::string::npos);
+    CHECK(r.output.find("\nnesterov,true/false,false,-,") != std::string::npos);
+    r = run_tunelab("plugins --name tpe");
+    CHECK(r.output.find("gamma") != std::string::npos);
+    CHECK(r.output.find("in [0, 1]") != std::string::npos);
+    r = run_tunelab("plugins --name relu");
+    CHECK(r.output.find("takes no options") != std::string::npos);
+    r = run_tunelab("plugins --kind optimizer --name adamm");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output == "tunelab: --name: unknown optimizer 'adamm' (did you mean 'adam' or 'adamw'?)\n");
   }
 }
 

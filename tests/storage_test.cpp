@@ -95,7 +95,7 @@ TEST_SUITE("storage") {
         p.plugins = {{"/z/second.so", "z", "1", "f1"}, {"/a/first.so", "a", "2", "f2"}};
         store->add_provenance(study.id, p);
 
-        const auto first = store->start_trial(
+        const auto first = store->queue().start_trial(
             study.id, 0, std::numeric_limits<std::uint64_t>::max(), kParams, "cpu");
         tunelab::TrialOutcome done;
         done.value = 0.5;
@@ -104,15 +104,15 @@ TEST_SUITE("storage") {
         done.test_loss = tunelab::kMissing;  // no test split
         done.best_epoch = 2;
         done.epochs = {{1, 0.75, tunelab::kMissing, 0.01, 0.1}, {2, 0.25, 0.5, 0.005, 0.2}};
-        store->finish_trial(first, done);
+        store->queue().finish_trial(first, done);
 
         // A diverged trial: complete, its value NaN, never the best.
-        const auto second = store->start_trial(study.id, 1, 7, kParams, "cpu");
+        const auto second = store->queue().start_trial(study.id, 1, 7, kParams, "cpu");
         tunelab::TrialOutcome diverged = done;
         diverged.value = diverged.val_loss = std::nan("");
         diverged.epochs = {{1, std::nan(""), std::nan(""), 0.01, 0.1}};
         diverged.best_epoch = 1;
-        store->finish_trial(second, diverged);
+        store->queue().finish_trial(second, diverged);
       }
 
       const auto store = Store::open_existing(url);
@@ -161,29 +161,29 @@ TEST_SUITE("storage") {
       INFO("backend: " << backend->name());
       auto store = Store::open(backend->fresh_storage());
       const auto study = store->create_study(new_study("claims", 2));
-      CHECK(store->claim_trial(study.id, 0, 11, kParams, "cpu", "h:1", 2).has_value());
+      CHECK(store->queue().claim_trial(study.id, 0, 11, kParams, "cpu", "h:1", 2).has_value());
       // Number 0 is taken; number 1 is the next.
-      CHECK_FALSE(store->claim_trial(study.id, 0, 11, kParams, "cpu", "h:2", 2).has_value());
-      CHECK(store->claim_trial(study.id, 1, 12, {{"x", 1}}, "cpu", "h:2", 2).has_value());
+      CHECK_FALSE(store->queue().claim_trial(study.id, 0, 11, kParams, "cpu", "h:2", 2).has_value());
+      CHECK(store->queue().claim_trial(study.id, 1, 12, {{"x", 1}}, "cpu", "h:2", 2).has_value());
       // Two running: the budget of 2 is spoken for.
-      CHECK_FALSE(store->claim_trial(study.id, 2, 13, kParams, "cpu", "h:3", 2).has_value());
+      CHECK_FALSE(store->queue().claim_trial(study.id, 2, 13, kParams, "cpu", "h:3", 2).has_value());
 
-      const auto running = store->running_trials(study.id);
+      const auto running = store->queue().running_trials(study.id);
       REQUIRE(running.size() == 2);
       CHECK(running[0].worker == "h:1");
       CHECK(running[0].silent_seconds >= 0);
       CHECK(running[0].silent_seconds < 60);
-      CHECK(store->release_lost_trial(running[0], true, "worker h:1 lost"));
-      CHECK_FALSE(store->release_lost_trial(running[0], true, "worker h:1 lost"));
+      CHECK(store->queue().release_lost_trial(running[0], true, "worker h:1 lost"));
+      CHECK_FALSE(store->queue().release_lost_trial(running[0], true, "worker h:1 lost"));
 
-      const auto again = store->claim_waiting_trial(study.id, "cpu", "h:3");
+      const auto again = store->queue().claim_waiting_trial(study.id, "cpu", "h:3");
       REQUIRE(again.has_value());
       CHECK(again->number == 0);
       CHECK(again->seed == 11);
       CHECK(again->params == kParams);
-      CHECK_FALSE(store->claim_waiting_trial(study.id, "cpu", "h:4").has_value());
+      CHECK_FALSE(store->queue().claim_waiting_trial(study.id, "cpu", "h:4").has_value());
 
-      const auto progress = store->progress(study.id);
+      const auto progress = store->queue().progress(study.id);
       CHECK(progress.active == 2);
       CHECK(progress.counted == 0);
       CHECK(progress.next_number == 2);
@@ -222,7 +222,7 @@ TEST_SUITE("storage") {
       CHECK_MESSAGE(r.exit_status == 0, r.output);
       if (backend->name() == "postgresql") {
         // On a machine that did not train it: the weights come from the database.
-        const auto kept = Store::open_existing(url)->weights_folder(1).parent_path();
+        const auto kept = Store::open(url)->weights_files().weights_folder(1).parent_path();
         REQUIRE(std::filesystem::remove_all(kept) > 0);
         const auto again =
             tunelab::test::run_tunelab("predict quickstart --input data/diabetes.csv" + storage);

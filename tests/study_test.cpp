@@ -8,6 +8,7 @@
 
 #include "common/errors.h"
 #include "config/experiment_loader.h"
+#include "runner/refusal.h"
 #include "runner/study.h"
 #include "store/schema.h"
 #include "support.h"
@@ -154,7 +155,7 @@ TEST_SUITE("studies") {
       tunelab::run_study(e, tunelab::test::builtins(), *store, {"", 2, false});
       // A process that died in the middle of trial 2:
       const auto study = store->find_study("quickstart");
-      store->start_trial(study->id, 2, 99, {{"trainer.lr", 0.001}}, "cpu");
+      store->queue().start_trial(study->id, 2, 99, {{"trainer.lr", 0.001}}, "cpu");
     }
     auto store = tunelab::Store::open(url);
     CHECK_THROWS_WITH_AS(tunelab::run_study(e, tunelab::test::builtins(), *store, {}),
@@ -174,6 +175,42 @@ TEST_SUITE("studies") {
         tunelab::run_study(experiment(kQuickstart, {"search.trials=3", "trainer.epochs=3"}),
                            tunelab::test::builtins(), *store, {"", std::nullopt, true}),
         doctest::Contains("was started from a different configuration"), tunelab::InputError);
+  }
+
+  TEST_CASE("the runner refuses with facts and no option names, which the CLI words") {
+    const auto e = experiment(kQuickstart, {"search.trials=1", "trainer.epochs=1"});
+    tunelab::test::ScratchDir dir;
+    const std::string db = (dir.path() / "t.db").string();
+    auto store = tunelab::Store::open("sqlite:///" + db);
+    tunelab::run_study(e, tunelab::test::builtins(), *store, {});
+    const auto refusal_of = [&](const tunelab::StudyOptions& options) {
+      try {
+        tunelab::run_study(e, tunelab::test::builtins(), *store, options);
+      } catch (const tunelab::RefusedError& refused) {
+        CHECK(std::string(refused.what()).find("--") == std::string::npos);
+        return refused;
+      }
+      FAIL("not refused");
+      throw std::logic_error("unreachable");
+    };
+    const auto exists = refusal_of({});
+    CHECK(exists.reason() == tunelab::Refusal::study_exists);
+    CHECK(exists.facts().study == "quickstart");
+    tunelab::StudyOptions threads;
+    threads.study_name = "other";
+    threads.threads = 0;
+    const auto bad_threads = refusal_of(threads);
+    CHECK(bad_threads.reason() == tunelab::Refusal::threads_out_of_range);
+    CHECK(bad_threads.facts().number == 0);
+    // The CLI says which of its options put it right.
+    const auto r = tunelab::test::run_tunelab(std::string("run ") + tunelab::test::kSourceDir +
+                                              "/experiments/quickstart.yaml --trials 1 "
+                                              "--set trainer.epochs=1 --storage " +
+                                              db);
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("study 'quickstart' already exists in ") != std::string::npos);
+    CHECK(r.output.find("(--resume continues it; --study NAME starts another)") !=
+          std::string::npos);
   }
 
   TEST_CASE("a store from a newer tunelab or another program is refused") {

@@ -31,7 +31,7 @@ int delete_command(const Arguments& args, Registrar&) {
   // A study that a live process is running would lose its trials under it;
   // a worker silent for as long as a study waits before taking over is gone.
   const double lost_after = StudyOptions{}.lost_after_seconds;
-  for (const auto& running : store->running_trials(study.id))
+  for (const auto& running : store->queue().running_trials(study.id))
     if (running.silent_seconds < lost_after)
       throw InputError(fmt::format(
           "study '{}' has trial {} running (worker {}); stop its run before deleting it",

@@ -1,5 +1,7 @@
 #include "cli/experiment_options.h"
 
+#include <fmt/format.h>
+
 #include <iostream>
 
 #include "plugin/loader.h"
@@ -29,6 +31,25 @@ Experiment ExperimentOptions::load(Registrar& registrar) const {
   std::vector<std::filesystem::path> files = experiment.plugins;
   files.insert(files.end(), plugins.begin(), plugins.end());
   load_plugins(files, registrar);
+  return experiment;
+}
+
+Experiment ExperimentOptions::with_workers(Experiment experiment, int workers) const {
+  if (workers < 1 || workers > 1024)
+    throw InputError(fmt::format("--workers: expected 1 to 1024, got {}", workers));
+  if (workers == 1) return experiment;
+  const auto search = experiment.document.find("search");
+  const bool file_says =
+      search != experiment.document.end() && search->is_object() && search->contains("workers");
+  if (!file_says) {
+    ExperimentOptions with = *this;
+    with.overrides.push_back(fmt::format("search.workers={}", workers));
+    return with.reload();
+  }
+  if (experiment.config.search.workers < workers)
+    throw InputError(fmt::format(
+        "--workers {}: more processes than the study runs trials at once (search.workers {})",
+        workers, experiment.config.search.workers));
   return experiment;
 }
 

@@ -20,6 +20,11 @@ struct ExperimentOptions {
   Experiment load(Registrar& registrar) const;
   // The file again (with changed overrides), its plugins already loaded.
   Experiment reload() const;
+  // `experiment` for `--workers N`: the study's parallelism is part of its
+  // configuration (it decides what each trial is proposed from), so
+  // search.workers becomes N unless the file sets it; a file that sets fewer
+  // is an InputError.
+  Experiment with_workers(Experiment experiment, int workers) const;
 };
 
 }  // namespace tunelab::cli

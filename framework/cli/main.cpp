@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/output_file.h"
+#include "cli/refusal_message.h"
 #include "common/errors.h"
 #include "common/version.h"
 #include "plugins/builtins.h"
@@ -84,6 +85,15 @@ int main(int argc, char** argv) {
       return 1;
     }
     return status;
+  } catch (const tunelab::RefusedError& e) {
+    std::cerr << "tunelab: " << tunelab::cli::refusal_message(e) << "\n";
+    return 2;
+  } catch (const tunelab::StoreLocationError& e) {
+    std::cerr << "tunelab: " << tunelab::cli::refusal_message(e) << "\n";
+    return 2;
+  } catch (const tunelab::OptunaFileError& e) {
+    std::cerr << "tunelab: " << tunelab::cli::refusal_message(e) << "\n";
+    return 2;
   } catch (const tunelab::InputError& e) {
     std::cerr << "tunelab: " << e.what() << "\n";
     return 2;

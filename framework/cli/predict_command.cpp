@@ -17,7 +17,7 @@ namespace tunelab::cli {
 namespace {
 
 // The trial whose weights to use: the one asked for, else the study's best.
-TrialInfo chosen_trial(Store& store, const StudyInfo& study, std::optional<int> number) {
+TrialInfo chosen_trial(StudyQueries& store, const StudyInfo& study, std::optional<int> number) {
   if (number) return store.trial(study, *number);
   if (!study.best_number)
     throw InputError(fmt::format("study '{}' has no complete trial to predict with", study.name));

@@ -25,7 +25,7 @@ void QueryOptions::add_to(po::options_description& options, Names names, bool wi
   if (with_format) add("format", po::value(&format), "table, csv or json");
 }
 
-std::vector<StudyInfo> QueryOptions::named_studies(Store& store) const {
+std::vector<StudyInfo> QueryOptions::named_studies(StudyQueries& store) const {
   std::vector<StudyInfo> found;
   for (auto name = studies.begin(); name != studies.end(); ++name) {
     if (std::find(studies.begin(), name, *name) != name)

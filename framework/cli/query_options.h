@@ -23,11 +23,11 @@ struct QueryOptions {
   enum class Names { none, study, study_and_trial, studies };
   void add_to(po::options_description& options, Names names, bool with_format = true);
   // The store, read-only; InputError when there is none.
-  std::unique_ptr<Store> open() const { return Store::open_existing(storage); }
+  std::unique_ptr<StudyQueries> open() const { return Store::open_existing(storage); }
   Format chosen_format() const { return parse_format(format); }
   // The studies named (Names::studies), in order; InputError for an unknown
   // one or one named twice.
-  std::vector<StudyInfo> named_studies(Store& store) const;
+  std::vector<StudyInfo> named_studies(StudyQueries& store) const;
 };
 
 }  // namespace tunelab::cli

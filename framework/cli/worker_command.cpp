@@ -59,9 +59,9 @@ int worker_command(const Arguments& args, Registrar& registrar) {
     limit_usable_cores(cores);
   }
 
-  auto store = Store::open_existing(storage);  // a worker never creates a store
-  const StudyInfo info = store->study(study_name);
-  store = Store::open(storage);
+  // A worker never creates a store: the study must be there already.
+  const StudyInfo info = Store::open_existing(storage)->study(study_name);
+  const auto store = Store::open(storage);
   Experiment experiment;
   experiment.document = info.document;
   experiment.file = info.experiment_file;

@@ -39,14 +39,21 @@ std::int64_t as_integer(const std::string& key, const nlohmann::json& value) {
 
 }  // namespace
 
-Args::Args(const nlohmann::json& args) : args_(args) {
+Args::Args(const nlohmann::json& args) : args_(&args) {
   if (!args.is_null() && !args.is_object()) wrong_type("", "a mapping of arguments", args);
 }
 
+Args Args::owning(nlohmann::json args) {
+  auto owned = std::make_shared<const nlohmann::json>(std::move(args));
+  Args out(*owned);
+  out.owned_ = std::move(owned);
+  return out;
+}
+
 const nlohmann::json* Args::lookup(const std::string& key) const {
-  if (!args_.is_object()) return nullptr;
-  const auto it = args_.find(key);
-  return it == args_.end() || it->is_null() ? nullptr : &*it;
+  if (!args_->is_object()) return nullptr;
+  const auto it = args_->find(key);
+  return it == args_->end() || it->is_null() ? nullptr : &*it;
 }
 
 bool Args::has(const std::string& key) const { return lookup(key) != nullptr; }
@@ -126,8 +133,8 @@ void Args::allow_only(std::initializer_list<const char*> allowed) const {
 }
 
 void Args::allow_only(const std::vector<std::string>& allowed) const {
-  if (!args_.is_object()) return;
-  for (const auto& item : args_.items()) {
+  if (!args_->is_object()) return;
+  for (const auto& item : args_->items()) {
     // null is "not given" (`--set model.act_fn=null` restores the default).
     if (item.value().is_null()) continue;
     if (std::find(allowed.begin(), allowed.end(), item.key()) != allowed.end()) continue;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,8 +16,10 @@ namespace tunelab {
 
 class Args {
  public:
-  // `args` must be an object or null (no arguments).
+  // `args` must be an object or null (no arguments); it must outlive this.
   explicit Args(const nlohmann::json& args);
+  // Arguments this object keeps (common/option_specs.h completes them).
+  static Args owning(nlohmann::json args);
 
   bool has(const std::string& key) const;
 
@@ -40,7 +43,8 @@ class Args {
 
  private:
   const nlohmann::json* lookup(const std::string& key) const;
-  const nlohmann::json& args_;
+  std::shared_ptr<const nlohmann::json> owned_;
+  const nlohmann::json* args_;
 };
 
 // Validation helpers shared by factories: each throws ConfigError(key, ...).

@@ -7,7 +7,7 @@ std::vector<RegisteredName> list_registered(const Registrar& registrar) {
   for_each_kind([&](auto kind) {
     const auto& registry = registrar.*kind;
     for (const auto& entry : registry.entries())
-      out.push_back({registry.kind(), entry.name, entry.summary, entry.origin});
+      out.push_back({registry.kind(), entry.name, entry.summary, entry.origin, entry.options});
   });
   return out;
 }
@@ -22,7 +22,8 @@ void adopt(Registrar& into, Registrar&& from, const std::string& origin) {
   for_each_kind([&](auto kind) {
     for (auto& entry : (from.*kind).take_entries())
       (into.*kind)
-          .add(std::move(entry.name), std::move(entry.summary), std::move(entry.factory), origin);
+          .add(std::move(entry.name), std::move(entry.summary), std::move(entry.options),
+               std::move(entry.factory), origin);
   });
 }
 

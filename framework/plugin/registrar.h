@@ -80,6 +80,7 @@ struct RegisteredName {
   std::string name;
   std::string summary;
   std::string origin;
+  OptionSpecs options;
 };
 
 std::vector<RegisteredName> list_registered(const Registrar& registrar);

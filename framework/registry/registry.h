@@ -9,6 +9,7 @@
 
 #include "common/errors.h"
 #include "common/near_matches.h"
+#include "common/option_specs.h"
 
 namespace tunelab {
 
@@ -21,6 +22,7 @@ struct RegistryEntry {
   std::string summary;
   Factory factory;
   std::string origin;
+  OptionSpecs options;  // what the factory's arguments may hold
 };
 
 template <typename Factory>
@@ -36,14 +38,21 @@ class Registry {
   // would make results depend on plugin load order.
   void add(std::string name, std::string summary, Factory factory,
            std::string origin = kBuiltinOrigin) {
+    add(std::move(name), std::move(summary), OptionSpecs{}, std::move(factory), std::move(origin));
+  }
+
+  // The same, with the options the factory reads its arguments through
+  // (common/option_specs.h), for listings.
+  void add(std::string name, std::string summary, OptionSpecs options, Factory factory,
+           std::string origin = kBuiltinOrigin) {
     if (name.empty()) throw RegistryError("cannot register a " + kind_ + " without a name");
     if (const Entry* existing = find(name)) {
       throw RegistryError(kind_ + " '" + name + "' from " + origin + " is already registered (by " +
                           existing->origin + ")");
     }
     index_.emplace(name, entries_.size());
-    entries_.push_back(
-        Entry{std::move(name), std::move(summary), std::move(factory), std::move(origin)});
+    entries_.push_back(Entry{std::move(name), std::move(summary), std::move(factory),
+                             std::move(origin), std::move(options)});
   }
 
   bool contains(const std::string& name) const { return find(name) != nullptr; }

@@ -57,7 +57,7 @@ StudyHistory history_of(const StudyInfo& study, const std::vector<TrialInfo>& tr
 // when there are several.
 class Report {
  public:
-  Report(Store& store, const Registrar& registrar, int top)
+  Report(StudyQueries& store, const Registrar& registrar, int top)
       : store_(store), registrar_(registrar), top_(top), page_("tunelab report") {}
 
   std::string write(const std::vector<StudyInfo>& studies) {
@@ -288,7 +288,7 @@ class Report {
     page_.table({"run at", "tunelab", "LibTorch", "device", "host", "threads", "plugins"}, rows);
   }
 
-  Store& store_;
+  StudyQueries& store_;
   const Registrar& registrar_;
   int top_;
   HtmlPage page_;
@@ -296,7 +296,7 @@ class Report {
 
 }  // namespace
 
-std::string study_report(Store& store, const Registrar& registrar,
+std::string study_report(StudyQueries& store, const Registrar& registrar,
                          const std::vector<StudyInfo>& studies, int top) {
   return Report(store, registrar, top).write(studies);
 }

@@ -15,7 +15,7 @@ struct Registrar;
 
 // `top`: the trials in each table of best trials. A model that cannot be
 // rebuilt (a plugin gone missing) leaves a note in its place, not a failure.
-std::string study_report(Store& store, const Registrar& registrar,
+std::string study_report(StudyQueries& store, const Registrar& registrar,
                          const std::vector<StudyInfo>& studies, int top);
 
 }  // namespace tunelab

@@ -24,7 +24,7 @@ std::vector<std::string> short_names(const std::vector<std::string>& paths) {
 
 Cell number_cell(double value) { return std::isnan(value) ? Cell() : Cell(value); }
 
-Cell trial_record(Store& store, const StudyInfo& study, const TrialInfo& trial) {
+Cell trial_record(StudyQueries& store, const StudyInfo& study, const TrialInfo& trial) {
   Cell record = Cell::object();
   record["study"] = study.name;
   record["trial"] = trial.number;

@@ -23,7 +23,7 @@ Cell number_cell(double value);
 // A trial as a record: study, number, state, metric, value and losses, kept
 // epoch, epochs run, seed, device, times, error (if any), params and the
 // weights file (null when none was kept).
-Cell trial_record(Store& store, const StudyInfo& study, const TrialInfo& trial);
+Cell trial_record(StudyQueries& store, const StudyInfo& study, const TrialInfo& trial);
 
 // Every stored column of every trial, then one column per param (by path):
 // what `tunelab export` writes.

@@ -16,7 +16,7 @@ std::string host_name() {
 
 std::string worker_identity() { return fmt::format("{}:{}", host_name(), getpid()); }
 
-bool worker_lost(const Store::Running& trial, double lost_after_seconds) {
+bool worker_lost(const TrialQueue::Running& trial, double lost_after_seconds) {
   // A process of this machine: whether it still exists is known at once,
   // and a busy one is not mistaken for a lost one.
   const auto colon = trial.worker.rfind(':');
@@ -32,14 +32,14 @@ bool worker_lost(const Store::Running& trial, double lost_after_seconds) {
 int recover_lost_trials(Store& store, std::int64_t study_id, double lost_after_seconds,
                         bool requeue) {
   int recovered = 0;
-  for (const auto& trial : store.running_trials(study_id)) {
+  for (const auto& trial : store.queue().running_trials(study_id)) {
     // Rows written before workers were recorded belong to a process that
     // stopped (`--resume` hands them back).
     if (trial.worker.empty() || !worker_lost(trial, lost_after_seconds)) continue;
     const bool again = requeue && trial.attempts < 2;
     const std::string reason = fmt::format("worker {} lost (silent for {:.0f} s){}", trial.worker,
                                            trial.silent_seconds, again ? "; re-queued" : "");
-    recovered += store.release_lost_trial(trial, again, reason) ? 1 : 0;
+    recovered += store.queue().release_lost_trial(trial, again, reason) ? 1 : 0;
   }
   return recovered;
 }
@@ -51,7 +51,7 @@ Heartbeat::Heartbeat(const std::string& storage, std::int64_t trial_id, double i
     std::unique_lock<std::mutex> lock(mutex_);
     while (!wake_.wait_for(lock, interval, [this] { return stop_; })) {
       try {
-        store->heartbeat(trial_id);
+        store->queue().heartbeat(trial_id);
       } catch (const std::exception&) {
         // A missed beat is not fatal: the next one comes soon, and a worker
         // is only given up after many.

@@ -24,7 +24,7 @@ std::string worker_identity();
 
 // Whether `trial`'s worker is gone: a process of this machine that no longer
 // exists, or a worker elsewhere silent for more than `lost_after_seconds`.
-bool worker_lost(const Store::Running& trial, double lost_after_seconds);
+bool worker_lost(const TrialQueue::Running& trial, double lost_after_seconds);
 
 // Hands back every trial of the study whose worker is gone; returns how
 // many. A first loss re-queues (when `requeue`), a second one fails.

@@ -30,7 +30,7 @@ bool above_noise(double difference, double stored) {
 
 }  // namespace
 
-Rerun rerun_trial(Store& store, const StudyInfo& study, const TrialInfo& trial,
+Rerun rerun_trial(StudyQueries& store, const StudyInfo& study, const TrialInfo& trial,
                   const Registrar& registrar, const std::string& device) {
   const std::vector<EpochRow> stored = store.epochs(trial.id);
   if (stored.empty())

@@ -40,7 +40,7 @@ struct Rerun {
 
 // `device` (empty: the study's) is where to train. Throws InputError for a
 // trial without stored epochs.
-Rerun rerun_trial(Store& store, const StudyInfo& study, const TrialInfo& trial,
+Rerun rerun_trial(StudyQueries& store, const StudyInfo& study, const TrialInfo& trial,
                   const Registrar& registrar, const std::string& device);
 
 }  // namespace tunelab

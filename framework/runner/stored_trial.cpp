@@ -6,13 +6,14 @@
 #include "common/errors.h"
 #include "config/experiment_loader.h"
 #include "plugin/assembly.h"
+#include "runner/refusal.h"
 #include "runner/single_run.h"
 #include "runner/weights.h"
 
 namespace tunelab {
 namespace {
 
-std::vector<int> trials_with_weights(Store& store, const StudyInfo& study) {
+std::vector<int> trials_with_weights(StudyQueries& store, const StudyInfo& study) {
   std::vector<int> numbers;
   for (const auto& t : store.trials(study.id))
     if (store.weights(t.id)) numbers.push_back(t.number);
@@ -21,18 +22,17 @@ std::vector<int> trials_with_weights(Store& store, const StudyInfo& study) {
 
 }  // namespace
 
-StoredTrialModel rebuild_stored_trial(Store& store, const StudyInfo& study, const TrialInfo& trial,
+StoredTrialModel rebuild_stored_trial(StudyQueries& store, const StudyInfo& study, const TrialInfo& trial,
                                       const Registrar& registrar, Rebuild what) {
   StoredTrialModel rebuilt;
   rebuilt.config = config_with_params(study.document, trial.params);
   const std::optional<WeightsInfo> weights = store.weights(trial.id);
   if (!weights && what == Rebuild::trained) {
-    const std::vector<int> kept = trials_with_weights(store, study);
-    throw InputError(fmt::format(
-        "study '{}' trial {}: no weights were kept (trials with weights: {}; tunelab run "
-        "--keep-weights all keeps every trial's)",
-        study.name, trial.number,
-        kept.empty() ? "none" : fmt::format("{}", fmt::join(kept, ", "))));
+    RefusalFacts facts;
+    facts.study = study.name;
+    facts.trial = trial.number;
+    facts.kept = trials_with_weights(store, study);
+    throw RefusedError(Refusal::no_kept_weights, facts);
   }
   if (weights) {
     rebuilt.features = weights->features;

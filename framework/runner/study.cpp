@@ -16,6 +16,7 @@
 #include "runner/cross_validation.h"
 #include "runner/heartbeat.h"
 #include "runner/interrupt.h"
+#include "runner/refusal.h"
 #include "runner/single_run.h"
 #include "runner/trial.h"
 #include "runner/trial_training.h"
@@ -27,20 +28,36 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+RefusalFacts facts_of(const std::string& study, const Store& store) {
+  RefusalFacts facts;
+  facts.study = study;
+  facts.store = store.url();
+  return facts;
+}
+
 void check_options(const Experiment& experiment, const Registrar& registrar,
                    const StudyOptions& options) {
   check_experiment(experiment, registrar);
   const int wanted = options.trials.value_or(experiment.config.search.trials);
-  if (wanted < 1) throw InputError(fmt::format("--trials: must be at least 1, got {}", wanted));
+  if (wanted < 1) {
+    RefusalFacts facts;
+    facts.number = wanted;
+    throw RefusedError(Refusal::too_few_trials, facts);
+  }
   // More threads than this only queue for the cores (and LibTorch takes
   // minutes to start a hundred thousand of them).
   const int most_threads = 8 * static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  if (options.threads < 1 || options.threads > most_threads)
-    throw InputError(fmt::format("--threads: expected 1 to {} (8 per core here), got {}",
-                                 most_threads, options.threads));
-  if (!(options.lost_after_seconds > 0))
-    throw InputError(fmt::format("--lost-after: must be a positive number of seconds, got {}",
-                                 options.lost_after_seconds));
+  if (options.threads < 1 || options.threads > most_threads) {
+    RefusalFacts facts;
+    facts.number = options.threads;
+    facts.most = most_threads;
+    throw RefusedError(Refusal::threads_out_of_range, facts);
+  }
+  if (!(options.lost_after_seconds > 0)) {
+    RefusalFacts facts;
+    facts.number = options.lost_after_seconds;
+    throw RefusedError(Refusal::lost_after_not_positive, facts);
+  }
 }
 
 // The data the trials share, loaded once (an objective experiment has none).
@@ -52,41 +69,47 @@ Folds load_study_data(const Experiment& experiment, const Registrar& registrar) 
 // A resumed study must train on what it trained on: its trials would
 // otherwise mix two data sets under one "best". InputError naming both
 // fingerprints.
-void check_same_inputs(Store& store, const StudyRecord& study, const std::string& digest,
+void check_same_inputs(Store& store, const StudyInfo& study, const std::string& digest,
                        const Registrar& registrar, const StudyOptions& options) {
   if (options.allow_data_change) return;
   const auto runs = store.provenance(study.id);
   if (runs.empty()) return;
   const ProvenanceInfo& last = runs.back();
-  if (!digest.empty() && !last.dataset_digest.empty() && digest != last.dataset_digest)
-    throw InputError(fmt::format(
-        "study '{}' in {} ran on another data set (digest {} recorded, {} now); --resume would "
-        "mix the two (--allow-data-change if that is meant, or --study NAME for a new study)",
-        study.name, store.url(), last.dataset_digest, digest));
+  if (!digest.empty() && !last.dataset_digest.empty() && digest != last.dataset_digest) {
+    RefusalFacts facts = facts_of(study.name, store);
+    facts.recorded = last.dataset_digest;
+    facts.now = digest;
+    throw RefusedError(Refusal::other_data, facts);
+  }
   for (const auto& was : last.plugins)
     for (const auto& now : registrar.plugins)
-      if (now.name == was.name && now.digest != was.digest)
-        throw InputError(fmt::format(
-            "study '{}' in {} ran with another build of plugin '{}' (digest {} recorded, {} now, "
-            "{}); --allow-data-change if that is meant, or --study NAME for a new study",
-            study.name, store.url(), was.name, was.digest, now.digest, now.file.string()));
+      if (now.name == was.name && now.digest != was.digest) {
+        RefusalFacts facts = facts_of(study.name, store);
+        facts.recorded = was.digest;
+        facts.now = now.digest;
+        facts.plugin = was.name;
+        facts.file = now.file.string();
+        throw RefusedError(Refusal::other_plugin, facts);
+      }
 }
 
-StudyRecord open_study(const Experiment& experiment, const Registrar& registrar, Store& store,
+StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, Store& store,
                        const StudyOptions& options, const std::string& digest) {
   const ExperimentConfig& c = experiment.config;
-  const std::string name = options.study_name.empty() ? c.name : options.study_name;
+  std::string name = options.study_name.empty() ? c.name : options.study_name;
+  if (options.number_taken_name && !options.resume && store.find_study(name)) {
+    int n = 2;
+    while (store.find_study(fmt::format("{}-{}", name, n))) ++n;
+    name = fmt::format("{}-{}", name, n);
+  }
   const int trials = options.trials.value_or(c.search.trials);
   const auto existing = store.find_study(name);
   const std::string hash = fingerprint(experiment.document.dump());
   if (existing && !options.resume)
-    throw InputError(
-        fmt::format("study '{}' already exists in {} (--resume continues it; --study NAME "
-                    "starts another)",
-                    name, store.url()));
+    throw RefusedError(Refusal::study_exists, facts_of(name, store));
   if (existing) {
     if (existing->config_hash != hash) {
-      // The commonest difference: resumed without the --workers it ran with.
+      // The commonest difference: resumed with another number of workers.
       const nlohmann::json stored = store.study(name).document;
       const auto workers_of = [](const nlohmann::json& document) {
         const auto search = document.find("search");
@@ -94,17 +117,14 @@ StudyRecord open_study(const Experiment& experiment, const Registrar& registrar,
                    ? search->value("workers", nlohmann::json(1))
                    : nlohmann::json(1);
       };
-      if (workers_of(stored) != workers_of(experiment.document))
-        throw InputError(fmt::format(
-            "study '{}' in {} runs {} trials at once (search.workers); --resume it with "
-            "--workers {}",
-            name, store.url(), workers_of(stored).dump(), workers_of(stored).dump()));
-      throw InputError(
-          fmt::format("study '{}' in {} was started from a different configuration; "
-                      "--resume needs the same file and --set values (or --study NAME)",
-                      name, store.url()));
+      if (workers_of(stored) != workers_of(experiment.document)) {
+        RefusalFacts facts = facts_of(name, store);
+        facts.recorded = workers_of(stored).dump();
+        throw RefusedError(Refusal::other_workers, facts);
+      }
+      throw RefusedError(Refusal::other_configuration, facts_of(name, store));
     }
-    StudyRecord study = *existing;
+    StudyInfo study = *existing;
     check_same_inputs(store, study, digest, registrar, options);
     // The budget is this run's (--trials, or the file's); a worker that
     // joins later reads it from the store.
@@ -114,7 +134,7 @@ StudyRecord open_study(const Experiment& experiment, const Registrar& registrar,
     }
     // Rows a tunelab that recorded no workers left RUNNING; newer ones are
     // handed back by the workers (re-queued when their process is gone).
-    store.fail_abandoned_trials(study.id, "interrupted: left RUNNING by a tunelab that stopped");
+    store.queue().fail_abandoned_trials(study.id, "interrupted: left RUNNING by a tunelab that stopped");
     return study;
   }
   return store.create_study(NewStudy{name, c.seed, c.search.metric, trials, to_json(c),
@@ -146,7 +166,7 @@ std::vector<FinishedTrial> visible_up_to(std::vector<FinishedTrial> trials, int 
 }
 
 StudySummary work(const Experiment& experiment, const Registrar& registrar, Store& store,
-                  const StudyRecord& study, const Folds& data, const StudyOptions& options,
+                  const StudyInfo& study, const Folds& data, const StudyOptions& options,
                   const StudyObserver& observer) {
   const ExperimentConfig& base = experiment.config;
   const SearchConfig& search = base.search;
@@ -190,7 +210,7 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
   summary.name = study.name;
   const auto started = Clock::now();
   if (observer.on_start)
-    observer.on_start(study.name, store.counted_trials(study.id), wanted, data.whole);
+    observer.on_start(study.name, store.queue().counted_trials(study.id), wanted, data.whole);
 
   IdleWait idle;
   for (;;) {
@@ -204,21 +224,21 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
       break;
     }
     recover_lost_trials(store, study.id, options.lost_after_seconds, options.requeue_lost);
-    const Store::Progress now = store.progress(study.id);
+    const TrialQueue::Progress now = store.queue().progress(study.id);
     if (now.counted >= wanted) {
       summary.stopped_because = StopReason::budget;
       break;
     }
     std::optional<ClaimedTrial> claimed;
-    if (auto waiting = store.claim_waiting_trial(study.id, device.str(), me)) {
+    if (auto waiting = store.queue().claim_waiting_trial(study.id, device.str(), me)) {
       claimed =
           ClaimedTrial{waiting->trial_id, waiting->number, waiting->seed, waiting->params,
-                       visible_up_to(store.finished_trials(study.id), waiting->number - workers)};
+                       visible_up_to(store.queue().finished_trials(study.id), waiting->number - workers)};
     } else if (now.counted + now.active < wanted &&
                (!now.lowest_unfinished || *now.lowest_unfinished > now.next_number - workers)) {
       const int number = now.next_number;
       std::vector<FinishedTrial> history =
-          visible_up_to(store.finished_trials(study.id), number - workers);
+          visible_up_to(store.queue().finished_trials(study.id), number - workers);
       const std::optional<Params> proposed = sampler->propose(number, history);
       if (!proposed) {
         summary.stopped_because = StopReason::space_exhausted;
@@ -226,7 +246,7 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
       }
       const std::uint64_t seed = derive_seed(base.seed, static_cast<std::uint64_t>(number));
       const auto trial_id =
-          store.claim_trial(study.id, number, seed, *proposed, device.str(), me, wanted);
+          store.queue().claim_trial(study.id, number, seed, *proposed, device.str(), me, wanted);
       if (!trial_id) continue;  // another worker took this number first
       claimed = ClaimedTrial{*trial_id, number, seed, *proposed, std::move(history)};
     }
@@ -239,7 +259,7 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
     idle.reset();
     TrialResult result = run_claimed_trial(context, *claimed);
     ++summary.ran_now;
-    result.report.counted = store.counted_trials(study.id);
+    result.report.counted = store.queue().counted_trials(study.id);
     result.report.wanted = wanted;
     if (observer.on_trial) observer.on_trial(result.report);
   }
@@ -268,17 +288,17 @@ const char* to_string(StopReason reason) {
   return "";
 }
 
-StudySummary study_summary(Store& store, const StudyRecord& study) {
+StudySummary study_summary(Store& store, const StudyInfo& study) {
   StudySummary summary;
   summary.name = study.name;
-  const std::vector<FinishedTrial> finished = store.finished_trials(study.id);
+  const std::vector<FinishedTrial> finished = store.queue().finished_trials(study.id);
   for (const auto& t : finished) {
     summary.complete += t.state == TrialState::complete;
     summary.pruned += t.state == TrialState::pruned;
     summary.failed += t.state == TrialState::fail;
   }
   summary.best = best_trial(finished);
-  if (store.progress(study.id).counted >= study.trials_wanted) summary.stopped_because = StopReason::budget;
+  if (store.queue().progress(study.id).counted >= study.trials_wanted) summary.stopped_because = StopReason::budget;
   return summary;
 }
 
@@ -291,7 +311,7 @@ std::optional<FinishedTrial> best_trial(const std::vector<FinishedTrial>& trials
   return best;
 }
 
-StudyRecord prepare_study(const Experiment& experiment, const Registrar& registrar, Store& store,
+StudyInfo prepare_study(const Experiment& experiment, const Registrar& registrar, Store& store,
                           const StudyOptions& options) {
   check_options(experiment, registrar, options);
   // The data first: a bad data file leaves the store untouched.
@@ -300,7 +320,7 @@ StudyRecord prepare_study(const Experiment& experiment, const Registrar& registr
 }
 
 StudySummary work_on_study(const Experiment& experiment, const Registrar& registrar, Store& store,
-                           const StudyRecord& study, const StudyOptions& options,
+                           const StudyInfo& study, const StudyOptions& options,
                            const StudyObserver& observer) {
   check_options(experiment, registrar, options);
   const Folds data = load_study_data(experiment, registrar);
@@ -312,7 +332,7 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
   check_options(experiment, registrar, options);
   // The data first: a bad data file leaves the store untouched.
   const Folds data = load_study_data(experiment, registrar);
-  const StudyRecord study =
+  const StudyInfo study =
       open_study(experiment, registrar, store, options, data.whole.digest);
   return work(experiment, registrar, store, study, data, options, observer);
 }

@@ -21,6 +21,9 @@ struct StudyOptions {
   std::string study_name;     // empty: the experiment's name
   std::optional<int> trials;  // overrides search.trials
   bool resume = false;        // continue a study of that name
+  // A taken name becomes the next free one, NAME-2, NAME-3 (a single
+  // training run is recorded whenever it runs).
+  bool number_taken_name = false;
   // LibTorch's intra-op threads. One is fastest for small tabular models
   // (small matrices, many steps) and makes results independent of the
   // machine's core count.
@@ -84,17 +87,17 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
 
 // The first half of run_study: checks the experiment and its data, and
 // creates the study (or, with options.resume, finds it), running nothing.
-StudyRecord prepare_study(const Experiment& experiment, const Registrar& registrar, Store& store,
+StudyInfo prepare_study(const Experiment& experiment, const Registrar& registrar, Store& store,
                           const StudyOptions& options);
 
 // The second half: runs trials of an existing study until its budget is
 // reached, as one worker among any number.
 StudySummary work_on_study(const Experiment& experiment, const Registrar& registrar, Store& store,
-                           const StudyRecord& study, const StudyOptions& options,
+                           const StudyInfo& study, const StudyOptions& options,
                            const StudyObserver& observer = {});
 
 // The study as the store has it now: trials by state, the best.
-StudySummary study_summary(Store& store, const StudyRecord& study);
+StudySummary study_summary(Store& store, const StudyInfo& study);
 
 // The best complete trial (lowest value; a tie goes to the lower number).
 std::optional<FinishedTrial> best_trial(const std::vector<FinishedTrial>& trials);

@@ -37,9 +37,9 @@ void keep_weights(const StudyContext& c, const ClaimedTrial& trial,
   const Keep keep = c.options.keep_weights;
   if (keep == Keep::none) return;
   if (keep == Keep::best && (!best || best->number != number)) return;
-  const auto file = c.store.weights_folder(c.study_id) / fmt::format("trial-{}.pt", number);
+  const auto file = c.store.weights_files().weights_folder(c.study_id) / fmt::format("trial-{}.pt", number);
   save_weights(file, models, trial.seed);
-  c.store.add_weights(trial_id, file, keep == Keep::best ? "best" : "requested", data.feature_names,
+  c.store.weights_files().add_weights(trial_id, file, keep == Keep::best ? "best" : "requested", data.feature_names,
                       data.target_names);
 }
 
@@ -121,10 +121,10 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
     outcome.value = outcome.train_loss = outcome.val_loss = outcome.test_loss = kMissing;
   outcome.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
   if (signal != 0)
-    c.store.requeue_interrupted_trial(trial.trial_id, outcome.error);
+    c.store.queue().requeue_interrupted_trial(trial.trial_id, outcome.error);
   else
-    c.store.finish_trial(trial.trial_id, outcome);
-  report.best = best_trial(c.store.finished_trials(c.study_id));
+    c.store.queue().finish_trial(trial.trial_id, outcome);
+  report.best = best_trial(c.store.queue().finished_trials(c.study_id));
   if (report.run && outcome.state == TrialState::complete && std::isfinite(outcome.value))
     keep_weights(c, trial, report.best, models, c.data_varies ? own.whole : c.shared.whole);
 

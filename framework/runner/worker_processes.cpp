@@ -11,6 +11,7 @@
 #include <cstring>
 #include <thread>
 
+#include "common/cores.h"
 #include "common/errors.h"
 #include "runner/interrupt.h"
 
@@ -73,6 +74,28 @@ std::vector<WorkerExit> run_worker_processes(
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return exits;
+}
+
+StudyInProcesses run_study_in_processes(
+    const Experiment& experiment, const Registrar& registrar, Store& store,
+    const StudyOptions& options, int workers,
+    const std::function<std::vector<std::string>(const StudyInfo& study, unsigned cores_each)>&
+        worker_arguments,
+    const std::function<void(const StudyInfo& study)>& on_start) {
+  const StudyInfo study = prepare_study(experiment, registrar, store, options);
+  if (on_start) on_start(study);
+  const unsigned cores_each = std::max(1U, usable_cores() / static_cast<unsigned>(workers));
+  const auto exits = run_worker_processes(std::vector<std::vector<std::string>>(
+      static_cast<std::size_t>(workers), worker_arguments(study, cores_each)));
+  StudyInProcesses result;
+  result.summary = study_summary(store, study);
+  if (interrupt_signal() != 0) {
+    result.summary.stopped_because = StopReason::interrupted;
+    return result;
+  }
+  for (const auto& e : exits)
+    if (e.exit_status != 0) result.failures.push_back(e);
+  return result;
 }
 
 }  // namespace tunelab

@@ -240,28 +240,27 @@ void bind_time(SQLite::Statement& q, int index, const std::string& iso) {
 // Checks that `db` is an Optuna storage of the version we write.
 void check_optuna_storage(SQLite::Database& db, const std::filesystem::path& file) {
   const auto refuse = [&](const std::string& why) {
-    return InputError(fmt::format("--optuna: {}: {}", file.string(), why));
+    return OptunaFileError(fmt::format("{}: {}", file.string(), why), true);
   };
   if (!db.tableExists("version_info") || !db.tableExists("alembic_version"))
-    throw refuse("exists and is not an Optuna storage (choose a new file, or --force)");
+    throw refuse("exists and is not an Optuna storage");
   SQLite::Statement version(db, "SELECT schema_version FROM version_info");
   SQLite::Statement revision(db, "SELECT version_num FROM alembic_version");
   if (!version.executeStep() || version.getColumn(0).getInt() != kOptunaSchemaVersion ||
       !revision.executeStep() || revision.getColumn(0).getString() != kOptunaAlembicRevision)
     throw refuse(fmt::format(
         "is an Optuna storage of another schema version (tunelab writes version {}, Optuna 3.0 "
-        "and 3.1; choose a new file, or --force to replace it)",
+        "and 3.1)",
         kOptunaSchemaVersion));
 }
 
-void write_study(SQLite::Database& db, Store& store, const StudyInfo& study,
+void write_study(SQLite::Database& db, StudyQueries& store, const StudyInfo& study,
                  const std::filesystem::path& file) {
   SQLite::Statement existing(db, "SELECT 1 FROM studies WHERE study_name = ?");
   existing.bind(1, study.name);
   if (existing.executeStep())
-    throw InputError(
-        fmt::format("--optuna: {} already holds a study named '{}' (--force replaces the file)",
-                    file.string(), study.name));
+    throw OptunaFileError(
+        fmt::format("{} already holds a study named '{}'", file.string(), study.name), true);
 
   SQLite::Statement add_study(db, "INSERT INTO studies (study_name) VALUES (?)");
   add_study.bind(1, study.name);
@@ -361,12 +360,12 @@ void write_study(SQLite::Database& db, Store& store, const StudyInfo& study,
 
 }  // namespace
 
-void export_to_optuna(Store& store, const StudyInfo& study, const std::filesystem::path& file,
+void export_to_optuna(StudyQueries& store, const StudyInfo& study, const std::filesystem::path& file,
                       OptunaExport mode) {
   std::error_code error;
   if (mode == OptunaExport::add_to_file && std::filesystem::exists(file, error)) {
     if (!std::filesystem::is_regular_file(file, error))
-      throw InputError(fmt::format("--optuna: {} is not a file", file.string()));
+      throw OptunaFileError(fmt::format("{} is not a file", file.string()), false);
     try {
       SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
       check_optuna_storage(db, file);
@@ -374,14 +373,14 @@ void export_to_optuna(Store& store, const StudyInfo& study, const std::filesyste
       write_study(db, store, study, file);
       tx.commit();
     } catch (const SQLite::Exception& e) {
-      throw InputError(fmt::format("--optuna: {}: {}", file.string(), e.what()));
+      throw OptunaFileError(fmt::format("{}: {}", file.string(), e.what()), false);
     }
     return;
   }
 
   const std::filesystem::path folder = file.parent_path().empty() ? "." : file.parent_path();
   if (!std::filesystem::is_directory(folder, error))
-    throw InputError(fmt::format("--optuna: the folder {} does not exist", folder.string()));
+    throw OptunaFileError(fmt::format("the folder {} does not exist", folder.string()), false);
   const std::filesystem::path partial =
       folder / fmt::format(".{}.partial-{}", file.filename().string(), getpid());
   try {
@@ -398,7 +397,7 @@ void export_to_optuna(Store& store, const StudyInfo& study, const std::filesyste
     std::filesystem::rename(partial, file);
   } catch (const SQLite::Exception& e) {
     std::filesystem::remove(partial, error);
-    throw InputError(fmt::format("--optuna: cannot write {}: {}", file.string(), e.what()));
+    throw OptunaFileError(fmt::format("cannot write {}: {}", file.string(), e.what()), false);
   } catch (...) {
     std::filesystem::remove(partial, error);
     throw;

@@ -1,17 +1,24 @@
 // Any numeric CSV file with a header row.
 
-#include "common/args.h"
+#include "common/option_specs.h"
 #include "data/table_dataset.h"
 #include "plugins/builtins.h"
 
 namespace tunelab {
 
+namespace {
+
+const OptionSpecs kCsvOptions{
+    {"path", OptionType::text, nullptr, "the file, relative to the experiment file (required)"},
+    {"target", OptionType::text, nullptr, "the column to predict (default: the last)"},
+    {"features", OptionType::texts, nullptr, "the input columns (default: all but the target)"}};
+
+}  // namespace
+
 void register_csv_dataset(Registrar& registrar) {
   registrar.datasets.add(
-      "csv", "a numeric CSV file with a header (path, target, optional features)",
-      [](const DatasetRequest& request) {
-        const Args args(request.args);
-        args.allow_only({"path", "target", "features"});
+      "csv", "a numeric CSV file with a header", kCsvOptions, [](const DatasetRequest& request) {
+        const Args args = kCsvOptions.read(request.args);
         std::filesystem::path path = args.text("path");
         if (path.is_relative()) path = request.base_dir / path;
         const CsvTable table = read_numeric_csv(path);

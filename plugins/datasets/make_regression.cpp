@@ -6,27 +6,32 @@
 
 #include <torch/torch.h>
 
-#include "common/args.h"
+#include "common/option_specs.h"
 #include "plugins/builtins.h"
 
 namespace tunelab {
 namespace {
 
+const OptionSpecs kMakeRegressionOptions{
+    {"n_samples", OptionType::integer, 100, "rows", OptionCheck::at_least(1)},
+    {"n_features", OptionType::integer, 100, "input columns", OptionCheck::at_least(1)},
+    {"n_informative", OptionType::integer, 10, "input columns the targets depend on",
+     OptionCheck::at_least(0)},
+    {"n_targets", OptionType::integer, 1, "target columns", OptionCheck::at_least(1)},
+    {"noise", OptionType::number, 0.0, "standard deviation of the Gaussian noise on the targets",
+     OptionCheck::non_negative()},
+    {"bias", OptionType::number, 0.0, "added to every target"},
+    {"shuffle", OptionType::boolean, true, "shuffle the rows and the columns"},
+    {"seed", OptionType::integer, nullptr, "pins the data (default: from the experiment's seed)"}};
+
 Dataset make_regression(const DatasetRequest& request) {
-  const Args args(request.args);
-  args.allow_only({"n_samples", "n_features", "n_informative", "n_targets", "noise", "bias",
-                   "shuffle", "seed"});
-  const auto n_samples = args.integer("n_samples", 100);
-  const auto n_features = args.integer("n_features", 100);
-  const auto n_targets = args.integer("n_targets", 1);
-  require_at_least("n_samples", n_samples, 1);
-  require_at_least("n_features", n_features, 1);
-  require_at_least("n_targets", n_targets, 1);
-  const auto n_informative = std::min(args.integer("n_informative", 10), n_features);
-  require_at_least("n_informative", n_informative, 0);
-  const double noise = args.number("noise", 0.0);
-  if (noise < 0) throw ConfigError("noise", "must not be negative");
-  const double bias = args.number("bias", 0.0);
+  const Args args = kMakeRegressionOptions.read(request.args);
+  const auto n_samples = args.integer("n_samples");
+  const auto n_features = args.integer("n_features");
+  const auto n_targets = args.integer("n_targets");
+  const auto n_informative = std::min(args.integer("n_informative"), n_features);
+  const double noise = args.number("noise");
+  const double bias = args.number("bias");
   // `seed` pins the data while the experiment's seed varies everything else.
   const auto seed = static_cast<std::uint64_t>(
       args.integer("seed", static_cast<std::int64_t>(request.seed & 0x7fffffffffffffffULL)));
@@ -60,7 +65,7 @@ Dataset make_regression(const DatasetRequest& request) {
 void register_make_regression_dataset(Registrar& registrar) {
   registrar.datasets.add("make_regression",
                          "random linear regression problem, sklearn's make_regression",
-                         make_regression);
+                         kMakeRegressionOptions, make_regression);
 }
 
 }  // namespace tunelab

@@ -6,7 +6,7 @@
 
 #include <torch/torch.h>
 
-#include "common/args.h"
+#include "common/option_specs.h"
 #include "example_plugin.h"
 #include "model/block.h"
 
@@ -48,13 +48,15 @@ TORCH_MODULE(GatedResidualBlock);
 }  // namespace
 
 void register_gated_residual_block(tunelab::Registrar& registrar) {
+  // Declared once: read through below, listed by `tunelab plugins --name`.
+  static const tunelab::OptionSpecs options{
+      {"layer_norm", tunelab::OptionType::boolean, true, "LayerNorm after the sum"}};
   registrar.blocks.add(
       "GatedResidualBlock",
       "act(Linear) then a sigmoid-gated Linear added to the shortcut, LayerNorm after (Lim et "
-      "al. 2021); block_args: layer_norm (default true)",
-      [](const tunelab::BlockSpec& spec) {
-        const tunelab::Args args(spec.args);
-        args.allow_only({"layer_norm"});
+      "al. 2021)",
+      options, [](const tunelab::BlockSpec& spec) {
+        const tunelab::Args args = options.read(spec.args);
         return nn::AnyModule(GatedResidualBlock(spec, args.boolean("layer_norm", true)));
       });
 }

@@ -2,7 +2,7 @@
 
 #include <torch/torch.h>
 
-#include "common/args.h"
+#include "common/option_specs.h"
 #include "plugins/builtins.h"
 
 namespace tunelab {
@@ -25,21 +25,21 @@ double mean_squared_error(const float* prediction, const float* target, std::siz
 
 void register_losses(Registrar& registrar) {
   auto& r = registrar.losses;
-  r.add("mse", "mean squared error", [](const nlohmann::json& json) -> Loss {
-    Args(json).allow_only({});
+  r.add("mse", "mean squared error", {}, [](const nlohmann::json& json) -> Loss {
+    OptionSpecs{}.read(json);
     return {[](const at::Tensor& p, const at::Tensor& t) { return torch::mse_loss(p, t); },
             mean_squared_error};
   });
-  r.add("l1", "mean absolute error", [](const nlohmann::json& json) -> LossFunction {
-    Args(json).allow_only({});
+  r.add("l1", "mean absolute error", {}, [](const nlohmann::json& json) -> LossFunction {
+    OptionSpecs{}.read(json);
     return [](const at::Tensor& p, const at::Tensor& t) { return torch::l1_loss(p, t); };
   });
-  r.add("huber", "squared below delta, linear above (default delta 1)",
+  static const OptionSpecs huber_options{{"delta", OptionType::number, 1.0,
+                                          "where the loss turns from squared to linear",
+                                          OptionCheck::positive()}};
+  r.add("huber", "squared below delta, linear above", huber_options,
         [](const nlohmann::json& json) -> LossFunction {
-          const Args args(json);
-          args.allow_only({"delta"});
-          const double delta = args.number("delta", 1.0);
-          require_positive("delta", delta);
+          const double delta = huber_options.read(json).number("delta");
           return [delta](const at::Tensor& p, const at::Tensor& t) {
             return torch::huber_loss(p, t, at::Reduction::Mean, delta);
           };

@@ -5,10 +5,10 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "common/args.h"
-#include "plugin/assembly.h"
+#include "common/option_specs.h"
 #include "model/init.h"
 #include "model/stack.h"
+#include "plugin/assembly.h"
 #include "plugins/builtins.h"
 
 namespace tunelab {
@@ -26,10 +26,20 @@ std::vector<std::int64_t> per_group(const Args& args, const std::string& key, st
   return std::vector<std::int64_t>(groups, args.integer(key));
 }
 
+const OptionSpecs kResnetOptions{
+    {"block", OptionType::text, "ResNetBlock", "the residual block (a registered block)"},
+    {"block_args", OptionType::mapping, nullptr, "the block's options"},
+    {"act_fn", OptionType::text, "relu", "the activation (a registered activation)"},
+    {"act_fn_args", OptionType::mapping, nullptr, "the activation's options"},
+    {"num_blocks", OptionType::any, nullptr,
+     "blocks per group: a list, or one number for every group (default 3)"},
+    {"c_hidden", OptionType::any, nullptr,
+     "width per group: a list, or one number for every group (default 64)"},
+    {"groups", OptionType::integer, nullptr,
+     "groups when neither num_blocks nor c_hidden is a list (default 3)"}};
+
 nn::Sequential make_resnet(const ModelSpec& spec) {
-  const Args args(spec.settings);
-  args.allow_only(
-      {"block", "block_args", "act_fn", "act_fn_args", "num_blocks", "c_hidden", "groups"});
+  const Args args = kResnetOptions.read(spec.settings);
   // The number of groups: the length of whichever of num_blocks and c_hidden
   // is a list (`groups`, when given too, must agree), else `groups` (3, as in
   // the chapter).
@@ -37,10 +47,11 @@ nn::Sequential make_resnet(const ModelSpec& spec) {
   std::string listed;
   for (const char* key : {"num_blocks", "c_hidden"})
     if (args.section(key).is_array()) groups = args.section(key).size(), listed = key;
-  if (groups > 0 && args.has("groups") && args.integer("groups") != static_cast<std::int64_t>(groups))
-    throw ConfigError("groups",
-                      fmt::format("{} groups, but {} lists {} (leave groups out, or make them agree)",
-                                  args.integer("groups"), listed, groups));
+  if (groups > 0 && args.has("groups") &&
+      args.integer("groups") != static_cast<std::int64_t>(groups))
+    throw ConfigError(
+        "groups", fmt::format("{} groups, but {} lists {} (leave groups out, or make them agree)",
+                              args.integer("groups"), listed, groups));
   if (groups == 0) {
     const auto n = args.integer("groups", 3);
     require_at_least("groups", n, 1);
@@ -80,9 +91,9 @@ nn::Sequential make_resnet(const ModelSpec& spec) {
 
 void register_resnet_model(Registrar& registrar) {
   registrar.models.add("resnet",
-                       "input Linear+act, groups of residual blocks (num_blocks x c_hidden, "
-                       "lists or one number for all groups), output Linear; Kaiming init",
-                       make_resnet);
+                       "input Linear+act, groups of residual blocks (num_blocks x c_hidden), "
+                       "output Linear; Kaiming init",
+                       kResnetOptions, make_resnet);
 }
 
 }  // namespace tunelab

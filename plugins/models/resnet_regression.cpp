@@ -4,7 +4,7 @@
 
 #include <torch/torch.h>
 
-#include "common/args.h"
+#include "common/option_specs.h"
 #include "model/stack.h"
 #include "plugin/assembly.h"
 #include "plugins/builtins.h"
@@ -14,13 +14,18 @@ namespace {
 
 namespace nn = torch::nn;
 
+const OptionSpecs kResnetRegressionOptions{
+    {"block", OptionType::text, "ResNetBlock", "the residual block (a registered block)"},
+    {"block_args", OptionType::mapping, nullptr, "the block's options"},
+    {"act_fn", OptionType::text, "relu", "the activation (a registered activation)"},
+    {"act_fn_args", OptionType::mapping, nullptr, "the activation's options"},
+    {"num_blocks", OptionType::integer, 1, "residual blocks", OptionCheck::at_least(1)},
+    {"hidden_dim", OptionType::integer, 64, "their width", OptionCheck::at_least(1)}};
+
 nn::Sequential make_resnet_regression(const ModelSpec& spec) {
-  const Args args(spec.settings);
-  args.allow_only({"block", "block_args", "act_fn", "act_fn_args", "num_blocks", "hidden_dim"});
-  const auto num_blocks = args.integer("num_blocks", 1);
-  const auto hidden_dim = args.integer("hidden_dim", 64);
-  require_at_least("num_blocks", num_blocks, 1);
-  require_at_least("hidden_dim", hidden_dim, 1);
+  const Args args = kResnetRegressionOptions.read(spec.settings);
+  const auto num_blocks = args.integer("num_blocks");
+  const auto hidden_dim = args.integer("hidden_dim");
   const MakeActivation act = activation_from(*spec.registrar, spec.settings, "act_fn", "relu");
   const BlockFactory& block = block_from(*spec.registrar, spec.settings, "block", "ResNetBlock");
 
@@ -41,7 +46,7 @@ void register_resnet_regression_model(Registrar& registrar) {
   registrar.models.add(
       "resnet_regression",
       "input Linear, num_blocks residual blocks of width hidden_dim, output Linear",
-      make_resnet_regression);
+      kResnetRegressionOptions, make_resnet_regression);
 }
 
 }  // namespace tunelab

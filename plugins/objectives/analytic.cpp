@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "common/args.h"
 #include "common/errors.h"
+#include "common/option_specs.h"
 #include "plugins/builtins.h"
 
 namespace tunelab {
@@ -28,9 +28,16 @@ void allow(const nlohmann::json& section, const std::vector<std::string>& inputs
   Args(section).allow_only(allowed);
 }
 
-std::size_t dimensions_of(const nlohmann::json& section, std::int64_t fallback) {
-  const auto d = Args(section).integer("dimensions", fallback);
-  require_at_least("dimensions", d, 1);
+// Beside the inputs x0, x1, ... (the point, set by the search).
+const OptionSpecs kDimensionsOption{{"dimensions", OptionType::integer, 2,
+                                     "inputs x0 ... x(dimensions-1), at most 1000",
+                                     OptionCheck::at_least(1)}};
+
+std::size_t dimensions_of(const nlohmann::json& section) {
+  const auto given =
+      section.is_object() ? section.value("dimensions", nlohmann::json()) : nlohmann::json();
+  const auto d =
+      kDimensionsOption.read(nlohmann::json{{"dimensions", given}}).integer("dimensions");
   if (d > 1000) throw ConfigError("dimensions", "must be at most 1000");
   return static_cast<std::size_t>(d);
 }
@@ -72,7 +79,7 @@ ObjectiveFunction hartmann6(const nlohmann::json& section) {
 }
 
 ObjectiveFunction rosenbrock(const nlohmann::json& section) {
-  const std::size_t d = dimensions_of(section, 2);
+  const std::size_t d = dimensions_of(section);
   ObjectiveFunction f{input_names(d), std::vector<std::pair<double, double>>(d, {-5, 10}), 0, {}};
   allow(section, f.inputs, {"dimensions"});
   f.at = [](const std::vector<double>& x) {
@@ -85,7 +92,7 @@ ObjectiveFunction rosenbrock(const nlohmann::json& section) {
 }
 
 ObjectiveFunction ackley(const nlohmann::json& section) {
-  const std::size_t d = dimensions_of(section, 2);
+  const std::size_t d = dimensions_of(section);
   ObjectiveFunction f{
       input_names(d), std::vector<std::pair<double, double>>(d, {-32.768, 32.768}), 0, {}};
   allow(section, f.inputs, {"dimensions"});
@@ -108,10 +115,10 @@ void register_analytic_objectives(Registrar& registrar) {
   registrar.objectives.add(
       "branin", "Branin-Hoo, 2-D on x0 in [-5, 10], x1 in [0, 15]; minimum 0.397887", branin);
   registrar.objectives.add("hartmann6", "Hartmann, 6-D on [0, 1]^6; minimum -3.32237", hartmann6);
-  registrar.objectives.add(
-      "rosenbrock", "Rosenbrock, `dimensions`-D (2), usually on [-5, 10]; minimum 0", rosenbrock);
-  registrar.objectives.add(
-      "ackley", "Ackley, `dimensions`-D (2), usually on [-32.768, 32.768]; minimum 0", ackley);
+  registrar.objectives.add("rosenbrock", "Rosenbrock, usually on [-5, 10]; minimum 0",
+                           kDimensionsOption, rosenbrock);
+  registrar.objectives.add("ackley", "Ackley, usually on [-32.768, 32.768]; minimum 0",
+                           kDimensionsOption, ackley);
 }
 
 }  // namespace tunelab

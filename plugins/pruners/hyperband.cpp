@@ -6,8 +6,8 @@
 
 #include <cmath>
 
-#include "common/args.h"
 #include "common/derived_seeds.h"
+#include "common/option_specs.h"
 #include "plugins/builtins.h"
 #include "plugins/pruners/rungs.h"
 
@@ -76,15 +76,19 @@ class HyperbandPruner : public Pruner {
 }  // namespace
 
 void register_hyperband_pruner(Registrar& registrar) {
+  static const OptionSpecs options{
+      rungs::kMinResource,
+      {"max_resource", OptionType::any, "auto",
+       "the epochs of a full trial: a number >= min_resource, or auto (the trainer's epochs)"},
+      rungs::kReductionFactor};
   registrar.pruners.add(
       "hyperband", "Hyperband: successive-halving brackets that start pruning at different epochs",
-      [](const nlohmann::json& json) -> std::unique_ptr<Pruner> {
-        const Args args(json);
-        args.allow_only({"min_resource", "max_resource", "reduction_factor"});
+      options, [](const nlohmann::json& json) -> std::unique_ptr<Pruner> {
+        const Args args = options.read(json);
         const rungs::Schedule base = rungs::read_schedule(args);
         int max_resource = 0;
-        if (args.has("max_resource") && !(json["max_resource"].is_string() &&
-                                          json["max_resource"].get<std::string>() == "auto")) {
+        const auto& max = args.section("max_resource");
+        if (!(max.is_string() && max.get<std::string>() == "auto")) {
           max_resource = static_cast<int>(args.integer("max_resource"));
           require_at_least("max_resource", max_resource, base.min_resource);
         }

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "common/args.h"
+#include "common/option_specs.h"
 #include "plugins/builtins.h"
 
 namespace tunelab {
@@ -68,15 +68,27 @@ class PercentilePruner : public Pruner {
 };
 
 // The options both share; `percentile` is the percentile pruner's own.
+const OptionSpecs kMedianOptions{
+    {"startup_trials", OptionType::integer, 5, "complete trials before any pruning",
+     OptionCheck::at_least(0)},
+    {"warmup_epochs", OptionType::integer, 0, "epochs of a trial before it may be pruned",
+     OptionCheck::at_least(0)},
+    {"interval", OptionType::integer, 1, "epochs between decisions", OptionCheck::at_least(1)},
+    {"min_trials", OptionType::integer, 1, "trials that reached the epoch, needed to decide",
+     OptionCheck::at_least(1)}};
+
+OptionSpecs percentile_options() {
+  OptionSpecs out{
+      {"percentile", OptionType::number, 75, "the percentile a trial must beat, in [0, 100]"}};
+  for (const auto& spec : kMedianOptions.specs()) out = out.with(spec);
+  return out;
+}
+
 std::unique_ptr<Pruner> make_percentile_pruner(const Args& args, double percentile) {
-  const auto startup = args.integer("startup_trials", 5);
-  const auto warmup = args.integer("warmup_epochs", 0);
-  const auto interval = args.integer("interval", 1);
-  const auto min_trials = args.integer("min_trials", 1);
-  require_at_least("startup_trials", startup, 0);
-  require_at_least("warmup_epochs", warmup, 0);
-  require_at_least("interval", interval, 1);
-  require_at_least("min_trials", min_trials, 1);
+  const auto startup = args.integer("startup_trials");
+  const auto warmup = args.integer("warmup_epochs");
+  const auto interval = args.integer("interval");
+  const auto min_trials = args.integer("min_trials");
   return std::make_unique<PercentilePruner>(percentile, static_cast<int>(startup),
                                             static_cast<int>(warmup), static_cast<int>(interval),
                                             static_cast<int>(min_trials));
@@ -89,20 +101,17 @@ void register_median_pruner(Registrar& registrar) {
       "median",
       "stops a trial whose best val_loss so far is worse than the completed trials' median at "
       "that epoch",
-      [](const nlohmann::json& json) -> std::unique_ptr<Pruner> {
-        const Args args(json);
-        args.allow_only({"startup_trials", "warmup_epochs", "interval", "min_trials"});
-        return make_percentile_pruner(args, 50);
+      kMedianOptions, [](const nlohmann::json& json) -> std::unique_ptr<Pruner> {
+        return make_percentile_pruner(kMedianOptions.read(json), 50);
       });
+  static const OptionSpecs options = percentile_options();
   registrar.pruners.add(
       "percentile",
       "stops a trial whose best val_loss so far is worse than the completed trials' percentile "
-      "(75) at that epoch",
-      [](const nlohmann::json& json) -> std::unique_ptr<Pruner> {
-        const Args args(json);
-        args.allow_only(
-            {"percentile", "startup_trials", "warmup_epochs", "interval", "min_trials"});
-        const double percentile = args.number("percentile", 75);
+      "at that epoch",
+      options, [](const nlohmann::json& json) -> std::unique_ptr<Pruner> {
+        const Args args = options.read(json);
+        const double percentile = args.number("percentile");
         if (!(percentile >= 0 && percentile <= 100))
           throw ConfigError("percentile", fmt::format("must be in [0, 100], got {}", percentile));
         return make_percentile_pruner(args, percentile);

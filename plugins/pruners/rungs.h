@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "common/args.h"
+#include "common/option_specs.h"
 #include "search/sampler.h"
 
 namespace tunelab::rungs {
@@ -30,12 +30,17 @@ struct Schedule {
 };
 
 // min_resource (default 1 epoch) and reduction_factor (eta, default 3).
+// The schedule's options, which successive halving and Hyperband share.
+inline const OptionSpec kMinResource{"min_resource", OptionType::integer, 1,
+                                     "epochs before the first rung", OptionCheck::at_least(1)};
+inline const OptionSpec kReductionFactor{"reduction_factor", OptionType::integer, 3,
+                                         "eta: each rung keeps the best 1/eta",
+                                         OptionCheck::at_least(2)};
+
 inline Schedule read_schedule(const Args& args) {
   Schedule s;
-  s.min_resource = static_cast<int>(args.integer("min_resource", 1));
-  s.reduction_factor = static_cast<int>(args.integer("reduction_factor", 3));
-  require_at_least("min_resource", s.min_resource, 1);
-  require_at_least("reduction_factor", s.reduction_factor, 2);
+  s.min_resource = static_cast<int>(args.integer("min_resource"));
+  s.reduction_factor = static_cast<int>(args.integer("reduction_factor"));
   return s;
 }
 

@@ -2,7 +2,7 @@
 // min_resource * eta^k a trial goes on only if it is among the best 1/eta of
 // the trials that reached that epoch.
 
-#include "common/args.h"
+#include "common/option_specs.h"
 #include "plugins/builtins.h"
 #include "plugins/pruners/rungs.h"
 
@@ -28,16 +28,18 @@ class SuccessiveHalvingPruner : public Pruner {
 }  // namespace
 
 void register_successive_halving_pruner(Registrar& registrar) {
+  static const OptionSpecs options{rungs::kMinResource,
+                                   rungs::kReductionFactor,
+                                   {"min_early_stopping_rate", OptionType::integer, 0,
+                                    "rungs skipped before the first", OptionCheck::at_least(0)}};
   registrar.pruners.add(
       "successive_halving",
       "asynchronous successive halving (ASHA): at epochs min_resource * eta^k keeps the best 1/eta",
-      [](const nlohmann::json& json) -> std::unique_ptr<Pruner> {
-        const Args args(json);
-        args.allow_only({"min_resource", "reduction_factor", "min_early_stopping_rate"});
+      options, [](const nlohmann::json& json) -> std::unique_ptr<Pruner> {
+        const Args args = options.read(json);
         rungs::Schedule schedule = rungs::read_schedule(args);
         schedule.min_early_stopping_rate =
-            static_cast<int>(args.integer("min_early_stopping_rate", 0));
-        require_at_least("min_early_stopping_rate", schedule.min_early_stopping_rate, 0);
+            static_cast<int>(args.integer("min_early_stopping_rate"));
         return std::make_unique<SuccessiveHalvingPruner>(schedule);
       });
 }

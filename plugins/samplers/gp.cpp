@@ -17,8 +17,8 @@
 #include <cmath>
 #include <nlopt.hpp>
 
-#include "common/args.h"
 #include "common/derived_seeds.h"
+#include "common/option_specs.h"
 #include "common/seed_stream.h"
 #include "plugins/builtins.h"
 #include "plugins/samplers/gaussian_process.h"
@@ -267,22 +267,26 @@ class GpSampler : public Sampler {
 }  // namespace
 
 void register_gp_sampler(Registrar& registrar) {
+  static const OptionSpecs options{
+      {"startup_trials", OptionType::integer, GpOptions{}.startup_trials,
+       "trials of the Sobol initial design", OptionCheck::at_least(2)},
+      {"candidates", OptionType::integer, GpOptions{}.candidates,
+       "random candidates the acquisition search starts from", OptionCheck::at_least(10)},
+      {"warp", OptionType::text, "auto",
+       "auto, log or none: how ranges are warped before the GP sees them"}};
   registrar.samplers.add(
       "gp",
       "Gaussian-process (Kriging) surrogate with expected improvement, after a Sobol initial "
-      "design of startup_trials (10)",
-      [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
-        const Args args(request.args);
-        args.allow_only({"startup_trials", "candidates", "warp"});
+      "design",
+      options, [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
+        const Args args = options.read(request.args);
         GpOptions o;
-        o.startup_trials = static_cast<int>(args.integer("startup_trials", o.startup_trials));
-        o.candidates = static_cast<int>(args.integer("candidates", o.candidates));
-        const std::string warp = args.text("warp", "auto");
+        o.startup_trials = static_cast<int>(args.integer("startup_trials"));
+        o.candidates = static_cast<int>(args.integer("candidates"));
+        const std::string warp = args.text("warp");
         if (warp != "auto" && warp != "log" && warp != "none")
           throw ConfigError("warp", fmt::format("expected auto, log or none, got '{}'", warp));
         o.warp = warp == "log" ? Warp::log : warp == "none" ? Warp::none : Warp::automatic;
-        require_at_least("startup_trials", o.startup_trials, 2);
-        require_at_least("candidates", o.candidates, 10);
         return std::make_unique<GpSampler>(*request.space, request.seed, o);
       });
 }

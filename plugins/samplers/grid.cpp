@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <random>
 
-#include "common/args.h"
+#include "common/option_specs.h"
 #include "plugins/builtins.h"
 
 namespace tunelab {
@@ -62,17 +62,17 @@ class GridSampler : public Sampler {
 }  // namespace
 
 void register_grid_sampler(Registrar& registrar) {
-  registrar.samplers.add(
-      "grid", "every combination once, in seeded random order (points: values per float range, 5)",
-      [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
-        const Args args(request.args);
-        args.allow_only({"points", "shuffle"});
-        const auto points = args.integer("points", 5);
-        require_at_least("points", points, 1);
-        return std::make_unique<GridSampler>(*request.space, request.seed,
-                                             static_cast<std::size_t>(points),
-                                             args.boolean("shuffle", true));
-      });
+  static const OptionSpecs options{
+      {"points", OptionType::integer, 5, "values per float range", OptionCheck::at_least(1)},
+      {"shuffle", OptionType::boolean, true, "visit the grid in seeded random order"}};
+  registrar.samplers.add("grid", "every combination once, in seeded random order", options,
+                         [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
+                           const Args args = options.read(request.args);
+                           return std::make_unique<GridSampler>(
+                               *request.space, request.seed,
+                               static_cast<std::size_t>(args.integer("points")),
+                               args.boolean("shuffle", true));
+                         });
 }
 
 }  // namespace tunelab

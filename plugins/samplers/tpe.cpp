@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "common/args.h"
 #include "common/derived_seeds.h"
+#include "common/option_specs.h"
 #include "common/seed_stream.h"
 #include "plugins/builtins.h"
 #include "plugins/samplers/parzen.h"
@@ -130,28 +130,32 @@ class TpeSampler : public Sampler {
 }  // namespace
 
 void register_tpe_sampler(Registrar& registrar) {
-  registrar.samplers.add(
-      "tpe",
-      "tree-structured Parzen estimator (Optuna's defaults: 10 random start-up trials, 24 "
-      "candidates); multivariate: true models dimensions jointly",
-      [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
-        const Args args(request.args);
-        args.allow_only({"startup_trials", "candidates", "gamma", "prior_weight", "multivariate",
-                         "weigh_by_bandwidth"});
-        TpeOptions o;
-        o.startup_trials = static_cast<int>(args.integer("startup_trials", o.startup_trials));
-        o.candidates = static_cast<int>(args.integer("candidates", o.candidates));
-        o.gamma = args.number("gamma", o.gamma);
-        o.parzen.prior_weight = args.number("prior_weight", o.parzen.prior_weight);
-        o.parzen.multivariate = args.boolean("multivariate", false);
-        o.parzen.weigh_by_bandwidth =
-            args.boolean("weigh_by_bandwidth", o.parzen.weigh_by_bandwidth);
-        require_at_least("startup_trials", o.startup_trials, 0);
-        require_at_least("candidates", o.candidates, 1);
-        require_in_unit_interval("gamma", o.gamma);
-        require_positive("prior_weight", o.parzen.prior_weight);
-        return std::make_unique<TpeSampler>(*request.space, request.seed, o);
-      });
+  static const TpeOptions defaults;
+  static const OptionSpecs options{
+      {"startup_trials", OptionType::integer, defaults.startup_trials,
+       "random trials before the estimator", OptionCheck::at_least(0)},
+      {"candidates", OptionType::integer, defaults.candidates,
+       "candidates drawn from the good trials' density per proposal", OptionCheck::at_least(1)},
+      {"gamma", OptionType::number, defaults.gamma, "the share of trials counted as good",
+       OptionCheck::in_unit_interval()},
+      {"prior_weight", OptionType::number, defaults.parzen.prior_weight,
+       "weight of the prior in each density", OptionCheck::positive()},
+      {"multivariate", OptionType::boolean, defaults.parzen.multivariate,
+       "model the dimensions jointly"},
+      {"weigh_by_bandwidth", OptionType::boolean, defaults.parzen.weigh_by_bandwidth,
+       "weigh kernels by their bandwidth"}};
+  registrar.samplers.add("tpe", "tree-structured Parzen estimator (Optuna's defaults)", options,
+                         [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
+                           const Args args = options.read(request.args);
+                           TpeOptions o;
+                           o.startup_trials = static_cast<int>(args.integer("startup_trials"));
+                           o.candidates = static_cast<int>(args.integer("candidates"));
+                           o.gamma = args.number("gamma");
+                           o.parzen.prior_weight = args.number("prior_weight");
+                           o.parzen.multivariate = args.boolean("multivariate", false);
+                           o.parzen.weigh_by_bandwidth = args.boolean("weigh_by_bandwidth", false);
+                           return std::make_unique<TpeSampler>(*request.space, request.seed, o);
+                         });
 }
 
 }  // namespace tunelab

@@ -1,7 +1,3 @@
-// The store's read side: what `tunelab studies`, `trials`, `best`, `show`,
-// `compare`, `export`, `rerun` and `predict` read. Only base tables are read,
-// so stores of every schema version answer alike.
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,9 +6,11 @@
 
 #include "common/errors.h"
 #include "common/near_matches.h"
+#include "store/locations.h"
 #include "store/schema.h"
 #include "store/sql/connection.h"
-#include "store/store.h"
+#include "store/store_connection.h"
+#include "store/study_queries.h"
 #include "store/values.h"
 
 namespace tunelab {
@@ -50,7 +48,16 @@ void fetch_weights(sql::Connection& db, std::int64_t trial_id, const std::filesy
 
 }  // namespace
 
-std::vector<StudyInfo> Store::studies() {
+StudyQueries::StudyQueries(std::shared_ptr<StoreConnection> connection)
+    : connection_(std::move(connection)), db_(connection_->db.get()), url_(connection_->url) {}
+
+StudyQueries::~StudyQueries() = default;
+
+const std::string& StudyQueries::connect_url() const { return connection_->connect_url; }
+
+bool StudyQueries::is_postgresql() const { return connection_->is_postgresql(); }
+
+std::vector<StudyInfo> StudyQueries::studies() {
   return in_store(url_, [&] {
     std::vector<StudyInfo> out;
     sql::Rows q = db_->query(std::string(kStudyColumns) + "ORDER BY s.created_at, s.study_id");
@@ -89,7 +96,7 @@ std::vector<StudyInfo> Store::studies() {
   });
 }
 
-StudyInfo Store::study(const std::string& name) {
+StudyInfo StudyQueries::study(const std::string& name) {
   std::vector<StudyInfo> all = studies();
   for (auto& s : all)
     if (s.name == name) return std::move(s);
@@ -103,7 +110,7 @@ StudyInfo Store::study(const std::string& name) {
                                names.empty() ? "it holds no studies" : "its studies: " + known));
 }
 
-std::vector<TrialInfo> Store::trials(std::int64_t study_id) {
+std::vector<TrialInfo> StudyQueries::trials(std::int64_t study_id) {
   return in_store(url_, [&] {
     std::vector<TrialInfo> out;
     // Before version 3 there were no workers; before version 4 an
@@ -146,7 +153,7 @@ std::vector<TrialInfo> Store::trials(std::int64_t study_id) {
   });
 }
 
-TrialInfo Store::trial(const StudyInfo& study, int number) {
+TrialInfo StudyQueries::trial(const StudyInfo& study, int number) {
   std::vector<TrialInfo> all = trials(study.id);
   for (auto& t : all)
     if (t.number == number) return std::move(t);
@@ -156,7 +163,7 @@ TrialInfo Store::trial(const StudyInfo& study, int number) {
                                                          all.front().number, all.back().number)));
 }
 
-std::vector<EpochRow> Store::epochs(std::int64_t trial_id) {
+std::vector<EpochRow> StudyQueries::epochs(std::int64_t trial_id) {
   return in_store(url_, [&] {
     std::vector<EpochRow> out;
     sql::Rows q = db_->query(
@@ -169,7 +176,7 @@ std::vector<EpochRow> Store::epochs(std::int64_t trial_id) {
   });
 }
 
-std::vector<ProvenanceInfo> Store::provenance(std::int64_t study_id) {
+std::vector<ProvenanceInfo> StudyQueries::provenance(std::int64_t study_id) {
   return in_store(url_, [&] {
     std::vector<ProvenanceInfo> out;
     // Before version 3 the BLAS was not recorded.
@@ -209,7 +216,7 @@ std::vector<ProvenanceInfo> Store::provenance(std::int64_t study_id) {
   });
 }
 
-std::optional<WeightsInfo> Store::weights(std::int64_t trial_id) {
+std::optional<WeightsInfo> StudyQueries::weights(std::int64_t trial_id) {
   return in_store(url_, [&]() -> std::optional<WeightsInfo> {
     if (!db_->table_exists("weights")) return std::nullopt;  // a version 1 store
     sql::Rows q = db_->query(
@@ -217,7 +224,7 @@ std::optional<WeightsInfo> Store::weights(std::int64_t trial_id) {
         {trial_id});
     if (!q.next()) return std::nullopt;
     WeightsInfo w;
-    w.file = files_folder_ / q.text(0);
+    w.file = connection_->files_folder / q.text(0);
     // Trained on another machine: fetched from a PostgreSQL store once, and
     // kept where this machine would have written it.
     std::error_code ec;
@@ -228,6 +235,11 @@ std::optional<WeightsInfo> Store::weights(std::int64_t trial_id) {
     w.targets = nlohmann::json::parse(q.text(3)).get<std::vector<std::string>>();
     return w;
   });
+}
+
+std::vector<std::filesystem::path> StudyQueries::files() const {
+  if (is_postgresql()) return {connection_->files_folder / connection_->weights_name};
+  return sqlite_store_files(sqlite_path_from_url(url_));
 }
 
 }  // namespace tunelab

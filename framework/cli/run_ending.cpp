@@ -1,0 +1,59 @@
+#include "cli/run_ending.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/options.h"
+#include "report/text.h"
+
+namespace tunelab::cli {
+namespace {
+
+// The best trial with its test loss and params, where the results are, and
+// what to run next.
+void print_best(StudyQueries& store, const StudySummary& summary, const std::string& metric,
+                const std::string& storage) {
+  const TrialInfo best = store.trial(store.study(summary.name), summary.best->number);
+  std::cout << fmt::format("best: trial {}  {} {}", best.number, metric, shown(best.value))
+            << (best.epochs_run > 0
+                    ? fmt::format("  test_loss {}  (epoch {} of {})", shown(best.test_loss),
+                                  best.best_epoch.value_or(0), best.epochs_run)
+                    : "")
+            << "\n";
+  for (const auto& [path, value] : best.params)
+    std::cout << fmt::format("  {:<24} {}\n", path,
+                             value.is_string()         ? value.get<std::string>()
+                             : value.is_number_float() ? shown(value.get<double>())
+                                                       : value.dump());
+  const std::string store_option =
+      storage == kDefaultStorage ? "" : " --storage " + shell_word(shown_url(storage));
+  std::cout << fmt::format(
+      "store: {}\nnext:  tunelab report {} --html {}.html{}\n",
+      store.is_postgresql() ? store.url() : sqlite_path_from_url(store.url()).string(),
+      shell_word(summary.name), file_name_for(summary.name), store_option);
+}
+
+}  // namespace
+
+void print_run_ending(StudyQueries& store, const StudySummary& summary, const ExperimentConfig& config,
+                      const std::string& storage, bool single, const RunPrinter& printer) {
+  const std::string where = fmt::format("study '{}' in {}", summary.name, store.url());
+  if (summary.stopped_because == StopReason::interrupted)
+    throw Error(
+        fmt::format("interrupted: {} has {} complete, {} pruned, {} failed trials; --resume "
+                    "continues it",
+                    where, summary.complete, summary.pruned, summary.failed));
+  if (summary.complete == 0 && summary.pruned == 0 && summary.failed > 0)
+    throw Error(fmt::format("every trial of {} failed; the last, {}", where, printer.last_error()));
+  if (single) {
+    std::cout << fmt::format("{}: recorded as {}\n", config.name, where);
+    return;
+  }
+  std::cout << fmt::format("{}: {} complete, {} pruned, {} failed (stopped: {})\n", where,
+                           summary.complete, summary.pruned, summary.failed,
+                           to_string(summary.stopped_because));
+  if (summary.best) print_best(store, summary, config.search.metric, storage);
+}
+
+}  // namespace tunelab::cli

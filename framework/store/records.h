@@ -1,0 +1,110 @@
+#pragma once
+// What the store keeps and hands back: studies, trials, their curves and
+// provenance, as plain records.
+
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/fingerprint.h"
+#include "search/trial_state.h"
+
+namespace tunelab {
+
+// What a study is made from; StudyInfo adds what it has become.
+struct NewStudy {
+  std::string name;
+  std::uint64_t seed = 0;
+  std::string metric;
+  int trials_wanted = 1;
+  nlohmann::json config;
+  nlohmann::json document;
+  std::string experiment_file;
+};
+
+struct PluginRecord {
+  std::string path, name, version, digest;
+};
+
+struct Provenance {
+  std::string tunelab_version, tunelab_commit, libtorch_version, device, host, dataset_digest;
+  int threads = 1;
+  std::string blas;                   // the BLAS library file LibTorch calls
+  std::vector<PluginRecord> plugins;  // the plugin libraries loaded
+};
+
+inline constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+
+struct EpochRow {
+  int epoch = 0;
+  double train_loss = kMissing, val_loss = kMissing, lr = kMissing, seconds = 0;
+};
+
+// How a trial ended: what the runner records (TrialOutcome) and the queries
+// read back (TrialInfo).
+struct TrialResults {
+  TrialState state = TrialState::complete;
+  // NaN: none (the trial failed, or there is no such split).
+  double value = kMissing, train_loss = kMissing, val_loss = kMissing, test_loss = kMissing;
+  std::string error;
+  double duration_s = 0;
+};
+
+struct TrialOutcome : TrialResults {
+  int best_epoch = 0;
+  std::vector<EpochRow> epochs;
+};
+
+// What the query commands read back.
+struct StudyInfo : NewStudy {
+  std::int64_t id = 0;
+  std::string created_at;
+  // Known when the store was opened for writing (Store::find_study,
+  // create_study): the fingerprint of the experiment it was created from,
+  // and the budget it was created with (designs laid out over the budget, a
+  // Latin hypercube, keep it when a resumed run asks for more trials).
+  std::string config_hash;
+  int design_trials = 0;
+  int complete = 0, pruned = 0, failed = 0, running = 0;  // running: also re-queued (WAITING)
+  std::optional<int> best_number;                         // the best complete trial, if any
+  double best_value = kMissing;
+  std::string first_started, last_finished;  // empty before the first trial
+  double wall_seconds = 0;                   // first start to last finish
+
+  int trials() const { return complete + pruned + failed + running; }
+};
+
+struct TrialInfo : TrialResults {
+  TrialInfo() { duration_s = kMissing; }
+
+  std::int64_t id = 0;
+  int number = 0;
+  std::uint64_t seed = 0;
+  Params params;
+  std::optional<int> best_epoch;
+  int epochs_run = 0;
+  std::string device, started_at, finished_at;
+  std::string worker;  // host:pid of the process that ran it last
+  int attempts = 1;    // 2: re-queued once after its worker was lost
+  // Stopped from outside (Ctrl-C, a stopped tunelab) rather than by its own
+  // training: WAITING to train again, or FAIL without counting.
+  bool interrupted = false;
+};
+
+struct ProvenanceInfo : Provenance {
+  std::int64_t id = 0;
+  std::string config_hash, recorded_at;
+};
+
+struct WeightsInfo {
+  std::filesystem::path file;  // absolute
+  std::string reason;          // "best" or "requested"
+  std::vector<std::string> features, targets;
+};
+
+}  // namespace tunelab

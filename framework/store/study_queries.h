@@ -1,0 +1,53 @@
+#pragma once
+// Reading a store: its studies, trials, curves, provenance and kept
+// weights. What the query commands, the report and predictions use, and all
+// that a store opened read-only (Store::open_existing) offers. Only base
+// tables are read, so stores of every schema version answer alike.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/records.h"
+
+namespace tunelab {
+
+struct StoreConnection;
+namespace sql {
+class Connection;
+}
+
+class StudyQueries {
+ public:
+  explicit StudyQueries(std::shared_ptr<StoreConnection> connection);
+  virtual ~StudyQueries();
+
+  // Without its password, if it had one.
+  const std::string& url() const { return url_; }
+  // The URL as given, for the worker processes that open the store again.
+  const std::string& connect_url() const;
+  bool is_postgresql() const;
+
+  // An unknown study or trial is an InputError that names the ones there are.
+  std::vector<StudyInfo> studies();
+  StudyInfo study(const std::string& name);
+  std::vector<TrialInfo> trials(std::int64_t study_id);
+  TrialInfo trial(const StudyInfo& study, int number);
+  std::vector<EpochRow> epochs(std::int64_t trial_id);
+  std::vector<ProvenanceInfo> provenance(std::int64_t study_id);
+  std::optional<WeightsInfo> weights(std::int64_t trial_id);
+
+  // What this store keeps on this machine, which no output may overwrite:
+  // an SQLite file and its journals, and the folder of weights files.
+  std::vector<std::filesystem::path> files() const;
+
+ protected:
+  std::shared_ptr<StoreConnection> connection_;
+  sql::Connection* db_;
+  std::string url_;
+};
+
+}  // namespace tunelab
