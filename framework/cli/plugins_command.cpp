@@ -19,6 +19,11 @@ std::string option_keys(const OptionSpecs& options) {
   return fmt::format("{}", fmt::join(keys, ", "));
 }
 
+std::string shown_default(const nlohmann::json& fallback) {
+  if (fallback.is_null()) return "-";
+  return fallback.is_string() ? fallback.get<std::string>() : fallback.dump();
+}
+
 // One entry's options in full: key, type, default, check, doc.
 Table options_table(const std::vector<RegisteredName>& names, const std::string& kind,
                     const std::string& name) {
@@ -29,8 +34,7 @@ Table options_table(const std::vector<RegisteredName>& names, const std::string&
     if (entry.name != name) continue;
     Table table{{"option", "type", "default", "check", "doc"}, {}, /*key_columns=*/1};
     for (const auto& spec : entry.options.specs())
-      table.rows.push_back({spec.key, to_string(spec.type),
-                            spec.fallback.is_null() ? std::string("-") : spec.fallback.dump(),
+      table.rows.push_back({spec.key, to_string(spec.type), shown_default(spec.fallback),
                             spec.check.shown.empty() ? std::string("-") : spec.check.shown,
                             spec.doc});
     if (table.rows.empty()) table.rows.push_back({"(none)", "", "", "", "takes no options"});
