@@ -142,8 +142,8 @@ FROM epochs e JOIN trials t USING (trial_id) JOIN studies s USING (study_id);
 )sql";
 
 // `trial_summary`, one row per trial with one column per param, is rebuilt
-// whenever a study adds param names (see Store::refresh_views): SQL cannot
-// turn rows into columns by itself.
+// whenever a study adds param names (refresh_views, schema_migration.h): SQL
+// cannot turn rows into columns by itself.
 inline constexpr const char* kTrialSummaryColumns =
     "s.name AS study, t.number, t.state, t.value, t.train_loss, t.val_loss, t.test_loss, "
     "t.best_epoch, t.epochs_run, t.duration_s, t.seed, t.device, t.started_at, t.finished_at, "
