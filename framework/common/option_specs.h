@@ -10,6 +10,7 @@
 #include <functional>
 #include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -33,8 +34,16 @@ struct OptionCheck {
 };
 
 struct OptionSpec {
+  OptionSpec(std::string key, OptionType type, nlohmann::json fallback, std::string doc,
+             OptionCheck check = {})
+      : key(std::move(key)),
+        type(type),
+        fallback(std::move(fallback)),
+        doc(std::move(doc)),
+        check(std::move(check)) {}
+
   std::string key;
-  OptionType type = OptionType::number;
+  OptionType type;
   // Read when the key is left out; null: none (the piece decides, and says
   // so in `doc`).
   nlohmann::json fallback;
