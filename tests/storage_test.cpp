@@ -268,9 +268,11 @@ TEST_SUITE("storage") {
       INFO("backend: " << backend->name());
       tunelab::test::ScratchDir dir;
       const std::string url = backend->fresh_storage();
+      // Trials long enough (about a second each) that the kill lands inside
+      // the trial the query saw running, not after it, between two trials.
       const std::string study =
           "experiments/quickstart.yaml --quiet --keep-weights none --set search.trials=6 "
-          "--set trainer.epochs=40 --set trainer.early_stopping.patience=0";
+          "--set trainer.epochs=400 --set trainer.early_stopping.patience=0";
       const std::string errors = (dir.path() / "err.txt").string();
       // Started, then the first worker seen running a trial is killed outright.
       const auto r = tunelab::test::run_shell(
