@@ -107,7 +107,8 @@ TEST_SUITE("plugins: loading") {
         {dir.path().string(), ": not a file (a plugin is a shared library, .so)"},
         {text.string(), ": not a loadable shared library: "},
         {bad("no_entry"), ": not a tunelab plugin: it exports no tunelab_plugin_info()"},
-        {bad("wrong_abi"), ": built for plugin ABI " + std::to_string(tunelab::kPluginAbiVersion + 1) +
+        {bad("wrong_abi"), ": built for plugin ABI " +
+                               std::to_string(tunelab::kPluginAbiVersion + 1) +
                                ", this tunelab speaks " +
                                std::to_string(tunelab::kPluginAbiVersion) + "; rebuild it"},
         {bad("other_libtorch"), ": built against tunelab " + std::string(tunelab::kVersion) +

@@ -163,10 +163,12 @@ TEST_SUITE("storage") {
       const auto study = store->create_study(new_study("claims", 2));
       CHECK(store->queue().claim_trial(study.id, 0, 11, kParams, "cpu", "h:1", 2).has_value());
       // Number 0 is taken; number 1 is the next.
-      CHECK_FALSE(store->queue().claim_trial(study.id, 0, 11, kParams, "cpu", "h:2", 2).has_value());
+      CHECK_FALSE(
+          store->queue().claim_trial(study.id, 0, 11, kParams, "cpu", "h:2", 2).has_value());
       CHECK(store->queue().claim_trial(study.id, 1, 12, {{"x", 1}}, "cpu", "h:2", 2).has_value());
       // Two running: the budget of 2 is spoken for.
-      CHECK_FALSE(store->queue().claim_trial(study.id, 2, 13, kParams, "cpu", "h:3", 2).has_value());
+      CHECK_FALSE(
+          store->queue().claim_trial(study.id, 2, 13, kParams, "cpu", "h:3", 2).has_value());
 
       const auto running = store->queue().running_trials(study.id);
       REQUIRE(running.size() == 2);

@@ -36,8 +36,9 @@ void print_best(StudyQueries& store, const StudySummary& summary, const std::str
 
 }  // namespace
 
-void print_run_ending(StudyQueries& store, const StudySummary& summary, const ExperimentConfig& config,
-                      const std::string& storage, bool single, const RunPrinter& printer) {
+void print_run_ending(StudyQueries& store, const StudySummary& summary,
+                      const ExperimentConfig& config, const std::string& storage, bool single,
+                      const RunPrinter& printer) {
   const std::string where = fmt::format("study '{}' in {}", summary.name, store.url());
   if (summary.stopped_because == StopReason::interrupted)
     throw Error(

@@ -13,7 +13,8 @@
 namespace tunelab::cli {
 
 // `storage` as the user gave it; `single`: a run without a search.
-void print_run_ending(StudyQueries& store, const StudySummary& summary, const ExperimentConfig& config,
-                      const std::string& storage, bool single, const RunPrinter& printer);
+void print_run_ending(StudyQueries& store, const StudySummary& summary,
+                      const ExperimentConfig& config, const std::string& storage, bool single,
+                      const RunPrinter& printer);
 
 }  // namespace tunelab::cli

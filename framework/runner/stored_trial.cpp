@@ -22,8 +22,9 @@ std::vector<int> trials_with_weights(StudyQueries& store, const StudyInfo& study
 
 }  // namespace
 
-StoredTrialModel rebuild_stored_trial(StudyQueries& store, const StudyInfo& study, const TrialInfo& trial,
-                                      const Registrar& registrar, Rebuild what) {
+StoredTrialModel rebuild_stored_trial(StudyQueries& store, const StudyInfo& study,
+                                      const TrialInfo& trial, const Registrar& registrar,
+                                      Rebuild what) {
   StoredTrialModel rebuilt;
   rebuilt.config = config_with_params(study.document, trial.params);
   const std::optional<WeightsInfo> weights = store.weights(trial.id);

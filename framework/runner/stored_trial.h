@@ -36,7 +36,8 @@ enum class Rebuild { architecture, trained };
 // loading the study's data (relative to its experiment file). Rebuild::trained
 // loads the kept weights too; a trial that kept none is an InputError naming
 // the trials that did.
-StoredTrialModel rebuild_stored_trial(StudyQueries& store, const StudyInfo& study, const TrialInfo& trial,
-                                      const Registrar& registrar, Rebuild what);
+StoredTrialModel rebuild_stored_trial(StudyQueries& store, const StudyInfo& study,
+                                      const TrialInfo& trial, const Registrar& registrar,
+                                      Rebuild what);
 
 }  // namespace tunelab

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/blas.h"
+#include "common/derived_seeds.h"
 #include "common/version.h"
 #include "plugin/registrar.h"
 #include "runner/cross_validation.h"
@@ -21,7 +22,6 @@
 #include "runner/trial.h"
 #include "runner/trial_training.h"
 #include "train/device.h"
-#include "common/derived_seeds.h"
 
 namespace tunelab {
 namespace {
@@ -94,7 +94,7 @@ void check_same_inputs(Store& store, const StudyInfo& study, const std::string& 
 }
 
 StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, Store& store,
-                       const StudyOptions& options, const std::string& digest) {
+                     const StudyOptions& options, const std::string& digest) {
   const ExperimentConfig& c = experiment.config;
   std::string name = options.study_name.empty() ? c.name : options.study_name;
   if (options.number_taken_name && !options.resume && store.find_study(name)) {
@@ -105,8 +105,7 @@ StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, S
   const int trials = options.trials.value_or(c.search.trials);
   const auto existing = store.find_study(name);
   const std::string hash = fingerprint(experiment.document.dump());
-  if (existing && !options.resume)
-    throw RefusedError(Refusal::study_exists, facts_of(name, store));
+  if (existing && !options.resume) throw RefusedError(Refusal::study_exists, facts_of(name, store));
   if (existing) {
     if (existing->config_hash != hash) {
       // The commonest difference: resumed with another number of workers.
@@ -134,7 +133,8 @@ StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, S
     }
     // Rows a tunelab that recorded no workers left RUNNING; newer ones are
     // handed back by the workers (re-queued when their process is gone).
-    store.queue().fail_abandoned_trials(study.id, "interrupted: left RUNNING by a tunelab that stopped");
+    store.queue().fail_abandoned_trials(study.id,
+                                        "interrupted: left RUNNING by a tunelab that stopped");
     return study;
   }
   return store.create_study(NewStudy{name, c.seed, c.search.metric, trials, to_json(c),
@@ -179,14 +179,8 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
   bool data_varies = false;
   for (const auto& d : search.space.dimensions) data_varies |= d.path.rfind("data.", 0) == 0;
   const c10::Device device = resolve_device(base.device);
-  Provenance provenance{kVersion,
-                        kCommit,
-                        TORCH_VERSION,
-                        describe_device(device),
-                        host_name(),
-                        data.whole.digest,
-                        options.threads,
-                        blas_library(),
+  Provenance provenance{kVersion,    kCommit,           TORCH_VERSION,   describe_device(device),
+                        host_name(), data.whole.digest, options.threads, blas_library(),
                         {}};
   for (const auto& p : registrar.plugins)
     provenance.plugins.push_back({p.file.string(), p.name, p.version, p.digest});
@@ -195,9 +189,8 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
   auto sampler = registrar.samplers.factory(search.sampler)(SamplerRequest{
       search.sampler_args, &search.space, derive_seed(base.seed, "sampler"), study.design_trials});
   auto pruner = registrar.pruners.factory(search.pruner)(search.pruner_args);
-  const StudyContext context{experiment,  registrar,    store,
-                             study.id,    options,      observer,
-                             *pruner,     device.str(), data_varies, data};
+  const StudyContext context{experiment, registrar, store,        study.id,    options,
+                             observer,   *pruner,   device.str(), data_varies, data};
   const std::string me = worker_identity();
   // Trial k is proposed from the trials numbered up to k - workers, which
   // it waits for, so that it sees them whichever worker finished first. A
@@ -231,9 +224,9 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
     }
     std::optional<ClaimedTrial> claimed;
     if (auto waiting = store.queue().claim_waiting_trial(study.id, device.str(), me)) {
-      claimed =
-          ClaimedTrial{waiting->trial_id, waiting->number, waiting->seed, waiting->params,
-                       visible_up_to(store.queue().finished_trials(study.id), waiting->number - workers)};
+      claimed = ClaimedTrial{
+          waiting->trial_id, waiting->number, waiting->seed, waiting->params,
+          visible_up_to(store.queue().finished_trials(study.id), waiting->number - workers)};
     } else if (now.counted + now.active < wanted &&
                (!now.lowest_unfinished || *now.lowest_unfinished > now.next_number - workers)) {
       const int number = now.next_number;
@@ -298,7 +291,8 @@ StudySummary study_summary(Store& store, const StudyInfo& study) {
     summary.failed += t.state == TrialState::fail;
   }
   summary.best = best_trial(finished);
-  if (store.queue().progress(study.id).counted >= study.trials_wanted) summary.stopped_because = StopReason::budget;
+  if (store.queue().progress(study.id).counted >= study.trials_wanted)
+    summary.stopped_because = StopReason::budget;
   return summary;
 }
 
@@ -312,7 +306,7 @@ std::optional<FinishedTrial> best_trial(const std::vector<FinishedTrial>& trials
 }
 
 StudyInfo prepare_study(const Experiment& experiment, const Registrar& registrar, Store& store,
-                          const StudyOptions& options) {
+                        const StudyOptions& options) {
   check_options(experiment, registrar, options);
   // The data first: a bad data file leaves the store untouched.
   const Folds data = load_study_data(experiment, registrar);
@@ -332,8 +326,7 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
   check_options(experiment, registrar, options);
   // The data first: a bad data file leaves the store untouched.
   const Folds data = load_study_data(experiment, registrar);
-  const StudyInfo study =
-      open_study(experiment, registrar, store, options, data.whole.digest);
+  const StudyInfo study = open_study(experiment, registrar, store, options, data.whole.digest);
   return work(experiment, registrar, store, study, data, options, observer);
 }
 

@@ -88,7 +88,7 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
 // The first half of run_study: checks the experiment and its data, and
 // creates the study (or, with options.resume, finds it), running nothing.
 StudyInfo prepare_study(const Experiment& experiment, const Registrar& registrar, Store& store,
-                          const StudyOptions& options);
+                        const StudyOptions& options);
 
 // The second half: runs trials of an existing study until its budget is
 // reached, as one worker among any number.

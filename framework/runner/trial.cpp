@@ -37,10 +37,11 @@ void keep_weights(const StudyContext& c, const ClaimedTrial& trial,
   const Keep keep = c.options.keep_weights;
   if (keep == Keep::none) return;
   if (keep == Keep::best && (!best || best->number != number)) return;
-  const auto file = c.store.weights_files().weights_folder(c.study_id) / fmt::format("trial-{}.pt", number);
+  const auto file =
+      c.store.weights_files().weights_folder(c.study_id) / fmt::format("trial-{}.pt", number);
   save_weights(file, models, trial.seed);
-  c.store.weights_files().add_weights(trial_id, file, keep == Keep::best ? "best" : "requested", data.feature_names,
-                      data.target_names);
+  c.store.weights_files().add_weights(trial_id, file, keep == Keep::best ? "best" : "requested",
+                                      data.feature_names, data.target_names);
 }
 
 }  // namespace

@@ -360,8 +360,8 @@ void write_study(SQLite::Database& db, StudyQueries& store, const StudyInfo& stu
 
 }  // namespace
 
-void export_to_optuna(StudyQueries& store, const StudyInfo& study, const std::filesystem::path& file,
-                      OptunaExport mode) {
+void export_to_optuna(StudyQueries& store, const StudyInfo& study,
+                      const std::filesystem::path& file, OptunaExport mode) {
   std::error_code error;
   if (mode == OptunaExport::add_to_file && std::filesystem::exists(file, error)) {
     if (!std::filesystem::is_regular_file(file, error))

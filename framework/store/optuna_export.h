@@ -32,7 +32,8 @@ class OptunaFileError : public InputError {
 // add_to_file an existing Optuna storage gets the study added in one
 // transaction. OptunaFileError when the file is something else, was
 // written by another schema version, or already holds a study of that name.
-void export_to_optuna(StudyQueries& store, const StudyInfo& study, const std::filesystem::path& file,
+void export_to_optuna(StudyQueries& store, const StudyInfo& study,
+                      const std::filesystem::path& file,
                       OptunaExport mode = OptunaExport::add_to_file);
 
 }  // namespace tunelab
