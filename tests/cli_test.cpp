@@ -150,7 +150,8 @@ TEST_SUITE("command line") {
     CHECK(r.output.find("takes no options") != std::string::npos);
     r = run_tunelab("plugins --kind optimizer --name adamm");
     CHECK(r.exit_status == 2);
-    CHECK(r.output == "tunelab: --name: unknown optimizer 'adamm' (did you mean 'adam' or 'adamw'?)\n");
+    CHECK(r.output ==
+          "tunelab: --name: unknown optimizer 'adamm' (did you mean 'adam' or 'adamw'?)\n");
   }
 }
 
@@ -216,8 +217,7 @@ TEST_SUITE("command line: interruption") {
           "{ TUNELAB_PROGRESS_SECONDS=1 \"$TUNELAB\" run experiments/quickstart.yaml --set "
           "trainer.epochs=100000 "
           "--set trainer.early_stopping.patience=0 --set search.trials=2 --set data.folds=" +
-          folds + " --storage " + db +
-          " 2>&1 & pid=$!; " + tunelab::test::until_a_trial_runs(db) +
+          folds + " --storage " + db + " 2>&1 & pid=$!; " + tunelab::test::until_a_trial_runs(db) +
           "; sleep 2.5; start=$(date +%s%N); kill -INT $pid; wait $pid; "
           "status=$?; echo \"exit=$status ms=$(( ($(date +%s%N) - start) / 1000000 ))\"; }");
       INFO("data.folds=" << folds << "\n" << r.output);
@@ -230,11 +230,11 @@ TEST_SUITE("command line: interruption") {
       CHECK(r.output.find("trial   0  interrupted by SIGINT: trains again, from the start, on "
                           "--resume") != std::string::npos);
       const auto ms = r.output.substr(r.output.find(" ms=") + 4);
-      CHECK(std::stoi(ms) < 1000);
+      CHECK(std::stoi(ms) < tunelab::test::promised_ms(1000));
       SQLite::Database d(db);
       CHECK(d.execAndGet("SELECT count(*) FROM trials").getInt() == 1);
-      CHECK(d.execAndGet("SELECT state || ' ' || error FROM trials WHERE number = 0")
-                .getString() == "WAITING interrupted by SIGINT");
+      CHECK(d.execAndGet("SELECT state || ' ' || error FROM trials WHERE number = 0").getString() ==
+            "WAITING interrupted by SIGINT");
       CHECK(d.execAndGet("SELECT count(*) FROM epochs").getInt() == 0);
     }
   }
@@ -254,7 +254,7 @@ TEST_SUITE("command line: interruption") {
     INFO(r.output);
     REQUIRE(r.output.find(" ms=") != std::string::npos);
     CHECK(r.output.find("exit=143") != std::string::npos);  // ended by the signal, as asked
-    CHECK(std::stoi(r.output.substr(r.output.find(" ms=") + 4)) < 1000);
+    CHECK(std::stoi(r.output.substr(r.output.find(" ms=") + 4)) < tunelab::test::promised_ms(1000));
   }
 
   TEST_CASE("a trial stopped by Ctrl-C is trained again by --resume, as if never stopped") {
@@ -264,9 +264,9 @@ TEST_SUITE("command line: interruption") {
         "trainer.early_stopping.patience=0 --set search.trials=1 --storage ";
     const std::string db = (dir.path() / "s.db").string(), calm = (dir.path() / "c.db").string();
     // SIGINT as soon as trial 0 is seen running.
-    auto r = tunelab::test::run_shell(
-        "{ " + run + db + " 2>&1 & pid=$!; " + tunelab::test::until_a_trial_runs(db) +
-        "; kill -INT $pid; wait $pid; echo \"exit=$?\"; }");
+    auto r = tunelab::test::run_shell("{ " + run + db + " 2>&1 & pid=$!; " +
+                                      tunelab::test::until_a_trial_runs(db) +
+                                      "; kill -INT $pid; wait $pid; echo \"exit=$?\"; }");
     REQUIRE_MESSAGE(r.output.find("exit=1") != std::string::npos, r.output);
     r = tunelab::test::run_shell(run + db + " --resume 2>&1");
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
@@ -274,9 +274,10 @@ TEST_SUITE("command line: interruption") {
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     const auto trial = [](const std::string& file) {
       SQLite::Database d(file);
-      return d.execAndGet(
-                  "SELECT state || ' ' || seed || ' ' || params_json || ' ' || quote(value) || ' ' "
-                  "|| epochs_run FROM trials WHERE number = 0")
+      return d
+          .execAndGet(
+              "SELECT state || ' ' || seed || ' ' || params_json || ' ' || quote(value) || ' ' "
+              "|| epochs_run FROM trials WHERE number = 0")
           .getString();
     };
     CHECK(trial(db).rfind("COMPLETE ", 0) == 0);
@@ -375,10 +376,11 @@ TEST_SUITE("command line: what a new user runs into") {
     const auto file = dir.write(
         "e.yaml",
         "name: e\ndata:\n  dataset: csv\n  args: {path: d.csv, target: y}\n  split: {train: 0.6, "
-        "val: 0.2, test: 0.2}\nmodel: {name: linear}\ntrainer: {epochs: 2}\nsearch:\n  trials: 1\n  "
+        "val: 0.2, test: 0.2}\nmodel: {name: linear}\ntrainer: {epochs: 2}\nsearch:\n  trials: 1\n "
+        " "
         "space:\n    trainer.lr: {type: float, low: 1.0e-3, high: 1.0e-1, log: true}\n");
-    const std::string run = "run " + file.string() + " --quiet --storage " +
-                            (dir.path() / "s.db").string();
+    const std::string run =
+        "run " + file.string() + " --quiet --storage " + (dir.path() / "s.db").string();
     REQUIRE(tunelab::test::run_tunelab(run).exit_status == 0);
     csv(1);
     auto r = tunelab::test::run_tunelab(run + " --resume --trials 2");

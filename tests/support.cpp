@@ -84,6 +84,14 @@ std::string until_a_trial_runs(const std::string& db) {
          "' \"SELECT state FROM trials\" 2>/dev/null | grep -q RUNNING; do sleep 0.05; done";
 }
 
+int promised_ms(int ms) {
+#ifdef TUNELAB_TESTS_SANITIZED
+  return 3 * ms;
+#else
+  return ms;
+#endif
+}
+
 nlohmann::json json_of(const std::string& arguments) {
   const auto r = run_shell("\"$TUNELAB\" " + arguments + " 2>/dev/null");
   REQUIRE_MESSAGE(r.exit_status == 0, arguments);
