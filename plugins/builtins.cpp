@@ -14,6 +14,7 @@ void register_builtins(Registrar& registrar) {
   register_csv_dataset(registrar);
   register_optimizers(registrar);
   register_losses(registrar);
+  register_cross_entropy_loss(registrar);
   register_random_sampler(registrar);
   register_grid_sampler(registrar);
   register_lhs_sampler(registrar);

@@ -19,6 +19,7 @@ void register_diabetes_dataset(Registrar& registrar);
 void register_csv_dataset(Registrar& registrar);
 void register_optimizers(Registrar& registrar);
 void register_losses(Registrar& registrar);
+void register_cross_entropy_loss(Registrar& registrar);
 void register_random_sampler(Registrar& registrar);
 void register_grid_sampler(Registrar& registrar);
 void register_lhs_sampler(Registrar& registrar);

@@ -335,11 +335,12 @@ TEST_SUITE("bad input") {
   TEST_CASE("bad data files: missing, empty, ragged, not numbers, too big, too few rows") {
     tunelab::test::ScratchDir dir;
     const auto with_csv = [&](const std::string& name, const std::string& csv,
-                              const std::string& target = "y") {
+                              const std::string& target = "y",
+                              const std::string& top = "task: regression\n") {
       if (!csv.empty()) dir.write(name + ".csv", csv);
       dir.write(name + ".yaml",
-                replaced("dataset: diabetes",
-                         "dataset: csv\n  args: {path: " + name + ".csv, target: " + target + "}"));
+                top + replaced("dataset: diabetes", "dataset: csv\n  args: {path: " + name +
+                                                        ".csv, target: " + target + "}"));
       return "run {dir}/" + name + ".yaml --study " + name;
     };
     // A file over the size limit, sparse so it costs no disk.
@@ -359,15 +360,32 @@ TEST_SUITE("bad input") {
         {"a ragged row",
          with_csv("ragged", "x,y\n1,2\n3\n"),
          {"{dir}/ragged.csv:3: row has 1 fields, the header has 2"}},
-        {"a cell that is not a number",
+        {"a word in a target that task: regression says is numeric",
          with_csv("text", "x,y\n1,2\n3,four\n"),
-         {"{dir}/text.csv:3:2: column 'y': 'four' is not a number"}},
+         {"task: regression needs a numeric target; {dir}/text.csv:3:2: column 'y': 'four' is "
+          "not a number"}},
+        {"a regression loss for a classification target",
+         with_csv("classes", "x,y\n1,no\n2,yes\n3,no\n4,yes\n5,no\n6,yes\n", "y", "") +
+             " --set trainer.loss=mse",
+         {"trainer.loss: 'mse' is a regression loss; 'y' is a classification target (2 classes): "
+          "use cross_entropy"}},
+        {"one class only",
+         with_csv("one", "x,y\n1,no\n2,no\n3,no\n", "y", ""),
+         {"task: 'y' has one class ('no'): nothing to tell apart"}},
+        {"an unknown task", with_csv("task", "x,y\n1,2\n", "y", "task: clasification\n"),
+         {"task: expected auto, regression or classification, got 'clasification'"}},
+        {"a missing target cell",
+         with_csv("notarget", "x,y\n1,2\n3,NA\n", "y", ""),
+         {"{dir}/notarget.csv:3:2: column 'y': the target is missing ('NA')"}},
+        {"ignore naming an unknown column",
+         with_csv("ignore", "x,y\n1,2\n", "y, ignore: [z]", ""),
+         {"{dir}/ignore.csv: unknown column 'z'"}},
         {"an unknown target column",
          with_csv("target", "x,y\n1,2\n3,4\n", "yy"),
          {"{dir}/target.csv: unknown column 'yy'", "did you mean 'y'?"}},
         {"too few rows for the split",
          with_csv("few", "x,y\n1,2\n3,4\n"),
-         {"{dir}/few.yaml:6:18: data.split.train: leaves 1 of the data set's 2 rows for training"}},
+         {"{dir}/few.yaml:7:18: data.split.train: leaves 1 of the data set's 2 rows for training"}},
         {"a file over the size limit",
          "run {dir}/big.yaml --study big",
          {"{dir}/big.csv: 1024 MiB, larger than the 1024 MiB tunelab reads"}},

@@ -84,13 +84,23 @@ TEST_SUITE("command line") {
 
   TEST_CASE("bad data: a CSV error names the file / row and column") {
     tunelab::test::ScratchDir dir;
-    dir.write("d.csv", "a,b\n1,2\n3,oops\n4,5\n");
-    const auto file =
-        dir.write("e.yaml", "name: e\ndata: {dataset: csv, args: {path: d.csv, target: b}}\n");
-    const auto r = run_tunelab("run " + file.string());
+    dir.write("d.csv", "a,b\n1,2\n3,4\n5,5\n");
+    const auto file = dir.write(
+        "e.yaml",
+        "name: e\ndata: {dataset: csv, args: {path: d.csv, target: b, features: [a]}}\nsearch: "
+        "{trials: 1}\n");
+    // A numeric column whose rows to predict hold a word is the file's line and column.
+    auto r = tunelab::test::run_tunelab("run " + file.string() + " --storage " +
+                                        (dir.path() / "s.db").string() + " --quiet");
+    INFO(r.output);
+    REQUIRE(r.exit_status == 0);
+    dir.write("p.csv", "a\n1\nthree\n");
+    r = run_tunelab("predict e --input " + (dir.path() / "p.csv").string() + " --storage " +
+                    (dir.path() / "s.db").string());
     CHECK(r.exit_status == 2);
-    CHECK(r.output == "tunelab: " + (dir.path() / "d.csv").string() +
-                          ":3:2: column 'b': 'oops' is not a number\n");
+    CHECK(r.output == "tunelab: " + (dir.path() / "p.csv").string() +
+                          ":3:1: column 'a': 'three' is not a number (the model read this column "
+                          "as numbers)\n");
     const auto split = run_tunelab("run experiments/diabetes_resnet.yaml --set data.split.val=0.5");
     CHECK(split.exit_status == 2);
     CHECK(split.output.find(

@@ -1,18 +1,23 @@
 #include <doctest/doctest.h>
+#include <torch/torch.h>
 
 #include "common/errors.h"
 #include "data/csv_table.h"
+#include "data/table_dataset.h"
 #include "support.h"
 
-using tunelab::read_numeric_csv;
+using tunelab::read_csv;
 
 namespace {
 
-std::string error_of(const std::string& text) {
+// The error reading `text` as a data set whose target is its last column.
+std::string error_of(const std::string& text, tunelab::TableColumns columns = {}) {
   tunelab::test::ScratchDir dir;
   const auto file = dir.write("d.csv", text);
   try {
-    read_numeric_csv(file);
+    const auto table = read_csv(file);
+    if (columns.target.empty()) columns.target = table.header.back();
+    tunelab::dataset_from_table(table, columns);
   } catch (const tunelab::DataError& e) {
     std::string message = e.what();
     return message.replace(0, file.string().size(), "d.csv");
@@ -26,18 +31,23 @@ TEST_SUITE("csv") {
   TEST_CASE("reads quoted headers / spaces / CRLF and skips blank lines / keeping line numbers") {
     tunelab::test::ScratchDir dir;
     const auto file = dir.write("d.csv", "\"x 1\",y\r\n 1.5 ,2\r\n\r\n3,-4e2\r\n");
-    const auto table = read_numeric_csv(file);
+    const auto table = read_csv(file);
     CHECK(table.header == std::vector<std::string>({"x 1", "y"}));
     REQUIRE(table.rows.size() == 2);
-    CHECK(table.rows[0] == std::vector<double>({1.5, 2}));
-    CHECK(table.rows[1] == std::vector<double>({3, -400}));
+    CHECK(table.rows[0] == std::vector<std::string>({"1.5", "2"}));  // libcsv trims spaces
+    CHECK(table.rows[1] == std::vector<std::string>({"3", "-4e2"}));
+    const auto data = tunelab::dataset_from_table(table, {"y", {}, {}, {}, {}});
+    CHECK(torch::equal(data.x, torch::tensor({{1.5F}, {3.0F}})));
+    CHECK(torch::equal(data.y, torch::tensor({{2.0F}, {-400.0F}})));
+    CHECK(data.columns.empty());  // every feature numeric
+    CHECK_FALSE(data.is_classification());
     CHECK(table.lines == std::vector<std::size_t>({2, 4}));
   }
 
   TEST_CASE("a byte-order mark before the header is not part of the first name") {
     tunelab::test::ScratchDir dir;
     const auto file = dir.write("d.csv", "\xEF\xBB\xBFx,y\n1,2\n");
-    const auto table = read_numeric_csv(file);
+    const auto table = read_csv(file);
     CHECK(table.header == std::vector<std::string>({"x", "y"}));
     CHECK(table.column("x", "data.args.features") == 0);
   }
@@ -46,20 +56,22 @@ TEST_SUITE("csv") {
     CHECK(error_of("") == "d.csv: empty file (expected a header row)");
     CHECK(error_of("a,b\n") == "d.csv: no data rows after the header");
     CHECK(error_of("a,b\n1,2\n3\n") == "d.csv:3: row has 1 fields, the header has 2");
-    CHECK(error_of("a,b\n1,2\n3,x7\n") == "d.csv:3:2: column 'b': 'x7' is not a number");
-    CHECK(error_of("a,b\n1,2\n\n3,nan\n") == "d.csv:4:2: column 'b': 'nan' is not a finite number");
     CHECK(error_of("a,b\n1,inf\n") == "d.csv:2:2: column 'b': 'inf' is not a finite number");
     CHECK(error_of("a,b\n1,1e999\n") == "d.csv:2:2: column 'b': '1e999' is not a finite number");
-    CHECK(error_of("a,b\n,2\n") == "d.csv:2:1: column 'a': empty cell (expected a number)");
+    CHECK(error_of("a,b\n1e39,2\n") == "d.csv:2:1: column 'a': '1e39' is not a finite number");
+    CHECK(error_of("a,b\n1,2\n\n3,NA\n") ==
+          "d.csv:4:2: column 'b': the target is missing ('NA'); drop the row or fill it in");
+    CHECK(error_of("a,b\n1,\n") ==
+          "d.csv:2:2: column 'b': the target is missing (''); drop the row or fill it in");
     CHECK(error_of("a,a\n1,2\n") == "d.csv:1:2: column 'a' appears twice in the header");
   }
 
   TEST_CASE("a missing file or a folder is refused with its name") {
-    CHECK_THROWS_WITH_AS(read_numeric_csv("/nonexistent/d.csv"),
+    CHECK_THROWS_WITH_AS(read_csv("/nonexistent/d.csv"),
                          "/nonexistent/d.csv: cannot open: No such file or directory",
                          tunelab::DataError);
     tunelab::test::ScratchDir dir;
-    CHECK_THROWS_WITH_AS(read_numeric_csv(dir.path()),
+    CHECK_THROWS_WITH_AS(read_csv(dir.path()),
                          (dir.path().string() + ": is a directory, not a CSV file").c_str(),
                          tunelab::DataError);
   }

@@ -60,7 +60,7 @@ TEST_SUITE("splits") {
     auto splits = tunelab::split_dataset(numbered(40), {0.5, 0.25, 0.25}, 5);
     const auto train_x = splits.train.x.clone();
     const auto val_x = splits.val.x.clone();
-    tunelab::standardize(splits, true, false);
+    tunelab::prepare_features(splits, true, false);
     CHECK(splits.train.x.mean().item<double>() == doctest::Approx(0.0).epsilon(1e-6));
     CHECK(splits.train.x.std().item<double>() == doctest::Approx(1.0).epsilon(1e-6));
     const double mean = train_x.mean().item<double>(), sd = train_x.std().item<double>();
@@ -72,7 +72,7 @@ TEST_SUITE("splits") {
     auto data = numbered(10);
     data.x = torch::full({10, 1}, 3.0f);
     auto splits = tunelab::split_dataset(data, {0.8, 0.2, 0.0}, 0);
-    tunelab::standardize(splits, true, true);
+    tunelab::prepare_features(splits, true, true);
     CHECK(torch::equal(splits.train.x, torch::zeros_like(splits.train.x)));
   }
 }

@@ -137,7 +137,7 @@ TEST_SUITE("training") {
     const auto exp = experiment(kDiabetes, {"trainer.lr=0.05", "trainer.epochs=12"});
     const auto data = registrar.datasets.factory("diabetes")({});
     auto splits = tunelab::split_dataset(data, exp.config.data.split, 4);
-    tunelab::standardize(splits, true, true);
+    tunelab::prepare_features(splits, true, true);
     torch::manual_seed(4);
     auto model = tunelab::build_model(registrar, exp.config.model, 10, 1);
     const auto r = tunelab::train_model(model, splits, exp.config.trainer,

@@ -54,26 +54,46 @@ int predict_command(const Arguments& args, Registrar& registrar) {
     std::cerr << "note: " << note << "\n";
   const StoredTrialModel stored =
       rebuild_stored_trial(*store, study, trial, registrar, Rebuild::trained);
-  const CsvTable table = read_numeric_csv(input);
+  const CsvTable table = read_csv(input);
   const Predictions predictions =
       predict_rows(stored, registrar, table, "--input " + input,
                    fmt::format("the model of study '{}' trial {}", study.name, trial.number));
   const auto rows = table.rows.size();
-  if (predictions.loss)
-    std::cerr << fmt::format("{} loss on {} rows with targets: {:.9g}\n",
-                             stored.config.trainer.loss, rows, *predictions.loss);
+  if (predictions.loss) {
+    // The loss it trained with (a classifier's: the log loss), then the
+    // task's metrics.
+    const bool classes = !predictions.classes.empty();
+    std::cerr << fmt::format("{} loss on {} rows with targets: {:.9g}",
+                             classes ? "log" : stored.config.trainer.loss, rows, *predictions.loss);
+    for (const auto& [name, value] : predictions.metrics)
+      if (name != "logloss") std::cerr << fmt::format(", {} {:.6g}", name, value);
+    std::cerr << "\n";
+  }
 
   std::ostringstream text;
-  for (std::size_t j = 0; j < table.header.size(); ++j) text << (j ? "," : "") << table.header[j];
-  for (const auto& name : stored.targets) text << ",predicted_" << name;
+  for (std::size_t j = 0; j < table.header.size(); ++j)
+    text << (j ? "," : "") << cell_csv(Cell(table.header[j]));
+  for (const auto& name : stored.targets) text << "," << cell_csv(Cell("predicted_" + name));
+  for (const auto& name : predictions.classes)
+    text << "," << cell_csv(Cell("probability_" + name));
   text << "\n";
   const auto pa = predictions.values.accessor<float, 2>();
   for (std::size_t i = 0; i < rows; ++i) {
     const auto& row = table.rows[i];
     for (std::size_t j = 0; j < row.size(); ++j) text << (j ? "," : "") << cell_csv(Cell(row[j]));
     const auto predicted = pa[static_cast<std::int64_t>(i)];
-    for (std::int64_t j = 0; j < stored.outputs; ++j)
-      text << "," << fmt::format("{}", predicted[j]);  // the float's shortest exact text
+    if (predictions.classes.empty()) {
+      for (std::int64_t j = 0; j < predictions.values.size(1); ++j)
+        text << "," << fmt::format("{}", predicted[j]);  // the float's shortest exact text
+    } else {
+      // The most probable class, then every class's probability.
+      std::int64_t chosen = 0;
+      for (std::int64_t c = 1; c < predictions.values.size(1); ++c)
+        if (predicted[c] > predicted[chosen]) chosen = c;
+      text << "," << cell_csv(Cell(predictions.classes[static_cast<std::size_t>(chosen)]));
+      for (std::int64_t c = 0; c < predictions.values.size(1); ++c)
+        text << "," << fmt::format("{}", predicted[c]);
+    }
     text << "\n";
   }
   target.write(text.str());

@@ -110,6 +110,20 @@ std::vector<std::int64_t> Args::integers(const std::string& key,
   return out;
 }
 
+std::vector<double> Args::numbers(const std::string& key,
+                                  const std::vector<double>& fallback) const {
+  const auto* value = lookup(key);
+  if (!value) return fallback;
+  if (!value->is_array()) wrong_type(key, "a list of numbers", *value);
+  std::vector<double> out;
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    if (!(*value)[i].is_number())
+      wrong_type(fmt::format("{}[{}]", key, i), "a number", (*value)[i]);
+    out.push_back((*value)[i].get<double>());
+  }
+  return out;
+}
+
 std::vector<std::string> Args::texts(const std::string& key,
                                      const std::vector<std::string>& fallback) const {
   const auto* value = lookup(key);

@@ -34,6 +34,7 @@ class Args {
                                      const std::vector<std::int64_t>& fallback) const;
   std::vector<std::string> texts(const std::string& key,
                                  const std::vector<std::string>& fallback) const;
+  std::vector<double> numbers(const std::string& key, const std::vector<double>& fallback) const;
   // The raw value of an optional nested section (null when absent).
   const nlohmann::json& section(const std::string& key) const;
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/split.h"
+#include "data/task.h"
 #include "model/model_config.h"
 #include "search/space.h"
 #include "train/trainer_config.h"
@@ -53,6 +54,7 @@ struct ExperimentConfig {
   std::string description;
   std::uint64_t seed = 0;
   std::string device = "auto";
+  Task task = Task::automatic;
   // Plugin libraries to load, as written (relative to the file's folder).
   std::vector<std::string> plugins;
   DataConfig data;

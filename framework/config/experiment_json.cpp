@@ -32,6 +32,9 @@ nlohmann::json to_json(const ExperimentConfig& c) {
         {"fast_path", c.trainer.fast_path}}},
   };
   if (!c.description.empty()) out["description"] = c.description;
+  // Stated only where the file states a task, so that files from before
+  // tasks keep their configuration's fingerprint.
+  if (c.task != Task::automatic) out["task"] = to_string(c.task);
   nlohmann::json space = nlohmann::json::object();
   for (const auto& d : c.search.space.dimensions) {
     nlohmann::json dim;

@@ -97,6 +97,7 @@ TrainerConfig read_trainer(const nlohmann::json& json) {
   if (epochs > 1000000) throw ConfigError("epochs", "must be at most 1000000");
   t.epochs = static_cast<int>(epochs);
   t.loss = args.text("loss", t.loss);
+  t.loss_stated = args.has("loss");
   t.loss_args = optional_mapping(args, "loss_args");
   t.fast_path = args.boolean("fast_path", t.fast_path);
   in_section("early_stopping", [&] {
@@ -177,6 +178,7 @@ SearchConfig read_search(const nlohmann::json& json, bool objective) {
   std::tie(s.pruner, s.pruner_args) = named_section(args, "pruner", s.pruner);
   for (const auto& d : s.space.dimensions) {
     if (d.path == "name" || d.path.rfind("search", 0) == 0 || d.path == "device" ||
+        d.path == "task" ||
         d.path.rfind("plugins", 0) == 0)
       throw ConfigError("space." + d.path, "cannot be searched over");
   }
@@ -187,8 +189,8 @@ ExperimentConfig read_experiment(const nlohmann::json& document) {
   if (!document.is_object())
     throw ConfigError("", "an experiment file is a mapping with name, data, model and trainer");
   const Args args(document);
-  args.allow_only({"name", "description", "seed", "device", "plugins", "data", "model", "trainer",
-                   "search", "objective"});
+  args.allow_only({"name", "description", "seed", "device", "task", "plugins", "data", "model",
+                   "trainer", "search", "objective"});
   ExperimentConfig c;
   c.name = args.text("name");
   if (c.name.empty()) throw ConfigError("name", "must not be empty");
@@ -197,6 +199,12 @@ ExperimentConfig read_experiment(const nlohmann::json& document) {
   require_at_least("seed", seed, 0);
   c.seed = static_cast<std::uint64_t>(seed);
   c.device = args.text("device", c.device);
+  const std::string task = args.text("task", to_string(c.task));
+  if (const auto named = task_named(task))
+    c.task = *named;
+  else
+    throw ConfigError("task", fmt::format("expected auto, regression or classification, got '{}'",
+                                          task));
   c.plugins = args.texts("plugins", {});
   for (std::size_t i = 0; i < c.plugins.size(); ++i)
     if (c.plugins[i].empty()) throw ConfigError(fmt::format("plugins[{}]", i), "must not be empty");

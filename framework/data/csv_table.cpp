@@ -4,8 +4,6 @@
 #include <fmt/format.h>
 
 #include <cerrno>
-#include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -59,23 +57,6 @@ RawRows parse_rows(std::istream& in, const std::filesystem::path& path) {
   return raw;
 }
 
-double parse_cell(const std::string& text, const std::filesystem::path& path, std::size_t line,
-                  std::size_t column, const std::string& column_name) {
-  const auto where = [&] {
-    return fmt::format("{}:{}:{}: column '{}'", path.string(), line, column + 1, column_name);
-  };
-  if (text.empty()) throw DataError(where() + ": empty cell (expected a number)");
-  const char* begin = text.c_str();
-  char* end = nullptr;
-  errno = 0;
-  const double value = std::strtod(begin, &end);
-  if (end == begin || *end != '\0')
-    throw DataError(fmt::format("{}: '{}' is not a number", where(), text));
-  if (!std::isfinite(value) || errno == ERANGE)
-    throw DataError(fmt::format("{}: '{}' is not a finite number", where(), text));
-  return value;
-}
-
 }  // namespace
 
 std::size_t CsvTable::column(const std::string& name, const std::string& key) const {
@@ -85,7 +66,7 @@ std::size_t CsvTable::column(const std::string& name, const std::string& key) co
       key, fmt::format("{}: {}", path.string(), unknown_name_message("column", name, header)));
 }
 
-CsvTable read_numeric_csv(const std::filesystem::path& path) {
+CsvTable read_csv(const std::filesystem::path& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw DataError(fmt::format("{}: is a directory, not a CSV file", path.string()));
@@ -101,10 +82,10 @@ CsvTable read_numeric_csv(const std::filesystem::path& path) {
                                 size >> 20, kMaxCsvBytes >> 20));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw DataError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
-  return parse_numeric_csv(in, path);
+  return parse_csv(in, path);
 }
 
-CsvTable parse_numeric_csv(std::istream& in, const std::filesystem::path& path) {
+CsvTable parse_csv(std::istream& in, const std::filesystem::path& path) {
   RawRows raw = parse_rows(in, path);
   if (raw.rows.empty())
     throw DataError(fmt::format("{}: empty file (expected a header row)", path.string()));
@@ -144,10 +125,7 @@ CsvTable parse_numeric_csv(std::istream& in, const std::filesystem::path& path) 
     if (fields.size() != table.header.size())
       throw DataError(fmt::format("{}:{}: row has {} fields, the header has {}", path.string(),
                                   line, fields.size(), table.header.size()));
-    std::vector<double> values(fields.size());
-    for (std::size_t j = 0; j < fields.size(); ++j)
-      values[j] = parse_cell(fields[j], path, line, j, table.header[j]);
-    table.rows.push_back(std::move(values));
+    table.rows.push_back(std::move(raw.rows[i]));
     table.lines.push_back(line);
   }
   return table;

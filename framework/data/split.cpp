@@ -16,7 +16,46 @@ Dataset take_rows(const Dataset& data, const torch::Tensor& rows) {
   out.y = data.y.index_select(0, rows).contiguous();
   out.feature_names = data.feature_names;
   out.target_names = data.target_names;
+  out.columns = data.columns;
+  out.classes = data.classes;
   return out;
+}
+
+// Which split each row goes to (0 train, 1 val, 2 test), taking rows in
+// `order`: the first n_train to train, then n_val to val. For
+// classification each class is cut the same way, in proportion.
+std::vector<int> split_of_rows(const Dataset& data, const torch::Tensor& order,
+                               const SplitFractions& f, std::int64_t n_train, std::int64_t n_val) {
+  const std::int64_t n = data.rows();
+  std::vector<int> split(static_cast<std::size_t>(n), 2);
+  const auto o = order.accessor<std::int64_t, 1>();
+  if (!data.is_classification()) {
+    for (std::int64_t i = 0; i < n_train + n_val; ++i)
+      split[static_cast<std::size_t>(o[i])] = i < n_train ? 0 : 1;
+    return split;
+  }
+  const auto y = data.y.accessor<float, 2>();
+  for (std::size_t c = 0; c < data.classes.size(); ++c) {
+    std::vector<std::int64_t> rows;
+    for (std::int64_t i = 0; i < n; ++i)
+      if (static_cast<std::size_t>(y[o[i]][0]) == c) rows.push_back(o[i]);
+    const auto count = static_cast<double>(rows.size());
+    const auto train = static_cast<std::size_t>(std::llround(f.train * count));
+    const auto val = std::min(rows.size() - train,
+                              static_cast<std::size_t>(std::llround(f.val * count)));
+    for (std::size_t i = 0; i < train + val; ++i)
+      split[static_cast<std::size_t>(rows[i])] = i < train ? 0 : 1;
+  }
+  return split;
+}
+
+// The rows of `order` whose split is `which`, in that order.
+torch::Tensor rows_in(const torch::Tensor& order, const std::vector<int>& split, int which) {
+  std::vector<std::int64_t> rows;
+  const auto o = order.accessor<std::int64_t, 1>();
+  for (std::int64_t i = 0; i < order.size(0); ++i)
+    if (split[static_cast<std::size_t>(o[i])] == which) rows.push_back(o[i]);
+  return torch::tensor(rows, torch::kInt64);
 }
 
 }  // namespace
@@ -48,16 +87,27 @@ Splits split_dataset(const Dataset& data, const SplitFractions& f, std::uint64_t
 
   auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
   const torch::Tensor order = torch::randperm(n, gen);
-  return Splits{take_rows(data, order.slice(0, 0, n_train)),
-                take_rows(data, order.slice(0, n_train, n_train + n_val)),
-                take_rows(data, order.slice(0, n_train + n_val, n))};
+  if (!data.is_classification())
+    return Splits{take_rows(data, order.slice(0, 0, n_train)),
+                  take_rows(data, order.slice(0, n_train, n_train + n_val)),
+                  take_rows(data, order.slice(0, n_train + n_val, n))};
+  const std::vector<int> split = split_of_rows(data, order, f, n_train, n_val);
+  return Splits{take_rows(data, rows_in(order, split, 0)), take_rows(data, rows_in(order, split, 1)),
+                take_rows(data, rows_in(order, split, 2))};
 }
 
-Standardizer Standardizer::fit(const at::Tensor& train) {
-  const torch::Tensor mean = train.mean(0, /*keepdim=*/true);
+Standardizer Standardizer::fit(const at::Tensor& train, const std::vector<bool>& scaled) {
+  torch::Tensor mean = train.mean(0, /*keepdim=*/true);
   torch::Tensor scale = train.size(0) > 1 ? train.std(0, /*unbiased=*/true, /*keepdim=*/true)
                                           : torch::ones_like(mean);
   scale = torch::where(scale > 0, scale, torch::ones_like(scale));
+  if (!scaled.empty()) {
+    std::vector<std::uint8_t> keep(scaled.begin(), scaled.end());
+    const torch::Tensor mask =
+        torch::tensor(keep, torch::kUInt8).to(torch::kBool).reshape({1, -1});
+    mean = torch::where(mask, mean, torch::zeros_like(mean));
+    scale = torch::where(mask, scale, torch::ones_like(scale));
+  }
   return Standardizer{mean, scale};
 }
 
@@ -65,16 +115,30 @@ at::Tensor Standardizer::apply(const at::Tensor& values) const { return (values 
 
 at::Tensor Standardizer::invert(const at::Tensor& values) const { return values * scale + mean; }
 
-Scaling standardize(Splits& splits, bool x, bool y) {
-  const auto transform = [&](at::Tensor Dataset::*column) {
-    const Standardizer s = Standardizer::fit(splits.train.*column);
+at::Tensor Scaling::features(const at::Tensor& raw,
+                             const std::vector<FeatureColumn>& columns) const {
+  const at::Tensor encoded = encoding ? encoding->apply(raw, columns) : raw;
+  return x ? x->apply(encoded) : encoded;
+}
+
+Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y) {
+  Scaling scaling;
+  scaling.encoding = FeatureEncoding::fit(splits.train);
+  const std::vector<FeatureColumn> columns = splits.train.feature_columns();
+  for (Dataset* part : {&splits.train, &splits.val, &splits.test}) {
+    part->x = scaling.encoding->apply(part->x, columns);
+    // The model reads numbers now; the raw columns' description stays with
+    // the encoding.
+    part->columns.clear();
+  }
+  const auto transform = [&](at::Tensor Dataset::*column, const std::vector<bool>& scaled) {
+    const Standardizer s = Standardizer::fit(splits.train.*column, scaled);
     for (Dataset* part : {&splits.train, &splits.val, &splits.test})
       part->*column = s.apply(part->*column).contiguous();
     return s;
   };
-  Scaling scaling;
-  if (x) scaling.x = transform(&Dataset::x);
-  if (y) scaling.y = transform(&Dataset::y);
+  if (standardize_x) scaling.x = transform(&Dataset::x, scaling.encoding->value_columns());
+  if (standardize_y && !splits.train.is_classification()) scaling.y = transform(&Dataset::y, {});
   return scaling;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Seeded train/validation/test splits and standardisation fitted on the
+// Seeded train/validation/test splits (stratified by class for
+// classification), and the encoding and standardisation fitted on the
 // training rows only.
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <ATen/core/Tensor.h>
 
 #include "data/dataset.h"
+#include "data/feature_encoding.h"
 
 namespace tunelab {
 
@@ -23,7 +25,9 @@ struct Splits {
   Dataset test;  // may have zero rows
 };
 
-// Rows are shuffled with `seed`; counts are rounded so that they add up to the
+// Rows are shuffled with `seed`; for classification each class is split on
+// its own (so every split holds the classes in the data set's proportions);
+// counts are rounded so that they add up to the
 // number of rows. Throws ConfigError("data.split", ...) for fractions that are
 // negative or do not sum to 1, and for a training split of fewer than 2 rows.
 Splits split_dataset(const Dataset& data, const SplitFractions& fractions, std::uint64_t seed);
@@ -38,17 +42,27 @@ struct Standardizer {
   at::Tensor mean;
   at::Tensor scale;
 
-  static Standardizer fit(const at::Tensor& train);
+  // `scaled`, where given, says which columns to scale (the others get a
+  // mean of 0 and a scale of 1).
+  static Standardizer fit(const at::Tensor& train, const std::vector<bool>& scaled = {});
   at::Tensor apply(const at::Tensor& values) const;
   at::Tensor invert(const at::Tensor& values) const;
 };
 
-// The scaling fitted on the training rows; absent where none was asked for.
-// Predictions apply it to new rows (and invert it on the outputs).
+// What is fitted on the training rows: the features' encoding, and the
+// scaling where it was asked for. Predictions apply them to new rows (and
+// invert y's on the outputs).
 struct Scaling {
+  std::optional<FeatureEncoding> encoding;  // absent in weights files from before encodings
   std::optional<Standardizer> x, y;
+
+  // Raw feature values (codes into `columns`' levels) as the model reads them.
+  at::Tensor features(const at::Tensor& raw, const std::vector<FeatureColumn>& columns) const;
 };
 
-Scaling standardize(Splits& splits, bool x, bool y);
+// Encodes the splits' raw features with an encoding fitted on the training
+// rows, then standardises x (numeric columns) and y (regression only) where
+// asked.
+Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y);
 
 }  // namespace tunelab

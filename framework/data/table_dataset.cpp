@@ -3,46 +3,213 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <optional>
+#include <set>
+
 #include "common/errors.h"
 
 namespace tunelab {
+namespace {
 
-Dataset dataset_from_table(const CsvTable& table, const std::string& target,
-                           const std::vector<std::string>& features) {
-  const std::size_t target_column = table.column(target, "target");
-  std::vector<std::size_t> feature_columns;
-  if (features.empty()) {
-    for (std::size_t j = 0; j < table.header.size(); ++j)
-      if (j != target_column) feature_columns.push_back(j);
-  } else {
-    for (std::size_t i = 0; i < features.size(); ++i) {
-      const std::size_t j = table.column(features[i], fmt::format("features[{}]", i));
-      if (j == target_column)
-        throw ConfigError(fmt::format("features[{}]", i),
-                          fmt::format("'{}' is the target column", features[i]));
-      feature_columns.push_back(j);
+constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
+
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
+}
+
+// The cells of one column, read as text once.
+class ColumnCells {
+ public:
+  ColumnCells(const CsvTable& table, std::size_t column, const std::set<std::string>& na)
+      : table_(table), column_(column) {
+    cells_.reserve(table.rows.size());
+    for (const auto& row : table.rows) {
+      std::string cell = trimmed(row[column]);
+      missing_.push_back(na.count(cell) > 0);
+      cells_.push_back(std::move(cell));
     }
+  }
+
+  std::size_t rows() const { return cells_.size(); }
+  bool missing(std::size_t i) const { return missing_[i]; }
+  const std::string& text(std::size_t i) const { return cells_[i]; }
+  const std::string& name() const { return table_.header[column_]; }
+
+  // The cell as a number; nullopt for text. A number too large for a float
+  // ("1e999", "inf") is a DataError: it is a number, but not one to train on.
+  std::optional<double> number(std::size_t i) const {
+    const char* begin = cells_[i].c_str();
+    char* end = nullptr;
+    errno = 0;
+    const double value = std::strtod(begin, &end);
+    if (end == begin || *end != '\0') return std::nullopt;
+    if (!std::isfinite(value) || errno == ERANGE ||
+        std::fabs(value) > std::numeric_limits<float>::max())
+      throw DataError(fmt::format("{}: '{}' is not a finite number", where(i), cells_[i]));
+    return value;
+  }
+
+  bool all_numbers() const {
+    for (std::size_t i = 0; i < rows(); ++i)
+      if (!missing(i) && !number(i)) return false;
+    return true;
+  }
+
+  std::string where(std::size_t i) const {
+    return fmt::format("{}:{}:{}: column '{}'", table_.path.string(), table_.lines[i],
+                       column_ + 1, name());
+  }
+
+ private:
+  const CsvTable& table_;
+  std::size_t column_;
+  std::vector<std::string> cells_;
+  std::vector<bool> missing_;
+};
+
+// Codes for the column's present cells, into its sorted levels.
+std::vector<std::string> code_levels(const ColumnCells& cells, const std::function<void(std::size_t, float)>& set) {
+  std::set<std::string> distinct;
+  for (std::size_t i = 0; i < cells.rows(); ++i)
+    if (!cells.missing(i)) distinct.insert(cells.text(i));
+  const std::vector<std::string> levels(distinct.begin(), distinct.end());
+  std::map<std::string, float> code;
+  for (std::size_t c = 0; c < levels.size(); ++c) code[levels[c]] = static_cast<float>(c);
+  for (std::size_t i = 0; i < cells.rows(); ++i)
+    set(i, cells.missing(i) ? kMissing : code.at(cells.text(i)));
+  return levels;
+}
+
+std::set<std::string> na_set(const std::vector<std::string>& extra) {
+  std::set<std::string> na(default_na_values().begin(), default_na_values().end());
+  for (const auto& value : extra) na.insert(trimmed(value));
+  return na;
+}
+
+// Fills x's column j from `cells` as `column.kind`; a categorical column's
+// levels are the ones the cells hold.
+void read_column(const ColumnCells& cells, FeatureColumn& column, at::TensorAccessor<float, 2> x,
+                 std::int64_t j) {
+  if (column.kind == ColumnKind::categorical) {
+    column.levels = code_levels(cells, [&](std::size_t i, float v) { x[static_cast<std::int64_t>(i)][j] = v; });
+    return;
+  }
+  for (std::size_t i = 0; i < cells.rows(); ++i) {
+    if (cells.missing(i)) {
+      x[static_cast<std::int64_t>(i)][j] = kMissing;
+      continue;
+    }
+    const auto value = cells.number(i);
+    if (!value)
+      throw DataError(fmt::format("{}: '{}' is not a number (the model read this column as numbers)",
+                                  cells.where(i), cells.text(i)));
+    x[static_cast<std::int64_t>(i)][j] = static_cast<float>(*value);
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& default_na_values() {
+  static const std::vector<std::string> values = {"",     "NA",   "N/A",  "n/a",  "NaN",  "nan",
+                                                  "-NaN", "null", "NULL", "None", "<NA>", "#N/A"};
+  return values;
+}
+
+Dataset dataset_from_table(const CsvTable& table, const TableColumns& spec) {
+  const std::size_t target_column = table.column(spec.target, "target");
+  const auto columns_named = [&](const std::vector<std::string>& names, const std::string& key) {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const std::size_t j = table.column(names[i], fmt::format("{}[{}]", key, i));
+      if (j == target_column)
+        throw ConfigError(fmt::format("{}[{}]", key, i),
+                          fmt::format("'{}' is the target column", names[i]));
+      out.push_back(j);
+    }
+    return out;
+  };
+  const std::vector<std::size_t> ignored = columns_named(spec.ignore, "ignore");
+  const std::vector<std::size_t> forced = columns_named(spec.categorical, "categorical");
+  std::vector<std::size_t> feature_columns;
+  if (spec.features.empty()) {
+    for (std::size_t j = 0; j < table.header.size(); ++j)
+      if (j != target_column && std::find(ignored.begin(), ignored.end(), j) == ignored.end())
+        feature_columns.push_back(j);
+  } else {
+    feature_columns = columns_named(spec.features, "features");
+    for (std::size_t i = 0; i < spec.features.size(); ++i)
+      if (std::find(ignored.begin(), ignored.end(), feature_columns[i]) != ignored.end())
+        throw ConfigError(fmt::format("features[{}]", i),
+                          fmt::format("'{}' is also in ignore", spec.features[i]));
   }
   if (feature_columns.empty())
     throw ConfigError("target", fmt::format("{}: no feature columns besides the target '{}'",
-                                            table.path.string(), target));
+                                            table.path.string(), spec.target));
+  for (std::size_t i = 0; i < forced.size(); ++i)
+    if (std::find(feature_columns.begin(), feature_columns.end(), forced[i]) ==
+        feature_columns.end())
+      throw ConfigError(fmt::format("categorical[{}]", i),
+                        fmt::format("'{}' is not one of the features", spec.categorical[i]));
 
+  const std::set<std::string> na = na_set(spec.na_values);
   const auto rows = static_cast<std::int64_t>(table.rows.size());
   const auto width = static_cast<std::int64_t>(feature_columns.size());
   Dataset data;
   data.x = torch::empty({rows, width}, torch::kFloat32);
   data.y = torch::empty({rows, 1}, torch::kFloat32);
   auto x = data.x.accessor<float, 2>();
-  auto y = data.y.accessor<float, 2>();
-  for (std::int64_t i = 0; i < rows; ++i) {
-    const auto& row = table.rows[static_cast<std::size_t>(i)];
-    for (std::int64_t j = 0; j < width; ++j)
-      x[i][j] = static_cast<float>(row[feature_columns[static_cast<std::size_t>(j)]]);
-    y[i][0] = static_cast<float>(row[target_column]);
+  bool any_categorical = false;
+  for (std::int64_t j = 0; j < width; ++j) {
+    const std::size_t c = feature_columns[static_cast<std::size_t>(j)];
+    const ColumnCells cells(table, c, na);
+    FeatureColumn column{table.header[c], ColumnKind::numeric, {}};
+    if (std::find(forced.begin(), forced.end(), c) != forced.end() || !cells.all_numbers())
+      column.kind = ColumnKind::categorical;
+    any_categorical |= column.kind == ColumnKind::categorical;
+    read_column(cells, column, x, j);
+    data.feature_names.push_back(column.name);
+    data.columns.push_back(std::move(column));
   }
-  for (const std::size_t j : feature_columns) data.feature_names.push_back(table.header[j]);
+  if (!any_categorical) data.columns.clear();
+
+  const ColumnCells target(table, target_column, na);
+  for (std::size_t i = 0; i < target.rows(); ++i)
+    if (target.missing(i))
+      throw DataError(fmt::format("{}: the target is missing ('{}'); drop the row or fill it in",
+                                  target.where(i), target.text(i)));
+  auto y = data.y.accessor<float, 2>();
+  if (target.all_numbers()) {
+    for (std::size_t i = 0; i < target.rows(); ++i)
+      y[static_cast<std::int64_t>(i)][0] = static_cast<float>(*target.number(i));
+  } else {
+    for (std::size_t i = 0; i < target.rows() && data.first_text_target.empty(); ++i)
+      if (!target.number(i))
+        data.first_text_target = fmt::format("{}: '{}'", target.where(i), target.text(i));
+    data.classes = code_levels(target, [&](std::size_t i, float v) { y[static_cast<std::int64_t>(i)][0] = v; });
+  }
   data.target_names = {table.header[target_column]};
   return data;
+}
+
+at::Tensor read_feature_values(const CsvTable& table, const std::vector<std::size_t>& read,
+                               std::vector<FeatureColumn>& columns,
+                               const std::vector<std::string>& na_values) {
+  const std::set<std::string> na = na_set(na_values);
+  at::Tensor values = torch::empty(
+      {static_cast<std::int64_t>(table.rows.size()), static_cast<std::int64_t>(read.size())},
+      torch::kFloat32);
+  auto x = values.accessor<float, 2>();
+  for (std::size_t j = 0; j < read.size(); ++j)
+    read_column(ColumnCells(table, read[j], na), columns[j], x, static_cast<std::int64_t>(j));
+  return values;
 }
 
 }  // namespace tunelab

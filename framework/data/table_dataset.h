@@ -1,18 +1,46 @@
 #pragma once
-// A Dataset from columns of a numeric CSV table.
+// A Dataset from the columns of a CSV table: numbers, words and missing
+// cells as they come.
 
+#include <cstddef>
 #include <string>
 #include <vector>
+
+#include <ATen/core/Tensor.h>
 
 #include "data/csv_table.h"
 #include "data/dataset.h"
 
 namespace tunelab {
 
-// `target` names the target column; `features` the feature columns (all other
-// columns when empty). Unknown names are ConfigErrors keyed "target" or
-// "features[i]".
-Dataset dataset_from_table(const CsvTable& table, const std::string& target,
-                           const std::vector<std::string>& features);
+// Which columns a data set reads, and how.
+struct TableColumns {
+  std::string target;                    // the column to predict
+  std::vector<std::string> features;     // empty: every column but the target and `ignore`
+  std::vector<std::string> ignore;       // never read beyond splitting the row
+  std::vector<std::string> categorical;  // categories even where every cell is a number
+  std::vector<std::string> na_values;    // cells that mean "missing", besides the defaults
+};
+
+// "", NA, N/A, n/a, NaN, nan, -NaN, null, NULL, None, <NA>, #N/A: what
+// spreadsheets, pandas and R write for a missing cell.
+const std::vector<std::string>& default_na_values();
+
+// A feature column is numeric when every present cell is a number, else
+// categorical (levels sorted). A target with any cell that is not a number
+// makes a classification data set (classes sorted). Unknown names are
+// ConfigErrors keyed "target", "features[i]", "ignore[i]" or
+// "categorical[i]"; a missing target cell or a non-finite number is a
+// DataError at its line and column.
+Dataset dataset_from_table(const CsvTable& table, const TableColumns& columns);
+
+// The values of rows to predict: `read[j]` is the table column holding
+// feature `columns[j]`, read as that feature's kind; categorical codes index
+// the levels this table holds, which are written into `columns[j].levels`.
+// A cell of a numeric feature that is not a number is a DataError at its
+// line and column.
+at::Tensor read_feature_values(const CsvTable& table, const std::vector<std::size_t>& read,
+                               std::vector<FeatureColumn>& columns,
+                               const std::vector<std::string>& na_values);
 
 }  // namespace tunelab

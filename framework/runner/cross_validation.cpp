@@ -17,13 +17,38 @@
 #include "runner/interrupt.h"
 #include "train/device.h"
 #include "train/loss.h"
+#include "train/metrics.h"
 
 namespace tunelab {
 namespace {
 
 Dataset rows_of(const Dataset& data, const torch::Tensor& index) {
-  return Dataset{data.x.index_select(0, index), data.y.index_select(0, index), data.feature_names,
-                 data.target_names};
+  Dataset out = data;
+  out.x = data.x.index_select(0, index);
+  out.y = data.y.index_select(0, index);
+  return out;
+}
+
+// The fold each row is held out in. Regression: k runs of consecutive rows
+// (the rows are shuffled already). Classification: each class dealt over
+// the folds in turn, continuing where the previous class ended, so that
+// every fold holds the classes in proportion.
+std::vector<int> assign_folds(const Dataset& pooled, int k) {
+  const std::int64_t n = pooled.rows();
+  std::vector<int> fold(static_cast<std::size_t>(n));
+  if (!pooled.is_classification()) {
+    for (int f = 0; f < k; ++f)
+      for (std::int64_t i = n * f / k; i < n * (f + 1) / k; ++i)
+        fold[static_cast<std::size_t>(i)] = f;
+    return fold;
+  }
+  const auto y = pooled.y.accessor<float, 2>();
+  std::size_t dealt = 0;
+  for (std::size_t c = 0; c < pooled.classes.size(); ++c)
+    for (std::int64_t i = 0; i < n; ++i)
+      if (static_cast<std::size_t>(y[i][0]) == c)
+        fold[static_cast<std::size_t>(i)] = static_cast<int>(dealt++ % static_cast<std::size_t>(k));
+  return fold;
 }
 
 double mean_of(const std::vector<double>& values) {
@@ -76,8 +101,9 @@ bool train_side_by_side(const ExperimentConfig& config, const Folds& folds,
   const auto work = [&] {
     for (std::size_t f = next++; f < runs.size(); f = next++) {
       try {
-        runs[f].result = train_model(runs[f].model, folds.folds[f].splits, config.trainer,
-                                     training_components(registrar, config.trainer), device, seed,
+        const TrainerConfig trainer = trainer_for(config, folds.folds[f], registrar);
+        runs[f].result = train_model(runs[f].model, folds.folds[f].splits, trainer,
+                                     training_components(registrar, trainer), device, seed,
                                      f == 0 ? first : others);
       } catch (...) {
         errors[f] = std::current_exception();
@@ -110,14 +136,16 @@ void train_one_by_one(const ExperimentConfig& config, const Folds& folds,
 }
 
 // The loss of the mean of the models' predictions on the whole split's test
-// rows, in its units.
+// rows, in its units; for classification, the log loss of the mean of
+// their probabilities.
 double ensemble_test_loss(const ExperimentConfig& config, const PreparedData& whole,
                           const TrainedModels& models, const Registrar& registrar) {
   const Dataset& test = whole.splits.test;
   if (test.rows() == 0) return kNoValue;
+  const Dataset& raw = whole.raw.test;
+  torch::Tensor predicted = predict_in_target_units(models, raw.x, raw.feature_columns());
+  if (!models.classes.empty()) return log_loss(predicted, raw.y);
   const Scaling& units = whole.scaling;
-  const torch::Tensor x = units.x ? units.x->invert(test.x) : test.x;
-  torch::Tensor predicted = predict_in_target_units(models, x);
   if (units.y) predicted = units.y->apply(predicted);
   const Loss loss = loss_from(registrar, config.trainer);
   c10::InferenceMode inference;
@@ -132,27 +160,25 @@ Folds fold_data(const ExperimentConfig& config, const std::filesystem::path& bas
   const Dataset dataset = load_dataset(config, base_dir, registrar);
   Folds out;
   out.whole = prepare_data(config, dataset);
-  const PreparedData& whole = out.whole;
   // The split's train and val rows, unscaled, in their shuffled order.
-  const Splits s = split_dataset(dataset, config.data.split, derive_seed(config.seed, "split"));
-  const Dataset pooled{torch::cat({s.train.x, s.val.x}), torch::cat({s.train.y, s.val.y}),
-                       dataset.feature_names, dataset.target_names};
+  const Splits& s = out.whole.raw;
+  Dataset pooled = s.train;
+  pooled.x = torch::cat({s.train.x, s.val.x});
+  pooled.y = torch::cat({s.train.y, s.val.y});
   const std::int64_t n = pooled.rows();
   if (n < 2 * k)
     throw ConfigError("data.folds",
                       fmt::format("{} folds need at least {} training and validation rows; the "
                                   "split has {}",
                                   k, 2 * k, n));
+  const std::vector<int> fold_of = assign_folds(pooled, k);
+  const torch::Tensor fold = torch::tensor(fold_of, torch::kInt32);
+  const torch::Tensor all = torch::arange(n);
   for (int f = 0; f < k; ++f) {
-    const std::int64_t begin = n * f / k, end = n * (f + 1) / k;
-    const torch::Tensor all = torch::arange(n);
-    const torch::Tensor held_out = (all >= begin).logical_and(all < end);
-    PreparedData fold = whole;
-    fold.splits.train = rows_of(pooled, all.masked_select(held_out.logical_not()));
-    fold.splits.val = rows_of(pooled, all.masked_select(held_out));
-    fold.splits.test = s.test;
-    fold.scaling = standardize(fold.splits, config.data.standardize_x, config.data.standardize_y);
-    out.folds.push_back(std::move(fold));
+    const torch::Tensor held_out = fold == f;
+    Splits raw{rows_of(pooled, all.masked_select(held_out.logical_not())),
+               rows_of(pooled, all.masked_select(held_out)), s.test};
+    out.folds.push_back(prepare_splits(config, dataset, std::move(raw)));
   }
   return out;
 }
@@ -185,6 +211,7 @@ CrossValidation cross_validate(const ExperimentConfig& config, const Folds& fold
       cv.models.members.push_back(TrainedModel{runs[f].model, folds.folds[f].scaling});
   }
   cv.models.units = folds.whole.scaling;
+  cv.models.classes = folds.whole.classes;
   TrainResult& mean = cv.mean;
   mean.best_epoch = results.front().best_epoch;
   mean.stopped_early = results.front().stopped_early;

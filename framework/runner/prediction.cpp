@@ -7,23 +7,12 @@
 #include <algorithm>
 
 #include "common/errors.h"
+#include "data/table_dataset.h"
 #include "plugin/assembly.h"
+#include "train/metrics.h"
 
 namespace tunelab {
 namespace {
-
-// The table's `columns`, as a (rows, columns) float tensor.
-at::Tensor columns_of(const CsvTable& table, const std::vector<std::size_t>& columns) {
-  const auto rows = static_cast<std::int64_t>(table.rows.size());
-  const auto width = static_cast<std::int64_t>(columns.size());
-  at::Tensor out = torch::empty({rows, width});
-  auto a = out.accessor<float, 2>();
-  for (std::int64_t i = 0; i < rows; ++i)
-    for (std::int64_t j = 0; j < width; ++j)
-      a[i][j] = static_cast<float>(
-          table.rows[static_cast<std::size_t>(i)][columns[static_cast<std::size_t>(j)]]);
-  return out;
-}
 
 std::optional<std::size_t> find_column(const CsvTable& table, const std::string& name) {
   const auto found = std::find(table.header.begin(), table.header.end(), name);
@@ -55,21 +44,57 @@ Predictions predict_rows(const StoredTrialModel& trial, const Registrar& registr
                                    fmt::join(trial.features, ", ")));
     }
   }
+  const TrainedModels& models = *trial.trained;
+  const auto& encoding = models.members.front().scaling.encoding;
+  // Read as the model read its data set: each column numeric or
+  // categorical, with the file's missing-cell markers.
+  std::vector<FeatureColumn> columns;
+  if (encoding)
+    columns = encoding->raw_columns();
+  else  // weights from before encodings: every column numeric
+    for (const auto& name : trial.features) columns.push_back({name, ColumnKind::numeric, {}});
+  const auto& args = trial.config.data.args;
+  const auto na_values = args.contains("na_values") && args.at("na_values").is_array()
+                             ? args.at("na_values").get<std::vector<std::string>>()
+                             : std::vector<std::string>{};
+  const at::Tensor x = read_feature_values(table, features, columns, na_values);
   const bool any_rows = !table.rows.empty();
   Predictions out;
-  out.values = any_rows ? predict_in_target_units(*trial.trained, columns_of(table, features))
-                        : torch::empty({0, trial.outputs});
+  out.classes = models.classes;
+  const auto width = models.classes.empty() ? trial.outputs
+                                            : static_cast<std::int64_t>(models.classes.size());
+  out.values = any_rows ? predict_in_target_units(models, x, columns) : torch::empty({0, width});
 
   std::vector<std::size_t> targets;
   for (const auto& name : trial.targets)
     if (const auto c = find_column(table, name)) targets.push_back(*c);
-  if (any_rows && targets.size() == trial.targets.size()) {
-    const Scaling& units = trial.trained->units;
-    at::Tensor y = columns_of(table, targets);
-    const at::Tensor predicted = units.y ? units.y->apply(out.values) : out.values;
-    if (units.y) y = units.y->apply(y);
-    out.loss = loss_from(registrar, trial.config.trainer)(predicted, y).item<double>();
+  if (!any_rows || targets.size() != trial.targets.size()) return out;
+  if (!models.classes.empty()) {
+    // The labels as class codes; a label the model does not know leaves
+    // the rows without a loss.
+    at::Tensor codes = torch::empty({out.values.size(0), 1});
+    auto c = codes.accessor<float, 2>();
+    for (std::size_t i = 0; i < table.rows.size(); ++i) {
+      std::string label = table.rows[i][targets.front()];
+      label.erase(0, label.find_first_not_of(" \t\r"));
+      label.erase(label.find_last_not_of(" \t\r") + 1);
+      const auto found = std::find(models.classes.begin(), models.classes.end(), label);
+      if (found == models.classes.end()) return out;
+      c[static_cast<std::int64_t>(i)][0] = static_cast<float>(found - models.classes.begin());
+    }
+    out.loss = log_loss(out.values, codes);
+    out.metrics = classification_metrics(out.values, codes);
+    return out;
   }
+  std::vector<FeatureColumn> target_columns(targets.size());
+  for (std::size_t j = 0; j < targets.size(); ++j) target_columns[j].name = trial.targets[j];
+  at::Tensor y = read_feature_values(table, targets, target_columns, na_values);
+  if (torch::isnan(y).any().item<bool>()) return out;
+  out.metrics = regression_metrics(out.values, y);
+  const Scaling& units = models.units;
+  const at::Tensor predicted = units.y ? units.y->apply(out.values) : out.values;
+  if (units.y) y = units.y->apply(y);
+  out.loss = loss_from(registrar, trial.config.trainer)(predicted, y).item<double>();
   return out;
 }
 

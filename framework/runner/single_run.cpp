@@ -181,11 +181,14 @@ Dataset load_dataset(const ExperimentConfig& config, const std::filesystem::path
                      const Registrar& registrar) {
   const DatasetFactory& factory =
       registrar.datasets.factory_at("data.dataset", config.data.dataset);
+  Dataset data;
   try {
-    return factory(DatasetRequest{config.data.args, derive_seed(config.seed, "data"), base_dir});
+    data = factory(DatasetRequest{config.data.args, derive_seed(config.seed, "data"), base_dir});
   } catch (const ConfigError& e) {
     throw e.under("data.args");
   }
+  settle_task(data, config.task);
+  return data;
 }
 
 PreparedData prepare_data(const ExperimentConfig& config, const std::filesystem::path& base_dir,
@@ -194,16 +197,44 @@ PreparedData prepare_data(const ExperimentConfig& config, const std::filesystem:
 }
 
 PreparedData prepare_data(const ExperimentConfig& config, const Dataset& dataset) {
+  return prepare_splits(
+      config, dataset, split_dataset(dataset, config.data.split, derive_seed(config.seed, "split")));
+}
+
+PreparedData prepare_splits(const ExperimentConfig& config, const Dataset& dataset, Splits raw) {
   PreparedData prepared;
-  prepared.features = dataset.features();
-  prepared.targets = dataset.targets();
   prepared.digest = digest_of(dataset);
-  prepared.splits = split_dataset(dataset, config.data.split, derive_seed(config.seed, "split"));
+  prepared.splits = raw;
+  prepared.raw = std::move(raw);
   prepared.scaling =
-      standardize(prepared.splits, config.data.standardize_x, config.data.standardize_y);
+      prepare_features(prepared.splits, config.data.standardize_x, config.data.standardize_y);
+  prepared.features = prepared.scaling.encoding->width();
+  prepared.targets = model_outputs(dataset);
   prepared.feature_names = dataset.feature_names;
   prepared.target_names = dataset.target_names;
+  prepared.classes = dataset.classes;
   return prepared;
+}
+
+TrainerConfig trainer_for(const ExperimentConfig& config, const PreparedData& data,
+                          const Registrar& registrar) {
+  TrainerConfig trainer = config.trainer;
+  const bool classification = !data.classes.empty();
+  if (classification && !trainer.loss_stated) {
+    trainer.loss = "cross_entropy";
+    trainer.loss_args = nlohmann::json::object();
+  }
+  if (loss_from(registrar, trainer).for_classes != classification)
+    throw ConfigError(
+        "trainer.loss",
+        classification
+            ? fmt::format("'{}' is a regression loss; '{}' is a classification target ({} "
+                          "classes): use cross_entropy",
+                          trainer.loss, data.target_names.front(), data.classes.size())
+            : fmt::format("'{}' is a classification loss; '{}' is a numeric target (set task: "
+                          "classification for integer labels)",
+                          trainer.loss, data.target_names.front()));
+  return trainer;
 }
 
 RunSummary prepare_trial(const ExperimentConfig& config, const PreparedData& data,
@@ -229,8 +260,9 @@ RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
                        const Registrar& registrar, std::uint64_t seed,
                        const EpochCallback& on_epoch) {
   RunSummary summary = prepare_trial(config, data, registrar, seed);
-  summary.result = train_model(summary.model, data.splits, config.trainer,
-                               training_components(registrar, config.trainer),
+  const TrainerConfig trainer = trainer_for(config, data, registrar);
+  summary.result = train_model(summary.model, data.splits, trainer,
+                               training_components(registrar, trainer),
                                resolve_device(config.device), seed, on_epoch);
   return summary;
 }

@@ -15,11 +15,14 @@ struct Registrar;
 // The data every trial of a study trains on: loaded, split and standardised
 // once with seeds derived from the root seed.
 struct PreparedData {
-  Splits splits;
+  Splits splits;      // encoded (and standardised where asked): what the model reads
+  Splits raw;         // the same rows as the data set holds them
+  // The model's inputs (encoded columns) and outputs (targets, or logits).
   std::int64_t features = 0, targets = 0;
   std::string digest;  // fingerprint of the data set's values
   Scaling scaling;     // fitted on the training rows
   std::vector<std::string> feature_names, target_names;
+  std::vector<std::string> classes;  // classification: the class labels
 };
 
 struct RunSummary {
@@ -47,7 +50,8 @@ void check_config(const ExperimentConfig& config, const Registrar& registrar);
 void check_experiment(const Experiment& experiment, const Registrar& registrar);
 
 // The experiment's data set, generated with the seed derived from the root
-// seed. Throws ConfigError / DataError for bad input.
+// seed, its targets made what the experiment's task asks (data/task.h).
+// Throws ConfigError / DataError for bad input.
 Dataset load_dataset(const ExperimentConfig& config, const std::filesystem::path& base_dir,
                      const Registrar& registrar);
 
@@ -58,6 +62,16 @@ PreparedData prepare_data(const ExperimentConfig& config, const std::filesystem:
 
 // The same for a data set already loaded.
 PreparedData prepare_data(const ExperimentConfig& config, const Dataset& dataset);
+
+// Splits whose raw rows are `raw`, encoded and standardised as `config` asks
+// with what the training rows give (for a fold of the split, too).
+PreparedData prepare_splits(const ExperimentConfig& config, const Dataset& dataset, Splits raw);
+
+// `config`'s trainer settings for `data`: a classifier whose file names no
+// loss trains with cross_entropy. ConfigError("trainer.loss") for a loss
+// of the other task (mse for classes, cross_entropy for values).
+TrainerConfig trainer_for(const ExperimentConfig& config, const PreparedData& data,
+                          const Registrar& registrar);
 
 // Seeds everything with `seed` and builds the model: a trial before training
 // (summary.result is empty).

@@ -63,7 +63,10 @@ void check_options(const Experiment& experiment, const Registrar& registrar,
 // The data the trials share, loaded once (an objective experiment has none).
 Folds load_study_data(const Experiment& experiment, const Registrar& registrar) {
   if (experiment.config.evaluates_objective()) return {};
-  return load_trial_data(experiment.config, experiment.base_dir, registrar);
+  Folds data = load_trial_data(experiment.config, experiment.base_dir, registrar);
+  // A loss of the other task is the file's mistake, said before any trial.
+  trainer_for(experiment.config, data.whole, registrar);
+  return data;
 }
 
 // A resumed study must train on what it trained on: its trials would

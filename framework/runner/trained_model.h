@@ -23,10 +23,17 @@ struct TrainedModels {
   // folds, the split's training rows' (as without folds, so that test
   // losses compare across studies).
   Scaling units;
+  // Classification: the class labels, in the order of the outputs'
+  // probabilities. Empty for regression.
+  std::vector<std::string> classes;
 };
 
-// The mean of the members' predictions for unscaled rows `x`, in the
-// targets' own units. Each member scales `x` its own way.
-at::Tensor predict_in_target_units(const TrainedModels& models, const at::Tensor& x);
+// The mean of the members' predictions for raw rows `x` (as a Dataset holds
+// them: categorical codes index the levels of `columns`): the targets'
+// values in their own units, or for classification each class's
+// probability (rows, classes). Each member encodes and scales `x` its own
+// way.
+at::Tensor predict_in_target_units(const TrainedModels& models, const at::Tensor& x,
+                                   const std::vector<FeatureColumn>& columns);
 
 }  // namespace tunelab

@@ -25,6 +25,7 @@ TrialTraining train_trial_on(const ExperimentConfig& config, const Folds& data,
   t.result = t.run.result;
   t.models.members.push_back(TrainedModel{t.run.model, data.whole.scaling});
   t.models.units = data.whole.scaling;
+  t.models.classes = data.whole.classes;
   return t;
 }
 

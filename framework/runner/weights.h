@@ -4,7 +4,9 @@
 // new rows need nothing else. One model is stored as LibTorch's archive of
 // its module with "scaling.x.*" / "scaling.y.*" beside it; the k models of a
 // cross-validated trial as sub-archives "fold0" .. "fold{k-1}" of that
-// form, with the scaling the losses are reported in at the top.
+// form, with the scaling the losses are reported in at the top. Each model's
+// feature encoding is "scaling.encoding" (JSON text); a classifier's labels
+// are "trial.classes" at the top.
 
 #include <cstdint>
 #include <filesystem>
@@ -21,11 +23,16 @@ namespace tunelab {
 void save_weights(const std::filesystem::path& file, TrainedModels& models,
                   std::uint64_t trial_seed);
 
-// Loads the models, each into a module made by `build` (from the trial's
-// configuration). Throws InputError for a missing or unreadable file, and
-// for one that another trial wrote (another trial's file copied into place).
-TrainedModels load_weights(const std::filesystem::path& file,
-                           const std::function<torch::nn::Sequential()>& build,
-                           std::uint64_t trial_seed);
+// Makes an untrained module of the trial's configuration with this many
+// inputs and outputs.
+using ModelBuilder = std::function<torch::nn::Sequential(std::int64_t inputs, std::int64_t outputs)>;
+
+// Loads the models, each into a module made by `build`, sized by its stored
+// encoding and the stored classes (files from before encodings: by
+// `inputs` and `outputs`). Throws InputError for a missing or unreadable
+// file, and for one that another trial wrote (another trial's file copied
+// into place).
+TrainedModels load_weights(const std::filesystem::path& file, const ModelBuilder& build,
+                           std::int64_t inputs, std::int64_t outputs, std::uint64_t trial_seed);
 
 }  // namespace tunelab

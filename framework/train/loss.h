@@ -21,6 +21,9 @@ using LossFunction =
 struct Loss {
   LossFunction on_tensors;
   LeanLossKernel lean_kernel;
+  // A classification loss: its targets are class codes (rows, 1) and the
+  // model's outputs one logit (two classes) or one per class.
+  bool for_classes = false;
 
   Loss() = default;
   template <typename F, std::enable_if_t<std::is_constructible_v<LossFunction, F> &&

@@ -21,6 +21,9 @@ struct TrainerConfig {
   std::int64_t batch_size = 64;
   int epochs = 100;
   std::string loss = "mse";
+  // Whether the file names the loss: a classifier that does not trains with
+  // cross_entropy instead of the default.
+  bool loss_stated = false;
   nlohmann::json loss_args = nlohmann::json::object();
   EarlyStopping early_stopping;
   // The fast path: an elementwise optimizer updates one flat buffer of all

@@ -1,4 +1,4 @@
-// Any numeric CSV file with a header row.
+// Any CSV file with a header row: numbers, words and missing cells.
 
 #include "common/option_specs.h"
 #include "data/table_dataset.h"
@@ -10,20 +10,33 @@ namespace {
 
 const OptionSpecs kCsvOptions{
     {"path", OptionType::text, nullptr, "the file, relative to the experiment file (required)"},
-    {"target", OptionType::text, nullptr, "the column to predict (default: the last)"},
-    {"features", OptionType::texts, nullptr, "the input columns (default: all but the target)"}};
+    {"target", OptionType::text, nullptr,
+     "the column to predict (default: the last); words in it make a classification task"},
+    {"features", OptionType::texts, nullptr,
+     "the input columns (default: all but the target and ignore)"},
+    {"ignore", OptionType::texts, nullptr, "columns never read (ids, free text, leaks)"},
+    {"categorical", OptionType::texts, nullptr,
+     "columns of integer codes to read as categories (words always are)"},
+    {"na_values", OptionType::texts, nullptr,
+     "cells that mean missing, besides '', NA, N/A, NaN, null, None and #N/A"}};
 
 }  // namespace
 
 void register_csv_dataset(Registrar& registrar) {
   registrar.datasets.add(
-      "csv", "a numeric CSV file with a header", kCsvOptions, [](const DatasetRequest& request) {
+      "csv", "a CSV file with a header (numbers, words, missing cells)", kCsvOptions,
+      [](const DatasetRequest& request) {
         const Args args = kCsvOptions.read(request.args);
         std::filesystem::path path = args.text("path");
         if (path.is_relative()) path = request.base_dir / path;
-        const CsvTable table = read_numeric_csv(path);
-        return dataset_from_table(table, args.text("target", table.header.back()),
-                                  args.texts("features", {}));
+        const CsvTable table = read_csv(path);
+        TableColumns columns;
+        columns.target = args.text("target", table.header.back());
+        columns.features = args.texts("features", {});
+        columns.ignore = args.texts("ignore", {});
+        columns.categorical = args.texts("categorical", {});
+        columns.na_values = args.texts("na_values", {});
+        return dataset_from_table(table, columns);
       });
 }
 

@@ -28,8 +28,10 @@ void register_diabetes_dataset(Registrar& registrar) {
   registrar.datasets.add("diabetes", "442 x 10 diabetes progression data (sklearn's, unscaled)",
                          [](const DatasetRequest& request) {
                            Args(request.args).allow_only({});
-                           const CsvTable table = read_numeric_csv(data_dir() / "diabetes.csv");
-                           return dataset_from_table(table, "target", {});
+                           const CsvTable table = read_csv(data_dir() / "diabetes.csv");
+                           TableColumns columns;
+                           columns.target = "target";
+                           return dataset_from_table(table, columns);
                          });
 }
 

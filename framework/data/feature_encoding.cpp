@@ -1,0 +1,173 @@
+#include "data/feature_encoding.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "common/errors.h"
+
+namespace tunelab {
+namespace {
+
+// The median of the column's present values (the mean of the middle two
+// for an even count); 0 when every value is missing.
+float median_of(const at::TensorAccessor<float, 2>& x, std::int64_t rows, std::int64_t j) {
+  std::vector<float> present;
+  for (std::int64_t i = 0; i < rows; ++i)
+    if (!std::isnan(x[i][j])) present.push_back(x[i][j]);
+  if (present.empty()) return 0;
+  const auto middle = present.begin() + static_cast<std::ptrdiff_t>(present.size() / 2);
+  std::nth_element(present.begin(), middle, present.end());
+  if (present.size() % 2 == 1) return *middle;
+  const float below = *std::max_element(present.begin(), middle);
+  return static_cast<float>((static_cast<double>(below) + *middle) / 2);
+}
+
+}  // namespace
+
+std::int64_t ColumnEncoding::width() const {
+  if (kind == ColumnKind::numeric) return indicator ? 2 : 1;
+  return static_cast<std::int64_t>(levels.size()) + (missing_level ? 1 : 0);
+}
+
+FeatureEncoding FeatureEncoding::fit(const Dataset& train) {
+  FeatureEncoding encoding;
+  const std::vector<FeatureColumn> columns = train.feature_columns();
+  const auto x = train.x.accessor<float, 2>();
+  const std::int64_t rows = train.rows();
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    const auto j = static_cast<std::int64_t>(c);
+    ColumnEncoding column{columns[c].name, columns[c].kind, 0, false, {}, false};
+    bool any_missing = false;
+    std::vector<bool> seen(columns[c].levels.size(), false);
+    for (std::int64_t i = 0; i < rows; ++i) {
+      if (std::isnan(x[i][j]))
+        any_missing = true;
+      else if (column.kind == ColumnKind::categorical)
+        seen.at(static_cast<std::size_t>(x[i][j])) = true;
+    }
+    if (column.kind == ColumnKind::numeric) {
+      column.fill = median_of(x, rows, j);
+      column.indicator = any_missing;
+    } else {
+      for (std::size_t l = 0; l < seen.size(); ++l)
+        if (seen[l]) column.levels.push_back(columns[c].levels[l]);
+      column.missing_level = any_missing;
+    }
+    encoding.columns_.push_back(std::move(column));
+  }
+  return encoding;
+}
+
+std::int64_t FeatureEncoding::width() const {
+  std::int64_t width = 0;
+  for (const auto& c : columns_) width += c.width();
+  return width;
+}
+
+std::vector<bool> FeatureEncoding::value_columns() const {
+  std::vector<bool> out;
+  for (const auto& c : columns_) {
+    out.push_back(c.kind == ColumnKind::numeric);
+    for (std::int64_t k = 1; k < c.width(); ++k) out.push_back(false);
+  }
+  return out;
+}
+
+std::vector<FeatureColumn> FeatureEncoding::raw_columns() const {
+  std::vector<FeatureColumn> out;
+  for (const auto& c : columns_) out.push_back({c.name, c.kind, {}});
+  return out;
+}
+
+at::Tensor FeatureEncoding::apply(const at::Tensor& raw,
+                                  const std::vector<FeatureColumn>& columns) const {
+  if (raw.size(1) != static_cast<std::int64_t>(columns_.size()))
+    throw Error(fmt::format("the encoding reads {} columns, the rows have {}", columns_.size(),
+                            raw.size(1)));
+  const at::Tensor in = raw.to(torch::kFloat32).contiguous();
+  const auto x = in.accessor<float, 2>();
+  const std::int64_t rows = in.size(0);
+  at::Tensor out = torch::zeros({rows, width()}, torch::kFloat32);
+  auto e = out.accessor<float, 2>();
+  std::int64_t at = 0;
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    const ColumnEncoding& column = columns_[c];
+    const auto j = static_cast<std::int64_t>(c);
+    if (column.kind == ColumnKind::numeric) {
+      for (std::int64_t i = 0; i < rows; ++i) {
+        const bool missing = std::isnan(x[i][j]);
+        e[i][at] = missing ? column.fill : x[i][j];
+        if (column.indicator) e[i][at + 1] = missing ? 1.0F : 0.0F;
+      }
+    } else {
+      // Each code of the rows' own levels, mapped to its column (-1: none).
+      const std::vector<std::string>& levels =
+          c < columns.size() ? columns[c].levels : std::vector<std::string>{};
+      std::map<std::string, std::int64_t> slot;
+      for (std::size_t l = 0; l < column.levels.size(); ++l)
+        slot[column.levels[l]] = static_cast<std::int64_t>(l);
+      std::vector<std::int64_t> slot_of_code(levels.size(), -1);
+      for (std::size_t code = 0; code < levels.size(); ++code)
+        if (const auto found = slot.find(levels[code]); found != slot.end())
+          slot_of_code[code] = found->second;
+      const std::int64_t missing_slot =
+          column.missing_level ? static_cast<std::int64_t>(column.levels.size()) : -1;
+      for (std::int64_t i = 0; i < rows; ++i) {
+        std::int64_t s = missing_slot;
+        if (!std::isnan(x[i][j])) {
+          const auto code = static_cast<std::size_t>(x[i][j]);
+          s = code < slot_of_code.size() ? slot_of_code[code] : -1;
+        }
+        if (s >= 0) e[i][at + s] = 1.0F;
+      }
+    }
+    at += column.width();
+  }
+  return out;
+}
+
+nlohmann::json FeatureEncoding::to_json() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : columns_) {
+    nlohmann::json column = {{"name", c.name}};
+    if (c.kind == ColumnKind::numeric) {
+      column["kind"] = "numeric";
+      column["fill"] = c.fill;
+      column["indicator"] = c.indicator;
+    } else {
+      column["kind"] = "categorical";
+      column["levels"] = c.levels;
+      column["missing_level"] = c.missing_level;
+    }
+    out.push_back(column);
+  }
+  return out;
+}
+
+FeatureEncoding FeatureEncoding::from_json(const nlohmann::json& json) {
+  FeatureEncoding encoding;
+  try {
+    for (const auto& c : json) {
+      ColumnEncoding column;
+      column.name = c.at("name").get<std::string>();
+      if (c.at("kind").get<std::string>() == "numeric") {
+        column.fill = c.at("fill").get<float>();
+        column.indicator = c.at("indicator").get<bool>();
+      } else {
+        column.kind = ColumnKind::categorical;
+        column.levels = c.at("levels").get<std::vector<std::string>>();
+        column.missing_level = c.at("missing_level").get<bool>();
+      }
+      encoding.columns_.push_back(std::move(column));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(std::string("a stored feature encoding that cannot be read: ") + e.what());
+  }
+  return encoding;
+}
+
+}  // namespace tunelab

@@ -1,0 +1,59 @@
+#pragma once
+// What turns a data set's raw columns into the numbers a model reads, fitted
+// on the training rows only: a numeric column keeps its values, missing
+// cells filled with the training rows' median (plus a 0/1 "was missing"
+// column where the training rows had any); a categorical column becomes one
+// 0/1 column per level the training rows hold (plus one for "missing" where
+// they had missing cells). A level the training rows never had, or a
+// missing cell where they had none, sets none of its columns: predicting a
+// row never fails for its values.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+#include <nlohmann/json.hpp>
+
+#include "data/dataset.h"
+
+namespace tunelab {
+
+struct ColumnEncoding {
+  std::string name;
+  ColumnKind kind = ColumnKind::numeric;
+  float fill = 0;          // numeric: the training rows' median
+  bool indicator = false;  // numeric: a 0/1 column follows, 1 where the cell was missing
+  std::vector<std::string> levels;  // categorical: one column each
+  bool missing_level = false;       // categorical: a last column, 1 where the cell was missing
+
+  std::int64_t width() const;
+};
+
+class FeatureEncoding {
+ public:
+  FeatureEncoding() = default;
+  // Fitted on `train`'s rows (raw values as a Dataset holds them).
+  static FeatureEncoding fit(const Dataset& train);
+
+  // The encoded rows of `raw`, whose categorical codes index the levels of
+  // `columns` (the data set's, or a file's to predict).
+  at::Tensor apply(const at::Tensor& raw, const std::vector<FeatureColumn>& columns) const;
+
+  std::int64_t width() const;
+  // Per encoded column: whether it holds a numeric column's values (what
+  // standardisation scales; 0/1 columns are left as they are).
+  std::vector<bool> value_columns() const;
+  // The raw columns it reads, by name and kind (levels empty).
+  std::vector<FeatureColumn> raw_columns() const;
+  const std::vector<ColumnEncoding>& columns() const { return columns_; }
+
+  nlohmann::json to_json() const;
+  // DataError for JSON this class did not write.
+  static FeatureEncoding from_json(const nlohmann::json& json);
+
+ private:
+  std::vector<ColumnEncoding> columns_;
+};
+
+}  // namespace tunelab

@@ -1,0 +1,78 @@
+#include "data/task.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <map>
+
+#include "common/errors.h"
+
+namespace tunelab {
+
+std::string to_string(Task task) {
+  switch (task) {
+    case Task::regression:
+      return "regression";
+    case Task::classification:
+      return "classification";
+    case Task::automatic:
+      break;
+  }
+  return "auto";
+}
+
+std::optional<Task> task_named(const std::string& name) {
+  for (const Task t : {Task::automatic, Task::regression, Task::classification})
+    if (to_string(t) == name) return t;
+  return std::nullopt;
+}
+
+void settle_task(Dataset& data, Task task) {
+  const std::string target = data.target_names.empty() ? "the target" : data.target_names.front();
+  if (task == Task::regression && data.is_classification())
+    throw ConfigError("task", data.first_text_target.empty()
+                                  ? fmt::format("regression needs a numeric target; '{}' holds "
+                                                "text ('{}')",
+                                                target, data.classes.front())
+                                  : fmt::format("regression needs a numeric target; {} is not a "
+                                                "number",
+                                                data.first_text_target));
+  if (task == Task::classification && !data.is_classification()) {
+    if (data.targets() != 1)
+      throw ConfigError("task", fmt::format("classification predicts one target column; the "
+                                            "data set has {}",
+                                            data.targets()));
+    // The distinct values, in numeric order, become the classes.
+    std::map<float, float> code;
+    const auto y = data.y.accessor<float, 2>();
+    for (std::int64_t i = 0; i < data.rows(); ++i) code.emplace(y[i][0], 0.0F);
+    if (code.size() > 1000)
+      throw ConfigError("task", fmt::format("'{}' has {} distinct values: too many classes (is it "
+                                            "a regression target?)",
+                                            target, code.size()));
+    for (auto& [value, c] : code) {
+      c = static_cast<float>(data.classes.size());
+      data.classes.push_back(value == std::floor(value) ? fmt::format("{}", static_cast<long long>(value))
+                                                        : fmt::format("{}", value));
+    }
+    at::Tensor codes = torch::empty_like(data.y);
+    auto out = codes.accessor<float, 2>();
+    for (std::int64_t i = 0; i < data.rows(); ++i) out[i][0] = code.at(y[i][0]);
+    data.y = codes;
+  }
+  if (data.is_classification() && data.classes.size() < 2)
+    throw ConfigError("task", fmt::format("'{}' has one class ('{}'): nothing to tell apart",
+                                          target, data.classes.front()));
+}
+
+std::int64_t model_outputs(std::size_t classes, std::int64_t targets) {
+  if (classes == 0) return targets;
+  return classes == 2 ? 1 : static_cast<std::int64_t>(classes);
+}
+
+std::int64_t model_outputs(const Dataset& data) {
+  return model_outputs(data.classes.size(), data.targets());
+}
+
+}  // namespace tunelab

@@ -1,0 +1,59 @@
+// The classification loss: binary cross-entropy of one logit for two
+// classes, softmax cross-entropy for more, as PyTorch computes them.
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include "common/option_specs.h"
+#include "plugins/builtins.h"
+
+namespace tunelab {
+namespace {
+
+const OptionSpecs kCrossEntropyOptions{
+    {"label_smoothing", OptionType::number, 0.0,
+     "the share of each target spread evenly over the classes", OptionCheck::in_unit_interval()},
+    {"class_weights", OptionType::numbers, nullptr,
+     "one weight per class, in the classes' sorted order (default: all 1)"}};
+
+}  // namespace
+
+void register_cross_entropy_loss(Registrar& registrar) {
+  registrar.losses.add(
+      "cross_entropy", "classification: log loss of the predicted class probabilities",
+      kCrossEntropyOptions, [](const nlohmann::json& json) -> Loss {
+        const Args args = kCrossEntropyOptions.read(json);
+        const double smoothing = args.number("label_smoothing");
+        if (smoothing >= 1)
+          throw ConfigError("label_smoothing", "must be below 1 (1 would leave no target)");
+        const std::vector<double> weights = args.numbers("class_weights", {});
+        for (std::size_t i = 0; i < weights.size(); ++i)
+          if (!(weights[i] >= 0))
+            throw ConfigError(fmt::format("class_weights[{}]", i), "must not be negative");
+        Loss loss = [smoothing, weights](const at::Tensor& logits, const at::Tensor& codes) {
+          const at::Tensor target = codes.reshape({-1}).to(torch::kInt64);
+          const auto classes = std::max<std::int64_t>(2, logits.size(1));
+          if (!weights.empty() && static_cast<std::int64_t>(weights.size()) != classes)
+            throw ConfigError("trainer.loss_args.class_weights",
+                              fmt::format("{} weights for {} classes", weights.size(), classes));
+          const at::Tensor w = weights.empty() ? at::Tensor()
+                                               : torch::tensor(weights, torch::kFloat32)
+                                                     .to(logits.device());
+          if (logits.size(1) == 1) {
+            const at::Tensor t = codes.reshape({-1, 1}).to(logits.dtype()) * (1 - smoothing) +
+                                 0.5 * smoothing;
+            const at::Tensor row_weight =
+                w.defined() ? w.index_select(0, target).reshape({-1, 1}) : at::Tensor();
+            return torch::binary_cross_entropy_with_logits(logits, t, row_weight);
+          }
+          namespace F = torch::nn::functional;
+          auto options = F::CrossEntropyFuncOptions().label_smoothing(smoothing);
+          if (w.defined()) options = options.weight(w);
+          return F::cross_entropy(logits, target, options);
+        };
+        loss.for_classes = true;
+        return loss;
+      });
+}
+
+}  // namespace tunelab
