@@ -1,0 +1,248 @@
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "common/errors.h"
+#include "data/csv_table.h"
+#include "data/feature_encoding.h"
+#include "data/split.h"
+#include "data/table_dataset.h"
+#include "data/task.h"
+#include "support.h"
+#include "train/metrics.h"
+
+namespace {
+
+tunelab::Dataset table_dataset(const std::string& csv, const tunelab::TableColumns& columns) {
+  std::istringstream in(csv);
+  return tunelab::dataset_from_table(tunelab::parse_csv(in, "t.csv"), columns);
+}
+
+bool missing(const torch::Tensor& x, std::int64_t i, std::int64_t j) {
+  return std::isnan(x[i][j].item<float>());
+}
+
+}  // namespace
+
+TEST_SUITE("tabular data") {
+  TEST_CASE("a table's columns as they come: numbers, words, codes, missing cells, ignored ids") {
+    const std::string csv =
+        "id,region,charge,stars,churned\n"
+        "101,north,10.5,1,no\n"
+        "102,,NA,2,yes\n"
+        "1e999,south,,3,no\n"  // an id no one reads: not even a finite number
+        "104,north,7,n/a,yes\n";
+    const auto data = table_dataset(csv, {"churned", {}, {"id"}, {"stars"}, {}});
+    REQUIRE(data.feature_names == std::vector<std::string>({"region", "charge", "stars"}));
+    REQUIRE(data.columns.size() == 3);
+    CHECK(data.columns[0].kind == tunelab::ColumnKind::categorical);
+    CHECK(data.columns[0].levels == std::vector<std::string>({"north", "south"}));
+    CHECK(data.columns[1].kind == tunelab::ColumnKind::numeric);
+    CHECK(data.columns[2].kind == tunelab::ColumnKind::categorical);  // forced: codes
+    CHECK(data.columns[2].levels == std::vector<std::string>({"1", "2", "3"}));
+    CHECK(data.x[0][1].item<float>() == 10.5F);
+    CHECK(missing(data.x, 1, 0));  // empty
+    CHECK(missing(data.x, 1, 1));  // NA
+    CHECK(missing(data.x, 2, 1));  // empty
+    CHECK(missing(data.x, 3, 2));  // n/a
+    CHECK(data.x[3][0].item<float>() == 0);  // north
+    CHECK(data.classes == std::vector<std::string>({"no", "yes"}));
+    CHECK(torch::equal(data.y, torch::tensor({{0.0F}, {1.0F}, {0.0F}, {1.0F}})));
+    // Without `ignore` the id column is a feature, and its non-finite cell
+    // is the error it always was.
+    CHECK_THROWS_WITH_AS(table_dataset(csv, {"churned", {}, {}, {"stars"}, {}}),
+                         "t.csv:4:1: column 'id': '1e999' is not a finite number",
+                         tunelab::DataError);
+    // A marker of one's own: "?" as UCI tables write it.
+    const auto uci = table_dataset("a,y\n1,2\n?,3\n", {"y", {}, {}, {}, {"?"}});
+    CHECK(uci.columns.empty());  // numeric
+    CHECK(missing(uci.x, 1, 0));
+  }
+
+  TEST_CASE("task: integer labels become classes / words refuse regression / one class refused") {
+    auto labels = table_dataset("a,y\n1,3\n2,1\n3,3\n", {"y", {}, {}, {}, {}});
+    CHECK_FALSE(labels.is_classification());
+    tunelab::settle_task(labels, tunelab::Task::classification);
+    CHECK(labels.classes == std::vector<std::string>({"1", "3"}));
+    CHECK(torch::equal(labels.y, torch::tensor({{1.0F}, {0.0F}, {1.0F}})));
+    CHECK(tunelab::model_outputs(labels) == 1);  // two classes: one logit
+
+    auto words = table_dataset("a,y\n1,cat\n2,dog\n3,2\n", {"y", {}, {}, {}, {}});
+    CHECK(tunelab::model_outputs(words) == 3);
+    CHECK_THROWS_WITH_AS(tunelab::settle_task(words, tunelab::Task::regression),
+                         "regression needs a numeric target; t.csv:2:2: column 'y': 'cat' is not "
+                         "a number",
+                         tunelab::ConfigError);
+    auto one = table_dataset("a,y\n1,cat\n2,cat\n", {"y", {}, {}, {}, {}});
+    CHECK_THROWS_AS(tunelab::settle_task(one, tunelab::Task::automatic), tunelab::ConfigError);
+  }
+
+  TEST_CASE("the encoding is fitted on the training rows: medians, indicators, levels") {
+    const float nan = std::nanf("");
+    tunelab::Dataset train;
+    train.x = torch::tensor({{1.0F, 0.0F}, {nan, 1.0F}, {3.0F, 0.0F}, {10.0F, nan}});
+    train.y = torch::zeros({4, 1});
+    train.feature_names = {"charge", "plan"};
+    train.columns = {{"charge", tunelab::ColumnKind::numeric, {}},
+                     {"plan", tunelab::ColumnKind::categorical, {"basic", "plus", "gold"}}};
+    const auto encoding = tunelab::FeatureEncoding::fit(train);
+    // charge, charge missing, basic, plus, plan missing ("gold" is not in
+    // the training rows: no column).
+    CHECK(encoding.width() == 5);
+    CHECK(encoding.value_columns() == std::vector<bool>({true, false, false, false, false}));
+    const auto encoded = encoding.apply(train.x, train.columns);
+    CHECK(torch::equal(encoded, torch::tensor({{1.0F, 0.0F, 1.0F, 0.0F, 0.0F},
+                                               {3.0F, 1.0F, 0.0F, 1.0F, 0.0F},  // median 3
+                                               {3.0F, 0.0F, 1.0F, 0.0F, 0.0F},
+                                               {10.0F, 0.0F, 0.0F, 0.0F, 1.0F}})));
+    // Rows to predict, coded by their own file's levels: an unseen level
+    // ("gold", "platinum") sets none of the plan's columns.
+    const std::vector<tunelab::FeatureColumn> file = {
+        {"charge", tunelab::ColumnKind::numeric, {}},
+        {"plan", tunelab::ColumnKind::categorical, {"gold", "plus", "platinum"}}};
+    const auto rows = encoding.apply(torch::tensor({{nan, 1.0F}, {2.0F, 0.0F}, {4.0F, 2.0F}}), file);
+    CHECK(torch::equal(rows, torch::tensor({{3.0F, 1.0F, 0.0F, 1.0F, 0.0F},
+                                            {2.0F, 0.0F, 0.0F, 0.0F, 0.0F},
+                                            {4.0F, 0.0F, 0.0F, 0.0F, 0.0F}})));
+    // It travels with the weights as JSON and comes back the same.
+    const auto back = tunelab::FeatureEncoding::from_json(encoding.to_json());
+    CHECK(torch::equal(back.apply(train.x, train.columns), encoded));
+  }
+
+  TEST_CASE("standardisation after encoding scales the numeric columns only") {
+    tunelab::Dataset data;
+    data.x = torch::tensor({{1.0F, 0.0F}, {2.0F, 1.0F}, {3.0F, 0.0F}, {4.0F, 1.0F}});
+    data.y = torch::zeros({4, 1});
+    data.feature_names = {"n", "c"};
+    data.columns = {{"n", tunelab::ColumnKind::numeric, {}},
+                    {"c", tunelab::ColumnKind::categorical, {"a", "b"}}};
+    data.classes = {"no", "yes"};
+    tunelab::Splits splits{data, data, data};
+    const auto scaling = tunelab::prepare_features(splits, true, true);
+    CHECK(splits.train.x.size(1) == 3);
+    CHECK(splits.train.x.select(1, 0).mean().item<float>() == doctest::Approx(0));
+    CHECK(torch::equal(splits.train.x.slice(1, 1, 3),
+                       torch::tensor({{1.0F, 0.0F}, {0.0F, 1.0F}, {1.0F, 0.0F}, {0.0F, 1.0F}})));
+    CHECK_FALSE(scaling.y);  // class codes are not scaled
+  }
+
+  TEST_CASE("classification splits keep each class's share in every split") {
+    tunelab::Dataset data;
+    data.x = torch::arange(200, torch::kFloat32).view({200, 1});
+    data.y = (torch::arange(200) % 5 == 0).to(torch::kFloat32).view({200, 1});  // 20 % "yes"
+    data.classes = {"no", "yes"};
+    const auto splits = tunelab::split_dataset(data, {0.6, 0.2, 0.2}, 11);
+    CHECK(splits.train.rows() + splits.val.rows() + splits.test.rows() == 200);
+    CHECK(splits.train.y.sum().item<float>() == 24);
+    CHECK(splits.val.y.sum().item<float>() == 8);
+    CHECK(splits.test.y.sum().item<float>() == 8);
+    // Another seed: other rows, the same shares.
+    const auto other = tunelab::split_dataset(data, {0.6, 0.2, 0.2}, 12);
+    CHECK_FALSE(torch::equal(other.train.x, splits.train.x));
+    CHECK(other.val.y.sum().item<float>() == 8);
+  }
+
+  TEST_CASE("metrics agree with scikit-learn's") {
+    const auto p = torch::tensor({{0.9F, 0.1F}, {0.4F, 0.6F}, {0.35F, 0.65F}, {0.2F, 0.8F},
+                                  {0.7F, 0.3F}, {0.5F, 0.5F}});
+    const auto y = torch::tensor({{0.0F}, {0.0F}, {1.0F}, {1.0F}, {1.0F}, {0.0F}});
+    const auto binary = tunelab::classification_metrics(p, y);
+    const auto multi_p = torch::tensor(
+        {{0.7F, 0.2F, 0.1F}, {0.1F, 0.8F, 0.1F}, {0.3F, 0.3F, 0.4F}, {0.2F, 0.5F, 0.3F}});
+    const auto multi_y = torch::tensor({{0.0F}, {1.0F}, {2.0F}, {2.0F}});
+    const auto multi = tunelab::classification_metrics(multi_p, multi_y);
+    const auto regression = tunelab::regression_metrics(torch::tensor({{1.0F}, {2.5F}, {2.0F}}),
+                                                        torch::tensor({{1.5F}, {2.0F}, {3.0F}}));
+    const auto r = tunelab::test::run_shell(
+        "/usr/bin/python3 -c '\n"
+        "from sklearn import metrics as m\n"
+        "import numpy as np\n"
+        "p=np.array([[.9,.1],[.4,.6],[.35,.65],[.2,.8],[.7,.3],[.5,.5]]); y=[0,0,1,1,1,0]\n"
+        "print(m.accuracy_score(y,p.argmax(1)), m.log_loss(y,p), m.roc_auc_score(y,p[:,1]), "
+        "m.f1_score(y,p.argmax(1)))\n"
+        "q=np.array([[.7,.2,.1],[.1,.8,.1],[.3,.3,.4],[.2,.5,.3]]); z=[0,1,2,2]\n"
+        "print(m.accuracy_score(z,q.argmax(1)), m.log_loss(z,q), "
+        "m.roc_auc_score(z,q,multi_class=\"ovr\",average=\"macro\"))\n"
+        "a=[1.5,2,3]; b=[1,2.5,2]\n"
+        "print(m.mean_squared_error(a,b)**.5, m.mean_absolute_error(a,b), m.r2_score(a,b))\n"
+        "'");
+    REQUIRE(r.exit_status == 0);
+    std::istringstream sk(r.output);
+    double acc, ll, auc, f1, macc, mll, mauc, rmse, mae, r2;
+    sk >> acc >> ll >> auc >> f1 >> macc >> mll >> mauc >> rmse >> mae >> r2;
+    CHECK(binary.at("accuracy") == doctest::Approx(acc));
+    CHECK(binary.at("logloss") == doctest::Approx(ll).epsilon(1e-6));
+    CHECK(binary.at("auc") == doctest::Approx(auc));
+    CHECK(binary.at("f1") == doctest::Approx(f1));
+    CHECK(multi.at("accuracy") == doctest::Approx(macc));
+    CHECK(multi.at("logloss") == doctest::Approx(mll).epsilon(1e-6));
+    CHECK(multi.at("auc") == doctest::Approx(mauc));
+    CHECK(multi.count("f1") == 0);
+    CHECK(regression.at("rmse") == doctest::Approx(rmse));
+    CHECK(regression.at("mae") == doctest::Approx(mae));
+    CHECK(regression.at("r2") == doctest::Approx(r2));
+  }
+
+  TEST_CASE("a churn table: classification study, cross-validated, reproduced, predicted") {
+    tunelab::test::ScratchDir dir;
+    const std::string db = (dir.path() / "c.db").string();
+    const std::string run =
+        "run experiments/churn.yaml --quiet --trials 2 --set trainer.epochs=5 --set "
+        "data.folds=3 --storage " +
+        db;
+    auto r = tunelab::test::run_tunelab(run);
+    INFO(r.output);
+    REQUIRE(r.exit_status == 0);
+    CHECK(r.output.find("churn: recorded") == std::string::npos);  // a study: 2 trials
+    r = tunelab::test::run_tunelab(run + " --study again");
+    REQUIRE(r.exit_status == 0);
+    SQLite::Database d(db);
+    CHECK(d.execAndGet("SELECT group_concat(value, ' ') FROM (SELECT value FROM trials t JOIN "
+                       "studies s USING (study_id) WHERE s.name = 'churn' ORDER BY number)")
+              .getString() ==
+          d.execAndGet("SELECT group_concat(value, ' ') FROM (SELECT value FROM trials t JOIN "
+                       "studies s USING (study_id) WHERE s.name = 'again' ORDER BY number)")
+              .getString());
+    // Rows to predict: a region never seen, a plan never seen, missing
+    // cells, a satisfaction code never seen, and no label column at all.
+    dir.write("new.csv",
+              "customer_id,region,plan,tenure_months,monthly_charge,support_calls,satisfaction\n"
+              "N1,north,basic,3,30,7,1\n"
+              "N2,mars,gold,40,NA,0,5\n"
+              "N3,,premium,12,,2,9\n");
+    r = tunelab::test::run_tunelab("predict churn --input " + (dir.path() / "new.csv").string() +
+                                   " --storage " + db);
+    REQUIRE(r.exit_status == 0);
+    std::istringstream lines(r.output);
+    std::string header, row;
+    std::getline(lines, header);
+    CHECK(header ==
+          "customer_id,region,plan,tenure_months,monthly_charge,support_calls,satisfaction,"
+          "predicted_churned,probability_no,probability_yes");
+    int rows = 0;
+    while (std::getline(lines, row)) {
+      ++rows;
+      // The row copied through, a label, two probabilities summing to 1.
+      CHECK(row.rfind(fmt::format("N{},", rows), 0) == 0);
+      const auto cut = row.find(",no,") != std::string::npos ? row.find(",no,")
+                                                               : row.find(",yes,");
+      REQUIRE(cut != std::string::npos);
+      const auto probabilities = row.substr(row.find(',', cut + 1) + 1);
+      const double p_no = std::stod(probabilities);
+      const double p_yes = std::stod(probabilities.substr(probabilities.find(',') + 1));
+      CHECK(p_no + p_yes == doctest::Approx(1.0).epsilon(1e-5));
+    }
+    CHECK(rows == 3);
+    // With the labels, the metrics of the rows.
+    r = tunelab::test::run_tunelab("predict churn --input data/churn.csv --output " +
+                                   (dir.path() / "all.csv").string() + " --storage " + db);
+    REQUIRE(r.exit_status == 0);
+    CHECK(r.output.find("log loss on 1200 rows with targets: ") != std::string::npos);
+    CHECK(r.output.find(", accuracy ") != std::string::npos);
+    CHECK(r.output.find(", auc ") != std::string::npos);
+  }
+}
