@@ -160,9 +160,8 @@ TEST_SUITE("experiment files: search") {
           "exp.yaml:3:19: search.timeout: expected a duration such as 90s, 10m or 2h, got 'soon'");
     CHECK(error_of("name: t\ndata: {dataset: diabetes}\nsearch: {trials: 0}\n") ==
           "exp.yaml:3:18: search.trials: must be at least 1, got 0");
-    CHECK(
-        error_of("name: t\ndata: {dataset: diabetes}\nsearch: {metric: accuracy}\n") ==
-        "exp.yaml:3:18: search.metric: expected val_loss, test_loss or train_loss, got 'accuracy'");
+    CHECK(error_of("name: t\ndata: {dataset: diabetes}\nsearch: {metric: accuracy}\n") ==
+          "exp.yaml:3:18: search.metric: unknown metric 'accuracy' (did you mean 'val_accuracy'?)");
     CHECK(error_of("name: t\ndata: {dataset: diabetes, split: {train: 1.0}}\nsearch:\n  space:\n"
                    "    trainer.lr: {type: float, low: 0.001, high: 0.1}\n") ==
           "exp.yaml:4:3: search.metric: val_loss needs a validation split (data.split.val > 0)");

@@ -199,7 +199,8 @@ TEST_SUITE("query: one study") {
     const auto lines = lines_of(text.str());
     REQUIRE(lines.size() == 7);
     CHECK(lines[0] ==
-          "number,state,value,train_loss,val_loss,test_loss,best_epoch,epochs_run,duration_s,"
+          "number,state,value,train_loss,val_loss,test_loss,test_mae,test_r2,test_rmse,val_mae,"
+          "val_r2,val_rmse,best_epoch,epochs_run,duration_s,"
           "seed,device,started_at,finished_at,error,model.act_fn,model.block,"
           "trainer.batch_size,trainer.lr,trainer.weight_decay");
     CHECK(lines[1].rfind("0,COMPLETE,", 0) == 0);

@@ -250,6 +250,6 @@ TEST_SUITE("objectives") {
                                   "{metric: val_loss}\n");
     r = tunelab::test::run_tunelab("validate " + metric.string());
     CHECK(r.exit_status == 2);
-    CHECK(r.output.find("minimises the function's value") != std::string::npos);
+    CHECK(r.output.find("searches the function's value") != std::string::npos);
   }
 }

@@ -1,9 +1,10 @@
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <torch/torch.h>
 
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 
 #include "common/errors.h"
@@ -45,10 +46,10 @@ TEST_SUITE("tabular data") {
     CHECK(data.columns[2].kind == tunelab::ColumnKind::categorical);  // forced: codes
     CHECK(data.columns[2].levels == std::vector<std::string>({"1", "2", "3"}));
     CHECK(data.x[0][1].item<float>() == 10.5F);
-    CHECK(missing(data.x, 1, 0));  // empty
-    CHECK(missing(data.x, 1, 1));  // NA
-    CHECK(missing(data.x, 2, 1));  // empty
-    CHECK(missing(data.x, 3, 2));  // n/a
+    CHECK(missing(data.x, 1, 0));            // empty
+    CHECK(missing(data.x, 1, 1));            // NA
+    CHECK(missing(data.x, 2, 1));            // empty
+    CHECK(missing(data.x, 3, 2));            // n/a
     CHECK(data.x[3][0].item<float>() == 0);  // north
     CHECK(data.classes == std::vector<std::string>({"no", "yes"}));
     CHECK(torch::equal(data.y, torch::tensor({{0.0F}, {1.0F}, {0.0F}, {1.0F}})));
@@ -104,7 +105,8 @@ TEST_SUITE("tabular data") {
     const std::vector<tunelab::FeatureColumn> file = {
         {"charge", tunelab::ColumnKind::numeric, {}},
         {"plan", tunelab::ColumnKind::categorical, {"gold", "plus", "platinum"}}};
-    const auto rows = encoding.apply(torch::tensor({{nan, 1.0F}, {2.0F, 0.0F}, {4.0F, 2.0F}}), file);
+    const auto rows =
+        encoding.apply(torch::tensor({{nan, 1.0F}, {2.0F, 0.0F}, {4.0F, 2.0F}}), file);
     CHECK(torch::equal(rows, torch::tensor({{3.0F, 1.0F, 0.0F, 1.0F, 0.0F},
                                             {2.0F, 0.0F, 0.0F, 0.0F, 0.0F},
                                             {4.0F, 0.0F, 0.0F, 0.0F, 0.0F}})));
@@ -147,8 +149,8 @@ TEST_SUITE("tabular data") {
   }
 
   TEST_CASE("metrics agree with scikit-learn's") {
-    const auto p = torch::tensor({{0.9F, 0.1F}, {0.4F, 0.6F}, {0.35F, 0.65F}, {0.2F, 0.8F},
-                                  {0.7F, 0.3F}, {0.5F, 0.5F}});
+    const auto p = torch::tensor(
+        {{0.9F, 0.1F}, {0.4F, 0.6F}, {0.35F, 0.65F}, {0.2F, 0.8F}, {0.7F, 0.3F}, {0.5F, 0.5F}});
     const auto y = torch::tensor({{0.0F}, {0.0F}, {1.0F}, {1.0F}, {1.0F}, {0.0F}});
     const auto binary = tunelab::classification_metrics(p, y);
     const auto multi_p = torch::tensor(
@@ -228,8 +230,7 @@ TEST_SUITE("tabular data") {
       ++rows;
       // The row copied through, a label, two probabilities summing to 1.
       CHECK(row.rfind(fmt::format("N{},", rows), 0) == 0);
-      const auto cut = row.find(",no,") != std::string::npos ? row.find(",no,")
-                                                               : row.find(",yes,");
+      const auto cut = row.find(",no,") != std::string::npos ? row.find(",no,") : row.find(",yes,");
       REQUIRE(cut != std::string::npos);
       const auto probabilities = row.substr(row.find(',', cut + 1) + 1);
       const double p_no = std::stod(probabilities);
@@ -244,5 +245,110 @@ TEST_SUITE("tabular data") {
     CHECK(r.output.find("log loss on 1200 rows with targets: ") != std::string::npos);
     CHECK(r.output.find(", accuracy ") != std::string::npos);
     CHECK(r.output.find(", auc ") != std::string::npos);
+  }
+
+  TEST_CASE("regression metrics are in the target's own units, beside the standardised loss") {
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "q.db").string();
+    REQUIRE(tunelab::test::run_tunelab("run experiments/quickstart.yaml --quiet --trials 2 --set "
+                                       "trainer.epochs=8" +
+                                       storage)
+                .exit_status == 0);
+    const auto best = tunelab::test::json_of("best quickstart --format json" + storage);
+    // standardize.y: the loss is in units of the training rows' standard
+    // deviation s, the metrics in the target's: rmse² = loss · s², the same
+    // s on the validation and the test rows.
+    const double val = best["val_rmse"].get<double>(), test = best["test_rmse"].get<double>();
+    const double s_val = val * val / best["val_loss"].get<double>();
+    const double s_test = test * test / best["test_loss"].get<double>();
+    CHECK(s_val == doctest::Approx(s_test).epsilon(1e-5));
+    CHECK(std::sqrt(s_val) > 50);  // the diabetes target's spread, not 1
+    CHECK(best["val_mae"].get<double>() < val);
+    CHECK(best["val_r2"].get<double>() < 1);
+    CHECK(best["direction"] == "minimize");
+  }
+
+  TEST_CASE("a metric to maximise: val_auc's best is the highest / everywhere / in Optuna") {
+    tunelab::test::ScratchDir dir;
+    const std::string db = (dir.path() / "c.db").string();
+    const std::string storage = " --storage " + db;
+    REQUIRE(tunelab::test::run_tunelab("run experiments/churn.yaml --quiet --trials 5 --set "
+                                       "trainer.epochs=6 --set search.metric=val_auc" +
+                                       storage)
+                .exit_status == 0);
+    SQLite::Database d(db);
+    const double highest = d.execAndGet("SELECT max(value) FROM trials").getDouble();
+    const int highest_number =
+        d.execAndGet("SELECT number FROM trials ORDER BY value DESC LIMIT 1").getInt();
+    CHECK(d.execAndGet("SELECT value FROM trials ORDER BY value LIMIT 1").getDouble() < highest);
+    const auto best = tunelab::test::json_of("best churn --format json" + storage);
+    CHECK(best["trial"] == highest_number);
+    CHECK(best["direction"] == "maximize");
+    CHECK(best["value"].get<double>() == doctest::Approx(best["val_auc"].get<double>()));
+    CHECK(best["val_logloss"].get<double>() ==
+          doctest::Approx(best["val_loss"].get<double>()).epsilon(1e-5));
+    CHECK(d.execAndGet("SELECT number FROM best_trials").getInt() == highest_number);
+    CHECK(d.execAndGet("SELECT count(*) FROM metrics WHERE metric = 'test_f1'").getInt() == 5);
+    // The best first in the listing, and the best kept for predict.
+    const auto top = tunelab::test::run_tunelab("trials churn --top 1 --format csv" + storage);
+    CHECK(top.output.find("\n" + std::to_string(highest_number) + ",COMPLETE,") !=
+          std::string::npos);
+    CHECK(d.execAndGet("SELECT t.number FROM weights JOIN trials t USING (trial_id)").getInt() ==
+          highest_number);
+
+    if (tunelab::test::run_shell("/usr/bin/python3 -c 'import optuna' 2>/dev/null").exit_status !=
+        0) {
+      MESSAGE("python3-optuna is not installed: the export was not read back");
+      return;
+    }
+    const auto exported = (dir.path() / "optuna.db").string();
+    REQUIRE(tunelab::test::run_tunelab("export churn --optuna " + exported + storage).exit_status ==
+            0);
+    const auto read = tunelab::test::run_shell(
+        "/usr/bin/python3 -c \"import optuna; "
+        "optuna.logging.set_verbosity(optuna.logging.WARNING); "
+        "s = optuna.load_study(study_name='churn', storage='sqlite:///" +
+        exported + "'); print(s.direction.name, s.best_trial.number)\"");
+    CHECK(read.output == "MAXIMIZE " + std::to_string(highest_number) + "\n");
+  }
+
+  TEST_CASE("metrics that the task does not record, or that do not exist, are refused") {
+    auto r = tunelab::test::run_tunelab(
+        "validate experiments/quickstart.yaml --set search.metric=val_rmsee");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("search.metric: unknown metric 'val_rmsee' (did you mean 'val_rmse'?)") !=
+          std::string::npos);
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
+    r = tunelab::test::run_tunelab(
+        "run experiments/quickstart.yaml --set search.metric=val_accuracy" + storage);
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("search.metric: val_accuracy is a classification metric; 'target' is a "
+                        "numeric target") != std::string::npos);
+    r = tunelab::test::run_tunelab("run experiments/churn.yaml --set search.metric=test_r2" +
+                                   storage);
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("search.metric: test_r2 is a regression metric") != std::string::npos);
+    r = tunelab::test::run_tunelab(
+        "run experiments/quickstart.yaml --set search.direction=upwards" + storage);
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("search.direction: expected minimize or maximize, got 'upwards'") !=
+          std::string::npos);
+    // Nothing was created by the refusals.
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "s.db"));
+  }
+
+  TEST_CASE("search.direction overrides the metric's own") {
+    tunelab::test::ScratchDir dir;
+    const std::string db = (dir.path() / "s.db").string();
+    REQUIRE(tunelab::test::run_tunelab("run experiments/quickstart.yaml --quiet --trials 3 --set "
+                                       "trainer.epochs=3 --set search.direction=maximize "
+                                       "--storage " +
+                                       db)
+                .exit_status == 0);
+    SQLite::Database d(db);
+    CHECK(d.execAndGet("SELECT number FROM best_trials").getInt() ==
+          d.execAndGet("SELECT number FROM trials ORDER BY value DESC LIMIT 1").getInt());
+    CHECK(d.execAndGet("SELECT direction FROM studies").getString() == "maximize");
   }
 }

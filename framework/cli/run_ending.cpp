@@ -15,9 +15,18 @@ namespace {
 void print_best(StudyQueries& store, const StudySummary& summary, const std::string& metric,
                 const std::string& storage) {
   const TrialInfo best = store.trial(store.study(summary.name), summary.best->number);
+  // Beside the metric, its value on the test rows: the test loss, or for a
+  // metric such as val_auc, test_auc.
+  std::string test_name = "test_loss";
+  double test_value = best.test_loss;
+  if (metric.rfind("val_", 0) == 0 && metric != "val_loss") {
+    test_name = "test_" + metric.substr(4);
+    const auto found = best.metrics.find(test_name);
+    test_value = found == best.metrics.end() ? kMissing : found->second;
+  }
   std::cout << fmt::format("best: trial {}  {} {}", best.number, metric, shown(best.value))
             << (best.epochs_run > 0
-                    ? fmt::format("  test_loss {}  (epoch {} of {})", shown(best.test_loss),
+                    ? fmt::format("  {} {}  (epoch {} of {})", test_name, shown(test_value),
                                   best.best_epoch.value_or(0), best.epochs_run)
                     : "")
             << "\n";

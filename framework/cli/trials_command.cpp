@@ -77,7 +77,11 @@ int trials_command(const Arguments& args, Registrar&) {
   }
 
   // Columns by header, by param path, or by the names people use for them.
-  if (sort.empty() && top > 0) sort = "value";
+  if (sort.empty() && top > 0) {
+    // The best first: the highest where the study maximises its metric.
+    sort = "value";
+    descending = study.direction == Direction::maximize;
+  }
   if (!sort.empty()) {
     std::vector<std::string> keys = table.columns;
     keys.insert(keys.end(), paths.begin(), paths.end());

@@ -11,6 +11,7 @@
 #include "data/split.h"
 #include "data/task.h"
 #include "model/model_config.h"
+#include "search/direction.h"
 #include "search/space.h"
 #include "train/trainer_config.h"
 
@@ -27,9 +28,13 @@ struct DataConfig {
 
 // What to tune, over what, how long. Without a space, a study is one run.
 struct SearchConfig {
-  // Minimised: val_loss, test_loss or train_loss; "value" (the function's)
-  // for an objective experiment.
+  // What a trial is judged by: val_loss, test_loss or train_loss (the loss
+  // it trains with), or a metric of the split's rows in the target's units
+  // (training_metrics()); "value" (the function's) for an objective
+  // experiment.
   std::string metric = "val_loss";
+  // The metric's natural direction unless the file says otherwise.
+  Direction direction = Direction::minimize;
   int trials = 1;
   double timeout_seconds = 0;  // 0: no time limit
   // How many trials run at once, over all worker processes: trial k is
@@ -65,6 +70,16 @@ struct ExperimentConfig {
 
   bool evaluates_objective() const { return !objective.name.empty(); }
 };
+
+// Every metric search.metric may name for a training experiment: the
+// losses, and val_/test_ rmse, mae, r2 (regression), accuracy, logloss,
+// auc, f1 (classification).
+const std::vector<std::string>& training_metrics();
+
+// Whether `metric` is one that only classification (or only regression)
+// records; the losses are both.
+bool is_classification_metric(const std::string& metric);
+bool is_regression_metric(const std::string& metric);
 
 // The resolved configuration, defaults filled in, as the file would state it.
 nlohmann::json to_json(const ExperimentConfig& config);

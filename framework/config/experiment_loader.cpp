@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
 #include "common/args.h"
+#include "common/near_matches.h"
 #include "config/overrides.h"
 #include "config/yaml_to_json.h"
 #include "data/split.h"
@@ -149,17 +151,29 @@ std::pair<std::string, nlohmann::json> named_section(const Args& args, const std
 
 SearchConfig read_search(const nlohmann::json& json, bool objective) {
   const Args args(json);
-  args.allow_only({"metric", "trials", "timeout", "workers", "sampler", "pruner", "space"});
+  args.allow_only(
+      {"metric", "direction", "trials", "timeout", "workers", "sampler", "pruner", "space"});
   SearchConfig s;
   s.metric = args.text("metric", objective ? "value" : s.metric);
   if (objective && s.metric != "value")
     throw ConfigError("metric",
-                      fmt::format("an objective experiment minimises the function's value: "
+                      fmt::format("an objective experiment searches the function's value: "
                                   "expected value, got '{}'",
                                   s.metric));
-  if (!objective && s.metric != "val_loss" && s.metric != "test_loss" && s.metric != "train_loss")
-    throw ConfigError(
-        "metric", fmt::format("expected val_loss, test_loss or train_loss, got '{}'", s.metric));
+  if (!objective) {
+    const auto& names = training_metrics();
+    if (std::find(names.begin(), names.end(), s.metric) == names.end())
+      throw ConfigError("metric", unknown_name_message("metric", s.metric, names));
+  }
+  s.direction = natural_direction(s.metric);
+  if (args.has("direction")) {
+    const std::string direction = args.text("direction");
+    const auto named = direction_named(direction);
+    if (!named)
+      throw ConfigError("direction",
+                        fmt::format("expected minimize or maximize, got '{}'", direction));
+    s.direction = *named;
+  }
   s.space = in_section("space", [&] { return read_search_space(args.section("space")); });
   if (args.has("space") && s.space.empty())
     throw ConfigError("space",
@@ -178,8 +192,7 @@ SearchConfig read_search(const nlohmann::json& json, bool objective) {
   std::tie(s.pruner, s.pruner_args) = named_section(args, "pruner", s.pruner);
   for (const auto& d : s.space.dimensions) {
     if (d.path == "name" || d.path.rfind("search", 0) == 0 || d.path == "device" ||
-        d.path == "task" ||
-        d.path.rfind("plugins", 0) == 0)
+        d.path == "task" || d.path.rfind("plugins", 0) == 0)
       throw ConfigError("space." + d.path, "cannot be searched over");
   }
   return s;
@@ -203,8 +216,8 @@ ExperimentConfig read_experiment(const nlohmann::json& document) {
   if (const auto named = task_named(task))
     c.task = *named;
   else
-    throw ConfigError("task", fmt::format("expected auto, regression or classification, got '{}'",
-                                          task));
+    throw ConfigError("task",
+                      fmt::format("expected auto, regression or classification, got '{}'", task));
   c.plugins = args.texts("plugins", {});
   for (std::size_t i = 0; i < c.plugins.size(); ++i)
     if (c.plugins[i].empty()) throw ConfigError(fmt::format("plugins[{}]", i), "must not be empty");

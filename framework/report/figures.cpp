@@ -31,9 +31,9 @@ bool wants_log_scale(const std::vector<double>& values, double spread = 50) {
 // little above the 90th percentile and those values are drawn at its top
 // edge, as Optuna's plots clip such values. NaN: no clipping needed.
 double clipped_top(std::vector<double> values) {
-  values.erase(std::remove_if(values.begin(), values.end(),
-                              [](double v) { return !std::isfinite(v); }),
-               values.end());
+  values.erase(
+      std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
+      values.end());
   if (values.size() < 5) return kNaN;
   std::sort(values.begin(), values.end());
   const double low = values.front(), high = values.back();
@@ -45,7 +45,8 @@ double clipped_top(std::vector<double> values) {
 
 // A small note in the plot's top right corner.
 std::string corner_note(const std::string& text) {
-  return fmt::format("set label {} at graph 0.99, graph 0.97 right font ',9'", gnuplot_quoted(text));
+  return fmt::format("set label {} at graph 0.99, graph 0.97 right font ',9'",
+                     gnuplot_quoted(text));
 }
 
 std::string tic_list(const std::vector<std::pair<std::string, double>>& tics) {
@@ -154,7 +155,10 @@ std::string history_figure(const std::vector<StudyHistory>& studies, const std::
   std::vector<double> all;
   for (const auto& study : studies)
     for (const auto& [number, value] : study.values) all.push_back(value);
-  const double top = clipped_top(all);
+  // Outliers are clipped above; a maximised metric's outliers are below.
+  bool minimizing = true;
+  for (const auto& study : studies) minimizing &= study.direction == Direction::minimize;
+  const double top = minimizing ? clipped_top(all) : kNaN;
   std::string plot;
   bool any_above = false;
   for (std::size_t s = 0; s < studies.size(); ++s) {
@@ -162,7 +166,8 @@ std::string history_figure(const std::vector<StudyHistory>& studies, const std::
     std::vector<std::vector<double>> rows;
     double best = kNaN;
     for (const auto& [number, value] : studies[s].values) {
-      if (std::isfinite(value) && !(value >= best)) best = value;
+      if (std::isfinite(value) && (std::isnan(best) || better(value, best, studies[s].direction)))
+        best = value;
       const bool above = !std::isnan(top) && value > top;
       any_above |= above;
       rows.push_back({static_cast<double>(number), above ? kNaN : value, best, above ? top : kNaN});
@@ -180,13 +185,11 @@ std::string history_figure(const std::vector<StudyHistory>& studies, const std::
   }
   // The legend above the plot, clear of the axis label below it.
   figure << "set xlabel 'trial number'"
-         << "set ylabel " + gnuplot_quoted(metric)
-         << "set key outside top center horizontal"
+         << "set ylabel " + gnuplot_quoted(metric) << "set key outside top center horizontal"
          << "set autoscale xfix"
          << "set offsets 0.5, 0.5, 0, 0";
   if (any_above) {
-    figure << fmt::format("set yrange [*:{}]", top)
-           << corner_note("▲ above the axis (clipped)");
+    figure << fmt::format("set yrange [*:{}]", top) << corner_note("▲ above the axis (clipped)");
   } else if (wants_log_scale(all)) {
     figure << "set logscale y";
   }
@@ -229,8 +232,7 @@ std::string curves_figure(const std::vector<LearningCurve>& curves) {
   // above the rest, are clipped rather than squashing everything below them.
   const double top = clipped_top(all);
   if (!std::isnan(top))
-    figure << fmt::format("set yrange [*:{}]", top)
-           << corner_note("higher losses run off the top");
+    figure << fmt::format("set yrange [*:{}]", top) << corner_note("higher losses run off the top");
   figure << "plot " + plot;
   return figure.svg();
 }

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "search/direction.h"
+
 #include "search/space.h"
 
 namespace tunelab {
@@ -15,6 +17,7 @@ namespace tunelab {
 struct StudyHistory {
   std::string name;
   std::vector<std::pair<int, double>> values;  // (trial number, value)
+  Direction direction = Direction::minimize;   // which way "best so far" runs
 };
 
 // Each trial's value and the running best, per study.

@@ -37,17 +37,18 @@ std::string param_text(const nlohmann::json& value) {
   return value.is_string() ? value.get<std::string>() : cell_text(Cell(value));
 }
 
-std::vector<TrialInfo> best_first(const std::vector<TrialInfo>& trials) {
+std::vector<TrialInfo> best_first(const std::vector<TrialInfo>& trials, Direction direction) {
   std::vector<TrialInfo> complete;
   for (const auto& t : trials)
     if (t.state == TrialState::complete && std::isfinite(t.value)) complete.push_back(t);
-  std::stable_sort(complete.begin(), complete.end(),
-                   [](const TrialInfo& a, const TrialInfo& b) { return a.value < b.value; });
+  std::stable_sort(complete.begin(), complete.end(), [&](const TrialInfo& a, const TrialInfo& b) {
+    return better(a.value, b.value, direction);
+  });
   return complete;
 }
 
 StudyHistory history_of(const StudyInfo& study, const std::vector<TrialInfo>& trials) {
-  StudyHistory history{study.name, {}};
+  StudyHistory history{study.name, {}, study.direction};
   for (const auto& t : trials)
     history.values.emplace_back(t.number, t.state == TrialState::complete ? t.value : kMissing);
   return history;
@@ -103,7 +104,7 @@ class Report {
   void study(const StudyInfo& s, const std::vector<TrialInfo>& trials, bool several) {
     const int level = several ? 3 : 2;
     if (several) page_.heading(2, "Study " + s.name, anchor(s));
-    const std::vector<TrialInfo> ranked = best_first(trials);
+    const std::vector<TrialInfo> ranked = best_first(trials, s.direction);
     summary(s, ranked, several ? 3 : 2);
 
     page_.heading(level, "How the search converged");

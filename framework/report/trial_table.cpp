@@ -31,9 +31,11 @@ Cell trial_record(StudyQueries& store, const StudyInfo& study, const TrialInfo& 
   record["state"] = to_string(trial.state);
   record["metric"] = study.metric;
   record["value"] = number_cell(trial.value);
+  record["direction"] = to_string(study.direction);
   record["train_loss"] = number_cell(trial.train_loss);
   record["val_loss"] = number_cell(trial.val_loss);
   record["test_loss"] = number_cell(trial.test_loss);
+  for (const auto& [name, value] : trial.metrics) record[name] = number_cell(value);
   record["kept_epoch"] = trial.best_epoch ? Cell(*trial.best_epoch) : Cell();
   record["epochs_run"] = trial.epochs_run;
   record["seed"] = trial.seed;
@@ -52,9 +54,14 @@ Cell trial_record(StudyQueries& store, const StudyInfo& study, const TrialInfo& 
 
 Table export_table(const std::vector<TrialInfo>& trials) {
   const auto paths = param_paths(trials);
-  Table table{{"number", "state", "value", "train_loss", "val_loss", "test_loss", "best_epoch",
-               "epochs_run", "duration_s", "seed", "device", "started_at", "finished_at", "error"},
-              {}};
+  std::set<std::string> metric_names;
+  for (const auto& t : trials)
+    for (const auto& [name, value] : t.metrics) metric_names.insert(name);
+  Table table{{"number", "state", "value", "train_loss", "val_loss", "test_loss"}, {}};
+  table.columns.insert(table.columns.end(), metric_names.begin(), metric_names.end());
+  for (const char* column : {"best_epoch", "epochs_run", "duration_s", "seed", "device",
+                             "started_at", "finished_at", "error"})
+    table.columns.emplace_back(column);
   table.columns.insert(table.columns.end(), paths.begin(), paths.end());
   const auto text = [](const std::string& s) { return s.empty() ? Cell() : Cell(s); };
   for (const auto& t : trials) {
@@ -63,15 +70,14 @@ Table export_table(const std::vector<TrialInfo>& trials) {
                           number_cell(t.value),
                           number_cell(t.train_loss),
                           number_cell(t.val_loss),
-                          number_cell(t.test_loss),
-                          t.best_epoch ? Cell(*t.best_epoch) : Cell(),
-                          t.epochs_run,
-                          number_cell(t.duration_s),
-                          t.seed,
-                          text(t.device),
-                          text(t.started_at),
-                          text(t.finished_at),
-                          text(t.error)};
+                          number_cell(t.test_loss)};
+    for (const auto& name : metric_names) {
+      const auto found = t.metrics.find(name);
+      row.push_back(found == t.metrics.end() ? Cell() : number_cell(found->second));
+    }
+    row.insert(row.end(), {t.best_epoch ? Cell(*t.best_epoch) : Cell(), t.epochs_run,
+                           number_cell(t.duration_s), t.seed, text(t.device), text(t.started_at),
+                           text(t.finished_at), text(t.error)});
     for (const auto& p : paths) {
       const auto it = t.params.find(p);
       row.push_back(it == t.params.end() ? Cell() : Cell(it->second));

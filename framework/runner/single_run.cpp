@@ -133,11 +133,16 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
   const ExperimentConfig& config = experiment.config;
   check_config(config, registrar);
   const SearchConfig& search = config.search;
-  if (!config.evaluates_objective() && search.metric == "val_loss" && config.data.split.val <= 0 &&
-      config.data.folds < 2 && !search.space.empty())
-    throw ConfigError("search.metric", "val_loss needs a validation split (data.split.val > 0)");
-  if (!config.evaluates_objective() && search.metric == "test_loss" && config.data.split.test <= 0)
-    throw ConfigError("search.metric", "test_loss needs a test split (data.split.test > 0)");
+  const bool on_val = search.metric.rfind("val_", 0) == 0;
+  const bool on_test = search.metric.rfind("test_", 0) == 0;
+  if (!config.evaluates_objective() && on_val && config.data.split.val <= 0 &&
+      config.data.folds < 2 && (!search.space.empty() || search.metric != "val_loss"))
+    throw ConfigError("search.metric", fmt::format("{} needs a validation split (data.split.val "
+                                                   "> 0)",
+                                                   search.metric));
+  if (!config.evaluates_objective() && on_test && config.data.split.test <= 0)
+    throw ConfigError("search.metric",
+                      fmt::format("{} needs a test split (data.split.test > 0)", search.metric));
   if (config.evaluates_objective()) {
     // Every input the function reads is set in the file or searched over.
     for (const auto& input : objective_function(config, registrar).inputs) {
@@ -198,7 +203,8 @@ PreparedData prepare_data(const ExperimentConfig& config, const std::filesystem:
 
 PreparedData prepare_data(const ExperimentConfig& config, const Dataset& dataset) {
   return prepare_splits(
-      config, dataset, split_dataset(dataset, config.data.split, derive_seed(config.seed, "split")));
+      config, dataset,
+      split_dataset(dataset, config.data.split, derive_seed(config.seed, "split")));
 }
 
 PreparedData prepare_splits(const ExperimentConfig& config, const Dataset& dataset, Splits raw) {
@@ -214,6 +220,27 @@ PreparedData prepare_splits(const ExperimentConfig& config, const Dataset& datas
   prepared.target_names = dataset.target_names;
   prepared.classes = dataset.classes;
   return prepared;
+}
+
+void check_metric_for_task(const ExperimentConfig& config, const PreparedData& data) {
+  const std::string& metric = config.search.metric;
+  const bool classification = !data.classes.empty();
+  if (classification && is_regression_metric(metric))
+    throw ConfigError("search.metric",
+                      fmt::format("{} is a regression metric; '{}' is a classification target: "
+                                  "use accuracy, logloss, auc or f1 (val_auc, ...)",
+                                  metric, data.target_names.front()));
+  if (!classification && is_classification_metric(metric))
+    throw ConfigError("search.metric",
+                      fmt::format("{} is a classification metric; '{}' is a numeric target: use "
+                                  "rmse, mae or r2 (val_rmse, ...), or set task: classification",
+                                  metric, data.target_names.front()));
+  if (metric.size() > 3 && metric.compare(metric.size() - 3, 3, "_f1") == 0 &&
+      data.classes.size() > 2)
+    throw ConfigError("search.metric",
+                      fmt::format("{} is for two classes; '{}' has {}: use accuracy, logloss or "
+                                  "auc",
+                                  metric, data.target_names.front(), data.classes.size()));
 }
 
 TrainerConfig trainer_for(const ExperimentConfig& config, const PreparedData& data,
@@ -261,9 +288,9 @@ RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
                        const EpochCallback& on_epoch) {
   RunSummary summary = prepare_trial(config, data, registrar, seed);
   const TrainerConfig trainer = trainer_for(config, data, registrar);
-  summary.result = train_model(summary.model, data.splits, trainer,
-                               training_components(registrar, trainer),
-                               resolve_device(config.device), seed, on_epoch);
+  summary.result =
+      train_model(summary.model, data.splits, trainer, training_components(registrar, trainer),
+                  resolve_device(config.device), seed, on_epoch);
   return summary;
 }
 

@@ -15,8 +15,8 @@ struct Registrar;
 // The data every trial of a study trains on: loaded, split and standardised
 // once with seeds derived from the root seed.
 struct PreparedData {
-  Splits splits;      // encoded (and standardised where asked): what the model reads
-  Splits raw;         // the same rows as the data set holds them
+  Splits splits;  // encoded (and standardised where asked): what the model reads
+  Splits raw;     // the same rows as the data set holds them
   // The model's inputs (encoded columns) and outputs (targets, or logits).
   std::int64_t features = 0, targets = 0;
   std::string digest;  // fingerprint of the data set's values
@@ -66,6 +66,11 @@ PreparedData prepare_data(const ExperimentConfig& config, const Dataset& dataset
 // Splits whose raw rows are `raw`, encoded and standardised as `config` asks
 // with what the training rows give (for a fold of the split, too).
 PreparedData prepare_splits(const ExperimentConfig& config, const Dataset& dataset, Splits raw);
+
+// ConfigError("search.metric") for a metric the data's task does not
+// record (val_accuracy of a regression, val_rmse of a classifier, f1 of
+// three classes).
+void check_metric_for_task(const ExperimentConfig& config, const PreparedData& data);
 
 // `config`'s trainer settings for `data`: a classifier whose file names no
 // loss trains with cross_entropy. ConfigError("trainer.loss") for a loss

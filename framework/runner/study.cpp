@@ -64,8 +64,10 @@ void check_options(const Experiment& experiment, const Registrar& registrar,
 Folds load_study_data(const Experiment& experiment, const Registrar& registrar) {
   if (experiment.config.evaluates_objective()) return {};
   Folds data = load_trial_data(experiment.config, experiment.base_dir, registrar);
-  // A loss of the other task is the file's mistake, said before any trial.
+  // A loss or metric of the other task is the file's mistake, said before
+  // any trial.
   trainer_for(experiment.config, data.whole, registrar);
+  check_metric_for_task(experiment.config, data.whole);
   return data;
 }
 
@@ -140,8 +142,8 @@ StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, S
                                         "interrupted: left RUNNING by a tunelab that stopped");
     return study;
   }
-  return store.create_study(NewStudy{name, c.seed, c.search.metric, trials, to_json(c),
-                                     experiment.document,
+  return store.create_study(NewStudy{name, c.seed, c.search.metric, c.search.direction, trials,
+                                     to_json(c), experiment.document,
                                      std::filesystem::absolute(experiment.file).string()});
 }
 
@@ -235,7 +237,9 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
       const int number = now.next_number;
       std::vector<FinishedTrial> history =
           visible_up_to(store.queue().finished_trials(study.id), number - workers);
-      const std::optional<Params> proposed = sampler->propose(number, history);
+      // Samplers minimise: a maximised metric reaches them negated.
+      const std::optional<Params> proposed =
+          sampler->propose(number, as_minimized(history, base.search.direction));
       if (!proposed) {
         summary.stopped_because = StopReason::space_exhausted;
         break;
@@ -293,17 +297,18 @@ StudySummary study_summary(Store& store, const StudyInfo& study) {
     summary.pruned += t.state == TrialState::pruned;
     summary.failed += t.state == TrialState::fail;
   }
-  summary.best = best_trial(finished);
+  summary.best = best_trial(finished, study.direction);
   if (store.queue().progress(study.id).counted >= study.trials_wanted)
     summary.stopped_because = StopReason::budget;
   return summary;
 }
 
-std::optional<FinishedTrial> best_trial(const std::vector<FinishedTrial>& trials) {
+std::optional<FinishedTrial> best_trial(const std::vector<FinishedTrial>& trials,
+                                        Direction direction) {
   std::optional<FinishedTrial> best;
   for (const auto& t : trials)
     if (t.state == TrialState::complete && std::isfinite(t.value) &&
-        (!best || t.value < best->value))
+        (!best || better(t.value, best->value, direction)))
       best = t;
   return best;
 }

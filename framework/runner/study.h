@@ -99,7 +99,9 @@ StudySummary work_on_study(const Experiment& experiment, const Registrar& regist
 // The study as the store has it now: trials by state, the best.
 StudySummary study_summary(Store& store, const StudyInfo& study);
 
-// The best complete trial (lowest value; a tie goes to the lower number).
-std::optional<FinishedTrial> best_trial(const std::vector<FinishedTrial>& trials);
+// The best complete trial (lowest value, highest where the metric is
+// maximised; a tie goes to the lower number).
+std::optional<FinishedTrial> best_trial(const std::vector<FinishedTrial>& trials,
+                                        Direction direction);
 
 }  // namespace tunelab

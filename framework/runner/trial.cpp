@@ -11,6 +11,7 @@
 #include "runner/heartbeat.h"
 #include "runner/interrupt.h"
 #include "runner/single_run.h"
+#include "runner/trial_metrics.h"
 #include "runner/weights.h"
 
 namespace tunelab {
@@ -18,11 +19,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double metric_of(const std::string& metric, const TrainResult& r) {
+// The study's metric: a loss of the kept epoch, or one of the trial's
+// metrics (NaN where the trial has none by that name).
+double metric_of(const std::string& metric, const TrainResult& r,
+                 const std::map<std::string, double>& metrics) {
+  if (metric == "val_loss") return r.best_val_loss;
   if (metric == "test_loss") return r.test_loss;
   if (metric == "train_loss")
     return r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
-  return r.best_val_loss;
+  const auto found = metrics.find(metric);
+  return found == metrics.end() ? std::nan("") : found->second;
 }
 
 // Saves a finished trial's weights when asked for: every trial's, or the
@@ -82,6 +88,7 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
       TrialTraining trained =
           train_trial_on(config, c.data_varies ? own : c.shared, c.registrar, trial.seed, on_epoch);
       const TrainResult& r = trained.result;
+      outcome.metrics = trial_metrics(trained, c.data_varies ? own : c.shared);
       models = std::move(trained.models);
       // The stored curve is the trial's: for folds, their mean, not the
       // first fold's that on_epoch saw.
@@ -93,7 +100,7 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
       outcome.train_loss = r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
       outcome.val_loss = r.best_val_loss;
       outcome.test_loss = r.test_loss;
-      outcome.value = metric_of(search.metric, r);
+      outcome.value = metric_of(search.metric, r, outcome.metrics);
     }
   } catch (const ConfigError& e) {
     outcome.state = TrialState::fail;
@@ -120,12 +127,14 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   }
   if (outcome.state == TrialState::fail || outcome.state == TrialState::waiting)
     outcome.value = outcome.train_loss = outcome.val_loss = outcome.test_loss = kMissing;
+  if (outcome.state == TrialState::fail || outcome.state == TrialState::waiting)
+    outcome.metrics.clear();
   outcome.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
   if (signal != 0)
     c.store.queue().requeue_interrupted_trial(trial.trial_id, outcome.error);
   else
     c.store.queue().finish_trial(trial.trial_id, outcome);
-  report.best = best_trial(c.store.queue().finished_trials(c.study_id));
+  report.best = best_trial(c.store.queue().finished_trials(c.study_id), search.direction);
   if (report.run && outcome.state == TrialState::complete && std::isfinite(outcome.value))
     keep_weights(c, trial, report.best, models, c.data_varies ? own.whole : c.shared.whole);
 

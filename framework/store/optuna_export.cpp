@@ -267,9 +267,9 @@ void write_study(SQLite::Database& db, StudyQueries& store, const StudyInfo& stu
   add_study.exec();
   const std::int64_t study_id = db.getLastInsertRowid();
   SQLite::Statement direction(
-      db,
-      "INSERT INTO study_directions (direction, study_id, objective) VALUES ('MINIMIZE', ?, 0)");
-  direction.bind(1, study_id);
+      db, "INSERT INTO study_directions (direction, study_id, objective) VALUES (?, ?, 0)");
+  direction.bind(1, study.direction == Direction::maximize ? "MAXIMIZE" : "MINIMIZE");
+  direction.bind(2, study_id);
   direction.exec();
   SQLite::Statement study_attr(
       db, "INSERT INTO study_user_attributes (study_id, key, value_json) VALUES (?, ?, ?)");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/fingerprint.h"
+#include "search/direction.h"
 #include "search/trial_state.h"
 
 namespace tunelab {
@@ -21,6 +23,7 @@ struct NewStudy {
   std::string name;
   std::uint64_t seed = 0;
   std::string metric;
+  Direction direction = Direction::minimize;  // of the metric
   int trials_wanted = 1;
   nlohmann::json config;
   nlohmann::json document;
@@ -51,6 +54,8 @@ struct TrialResults {
   TrialState state = TrialState::complete;
   // NaN: none (the trial failed, or there is no such split).
   double value = kMissing, train_loss = kMissing, val_loss = kMissing, test_loss = kMissing;
+  // The kept model's metrics in the target's units: val_rmse, test_auc, ...
+  std::map<std::string, double> metrics;
   std::string error;
   double duration_s = 0;
 };

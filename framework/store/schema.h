@@ -9,7 +9,7 @@ namespace tunelab {
 
 // Bumped whenever the schema changes; a store with a higher version was
 // written by a newer tunelab and is refused rather than misread.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // The tables and views, for SQLite or PostgreSQL (types and keys differ:
 // {key}, {int64}, {real}, {weights_data}, {value_is_number} are filled in
@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS studies (
   metric          TEXT NOT NULL,               -- minimised: val_loss, test_loss or train_loss
   trials_wanted   INTEGER NOT NULL,            -- the trial budget (the latest run's)
   design_trials   INTEGER,                     -- the budget it was created with (since version 3)
+  direction       TEXT NOT NULL DEFAULT 'minimize' CHECK (direction IN ('minimize', 'maximize')),  -- the metric's (since version 5)
   config_json     TEXT NOT NULL,               -- resolved configuration, defaults filled in
   document_json   TEXT NOT NULL,               -- the experiment file with --set applied
   config_hash     TEXT NOT NULL,               -- FNV-1a 64 of document_json
@@ -98,6 +99,16 @@ CREATE TABLE IF NOT EXISTS trial_params (
   PRIMARY KEY (trial_id, name)
 );
 
+-- The kept model's metrics in the target's units (since schema version 5):
+-- val_rmse, val_mae, val_r2, test_... for regression; val_accuracy,
+-- val_logloss, val_auc, val_f1, test_... for classification.
+CREATE TABLE IF NOT EXISTS trial_metrics (
+  trial_id    {int64} NOT NULL REFERENCES trials(trial_id) ON DELETE CASCADE,
+  name        TEXT NOT NULL,
+  value       {real},                            -- NULL where it is not defined (AUC of one class)
+  PRIMARY KEY (trial_id, name)
+);
+
 -- Per-epoch learning curves.
 CREATE TABLE IF NOT EXISTS epochs (
   trial_id    {int64} NOT NULL REFERENCES trials(trial_id) ON DELETE CASCADE,
@@ -123,16 +134,24 @@ CREATE TABLE IF NOT EXISTS weights (
 
 CREATE INDEX IF NOT EXISTS trials_by_state ON trials(study_id, state);
 
--- The best complete trial of every study (lowest value; ties: lowest number).
+-- The best complete trial of every study (lowest value, highest where the
+-- study maximises its metric; ties: lowest number).
 DROP VIEW IF EXISTS best_trials;
 CREATE VIEW best_trials AS
 SELECT study, number, value, train_loss, val_loss, test_loss, best_epoch, seed, params_json,
        duration_s, trial_id
 FROM (SELECT s.name AS study, t.*,
-             row_number() OVER (PARTITION BY t.study_id ORDER BY t.value, t.number) AS rank
+             row_number() OVER (PARTITION BY t.study_id ORDER BY
+               CASE WHEN s.direction = 'maximize' THEN -t.value ELSE t.value END, t.number) AS rank
       FROM trials t JOIN studies s USING (study_id)
       WHERE t.state = 'COMPLETE' AND {value_is_number}) AS ranked
 WHERE rank = 1;
+
+-- Every trial's metrics, by study name and trial number.
+DROP VIEW IF EXISTS metrics;
+CREATE VIEW metrics AS
+SELECT s.name AS study, t.number AS trial, m.name AS metric, m.value
+FROM trial_metrics m JOIN trials t USING (trial_id) JOIN studies s USING (study_id);
 
 -- Every trial's per-epoch curve, by study name and trial number.
 DROP VIEW IF EXISTS loss_curves;
@@ -169,6 +188,12 @@ inline std::string schema_sql(sql::Dialect dialect) {
     for (auto at = sql.find(from); at != std::string::npos; at = sql.find(from, at + to.size()))
       sql.replace(at, from.size(), to);
   return sql;
+}
+
+// `column` as a loss: negated where the study (aliased `study`) maximises.
+inline std::string value_as_loss(const std::string& study, const std::string& column) {
+  return "CASE WHEN " + study + ".direction = 'maximize' THEN -" + column + " ELSE " + column +
+         " END";
 }
 
 // A trial's value is a number: not NULL and not NaN.

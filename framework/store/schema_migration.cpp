@@ -53,6 +53,10 @@ void migrate(StoreConnection& store) {
     db.execute_script("ALTER TABLE trials ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0");
     db.execute("UPDATE trials SET interrupted = 1 WHERE error LIKE 'interrupted%'");
   }
+  if (!db.has_column("studies", "direction"))
+    db.execute_script(
+        "ALTER TABLE studies ADD COLUMN direction TEXT NOT NULL DEFAULT 'minimize' CHECK "
+        "(direction IN ('minimize', 'maximize'))");
   refresh_views(db);
   db.execute("DELETE FROM schema_version");
   db.execute("INSERT INTO schema_version (version) VALUES (?)",

@@ -138,11 +138,11 @@ StudyInfo Store::create_study(const NewStudy& s) {
       sql::Transaction tx(*db_);
       sql::Rows q = db_->query(
           "INSERT INTO studies (name, seed, metric, trials_wanted, config_json, document_json, "
-          "config_hash, experiment_file, created_at, design_trials) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?4) RETURNING study_id",
+          "config_hash, experiment_file, created_at, design_trials, direction) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?4, ?) RETURNING study_id",
           {s.name, static_cast<std::int64_t>(s.seed), s.metric,
            static_cast<std::int64_t>(s.trials_wanted), s.config.dump(), document,
-           fingerprint(document), s.experiment_file, utc_now()});
+           fingerprint(document), s.experiment_file, utc_now(), to_string(s.direction)});
       q.next();
       refresh_views(*db_);
       tx.commit();

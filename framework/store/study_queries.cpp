@@ -17,18 +17,21 @@ namespace tunelab {
 using namespace store_values;
 namespace {
 
-constexpr const char* kStudyColumns =
-    "SELECT s.study_id, s.name, s.seed, s.metric, s.trials_wanted, s.config_json, "
-    "s.document_json, s.experiment_file, s.created_at, "
-    "(SELECT count(*) FROM trials t WHERE t.study_id = s.study_id AND t.state = 'COMPLETE'), "
-    "(SELECT count(*) FROM trials t WHERE t.study_id = s.study_id AND t.state = 'PRUNED'), "
-    "(SELECT count(*) FROM trials t WHERE t.study_id = s.study_id AND t.state = 'FAIL'), "
-    // Re-queued (WAITING) trials are running too, as far as a listing goes.
-    "(SELECT count(*) FROM trials t WHERE t.study_id = s.study_id "
-    "AND t.state IN ('RUNNING', 'WAITING')), "
-    "(SELECT min(started_at) FROM trials t WHERE t.study_id = s.study_id), "
-    "(SELECT max(finished_at) FROM trials t WHERE t.study_id = s.study_id) "
-    "FROM studies s ";
+// `direction` is the studies' column, or what stores from before
+// directions (version 4 and older, read as they are) had: 'minimize'.
+std::string study_columns(const std::string& direction) {
+  return "SELECT s.study_id, s.name, s.seed, s.metric, s.trials_wanted, s.config_json, "
+         "s.document_json, s.experiment_file, s.created_at, "
+         "(SELECT count(*) FROM trials t WHERE t.study_id = s.study_id AND t.state = 'COMPLETE'), "
+         "(SELECT count(*) FROM trials t WHERE t.study_id = s.study_id AND t.state = 'PRUNED'), "
+         "(SELECT count(*) FROM trials t WHERE t.study_id = s.study_id AND t.state = 'FAIL'), "
+         // Re-queued (WAITING) trials are running too, as far as a listing goes.
+         "(SELECT count(*) FROM trials t WHERE t.study_id = s.study_id "
+         "AND t.state IN ('RUNNING', 'WAITING')), "
+         "(SELECT min(started_at) FROM trials t WHERE t.study_id = s.study_id), "
+         "(SELECT max(finished_at) FROM trials t WHERE t.study_id = s.study_id), " +
+         direction + " FROM studies s ";
+}
 
 // Writes the bytes of trial `trial_id`'s weights in `db` to `file`, whole or
 // not at all (a temporary file, renamed).
@@ -60,7 +63,9 @@ bool StudyQueries::is_postgresql() const { return connection_->is_postgresql(); 
 std::vector<StudyInfo> StudyQueries::studies() {
   return in_store(url_, [&] {
     std::vector<StudyInfo> out;
-    sql::Rows q = db_->query(std::string(kStudyColumns) + "ORDER BY s.created_at, s.study_id");
+    const bool has_direction = db_->has_column("studies", "direction");
+    sql::Rows q = db_->query(study_columns(has_direction ? "s.direction" : "'minimize'") +
+                             "ORDER BY s.created_at, s.study_id");
     while (q.next()) {
       StudyInfo s;
       s.id = q.int64(0);
@@ -78,13 +83,16 @@ std::vector<StudyInfo> StudyQueries::studies() {
       s.running = q.integer(12);
       s.first_started = q.text(13);
       s.last_finished = q.text(14);
+      s.direction = direction_named(q.text(15)).value_or(Direction::minimize);
       s.wall_seconds = seconds_between(s.first_started, s.last_finished);
       out.push_back(std::move(s));
     }
     // The best trial, by the same rule as the best_trials view.
     const std::string best =
-        "SELECT number, value FROM trials WHERE study_id = ? AND state = 'COMPLETE' AND " +
-        value_is_number(db_->dialect(), "value") + " ORDER BY value, number LIMIT 1";
+        "SELECT t.number, t.value FROM trials t JOIN studies s USING (study_id) WHERE "
+        "t.study_id = ? AND t.state = 'COMPLETE' AND " +
+        value_is_number(db_->dialect(), "t.value") + " ORDER BY " +
+        (has_direction ? value_as_loss("s", "t.value") : "t.value") + ", t.number LIMIT 1";
     for (auto& s : out) {
       sql::Rows b = db_->query(best, {s.id});
       if (b.next()) {
@@ -148,6 +156,19 @@ std::vector<TrialInfo> StudyQueries::trials(std::int64_t study_id) {
       t.attempts = q.integer(17);
       t.interrupted = q.integer(18) != 0;
       out.push_back(std::move(t));
+    }
+    if (db_->table_exists("trial_metrics")) {
+      // Trials come in number order, and so do their metrics.
+      sql::Rows m = db_->query(
+          "SELECT t.number, m.name, m.value FROM trial_metrics m JOIN trials t USING (trial_id) "
+          "WHERE t.study_id = ? ORDER BY t.number, m.name",
+          {study_id});
+      std::size_t at = 0;
+      while (m.next()) {
+        while (at < out.size() && out[at].number < m.integer(0)) ++at;
+        if (at < out.size() && out[at].number == m.integer(0))
+          out[at].metrics[m.text(1)] = m.is_null(2) ? kMissing : m.number(2);
+      }
     }
     return out;
   });

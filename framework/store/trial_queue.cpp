@@ -268,6 +268,16 @@ void TrialQueue::write_outcome(std::int64_t trial_id, const TrialOutcome& o) {
       "best_epoch = ?, epochs_run = ?, finished_at = ?, duration_s = ?, error = ? "
       "WHERE trial_id = ?",
       row);
+  for (const auto& [name, value] : o.metrics) {
+    sql::Params metric;
+    metric.emplace_back(trial_id);
+    metric.emplace_back(name);
+    metric.push_back(optional_number(value, !std::isnan(value)));
+    db_->execute(
+        "INSERT INTO trial_metrics (trial_id, name, value) VALUES (?, ?, ?) ON CONFLICT "
+        "(trial_id, name) DO UPDATE SET value = excluded.value",
+        metric);
+  }
   tx.commit();
 }
 

@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "common/errors.h"
+#include "store/schema.h"
 #include "store/sql/connection.h"
 #include "store/store_connection.h"
 #include "store/values.h"
@@ -46,9 +47,11 @@ bool WeightsFiles::add_weights(std::int64_t trial_id, const std::filesystem::pat
         // Another worker's better trial may have finished in the meantime.
         sql::Rows better = db_->query(
             "SELECT count(*) FROM weights w JOIN trials t USING (trial_id) "
-            "JOIN trials me ON me.trial_id = ?1 "
+            "JOIN trials me ON me.trial_id = ?1 JOIN studies s ON s.study_id = me.study_id "
             "WHERE w.reason = 'best' AND t.study_id = me.study_id AND t.trial_id != ?1 "
-            "AND (t.value < me.value OR (t.value = me.value AND t.number < me.number))",
+            "AND (" +
+                value_as_loss("s", "t.value") + " < " + value_as_loss("s", "me.value") +
+                " OR (t.value = me.value AND t.number < me.number))",
             {trial_id});
         if (better.next() && better.int64(0) > 0) return false;
         sql::Rows old = db_->query(

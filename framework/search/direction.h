@@ -1,0 +1,29 @@
+#pragma once
+// Whether a study's metric is minimised (losses, errors) or maximised
+// (accuracy, AUC, F1, R²).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "search/trial_state.h"
+
+namespace tunelab {
+
+enum class Direction { minimize, maximize };
+
+std::string to_string(Direction direction);
+std::optional<Direction> direction_named(const std::string& name);
+
+// The direction a metric's name implies: names ending in _accuracy, _auc,
+// _f1 or _r2 are maximised, every other (losses, errors, "value") minimised.
+Direction natural_direction(const std::string& metric);
+
+// Whether `a` is better than `b` in `direction`.
+bool better(double a, double b, Direction direction);
+
+// The trials with each value as a loss (negated where the study maximises):
+// what samplers, which minimise, are given.
+std::vector<FinishedTrial> as_minimized(std::vector<FinishedTrial> trials, Direction direction);
+
+}  // namespace tunelab
