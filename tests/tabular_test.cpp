@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include "common/errors.h"
@@ -13,6 +14,7 @@
 #include "data/split.h"
 #include "data/table_dataset.h"
 #include "data/task.h"
+#include "model/embedding_front.h"
 #include "support.h"
 #include "train/metrics.h"
 
@@ -350,5 +352,67 @@ TEST_SUITE("tabular data") {
     CHECK(d.execAndGet("SELECT number FROM best_trials").getInt() ==
           d.execAndGet("SELECT number FROM trials ORDER BY value DESC LIMIT 1").getInt());
     CHECK(d.execAndGet("SELECT direction FROM studies").getString() == "maximize");
+  }
+
+  TEST_CASE(
+      "embedded categories: one column of codes, 0 for a level never seen / a front learns them") {
+    const float nan = std::nanf("");
+    tunelab::Dataset train;
+    train.x = torch::tensor({{1.0F, 0.0F}, {2.0F, 1.0F}, {3.0F, nan}});
+    train.y = torch::zeros({3, 1});
+    train.feature_names = {"charge", "plan"};
+    train.columns = {{"charge", tunelab::ColumnKind::numeric, {}},
+                     {"plan", tunelab::ColumnKind::categorical, {"basic", "plus", "gold"}}};
+    const auto encoding =
+        tunelab::FeatureEncoding::fit(train, tunelab::CategoricalEncoding::embedding);
+    CHECK(encoding.width() == 2);
+    // basic 1, plus 2, missing 3 (the training rows had a missing plan); 0 reserved.
+    CHECK(encoding.embedded() == std::vector<std::pair<std::int64_t, std::int64_t>>{{1, 4}});
+    CHECK(torch::equal(encoding.apply(train.x, train.columns),
+                       torch::tensor({{1.0F, 1.0F}, {2.0F, 2.0F}, {3.0F, 3.0F}})));
+    const std::vector<tunelab::FeatureColumn> file = {
+        {"charge", tunelab::ColumnKind::numeric, {}},
+        {"plan", tunelab::ColumnKind::categorical, {"gold", "plus"}}};
+    CHECK(torch::equal(encoding.apply(torch::tensor({{5.0F, 0.0F}, {5.0F, 1.0F}}), file),
+                       torch::tensor({{5.0F, 0.0F}, {5.0F, 2.0F}})));
+    CHECK(tunelab::FeatureEncoding::from_json(encoding.to_json()).embedded() ==
+          encoding.embedded());
+
+    torch::manual_seed(0);
+    tunelab::EmbeddingFront front(2, std::vector<tunelab::EmbeddedColumn>{{1, 4}}, 3);
+    CHECK(front->outputs() == 4);
+    const auto out = front->forward(torch::tensor({{5.0F, 0.0F}, {6.0F, 2.0F}}));
+    CHECK(out.sizes() == torch::IntArrayRef({2, 4}));
+    CHECK(out[0][0].item<float>() == 5.0F);  // the numeric column passes through
+    CHECK(torch::equal(out[0].slice(0, 1, 4), torch::zeros({3})));  // unseen: zeros
+    CHECK_FALSE(torch::equal(out[1].slice(0, 1, 4), torch::zeros({3})));
+  }
+
+  TEST_CASE("a study over the encoding: embedded and one-hot trials rerun exactly, predict") {
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "e.db").string();
+    auto r = tunelab::test::run_tunelab(
+        "run experiments/churn.yaml --quiet --trials 3 --set trainer.epochs=5 --set data.folds=2 "
+        "--set \"search.space={data.encoding: {type: categorical, choices: [onehot, embedding]}, "
+        "data.embedding_width: {type: int, low: 2, high: 6}}\"" +
+        storage);
+    INFO(r.output);
+    REQUIRE(r.exit_status == 0);
+    const auto trials = tunelab::test::json_of("export churn --format json" + storage);
+    std::set<std::string> encodings;
+    for (const auto& t : trials) {
+      encodings.insert(t["data.encoding"].get<std::string>());
+      r = tunelab::test::run_tunelab("rerun churn " + std::to_string(t["number"].get<int>()) +
+                                     storage);
+      CHECK(r.output.find("(bit-identical)") != std::string::npos);
+    }
+    CHECK(encodings.count("embedding") == 1);
+    dir.write("new.csv",
+              "region,plan,tenure_months,monthly_charge,support_calls,satisfaction\n"
+              "mars,gold,40,NA,0,7\n");
+    r = tunelab::test::run_tunelab("predict churn --input " + (dir.path() / "new.csv").string() +
+                                   storage);
+    CHECK(r.exit_status == 0);
+    CHECK(r.output.find("mars,gold,40,NA,0,7,") != std::string::npos);
   }
 }

@@ -77,12 +77,16 @@ int model_command(const Arguments& args, Registrar& registrar) {
   const Experiment experiment = experiment_options.load(registrar);
   torch::nn::Sequential model;
   try {
+    // Sized by the data as a trial sees it: encoded columns, one logit per
+    // class (or one for two).
+    std::optional<FeatureEncoding> encoding;
     if (input_dim < 1) {
-      const Dataset data = load_dataset(experiment.config, experiment.base_dir, registrar);
-      input_dim = data.features();
-      output_dim = data.targets();
+      const PreparedData data = prepare_data(experiment.config, experiment.base_dir, registrar);
+      input_dim = data.features;
+      output_dim = data.targets;
+      encoding = data.scaling.encoding;
     }
-    model = build_model_within_memory(registrar, experiment.config.model, input_dim, output_dim);
+    model = build_trial_model(registrar, experiment.config, encoding, input_dim, output_dim);
   } catch (const ConfigError& e) {
     throw experiment.places.locate(e);
   }

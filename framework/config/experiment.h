@@ -24,6 +24,10 @@ struct DataConfig {
   bool standardize_x = false;
   bool standardize_y = false;
   int folds = 1;  // > 1: k-fold cross-validation over the train and val rows
+  // Categorical columns as one-hot columns, or as learned embeddings of
+  // `embedding_width` numbers each.
+  CategoricalEncoding encoding = CategoricalEncoding::onehot;
+  int embedding_width = 4;
 };
 
 // What to tune, over what, how long. Without a space, a study is one run.

@@ -69,6 +69,10 @@ nlohmann::json to_json(const ExperimentConfig& c) {
   // Stated only where the file states a task, so that files from before
   // tasks keep their configuration's fingerprint.
   if (c.task != Task::automatic) out["task"] = to_string(c.task);
+  if (c.data.encoding == CategoricalEncoding::embedding) {
+    out["data"]["encoding"] = "embedding";
+    out["data"]["embedding_width"] = c.data.embedding_width;
+  }
   nlohmann::json space = nlohmann::json::object();
   for (const auto& d : c.search.space.dimensions) {
     nlohmann::json dim;

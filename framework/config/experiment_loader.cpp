@@ -33,7 +33,8 @@ auto in_section(const std::string& section, Read read) {
 
 DataConfig read_data(const nlohmann::json& json) {
   const Args args(json);
-  args.allow_only({"dataset", "args", "split", "standardize", "folds"});
+  args.allow_only(
+      {"dataset", "args", "split", "standardize", "folds", "encoding", "embedding_width"});
   DataConfig data;
   data.dataset = args.text("dataset");
   const auto& dataset_args = args.section("args");
@@ -55,6 +56,15 @@ DataConfig read_data(const nlohmann::json& json) {
   require_at_least("folds", folds, 1);
   if (folds > 100) throw ConfigError("folds", "must be at most 100");
   data.folds = static_cast<int>(folds);
+  const std::string encoding = args.text("encoding", "onehot");
+  if (encoding == "embedding")
+    data.encoding = CategoricalEncoding::embedding;
+  else if (encoding != "onehot")
+    throw ConfigError("encoding", fmt::format("expected onehot or embedding, got '{}'", encoding));
+  const auto width = args.integer("embedding_width", data.embedding_width);
+  require_at_least("embedding_width", width, 1);
+  if (width > 1024) throw ConfigError("embedding_width", "must be at most 1024");
+  data.embedding_width = static_cast<int>(width);
   in_section("standardize", [&] {
     const Args standardize(args.section("standardize"));
     standardize.allow_only({"x", "y"});

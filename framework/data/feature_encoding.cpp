@@ -30,17 +30,20 @@ float median_of(const at::TensorAccessor<float, 2>& x, std::int64_t rows, std::i
 
 std::int64_t ColumnEncoding::width() const {
   if (kind == ColumnKind::numeric) return indicator ? 2 : 1;
+  if (embedded) return 1;
   return static_cast<std::int64_t>(levels.size()) + (missing_level ? 1 : 0);
 }
 
-FeatureEncoding FeatureEncoding::fit(const Dataset& train) {
+FeatureEncoding FeatureEncoding::fit(const Dataset& train, CategoricalEncoding categorical) {
   FeatureEncoding encoding;
   const std::vector<FeatureColumn> columns = train.feature_columns();
   const auto x = train.x.accessor<float, 2>();
   const std::int64_t rows = train.rows();
   for (std::size_t c = 0; c < columns.size(); ++c) {
     const auto j = static_cast<std::int64_t>(c);
-    ColumnEncoding column{columns[c].name, columns[c].kind, 0, false, {}, false};
+    ColumnEncoding column{columns[c].name, columns[c].kind, 0, false, {}, false, false};
+    column.embedded =
+        column.kind == ColumnKind::categorical && categorical == CategoricalEncoding::embedding;
     bool any_missing = false;
     std::vector<bool> seen(columns[c].levels.size(), false);
     for (std::int64_t i = 0; i < rows; ++i) {
@@ -73,6 +76,17 @@ std::vector<bool> FeatureEncoding::value_columns() const {
   for (const auto& c : columns_) {
     out.push_back(c.kind == ColumnKind::numeric);
     for (std::int64_t k = 1; k < c.width(); ++k) out.push_back(false);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> FeatureEncoding::embedded() const {
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  std::int64_t at = 0;
+  for (const auto& c : columns_) {
+    if (c.embedded)
+      out.emplace_back(at, static_cast<std::int64_t>(c.levels.size()) + (c.missing_level ? 2 : 1));
+    at += c.width();
   }
   return out;
 }
@@ -122,7 +136,10 @@ at::Tensor FeatureEncoding::apply(const at::Tensor& raw,
           const auto code = static_cast<std::size_t>(x[i][j]);
           s = code < slot_of_code.size() ? slot_of_code[code] : -1;
         }
-        if (s >= 0) e[i][at + s] = 1.0F;
+        if (column.embedded)
+          e[i][at] = static_cast<float>(s + 1);  // 0: no level it knows
+        else if (s >= 0)
+          e[i][at + s] = 1.0F;
       }
     }
     at += column.width();
@@ -142,6 +159,7 @@ nlohmann::json FeatureEncoding::to_json() const {
       column["kind"] = "categorical";
       column["levels"] = c.levels;
       column["missing_level"] = c.missing_level;
+      if (c.embedded) column["embedded"] = true;
     }
     out.push_back(column);
   }
@@ -161,6 +179,7 @@ FeatureEncoding FeatureEncoding::from_json(const nlohmann::json& json) {
         column.kind = ColumnKind::categorical;
         column.levels = c.at("levels").get<std::vector<std::string>>();
         column.missing_level = c.at("missing_level").get<bool>();
+        column.embedded = c.value("embedded", false);
       }
       encoding.columns_.push_back(std::move(column));
     }

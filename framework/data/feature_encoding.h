@@ -6,10 +6,14 @@
 // 0/1 column per level the training rows hold (plus one for "missing" where
 // they had missing cells). A level the training rows never had, or a
 // missing cell where they had none, sets none of its columns: predicting a
-// row never fails for its values.
+// row never fails for its values. Embedded instead (data.encoding:
+// embedding), a categorical column is one column of codes: 0 for a level the
+// training rows did not have, else 1 + the level's place (the "missing"
+// level last); the model's front turns each code into learned numbers.
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
@@ -19,13 +23,16 @@
 
 namespace tunelab {
 
+enum class CategoricalEncoding { onehot, embedding };
+
 struct ColumnEncoding {
   std::string name;
   ColumnKind kind = ColumnKind::numeric;
-  float fill = 0;          // numeric: the training rows' median
-  bool indicator = false;  // numeric: a 0/1 column follows, 1 where the cell was missing
+  float fill = 0;                   // numeric: the training rows' median
+  bool indicator = false;           // numeric: a 0/1 column follows, 1 where the cell was missing
   std::vector<std::string> levels;  // categorical: one column each
   bool missing_level = false;       // categorical: a last column, 1 where the cell was missing
+  bool embedded = false;            // categorical: one column of codes instead
 
   std::int64_t width() const;
 };
@@ -34,7 +41,8 @@ class FeatureEncoding {
  public:
   FeatureEncoding() = default;
   // Fitted on `train`'s rows (raw values as a Dataset holds them).
-  static FeatureEncoding fit(const Dataset& train);
+  static FeatureEncoding fit(const Dataset& train,
+                             CategoricalEncoding categorical = CategoricalEncoding::onehot);
 
   // The encoded rows of `raw`, whose categorical codes index the levels of
   // `columns` (the data set's, or a file's to predict).
@@ -44,6 +52,9 @@ class FeatureEncoding {
   // Per encoded column: whether it holds a numeric column's values (what
   // standardisation scales; 0/1 columns are left as they are).
   std::vector<bool> value_columns() const;
+  // The embedded columns: (encoded column, how many codes it holds, the
+  // reserved 0 included).
+  std::vector<std::pair<std::int64_t, std::int64_t>> embedded() const;
   // The raw columns it reads, by name and kind (levels empty).
   std::vector<FeatureColumn> raw_columns() const;
   const std::vector<ColumnEncoding>& columns() const { return columns_; }

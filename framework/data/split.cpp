@@ -41,8 +41,8 @@ std::vector<int> split_of_rows(const Dataset& data, const torch::Tensor& order,
       if (static_cast<std::size_t>(y[o[i]][0]) == c) rows.push_back(o[i]);
     const auto count = static_cast<double>(rows.size());
     const auto train = static_cast<std::size_t>(std::llround(f.train * count));
-    const auto val = std::min(rows.size() - train,
-                              static_cast<std::size_t>(std::llround(f.val * count)));
+    const auto val =
+        std::min(rows.size() - train, static_cast<std::size_t>(std::llround(f.val * count)));
     for (std::size_t i = 0; i < train + val; ++i)
       split[static_cast<std::size_t>(rows[i])] = i < train ? 0 : 1;
   }
@@ -92,7 +92,8 @@ Splits split_dataset(const Dataset& data, const SplitFractions& f, std::uint64_t
                   take_rows(data, order.slice(0, n_train, n_train + n_val)),
                   take_rows(data, order.slice(0, n_train + n_val, n))};
   const std::vector<int> split = split_of_rows(data, order, f, n_train, n_val);
-  return Splits{take_rows(data, rows_in(order, split, 0)), take_rows(data, rows_in(order, split, 1)),
+  return Splits{take_rows(data, rows_in(order, split, 0)),
+                take_rows(data, rows_in(order, split, 1)),
                 take_rows(data, rows_in(order, split, 2))};
 }
 
@@ -103,8 +104,7 @@ Standardizer Standardizer::fit(const at::Tensor& train, const std::vector<bool>&
   scale = torch::where(scale > 0, scale, torch::ones_like(scale));
   if (!scaled.empty()) {
     std::vector<std::uint8_t> keep(scaled.begin(), scaled.end());
-    const torch::Tensor mask =
-        torch::tensor(keep, torch::kUInt8).to(torch::kBool).reshape({1, -1});
+    const torch::Tensor mask = torch::tensor(keep, torch::kUInt8).to(torch::kBool).reshape({1, -1});
     mean = torch::where(mask, mean, torch::zeros_like(mean));
     scale = torch::where(mask, scale, torch::ones_like(scale));
   }
@@ -121,9 +121,10 @@ at::Tensor Scaling::features(const at::Tensor& raw,
   return x ? x->apply(encoded) : encoded;
 }
 
-Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y) {
+Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y,
+                         CategoricalEncoding categorical) {
   Scaling scaling;
-  scaling.encoding = FeatureEncoding::fit(splits.train);
+  scaling.encoding = FeatureEncoding::fit(splits.train, categorical);
   const std::vector<FeatureColumn> columns = splits.train.feature_columns();
   for (Dataset* part : {&splits.train, &splits.val, &splits.test}) {
     part->x = scaling.encoding->apply(part->x, columns);

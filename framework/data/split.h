@@ -63,6 +63,7 @@ struct Scaling {
 // Encodes the splits' raw features with an encoding fitted on the training
 // rows, then standardises x (numeric columns) and y (regression only) where
 // asked.
-Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y);
+Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y,
+                         CategoricalEncoding categorical = CategoricalEncoding::onehot);
 
 }  // namespace tunelab

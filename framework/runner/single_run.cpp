@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "common/derived_seeds.h"
+#include "model/embedding_front.h"
 #include "model/parameter_count.h"
 #include "plugin/assembly.h"
 #include "plugin/registrar.h"
@@ -61,6 +62,20 @@ torch::nn::Sequential build_model_within_memory(const Registrar& registrar,
     if (what.find("can't allocate memory") != std::string::npos) throw too_big(what);
     throw;
   }
+}
+
+torch::nn::Sequential build_trial_model(const Registrar& registrar, const ExperimentConfig& config,
+                                        const std::optional<FeatureEncoding>& encoding,
+                                        std::int64_t inputs, std::int64_t outputs) {
+  std::vector<EmbeddedColumn> embedded;
+  if (encoding)
+    for (const auto& [column, codes] : encoding->embedded()) embedded.push_back({column, codes});
+  if (embedded.empty()) return build_model_within_memory(registrar, config.model, inputs, outputs);
+  const std::int64_t width = config.data.embedding_width;
+  const auto count = static_cast<std::int64_t>(embedded.size());
+  torch::nn::Sequential body =
+      build_model_within_memory(registrar, config.model, inputs - count + count * width, outputs);
+  return with_embedding_front(body, inputs, embedded, width);
 }
 
 namespace {
@@ -212,8 +227,8 @@ PreparedData prepare_splits(const ExperimentConfig& config, const Dataset& datas
   prepared.digest = digest_of(dataset);
   prepared.splits = raw;
   prepared.raw = std::move(raw);
-  prepared.scaling =
-      prepare_features(prepared.splits, config.data.standardize_x, config.data.standardize_y);
+  prepared.scaling = prepare_features(prepared.splits, config.data.standardize_x,
+                                      config.data.standardize_y, config.data.encoding);
   prepared.features = prepared.scaling.encoding->width();
   prepared.targets = model_outputs(dataset);
   prepared.feature_names = dataset.feature_names;
@@ -277,7 +292,7 @@ RunSummary prepare_trial(const ExperimentConfig& config, const PreparedData& dat
 
   seed_everything(seed);
   torch::nn::Sequential model =
-      build_model_within_memory(registrar, config.model, data.features, data.targets);
+      build_trial_model(registrar, config, data.scaling.encoding, data.features, data.targets);
   summary.parameters = parameter_count(*model);
   summary.model = model;
   return summary;

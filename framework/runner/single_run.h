@@ -40,6 +40,13 @@ torch::nn::Sequential build_model_within_memory(const Registrar& registrar,
                                                 const ModelConfig& config, std::int64_t inputs,
                                                 std::int64_t outputs);
 
+// The trial's network: the model section's, behind an embedding front
+// where `encoding` embeds categorical columns (data.encoding: embedding),
+// for `inputs` encoded columns and `outputs` outputs.
+torch::nn::Sequential build_trial_model(const Registrar& registrar, const ExperimentConfig& config,
+                                        const std::optional<FeatureEncoding>& encoding,
+                                        std::int64_t inputs, std::int64_t outputs);
+
 // Resolves every registry name and builds the model, optimizer and loss once,
 // without loading data, so that mistakes surface before anything runs.
 // Throws ConfigError keyed by the offending value.

@@ -5,11 +5,11 @@
 
 #include "common/errors.h"
 #include "config/experiment_loader.h"
+#include "data/task.h"
 #include "plugin/assembly.h"
 #include "runner/refusal.h"
 #include "runner/single_run.h"
 #include "runner/weights.h"
-#include "data/task.h"
 
 namespace tunelab {
 namespace {
@@ -36,38 +36,37 @@ StoredTrialModel rebuild_stored_trial(StudyQueries& store, const StudyInfo& stud
     facts.kept = trials_with_weights(store, study);
     throw RefusedError(Refusal::no_kept_weights, facts);
   }
-  const ModelBuilder build = [&](std::int64_t inputs, std::int64_t outputs) {
-    return build_model(registrar, rebuilt.config.model, inputs, outputs);
+  const ModelBuilder build = [&](const std::optional<FeatureEncoding>& encoding,
+                                 std::int64_t inputs, std::int64_t outputs) {
+    return build_trial_model(registrar, rebuilt.config, encoding, inputs, outputs);
   };
   if (weights) {
     rebuilt.features = weights->features;
     rebuilt.targets = weights->targets;
     // The kept models say their own size (their encodings' widths, their
     // classes); files from before encodings read one input per column.
-    rebuilt.trained = load_weights(weights->file, build,
-                                   static_cast<std::int64_t>(rebuilt.features.size()),
-                                   static_cast<std::int64_t>(rebuilt.targets.size()), trial.seed);
+    rebuilt.trained =
+        load_weights(weights->file, build, static_cast<std::int64_t>(rebuilt.features.size()),
+                     static_cast<std::int64_t>(rebuilt.targets.size()), trial.seed);
     const TrainedModel& first = rebuilt.trained->members.front();
-    rebuilt.inputs = first.scaling.encoding
-                         ? first.scaling.encoding->width()
-                         : static_cast<std::int64_t>(rebuilt.features.size());
-    rebuilt.outputs =
-        model_outputs(rebuilt.trained->classes.size(), static_cast<std::int64_t>(rebuilt.targets.size()));
+    rebuilt.inputs = first.scaling.encoding ? first.scaling.encoding->width()
+                                            : static_cast<std::int64_t>(rebuilt.features.size());
+    rebuilt.outputs = model_outputs(rebuilt.trained->classes.size(),
+                                    static_cast<std::int64_t>(rebuilt.targets.size()));
     if (what == Rebuild::architecture) {
-      rebuilt.model = build(rebuilt.inputs, rebuilt.outputs);
+      rebuilt.model = build(first.scaling.encoding, rebuilt.inputs, rebuilt.outputs);
       rebuilt.trained.reset();
     }
     return rebuilt;
   }
   // The data set says the size: its columns as the trial's split encodes them.
-  const PreparedData data =
-      prepare_data(rebuilt.config, std::filesystem::path(study.experiment_file).parent_path(),
-                   registrar);
+  const PreparedData data = prepare_data(
+      rebuilt.config, std::filesystem::path(study.experiment_file).parent_path(), registrar);
   rebuilt.features = data.feature_names;
   rebuilt.targets = data.target_names;
   rebuilt.inputs = data.features;
   rebuilt.outputs = data.targets;
-  rebuilt.model = build(rebuilt.inputs, rebuilt.outputs);
+  rebuilt.model = build(data.scaling.encoding, rebuilt.inputs, rebuilt.outputs);
   return rebuilt;
 }
 

@@ -56,7 +56,8 @@ TrainedModel read_model(torch::serialize::InputArchive& archive, const ModelBuil
   TrainedModel member;
   member.scaling = read_scaling(archive);
   member.model =
-      build(member.scaling.encoding ? member.scaling.encoding->width() : inputs, outputs);
+      build(member.scaling.encoding,
+            member.scaling.encoding ? member.scaling.encoding->width() : inputs, outputs);
   member.model->load(archive);
   return member;
 }
@@ -113,8 +114,7 @@ TrainedModels load_weights(const std::filesystem::path& file, const ModelBuilder
       throw InputError(fmt::format(
           "{}: another trial's weights (trial seed {} in the file, {} in the store); the file was "
           "replaced after the study wrote it",
-          file.string(), static_cast<std::uint64_t>(written_for.item<std::int64_t>()),
-          trial_seed));
+          file.string(), static_cast<std::uint64_t>(written_for.item<std::int64_t>()), trial_seed));
     TrainedModels models;
     c10::IValue classes;
     if (archive.try_read(kClassesKey, classes)) {
@@ -128,7 +128,8 @@ TrainedModels load_weights(const std::filesystem::path& file, const ModelBuilder
       if (!archive.try_read(fold_key(f), fold)) break;
       models.members.push_back(read_model(fold, build, inputs, outputs));
     }
-    if (models.members.empty()) models.members.push_back(read_model(archive, build, inputs, outputs));
+    if (models.members.empty())
+      models.members.push_back(read_model(archive, build, inputs, outputs));
     models.units = read_scaling(archive);
     return models;
   } catch (const c10::Error& e) {

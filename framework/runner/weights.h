@@ -23,9 +23,11 @@ namespace tunelab {
 void save_weights(const std::filesystem::path& file, TrainedModels& models,
                   std::uint64_t trial_seed);
 
-// Makes an untrained module of the trial's configuration with this many
+// Makes an untrained module of the trial's configuration for rows encoded
+// by `encoding` (absent in files from before encodings), with this many
 // inputs and outputs.
-using ModelBuilder = std::function<torch::nn::Sequential(std::int64_t inputs, std::int64_t outputs)>;
+using ModelBuilder = std::function<torch::nn::Sequential(
+    const std::optional<FeatureEncoding>& encoding, std::int64_t inputs, std::int64_t outputs)>;
 
 // Loads the models, each into a module made by `build`, sized by its stored
 // encoding and the stored classes (files from before encodings: by
