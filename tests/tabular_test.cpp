@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -297,6 +300,29 @@ TEST_SUITE("tabular data") {
           std::string::npos);
     CHECK(d.execAndGet("SELECT t.number FROM weights JOIN trials t USING (trial_id)").getInt() ==
           highest_number);
+
+    // The report: the metrics beside the winning params, and the confusion
+    // matrix of the test rows, whose diagonal is the test accuracy.
+    const auto html = (dir.path() / "r.html").string();
+    REQUIRE(tunelab::test::run_tunelab("report churn --html " + html + storage).exit_status == 0);
+    std::ifstream in(html);
+    const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(page.find("auc (val / test)") != std::string::npos);
+    const auto at = page.find("How the best trial classifies");
+    REQUIRE(at != std::string::npos);
+    std::vector<int> counts;  // the table's numbers, row by row
+    const auto end = page.find("</table>", at);
+    for (std::size_t cell = page.find("<td", at); cell < end; cell = page.find("<td", cell + 3)) {
+      const auto text_at = page.find('>', cell) + 1;
+      const std::string text = page.substr(text_at, page.find('<', text_at) - text_at);
+      if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0])))
+        counts.push_back(std::stoi(text));
+    }
+    REQUIRE(counts.size() == 4);
+    const int rows = counts[0] + counts[1] + counts[2] + counts[3];
+    CHECK(rows == 240);  // the test split of 1200 rows
+    CHECK(static_cast<double>(counts[0] + counts[3]) / rows ==
+          doctest::Approx(best["test_accuracy"].get<double>()));
 
     if (tunelab::test::run_shell("/usr/bin/python3 -c 'import optuna' 2>/dev/null").exit_status !=
         0) {

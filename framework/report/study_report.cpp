@@ -18,6 +18,7 @@
 #include "report/study_comparison.h"
 #include "report/text.h"
 #include "report/trial_table.h"
+#include "runner/confusion.h"
 #include "runner/stored_trial.h"
 #include "runner/study_importance.h"
 
@@ -179,6 +180,7 @@ class Report {
     top_trials(s, trials, ranked);
 
     if (!ranked.empty() && trains) model_section(s, ranked.front(), level);
+    if (!ranked.empty() && trains) confusion_section(s, ranked.front(), level);
 
     page_.heading(level, "Configuration and provenance");
     page_.preformatted(json_to_yaml(s.config), "resolved configuration (defaults filled in)");
@@ -215,7 +217,45 @@ class Report {
     rows.push_back(
         {"train / val / test loss", fmt::format("{} / {} / {}", shown(best.train_loss),
                                                 shown(best.val_loss), shown(best.test_loss))});
+    // The task's metrics, in the target's units: "val / test" per metric.
+    for (const auto& [name, value] : best.metrics) {
+      if (name.rfind("val_", 0) != 0) continue;
+      const auto test = best.metrics.find("test_" + name.substr(4));
+      rows.push_back({name.substr(4) + " (val / test)",
+                      fmt::format("{} / {}", shown(value),
+                                  shown(test == best.metrics.end() ? kMissing : test->second))});
+    }
     page_.table({"param", "value"}, rows);
+  }
+
+  // For a classifier: how the best trial's predictions on the held-out rows
+  // fall, class by class. A model or data set that cannot be had leaves a
+  // note.
+  void confusion_section(const StudyInfo& s, const TrialInfo& best, int level) {
+    bool classifier = false;
+    for (const auto& [name, value] : best.metrics) classifier |= name == "val_accuracy";
+    for (const auto& [name, value] : best.metrics) classifier |= name == "test_accuracy";
+    if (!classifier) return;
+    page_.heading(level, fmt::format("How the best trial classifies (trial {})", best.number));
+    try {
+      const ConfusionMatrix m = confusion_matrix(store_, s, best, registrar_);
+      std::vector<std::string> columns = {"actual \\ predicted"};
+      columns.insert(columns.end(), m.classes.begin(), m.classes.end());
+      std::vector<std::vector<std::string>> rows;
+      for (std::size_t a = 0; a < m.classes.size(); ++a) {
+        std::vector<std::string> row = {m.classes[a]};
+        for (const int count : m.counts[a]) row.push_back(std::to_string(count));
+        rows.push_back(row);
+      }
+      page_.raw("<p>" +
+                html_escaped(fmt::format("Counts of the {} rows by actual class (rows) and the "
+                                         "class the model gave them (columns).",
+                                         m.rows)) +
+                "</p>");
+      page_.table(columns, rows);
+    } catch (const std::exception& e) {
+      page_.missing(fmt::format("The predictions could not be made: {}", e.what()));
+    }
   }
 
   void top_trials(const StudyInfo& s, const std::vector<TrialInfo>& trials,
