@@ -74,8 +74,7 @@ int predict_command(const Arguments& args, Registrar& registrar) {
   for (std::size_t j = 0; j < table.header.size(); ++j)
     text << (j ? "," : "") << cell_csv(Cell(table.header[j]));
   for (const auto& name : stored.targets) text << "," << cell_csv(Cell("predicted_" + name));
-  for (const auto& name : predictions.classes)
-    text << "," << cell_csv(Cell("probability_" + name));
+  for (const auto& name : predictions.classes) text << "," << cell_csv(Cell("probability_" + name));
   text << "\n";
   const auto pa = predictions.values.accessor<float, 2>();
   for (std::size_t i = 0; i < rows; ++i) {

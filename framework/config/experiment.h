@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/metric_names.h"
 #include "data/split.h"
 #include "data/task.h"
 #include "model/model_config.h"
@@ -74,16 +75,6 @@ struct ExperimentConfig {
 
   bool evaluates_objective() const { return !objective.name.empty(); }
 };
-
-// Every metric search.metric may name for a training experiment: the
-// losses, and val_/test_ rmse, mae, r2 (regression), accuracy, logloss,
-// auc, f1 (classification).
-const std::vector<std::string>& training_metrics();
-
-// Whether `metric` is one that only classification (or only regression)
-// records; the losses are both.
-bool is_classification_metric(const std::string& metric);
-bool is_regression_metric(const std::string& metric);
 
 // The resolved configuration, defaults filled in, as the file would state it.
 nlohmann::json to_json(const ExperimentConfig& config);

@@ -21,19 +21,14 @@ Dataset take_rows(const Dataset& data, const torch::Tensor& rows) {
   return out;
 }
 
-// Which split each row goes to (0 train, 1 val, 2 test), taking rows in
-// `order`: the first n_train to train, then n_val to val. For
-// classification each class is cut the same way, in proportion.
-std::vector<int> split_of_rows(const Dataset& data, const torch::Tensor& order,
-                               const SplitFractions& f, std::int64_t n_train, std::int64_t n_val) {
+// Which split each row of a classification data set goes to (0 train, 1
+// val, 2 test): each class's rows, taken in `order`, are cut by the
+// fractions as a whole data set would be.
+std::vector<int> stratified_split(const Dataset& data, const torch::Tensor& order,
+                                  const SplitFractions& f) {
   const std::int64_t n = data.rows();
   std::vector<int> split(static_cast<std::size_t>(n), 2);
   const auto o = order.accessor<std::int64_t, 1>();
-  if (!data.is_classification()) {
-    for (std::int64_t i = 0; i < n_train + n_val; ++i)
-      split[static_cast<std::size_t>(o[i])] = i < n_train ? 0 : 1;
-    return split;
-  }
   const auto y = data.y.accessor<float, 2>();
   for (std::size_t c = 0; c < data.classes.size(); ++c) {
     std::vector<std::int64_t> rows;
@@ -91,7 +86,7 @@ Splits split_dataset(const Dataset& data, const SplitFractions& f, std::uint64_t
     return Splits{take_rows(data, order.slice(0, 0, n_train)),
                   take_rows(data, order.slice(0, n_train, n_train + n_val)),
                   take_rows(data, order.slice(0, n_train + n_val, n))};
-  const std::vector<int> split = split_of_rows(data, order, f, n_train, n_val);
+  const std::vector<int> split = stratified_split(data, order, f);
   return Splits{take_rows(data, rows_in(order, split, 0)),
                 take_rows(data, rows_in(order, split, 1)),
                 take_rows(data, rows_in(order, split, 2))};

@@ -57,15 +57,22 @@ class ColumnCells {
     return value;
   }
 
-  bool all_numbers() const {
-    for (std::size_t i = 0; i < rows(); ++i)
-      if (!missing(i) && !number(i)) return false;
-    return true;
+  // Every cell as a number (NaN where missing), each parsed once; nullopt
+  // at the first present cell that is text.
+  std::optional<std::vector<float>> numbers() const {
+    std::vector<float> out(rows(), kMissing);
+    for (std::size_t i = 0; i < rows(); ++i) {
+      if (missing(i)) continue;
+      const auto value = number(i);
+      if (!value) return std::nullopt;
+      out[i] = static_cast<float>(*value);
+    }
+    return out;
   }
 
   std::string where(std::size_t i) const {
-    return fmt::format("{}:{}:{}: column '{}'", table_.path.string(), table_.lines[i],
-                       column_ + 1, name());
+    return fmt::format("{}:{}:{}: column '{}'", table_.path.string(), table_.lines[i], column_ + 1,
+                       name());
   }
 
  private:
@@ -76,7 +83,8 @@ class ColumnCells {
 };
 
 // Codes for the column's present cells, into its sorted levels.
-std::vector<std::string> code_levels(const ColumnCells& cells, const std::function<void(std::size_t, float)>& set) {
+std::vector<std::string> code_levels(const ColumnCells& cells,
+                                     const std::function<void(std::size_t, float)>& set) {
   std::set<std::string> distinct;
   for (std::size_t i = 0; i < cells.rows(); ++i)
     if (!cells.missing(i)) distinct.insert(cells.text(i));
@@ -99,7 +107,8 @@ std::set<std::string> na_set(const std::vector<std::string>& extra) {
 void read_column(const ColumnCells& cells, FeatureColumn& column, at::TensorAccessor<float, 2> x,
                  std::int64_t j) {
   if (column.kind == ColumnKind::categorical) {
-    column.levels = code_levels(cells, [&](std::size_t i, float v) { x[static_cast<std::int64_t>(i)][j] = v; });
+    column.levels =
+        code_levels(cells, [&](std::size_t i, float v) { x[static_cast<std::int64_t>(i)][j] = v; });
     return;
   }
   for (std::size_t i = 0; i < cells.rows(); ++i) {
@@ -109,8 +118,9 @@ void read_column(const ColumnCells& cells, FeatureColumn& column, at::TensorAcce
     }
     const auto value = cells.number(i);
     if (!value)
-      throw DataError(fmt::format("{}: '{}' is not a number (the model read this column as numbers)",
-                                  cells.where(i), cells.text(i)));
+      throw DataError(
+          fmt::format("{}: '{}' is not a number (the model read this column as numbers)",
+                      cells.where(i), cells.text(i)));
     x[static_cast<std::int64_t>(i)][j] = static_cast<float>(*value);
   }
 }
@@ -171,10 +181,16 @@ Dataset dataset_from_table(const CsvTable& table, const TableColumns& spec) {
     const std::size_t c = feature_columns[static_cast<std::size_t>(j)];
     const ColumnCells cells(table, c, na);
     FeatureColumn column{table.header[c], ColumnKind::numeric, {}};
-    if (std::find(forced.begin(), forced.end(), c) != forced.end() || !cells.all_numbers())
+    const bool forced_categorical = std::find(forced.begin(), forced.end(), c) != forced.end();
+    const auto numbers = forced_categorical ? std::nullopt : cells.numbers();
+    if (numbers) {
+      for (std::size_t i = 0; i < numbers->size(); ++i)
+        x[static_cast<std::int64_t>(i)][j] = (*numbers)[i];
+    } else {
       column.kind = ColumnKind::categorical;
-    any_categorical |= column.kind == ColumnKind::categorical;
-    read_column(cells, column, x, j);
+      any_categorical = true;
+      read_column(cells, column, x, j);
+    }
     data.feature_names.push_back(column.name);
     data.columns.push_back(std::move(column));
   }
@@ -186,14 +202,15 @@ Dataset dataset_from_table(const CsvTable& table, const TableColumns& spec) {
       throw DataError(fmt::format("{}: the target is missing ('{}'); drop the row or fill it in",
                                   target.where(i), target.text(i)));
   auto y = data.y.accessor<float, 2>();
-  if (target.all_numbers()) {
-    for (std::size_t i = 0; i < target.rows(); ++i)
-      y[static_cast<std::int64_t>(i)][0] = static_cast<float>(*target.number(i));
+  if (const auto numbers = target.numbers()) {
+    for (std::size_t i = 0; i < numbers->size(); ++i)
+      y[static_cast<std::int64_t>(i)][0] = (*numbers)[i];
   } else {
     for (std::size_t i = 0; i < target.rows() && data.first_text_target.empty(); ++i)
       if (!target.number(i))
         data.first_text_target = fmt::format("{}: '{}'", target.where(i), target.text(i));
-    data.classes = code_levels(target, [&](std::size_t i, float v) { y[static_cast<std::int64_t>(i)][0] = v; });
+    data.classes = code_levels(
+        target, [&](std::size_t i, float v) { y[static_cast<std::int64_t>(i)][0] = v; });
   }
   data.target_names = {table.header[target_column]};
   return data;
@@ -210,6 +227,20 @@ at::Tensor read_feature_values(const CsvTable& table, const std::vector<std::siz
   for (std::size_t j = 0; j < read.size(); ++j)
     read_column(ColumnCells(table, read[j], na), columns[j], x, static_cast<std::int64_t>(j));
   return values;
+}
+
+std::optional<at::Tensor> read_class_codes(const CsvTable& table, std::size_t column,
+                                           const std::vector<std::string>& classes,
+                                           const std::vector<std::string>& na_values) {
+  const ColumnCells cells(table, column, na_set(na_values));
+  at::Tensor codes = torch::empty({static_cast<std::int64_t>(cells.rows()), 1}, torch::kFloat32);
+  auto c = codes.accessor<float, 2>();
+  for (std::size_t i = 0; i < cells.rows(); ++i) {
+    const auto found = std::find(classes.begin(), classes.end(), cells.text(i));
+    if (cells.missing(i) || found == classes.end()) return std::nullopt;
+    c[static_cast<std::int64_t>(i)][0] = static_cast<float>(found - classes.begin());
+  }
+  return codes;
 }
 
 }  // namespace tunelab

@@ -3,6 +3,7 @@
 // cells as they come.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,5 +43,12 @@ Dataset dataset_from_table(const CsvTable& table, const TableColumns& columns);
 at::Tensor read_feature_values(const CsvTable& table, const std::vector<std::size_t>& read,
                                std::vector<FeatureColumn>& columns,
                                const std::vector<std::string>& na_values);
+
+// The labels of table column `column` as codes into `classes` (rows, 1),
+// read as the data set read its target (spaces trimmed); nullopt where a
+// label is missing or not one of `classes`.
+std::optional<at::Tensor> read_class_codes(const CsvTable& table, std::size_t column,
+                                           const std::vector<std::string>& classes,
+                                           const std::vector<std::string>& na_values);
 
 }  // namespace tunelab

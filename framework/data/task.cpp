@@ -53,8 +53,9 @@ void settle_task(Dataset& data, Task task) {
                                             target, code.size()));
     for (auto& [value, c] : code) {
       c = static_cast<float>(data.classes.size());
-      data.classes.push_back(value == std::floor(value) ? fmt::format("{}", static_cast<long long>(value))
-                                                        : fmt::format("{}", value));
+      data.classes.push_back(value == std::floor(value)
+                                 ? fmt::format("{}", static_cast<long long>(value))
+                                 : fmt::format("{}", value));
     }
     at::Tensor codes = torch::empty_like(data.y);
     auto out = codes.accessor<float, 2>();

@@ -61,8 +61,8 @@ Predictions predict_rows(const StoredTrialModel& trial, const Registrar& registr
   const bool any_rows = !table.rows.empty();
   Predictions out;
   out.classes = models.classes;
-  const auto width = models.classes.empty() ? trial.outputs
-                                            : static_cast<std::int64_t>(models.classes.size());
+  const auto width =
+      models.classes.empty() ? trial.outputs : static_cast<std::int64_t>(models.classes.size());
   out.values = any_rows ? predict_in_target_units(models, x, columns) : torch::empty({0, width});
 
   std::vector<std::size_t> targets;
@@ -70,20 +70,12 @@ Predictions predict_rows(const StoredTrialModel& trial, const Registrar& registr
     if (const auto c = find_column(table, name)) targets.push_back(*c);
   if (!any_rows || targets.size() != trial.targets.size()) return out;
   if (!models.classes.empty()) {
-    // The labels as class codes; a label the model does not know leaves
-    // the rows without a loss.
-    at::Tensor codes = torch::empty({out.values.size(0), 1});
-    auto c = codes.accessor<float, 2>();
-    for (std::size_t i = 0; i < table.rows.size(); ++i) {
-      std::string label = table.rows[i][targets.front()];
-      label.erase(0, label.find_first_not_of(" \t\r"));
-      label.erase(label.find_last_not_of(" \t\r") + 1);
-      const auto found = std::find(models.classes.begin(), models.classes.end(), label);
-      if (found == models.classes.end()) return out;
-      c[static_cast<std::int64_t>(i)][0] = static_cast<float>(found - models.classes.begin());
-    }
-    out.loss = log_loss(out.values, codes);
-    out.metrics = classification_metrics(out.values, codes);
+    // A label the model does not know (or none) leaves the rows without a
+    // loss.
+    const auto codes = read_class_codes(table, targets.front(), models.classes, na_values);
+    if (!codes) return out;
+    out.loss = log_loss(out.values, *codes);
+    out.metrics = classification_metrics(out.values, *codes);
     return out;
   }
   std::vector<FeatureColumn> target_columns(targets.size());

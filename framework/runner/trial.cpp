@@ -125,10 +125,10 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
     outcome.state = TrialState::waiting;
     outcome.error = std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : "SIGTERM");
   }
-  if (outcome.state == TrialState::fail || outcome.state == TrialState::waiting)
+  if (outcome.state == TrialState::fail || outcome.state == TrialState::waiting) {
     outcome.value = outcome.train_loss = outcome.val_loss = outcome.test_loss = kMissing;
-  if (outcome.state == TrialState::fail || outcome.state == TrialState::waiting)
     outcome.metrics.clear();
+  }
   outcome.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
   if (signal != 0)
     c.store.queue().requeue_interrupted_trial(trial.trial_id, outcome.error);
