@@ -1,15 +1,22 @@
 #!/usr/bin/python3
-"""Samplers on analytic functions: tunelab's, and Optuna's in the same run.
+"""Samplers on analytic functions: tunelab's and Optuna's, in the same run.
 
-Every sampler gets the same budget (50 trials) on each function for 10 root
-seeds; the table shows the median over seeds of the best value found, and
-the median regret (best value minus the known minimum). Optuna's samplers
-run where Debian's python3-optuna is installed.
+Every sampler gets the same budget (--trials, 50) on each function for the
+same root seeds (--seeds 10 of them, from --first-seed 1); the tables show
+the median over seeds of the best value found (with its regret: best minus
+the known minimum) and the median seconds one study took. Optuna's samplers
+run in processes of their own: Debian's python3-optuna where it is installed,
+and Optuna from a source checkout with --optuna-src PATH (its master, say),
+so that both versions are measured beside tunelab in one run.
 
     bench/samplers.py [--tunelab build/tunelab] [--trials 50] [--seeds 10]
+                      [--first-seed 1] [--dimensions 5] [--functions ...]
+                      [--only tunelab samplers] [--optuna-src PATH]
+                      [--optuna-samplers TPE GP ...] [--jobs N]
 """
 import argparse
 import concurrent.futures
+import json
 import math
 import os
 import sqlite3
@@ -17,15 +24,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import warnings
-
-FUNCTIONS = {
-    # name: (objective section, domain per input, known minimum)
-    "branin": ("{name: branin}", [(-5, 10), (0, 15)], 0.397887357729738),
-    "hartmann6": ("{name: hartmann6}", [(0, 1)] * 6, -3.32236801141551),
-    "rosenbrock5": ("{name: rosenbrock, dimensions: 5}", [(-5, 10)] * 5, 0.0),
-    "ackley5": ("{name: ackley, dimensions: 5}", [(-32.768, 32.768)] * 5, 0.0),
-}
 
 TUNELAB_SAMPLERS = {
     "random": "random",
@@ -36,54 +36,105 @@ TUNELAB_SAMPLERS = {
     "gp": "gp",
 }
 
+# Optuna's samplers by the short name a column gets; those a version lacks
+# (GPSampler before 3.6, CMA-ES without the cmaes module) are left out.
+OPTUNA_SAMPLERS = ["random", "TPE", "TPE multivariate", "CMA-ES", "GP"]
+
+
+def functions(dimensions):
+    """name: (objective section, domain per input, known minimum, f)."""
+    d = dimensions
+    return {
+        "branin": ("{name: branin}", [(-5, 10), (0, 15)], 0.397887357729738, branin),
+        "hartmann6": ("{name: hartmann6}", [(0, 1)] * 6, -3.32236801141551, hartmann6),
+        f"rosenbrock{d}": (f"{{name: rosenbrock, dimensions: {d}}}", [(-5, 10)] * d, 0.0,
+                           rosenbrock),
+        f"ackley{d}": (f"{{name: ackley, dimensions: {d}}}", [(-32.768, 32.768)] * d, 0.0,
+                       ackley),
+    }
+
 
 def experiment_text(function, seed, trials, sampler):
-    section, domain, _ = FUNCTIONS[function]
+    section, domain, _, _ = function
     space = "\n".join(
         f"    objective.x{i}: {{type: float, low: {low}, high: {high}}}"
         for i, (low, high) in enumerate(domain))
-    return (f"name: {function}\nseed: {seed}\nobjective: {section}\nsearch:\n"
+    return (f"name: bench\nseed: {seed}\nobjective: {section}\nsearch:\n"
             f"  trials: {trials}\n  sampler: {sampler}\n  space:\n{space}\n")
 
 
-def tunelab_best(tunelab, folder, function, sampler, seed, trials):
-    """The best value of one tunelab study (a store of its own)."""
-    tag = f"{function}-{sampler}-{seed}".replace(" ", "_")
+def tunelab_study(tunelab, folder, name, function, sampler, seed, trials):
+    """(best value, seconds) of one tunelab study, in a store of its own."""
+    tag = f"{name}-{abs(hash(sampler))}-{seed}"
     path = os.path.join(folder, tag + ".yaml")
     with open(path, "w") as f:
-        f.write(experiment_text(function, seed, trials, TUNELAB_SAMPLERS[sampler]))
+        f.write(experiment_text(function, seed, trials, TUNELAB_SAMPLERS.get(sampler, sampler)))
     store = os.path.join(folder, tag + ".db")
+    start = time.perf_counter()
     subprocess.run([tunelab, "run", path, "--storage", "sqlite:///" + store, "--quiet",
                     "--keep-weights", "none"], check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
     with sqlite3.connect(store) as db:
-        return db.execute("SELECT min(value) FROM trials WHERE state = 'COMPLETE'").fetchone()[0]
+        best = db.execute("SELECT min(value) FROM trials WHERE state = 'COMPLETE'").fetchone()[0]
+    return best, seconds
 
 
-def optuna_samplers(optuna):
-    samplers = {
-        "Optuna random": lambda seed: optuna.samplers.RandomSampler(seed=seed),
-        "Optuna TPE": lambda seed: optuna.samplers.TPESampler(seed=seed),
-        "Optuna TPE multivariate":
-            lambda seed: optuna.samplers.TPESampler(seed=seed, multivariate=True),
-    }
+def optuna_study(source, sampler, name, dimensions, seed, trials):
+    """(best value, seconds) of one Optuna study, run by this script in a
+    process of its own (Debian's Optuna, or the one under `source`)."""
+    command = [sys.executable, os.path.abspath(__file__), "--optuna-worker", sampler, name,
+               str(dimensions), str(seed), str(trials)]
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    if source:
+        env["PYTHONPATH"] = os.path.abspath(source)
+    done = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
+    result = json.loads(done.stdout.splitlines()[-1])
+    return result["best"], result["seconds"]
+
+
+def optuna_worker(sampler, name, dimensions, seed, trials):
+    """Runs one Optuna study and prints its best value and seconds as JSON."""
+    import optuna
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    warnings.filterwarnings("ignore")
     try:
-        import cmaes  # noqa: F401  (Optuna's CMA-ES needs it)
-        samplers["Optuna CMA-ES"] = lambda seed: optuna.samplers.CmaEsSampler(seed=seed)
+        import torch
+        torch.set_num_threads(1)  # one thread, as tunelab's samplers
     except ImportError:
         pass
-    return samplers
-
-
-def optuna_best(optuna, make_sampler, function, seed, trials):
-    _, domain, _ = FUNCTIONS[function]
-    f = ANALYTIC[function]
+    makers = {
+        "random": lambda: optuna.samplers.RandomSampler(seed=seed),
+        "TPE": lambda: optuna.samplers.TPESampler(seed=seed),
+        "TPE multivariate": lambda: optuna.samplers.TPESampler(seed=seed, multivariate=True),
+        "CMA-ES": lambda: optuna.samplers.CmaEsSampler(seed=seed),
+        "GP": lambda: optuna.samplers.GPSampler(seed=seed),
+    }
+    _, domain, _, f = functions(dimensions)[name]
 
     def objective(trial):
         return f([trial.suggest_float(f"x{i}", low, high) for i, (low, high) in enumerate(domain)])
 
-    study = optuna.create_study(sampler=make_sampler(seed))
+    study = optuna.create_study(sampler=makers[sampler]())
+    start = time.perf_counter()
     study.optimize(objective, n_trials=trials)
-    return study.best_value
+    print(json.dumps({"best": study.best_value, "seconds": time.perf_counter() - start}))
+
+
+def optuna_version(source):
+    """Optuna's version and the samplers it has, or None when it cannot be
+    imported."""
+    env = dict(os.environ)
+    if source:
+        env["PYTHONPATH"] = os.path.abspath(source)
+    probe = ("import json, optuna\n"
+             "have = {'random': 1, 'TPE': 1, 'TPE multivariate': 1,\n"
+             "        'GP': hasattr(optuna.samplers, 'GPSampler')}\n"
+             "try:\n    import cmaes; have['CMA-ES'] = 1\nexcept ImportError:\n    pass\n"
+             "print(json.dumps([optuna.__version__, [k for k, v in have.items() if v]]))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        return None
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def branin(x):
@@ -113,58 +164,90 @@ def ackley(x):
             - math.exp(sum(math.cos(2 * math.pi * v) for v in x) / n) + 20 + math.e)
 
 
-ANALYTIC = {"branin": branin, "hartmann6": hartmann6, "rosenbrock5": rosenbrock,
-            "ackley5": ackley}
+def print_table(title, columns, rows, cell):
+    print(title + "\n")
+    print("| function (minimum) | " + " | ".join(columns) + " |")
+    print("| --- " * (len(columns) + 1) + "|")
+    for label, key in rows:
+        print(f"| {label} | " + " | ".join(cell(c, key) for c in columns) + " |")
+    print()
 
 
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--optuna-worker":
+        sampler, name, dimensions, seed, trials = sys.argv[2:7]
+        return optuna_worker(sampler, name, int(dimensions), int(seed), int(trials))
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tunelab", default=os.path.join(here, "..", "build", "tunelab"))
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--first-seed", type=int, default=1)
+    parser.add_argument("--dimensions", type=int, default=5,
+                        help="inputs of rosenbrock and ackley")
+    parser.add_argument("--functions", nargs="*", help="only these (names as in the table)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--only", nargs="*", help="only these tunelab samplers (no Optuna)")
+    parser.add_argument("--only", nargs="*",
+                        help="only these tunelab samplers: names of the table, or sampler "
+                        "sections such as '{name: gp, warp: none}'")
+    parser.add_argument("--optuna-src", help="also run Optuna from this source checkout")
+    parser.add_argument("--optuna-samplers", nargs="*", default=OPTUNA_SAMPLERS,
+                        help="which of Optuna's samplers to run")
+    parser.add_argument("--no-debian-optuna", action="store_true",
+                        help="leave out the installed Optuna")
     args = parser.parse_args()
-    seeds = list(range(1, args.seeds + 1))
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    table = functions(args.dimensions)
+    names = args.functions or list(table)
+    for name in names:
+        if name not in table:
+            parser.error(f"unknown function '{name}' (expected one of {', '.join(table)})")
 
-    results = {}  # (sampler, function) -> best values over seeds
+    # Optuna's columns: (column, source, sampler).
+    optunas = []
+    for source in ([] if args.no_debian_optuna else [None]) + (
+            [args.optuna_src] if args.optuna_src else []):
+        found = optuna_version(source)
+        if found is None:
+            print(f"(Optuna {'from ' + source if source else 'installed'} cannot be imported: "
+                  "left out)")
+            continue
+        version, have = found
+        for sampler in args.optuna_samplers:
+            if sampler in have:
+                optunas.append((f"Optuna {version} {sampler}", source, sampler))
+
+    tunelab_columns = args.only if args.only is not None else list(TUNELAB_SAMPLERS)
+    results = {}  # (column, function) -> [(best, seconds)] over seeds
     with tempfile.TemporaryDirectory() as folder, \
             concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         jobs = {}
-        for sampler in args.only or TUNELAB_SAMPLERS:
-            for function in FUNCTIONS:
+        for sampler in tunelab_columns:
+            for name in names:
                 for seed in seeds:
-                    jobs[pool.submit(tunelab_best, args.tunelab, folder, function, sampler, seed,
-                                     args.trials)] = (sampler, function)
+                    jobs[pool.submit(tunelab_study, args.tunelab, folder, name, table[name],
+                                     sampler, seed, args.trials)] = (sampler, name)
+        for column, source, sampler in optunas:
+            for name in names:
+                for seed in seeds:
+                    jobs[pool.submit(optuna_study, source, sampler, name, args.dimensions, seed,
+                                     args.trials)] = (column, name)
         for job, key in jobs.items():
             results.setdefault(key, []).append(job.result())
-    columns = list(args.only or TUNELAB_SAMPLERS)
+    columns = tunelab_columns + [c for c, _, _ in optunas]
+    rows = [(f"{name} ({table[name][2]:.6g})", name) for name in names]
 
-    try:
-        if args.only:
-            raise ImportError("--only: tunelab's samplers alone")
-        import optuna
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
-        warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
-        for name, make in optuna_samplers(optuna).items():
-            columns.append(name)
-            for function in FUNCTIONS:
-                results[(name, function)] = [
-                    optuna_best(optuna, make, function, seed, args.trials) for seed in seeds]
-    except ImportError as e:
-        print(f"(Optuna's samplers are left out: {e})")
+    def best_cell(column, name):
+        best = statistics.median(b for b, _ in results[(column, name)])
+        return f"{best:.4g} ({best - table[name][2]:.3g})"
 
-    print(f"median best value over {len(seeds)} seeds, {args.trials} trials each "
-          f"(regret: best minus the known minimum)\n")
-    print("| function (minimum) | " + " | ".join(columns) + " |")
-    print("| --- " * (len(columns) + 1) + "|")
-    for function, (_, _, minimum) in FUNCTIONS.items():
-        cells = []
-        for c in columns:
-            best = statistics.median(results[(c, function)])
-            cells.append(f"{best:.4g} ({best - minimum:.3g})")
-        print(f"| {function} ({minimum:.6g}) | " + " | ".join(cells) + " |")
+    def seconds_cell(column, name):
+        return f"{statistics.median(s for _, s in results[(column, name)]):.2f}"
+
+    print_table(f"median best value over root seeds {seeds[0]}-{seeds[-1]}, {args.trials} trials "
+                "each (regret: best minus the known minimum)", columns, rows, best_cell)
+    print_table("median seconds per study (tunelab: the whole `tunelab run`; Optuna: "
+                "study.optimize, one thread)", columns, rows, seconds_cell)
 
 
 if __name__ == "__main__":

@@ -1,46 +1,77 @@
 #pragma once
 // A Gaussian-process (Kriging) regression model for the `gp` sampler: an
 // anisotropic Matérn 5/2 kernel with one length scale per input, a signal
-// variance and a nugget, fitted by maximum marginal likelihood (NLopt's
-// BOBYQA from several starts), linear algebra by Eigen.
-
-#include <cstdint>
+// variance and a noise variance, fitted by maximum a posteriori (the marginal
+// likelihood times weak priors, NLopt's L-BFGS with the analytic gradient),
+// linear algebra by Eigen. Targets are expected standardised (mean 0,
+// variance 1): the priors are stated in those units.
 
 #include <Eigen/Dense>
 
 namespace tunelab::gp {
 
+// The kernel's parameters, in logs so that any real vector is valid.
+struct Hyperparameters {
+  Eigen::VectorXd log_inverse_squared_lengths;  // one per input column
+  double log_signal = 0;                        // the kernel's variance
+  double log_noise = -4.6;                      // the noise variance above kMinimumNoise
+
+  // Where a fit starts: length scales of the unit cube, unit signal, some noise.
+  static Hyperparameters start(long inputs);
+  Eigen::VectorXd packed() const;
+  static Hyperparameters unpacked(const Eigen::VectorXd& theta);
+};
+
+// The noise variance never goes below this (in standardised units): a
+// floor that keeps the kernel matrix well conditioned when trials repeat.
+constexpr double kMinimumNoise = 1e-6;
+
+// The hyperparameters of largest posterior density for inputs `x` (one row
+// per observation, in the unit cube) and standardised targets `y`, and that
+// density's negative log (up to a constant that depends on neither).
+struct Fit {
+  Hyperparameters hyperparameters;
+  double negative_log_posterior = 0;
+};
+Fit fit_hyperparameters(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
+
 class GaussianProcess {
  public:
-  // Fits to inputs `x` (one row per observation, in the unit cube) and
-  // targets `y`; `seed` picks the extra starting points of the fit.
-  GaussianProcess(Eigen::MatrixXd x, const Eigen::VectorXd& y, std::uint64_t seed);
+  GaussianProcess(Eigen::MatrixXd x, const Eigen::VectorXd& y, const Hyperparameters& h);
 
   // The posterior mean and standard deviation of the (noise-free) function
-  // at `at`, in the units of y.
-  std::pair<double, double> predict(const Eigen::VectorXd& at) const;
+  // at each row of `at`.
+  void predict(const Eigen::MatrixXd& at, Eigen::VectorXd& mean, Eigen::VectorXd& sd) const;
 
-  // Expected improvement over `best` (minimisation) at `at`.
-  double expected_improvement(const Eigen::VectorXd& at, double best) const;
+  // log expected improvement below `best` at each row of `at`.
+  Eigen::VectorXd log_expected_improvement(const Eigen::MatrixXd& at, double best) const;
+  // The same at one point, with its gradient over the inputs listed in
+  // `columns` (the others held fixed).
+  double log_expected_improvement(const Eigen::VectorXd& at, double best,
+                                  const std::vector<long>& columns,
+                                  Eigen::VectorXd& gradient) const;
 
-  const Eigen::VectorXd& length_scales() const { return lengths_; }
+  const Eigen::VectorXd& inverse_squared_lengths() const { return inverse_squared_lengths_; }
 
  private:
-  // Negative log marginal likelihood of the standardised targets under
-  // log-parameters theta = (log lengths..., log signal variance, log nugget);
-  // +inf when the kernel matrix is not positive definite.
-  double negative_log_likelihood(const Eigen::VectorXd& theta) const;
-  Eigen::MatrixXd kernel(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
-                         const Eigen::VectorXd& lengths, double signal) const;
-  void set(const Eigen::VectorXd& theta);
+  // Squared scaled distances between the rows of `at` and the observations.
+  template <typename Rows>
+  Eigen::MatrixXd scaled_distances(const Rows& at) const;
 
   Eigen::MatrixXd x_;
-  Eigen::VectorXd y_;  // standardised
-  double y_mean_ = 0, y_scale_ = 1;
-  Eigen::VectorXd lengths_;
-  double signal_ = 1, noise_ = 1e-3;
-  Eigen::LLT<Eigen::MatrixXd> cholesky_;
-  Eigen::VectorXd alpha_;  // K^-1 y
+  Eigen::VectorXd inverse_squared_lengths_;
+  double signal_ = 1;
+  Eigen::VectorXd alpha_;             // K^-1 y
+  Eigen::MatrixXd inverse_cholesky_;  // L^-1, where K = L L^T
+  Eigen::MatrixXd inverse_;           // K^-1
 };
+
+// log E[max(0, best - f)] for f ~ N(mean, sd^2), and its derivatives by the
+// mean and by sd; accurate far below the incumbent too, where EI itself
+// underflows and the acquisition search would see a flat zero.
+struct LogImprovement {
+  double value, by_mean, by_sd;
+};
+LogImprovement log_expected_improvement(double mean, double sd, double best);
 
 }  // namespace tunelab::gp

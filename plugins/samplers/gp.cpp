@@ -1,20 +1,25 @@
 // Bayesian optimisation with a Gaussian-process (Kriging) surrogate and
-// expected improvement, as spotpython tunes: a space-filling initial design
-// (`startup_trials` points of a scrambled Sobol sequence), then at each trial
-// a GP with an anisotropic Matérn 5/2 kernel, fitted length scales and nugget
-// (gaussian_process.h), is fitted to the complete and pruned trials (these
-// as no better than the median), and the point of
-// largest expected improvement is proposed. EI is maximised over random
-// candidates and candidates near the best trials, the best few refined by
-// NLopt's BOBYQA. Categorical dimensions are one-hot inputs of the GP; their
-// candidates take one choice each. Heavy-tailed targets are log-warped
-// (log(y - min + margin)), which keeps their order and tames functions whose
-// values span decades (`warp: auto`, the default; or `log`, `none`).
+// log expected improvement, as spotpython tunes: a space-filling initial
+// design (`startup_trials` points of a scrambled Sobol sequence), then at
+// each trial a GP with an anisotropic Matérn 5/2 kernel (gaussian_process.h)
+// is fitted to the complete and pruned trials (these as no better than the
+// median), and the point of largest log EI is proposed: the best of a Sobol
+// set of candidates and of steps around the best trials, refined by L-BFGS
+// with the analytic gradient from the best few and from the incumbent. Log
+// EI, unlike EI, does not underflow far from the incumbent, so the search
+// sees a slope everywhere. Categorical dimensions are one-hot inputs of the
+// GP; their candidates take one choice each. The values may be warped by a
+// Box-Cox power of (y - min + margin), which keeps their order: under `warp:
+// auto` (the default) none, log or square, whichever the fitted GP finds
+// likelier (with the warp's Jacobian); `log` or `none` fix it. The kernel's hyperparameters are
+// re-fitted every trial at first and every so many trials later, and the fit sees at most
+// `max_history` trials, so that a proposal's cost levels off with a long history.
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <nlopt.hpp>
 
 #include "common/derived_seeds.h"
@@ -29,23 +34,17 @@ namespace tunelab {
 namespace {
 
 // How the values are transformed before the GP models them: `log`, `none`,
-// or `auto`: log when they are heavy-tailed.
+// or `auto`: whichever of none, log and square makes them likelier under the
+// fitted GP.
 enum class Warp { automatic, log, none };
 
 struct GpOptions {
   int startup_trials = 10;
-  int candidates = 2000;
+  int candidates = 2048;
+  int local_searches = 10;
+  int max_history = 300;
   Warp warp = Warp::automatic;
 };
-
-// Whether the values look heavy-tailed (their spread above the median much
-// larger than below it, as with functions spanning decades): a log warp then
-// lets the GP model the low region instead of the few huge values.
-bool heavy_tailed(Eigen::VectorXd y) {
-  std::sort(y.data(), y.data() + y.size());
-  const double low = y(0), high = y(y.size() - 1), median = y(y.size() / 2);
-  return high - median > 5 * (median - low) + 1e-12;
-}
 
 // The GP's inputs: one column per numeric dimension (its position in
 // [0, 1]), one per choice of a categorical one.
@@ -122,6 +121,16 @@ class Encoding {
   std::size_t width_ = 0;
 };
 
+// The trials the GP is fitted to, as rows of x and values of y (warped and
+// standardised), with the log of the transform's Jacobian: what converts the
+// density of y into the density of the values, so that fits under either
+// warp can be compared.
+struct FitData {
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+  double log_jacobian = 0;
+};
+
 class GpSampler : public Sampler {
  public:
   GpSampler(const SearchSpace& space, std::uint64_t seed, GpOptions options)
@@ -132,48 +141,16 @@ class GpSampler : public Sampler {
         design_(space.dimensions.size(), derive_seed(seed, "design")) {}
 
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>& history) override {
-    const auto usable = [&](const FinishedTrial& t) {
-      return std::isfinite(t.value) && covers_space(space_, t);
-    };
-    std::vector<double> complete_values;
-    for (const auto& t : history)
-      if (t.state == TrialState::complete && usable(t)) complete_values.push_back(t.value);
-    if (complete_values.empty() ||
-        static_cast<int>(complete_values.size()) < options_.startup_trials)
+    const std::vector<const FinishedTrial*> usable = usable_trials(history);
+    if (static_cast<int>(usable.size()) < options_.startup_trials ||
+        std::none_of(usable.begin(), usable.end(),
+                     [](const FinishedTrial* t) { return t->state == TrialState::complete; }))
       return initial(number);
-
-    // A pruned trial's value is its best before it stopped, better than it
-    // would have ended: it enters the fit as no better than the median of
-    // the complete trials, so that the GP learns to avoid its region (left
-    // out, the GP would propose it again and again).
-    std::nth_element(complete_values.begin(),
-                     complete_values.begin() + static_cast<long>(complete_values.size() / 2),
-                     complete_values.end());
-    const double median = complete_values[complete_values.size() / 2];
-    std::vector<std::pair<const FinishedTrial*, double>> fitted;
-    for (const auto& t : history) {
-      if (!usable(t)) continue;
-      if (t.state == TrialState::complete) fitted.emplace_back(&t, t.value);
-      if (t.state == TrialState::pruned) fitted.emplace_back(&t, std::max(t.value, median));
-    }
-    // The most recent 300 trials at most: the fit is cubic in their number.
-    if (fitted.size() > 300) fitted.erase(fitted.begin(), fitted.end() - 300);
-    const long n = static_cast<long>(fitted.size());
-    Eigen::MatrixXd x(n, static_cast<long>(encoding_.width()));
-    Eigen::VectorXd y(n);
-    for (long i = 0; i < n; ++i) {
-      x.row(i) = encoding_.encode(fitted[static_cast<std::size_t>(i)].first->params).transpose();
-      y(i) = fitted[static_cast<std::size_t>(i)].second;
-    }
-    if (options_.warp == Warp::log || (options_.warp == Warp::automatic && heavy_tailed(y))) {
-      const double low = y.minCoeff(), margin = std::max((y.maxCoeff() - low) * 1e-3, 1e-12);
-      y = (y.array() - low + margin).log();
-    }
+    const Fit f = fit(usable);
+    const FitData data = fit_data(usable, f.power);
+    const gp::GaussianProcess model(data.x, data.y, f.hyperparameters);
     SeedStream uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
-    const gp::GaussianProcess model(x, y,
-                                    derive_seed(seed_, static_cast<std::uint64_t>(number) + 1));
-    const double best = y.minCoeff();
-    return encoding_.decode(maximise_ei(model, x, y, best, uniform));
+    return encoding_.decode(maximise_log_ei(model, data, number, uniform));
   }
 
  private:
@@ -181,25 +158,151 @@ class GpSampler : public Sampler {
     return params_at(space_, design_.point(static_cast<std::uint64_t>(number)));
   }
 
-  Eigen::VectorXd maximise_ei(const gp::GaussianProcess& model, const Eigen::MatrixXd& x,
-                              const Eigen::VectorXd& y, double best, SeedStream& uniform) const {
-    std::vector<Eigen::VectorXd> candidates;
-    // Anywhere.
-    for (int c = 0; c < options_.candidates; ++c) {
-      Eigen::VectorXd point = Eigen::VectorXd::Zero(static_cast<long>(encoding_.width()));
-      for (std::size_t i = 0; i < encoding_.dimensions(); ++i)
-        encoding_.set(point, i, uniform.next());
-      candidates.push_back(point);
+  // The complete and pruned trials with a finite value for every dimension.
+  std::vector<const FinishedTrial*> usable_trials(const std::vector<FinishedTrial>& history) const {
+    std::vector<const FinishedTrial*> usable;
+    for (const auto& t : history)
+      if ((t.state == TrialState::complete || t.state == TrialState::pruned) &&
+          std::isfinite(t.value) && covers_space(space_, t))
+        usable.push_back(&t);
+    return usable;
+  }
+
+  // What the GP sees of `usable` (in trial-number order): each trial's
+  // encoded params and its value, warped where heavy-tailed and standardised.
+  FitData fit_data(std::vector<const FinishedTrial*> usable, double power) const {
+    // A pruned trial's value is its best before it stopped, better than it
+    // would have ended: it enters the fit as no better than the median of
+    // the complete trials, so that the GP learns to avoid its region (left
+    // out, the GP would propose it again and again).
+    std::vector<double> complete_values;
+    for (const auto* t : usable)
+      if (t->state == TrialState::complete) complete_values.push_back(t->value);
+    std::nth_element(complete_values.begin(),
+                     complete_values.begin() + static_cast<long>(complete_values.size() / 2),
+                     complete_values.end());
+    const double median = complete_values[complete_values.size() / 2];
+    const auto value = [&](const FinishedTrial* t) {
+      return t->state == TrialState::complete ? t->value : std::max(t->value, median);
+    };
+    // Beyond max_history trials the fit (cubic in their number) keeps the
+    // best half and the most recent others: the region that matters and
+    // where the search is now.
+    const auto cap = static_cast<std::size_t>(options_.max_history);
+    if (usable.size() > cap) {
+      std::vector<std::size_t> order(usable.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return value(usable[a]) < value(usable[b]);
+      });
+      std::vector<bool> kept(usable.size(), false);
+      for (std::size_t i = 0; i < cap / 2; ++i) kept[order[i]] = true;
+      std::size_t count = cap / 2;
+      for (std::size_t i = usable.size(); i-- > 0 && count < cap;)
+        if (!kept[i]) kept[i] = true, ++count;
+      std::vector<const FinishedTrial*> chosen;
+      for (std::size_t i = 0; i < usable.size(); ++i)
+        if (kept[i]) chosen.push_back(usable[i]);
+      usable.swap(chosen);
     }
-    // Near the five best trials: small steps in the numeric dimensions, now
-    // and then another choice.
-    std::vector<long> order(static_cast<std::size_t>(y.size()));
-    for (long i = 0; i < y.size(); ++i) order[static_cast<std::size_t>(i)] = i;
-    std::sort(order.begin(), order.end(), [&](long a, long b) { return y(a) < y(b); });
-    for (std::size_t b = 0; b < std::min<std::size_t>(5, order.size()); ++b) {
-      for (int c = 0; c < options_.candidates / 10; ++c) {
-        Eigen::VectorXd point = x.row(order[b]).transpose();
-        const double step = c % 2 ? 0.01 : 0.08;
+    const long n = static_cast<long>(usable.size());
+    FitData data{Eigen::MatrixXd(n, static_cast<long>(encoding_.width())), Eigen::VectorXd(n)};
+    for (long i = 0; i < n; ++i) {
+      const FinishedTrial* t = usable[static_cast<std::size_t>(i)];
+      data.x.row(i) = encoding_.encode(t->params).transpose();
+      data.y(i) = value(t);
+    }
+    if (power != 1) {
+      // A Box-Cox power of the values above their minimum (plus a margin):
+      // log at power 0, concave below 1, convex above.
+      const double low = data.y.minCoeff(),
+                   margin = std::max((data.y.maxCoeff() - low) * 1e-3, 1e-12);
+      const Eigen::ArrayXd above = data.y.array() - low + margin;
+      if (power == 0)
+        data.y = above.log().matrix();
+      else
+        data.y = ((above.pow(power) - 1) / power).matrix();
+      data.log_jacobian += (power - 1) * above.log().sum();
+    }
+    const double mean = data.y.mean();
+    double sd = std::sqrt((data.y.array() - mean).square().mean());
+    if (!(sd > 0)) sd = 1;
+    data.y = (data.y.array() - mean) / sd;
+    data.log_jacobian -= static_cast<double>(n) * std::log(sd);
+    return data;
+  }
+
+  // How the GP is fitted to `usable`: its hyperparameters and whether the
+  // values are log-warped. Re-fitting is the cost that grows fastest with
+  // the history, so beyond the first trials it is done only every so many
+  // (one 30th of the history) and kept in between: the fit of the largest
+  // refit point at most as long as the history, to its first trials. A pure
+  // function of the history (the sampler's contract), since a refit point's
+  // trials are always the same; the last fit is kept for the proposals that
+  // share it. Under `warp: auto` three warps are fitted and the one under
+  // which the values are likelier is kept: log for values spanning decades
+  // (rosenbrock), none for smooth ones (branin, where a log warp would
+  // sharpen the valleys and send the search exploring), square for a
+  // plateau around a narrow basin (ackley: squared, the plateau's gentle
+  // slope towards the basin stands out from its ripples).
+  struct Fit {
+    gp::Hyperparameters hyperparameters;
+    double power = 1;  // of the Box-Cox warp: 1 none, 0 log
+  };
+  Fit fit(const std::vector<const FinishedTrial*>& usable) {
+    std::size_t refit = usable.size();
+    if (refit > 60) refit -= refit % (refit / 30);
+    std::vector<std::pair<int, double>> key;
+    for (std::size_t i = 0; i < refit; ++i) key.emplace_back(usable[i]->number, usable[i]->value);
+    if (key == fitted_key_) return fitted_;
+    const std::vector<const FinishedTrial*> prefix(usable.begin(), usable.begin() + refit);
+    const auto fit_with = [&](double power) {
+      const FitData data = fit_data(prefix, power);
+      const gp::Fit f = gp::fit_hyperparameters(data.x, data.y);
+      return std::pair{Fit{f.hyperparameters, power}, f.negative_log_posterior - data.log_jacobian};
+    };
+    if (options_.warp == Warp::automatic) {
+      double best = std::numeric_limits<double>::infinity();
+      for (double power : {1.0, 0.0, 2.0}) {
+        const auto [candidate, score] = fit_with(power);
+        if (score < best) best = score, fitted_ = candidate;
+      }
+    } else {
+      fitted_ = fit_with(options_.warp == Warp::log ? 0 : 1).first;
+    }
+    fitted_key_ = std::move(key);
+    return fitted_;
+  }
+
+  Eigen::VectorXd maximise_log_ei(const gp::GaussianProcess& model, const FitData& data, int number,
+                                  SeedStream& uniform) const {
+    const long width = static_cast<long>(encoding_.width());
+    long best_trial = 0;
+    const double best = data.y.minCoeff(&best_trial);
+    // Candidates: a scrambled Sobol set over the whole space, and small
+    // steps around the five best trials (now and then another choice).
+    const ScrambledSobol sobol(
+        encoding_.dimensions(),
+        derive_seed(derive_seed(seed_, "candidates"), static_cast<std::uint64_t>(number)));
+    const std::vector<std::vector<double>> spread =
+        sobol.first_points(static_cast<std::size_t>(options_.candidates));
+    std::vector<long> order(static_cast<std::size_t>(data.y.size()));
+    for (long i = 0; i < data.y.size(); ++i) order[static_cast<std::size_t>(i)] = i;
+    std::sort(order.begin(), order.end(), [&](long a, long b) { return data.y(a) < data.y(b); });
+    const std::size_t near_best = std::min<std::size_t>(5, order.size());
+    const long local = options_.candidates / 10;
+    Eigen::MatrixXd candidates(
+        static_cast<long>(spread.size()) + static_cast<long>(near_best) * local + 1, width);
+    long row = 0;
+    for (const auto& u : spread) {
+      Eigen::VectorXd point = Eigen::VectorXd::Zero(width);
+      for (std::size_t i = 0; i < encoding_.dimensions(); ++i) encoding_.set(point, i, u[i]);
+      candidates.row(row++) = point.transpose();
+    }
+    for (std::size_t b = 0; b < near_best; ++b) {
+      for (long c = 0; c < local; ++c) {
+        Eigen::VectorXd point = data.x.row(order[b]).transpose();
+        const double step = c % 3 == 0 ? 0.08 : c % 3 == 1 ? 0.01 : 0.001;
         for (std::size_t i = 0; i < encoding_.dimensions(); ++i) {
           if (encoding_.categorical(i)) {
             if (uniform.next() < 0.2) encoding_.set(point, i, uniform.next());
@@ -208,51 +311,68 @@ class GpSampler : public Sampler {
             point(column) = std::clamp(point(column) + step * uniform.normal(), 0.0, 1.0);
           }
         }
-        candidates.push_back(point);
+        candidates.row(row++) = point.transpose();
       }
     }
-    std::vector<std::pair<double, std::size_t>> scored;
-    for (std::size_t c = 0; c < candidates.size(); ++c)
-      scored.emplace_back(model.expected_improvement(candidates[c], best), c);
-    std::partial_sort(scored.begin(),
-                      scored.begin() + std::min<long>(3, static_cast<long>(scored.size())),
-                      scored.end(), std::greater<>());
+    // The incumbent itself: with a little noise its neighbourhood often holds
+    // the largest improvement, which a gradient step from it finds.
+    candidates.row(row++) = data.x.row(best_trial);
+    const Eigen::VectorXd scores = model.log_expected_improvement(candidates, best);
 
-    // Refine the best three in their numeric dimensions.
+    // Local searches from the best candidates that lie apart from each other,
+    // and from the incumbent: L-BFGS on log EI with its analytic gradient, in
+    // the numeric columns.
+    std::vector<long> ranked(static_cast<std::size_t>(scores.size()));
+    for (long i = 0; i < scores.size(); ++i) ranked[static_cast<std::size_t>(i)] = i;
+    std::sort(ranked.begin(), ranked.end(), [&](long a, long b) { return scores(a) > scores(b); });
+    std::vector<long> starts{ranked.front()};
+    for (long i : ranked) {
+      if (static_cast<int>(starts.size()) >= options_.local_searches - 1) break;
+      bool apart = true;
+      for (long s : starts) apart = apart && (candidates.row(i) - candidates.row(s)).norm() > 0.05;
+      if (apart) starts.push_back(i);
+    }
+    if (std::find(starts.begin(), starts.end(), row - 1) == starts.end()) starts.push_back(row - 1);
+
     const std::vector<long> columns = encoding_.numeric_columns();
-    Eigen::VectorXd chosen = candidates[scored.front().second];
-    double chosen_ei = scored.front().first;
-    for (std::size_t r = 0; r < std::min<std::size_t>(3, scored.size()) && !columns.empty(); ++r) {
-      Eigen::VectorXd point = candidates[scored[r].second];
+    Eigen::VectorXd chosen = candidates.row(ranked.front()).transpose();
+    double chosen_score = scores(ranked.front());
+    if (columns.empty()) return chosen;
+    for (long s : starts) {
+      Eigen::VectorXd point = candidates.row(s).transpose();
       struct Context {
         const gp::GaussianProcess* model;
         Eigen::VectorXd* point;
         const std::vector<long>* columns;
         double best;
       } context{&model, &point, &columns, best};
-      nlopt::opt optimizer(nlopt::LN_BOBYQA, static_cast<unsigned>(columns.size()));
+      nlopt::opt optimizer(nlopt::LD_LBFGS, static_cast<unsigned>(columns.size()));
       optimizer.set_lower_bounds(std::vector<double>(columns.size(), 0.0));
       optimizer.set_upper_bounds(std::vector<double>(columns.size(), 1.0));
-      optimizer.set_maxeval(static_cast<int>(40 * columns.size()));
-      optimizer.set_xtol_abs(1e-6);
+      optimizer.set_maxeval(100);
+      optimizer.set_xtol_abs(1e-9);
+      optimizer.set_ftol_abs(1e-9);
       optimizer.set_max_objective(
-          [](const std::vector<double>& u, std::vector<double>&, void* data) {
-            auto* c = static_cast<Context*>(data);
+          [](const std::vector<double>& u, std::vector<double>& gradient, void* raw) {
+            auto* c = static_cast<Context*>(raw);
             for (std::size_t k = 0; k < u.size(); ++k) (*c->point)((*c->columns)[k]) = u[k];
-            return c->model->expected_improvement(*c->point, c->best);
+            Eigen::VectorXd g;
+            const double value =
+                c->model->log_expected_improvement(*c->point, c->best, *c->columns, g);
+            if (!gradient.empty()) Eigen::Map<Eigen::VectorXd>(gradient.data(), g.size()) = g;
+            return std::isfinite(value) ? value : -1e300;
           },
           &context);
       std::vector<double> u;
       for (long column : columns) u.push_back(point(column));
-      double ei = scored[r].first;
+      double score = scores(s);
       try {
-        optimizer.optimize(u, ei);
+        optimizer.optimize(u, score);
       } catch (const std::exception&) {
-        // BOBYQA gave up (a flat EI): keep the candidate as it was.
-        continue;
+        // Roundoff stopped L-BFGS: NLopt leaves u at the best point it saw.
       }
       for (std::size_t k = 0; k < u.size(); ++k) point(columns[k]) = u[k];
-      if (ei > chosen_ei) chosen_ei = ei, chosen = point;
+      if (score > chosen_score) chosen_score = score, chosen = point;
     }
     return chosen;
   }
@@ -262,6 +382,8 @@ class GpSampler : public Sampler {
   GpOptions options_;
   Encoding encoding_;
   ScrambledSobol design_;
+  std::vector<std::pair<int, double>> fitted_key_;
+  Fit fitted_;
 };
 
 }  // namespace
@@ -271,7 +393,12 @@ void register_gp_sampler(Registrar& registrar) {
       {"startup_trials", OptionType::integer, GpOptions{}.startup_trials,
        "trials of the Sobol initial design", OptionCheck::at_least(2)},
       {"candidates", OptionType::integer, GpOptions{}.candidates,
-       "random candidates the acquisition search starts from", OptionCheck::at_least(10)},
+       "quasi-random candidates the acquisition search starts from", OptionCheck::at_least(10)},
+      {"local_searches", OptionType::integer, GpOptions{}.local_searches,
+       "gradient searches of the acquisition from the best candidates", OptionCheck::at_least(1)},
+      {"max_history", OptionType::integer, GpOptions{}.max_history,
+       "trials the GP is fitted to at most (the best half and the most recent)",
+       OptionCheck::at_least(20)},
       {"warp", OptionType::text, "auto",
        "auto, log or none: how ranges are warped before the GP sees them"}};
   registrar.samplers.add(
@@ -283,6 +410,8 @@ void register_gp_sampler(Registrar& registrar) {
         GpOptions o;
         o.startup_trials = static_cast<int>(args.integer("startup_trials"));
         o.candidates = static_cast<int>(args.integer("candidates"));
+        o.local_searches = static_cast<int>(args.integer("local_searches"));
+        o.max_history = static_cast<int>(args.integer("max_history"));
         const std::string warp = args.text("warp");
         if (warp != "auto" && warp != "log" && warp != "none")
           throw ConfigError("warp", fmt::format("expected auto, log or none, got '{}'", warp));

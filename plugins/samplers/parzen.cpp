@@ -71,8 +71,7 @@ ParzenEstimator::ParzenEstimator(const SearchSpace& space, const std::vector<Poi
     } else {
       for (std::size_t k = 0; k < n; ++k) out.mus.push_back(points[k][d]);
       out.mus.push_back(0.5);
-      if (options.multivariate) {
-        // Scott's rule, as Optuna's multivariate TPE: 0.2 n^(-1/(d+4)).
+      if (options.bandwidth == Bandwidth::scott) {
         const double sigma = 0.2 * std::pow(std::max<double>(static_cast<double>(n), 1.0),
                                             -1.0 / (static_cast<double>(d_count) + 4));
         const double min_sigma = 1.0 / std::min(100.0, 1.0 + static_cast<double>(n + 1));

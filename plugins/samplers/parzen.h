@@ -17,9 +17,16 @@ namespace tunelab::tpe {
 // [0, 1], or a choice index).
 using Point = std::vector<double>;
 
+// How wide each numeric component is: as wide as the larger gap to its
+// neighbours in that dimension (Optuna's univariate rule, and since Optuna
+// 3.3 its multivariate one too), or one width for all by Scott's rule,
+// 0.2 n^(-1/(d+4)) (Optuna 3.1's multivariate rule).
+enum class Bandwidth { neighbours, scott };
+
 struct ParzenOptions {
   double prior_weight = 1.0;
-  bool multivariate = false;  // one bandwidth rule for all dimensions, joint components
+  bool multivariate = false;  // joint components over all dimensions
+  Bandwidth bandwidth = Bandwidth::neighbours;
   // Each numeric component's density times its bandwidth, as Optuna up to
   // 3.4 computed it (optuna/optuna#5109): narrow components, around points
   // that crowd together, count for less, so the search spreads wider before

@@ -21,6 +21,19 @@ class ScrambledSobol {
       shifts_.push_back((derive_seed(seed, 2 * d) << 1) ^ (derive_seed(seed, 2 * d + 1) & 1));
   }
 
+  // Points 0 to count - 1, in one pass of the engine.
+  std::vector<std::vector<double>> first_points(std::size_t count) const {
+    boost::random::sobol engine(dimensions_);
+    std::vector<std::vector<double>> points;
+    for (std::size_t k = 0; k < count; ++k) {
+      std::vector<double> u;
+      for (std::size_t d = 0; d < dimensions_; ++d)
+        u.push_back(scrambled(k > 0 ? static_cast<std::uint64_t>(engine()) : 0, d));
+      points.push_back(std::move(u));
+    }
+    return points;
+  }
+
   // Point k, whatever points were asked for before.
   std::vector<double> point(std::uint64_t k) const {
     // Boost's engine starts at point 1; point 0 is the origin.
@@ -28,13 +41,16 @@ class ScrambledSobol {
     if (k > 0) engine.discard(static_cast<boost::uintmax_t>(k - 1) * dimensions_);
     std::vector<double> u;
     for (std::size_t d = 0; d < dimensions_; ++d) {
-      const std::uint64_t bits = (k > 0 ? static_cast<std::uint64_t>(engine()) : 0) ^ shifts_[d];
-      u.push_back(static_cast<double>(bits >> 11) * 0x1.0p-53);
+      u.push_back(scrambled(k > 0 ? static_cast<std::uint64_t>(engine()) : 0, d));
     }
     return u;
   }
 
  private:
+  double scrambled(std::uint64_t bits, std::size_t d) const {
+    return static_cast<double>((bits ^ shifts_[d]) >> 11) * 0x1.0p-53;
+  }
+
   std::size_t dimensions_;
   std::vector<std::uint64_t> shifts_;
 };

@@ -6,6 +6,8 @@
 // default (each dimension on its own); `multivariate: true` models the
 // dimensions jointly. Pruned trials count among the rest.
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -143,19 +145,28 @@ void register_tpe_sampler(Registrar& registrar) {
       {"multivariate", OptionType::boolean, defaults.parzen.multivariate,
        "model the dimensions jointly"},
       {"weigh_by_bandwidth", OptionType::boolean, defaults.parzen.weigh_by_bandwidth,
-       "weigh kernels by their bandwidth"}};
-  registrar.samplers.add("tpe", "tree-structured Parzen estimator (Optuna's defaults)", options,
-                         [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
-                           const Args args = options.read(request.args);
-                           TpeOptions o;
-                           o.startup_trials = static_cast<int>(args.integer("startup_trials"));
-                           o.candidates = static_cast<int>(args.integer("candidates"));
-                           o.gamma = args.number("gamma");
-                           o.parzen.prior_weight = args.number("prior_weight");
-                           o.parzen.multivariate = args.boolean("multivariate", false);
-                           o.parzen.weigh_by_bandwidth = args.boolean("weigh_by_bandwidth", false);
-                           return std::make_unique<TpeSampler>(*request.space, request.seed, o);
-                         });
+       "weigh kernels by their bandwidth"},
+      {"bandwidth", OptionType::text, "neighbours",
+       "neighbours (each kernel as wide as its gap to its neighbours) or scott (one width)"}};
+  registrar.samplers.add(
+      "tpe", "tree-structured Parzen estimator (Optuna's defaults)", options,
+      [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
+        const Args args = options.read(request.args);
+        TpeOptions o;
+        o.startup_trials = static_cast<int>(args.integer("startup_trials"));
+        o.candidates = static_cast<int>(args.integer("candidates"));
+        o.gamma = args.number("gamma");
+        o.parzen.prior_weight = args.number("prior_weight");
+        o.parzen.multivariate = args.boolean("multivariate", false);
+        o.parzen.weigh_by_bandwidth = args.boolean("weigh_by_bandwidth", false);
+        const std::string bandwidth = args.text("bandwidth");
+        if (bandwidth != "neighbours" && bandwidth != "scott")
+          throw ConfigError("bandwidth",
+                            fmt::format("expected neighbours or scott, got '{}'", bandwidth));
+        o.parzen.bandwidth =
+            bandwidth == "scott" ? tpe::Bandwidth::scott : tpe::Bandwidth::neighbours;
+        return std::make_unique<TpeSampler>(*request.space, request.seed, o);
+      });
 }
 
 }  // namespace tunelab
