@@ -21,6 +21,7 @@ void register_builtins(Registrar& registrar) {
   register_sobol_sampler(registrar);
   register_tpe_sampler(registrar);
   register_gp_sampler(registrar);
+  register_auto_sampler(registrar);  // after gp and tpe, which it uses
   register_no_pruner(registrar);
   register_median_pruner(registrar);
   register_successive_halving_pruner(registrar);

@@ -31,5 +31,6 @@ void register_analytic_objectives(Registrar& registrar);
 void register_tpe_sampler(Registrar& registrar);
 void register_sobol_sampler(Registrar& registrar);
 void register_gp_sampler(Registrar& registrar);
+void register_auto_sampler(Registrar& registrar);
 
 }  // namespace tunelab

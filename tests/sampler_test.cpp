@@ -1,12 +1,14 @@
 // The samplers: reproducible under a seed, proposals inside the space with
 // the right types, and the model-based ones learning from the history.
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 
+#include "plugins/samplers/gaussian_process.h"
 #include "search/sampler.h"
 #include "support.h"
 
@@ -55,8 +57,16 @@ std::vector<FinishedTrial> run(tunelab::Sampler& s, int count,
   return history;
 }
 
-const std::vector<json> kSamplers = {
-    "random", "lhs", "sobol", "tpe", {{"name", "tpe"}, {"multivariate", true}}};
+// Every built-in sampler, and the options that change how it proposes.
+const std::vector<json> kSamplers = {"random",
+                                     "lhs",
+                                     "sobol",
+                                     "grid",
+                                     "tpe",
+                                     {{"name", "tpe"}, {"multivariate", false}},
+                                     {{"name", "tpe"}, {"bandwidth", "scott"}},
+                                     {{"name", "gp"}, {"candidates", 256}},
+                                     {{"name", "auto"}, {"gp_trials", 20}}};
 
 }  // namespace
 
@@ -166,6 +176,125 @@ TEST_SUITE("samplers") {
     }
   }
 
+  TEST_CASE("gp proposes numeric spaces inside their bounds, with steps and integers kept") {
+    // The mixed space above has a categorical dimension; this one has none,
+    // so that auto hands it to gp (checked below) and gp's gradient search
+    // runs in every dimension, up to the bounds.
+    const auto space = tunelab::read_search_space(json::parse(R"({
+      "lr": {"type": "float", "low": 1e-4, "high": 1e-1, "log": true},
+      "dropout": {"type": "float", "low": 0, "high": 0.5, "step": 0.1},
+      "blocks": {"type": "int", "low": 1, "high": 6},
+      "batch": {"type": "int", "low": 3, "high": 7, "transform": "pow2"}
+    })"));
+    // Best at the corner lr = 1e-1, 6 blocks: the search presses on the bounds.
+    const auto corner = [](const Params& p) {
+      return -std::log10(p.at("lr").get<double>()) - p.at("blocks").get<int>() +
+             p.at("dropout").get<double>();
+    };
+    for (const auto& spec : {json("gp"), json({{"name", "auto"}})}) {
+      CAPTURE(spec.dump());
+      for (const auto& t : run(*sampler(spec, space, 3), 25, +corner)) {
+        const auto& p = t.params;
+        CHECK(p.at("lr").get<double>() >= 1e-4);
+        CHECK(p.at("lr").get<double>() <= 1e-1);
+        const double dropout = p.at("dropout").get<double>();
+        CHECK(std::abs(dropout * 10 - std::round(dropout * 10)) < 1e-9);
+        CHECK(dropout <= 0.5 + 1e-12);
+        CHECK(p.at("blocks").is_number_integer());
+        CHECK(p.at("blocks").get<int>() >= 1);
+        CHECK(p.at("blocks").get<int>() <= 6);
+        const int batch = p.at("batch").get<int>();
+        CHECK((batch == 8 || batch == 16 || batch == 32 || batch == 64 || batch == 128));
+      }
+    }
+  }
+
+  TEST_CASE("auto hands numeric spaces to gp until gp_trials, and the rest to tpe") {
+    const auto numeric =
+        tunelab::read_search_space(json::parse(R"({"x": {"type": "float", "low": 0, "high": 1},
+                        "n": {"type": "int", "low": 1, "high": 9}})"));
+    auto s = sampler({{"name", "auto"}, {"gp_trials", 15}}, numeric, 5);
+    std::vector<FinishedTrial> history;
+    for (int k = 0; k < 20; ++k) {
+      const auto params = s->propose(k, history);
+      REQUIRE(params);
+      CHECK(s->last_proposer() == (k < 15 ? "gp" : "tpe"));
+      history.push_back({k, TrialState::complete, *params, params->at("x").get<double>(), {}});
+    }
+    // A choice anywhere in the space: tpe from the start.
+    auto mixed = sampler("auto", mixed_space(), 5);
+    REQUIRE(mixed->propose(0, {}));
+    CHECK(mixed->last_proposer() == "tpe");
+    // More than 20 dimensions: tpe.
+    json wide = json::object();
+    for (int d = 0; d < 21; ++d)
+      wide["x" + std::to_string(d)] = {{"type", "float"}, {"low", 0}, {"high", 1}};
+    const auto wide_space = tunelab::read_search_space(wide);
+    auto broad = sampler("auto", wide_space, 5);
+    REQUIRE(broad->propose(0, {}));
+    CHECK(broad->last_proposer() == "tpe");
+    // Its proposals are gp's own (with auto's seed for gp).
+    CHECK_THROWS_AS(sampler({{"name", "auto"}, {"gp_trials", -1}}, numeric, 1),
+                    tunelab::ConfigError);
+  }
+
+  TEST_CASE("a study records which sampler proposed each trial") {
+    tunelab::test::ScratchDir dir;
+    const auto db = dir.path() / "s.db";
+    const auto r = tunelab::test::run_tunelab(
+        "run experiments/branin.yaml --quiet --set search.trials=14 --set "
+        "'search.sampler={name: auto, gp_trials: 11}' --storage " +
+        db.string());
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    SQLite::Database d(db.string());
+    SQLite::Statement q(d, "SELECT number, proposed_by FROM trials ORDER BY number");
+    int rows = 0;
+    while (q.executeStep()) {
+      CHECK(q.getColumn(1).getString() == (q.getColumn(0).getInt() < 11 ? "gp" : "tpe"));
+      ++rows;
+    }
+    CHECK(rows == 14);
+  }
+
+  TEST_CASE("gp's log expected improvement and its gradient agree with finite differences") {
+    // A GP on a few points of a 3-D function; the gradient of log EI at
+    // points near and far from the data matches central differences, also
+    // where EI itself would underflow (far below the incumbent's reach).
+    Eigen::MatrixXd x(8, 3);
+    Eigen::VectorXd y(8);
+    for (long i = 0; i < 8; ++i) {
+      x.row(i) << 0.1 * static_cast<double>(i), std::fmod(0.37 * static_cast<double>(i), 1.0),
+          std::fmod(0.61 * static_cast<double>(i) + 0.2, 1.0);
+      y(i) = std::sin(3 * x(i, 0)) + x(i, 1) * x(i, 2);
+    }
+    y = (y.array() - y.mean()) / std::sqrt((y.array() - y.mean()).square().mean());
+    const auto fit = tunelab::gp::fit_hyperparameters(x, y);
+    const tunelab::gp::GaussianProcess model(x, y, fit.hyperparameters);
+    const std::vector<long> columns{0, 1, 2};
+    for (double best : {y.minCoeff(), y.minCoeff() - 30.0}) {
+      for (const Eigen::Vector3d at :
+           {Eigen::Vector3d(0.33, 0.52, 0.71), Eigen::Vector3d(0.9, 0.1, 0.05)}) {
+        Eigen::VectorXd gradient;
+        const double value = model.log_expected_improvement(at, best, columns, gradient);
+        CHECK(std::isfinite(value));
+        Eigen::MatrixXd batch(1, 3);
+        batch.row(0) = at.transpose();
+        CHECK(model.log_expected_improvement(batch, best)(0) == doctest::Approx(value));
+        for (long j = 0; j < 3; ++j) {
+          Eigen::VectorXd up = at, down = at, unused;
+          up(j) += 1e-6;
+          down(j) -= 1e-6;
+          const double numeric = (model.log_expected_improvement(up, best, columns, unused) -
+                                  model.log_expected_improvement(down, best, columns, unused)) /
+                                 2e-6;
+          CAPTURE(best);
+          CAPTURE(j);
+          CHECK(gradient(j) == doctest::Approx(numeric).epsilon(1e-4).scale(1));
+        }
+      }
+    }
+  }
+
   TEST_CASE("sobol's first 2^k points fill every 1/2^k slice of a dimension once") {
     const auto space =
         tunelab::read_search_space(json::parse(R"({"x": {"type": "float", "low": 0, "high": 1},
@@ -190,6 +319,9 @@ TEST_SUITE("samplers") {
                     tunelab::ConfigError);
     CHECK_THROWS_AS(sampler({{"name", "gp"}, {"warp", "sqrt"}}, space, 1), tunelab::ConfigError);
     CHECK_THROWS_AS(sampler({{"name", "gp"}, {"startup_trials", 1}}, space, 1),
+                    tunelab::ConfigError);
+    CHECK_THROWS_AS(sampler({{"name", "gp"}, {"max_history", 5}}, space, 1), tunelab::ConfigError);
+    CHECK_THROWS_AS(sampler({{"name", "tpe"}, {"bandwidth", "silverman"}}, space, 1),
                     tunelab::ConfigError);
   }
 }

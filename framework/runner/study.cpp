@@ -245,8 +245,10 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
         break;
       }
       const std::uint64_t seed = derive_seed(base.seed, static_cast<std::uint64_t>(number));
+      const std::string proposer = sampler->last_proposer();
       const auto trial_id =
-          store.queue().claim_trial(study.id, number, seed, *proposed, device.str(), me, wanted);
+          store.queue().claim_trial(study.id, number, seed, *proposed, device.str(), me, wanted,
+                                    proposer.empty() ? search.sampler : proposer);
       if (!trial_id) continue;  // another worker took this number first
       claimed = ClaimedTrial{*trial_id, number, seed, *proposed, std::move(history)};
     }

@@ -28,6 +28,10 @@ class Sampler {
   // False for samplers whose proposals ignore the history (random, a
   // design): in a parallel study their trials need not wait for others.
   virtual bool reads_history() const { return true; }
+  // For a sampler that hands each proposal to one of several others (auto):
+  // the name of the one that made the last proposal, recorded with the
+  // trial. Empty: this sampler itself.
+  virtual std::string last_proposer() const { return {}; }
 };
 
 struct SamplerRequest {

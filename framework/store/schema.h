@@ -9,7 +9,7 @@ namespace tunelab {
 
 // Bumped whenever the schema changes; a store with a higher version was
 // written by a newer tunelab and is refused rather than misread.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // The tables and views, for SQLite or PostgreSQL (types and keys differ:
 // {key}, {int64}, {real}, {weights_data}, {value_is_number} are filled in
@@ -85,6 +85,7 @@ CREATE TABLE IF NOT EXISTS trials (
   worker       TEXT,                           -- host:pid of the process running it (since version 3)
   attempts     INTEGER NOT NULL DEFAULT 1,     -- 2: re-queued once after its worker was lost
   interrupted  INTEGER NOT NULL DEFAULT 0,     -- 1: stopped from outside (Ctrl-C, a stopped tunelab); not counted (since version 4)
+  proposed_by  TEXT,                           -- the sampler whose proposal it ran: under auto, the one auto chose (since version 6)
   UNIQUE (study_id, number)
 );
 

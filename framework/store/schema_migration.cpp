@@ -57,6 +57,8 @@ void migrate(StoreConnection& store) {
     db.execute_script(
         "ALTER TABLE studies ADD COLUMN direction TEXT NOT NULL DEFAULT 'minimize' CHECK "
         "(direction IN ('minimize', 'maximize'))");
+  if (!db.has_column("trials", "proposed_by"))
+    db.execute_script("ALTER TABLE trials ADD COLUMN proposed_by TEXT");
   refresh_views(db);
   db.execute("DELETE FROM schema_version");
   db.execute("INSERT INTO schema_version (version) VALUES (?)",

@@ -55,14 +55,16 @@ TrialQueue::Progress TrialQueue::progress(std::int64_t study_id) {
 std::optional<std::int64_t> TrialQueue::claim_trial(std::int64_t study_id, int number,
                                                     std::uint64_t seed, const Params& params,
                                                     const std::string& device,
-                                                    const std::string& worker, int wanted) {
+                                                    const std::string& worker, int wanted,
+                                                    const std::string& proposed_by) {
   return in_store(url_, [&] {
     return retrying([&]() -> std::optional<std::int64_t> {
       sql::Transaction tx(*db_);
       tx.lock_study(study_id);
       const Progress now = progress(study_id);
       if (now.next_number != number || now.counted + now.active >= wanted) return std::nullopt;
-      const std::int64_t trial_id = insert_trial(study_id, number, seed, params, device, worker);
+      const std::int64_t trial_id =
+          insert_trial(study_id, number, seed, params, device, worker, proposed_by);
       tx.commit();
       return trial_id;
     });
@@ -191,7 +193,7 @@ std::int64_t TrialQueue::start_trial(std::int64_t study_id, int number, std::uin
   return in_store(url_, [&] {
     return retrying([&] {
       sql::Transaction tx(*db_);
-      const std::int64_t trial_id = insert_trial(study_id, number, seed, params, device, "");
+      const std::int64_t trial_id = insert_trial(study_id, number, seed, params, device, "", "");
       tx.commit();
       return trial_id;
     });
@@ -200,14 +202,15 @@ std::int64_t TrialQueue::start_trial(std::int64_t study_id, int number, std::uin
 
 std::int64_t TrialQueue::insert_trial(std::int64_t study_id, int number, std::uint64_t seed,
                                       const Params& params, const std::string& device,
-                                      const std::string& worker) {
+                                      const std::string& worker, const std::string& proposed_by) {
   const std::string now = utc_now();
   sql::Rows q = db_->query(
       "INSERT INTO trials (study_id, number, state, seed, params_json, device, started_at, "
-      "heartbeat_at, worker) VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, " +
-          database_clock(db_->dialect()) + ", ?) RETURNING trial_id",
+      "heartbeat_at, worker, proposed_by) VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, " +
+          database_clock(db_->dialect()) + ", ?, ?) RETURNING trial_id",
       {study_id, static_cast<std::int64_t>(number), static_cast<std::int64_t>(seed),
-       nlohmann::json(params).dump(), device, now, optional_text(worker)});
+       nlohmann::json(params).dump(), device, now, optional_text(worker),
+       optional_text(proposed_by)});
   q.next();
   const auto trial_id = q.int64(0);
   for (const auto& [name, value] : params) {

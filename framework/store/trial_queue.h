@@ -49,9 +49,11 @@ class TrialQueue {
   // Starts trial `number` for `worker` when it is still the next number and
   // the budget is not spoken for (finished + running + waiting < wanted);
   // nullopt when another worker was first.
+  // `proposed_by` names the sampler that proposed `params`.
   std::optional<std::int64_t> claim_trial(std::int64_t study_id, int number, std::uint64_t seed,
                                           const Params& params, const std::string& device,
-                                          const std::string& worker, int wanted);
+                                          const std::string& worker, int wanted,
+                                          const std::string& proposed_by = "");
   struct Claimed {
     std::int64_t trial_id = 0;
     int number = 0;
@@ -84,7 +86,7 @@ class TrialQueue {
   // Inside the caller's transaction.
   std::int64_t insert_trial(std::int64_t study_id, int number, std::uint64_t seed,
                             const Params& params, const std::string& device,
-                            const std::string& worker);
+                            const std::string& worker, const std::string& proposed_by);
   void write_outcome(std::int64_t trial_id, const TrialOutcome& outcome);
   bool is_postgresql() const;
 

@@ -25,13 +25,14 @@ enum class Bandwidth { neighbours, scott };
 
 struct ParzenOptions {
   double prior_weight = 1.0;
-  bool multivariate = false;  // joint components over all dimensions
+  bool multivariate = true;  // joint components over all dimensions
   Bandwidth bandwidth = Bandwidth::neighbours;
   // Each numeric component's density times its bandwidth, as Optuna up to
   // 3.4 computed it (optuna/optuna#5109): narrow components, around points
   // that crowd together, count for less, so the search spreads wider before
-  // it narrows. Measured better on every analytic function (README).
-  bool weigh_by_bandwidth = true;
+  // it narrows. Better with the univariate estimator; the multivariate one
+  // does better normalised (docs/experiment-file.md).
+  bool weigh_by_bandwidth = false;
 };
 
 class ParzenEstimator {

@@ -1,10 +1,13 @@
-// The tree-structured Parzen estimator (Bergstra et al. 2011), with Optuna
-// 3.1's defaults: after `startup_trials` random trials, the finished trials
-// are split into the best gamma (10%, at most 25) and the rest; a Parzen
-// estimator is fitted to each, `candidates` points are drawn from the good
-// one, and the point where good/rest is largest is proposed. Univariate by
-// default (each dimension on its own); `multivariate: true` models the
-// dimensions jointly. Pruned trials count among the rest.
+// The tree-structured Parzen estimator (Bergstra et al. 2011), with the
+// estimator and defaults of Optuna 4 and later: after `startup_trials`
+// random trials, the finished trials are split into the best gamma (10%, at
+// most 25) and the rest; a Parzen estimator is fitted to each, `candidates`
+// points are drawn from the good one, and the point where good/rest is
+// largest is proposed. Multivariate by default (joint components, each as
+// wide as its gap to its neighbours in each dimension); `multivariate:
+// false` models each dimension on its own, `bandwidth: scott` and
+// `weigh_by_bandwidth: true` give Optuna 3.1's estimator. Pruned trials
+// count among the rest.
 
 #include <fmt/format.h>
 
@@ -149,7 +152,7 @@ void register_tpe_sampler(Registrar& registrar) {
       {"bandwidth", OptionType::text, "neighbours",
        "neighbours (each kernel as wide as its gap to its neighbours) or scott (one width)"}};
   registrar.samplers.add(
-      "tpe", "tree-structured Parzen estimator (Optuna's defaults)", options,
+      "tpe", "tree-structured Parzen estimator (Optuna 4's estimator and defaults)", options,
       [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
         const Args args = options.read(request.args);
         TpeOptions o;
@@ -157,8 +160,9 @@ void register_tpe_sampler(Registrar& registrar) {
         o.candidates = static_cast<int>(args.integer("candidates"));
         o.gamma = args.number("gamma");
         o.parzen.prior_weight = args.number("prior_weight");
-        o.parzen.multivariate = args.boolean("multivariate", false);
-        o.parzen.weigh_by_bandwidth = args.boolean("weigh_by_bandwidth", false);
+        o.parzen.multivariate = args.boolean("multivariate", defaults.parzen.multivariate);
+        o.parzen.weigh_by_bandwidth =
+            args.boolean("weigh_by_bandwidth", defaults.parzen.weigh_by_bandwidth);
         const std::string bandwidth = args.text("bandwidth");
         if (bandwidth != "neighbours" && bandwidth != "scott")
           throw ConfigError("bandwidth",
