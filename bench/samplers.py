@@ -32,8 +32,8 @@ TUNELAB_SAMPLERS = {
     "lhs": "lhs",
     "sobol": "sobol",
     "tpe": "tpe",
-    "tpe multivariate": "{name: tpe, multivariate: true}",
     "gp": "gp",
+    "auto": "auto",
 }
 
 # Optuna's samplers by the short name a column gets; those a version lacks
