@@ -79,15 +79,24 @@ def tunelab_study(tunelab, folder, name, function, sampler, seed, trials):
     return best, seconds
 
 
+class StudyFailed(Exception):
+    pass
+
+
 def optuna_study(source, sampler, name, dimensions, seed, trials):
     """(best value, seconds) of one Optuna study, run by this script in a
-    process of its own (Debian's Optuna, or the one under `source`)."""
+    process of its own (Debian's Optuna, or the one under `source`);
+    StudyFailed with the last line of its errors when it fails (a sampler
+    of that Optuna that the installed modules cannot run)."""
     command = [sys.executable, os.path.abspath(__file__), "--optuna-worker", sampler, name,
                str(dimensions), str(seed), str(trials)]
     env = dict(os.environ, OMP_NUM_THREADS="1")
     if source:
         env["PYTHONPATH"] = os.path.abspath(source)
-    done = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or ["exit status %d" % done.returncode]
+        raise StudyFailed(lines[-1])
     result = json.loads(done.stdout.splitlines()[-1])
     return result["best"], result["seconds"]
 
@@ -232,9 +241,15 @@ def main():
                 for seed in seeds:
                     jobs[pool.submit(optuna_study, source, sampler, name, args.dimensions, seed,
                                      args.trials)] = (column, name)
+        failed = {}  # column -> why
         for job, key in jobs.items():
-            results.setdefault(key, []).append(job.result())
-    columns = tunelab_columns + [c for c, _, _ in optunas]
+            try:
+                results.setdefault(key, []).append(job.result())
+            except StudyFailed as e:
+                failed.setdefault(key[0], str(e))
+    columns = tunelab_columns + [c for c, _, _ in optunas if c not in failed]
+    for column, why in failed.items():
+        print(f"({column} is left out: a study failed with {why})")
     rows = [(f"{name} ({table[name][2]:.6g})", name) for name in names]
 
     def best_cell(column, name):

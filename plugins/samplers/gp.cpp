@@ -21,6 +21,7 @@
 #include <cmath>
 #include <limits>
 #include <nlopt.hpp>
+#include <tuple>
 
 #include "common/derived_seeds.h"
 #include "common/option_specs.h"
@@ -169,7 +170,7 @@ class GpSampler : public Sampler {
   }
 
   // What the GP sees of `usable` (in trial-number order): each trial's
-  // encoded params and its value, warped where heavy-tailed and standardised.
+  // encoded params and its value, warped by `power` and standardised.
   FitData fit_data(std::vector<const FinishedTrial*> usable, double power) const {
     // A pruned trial's value is its best before it stopped, better than it
     // would have ended: it enters the fit as no better than the median of
@@ -232,8 +233,8 @@ class GpSampler : public Sampler {
     return data;
   }
 
-  // How the GP is fitted to `usable`: its hyperparameters and whether the
-  // values are log-warped. Re-fitting is the cost that grows fastest with
+  // How the GP is fitted to `usable`: its hyperparameters and the warp of
+  // the values. Re-fitting is the cost that grows fastest with
   // the history, so beyond the first trials it is done only every so many
   // (one 30th of the history) and kept in between: the fit of the largest
   // refit point at most as long as the history, to its first trials. A pure
@@ -252,8 +253,9 @@ class GpSampler : public Sampler {
   Fit fit(const std::vector<const FinishedTrial*>& usable) {
     std::size_t refit = usable.size();
     if (refit > 60) refit -= refit % (refit / 30);
-    std::vector<std::pair<int, double>> key;
-    for (std::size_t i = 0; i < refit; ++i) key.emplace_back(usable[i]->number, usable[i]->value);
+    std::vector<std::tuple<int, TrialState, double>> key;
+    for (std::size_t i = 0; i < refit; ++i)
+      key.emplace_back(usable[i]->number, usable[i]->state, usable[i]->value);
     if (key == fitted_key_) return fitted_;
     const std::vector<const FinishedTrial*> prefix(usable.begin(), usable.begin() + refit);
     const auto fit_with = [&](double power) {
@@ -382,7 +384,7 @@ class GpSampler : public Sampler {
   GpOptions options_;
   Encoding encoding_;
   ScrambledSobol design_;
-  std::vector<std::pair<int, double>> fitted_key_;
+  std::vector<std::tuple<int, TrialState, double>> fitted_key_;  // the trials fitted_ is of
   Fit fitted_;
 };
 
