@@ -50,6 +50,9 @@ struct SearchConfig {
   std::string pruner = "none";
   nlohmann::json pruner_args = nlohmann::json::object();
   SearchSpace space;
+  // Configurations to try first, in order: trial k < enqueue.size() runs
+  // enqueue[k]'s values, its other params as the sampler proposes them.
+  std::vector<Params> enqueue;
 };
 
 // An objective experiment evaluates a registered function (kind `objective`)

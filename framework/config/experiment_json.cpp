@@ -70,6 +70,8 @@ nlohmann::json to_json(const ExperimentConfig& c) {
   // directions keep their configuration's fingerprint.
   if (c.search.direction != natural_direction(c.search.metric))
     out["search"]["direction"] = to_string(c.search.direction);
+  // Stated only when there are some, for the same reason.
+  if (!c.search.enqueue.empty()) out["search"]["enqueue"] = c.search.enqueue;
   if (!c.plugins.empty()) out["plugins"] = c.plugins;
   if (c.evaluates_objective()) {
     // What trains is not there: the function is evaluated instead.

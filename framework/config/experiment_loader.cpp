@@ -159,10 +159,38 @@ std::pair<std::string, nlohmann::json> named_section(const Args& args, const std
   return {Args(value).text("name", fallback), rest};
 }
 
+// search.enqueue: a list of mappings from dimensions of the space to values
+// they can take.
+std::vector<Params> read_enqueue(const nlohmann::json& list, const SearchSpace& space) {
+  std::vector<Params> out;
+  if (list.is_null()) return out;
+  if (!list.is_array())
+    throw ConfigError("enqueue", "expected a list of configurations, such as [{trainer.lr: 0.01}]");
+  std::vector<std::string> paths;
+  for (const auto& d : space.dimensions) paths.push_back(d.path);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = fmt::format("enqueue[{}]", i);
+    if (!list[i].is_object() || list[i].empty())
+      throw ConfigError(at, "expected a mapping from dimensions of search.space to values");
+    Params params;
+    for (const auto& [path, value] : list[i].items()) {
+      const auto d = std::find_if(space.dimensions.begin(), space.dimensions.end(),
+                                  [&](const Dimension& dim) { return dim.path == path; });
+      if (d == space.dimensions.end())
+        throw ConfigError(at + "." + path,
+                          unknown_name_message("dimension of search.space", path, paths));
+      if (const auto why = d->refusal(value)) throw ConfigError(at + "." + path, *why);
+      params[path] = value;
+    }
+    out.push_back(std::move(params));
+  }
+  return out;
+}
+
 SearchConfig read_search(const nlohmann::json& json, bool objective) {
   const Args args(json);
-  args.allow_only(
-      {"metric", "direction", "trials", "timeout", "workers", "sampler", "pruner", "space"});
+  args.allow_only({"metric", "direction", "trials", "timeout", "workers", "sampler", "pruner",
+                   "space", "enqueue"});
   SearchConfig s;
   s.metric = args.text("metric", objective ? "value" : s.metric);
   if (objective && s.metric != "value")
@@ -205,6 +233,10 @@ SearchConfig read_search(const nlohmann::json& json, bool objective) {
         d.path == "task" || d.path.rfind("plugins", 0) == 0)
       throw ConfigError("space." + d.path, "cannot be searched over");
   }
+  s.enqueue = read_enqueue(json.value("enqueue", nlohmann::json()), s.space);
+  if (static_cast<int>(s.enqueue.size()) > s.trials)
+    throw ConfigError("enqueue", fmt::format("{} configurations to try first, but trials is {}",
+                                             s.enqueue.size(), s.trials));
   return s;
 }
 

@@ -238,17 +238,25 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
       std::vector<FinishedTrial> history =
           visible_up_to(store.queue().finished_trials(study.id), number - workers);
       // Samplers minimise: a maximised metric reaches them negated.
-      const std::optional<Params> proposed =
+      std::optional<Params> proposed =
           sampler->propose(number, as_minimized(history, base.search.direction));
+      std::string proposer = sampler->last_proposer();
+      if (proposer.empty()) proposer = search.sampler;
+      if (number < static_cast<int>(search.enqueue.size())) {
+        // A configuration to try first: its values over the sampler's.
+        const Params& given = search.enqueue[static_cast<std::size_t>(number)];
+        if (!proposed) proposed = Params{};
+        for (const auto& [path, value] : given) (*proposed)[path] = value;
+        if (proposed->size() < search.space.dimensions.size()) proposed.reset();
+        proposer = "enqueued";
+      }
       if (!proposed) {
         summary.stopped_because = StopReason::space_exhausted;
         break;
       }
       const std::uint64_t seed = derive_seed(base.seed, static_cast<std::uint64_t>(number));
-      const std::string proposer = sampler->last_proposer();
-      const auto trial_id =
-          store.queue().claim_trial(study.id, number, seed, *proposed, device.str(), me, wanted,
-                                    proposer.empty() ? search.sampler : proposer);
+      const auto trial_id = store.queue().claim_trial(study.id, number, seed, *proposed,
+                                                      device.str(), me, wanted, proposer);
       if (!trial_id) continue;  // another worker took this number first
       claimed = ClaimedTrial{*trial_id, number, seed, *proposed, std::move(history)};
     }

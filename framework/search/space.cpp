@@ -165,6 +165,40 @@ double Dimension::position_of(const nlohmann::json& value) const {
   return (x - low) / (high - low);
 }
 
+std::optional<std::string> Dimension::refusal(const nlohmann::json& value) const {
+  if (kind == Kind::categorical) {
+    if (std::find(choices.begin(), choices.end(), value) != choices.end()) return std::nullopt;
+    std::string names;
+    for (const auto& c : choices) names += (names.empty() ? "" : ", ") + c.dump();
+    return fmt::format("{} is not one of the choices ({})", value.dump(), names);
+  }
+  if (!value.is_number()) return fmt::format("expected a number, got {}", value.dump());
+  double x = value.get<double>();
+  if (transform == "pow2") {
+    const double exponent = std::log2(x);
+    if (!value.is_number_integer() || x < 1 || exponent != std::round(exponent) || exponent < low ||
+        exponent > high)
+      return fmt::format("{} is not a power of 2 from {} to {}", value.dump(),
+                         std::int64_t{1} << static_cast<int>(low),
+                         std::int64_t{1} << static_cast<int>(high));
+    x = exponent;
+  } else if (kind == Kind::integer && !value.is_number_integer()) {
+    return fmt::format("expected an integer, got {}", value.dump());
+  }
+  const auto shown = [&](double v) {
+    return kind == Kind::integer ? fmt::format("{}", static_cast<std::int64_t>(v))
+                                 : fmt::format("{}", v);
+  };
+  if (!(x >= low && x <= high))
+    return fmt::format("{} is outside the range {} to {}", value.dump(), shown(low), shown(high));
+  if (step) {
+    const double k = (x - low) / *step;
+    if (std::abs(k - std::round(k)) > 1e-9 * std::max(1.0, std::abs(k)))
+      return fmt::format("{} is not on the steps of {} from {}", value.dump(), *step, shown(low));
+  }
+  return std::nullopt;
+}
+
 SearchSpace read_search_space(const nlohmann::json& space) {
   SearchSpace out;
   if (space.is_null()) return out;

@@ -42,6 +42,11 @@ struct Dimension {
   // The inverse of value_at: where a configuration value lies in [0, 1] (or
   // its choice index), for samplers that model the history.
   double position_of(const nlohmann::json& value) const;
+
+  // Why `value` is not one this dimension takes (out of range, not an
+  // integer, off its steps, not a power of 2 in range, not a choice), or
+  // nullopt when it is. Values as they go into the configuration.
+  std::optional<std::string> refusal(const nlohmann::json& value) const;
 };
 
 struct SearchSpace {

@@ -144,7 +144,7 @@ Hyperparameters Hyperparameters::unpacked(const Eigen::VectorXd& theta) {
   return h;
 }
 
-Fit fit_hyperparameters(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
+Fit fit_hyperparameters(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Starts starts) {
   Posterior posterior(x, y);
   const long p = x.cols() + 2;
   std::vector<double> low(static_cast<std::size_t>(p), -kLogLengthBound),
@@ -165,12 +165,9 @@ Fit fit_hyperparameters(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
         return value;
       },
       &posterior);
-  // Two starts: length scales of the unit cube with little noise, and long
-  // ones with much noise. The likelihood of a rugged function has a mode
-  // of each kind (short scales fitting every ripple, or a smooth trend plus
-  // noise), and L-BFGS keeps to the one it starts in.
   Fit best{Hyperparameters::start(x.cols()), std::numeric_limits<double>::infinity()};
   for (int s = 0; s < 2; ++s) {
+    if ((s == 0 && starts == Starts::smooth) || (s == 1 && starts == Starts::unit_cube)) continue;
     Hyperparameters h = Hyperparameters::start(x.cols());
     if (s == 1)
       h.log_inverse_squared_lengths.setConstant(std::log(0.1)), h.log_noise = std::log(0.1);

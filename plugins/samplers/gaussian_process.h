@@ -33,7 +33,14 @@ struct Fit {
   Hyperparameters hyperparameters;
   double negative_log_posterior = 0;
 };
-Fit fit_hyperparameters(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
+// Where the search for them starts: length scales of the unit cube with
+// little noise, long ones with much noise, or both (the better fit kept).
+// The likelihood of a rugged function has a mode of each kind (short scales
+// fitting every ripple, or a smooth trend plus noise), and L-BFGS keeps to
+// the one it starts in.
+enum class Starts { unit_cube, smooth, both };
+Fit fit_hyperparameters(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                        Starts starts = Starts::both);
 
 class GaussianProcess {
  public:

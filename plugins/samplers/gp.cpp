@@ -258,19 +258,23 @@ class GpSampler : public Sampler {
       key.emplace_back(usable[i]->number, usable[i]->state, usable[i]->value);
     if (key == fitted_key_) return fitted_;
     const std::vector<const FinishedTrial*> prefix(usable.begin(), usable.begin() + refit);
-    const auto fit_with = [&](double power) {
+    const auto fit_with = [&](double power, gp::Starts starts) {
       const FitData data = fit_data(prefix, power);
-      const gp::Fit f = gp::fit_hyperparameters(data.x, data.y);
+      const gp::Fit f = gp::fit_hyperparameters(data.x, data.y, starts);
       return std::pair{Fit{f.hyperparameters, power}, f.negative_log_posterior - data.log_jacobian};
     };
+    double power = options_.warp == Warp::log ? 0 : 1;
     if (options_.warp == Warp::automatic) {
+      // The warp is chosen on fits from one start, the cheaper half.
       double best = std::numeric_limits<double>::infinity();
-      for (double power : {1.0, 0.0, 2.0}) {
-        const auto [candidate, score] = fit_with(power);
-        if (score < best) best = score, fitted_ = candidate;
+      for (double candidate : {1.0, 0.0, 2.0}) {
+        const auto [f, score] = fit_with(candidate, gp::Starts::unit_cube);
+        if (score < best) best = score, fitted_ = f, power = candidate;
       }
+      const auto [smooth, score] = fit_with(power, gp::Starts::smooth);
+      if (score < best) fitted_ = smooth;
     } else {
-      fitted_ = fit_with(options_.warp == Warp::log ? 0 : 1).first;
+      fitted_ = fit_with(power, gp::Starts::both).first;
     }
     fitted_key_ = std::move(key);
     return fitted_;
