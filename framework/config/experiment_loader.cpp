@@ -180,7 +180,9 @@ std::vector<Params> read_enqueue(const nlohmann::json& list, const SearchSpace& 
         throw ConfigError(at + "." + path,
                           unknown_name_message("dimension of search.space", path, paths));
       if (const auto why = d->refusal(value)) throw ConfigError(at + "." + path, *why);
-      params[path] = value;
+      // A float dimension's value is stored as a float, as sampled ones are,
+      // also when the file wrote it as an integer.
+      params[path] = d->kind == Dimension::Kind::real ? nlohmann::json(value.get<double>()) : value;
     }
     out.push_back(std::move(params));
   }
@@ -233,7 +235,8 @@ SearchConfig read_search(const nlohmann::json& json, bool objective) {
         d.path == "task" || d.path.rfind("plugins", 0) == 0)
       throw ConfigError("space." + d.path, "cannot be searched over");
   }
-  s.enqueue = read_enqueue(json.value("enqueue", nlohmann::json()), s.space);
+  s.enqueue = read_enqueue(
+      json.is_object() && json.contains("enqueue") ? json["enqueue"] : nlohmann::json(), s.space);
   if (static_cast<int>(s.enqueue.size()) > s.trials)
     throw ConfigError("enqueue", fmt::format("{} configurations to try first, but trials is {}",
                                              s.enqueue.size(), s.trials));
