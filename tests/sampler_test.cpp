@@ -272,7 +272,7 @@ TEST_SUITE("samplers") {
     const tunelab::gp::GaussianProcess model(x, y, fit.hyperparameters);
     const std::vector<long> columns{0, 1, 2};
     for (double best : {y.minCoeff(), y.minCoeff() - 30.0}) {
-      for (const Eigen::Vector3d at :
+      for (const Eigen::Vector3d& at :
            {Eigen::Vector3d(0.33, 0.52, 0.71), Eigen::Vector3d(0.9, 0.1, 0.05)}) {
         Eigen::VectorXd gradient;
         const double value = model.log_expected_improvement(at, best, columns, gradient);

@@ -235,8 +235,7 @@ SearchConfig read_search(const nlohmann::json& json, bool objective) {
         d.path == "task" || d.path.rfind("plugins", 0) == 0)
       throw ConfigError("space." + d.path, "cannot be searched over");
   }
-  s.enqueue = read_enqueue(
-      json.is_object() && json.contains("enqueue") ? json["enqueue"] : nlohmann::json(), s.space);
+  s.enqueue = read_enqueue(args.section("enqueue"), s.space);
   if (static_cast<int>(s.enqueue.size()) > s.trials)
     throw ConfigError("enqueue", fmt::format("{} configurations to try first, but trials is {}",
                                              s.enqueue.size(), s.trials));

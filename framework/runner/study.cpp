@@ -237,18 +237,25 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
       const int number = now.next_number;
       std::vector<FinishedTrial> history =
           visible_up_to(store.queue().finished_trials(study.id), number - workers);
-      // Samplers minimise: a maximised metric reaches them negated.
-      std::optional<Params> proposed =
-          sampler->propose(number, as_minimized(history, base.search.direction));
-      std::string proposer = sampler->last_proposer();
-      if (proposer.empty()) proposer = search.sampler;
-      if (number < static_cast<int>(search.enqueue.size())) {
-        // A configuration to try first: its values over the sampler's.
-        const Params& given = search.enqueue[static_cast<std::size_t>(number)];
-        if (!proposed) proposed = Params{};
-        for (const auto& [path, value] : given) (*proposed)[path] = value;
-        if (proposed->size() < search.space.dimensions.size()) proposed.reset();
-        proposer = "enqueued";
+      // Trial k < enqueue.size() runs the k-th configuration to try first;
+      // the sampler proposes only the params it leaves out.
+      const bool enqueued = number < static_cast<int>(search.enqueue.size());
+      std::optional<Params> proposed;
+      if (enqueued) proposed = search.enqueue[static_cast<std::size_t>(number)];
+      std::string proposer = "enqueued";
+      if (!proposed || proposed->size() < search.space.dimensions.size()) {
+        // Samplers minimise: a maximised metric reaches them negated.
+        const std::optional<Params> sampled =
+            sampler->propose(number, as_minimized(history, base.search.direction));
+        if (!enqueued) {
+          proposed = sampled;
+          proposer = sampler->last_proposer();
+          if (proposer.empty()) proposer = search.sampler;
+        } else if (sampled) {
+          proposed->insert(sampled->begin(), sampled->end());  // keeps the given values
+        } else {
+          proposed.reset();  // the space is exhausted for what was left out
+        }
       }
       if (!proposed) {
         summary.stopped_because = StopReason::space_exhausted;

@@ -58,8 +58,6 @@ class GaussianProcess {
                                   const std::vector<long>& columns,
                                   Eigen::VectorXd& gradient) const;
 
-  const Eigen::VectorXd& inverse_squared_lengths() const { return inverse_squared_lengths_; }
-
  private:
   // Squared scaled distances between the rows of `at` and the observations.
   template <typename Rows>

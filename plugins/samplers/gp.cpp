@@ -15,8 +15,6 @@
 // re-fitted every trial at first and every so many trials later, and the fit sees at most
 // `max_history` trials, so that a proposal's cost levels off with a long history.
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -406,11 +404,13 @@ void register_gp_sampler(Registrar& registrar) {
        "trials the GP is fitted to at most (the best half and the most recent)",
        OptionCheck::at_least(20)},
       {"warp", OptionType::text, "auto",
-       "auto, log or none: how ranges are warped before the GP sees them"}};
+       "how the values are warped before the GP sees them: auto (none, log or square, whichever "
+       "the GP finds likelier), log or none",
+       OptionCheck::one_of({"auto", "log", "none"})}};
   registrar.samplers.add(
       "gp",
-      "Gaussian-process (Kriging) surrogate with expected improvement, after a Sobol initial "
-      "design",
+      "Gaussian-process (Kriging) surrogate with log expected improvement, after a Sobol "
+      "initial design",
       options, [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
         const Args args = options.read(request.args);
         GpOptions o;
@@ -419,8 +419,6 @@ void register_gp_sampler(Registrar& registrar) {
         o.local_searches = static_cast<int>(args.integer("local_searches"));
         o.max_history = static_cast<int>(args.integer("max_history"));
         const std::string warp = args.text("warp");
-        if (warp != "auto" && warp != "log" && warp != "none")
-          throw ConfigError("warp", fmt::format("expected auto, log or none, got '{}'", warp));
         o.warp = warp == "log" ? Warp::log : warp == "none" ? Warp::none : Warp::automatic;
         return std::make_unique<GpSampler>(*request.space, request.seed, o);
       });

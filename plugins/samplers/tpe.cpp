@@ -150,7 +150,8 @@ void register_tpe_sampler(Registrar& registrar) {
       {"weigh_by_bandwidth", OptionType::boolean, defaults.parzen.weigh_by_bandwidth,
        "weigh kernels by their bandwidth"},
       {"bandwidth", OptionType::text, "neighbours",
-       "neighbours (each kernel as wide as its gap to its neighbours) or scott (one width)"}};
+       "neighbours (each kernel as wide as its gap to its neighbours) or scott (one width)",
+       OptionCheck::one_of({"neighbours", "scott"})}};
   registrar.samplers.add(
       "tpe", "tree-structured Parzen estimator (Optuna 4's estimator and defaults)", options,
       [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
@@ -163,12 +164,8 @@ void register_tpe_sampler(Registrar& registrar) {
         o.parzen.multivariate = args.boolean("multivariate", defaults.parzen.multivariate);
         o.parzen.weigh_by_bandwidth =
             args.boolean("weigh_by_bandwidth", defaults.parzen.weigh_by_bandwidth);
-        const std::string bandwidth = args.text("bandwidth");
-        if (bandwidth != "neighbours" && bandwidth != "scott")
-          throw ConfigError("bandwidth",
-                            fmt::format("expected neighbours or scott, got '{}'", bandwidth));
         o.parzen.bandwidth =
-            bandwidth == "scott" ? tpe::Bandwidth::scott : tpe::Bandwidth::neighbours;
+            args.text("bandwidth") == "scott" ? tpe::Bandwidth::scott : tpe::Bandwidth::neighbours;
         return std::make_unique<TpeSampler>(*request.space, request.seed, o);
       });
 }
