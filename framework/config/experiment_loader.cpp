@@ -174,8 +174,10 @@ std::vector<Params> read_enqueue(const nlohmann::json& list, const SearchSpace& 
       throw ConfigError(at, "expected a mapping from dimensions of search.space to values");
     Params params;
     for (const auto& [path, value] : list[i].items()) {
+      // A lambda may not capture a structured binding in C++17 (clang refuses).
+      const std::string& name = path;
       const auto d = std::find_if(space.dimensions.begin(), space.dimensions.end(),
-                                  [&](const Dimension& dim) { return dim.path == path; });
+                                  [&](const Dimension& dim) { return dim.path == name; });
       if (d == space.dimensions.end())
         throw ConfigError(at + "." + path,
                           unknown_name_message("dimension of search.space", path, paths));
