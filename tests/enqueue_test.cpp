@@ -1,12 +1,15 @@
-// Known configurations first (search.enqueue): they run as the first trials,
-// with the sampler filling in the params they leave out, are marked in the
-// store, and are checked against the space before anything runs.
+// Known configurations first (search.enqueue, `tunelab enqueue`): they run
+// as the first trials (or the next ones), with the sampler filling in the
+// params they leave out, are marked in the store, and are checked against
+// the space before anything runs.
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include <filesystem>
 
+#include "config/experiment_loader.h"
+#include "runner/study.h"
 #include "support.h"
 
 namespace {
@@ -25,6 +28,27 @@ search:
     objective.x4: {type: float, low: 0, high: 1}
     objective.x5: {type: float, low: 0, high: 1}
 )";
+
+// (number, proposed_by, params) of every trial of the store's study, in order.
+struct StoredTrial {
+  int number;
+  std::string proposed_by;
+  nlohmann::json params;
+};
+std::vector<StoredTrial> stored_trials(const std::filesystem::path& db) {
+  SQLite::Database d(db.string());
+  SQLite::Statement q(d, "SELECT number, proposed_by, params_json FROM trials ORDER BY number");
+  std::vector<StoredTrial> out;
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getInt(), q.getColumn(1).getString(),
+                   nlohmann::json::parse(q.getColumn(2).getString())});
+  return out;
+}
+
+int rows_of(const std::filesystem::path& db, const std::string& table) {
+  SQLite::Database d(db.string());
+  return d.execAndGet("SELECT count(*) FROM " + table).getInt();
+}
 
 }  // namespace
 
@@ -123,5 +147,92 @@ TEST_SUITE("enqueue") {
           std::string::npos);
     CHECK(batch.refusal(256));
     CHECK(batch.refusal(5));  // the exponent is not the value
+  }
+
+  TEST_CASE("tunelab enqueue: the study's next trials run what was added, in order") {
+    tunelab::test::ScratchDir dir;
+    const auto file = dir.write("e.yaml", kExperiment);
+    const auto db = dir.path() / "s.db";
+    const std::string storage = " --storage " + db.string();
+    auto r = tunelab::test::run_tunelab("run " + file.string() + " --quiet --trials 3" + storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+
+    // Bad configurations: each refused with the flag and why, none added.
+    const struct {
+      const char* sets;
+      const char* message;
+    } bad[] = {
+        {"--set objective.x0=1.5", "--set objective.x0=1.5: 1.5 is outside the range 0 to 1"},
+        {"--set objective.x1=0.3", "0.3 is not on the steps of 0.25 from 0"},
+        {"--set objective.x9=0.3", "did you mean"},
+        {"--set objective.x0=fast", "expected a number, got \"fast\""},
+        {"--set objective.x0", "expected a dimension of the study's space=value"},
+        {"--set objective.x0=0.1 --set objective.x0=0.2", "objective.x0 is set twice"},
+        {"", "give the configuration to try as --set key=value"},
+    };
+    for (const auto& c : bad) {
+      CAPTURE(c.sets);
+      r = tunelab::test::run_tunelab("enqueue e " + std::string(c.sets) + storage);
+      CHECK(r.exit_status == 2);
+      CHECK_MESSAGE(r.output.find(c.message) != std::string::npos, r.output);
+    }
+    r = tunelab::test::run_tunelab("enqueue nothere --set objective.x0=0.5" + storage);
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("no study 'nothere'") != std::string::npos);
+    CHECK(rows_of(db, "enqueued") == 0);
+    // enqueue never creates a store.
+    r = tunelab::test::run_tunelab("enqueue e --set objective.x0=0.5 --storage " +
+                                   (dir.path() / "other.db").string());
+    CHECK(r.exit_status == 2);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "other.db"));
+
+    r = tunelab::test::run_tunelab("enqueue e --set objective.x0=0.125" + storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    CHECK(r.output.find("enqueued in study 'e': objective.x0=0.125") != std::string::npos);
+    CHECK(r.output.find("--resume --trials 4") != std::string::npos);
+    r = tunelab::test::run_tunelab(
+        "enqueue e --set objective.x0=0.20169 --set objective.x1=0.25 --set objective.x2=0.476874 "
+        "--set objective.x3=0.275332 --set objective.x4=0.311652 --set objective.x5=0.6573" +
+        storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    CHECK(r.output.find("--resume --trials 5") != std::string::npos);
+
+    r = tunelab::test::run_tunelab("run " + file.string() + " --quiet --resume --trials 6" +
+                                   storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    const auto trials = stored_trials(db);
+    REQUIRE(trials.size() == 6);
+    CHECK(trials[3].proposed_by == "enqueued");
+    CHECK(trials[3].params["objective.x0"] == 0.125);
+    CHECK(trials[3].params.size() == 6);  // the rest sampled
+    CHECK(trials[4].proposed_by == "enqueued");
+    CHECK(trials[4].params["objective.x5"] == 0.6573);
+    CHECK(trials[5].proposed_by == "tpe");
+    SQLite::Database d(db.string());
+    CHECK(d.execAndGet("SELECT group_concat(trial_number) FROM enqueued ORDER BY enqueued_id")
+              .getString() == "3,4");
+  }
+
+  TEST_CASE("a running study picks up a configuration enqueued while it runs") {
+    tunelab::test::ScratchDir dir;
+    const auto db = dir.path() / "s.db";
+    const tunelab::Experiment e = tunelab::load_experiment(dir.write("e.yaml", kExperiment));
+    auto store = tunelab::Store::open("sqlite:///" + db.string());
+    tunelab::StudyObserver observer;
+    // After trial 2 finishes, as a user's `tunelab enqueue` would from
+    // another process (a store of its own).
+    observer.on_trial = [&](const tunelab::TrialReport& report) {
+      if (report.number != 2) return;
+      auto other = tunelab::Store::open("sqlite:///" + db.string());
+      other->queue().enqueue(other->find_study("e")->id, {{"objective.x2", 0.75}});
+    };
+    tunelab::run_study(e, tunelab::test::builtins(), *store, {}, observer);
+    const auto trials = stored_trials(db);
+    REQUIRE(trials.size() == 8);
+    for (const auto& t : trials) {
+      CAPTURE(t.number);
+      CHECK(t.proposed_by == (t.number == 3 ? "enqueued" : "tpe"));
+    }
+    CHECK(trials[3].params["objective.x2"] == 0.75);
   }
 }

@@ -28,6 +28,7 @@ int importance_command(const Arguments& args, Registrar& registrar);
 int rerun_command(const Arguments& args, Registrar& registrar);
 int predict_command(const Arguments& args, Registrar& registrar);
 int delete_command(const Arguments& args, Registrar& registrar);
+int enqueue_command(const Arguments& args, Registrar& registrar);
 int report_command(const Arguments& args, Registrar& registrar);
 
 }  // namespace tunelab::cli

@@ -40,6 +40,8 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
       {"importance", {tunelab::cli::importance_command, "how much each param mattered (fANOVA)"}},
       {"rerun", {tunelab::cli::rerun_command, "retrain a stored trial and compare its losses"}},
       {"predict", {tunelab::cli::predict_command, "apply a study's trained model to new rows"}},
+      {"enqueue",
+       {tunelab::cli::enqueue_command, "add a configuration for a study's next trial to run"}},
       {"delete", {tunelab::cli::delete_command, "remove a study, its trials and weights files"}},
   };
   return table;

@@ -166,28 +166,8 @@ std::vector<Params> read_enqueue(const nlohmann::json& list, const SearchSpace& 
   if (list.is_null()) return out;
   if (!list.is_array())
     throw ConfigError("enqueue", "expected a list of configurations, such as [{trainer.lr: 0.01}]");
-  std::vector<std::string> paths;
-  for (const auto& d : space.dimensions) paths.push_back(d.path);
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const std::string at = fmt::format("enqueue[{}]", i);
-    if (!list[i].is_object() || list[i].empty())
-      throw ConfigError(at, "expected a mapping from dimensions of search.space to values");
-    Params params;
-    for (const auto& [path, value] : list[i].items()) {
-      // A lambda may not capture a structured binding in C++17 (clang refuses).
-      const std::string& name = path;
-      const auto d = std::find_if(space.dimensions.begin(), space.dimensions.end(),
-                                  [&](const Dimension& dim) { return dim.path == name; });
-      if (d == space.dimensions.end())
-        throw ConfigError(at + "." + path,
-                          unknown_name_message("dimension of search.space", path, paths));
-      if (const auto why = d->refusal(value)) throw ConfigError(at + "." + path, *why);
-      // A float dimension's value is stored as a float, as sampled ones are,
-      // also when the file wrote it as an integer.
-      params[path] = d->kind == Dimension::Kind::real ? nlohmann::json(value.get<double>()) : value;
-    }
-    out.push_back(std::move(params));
-  }
+  for (std::size_t i = 0; i < list.size(); ++i)
+    out.push_back(checked_configuration(space, list[i], fmt::format("enqueue[{}]", i)));
   return out;
 }
 

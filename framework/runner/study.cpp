@@ -237,11 +237,18 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
       const int number = now.next_number;
       std::vector<FinishedTrial> history =
           visible_up_to(store.queue().finished_trials(study.id), number - workers);
-      // Trial k < enqueue.size() runs the k-th configuration to try first;
-      // the sampler proposes only the params it leaves out.
-      const bool enqueued = number < static_cast<int>(search.enqueue.size());
+      // Trial k < search.enqueue.size() runs the file's k-th configuration
+      // to try first; later trials take those added by `tunelab enqueue`
+      // while any wait. The sampler proposes only the params they leave out.
       std::optional<Params> proposed;
-      if (enqueued) proposed = search.enqueue[static_cast<std::size_t>(number)];
+      std::optional<std::int64_t> enqueued_id;
+      if (number < static_cast<int>(search.enqueue.size())) {
+        proposed = search.enqueue[static_cast<std::size_t>(number)];
+      } else if (auto added = store.queue().next_enqueued(study.id)) {
+        proposed = std::move(added->params);
+        enqueued_id = added->id;
+      }
+      const bool enqueued = proposed.has_value();
       std::string proposer = "enqueued";
       if (!proposed || proposed->size() < search.space.dimensions.size()) {
         // Samplers minimise: a maximised metric reaches them negated.
@@ -263,8 +270,9 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
       }
       const std::uint64_t seed = derive_seed(base.seed, static_cast<std::uint64_t>(number));
       const auto trial_id = store.queue().claim_trial(study.id, number, seed, *proposed,
-                                                      device.str(), me, wanted, proposer);
-      if (!trial_id) continue;  // another worker took this number first
+                                                      device.str(), me, wanted, proposer,
+                                                      enqueued_id);
+      if (!trial_id) continue;  // another worker took this number (or configuration) first
       claimed = ClaimedTrial{*trial_id, number, seed, *proposed, std::move(history)};
     }
     if (!claimed) {

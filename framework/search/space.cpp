@@ -8,6 +8,7 @@
 
 #include "common/args.h"
 #include "common/errors.h"
+#include "common/near_matches.h"
 
 namespace tunelab {
 namespace {
@@ -212,6 +213,27 @@ SearchSpace read_search_space(const nlohmann::json& space) {
     }
   }
   return out;
+}
+
+Params checked_configuration(const SearchSpace& space, const nlohmann::json& values,
+                             const std::string& at) {
+  if (!values.is_object() || values.empty())
+    throw ConfigError(at, "expected a mapping from dimensions of search.space to values");
+  std::vector<std::string> paths;
+  for (const auto& d : space.dimensions) paths.push_back(d.path);
+  Params params;
+  for (auto it = values.begin(); it != values.end(); ++it) {
+    const std::string& path = it.key();
+    const auto d = std::find_if(space.dimensions.begin(), space.dimensions.end(),
+                                [&](const Dimension& dim) { return dim.path == path; });
+    if (d == space.dimensions.end())
+      throw ConfigError(at + "." + path,
+                        unknown_name_message("dimension of search.space", path, paths));
+    if (const auto why = d->refusal(*it)) throw ConfigError(at + "." + path, *why);
+    params[path] =
+        d->kind == Dimension::Kind::real ? nlohmann::json(it->get<double>()) : it.value();
+  }
+  return params;
 }
 
 }  // namespace tunelab

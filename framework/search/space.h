@@ -58,4 +58,12 @@ struct SearchSpace {
 // ("trainer.lr.low").
 SearchSpace read_search_space(const nlohmann::json& space);
 
+// A configuration to try first (search.enqueue, `tunelab enqueue`): values
+// for some of the space's dimensions, each checked against its dimension; a
+// float dimension's value is a float, as sampled ones are, also where it was
+// written as an integer. ConfigError keyed `at`.PATH for an unknown
+// dimension (with near matches) or a value its dimension refuses.
+Params checked_configuration(const SearchSpace& space, const nlohmann::json& values,
+                             const std::string& at);
+
 }  // namespace tunelab

@@ -9,7 +9,7 @@ namespace tunelab {
 
 // Bumped whenever the schema changes; a store with a higher version was
 // written by a newer tunelab and is refused rather than misread.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // The tables and views, for SQLite or PostgreSQL (types and keys differ:
 // {key}, {int64}, {real}, {weights_data}, {value_is_number} are filled in
@@ -131,6 +131,17 @@ CREATE TABLE IF NOT EXISTS weights (
   features_json TEXT NOT NULL,                 -- input column names, in order
   targets_json  TEXT NOT NULL,                 -- output column names
   saved_at      TEXT NOT NULL{weights_data}
+);
+
+-- Configurations added to a study by `tunelab enqueue` (since schema version
+-- 7): each is run by the study's next new trial, in the order added; the
+-- params it leaves out come from the sampler.
+CREATE TABLE IF NOT EXISTS enqueued (
+  enqueued_id  {key},
+  study_id     {int64} NOT NULL REFERENCES studies(study_id) ON DELETE CASCADE,
+  params_json  TEXT NOT NULL,                  -- {"trainer.lr": 0.01, ...}
+  enqueued_at  TEXT NOT NULL,
+  trial_number INTEGER                         -- the trial that ran it; NULL while it waits
 );
 
 CREATE INDEX IF NOT EXISTS trials_by_state ON trials(study_id, state);

@@ -56,18 +56,53 @@ std::optional<std::int64_t> TrialQueue::claim_trial(std::int64_t study_id, int n
                                                     std::uint64_t seed, const Params& params,
                                                     const std::string& device,
                                                     const std::string& worker, int wanted,
-                                                    const std::string& proposed_by) {
+                                                    const std::string& proposed_by,
+                                                    std::optional<std::int64_t> enqueued) {
   return in_store(url_, [&] {
     return retrying([&]() -> std::optional<std::int64_t> {
       sql::Transaction tx(*db_);
       tx.lock_study(study_id);
       const Progress now = progress(study_id);
       if (now.next_number != number || now.counted + now.active >= wanted) return std::nullopt;
+      if (enqueued && db_->execute("UPDATE enqueued SET trial_number = ? WHERE enqueued_id = ? "
+                                   "AND trial_number IS NULL",
+                                   {static_cast<std::int64_t>(number), *enqueued}) != 1)
+        return std::nullopt;
       const std::int64_t trial_id =
           insert_trial(study_id, number, seed, params, device, worker, proposed_by);
       tx.commit();
       return trial_id;
     });
+  });
+}
+
+void TrialQueue::enqueue(std::int64_t study_id, const Params& params) {
+  in_store(url_, [&] {
+    retrying([&] {
+      return db_->execute(
+          "INSERT INTO enqueued (study_id, params_json, enqueued_at) VALUES (?, ?, ?)",
+          {study_id, nlohmann::json(params).dump(), utc_now()});
+    });
+  });
+}
+
+std::optional<TrialQueue::Enqueued> TrialQueue::next_enqueued(std::int64_t study_id) {
+  return in_store(url_, [&]() -> std::optional<Enqueued> {
+    sql::Rows q = db_->query(
+        "SELECT enqueued_id, params_json FROM enqueued WHERE study_id = ? AND trial_number IS "
+        "NULL ORDER BY enqueued_id LIMIT 1",
+        {study_id});
+    if (!q.next()) return std::nullopt;
+    return Enqueued{q.int64(0), params_from(q.text(1))};
+  });
+}
+
+int TrialQueue::enqueued_waiting(std::int64_t study_id) {
+  return in_store(url_, [&] {
+    sql::Rows q = db_->query(
+        "SELECT count(*) FROM enqueued WHERE study_id = ? AND trial_number IS NULL", {study_id});
+    q.next();
+    return q.integer(0);
   });
 }
 

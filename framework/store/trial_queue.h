@@ -49,11 +49,27 @@ class TrialQueue {
   // Starts trial `number` for `worker` when it is still the next number and
   // the budget is not spoken for (finished + running + waiting < wanted);
   // nullopt when another worker was first.
-  // `proposed_by` names the sampler that proposed `params`.
+  // `proposed_by` names the sampler that proposed `params`; `enqueued`, the
+  // configuration added by `tunelab enqueue` that it runs, which it takes
+  // in the same transaction (nullopt when another trial took it first).
   std::optional<std::int64_t> claim_trial(std::int64_t study_id, int number, std::uint64_t seed,
                                           const Params& params, const std::string& device,
                                           const std::string& worker, int wanted,
-                                          const std::string& proposed_by = "");
+                                          const std::string& proposed_by = "",
+                                          std::optional<std::int64_t> enqueued = std::nullopt);
+
+  // Configurations to try first, added to a study (running or not) by
+  // `tunelab enqueue`: each is taken by the study's next new trial, in the
+  // order they were added.
+  void enqueue(std::int64_t study_id, const Params& params);
+  struct Enqueued {
+    std::int64_t id = 0;
+    Params params;
+  };
+  // The oldest configuration no trial has taken yet.
+  std::optional<Enqueued> next_enqueued(std::int64_t study_id);
+  // How many configurations wait to be taken.
+  int enqueued_waiting(std::int64_t study_id);
   struct Claimed {
     std::int64_t trial_id = 0;
     int number = 0;
