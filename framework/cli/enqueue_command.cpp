@@ -24,9 +24,10 @@ Params configuration_from(const std::vector<std::string>& flags, const SearchSpa
     const std::string origin = "--set " + flag;
     const auto eq = flag.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw InputError(fmt::format("{}: expected a dimension of the study's space=value, such as "
-                                   "trainer.lr=0.01",
-                                   origin));
+      throw InputError(
+          fmt::format("{}: expected a dimension of the study's space=value, such as "
+                      "trainer.lr=0.01",
+                      origin));
     const std::string key = flag.substr(0, eq);
     if (values.contains(key)) throw InputError(fmt::format("{}: {} is set twice", origin, key));
     SourceMap places;
@@ -54,8 +55,9 @@ int enqueue_command(const Arguments& args, Registrar&) {
                        options, query.positional, values))
     return 0;
   if (sets.empty())
-    throw InputError("give the configuration to try as --set key=value (one per param; those "
-                     "left out are sampled)");
+    throw InputError(
+        "give the configuration to try as --set key=value (one per param; those "
+        "left out are sampled)");
   // The study must exist: enqueue never creates a store or a study.
   const StudyInfo info = query.open()->study(query.study);
   SearchSpace space;

@@ -18,8 +18,11 @@ std::string refusal_message(const RefusedError& error) {
     case Refusal::other_workers:
       return fmt::format("{}; --resume it with --workers {}", error.what(), f.recorded);
     case Refusal::other_configuration:
-      return fmt::format("{}; --resume needs the same file and --set values (or --study NAME)",
-                         error.what());
+      return fmt::format(
+          "{}. --resume needs the same file and --set values; a changed study is a new one "
+          "(--study NAME), and with search.warm_start: {{study: {}}} it learns from this one's "
+          "trials",
+          error.what(), error.facts().study);
     case Refusal::other_data:
       return fmt::format(
           "{}; --resume would mix the two (--allow-data-change if that is meant, "

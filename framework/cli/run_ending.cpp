@@ -43,6 +43,21 @@ void print_best(StudyQueries& store, const StudySummary& summary, const std::str
       shell_word(summary.name), file_name_for(summary.name), store_option);
 }
 
+// Which earlier studies' trials the sampler saw (search.warm_start).
+void print_warm_start(StudyQueries& store, const std::string& study) {
+  std::vector<std::pair<std::string, int>> sources;
+  for (const WarmStartTrial& t : store.warm_start_trials(store.study(study).id)) {
+    if (sources.empty() || sources.back().first != t.source_study)
+      sources.emplace_back(t.source_study, 0);
+    ++sources.back().second;
+  }
+  std::string listed;
+  for (const auto& [name, count] : sources)
+    listed += fmt::format("{}{} trials of study '{}'", listed.empty() ? "" : ", ", count, name);
+  if (!listed.empty())
+    std::cout << fmt::format("warm start: the sampler also saw {} (not counted)\n", listed);
+}
+
 }  // namespace
 
 void print_run_ending(StudyQueries& store, const StudySummary& summary,
@@ -63,6 +78,7 @@ void print_run_ending(StudyQueries& store, const StudySummary& summary,
   std::cout << fmt::format("{}: {} complete, {} pruned, {} failed (stopped: {})\n", where,
                            summary.complete, summary.pruned, summary.failed,
                            to_string(summary.stopped_because));
+  print_warm_start(store, summary.name);
   if (summary.best) print_best(store, summary, config.search.metric, storage);
 }
 

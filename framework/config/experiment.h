@@ -53,6 +53,14 @@ struct SearchConfig {
   // Configurations to try first, in order: trial k < enqueue.size() runs
   // enqueue[k]'s values, its other params as the sampler proposes them.
   std::vector<Params> enqueue;
+  // Earlier studies whose finished trials the sampler sees as history
+  // (not trials of this study, not counted in its budget): by name, in the
+  // same store as this study unless `storage` names another.
+  struct WarmStart {
+    std::string study;
+    std::string storage;  // empty: this study's store
+  };
+  std::vector<WarmStart> warm_start;
 };
 
 // An objective experiment evaluates a registered function (kind `objective`)

@@ -72,6 +72,11 @@ nlohmann::json to_json(const ExperimentConfig& c) {
     out["search"]["direction"] = to_string(c.search.direction);
   // Stated only when there are some, for the same reason.
   if (!c.search.enqueue.empty()) out["search"]["enqueue"] = c.search.enqueue;
+  for (const auto& w : c.search.warm_start) {
+    nlohmann::json entry = {{"study", w.study}};
+    if (!w.storage.empty()) entry["storage"] = w.storage;
+    out["search"]["warm_start"].push_back(entry);
+  }
   if (!c.plugins.empty()) out["plugins"] = c.plugins;
   if (c.evaluates_objective()) {
     // What trains is not there: the function is evaluated instead.

@@ -171,10 +171,40 @@ std::vector<Params> read_enqueue(const nlohmann::json& list, const SearchSpace& 
   return out;
 }
 
+// search.warm_start: {study: NAME, storage: URL} (storage optional), a list
+// of them, or a study's name alone.
+std::vector<SearchConfig::WarmStart> read_warm_start(const nlohmann::json& section) {
+  std::vector<SearchConfig::WarmStart> out;
+  if (section.is_null()) return out;
+  const bool list = section.is_array();
+  const std::size_t count = list ? section.size() : 1;
+  for (std::size_t i = 0; i < count; ++i) {
+    const nlohmann::json& entry = list ? section[i] : section;
+    const std::string at = list ? fmt::format("warm_start[{}]", i) : "warm_start";
+    in_section(at, [&] {
+      SearchConfig::WarmStart w;
+      if (entry.is_string()) {
+        w.study = entry.get<std::string>();
+      } else if (entry.is_object()) {
+        const Args args(entry);
+        args.allow_only({"study", "storage"});
+        w.study = args.text("study");
+        w.storage = args.text("storage", "");
+      } else {
+        throw ConfigError("", "expected a study's name or {study: NAME, storage: URL}");
+      }
+      if (w.study.empty()) throw ConfigError(entry.is_object() ? "study" : "", "must not be empty");
+      out.push_back(w);
+      return 0;
+    });
+  }
+  return out;
+}
+
 SearchConfig read_search(const nlohmann::json& json, bool objective) {
   const Args args(json);
   args.allow_only({"metric", "direction", "trials", "timeout", "workers", "sampler", "pruner",
-                   "space", "enqueue"});
+                   "space", "enqueue", "warm_start"});
   SearchConfig s;
   s.metric = args.text("metric", objective ? "value" : s.metric);
   if (objective && s.metric != "value")
@@ -221,6 +251,11 @@ SearchConfig read_search(const nlohmann::json& json, bool objective) {
   if (static_cast<int>(s.enqueue.size()) > s.trials)
     throw ConfigError("enqueue", fmt::format("{} configurations to try first, but trials is {}",
                                              s.enqueue.size(), s.trials));
+  s.warm_start = read_warm_start(args.section("warm_start"));
+  if (!s.warm_start.empty() && s.space.empty())
+    throw ConfigError("warm_start",
+                      "a study without a search space has nothing to learn from "
+                      "earlier studies");
   return s;
 }
 

@@ -5,22 +5,11 @@
 #include <map>
 #include <set>
 
+#include "common/json_paths.h"
 #include "report/trial_table.h"
 
 namespace tunelab {
 namespace {
-
-// "model.c_hidden" -> value, for every leaf of a configuration (lists are
-// leaves: they differ as a whole).
-void flatten(const nlohmann::json& value, const std::string& path,
-             std::map<std::string, nlohmann::json>& out) {
-  if (value.is_object() && !value.empty()) {
-    for (const auto& [key, child] : value.items())
-      flatten(child, path.empty() ? key : path + "." + key, out);
-  } else {
-    out[path] = value;
-  }
-}
 
 double median(std::vector<double> values) {
   if (values.empty()) return std::nan("");
@@ -75,7 +64,7 @@ Table comparison_table(const std::vector<StudyInfo>& studies,
   std::vector<std::map<std::string, nlohmann::json>> configs(studies.size());
   std::set<std::string> keys;
   for (std::size_t i = 0; i < studies.size(); ++i) {
-    flatten(studies[i].config, "", configs[i]);
+    configs[i] = leaves_by_path(studies[i].config);
     for (const auto& [key, value] : configs[i]) keys.insert(key);
   }
   for (const auto& key : keys) {

@@ -23,8 +23,8 @@ std::string plain_wording(Refusal reason, const RefusalFacts& f) {
       return fmt::format("study '{}' in {} runs {} trials at once (search.workers)", f.study,
                          f.store, f.recorded);
     case Refusal::other_configuration:
-      return fmt::format("study '{}' in {} was started from a different configuration", f.study,
-                         f.store);
+      return fmt::format("study '{}' in {} was started from a different configuration{}{}", f.study,
+                         f.store, f.recorded.empty() ? "" : ": ", f.recorded);
     case Refusal::other_data:
       return fmt::format("study '{}' in {} ran on another data set (digest {} recorded, {} now)",
                          f.study, f.store, f.recorded, f.now);

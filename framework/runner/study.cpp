@@ -12,6 +12,7 @@
 
 #include "common/blas.h"
 #include "common/derived_seeds.h"
+#include "common/json_paths.h"
 #include "common/version.h"
 #include "plugin/registrar.h"
 #include "runner/cross_validation.h"
@@ -21,6 +22,7 @@
 #include "runner/single_run.h"
 #include "runner/trial.h"
 #include "runner/trial_training.h"
+#include "runner/warm_start.h"
 #include "train/device.h"
 
 namespace tunelab {
@@ -126,7 +128,12 @@ StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, S
         facts.recorded = workers_of(stored).dump();
         throw RefusedError(Refusal::other_workers, facts);
       }
-      throw RefusedError(Refusal::other_configuration, facts_of(name, store));
+      RefusalFacts facts = facts_of(name, store);
+      const std::vector<std::string> changed = differing_leaves(stored, experiment.document);
+      for (std::size_t i = 0; i < changed.size() && i < 8; ++i)
+        facts.recorded += (i ? "; " : "") + changed[i];
+      if (changed.size() > 8) facts.recorded += fmt::format("; and {} more", changed.size() - 8);
+      throw RefusedError(Refusal::other_configuration, facts);
     }
     StudyInfo study = *existing;
     check_same_inputs(store, study, digest, registrar, options);
@@ -142,9 +149,10 @@ StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, S
                                         "interrupted: left RUNNING by a tunelab that stopped");
     return study;
   }
-  return store.create_study(NewStudy{name, c.seed, c.search.metric, c.search.direction, trials,
-                                     to_json(c), experiment.document,
-                                     std::filesystem::absolute(experiment.file).string()});
+  return store.create_study(
+      NewStudy{name, c.seed, c.search.metric, c.search.direction, trials, to_json(c),
+               experiment.document, std::filesystem::absolute(experiment.file).string()},
+      gather_warm_start(c, store, name));
 }
 
 // Waits that grow while a worker has nothing to claim (others hold the
@@ -197,6 +205,16 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
   const StudyContext context{experiment, registrar, store,        study.id,    options,
                              observer,   *pruner,   device.str(), data_varies, data};
   const std::string me = worker_identity();
+  // The sampler also sees the earlier studies' trials the study was created
+  // with (search.warm_start), before its own; the pruner only its own, whose
+  // curves it compares.
+  const std::vector<FinishedTrial> warm_start =
+      warm_start_history(store.warm_start_trials(study.id));
+  const auto with_warm_start = [&](const std::vector<FinishedTrial>& own) {
+    std::vector<FinishedTrial> history = warm_start;
+    history.insert(history.end(), own.begin(), own.end());
+    return history;
+  };
   // Trial k is proposed from the trials numbered up to k - workers, which
   // it waits for, so that it sees them whichever worker finished first. A
   // sampler and pruner that read no history need not wait.
@@ -253,7 +271,7 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
       if (!proposed || proposed->size() < search.space.dimensions.size()) {
         // Samplers minimise: a maximised metric reaches them negated.
         const std::optional<Params> sampled =
-            sampler->propose(number, as_minimized(history, base.search.direction));
+            sampler->propose(number, as_minimized(with_warm_start(history), search.direction));
         if (!enqueued) {
           proposed = sampled;
           proposer = sampler->last_proposer();
@@ -269,9 +287,8 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
         break;
       }
       const std::uint64_t seed = derive_seed(base.seed, static_cast<std::uint64_t>(number));
-      const auto trial_id = store.queue().claim_trial(study.id, number, seed, *proposed,
-                                                      device.str(), me, wanted, proposer,
-                                                      enqueued_id);
+      const auto trial_id = store.queue().claim_trial(
+          study.id, number, seed, *proposed, device.str(), me, wanted, proposer, enqueued_id);
       if (!trial_id) continue;  // another worker took this number (or configuration) first
       claimed = ClaimedTrial{*trial_id, number, seed, *proposed, std::move(history)};
     }

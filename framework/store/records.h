@@ -30,6 +30,18 @@ struct NewStudy {
   std::string experiment_file;
 };
 
+// A finished trial of an earlier study that a study's sampler sees as
+// history (search.warm_start): kept as it was when the study was created,
+// so that its proposals stay the same when it is resumed or joined.
+struct WarmStartTrial {
+  std::string source_study;
+  std::string source_storage;  // empty: the study's own store
+  int source_number = 0;
+  TrialState state = TrialState::complete;
+  double value = std::numeric_limits<double>::quiet_NaN();
+  Params params;  // the dimensions the two studies' spaces share
+};
+
 struct PluginRecord {
   std::string path, name, version, digest;
 };

@@ -144,6 +144,21 @@ CREATE TABLE IF NOT EXISTS enqueued (
   trial_number INTEGER                         -- the trial that ran it; NULL while it waits
 );
 
+-- The trials of earlier studies a study's sampler took as history
+-- (search.warm_start; since schema version 7), as they were when it was
+-- created: not trials of the study, not counted in its budget.
+CREATE TABLE IF NOT EXISTS warm_start_trials (
+  study_id       {int64} NOT NULL REFERENCES studies(study_id) ON DELETE CASCADE,
+  position       INTEGER NOT NULL,               -- the order the sampler sees them in
+  source_study   TEXT NOT NULL,
+  source_storage TEXT NOT NULL,                  -- '' for this store
+  source_number  INTEGER NOT NULL,               -- the trial's number there
+  state          TEXT NOT NULL CHECK (state IN ('COMPLETE', 'PRUNED', 'FAIL')),
+  value          {real},
+  params_json    TEXT NOT NULL,                  -- the params the two spaces share
+  PRIMARY KEY (study_id, position)
+);
+
 CREATE INDEX IF NOT EXISTS trials_by_state ON trials(study_id, state);
 
 -- The best complete trial of every study (lowest value, highest where the

@@ -131,7 +131,7 @@ std::optional<StudyInfo> Store::find_study(const std::string& name) {
   return info;
 }
 
-StudyInfo Store::create_study(const NewStudy& s) {
+StudyInfo Store::create_study(const NewStudy& s, const std::vector<WarmStartTrial>& warm_start) {
   const std::string document = s.document.dump();
   in_store(url_, [&] {
     retrying([&] {
@@ -144,6 +144,23 @@ StudyInfo Store::create_study(const NewStudy& s) {
            static_cast<std::int64_t>(s.trials_wanted), s.config.dump(), document,
            fingerprint(document), s.experiment_file, utc_now(), to_string(s.direction)});
       q.next();
+      const std::int64_t study_id = q.int64(0);
+      for (std::size_t i = 0; i < warm_start.size(); ++i) {
+        const WarmStartTrial& t = warm_start[i];
+        sql::Params row;
+        row.emplace_back(study_id);
+        row.emplace_back(static_cast<std::int64_t>(i));
+        row.emplace_back(t.source_study);
+        row.emplace_back(t.source_storage);
+        row.emplace_back(static_cast<std::int64_t>(t.source_number));
+        row.emplace_back(to_string(t.state));
+        row.push_back(optional_number(t.value, !std::isnan(t.value)));
+        row.emplace_back(nlohmann::json(t.params).dump());
+        db_->execute(
+            "INSERT INTO warm_start_trials (study_id, position, source_study, source_storage, "
+            "source_number, state, value, params_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            row);
+      }
       refresh_views(*db_);
       tx.commit();
     });

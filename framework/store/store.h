@@ -37,7 +37,9 @@ class Store : public StudyQueries {
   ~Store() override;
 
   std::optional<StudyInfo> find_study(const std::string& name);
-  StudyInfo create_study(const NewStudy& study);
+  // With the trials of earlier studies its sampler is to see (in order), in
+  // the same transaction.
+  StudyInfo create_study(const NewStudy& study, const std::vector<WarmStartTrial>& warm_start = {});
   void add_provenance(std::int64_t study_id, const Provenance& provenance);
 
   // Sets the budget of an existing study (`--resume --trials N`).

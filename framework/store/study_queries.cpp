@@ -258,6 +258,28 @@ std::optional<WeightsInfo> StudyQueries::weights(std::int64_t trial_id) {
   });
 }
 
+std::vector<WarmStartTrial> StudyQueries::warm_start_trials(std::int64_t study_id) {
+  return in_store(url_, [&] {
+    std::vector<WarmStartTrial> out;
+    if (!db_->table_exists("warm_start_trials")) return out;  // before version 7
+    sql::Rows q = db_->query(
+        "SELECT source_study, source_storage, source_number, state, value, params_json "
+        "FROM warm_start_trials WHERE study_id = ? ORDER BY position",
+        {study_id});
+    while (q.next()) {
+      WarmStartTrial t;
+      t.source_study = q.text(0);
+      t.source_storage = q.text(1);
+      t.source_number = q.integer(2);
+      t.state = state_from(q.text(3));
+      t.value = q.number(4);
+      t.params = params_from(q.text(5));
+      out.push_back(std::move(t));
+    }
+    return out;
+  });
+}
+
 std::vector<std::filesystem::path> StudyQueries::files() const {
   if (is_postgresql()) return {connection_->files_folder / connection_->weights_name};
   return sqlite_store_files(sqlite_path_from_url(url_));

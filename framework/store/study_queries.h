@@ -39,6 +39,8 @@ class StudyQueries {
   std::vector<EpochRow> epochs(std::int64_t trial_id);
   std::vector<ProvenanceInfo> provenance(std::int64_t study_id);
   std::optional<WeightsInfo> weights(std::int64_t trial_id);
+  // The earlier studies' trials a study's sampler takes as history, in order.
+  std::vector<WarmStartTrial> warm_start_trials(std::int64_t study_id);
 
   // What this store keeps on this machine, which no output may overwrite:
   // an SQLite file and its journals, and the folder of weights files.
