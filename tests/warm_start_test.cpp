@@ -166,20 +166,23 @@ TEST_SUITE("warm start") {
     const struct {
       std::string section;
       const char* message;
+      std::string flags;
     } cases[] = {
-        {"  warm_start: {study: sourse}\n", "search.warm_start.study: no study 'sourse'"},
-        {"  warm_start: {study: bad}\n", "study 'bad' is the study being run"},
+        {"  warm_start: {study: sourse}\n", "search.warm_start.study: no study 'sourse'", ""},
+        {"  warm_start: {study: bad}\n", "study 'bad' is the study being run", ""},
         {"  warm_start: {study: source, storage: elsewhere.db}\n",
-         "search.warm_start.storage: elsewhere.db: no results store there"},
-        {"  warm_start: {study: source, storag: x}\n", "did you mean 'storage'?"},
-        {"  warm_start: [source, {study: zz}]\n", "search.warm_start[1].study: no study 'zz'"},
-        {"  warm_start: 42\n", "expected a study's name or {study: NAME, storage: URL}"},
+         "search.warm_start.storage: elsewhere.db: no results store there", ""},
+        {"  warm_start: {study: source, storag: x}\n", "did you mean 'storage'?", ""},
+        {"  warm_start: [source, {study: zz}]\n", "search.warm_start[1].study: no study 'zz'", ""},
+        {"  warm_start: 42\n", "expected a study's name or {study: NAME, storage: URL}", ""},
+        {"  warm_start: source\n", "the random sampler proposes without looking at earlier trials",
+         " --set search.sampler=random"},
         {"  direction: maximize\n  warm_start: source\n",
-         "study 'source' was judged by value (minimize), this one by value (maximize)"},
+         "study 'source' was judged by value (minimize), this one by value (maximize)", ""},
     };
     for (const auto& c : cases) {
       CAPTURE(c.section);
-      const auto r = s.run("bad", experiment("bad", 2, 5, c.section));
+      const auto r = s.run("bad", experiment("bad", 2, 5, c.section), c.flags);
       CHECK(r.exit_status == 2);
       CHECK_MESSAGE(r.output.find(c.message) != std::string::npos, r.output);
       CHECK(r.output.find("bad.yaml:") != std::string::npos);

@@ -46,6 +46,17 @@ void check_options(const Experiment& experiment, const Registrar& registrar,
     facts.number = wanted;
     throw RefusedError(Refusal::too_few_trials, facts);
   }
+  // A warm start hands a sampler earlier trials; one that proposes without
+  // looking at any would ignore them.
+  const SearchConfig& search = experiment.config.search;
+  if (!search.warm_start.empty() && !registrar.samplers
+                                         .factory(search.sampler)(SamplerRequest{
+                                             search.sampler_args, &search.space, 0, search.trials})
+                                         ->reads_history())
+    throw ConfigError("search.warm_start",
+                      fmt::format("the {} sampler proposes without looking at earlier trials, so "
+                                  "it would ignore them: warm starts need tpe, gp or auto",
+                                  search.sampler));
   // More threads than this only queue for the cores (and LibTorch takes
   // minutes to start a hundred thousand of them).
   const int most_threads = 8 * static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
