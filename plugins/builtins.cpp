@@ -16,6 +16,7 @@ void register_builtins(Registrar& registrar) {
   register_losses(registrar);
   register_cross_entropy_loss(registrar);
   register_random_sampler(registrar);
+  register_nsga2_sampler(registrar);
   register_grid_sampler(registrar);
   register_lhs_sampler(registrar);
   register_sobol_sampler(registrar);

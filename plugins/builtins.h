@@ -21,6 +21,7 @@ void register_optimizers(Registrar& registrar);
 void register_losses(Registrar& registrar);
 void register_cross_entropy_loss(Registrar& registrar);
 void register_random_sampler(Registrar& registrar);
+void register_nsga2_sampler(Registrar& registrar);
 void register_grid_sampler(Registrar& registrar);
 void register_lhs_sampler(Registrar& registrar);
 void register_no_pruner(Registrar& registrar);

@@ -30,7 +30,7 @@ std::vector<FinishedTrial> history(int count) {
   std::vector<FinishedTrial> trials;
   for (int n = 0; n < count; ++n) {
     const double start = 1.0 + static_cast<double>(n % 10) / 10;
-    trials.push_back({n, TrialState::complete, {}, 0, curve(start, n)});
+    trials.push_back({n, TrialState::complete, {}, 0, curve(start, n), {}});
     trials.back().value = trials.back().val_losses.back();
   }
   return trials;

@@ -1,15 +1,59 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
 #include "common/errors.h"
+#include "report/study_front.h"
+#include "report/table.h"
 #include "report/text.h"
 #include "report/trial_table.h"
 #include "runner/study_importance.h"
 
 namespace tunelab::cli {
+namespace {
+
+// A study of several objectives has no one best trial: its Pareto front,
+// one row per trial, best first by the first objective.
+int print_front(StudyQueries& store, const StudyInfo& study, Format format) {
+  const std::vector<TrialInfo> trials = store.trials(study.id);
+  const std::vector<int> front = pareto_numbers(study, trials);
+  if (front.empty())
+    throw InputError(
+        fmt::format("study '{}' has no complete trial yet ({} pruned, {} failed, {} running)",
+                    study.name, study.pruned, study.failed, study.running));
+  const auto paths = param_paths(trials);
+  Table table{{"number"}, {}};
+  for (const auto& o : study.objectives)
+    table.columns.push_back(
+        fmt::format("{} ({})", o.metric, o.direction == Direction::maximize ? "max" : "min"));
+  const auto names = short_names(paths);
+  table.columns.insert(table.columns.end(), names.begin(), names.end());
+  for (int number : front) {
+    const TrialInfo& t = trials[static_cast<std::size_t>(
+        std::find_if(trials.begin(), trials.end(),
+                     [&](const TrialInfo& x) { return x.number == number; }) -
+        trials.begin())];
+    std::vector<Cell> row{t.number};
+    for (double v : objective_values(t)) row.push_back(number_cell(v));
+    for (const auto& p : paths) {
+      const auto it = t.params.find(p);
+      row.push_back(it == t.params.end() ? Cell() : Cell(it->second));
+    }
+    table.rows.push_back(std::move(row));
+  }
+  if (format == Format::table)
+    std::cout << fmt::format(
+        "study '{}': {} trials on the Pareto front of {} objectives (none of them beaten in "
+        "every objective by another trial)\n",
+        study.name, front.size(), study.objectives.size());
+  print_table(std::cout, table, format);
+  return 0;
+}
+
+}  // namespace
 
 int best_command(const Arguments& args, Registrar&) {
   QueryOptions query;
@@ -22,6 +66,7 @@ int best_command(const Arguments& args, Registrar&) {
   const Format format = query.chosen_format();
   const auto store = query.open();
   const StudyInfo study = store->study(query.study);
+  if (study.objectives.size() > 1) return print_front(*store, study, format);
   if (!study.best_number)
     throw InputError(
         fmt::format("study '{}' has no complete trial yet ({} pruned, {} failed, {} running)",

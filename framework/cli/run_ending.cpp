@@ -5,16 +5,43 @@
 #include <iostream>
 
 #include "cli/options.h"
+#include "report/study_front.h"
 #include "report/text.h"
 
 namespace tunelab::cli {
 namespace {
 
+std::string storage_option(const std::string& storage) {
+  return storage == kDefaultStorage ? "" : " --storage " + shell_word(shown_url(storage));
+}
+
+// Where the results are, and what to run next.
+void print_store_and_next(StudyQueries& store, const StudySummary& summary,
+                          const std::string& storage) {
+  std::cout << fmt::format(
+      "store: {}\nnext:  tunelab report {} --html {}.html{}\n",
+      store.is_postgresql() ? store.url() : sqlite_path_from_url(store.url()).string(),
+      shell_word(summary.name), file_name_for(summary.name), storage_option(storage));
+}
+
 // The best trial with its test loss and params, where the results are, and
 // what to run next.
 void print_best(StudyQueries& store, const StudySummary& summary, const std::string& metric,
                 const std::string& storage) {
-  const TrialInfo best = store.trial(store.study(summary.name), summary.best->number);
+  const StudyInfo study = store.study(summary.name);
+  if (study.objectives.size() > 1) {
+    // No one best trial: the front, listed by `tunelab best`.
+    std::string objectives;
+    for (const auto& o : study.objectives)
+      objectives += fmt::format("{}{} ({})", objectives.empty() ? "" : ", ", o.metric,
+                                o.direction == Direction::maximize ? "max" : "min");
+    std::cout << fmt::format("front: {} trials on the Pareto front of {}: tunelab best {}{}\n",
+                             pareto_numbers(study, store.trials(study.id)).size(), objectives,
+                             shell_word(summary.name), storage_option(storage));
+    print_store_and_next(store, summary, storage);
+    return;
+  }
+  const TrialInfo best = store.trial(study, summary.best->number);
   // Beside the metric, its value on the test rows: the test loss, or for a
   // metric such as val_auc, test_auc.
   std::string test_name = "test_loss";
@@ -35,12 +62,7 @@ void print_best(StudyQueries& store, const StudySummary& summary, const std::str
                              value.is_string()         ? value.get<std::string>()
                              : value.is_number_float() ? shown(value.get<double>())
                                                        : value.dump());
-  const std::string store_option =
-      storage == kDefaultStorage ? "" : " --storage " + shell_word(shown_url(storage));
-  std::cout << fmt::format(
-      "store: {}\nnext:  tunelab report {} --html {}.html{}\n",
-      store.is_postgresql() ? store.url() : sqlite_path_from_url(store.url()).string(),
-      shell_word(summary.name), file_name_for(summary.name), store_option);
+  print_store_and_next(store, summary, storage);
 }
 
 // Which earlier studies' trials the sampler saw (search.warm_start).

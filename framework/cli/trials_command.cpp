@@ -9,6 +9,7 @@
 #include "cli/query_options.h"
 #include "common/errors.h"
 #include "common/near_matches.h"
+#include "report/study_front.h"
 #include "report/table.h"
 #include "report/trial_table.h"
 
@@ -41,10 +42,13 @@ int trials_command(const Arguments& args, Registrar&) {
       "only the first K; alone, the K best complete trials (by value, unless --sort or --state "
       "say otherwise)");
   add("state", po::value(&state), "only trials in this state (complete, pruned, fail, running)");
+  bool pareto = false;
+  add("pareto", po::bool_switch(&pareto),
+      "only the Pareto front: the complete trials no other beats in every objective");
   po::variables_map values;
   if (!parse_arguments(
-          "tunelab trials STUDY [--sort COLUMN] [--desc] [--top K] [--state STATE] [--storage "
-          "URL] [--format table|csv|json]",
+          "tunelab trials STUDY [--sort COLUMN] [--desc] [--top K] [--state STATE] [--pareto] "
+          "[--storage URL] [--format table|csv|json]",
           args, options, query.positional, values))
     return 0;
   const Format format = query.chosen_format();
@@ -63,12 +67,22 @@ int trials_command(const Arguments& args, Registrar&) {
   const auto paths = param_paths(trials);
   const auto names = short_names(paths);
 
-  Table table{{"number", "state", study.metric, "epochs", "seconds"}, {}};
+  // One column per objective (the study's metric, or search.objectives').
+  const std::size_t objectives = study.objectives.size();
+  Table table{{"number", "state"}, {}};
+  for (const auto& o : study.objectives) table.columns.push_back(o.metric);
+  table.columns.insert(table.columns.end(), {"epochs", "seconds"});
   table.columns.insert(table.columns.end(), names.begin(), names.end());
+  std::vector<int> front;
+  if (pareto) front = pareto_numbers(study, trials);
   for (const auto& t : trials) {
     if (!state.empty() && to_string(t.state) != state) continue;
-    std::vector<Cell> row{t.number, to_string(t.state), number_cell(t.value), t.epochs_run,
-                          number_cell(t.duration_s)};
+    if (pareto && std::find(front.begin(), front.end(), t.number) == front.end()) continue;
+    std::vector<Cell> row{t.number, to_string(t.state)};
+    const std::vector<double> v = objective_values(t);
+    for (std::size_t i = 0; i < objectives; ++i)
+      row.push_back(number_cell(i < v.size() ? v[i] : kMissing));
+    row.insert(row.end(), {t.epochs_run, number_cell(t.duration_s)});
     for (const auto& p : paths) {
       const auto it = t.params.find(p);
       row.push_back(it == t.params.end() ? Cell() : Cell(it->second));
@@ -88,12 +102,12 @@ int trials_command(const Arguments& args, Registrar&) {
     keys.insert(keys.end(), {"value", "duration", "duration_s", "epochs_run"});
     const auto found = [&](const std::string& key) -> std::size_t {
       if (key == "value" || key == "metric") return 2;
-      if (key == "duration" || key == "duration_s") return 4;
-      if (key == "epochs_run") return 3;
+      if (key == "duration" || key == "duration_s") return 3 + objectives;
+      if (key == "epochs_run") return 2 + objectives;
       for (std::size_t j = 0; j < table.columns.size(); ++j)
         if (table.columns[j] == key) return j;
       for (std::size_t j = 0; j < paths.size(); ++j)
-        if (paths[j] == key) return 5 + j;
+        if (paths[j] == key) return 4 + objectives + j;
       throw InputError("--sort: " + unknown_name_message("column", key, keys));
     };
     const std::size_t column = found(sort);

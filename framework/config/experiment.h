@@ -40,6 +40,14 @@ struct SearchConfig {
   std::string metric = "val_loss";
   // The metric's natural direction unless the file says otherwise.
   Direction direction = Direction::minimize;
+  // What a trial is judged by, each metric with its direction: the one
+  // above, or several (search.objectives), whose first is the one above.
+  struct Objective {
+    std::string metric;
+    Direction direction = Direction::minimize;
+  };
+  std::vector<Objective> objectives;
+  bool several_objectives() const { return objectives.size() > 1; }
   int trials = 1;
   double timeout_seconds = 0;  // 0: no time limit
   // How many trials run at once, over all worker processes: trial k is

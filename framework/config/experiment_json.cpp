@@ -70,6 +70,13 @@ nlohmann::json to_json(const ExperimentConfig& c) {
   // directions keep their configuration's fingerprint.
   if (c.search.direction != natural_direction(c.search.metric))
     out["search"]["direction"] = to_string(c.search.direction);
+  if (c.search.several_objectives()) {
+    out["search"].erase("metric");
+    out["search"].erase("direction");
+    for (const auto& o : c.search.objectives)
+      out["search"]["objectives"].push_back(
+          {{"metric", o.metric}, {"direction", to_string(o.direction)}});
+  }
   // Stated only when there are some, for the same reason.
   if (!c.search.enqueue.empty()) out["search"]["enqueue"] = c.search.enqueue;
   for (const auto& w : c.search.warm_start) {

@@ -201,31 +201,78 @@ std::vector<SearchConfig::WarmStart> read_warm_start(const nlohmann::json& secti
   return out;
 }
 
-SearchConfig read_search(const nlohmann::json& json, bool objective) {
-  const Args args(json);
-  args.allow_only({"metric", "direction", "trials", "timeout", "workers", "sampler", "pruner",
-                   "space", "enqueue", "warm_start"});
-  SearchConfig s;
-  s.metric = args.text("metric", objective ? "value" : s.metric);
-  if (objective && s.metric != "value")
-    throw ConfigError("metric",
-                      fmt::format("an objective experiment searches the function's value: "
-                                  "expected value, got '{}'",
-                                  s.metric));
+// One objective's metric and direction from the mapping `args` (its keys
+// `metric` and `direction`). An objective experiment's metrics are its
+// function's outputs, checked once the function is known.
+SearchConfig::Objective read_objective(const Args& args, bool objective) {
+  SearchConfig::Objective o;
+  o.metric = args.text("metric", objective ? "value" : "val_loss");
   if (!objective) {
     const auto& names = training_metrics();
-    if (std::find(names.begin(), names.end(), s.metric) == names.end())
-      throw ConfigError("metric", unknown_name_message("metric", s.metric, names));
+    if (std::find(names.begin(), names.end(), o.metric) == names.end())
+      throw ConfigError("metric", unknown_name_message("metric", o.metric, names));
   }
-  s.direction = natural_direction(s.metric);
+  o.direction = natural_direction(o.metric);
   if (args.has("direction")) {
     const std::string direction = args.text("direction");
     const auto named = direction_named(direction);
     if (!named)
       throw ConfigError("direction",
                         fmt::format("expected minimize or maximize, got '{}'", direction));
-    s.direction = *named;
+    o.direction = *named;
   }
+  return o;
+}
+
+// search.objectives: a list of {metric, direction} mappings (or metric names).
+std::vector<SearchConfig::Objective> read_objectives(const nlohmann::json& list, bool objective) {
+  if (!list.is_array() || list.empty())
+    throw ConfigError("",
+                      "expected a list of objectives, such as [{metric: val_rmse}, {metric: "
+                      "n_params}]");
+  std::vector<SearchConfig::Objective> out;
+  for (std::size_t i = 0; i < list.size(); ++i)
+    in_section(fmt::format("[{}]", i), [&] {
+      const nlohmann::json entry =
+          list[i].is_string() ? nlohmann::json{{"metric", list[i]}} : list[i];
+      if (!entry.is_object())
+        throw ConfigError("", "expected {metric: NAME} with an optional direction");
+      const Args args(entry);
+      args.allow_only({"metric", "direction"});
+      if (!args.has("metric")) throw ConfigError("metric", "missing: the metric to optimise");
+      out.push_back(read_objective(args, objective));
+      for (std::size_t j = 0; j + 1 < out.size(); ++j)
+        if (out[j].metric == out.back().metric)
+          throw ConfigError("metric", fmt::format("{} is objective {} already", out[j].metric, j));
+      return 0;
+    });
+  return out;
+}
+
+SearchConfig read_search(const nlohmann::json& json, bool objective) {
+  const Args args(json);
+  args.allow_only({"metric", "direction", "objectives", "trials", "timeout", "workers", "sampler",
+                   "pruner", "space", "enqueue", "warm_start"});
+  SearchConfig s;
+  if (args.has("objectives")) {
+    for (const char* key : {"metric", "direction"})
+      if (args.has(key))
+        throw ConfigError(key,
+                          "search.objectives names the metrics and their directions: give "
+                          "one or the other");
+    s.objectives = in_section(
+        "objectives", [&] { return read_objectives(args.section("objectives"), objective); });
+  } else {
+    s.objectives = {read_objective(args, objective)};
+    if (objective && s.objectives[0].metric != "value")
+      throw ConfigError("metric",
+                        fmt::format("an objective experiment searches the function's value: "
+                                    "expected value, got '{}' (search.objectives names a "
+                                    "function's several outputs)",
+                                    s.objectives[0].metric));
+  }
+  s.metric = s.objectives[0].metric;
+  s.direction = s.objectives[0].direction;
   s.space = in_section("space", [&] { return read_search_space(args.section("space")); });
   if (args.has("space") && s.space.empty())
     throw ConfigError("space",

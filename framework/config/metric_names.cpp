@@ -18,6 +18,8 @@ bool has_suffix_in(const std::string& metric, const std::vector<std::string>& na
 const std::vector<std::string>& training_metrics() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out = {"val_loss", "test_loss", "train_loss"};
+    // What a trial costs, to trade against its accuracy (several objectives).
+    out.insert(out.end(), {"n_params", "train_seconds", "predict_ms_per_1k_rows"});
     for (const char* split : {"val_", "test_"}) {
       for (const auto& name : kRegressionMetrics) out.push_back(split + name);
       for (const auto& name : kClassificationMetrics) out.push_back(split + name);

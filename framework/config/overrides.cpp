@@ -54,6 +54,13 @@ std::vector<std::string> apply_overrides(nlohmann::json& document,
       throw InputError(fmt::format("{}: {}", origin, e.what()));
     }
     places.set_key_place(key, origin);
+    // One or several objectives: setting either form replaces the other.
+    if (key == "search.objectives") {
+      document["search"].erase("metric");
+      document["search"].erase("direction");
+    } else if (key == "search.metric" && document["search"].is_object()) {
+      document["search"].erase("objectives");
+    }
     if (key.rfind("search.", 0) != 0 && key != "search") unsearch(document, key, fixed);
   }
   return fixed;

@@ -197,6 +197,34 @@ std::string history_figure(const std::vector<StudyHistory>& studies, const std::
   return figure.svg();
 }
 
+std::string front_figure(const std::vector<std::tuple<int, double, double>>& points,
+                         const std::vector<int>& front, const std::string& first,
+                         const std::string& second) {
+  GnuplotFigure figure(900, 480);
+  std::vector<std::vector<double>> others, on_front;
+  std::vector<double> xs, ys;
+  for (const auto& [number, x, y] : points) {
+    const bool pareto = std::find(front.begin(), front.end(), number) != front.end();
+    (pareto ? on_front : others).push_back({x, y, static_cast<double>(number)});
+    xs.push_back(x);
+    ys.push_back(y);
+  }
+  // The front as a staircase from the best in the first objective.
+  std::sort(on_front.begin(), on_front.end());
+  figure.data("others", others);
+  figure.data("front", on_front);
+  figure << "set xlabel " + gnuplot_quoted(first) << "set ylabel " + gnuplot_quoted(second)
+         << "set key outside top center horizontal";
+  if (wants_log_scale(xs)) figure << "set logscale x";
+  if (wants_log_scale(ys)) figure << "set logscale y";
+  figure << "plot $others using 1:2 with points pt 7 ps 0.6 lc rgb '#9a9a9a' title 'trial', "
+            "$front using 1:2 with linespoints pt 7 ps 0.9 lw 2 lc rgb '#d62728' "
+            "title 'Pareto front', "
+            "$front using 1:2:(sprintf('%d', $3)) with labels offset 0.8, 0.6 font ',9' "
+            "notitle";
+  return figure.svg();
+}
+
 std::string curves_figure(const std::vector<LearningCurve>& curves) {
   GnuplotFigure figure(900, 420);
   std::vector<double> all;

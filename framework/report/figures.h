@@ -1,8 +1,10 @@
 #pragma once
 // The report's figures, each an SVG document drawn by gnuplot: optimisation
-// history, learning curves, parallel coordinates and parameter importance.
+// history, learning curves, parallel coordinates, parameter importance and
+// the trade-off between two objectives.
 
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -44,6 +46,14 @@ struct TrialParams {
 // by its value, the best drawn on top.
 std::string parallel_figure(const SearchSpace& space, std::vector<TrialParams> trials,
                             const std::string& metric);
+
+// Two objectives against each other: every complete trial a grey dot, the
+// Pareto front's trials red, joined in order and labelled by number.
+// `points` are (trial number, first objective, second objective); `front`
+// the numbers on the front.
+std::string front_figure(const std::vector<std::tuple<int, double, double>>& points,
+                         const std::vector<int>& front, const std::string& first,
+                         const std::string& second);
 
 // Horizontal bars, most important first.
 std::string importance_figure(const std::vector<std::pair<std::string, double>>& importance);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "common/errors.h"
@@ -16,6 +17,7 @@
 #include "report/figures.h"
 #include "report/html_page.h"
 #include "report/study_comparison.h"
+#include "report/study_front.h"
 #include "report/text.h"
 #include "report/trial_table.h"
 #include "runner/confusion.h"
@@ -118,6 +120,8 @@ class Report {
                                s.metric),
                    "optimisation history");
     }
+
+    if (s.objectives.size() > 1) front_section(s, trials, level);
 
     page_.heading(level, "Which parameters mattered");
     const StudyImportance importance = study_importance(s, trials);
@@ -292,6 +296,83 @@ class Report {
       marked.push_back(i == 0);
     }
     page_.table(columns, rows, marked);
+  }
+
+  // A study of several objectives: its Pareto front drawn (the first two
+  // objectives against each other; parallel coordinates of them all for
+  // more) and listed.
+  void front_section(const StudyInfo& s, const std::vector<TrialInfo>& trials, int level) {
+    page_.heading(level, "The trade-off: the Pareto front");
+    const std::vector<int> front = pareto_numbers(s, trials);
+    if (front.empty()) {
+      page_.missing("No trial completed, so there is no front.");
+      return;
+    }
+    const auto& o = s.objectives;
+    std::vector<std::tuple<int, double, double>> points;
+    for (const auto& t : trials) {
+      const std::vector<double> v = objective_values(t);
+      if (t.state == TrialState::complete && v.size() == o.size())
+        points.emplace_back(t.number, v[0], v[1]);
+    }
+    if (o.size() == 2) {
+      page_.figure(front_figure(points, front, o[0].metric, o[1].metric),
+                   fmt::format("Every complete trial by {} and {}; red, the Pareto front: the "
+                               "trials no other beats on both, labelled by number.",
+                               o[0].metric, o[1].metric),
+                   "Pareto front of two objectives");
+    } else {
+      // One axis per objective, each trial a line: green, the front.
+      SearchSpace axes;
+      std::vector<TrialParams> lines;
+      for (std::size_t k = 0; k < o.size(); ++k) {
+        Dimension d;
+        d.path = o[k].metric;
+        d.low = std::numeric_limits<double>::infinity();
+        d.high = -d.low;
+        axes.dimensions.push_back(d);
+      }
+      for (const auto& t : trials) {
+        const std::vector<double> v = objective_values(t);
+        if (t.state != TrialState::complete || v.size() != o.size()) continue;
+        TrialParams line{t.number, {}, 0};
+        for (std::size_t k = 0; k < o.size(); ++k) {
+          line.params[o[k].metric] = v[k];
+          axes.dimensions[k].low = std::min(axes.dimensions[k].low, v[k]);
+          axes.dimensions[k].high = std::max(axes.dimensions[k].high, v[k]);
+        }
+        line.value = std::find(front.begin(), front.end(), t.number) != front.end() ? 0 : 1;
+        lines.push_back(line);
+      }
+      std::stable_sort(lines.begin(), lines.end(), [](const TrialParams& a, const TrialParams& b) {
+        return a.value < b.value;
+      });
+      page_.figure(parallel_figure(axes, lines, "on the front (0) or not (1)"),
+                   "Each complete trial a line through its objectives' values; green, the "
+                   "Pareto front.",
+                   "Pareto front of several objectives");
+    }
+    std::vector<std::string> columns = {"trial"};
+    for (const auto& objective : o)
+      columns.push_back(fmt::format("{} ({})", objective.metric,
+                                    objective.direction == Direction::maximize ? "max" : "min"));
+    const std::vector<std::string> paths = param_paths(trials);
+    for (const auto& name : short_names(paths)) columns.push_back(name);
+    std::vector<std::vector<std::string>> rows;
+    for (int number : front)
+      for (const auto& t : trials)
+        if (t.number == number) {
+          std::vector<std::string> row = {std::to_string(number)};
+          for (double v : objective_values(t)) row.push_back(shown(v));
+          for (const auto& path : paths) {
+            const auto it = t.params.find(path);
+            row.push_back(it == t.params.end() ? "" : param_text(it->second));
+          }
+          rows.push_back(row);
+        }
+    page_.paragraph(
+        fmt::format("{} trials on the front, best first by {}:", front.size(), o[0].metric));
+    page_.table(columns, rows);
   }
 
   // The best trial's network: its module tree and the autograd graph of one

@@ -1,9 +1,11 @@
 #include "runner/single_run.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <torch/torch.h>
 
 #include "common/derived_seeds.h"
+#include "common/near_matches.h"
 #include "model/embedding_front.h"
 #include "model/parameter_count.h"
 #include "plugin/assembly.h"
@@ -92,7 +94,8 @@ ObjectiveFunction objective_function(const ExperimentConfig& config, const Regis
 
 }  // namespace
 
-double evaluate_objective(const ExperimentConfig& config, const Registrar& registrar) {
+std::map<std::string, double> evaluate_objective(const ExperimentConfig& config,
+                                                 const Registrar& registrar) {
   const ObjectiveFunction f = objective_function(config, registrar);
   std::vector<double> point;
   for (const auto& input : f.inputs) {
@@ -109,13 +112,35 @@ double evaluate_objective(const ExperimentConfig& config, const Registrar& regis
                         fmt::format("expected a number, got {}", value.dump()));
     point.push_back(value.get<double>());
   }
-  return f.at(point);
+  if (f.outputs.empty()) return {{"value", f.at(point)}};
+  const std::vector<double> values = f.at_each(point);
+  std::map<std::string, double> out;
+  for (std::size_t i = 0; i < f.outputs.size() && i < values.size(); ++i)
+    out[f.outputs[i]] = values[i];
+  return out;
 }
 
 void check_config(const ExperimentConfig& config, const Registrar& registrar) {
   resolve_device(config.device);
   if (config.evaluates_objective()) {
-    objective_function(config, registrar);
+    const ObjectiveFunction f = objective_function(config, registrar);
+    // The objectives are the function's outputs.
+    const std::vector<std::string> outputs =
+        f.outputs.empty() ? std::vector<std::string>{"value"} : f.outputs;
+    const auto& objectives = config.search.objectives;
+    if (objectives.size() == 1 && objectives[0].metric == "value" && outputs.size() > 1)
+      throw ConfigError(
+          "search.metric",
+          fmt::format("objective '{}' has {} outputs ({}): name those to optimise "
+                      "in search.objectives",
+                      config.objective.name, outputs.size(), fmt::join(outputs, ", ")));
+    for (std::size_t i = 0; i < objectives.size(); ++i)
+      if (std::find(outputs.begin(), outputs.end(), objectives[i].metric) == outputs.end())
+        throw ConfigError(
+            objectives.size() > 1 ? fmt::format("search.objectives[{}].metric", i)
+                                  : std::string("search.metric"),
+            fmt::format("objective '{}': {}", config.objective.name,
+                        unknown_name_message("output", objectives[i].metric, outputs)));
     return;
   }
   registrar.datasets.factory_at("data.dataset", config.data.dataset);

@@ -96,9 +96,10 @@ RunSummary train_trial(const ExperimentConfig& config, const PreparedData& data,
                        const EpochCallback& on_epoch = {});
 
 // An objective experiment's function at the point its objective section
-// states. ConfigError ("objective.x1") for an input that is missing or not a
-// number.
-double evaluate_objective(const ExperimentConfig& config, const Registrar& registrar);
+// states: its outputs by name ("value" for a function of one). ConfigError
+// ("objective.x1") for an input that is missing or not a number.
+std::map<std::string, double> evaluate_objective(const ExperimentConfig& config,
+                                                 const Registrar& registrar);
 
 // prepare_data and train_trial with trial 0's seed. Throws ConfigError /
 // DataError for bad input, TrainingError when training fails.

@@ -46,13 +46,21 @@ void check_options(const Experiment& experiment, const Registrar& registrar,
     facts.number = wanted;
     throw RefusedError(Refusal::too_few_trials, facts);
   }
+  const SearchConfig& search = experiment.config.search;
+  const auto sampler = registrar.samplers.factory(search.sampler)(
+      SamplerRequest{search.sampler_args, &search.space, 0, search.trials});
+  if (search.several_objectives() && !sampler->handles_several_objectives())
+    throw ConfigError("search.sampler",
+                      fmt::format("the {} sampler optimises one objective, and this study has {}: "
+                                  "use nsga2 (or random, lhs, sobol, grid)",
+                                  search.sampler, search.objectives.size()));
+  if (search.several_objectives() && search.pruner != "none")
+    throw ConfigError("search.pruner",
+                      "pruners compare one curve per trial, and this study has several "
+                      "objectives: leave the pruner out");
   // A warm start hands a sampler earlier trials; one that proposes without
   // looking at any would ignore them.
-  const SearchConfig& search = experiment.config.search;
-  if (!search.warm_start.empty() && !registrar.samplers
-                                         .factory(search.sampler)(SamplerRequest{
-                                             search.sampler_args, &search.space, 0, search.trials})
-                                         ->reads_history())
+  if (!search.warm_start.empty() && !sampler->reads_history())
     throw ConfigError("search.warm_start",
                       fmt::format("the {} sampler proposes without looking at earlier trials, so "
                                   "it would ignore them: warm starts need tpe, gp or auto",
@@ -111,6 +119,12 @@ void check_same_inputs(Store& store, const StudyInfo& study, const std::string& 
       }
 }
 
+std::vector<StudyObjective> objectives_of(const SearchConfig& search) {
+  std::vector<StudyObjective> out;
+  for (const auto& o : search.objectives) out.push_back({o.metric, o.direction});
+  return out;
+}
+
 StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, Store& store,
                      const StudyOptions& options, const std::string& digest) {
   const ExperimentConfig& c = experiment.config;
@@ -162,7 +176,8 @@ StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, S
   }
   return store.create_study(
       NewStudy{name, c.seed, c.search.metric, c.search.direction, trials, to_json(c),
-               experiment.document, std::filesystem::absolute(experiment.file).string()},
+               experiment.document, std::filesystem::absolute(experiment.file).string(),
+               objectives_of(c.search)},
       gather_warm_start(c, store, name));
 }
 
@@ -216,6 +231,8 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
   const StudyContext context{experiment, registrar, store,        study.id,    options,
                              observer,   *pruner,   device.str(), data_varies, data};
   const std::string me = worker_identity();
+  std::vector<Direction> directions;
+  for (const auto& o : search.objectives) directions.push_back(o.direction);
   // The sampler also sees the earlier studies' trials the study was created
   // with (search.warm_start), before its own; the pruner only its own, whose
   // curves it compares.
@@ -282,7 +299,7 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
       if (!proposed || proposed->size() < search.space.dimensions.size()) {
         // Samplers minimise: a maximised metric reaches them negated.
         const std::optional<Params> sampled =
-            sampler->propose(number, as_minimized(with_warm_start(history), search.direction));
+            sampler->propose(number, as_minimized(with_warm_start(history), directions));
         if (!enqueued) {
           proposed = sampled;
           proposer = sampler->last_proposer();

@@ -11,6 +11,7 @@
 #include "runner/heartbeat.h"
 #include "runner/interrupt.h"
 #include "runner/single_run.h"
+#include "runner/trial_costs.h"
 #include "runner/trial_metrics.h"
 #include "runner/weights.h"
 
@@ -69,10 +70,15 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   try {
     const ExperimentConfig config = config_with_params(c.experiment.document, trial.params);
     if (base.evaluates_objective()) {
-      outcome.value = evaluate_objective(config, c.registrar);
-      if (!std::isfinite(outcome.value))
-        throw Error(fmt::format("objective '{}' is not finite here ({})", config.objective.name,
-                                outcome.value));
+      const std::map<std::string, double> outputs = evaluate_objective(config, c.registrar);
+      for (const auto& [name, value] : outputs)
+        if (!std::isfinite(value))
+          throw Error(fmt::format("objective '{}' is not finite here ({}{})", config.objective.name,
+                                  outputs.size() > 1 ? name + " = " : std::string(), value));
+      // A function of several outputs records them all, as metrics.
+      if (outputs.size() > 1) outcome.metrics = outputs;
+      for (const auto& o : search.objectives) outcome.values.push_back(outputs.at(o.metric));
+      outcome.value = outcome.values.front();
     } else {
       if (c.data_varies) own = load_trial_data(config, c.experiment.base_dir, c.registrar);
       const auto on_epoch = [&](const EpochRecord& e) {
@@ -85,10 +91,15 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
         }
         return true;
       };
+      const auto training_started = Clock::now();
       TrialTraining trained =
           train_trial_on(config, c.data_varies ? own : c.shared, c.registrar, trial.seed, on_epoch);
+      const double train_seconds =
+          std::chrono::duration<double>(Clock::now() - training_started).count();
       const TrainResult& r = trained.result;
-      outcome.metrics = trial_metrics(trained, c.data_varies ? own : c.shared);
+      const Folds& data = c.data_varies ? own : c.shared;
+      outcome.metrics = trial_metrics(trained, data);
+      outcome.metrics.merge(trial_costs(trained.models, data.whole.raw.train, train_seconds));
       models = std::move(trained.models);
       // The stored curve is the trial's: for folds, their mean, not the
       // first fold's that on_epoch saw.
@@ -100,7 +111,9 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
       outcome.train_loss = r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
       outcome.val_loss = r.best_val_loss;
       outcome.test_loss = r.test_loss;
-      outcome.value = metric_of(search.metric, r, outcome.metrics);
+      for (const auto& o : search.objectives)
+        outcome.values.push_back(metric_of(o.metric, r, outcome.metrics));
+      outcome.value = outcome.values.front();
     }
   } catch (const ConfigError& e) {
     outcome.state = TrialState::fail;
@@ -128,6 +141,7 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   if (outcome.state == TrialState::fail || outcome.state == TrialState::waiting) {
     outcome.value = outcome.train_loss = outcome.val_loss = outcome.test_loss = kMissing;
     outcome.metrics.clear();
+    outcome.values.clear();
   }
   outcome.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
   if (signal != 0)

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/errors.h"
@@ -54,21 +55,35 @@ std::vector<WarmStartTrial> gather_warm_start(const ExperimentConfig& config, St
     } catch (const InputError& e) {
       throw ConfigError(at + ".study", e.what());
     }
-    if (study.metric != config.search.metric || study.direction != config.search.direction)
-      throw ConfigError(
-          at + ".study",
-          fmt::format("study '{}' was judged by {} ({}), this one by {} ({}): their values do not "
-                      "compare",
-                      study.name, study.metric, to_string(study.direction), config.search.metric,
-                      to_string(config.search.direction)));
+    const auto described = [](const std::vector<StudyObjective>& objectives) {
+      std::string text;
+      for (const auto& o : objectives)
+        text +=
+            fmt::format("{}{} ({})", text.empty() ? "" : ", ", o.metric, to_string(o.direction));
+      return text;
+    };
+    std::vector<StudyObjective> wanted;
+    for (const auto& o : config.search.objectives) wanted.push_back({o.metric, o.direction});
+    const bool same = study.objectives.size() == wanted.size() &&
+                      std::equal(wanted.begin(), wanted.end(), study.objectives.begin(),
+                                 [](const StudyObjective& a, const StudyObjective& b) {
+                                   return a.metric == b.metric && a.direction == b.direction;
+                                 });
+    if (!same)
+      throw ConfigError(at + ".study",
+                        fmt::format("study '{}' was judged by {}, this one by {}: their values do "
+                                    "not compare",
+                                    study.name, described(study.objectives), described(wanted)));
     for (const TrialInfo& t : from.trials(study.id)) {
       if ((t.state != TrialState::complete && t.state != TrialState::pruned) ||
           !std::isfinite(t.value))
         continue;
       const auto params = fitted_params(config.search.space, t.params, study.config);
       if (!params) continue;
-      out.push_back(
-          WarmStartTrial{study.name, source.storage, t.number, t.state, t.value, *params});
+      WarmStartTrial w{study.name, source.storage, t.number, t.state, t.value, *params, t.values};
+      if (w.values.empty()) w.values = {t.value};  // a store from before several objectives
+      if (w.values.size() != wanted.size()) continue;
+      out.push_back(std::move(w));
     }
   }
   return out;
@@ -84,6 +99,7 @@ std::vector<FinishedTrial> warm_start_history(const std::vector<WarmStartTrial>&
     f.state = t.state;
     f.params = t.params;
     f.value = t.value;
+    f.values = t.values;
     history.push_back(std::move(f));
   }
   return history;

@@ -22,8 +22,10 @@ Direction natural_direction(const std::string& metric);
 // Whether `a` is better than `b` in `direction`.
 bool better(double a, double b, Direction direction);
 
-// The trials with each value as a loss (negated where the study maximises):
-// what samplers, which minimise, are given.
-std::vector<FinishedTrial> as_minimized(std::vector<FinishedTrial> trials, Direction direction);
+// The trials with each value as a loss (negated where its objective is
+// maximised): what samplers, which minimise, are given. `directions` are the
+// objectives', in order.
+std::vector<FinishedTrial> as_minimized(std::vector<FinishedTrial> trials,
+                                        const std::vector<Direction>& directions);
 
 }  // namespace tunelab

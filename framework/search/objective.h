@@ -1,7 +1,7 @@
 #pragma once
 // The plugin interface of kind `objective`: a function of a trial's params to
-// minimise, evaluated instead of training a model on data. The analytic test
-// functions (branin, hartmann6, rosenbrock, ackley) benchmark samplers in
+// minimise (or several, to trade against each other), evaluated instead of training a model on
+// data. The analytic test functions (branin, hartmann6, rosenbrock, ackley) benchmark samplers in
 // seconds.
 
 #include <functional>
@@ -23,6 +23,11 @@ struct ObjectiveFunction {
   // The known global minimum (NaN when unknown), so that regret can be told.
   double minimum = std::numeric_limits<double>::quiet_NaN();
   std::function<double(const std::vector<double>&)> at;
+  // A function of several outputs (a multi-objective test function): their
+  // names, which search.objectives chooses among, and the function giving
+  // them all in that order; `at` and `minimum` are then unused.
+  std::vector<std::string> outputs;
+  std::function<std::vector<double>(const std::vector<double>&)> at_each;
 };
 
 // Receives the objective section without its name: options (such as

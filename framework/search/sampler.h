@@ -32,6 +32,10 @@ class Sampler {
   // the name of the one that made the last proposal, recorded with the
   // trial. Empty: this sampler itself.
   virtual std::string last_proposer() const { return {}; }
+  // Whether it can search a study of several objectives (FinishedTrial::
+  // values): true for those that ignore the history, and for samplers made
+  // for it (nsga2). A study of several objectives refuses the others.
+  virtual bool handles_several_objectives() const { return !reads_history(); }
 };
 
 struct SamplerRequest {

@@ -18,6 +18,9 @@ struct FinishedTrial {
   Params params;
   double value = 0;                // the study's metric (NaN when the trial failed)
   std::vector<double> val_losses;  // per epoch
+  // Each objective's value, in the study's order (values[0] is `value`);
+  // empty when the trial failed. Samplers get them as losses.
+  std::vector<double> values;
 };
 
 }  // namespace tunelab

@@ -266,11 +266,17 @@ void write_study(SQLite::Database& db, StudyQueries& store, const StudyInfo& stu
   add_study.bind(1, study.name);
   add_study.exec();
   const std::int64_t study_id = db.getLastInsertRowid();
+  // One direction per objective, so that Optuna's best_trials is the front.
   SQLite::Statement direction(
-      db, "INSERT INTO study_directions (direction, study_id, objective) VALUES (?, ?, 0)");
-  direction.bind(1, study.direction == Direction::maximize ? "MAXIMIZE" : "MINIMIZE");
-  direction.bind(2, study_id);
-  direction.exec();
+      db, "INSERT INTO study_directions (direction, study_id, objective) VALUES (?, ?, ?)");
+  for (std::size_t i = 0; i < study.objectives.size(); ++i) {
+    direction.reset();
+    direction.bind(1,
+                   study.objectives[i].direction == Direction::maximize ? "MAXIMIZE" : "MINIMIZE");
+    direction.bind(2, study_id);
+    direction.bind(3, static_cast<std::int64_t>(i));
+    direction.exec();
+  }
   SQLite::Statement study_attr(
       db, "INSERT INTO study_user_attributes (study_id, key, value_json) VALUES (?, ?, ?)");
   const auto add_study_attr = [&](const std::string& key, const json& value) {
@@ -281,6 +287,11 @@ void write_study(SQLite::Database& db, StudyQueries& store, const StudyInfo& stu
     study_attr.exec();
   };
   add_study_attr("metric", study.metric);
+  if (study.objectives.size() > 1) {
+    json metrics = json::array();
+    for (const auto& o : study.objectives) metrics.push_back(o.metric);
+    add_study_attr("objectives", metrics);
+  }
   add_study_attr("seed", std::to_string(study.seed));
   add_study_attr("tunelab_config", study.config);
 
@@ -296,7 +307,7 @@ void write_study(SQLite::Database& db, StudyQueries& store, const StudyInfo& stu
                               "INSERT INTO trial_params (trial_id, param_name, param_value, "
                               "distribution_json) VALUES (?, ?, ?, ?)");
   SQLite::Statement add_value(
-      db, "INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (?, 0, ?, ?)");
+      db, "INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (?, ?, ?, ?)");
   SQLite::Statement add_step(db,
                              "INSERT INTO trial_intermediate_values (trial_id, step, "
                              "intermediate_value, intermediate_value_type) VALUES (?, ?, ?, ?)");
@@ -329,10 +340,14 @@ void write_study(SQLite::Database& db, StudyQueries& store, const StudyInfo& stu
     // reported value; failed ones none.
     if ((t.state == TrialState::complete || t.state == TrialState::pruned) &&
         !std::isnan(t.value)) {
-      add_value.reset();
-      add_value.bind(1, trial_id);
-      bind_optuna_value(add_value, 2, 3, t.value, false);
-      add_value.exec();
+      const std::vector<double> values = t.values.empty() ? std::vector<double>{t.value} : t.values;
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        add_value.reset();
+        add_value.bind(1, trial_id);
+        add_value.bind(2, static_cast<std::int64_t>(i));
+        bind_optuna_value(add_value, 3, 4, values[i], false);
+        add_value.exec();
+      }
     }
     for (const EpochRow& e : store.epochs(t.id)) {
       add_step.reset();

@@ -18,6 +18,12 @@
 
 namespace tunelab {
 
+// One of what a study's trials are judged by.
+struct StudyObjective {
+  std::string metric;
+  Direction direction = Direction::minimize;
+};
+
 // What a study is made from; StudyInfo adds what it has become.
 struct NewStudy {
   std::string name;
@@ -28,6 +34,8 @@ struct NewStudy {
   nlohmann::json config;
   nlohmann::json document;
   std::string experiment_file;
+  // Several, for a study with search.objectives; else the one above.
+  std::vector<StudyObjective> objectives;
 };
 
 // A finished trial of an earlier study that a study's sampler sees as
@@ -39,7 +47,8 @@ struct WarmStartTrial {
   int source_number = 0;
   TrialState state = TrialState::complete;
   double value = std::numeric_limits<double>::quiet_NaN();
-  Params params;  // the dimensions the two studies' spaces share
+  Params params;               // the dimensions the two studies' spaces share
+  std::vector<double> values;  // each objective's, `value` first
 };
 
 struct PluginRecord {
@@ -68,6 +77,9 @@ struct TrialResults {
   double value = kMissing, train_loss = kMissing, val_loss = kMissing, test_loss = kMissing;
   // The kept model's metrics in the target's units: val_rmse, test_auc, ...
   std::map<std::string, double> metrics;
+  // Each objective's value, in the study's order (the first is `value`);
+  // empty for a failed trial and in stores older than version 7.
+  std::vector<double> values;
   std::string error;
   double duration_s = 0;
 };

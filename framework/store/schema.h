@@ -156,7 +156,26 @@ CREATE TABLE IF NOT EXISTS warm_start_trials (
   state          TEXT NOT NULL CHECK (state IN ('COMPLETE', 'PRUNED', 'FAIL')),
   value          {real},
   params_json    TEXT NOT NULL,                  -- the params the two spaces share
+  values_json    TEXT NOT NULL,                  -- each objective's value, [value] for one
   PRIMARY KEY (study_id, position)
+);
+
+-- What a study's trials are judged by (since schema version 7): one row, its
+-- metric, or several (search.objectives), the first its metric again.
+CREATE TABLE IF NOT EXISTS study_objectives (
+  study_id   {int64} NOT NULL REFERENCES studies(study_id) ON DELETE CASCADE,
+  objective  INTEGER NOT NULL,                   -- from 0, in the file's order
+  metric     TEXT NOT NULL,
+  direction  TEXT NOT NULL CHECK (direction IN ('minimize', 'maximize')),
+  PRIMARY KEY (study_id, objective)
+);
+
+-- Each finished trial's value of each objective (since schema version 7).
+CREATE TABLE IF NOT EXISTS trial_values (
+  trial_id   {int64} NOT NULL REFERENCES trials(trial_id) ON DELETE CASCADE,
+  objective  INTEGER NOT NULL,
+  value      {real},
+  PRIMARY KEY (trial_id, objective)
 );
 
 CREATE INDEX IF NOT EXISTS trials_by_state ON trials(study_id, state);
@@ -173,6 +192,34 @@ FROM (SELECT s.name AS study, t.*,
       FROM trials t JOIN studies s USING (study_id)
       WHERE t.state = 'COMPLETE' AND {value_is_number}) AS ranked
 WHERE rank = 1;
+
+-- The complete trials no other complete trial of their study dominates (as
+-- good in every objective and better in one, each in its direction): a
+-- study's Pareto front; for a study of one objective, its best trials.
+DROP VIEW IF EXISTS pareto_trials;
+CREATE VIEW pareto_trials AS
+SELECT s.name AS study, t.number, t.params_json, t.trial_id
+FROM trials t JOIN studies s USING (study_id)
+WHERE t.state = 'COMPLETE'
+  AND EXISTS (SELECT 1 FROM trial_values v WHERE v.trial_id = t.trial_id)
+  AND NOT EXISTS (
+    SELECT 1 FROM trials u
+    WHERE u.study_id = t.study_id AND u.state = 'COMPLETE' AND u.trial_id <> t.trial_id
+      AND EXISTS (SELECT 1 FROM trial_values w WHERE w.trial_id = u.trial_id)
+      AND NOT EXISTS (
+        SELECT 1 FROM trial_values a
+        JOIN trial_values b ON b.objective = a.objective AND b.trial_id = t.trial_id
+        JOIN study_objectives o ON o.study_id = t.study_id AND o.objective = a.objective
+        WHERE a.trial_id = u.trial_id
+          AND NOT (CASE WHEN o.direction = 'maximize' THEN a.value >= b.value
+                        ELSE a.value <= b.value END))
+      AND EXISTS (
+        SELECT 1 FROM trial_values a
+        JOIN trial_values b ON b.objective = a.objective AND b.trial_id = t.trial_id
+        JOIN study_objectives o ON o.study_id = t.study_id AND o.objective = a.objective
+        WHERE a.trial_id = u.trial_id
+          AND (CASE WHEN o.direction = 'maximize' THEN a.value > b.value
+                    ELSE a.value < b.value END)));
 
 -- Every trial's metrics, by study name and trial number.
 DROP VIEW IF EXISTS metrics;

@@ -145,6 +145,15 @@ StudyInfo Store::create_study(const NewStudy& s, const std::vector<WarmStartTria
            fingerprint(document), s.experiment_file, utc_now(), to_string(s.direction)});
       q.next();
       const std::int64_t study_id = q.int64(0);
+      const std::vector<StudyObjective> objectives =
+          s.objectives.empty() ? std::vector<StudyObjective>{{s.metric, s.direction}}
+                               : s.objectives;
+      for (std::size_t i = 0; i < objectives.size(); ++i)
+        db_->execute(
+            "INSERT INTO study_objectives (study_id, objective, metric, direction) "
+            "VALUES (?, ?, ?, ?)",
+            {study_id, static_cast<std::int64_t>(i), objectives[i].metric,
+             to_string(objectives[i].direction)});
       for (std::size_t i = 0; i < warm_start.size(); ++i) {
         const WarmStartTrial& t = warm_start[i];
         sql::Params row;
@@ -156,9 +165,11 @@ StudyInfo Store::create_study(const NewStudy& s, const std::vector<WarmStartTria
         row.emplace_back(to_string(t.state));
         row.push_back(optional_number(t.value, !std::isnan(t.value)));
         row.emplace_back(nlohmann::json(t.params).dump());
+        row.emplace_back(nlohmann::json(t.values).dump());
         db_->execute(
             "INSERT INTO warm_start_trials (study_id, position, source_study, source_storage, "
-            "source_number, state, value, params_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "source_number, state, value, params_json, values_json) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             row);
       }
       refresh_views(*db_);

@@ -87,6 +87,19 @@ std::vector<StudyInfo> StudyQueries::studies() {
       s.wall_seconds = seconds_between(s.first_started, s.last_finished);
       out.push_back(std::move(s));
     }
+    // Before version 7 every study had one objective, its metric.
+    const bool has_objectives = db_->table_exists("study_objectives");
+    for (auto& s : out) {
+      if (has_objectives) {
+        sql::Rows o = db_->query(
+            "SELECT metric, direction FROM study_objectives WHERE study_id = ? ORDER BY objective",
+            {s.id});
+        while (o.next())
+          s.objectives.push_back(
+              {o.text(0), direction_named(o.text(1)).value_or(Direction::minimize)});
+      }
+      if (s.objectives.empty()) s.objectives.push_back({s.metric, s.direction});
+    }
     // The best trial, by the same rule as the best_trials view.
     const std::string best =
         "SELECT t.number, t.value FROM trials t JOIN studies s USING (study_id) WHERE "
@@ -156,6 +169,18 @@ std::vector<TrialInfo> StudyQueries::trials(std::int64_t study_id) {
       t.attempts = q.integer(17);
       t.interrupted = q.integer(18) != 0;
       out.push_back(std::move(t));
+    }
+    if (db_->table_exists("trial_values")) {
+      sql::Rows v = db_->query(
+          "SELECT t.number, v.value FROM trial_values v JOIN trials t USING (trial_id) "
+          "WHERE t.study_id = ? ORDER BY t.number, v.objective",
+          {study_id});
+      std::size_t at = 0;
+      while (v.next()) {
+        while (at < out.size() && out[at].number < v.integer(0)) ++at;
+        if (at < out.size() && out[at].number == v.integer(0))
+          out[at].values.push_back(v.number(1));
+      }
     }
     if (db_->table_exists("trial_metrics")) {
       // Trials come in number order, and so do their metrics.
@@ -263,8 +288,8 @@ std::vector<WarmStartTrial> StudyQueries::warm_start_trials(std::int64_t study_i
     std::vector<WarmStartTrial> out;
     if (!db_->table_exists("warm_start_trials")) return out;  // before version 7
     sql::Rows q = db_->query(
-        "SELECT source_study, source_storage, source_number, state, value, params_json "
-        "FROM warm_start_trials WHERE study_id = ? ORDER BY position",
+        "SELECT source_study, source_storage, source_number, state, value, params_json, "
+        "values_json FROM warm_start_trials WHERE study_id = ? ORDER BY position",
         {study_id});
     while (q.next()) {
       WarmStartTrial t;
@@ -274,6 +299,9 @@ std::vector<WarmStartTrial> StudyQueries::warm_start_trials(std::int64_t study_i
       t.state = state_from(q.text(3));
       t.value = q.number(4);
       t.params = params_from(q.text(5));
+      // A value that was NaN is null in JSON.
+      for (const auto& v : nlohmann::json::parse(q.text(6)))
+        t.values.push_back(v.is_number() ? v.get<double>() : kMissing);
       out.push_back(std::move(t));
     }
     return out;

@@ -207,6 +207,14 @@ std::vector<FinishedTrial> TrialQueue::finished_trials(std::int64_t study_id) {
       index[q.int64(0)] = out.size();
       out.push_back(std::move(t));
     }
+    sql::Rows values = db_->query(
+        "SELECT v.trial_id, v.value FROM trial_values v JOIN trials t USING (trial_id) "
+        "WHERE t.study_id = ? ORDER BY v.trial_id, v.objective",
+        {study_id});
+    while (values.next()) {
+      const auto it = index.find(values.int64(0));
+      if (it != index.end()) out[it->second].values.push_back(values.number(1));
+    }
     sql::Rows curves = db_->query(
         "SELECT e.trial_id, e.val_loss FROM epochs e JOIN trials t USING (trial_id) "
         "WHERE t.study_id = ? ORDER BY e.trial_id, e.epoch",
@@ -306,6 +314,16 @@ void TrialQueue::write_outcome(std::int64_t trial_id, const TrialOutcome& o) {
       "best_epoch = ?, epochs_run = ?, finished_at = ?, duration_s = ?, error = ? "
       "WHERE trial_id = ?",
       row);
+  for (std::size_t i = 0; i < o.values.size(); ++i) {
+    sql::Params value;
+    value.emplace_back(trial_id);
+    value.emplace_back(static_cast<std::int64_t>(i));
+    value.push_back(optional_number(o.values[i], !std::isnan(o.values[i])));
+    db_->execute(
+        "INSERT INTO trial_values (trial_id, objective, value) VALUES (?, ?, ?) ON CONFLICT "
+        "(trial_id, objective) DO UPDATE SET value = excluded.value",
+        value);
+  }
   for (const auto& [name, value] : o.metrics) {
     sql::Params metric;
     metric.emplace_back(trial_id);

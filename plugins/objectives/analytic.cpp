@@ -1,7 +1,10 @@
 // Analytic test functions for benchmarking samplers (definitions as in the
 // Virtual Library of Simulation Experiments, Surjanovic and Bingham):
-// branin (2-D), hartmann6 (6-D), rosenbrock and ackley (any dimension).
-// Each reads its point from the objective section's x0, x1, ...
+// branin (2-D), hartmann6 (6-D), rosenbrock and ackley (any dimension); and
+// of several objectives, zdt1, zdt2, zdt3 (Zitzler, Deb and Thiele 2000;
+// outputs f1, f2) and dtlz2 (Deb, Thiele, Laumanns and Zitzler 2002;
+// outputs f1, f2, f3), on [0, 1] in any dimension. Each reads its point from
+// the objective section's x0, x1, ...
 
 #include <cmath>
 
@@ -43,7 +46,7 @@ std::size_t dimensions_of(const nlohmann::json& section) {
 }
 
 ObjectiveFunction branin(const nlohmann::json& section) {
-  ObjectiveFunction f{input_names(2), {{-5, 10}, {0, 15}}, 0.397887357729738, {}};
+  ObjectiveFunction f{input_names(2), {{-5, 10}, {0, 15}}, 0.397887357729738, {}, {}, {}};
   allow(section, f.inputs, {});
   f.at = [](const std::vector<double>& x) {
     const double b = 5.1 / (4 * kPi * kPi), c = 5 / kPi, t = 1 / (8 * kPi);
@@ -54,8 +57,12 @@ ObjectiveFunction branin(const nlohmann::json& section) {
 }
 
 ObjectiveFunction hartmann6(const nlohmann::json& section) {
-  ObjectiveFunction f{
-      input_names(6), std::vector<std::pair<double, double>>(6, {0, 1}), -3.32236801141551, {}};
+  ObjectiveFunction f{input_names(6),
+                      std::vector<std::pair<double, double>>(6, {0, 1}),
+                      -3.32236801141551,
+                      {},
+                      {},
+                      {}};
   allow(section, f.inputs, {});
   f.at = [](const std::vector<double>& x) {
     static const double alpha[4] = {1.0, 1.2, 3.0, 3.2};
@@ -80,7 +87,8 @@ ObjectiveFunction hartmann6(const nlohmann::json& section) {
 
 ObjectiveFunction rosenbrock(const nlohmann::json& section) {
   const std::size_t d = dimensions_of(section);
-  ObjectiveFunction f{input_names(d), std::vector<std::pair<double, double>>(d, {-5, 10}), 0, {}};
+  ObjectiveFunction f{
+      input_names(d), std::vector<std::pair<double, double>>(d, {-5, 10}), 0, {}, {}, {}};
   allow(section, f.inputs, {"dimensions"});
   f.at = [](const std::vector<double>& x) {
     double sum = 0;
@@ -94,7 +102,7 @@ ObjectiveFunction rosenbrock(const nlohmann::json& section) {
 ObjectiveFunction ackley(const nlohmann::json& section) {
   const std::size_t d = dimensions_of(section);
   ObjectiveFunction f{
-      input_names(d), std::vector<std::pair<double, double>>(d, {-32.768, 32.768}), 0, {}};
+      input_names(d), std::vector<std::pair<double, double>>(d, {-32.768, 32.768}), 0, {}, {}, {}};
   allow(section, f.inputs, {"dimensions"});
   f.at = [](const std::vector<double>& x) {
     double squares = 0, cosines = 0;
@@ -109,6 +117,54 @@ ObjectiveFunction ackley(const nlohmann::json& section) {
   return f;
 }
 
+// ZDT's shape: f1 = x0, f2 = g * h(f1 / g), g = 1 + 9 * mean(x1 ... x(n-1)).
+ObjectiveFunction zdt(const nlohmann::json& section, double (*h)(double f1, double ratio)) {
+  const std::size_t d = dimensions_of(section);
+  ObjectiveFunction f{
+      input_names(d), std::vector<std::pair<double, double>>(d, {0, 1}), std::nan(""), {}, {}, {}};
+  allow(section, f.inputs, {"dimensions"});
+  f.outputs = {"f1", "f2"};
+  f.at_each = [h](const std::vector<double>& x) {
+    double sum = 0;
+    for (std::size_t i = 1; i < x.size(); ++i) sum += x[i];
+    const double g = x.size() > 1 ? 1 + 9 * sum / static_cast<double>(x.size() - 1) : 1;
+    return std::vector<double>{x[0], g * h(x[0], x[0] / g)};
+  };
+  return f;
+}
+
+ObjectiveFunction zdt1(const nlohmann::json& section) {
+  return zdt(section, [](double, double r) { return 1 - std::sqrt(r); });
+}
+
+ObjectiveFunction zdt2(const nlohmann::json& section) {
+  return zdt(section, [](double, double r) { return 1 - r * r; });
+}
+
+ObjectiveFunction zdt3(const nlohmann::json& section) {
+  return zdt(section,
+             [](double f1, double r) { return 1 - std::sqrt(r) - r * std::sin(10 * kPi * f1); });
+}
+
+// DTLZ2 with three objectives: a point on the positive octant of the sphere
+// of radius 1 + g, g = sum of (x_i - 0.5)^2 over x2 ... x(n-1).
+ObjectiveFunction dtlz2(const nlohmann::json& section) {
+  const std::size_t d = dimensions_of(section);
+  if (d < 3) throw ConfigError("dimensions", "dtlz2 of three objectives needs at least 3");
+  ObjectiveFunction f{
+      input_names(d), std::vector<std::pair<double, double>>(d, {0, 1}), std::nan(""), {}, {}, {}};
+  allow(section, f.inputs, {"dimensions"});
+  f.outputs = {"f1", "f2", "f3"};
+  f.at_each = [](const std::vector<double>& x) {
+    double g = 0;
+    for (std::size_t i = 2; i < x.size(); ++i) g += (x[i] - 0.5) * (x[i] - 0.5);
+    const double a = x[0] * kPi / 2, b = x[1] * kPi / 2;
+    return std::vector<double>{(1 + g) * std::cos(a) * std::cos(b),
+                               (1 + g) * std::cos(a) * std::sin(b), (1 + g) * std::sin(a)};
+  };
+  return f;
+}
+
 }  // namespace
 
 void register_analytic_objectives(Registrar& registrar) {
@@ -119,6 +175,14 @@ void register_analytic_objectives(Registrar& registrar) {
                            kDimensionsOption, rosenbrock);
   registrar.objectives.add("ackley", "Ackley, usually on [-32.768, 32.768]; minimum 0",
                            kDimensionsOption, ackley);
+  registrar.objectives.add("zdt1", "ZDT1 on [0, 1]^n: outputs f1, f2 (a convex front)",
+                           kDimensionsOption, zdt1);
+  registrar.objectives.add("zdt2", "ZDT2 on [0, 1]^n: outputs f1, f2 (a concave front)",
+                           kDimensionsOption, zdt2);
+  registrar.objectives.add("zdt3", "ZDT3 on [0, 1]^n: outputs f1, f2 (a front in five pieces)",
+                           kDimensionsOption, zdt3);
+  registrar.objectives.add("dtlz2", "DTLZ2 on [0, 1]^n, n >= 3: outputs f1, f2, f3 (a sphere)",
+                           kDimensionsOption, dtlz2);
 }
 
 }  // namespace tunelab

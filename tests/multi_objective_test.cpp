@@ -1,0 +1,233 @@
+// Several objectives (search.objectives): the Pareto front and its ranks,
+// NSGA-II, what a study records and lists, and the mistakes refused.
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "search/pareto.h"
+#include "support.h"
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string zdt_experiment(const std::string& name, int seed, int trials,
+                           const std::string& sampler) {
+  std::string text = "name: " + name + "\nseed: " + std::to_string(seed) +
+                     "\nobjective: {name: zdt1, dimensions: 4}\nsearch:\n  objectives: [f1, f2]\n"
+                     "  trials: " +
+                     std::to_string(trials) + "\n  sampler: " + sampler + "\n  space:\n";
+  for (int i = 0; i < 4; ++i)
+    text += "    objective.x" + std::to_string(i) + ": {type: float, low: 0, high: 1}\n";
+  return text;
+}
+
+// (f1, f2) of every complete trial of `study`, by number, from trial_values.
+std::map<int, std::vector<double>> stored_values(const std::filesystem::path& db,
+                                                 const std::string& study) {
+  SQLite::Database d(db.string());
+  SQLite::Statement q(d,
+                      "SELECT t.number, v.value FROM trial_values v JOIN trials t USING "
+                      "(trial_id) JOIN studies s USING (study_id) WHERE s.name = ? AND t.state = "
+                      "'COMPLETE' ORDER BY t.number, v.objective");
+  q.bind(1, study);
+  std::map<int, std::vector<double>> out;
+  while (q.executeStep()) out[q.getColumn(0).getInt()].push_back(q.getColumn(1).getDouble());
+  return out;
+}
+
+// The hypervolume of 2-D losses against the reference point (ref, ref).
+double hypervolume(std::vector<std::vector<double>> points, double ref) {
+  std::sort(points.begin(), points.end());
+  double volume = 0, lowest = ref;
+  for (const auto& p : points)
+    if (p[0] < ref && p[1] < lowest) {
+      volume += (ref - p[0]) * (lowest - p[1]);
+      lowest = p[1];
+    }
+  return volume;
+}
+
+}  // namespace
+
+TEST_SUITE("several objectives") {
+  TEST_CASE("the Pareto front keeps ties and duplicates and leaves NaN out") {
+    using tunelab::dominates;
+    CHECK(dominates({1, 2}, {1, 3}));
+    CHECK_FALSE(dominates({1, 2}, {1, 2}));  // equal: neither dominates
+    CHECK_FALSE(dominates({1, 3}, {2, 2}));  // a trade-off
+    const std::vector<std::vector<double>> points = {{1, 5}, {2, 2},    {2, 2}, {5, 1},
+                                                     {3, 3}, {kNaN, 0}, {6, 6}, {1, 5}};
+    CHECK(tunelab::pareto_front(points) == std::vector<std::size_t>{0, 1, 2, 3, 7});
+    const std::vector<int> ranks = tunelab::front_ranks(points);
+    CHECK(ranks == std::vector<int>{0, 0, 0, 0, 1, -1, 2, 0});
+    CHECK(tunelab::pareto_front({}).empty());
+    // Crowding: the extremes infinite, the middle by its neighbours' gap.
+    const std::vector<std::vector<double>> line = {{0, 4}, {1, 3}, {3, 1}, {4, 0}};
+    const auto distance = tunelab::crowding_distances(line, {0, 1, 2, 3});
+    CHECK(std::isinf(distance[0]));
+    CHECK(std::isinf(distance[3]));
+    CHECK(distance[1] == doctest::Approx(3.0 / 4 + 3.0 / 4));
+    CHECK(distance[2] == doctest::Approx(3.0 / 4 + 3.0 / 4));
+  }
+
+  TEST_CASE("a study of two objectives records both, lists its front, and the SQL view agrees") {
+    tunelab::test::ScratchDir dir;
+    const auto db = dir.path() / "s.db";
+    const std::string storage = " --storage " + db.string();
+    const auto file = dir.write("z.yaml", zdt_experiment("z", 3, 40,
+                                                         "{name: nsga2, "
+                                                         "population_size: 10}"));
+    auto r = tunelab::test::run_tunelab("run " + file.string() + " --quiet" + storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    CHECK(r.output.find("trials on the Pareto front of f1 (min), f2 (min): tunelab best z") !=
+          std::string::npos);
+    const auto values = stored_values(db, "z");
+    REQUIRE(values.size() == 40);
+    std::vector<std::vector<double>> points;
+    std::vector<int> numbers;
+    for (const auto& [number, v] : values) {
+      REQUIRE(v.size() == 2);
+      CHECK(v[0] >= 0);
+      CHECK(v[0] <= 1);
+      points.push_back(v);
+      numbers.push_back(number);
+    }
+    std::set<int> expected;
+    for (std::size_t i : tunelab::pareto_front(points)) expected.insert(numbers[i]);
+    REQUIRE_FALSE(expected.empty());
+
+    const auto front = tunelab::test::json_of("best z --format json" + storage);
+    REQUIRE(front.is_array());
+    std::set<int> listed;
+    for (const auto& row : front) listed.insert(row["number"].get<int>());
+    CHECK(listed == expected);
+    // Best first by f1.
+    for (std::size_t i = 1; i < front.size(); ++i)
+      CHECK(front[i - 1]["f1 (min)"].get<double>() <= front[i]["f1 (min)"].get<double>());
+
+    SQLite::Database d(db.string());
+    SQLite::Statement q(d, "SELECT number FROM pareto_trials WHERE study = 'z'");
+    std::set<int> viewed;
+    while (q.executeStep()) viewed.insert(q.getColumn(0).getInt());
+    CHECK(viewed == expected);
+
+    const auto pareto = tunelab::test::json_of("trials z --pareto --format json" + storage);
+    REQUIRE(pareto.is_array());
+    CHECK(pareto.size() == expected.size());
+    CHECK(pareto[0].contains("f2"));
+
+    // Exported for Optuna, the study's directions make its best_trials the front.
+    const std::string exported = (dir.path() / "optuna.db").string();
+    r = tunelab::test::run_tunelab("export z --optuna " + exported + storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    const auto read = tunelab::test::run_shell(
+        "/usr/bin/python3 -c \"import optuna; "
+        "optuna.logging.set_verbosity(optuna.logging.WARNING); "
+        "s = optuna.load_study(study_name='z', storage='sqlite:///" +
+        exported + "'); print(len(s.directions), *sorted(t.number for t in s.best_trials))\"");
+    std::string front_numbers = "2";
+    for (int n : expected) front_numbers += " " + std::to_string(n);
+    CHECK(read.output == front_numbers + "\n");
+  }
+
+  TEST_CASE("nsga2 is deterministic and beats random search on zdt1") {
+    tunelab::test::ScratchDir dir;
+    const auto db = dir.path() / "s.db";
+    const std::string storage = " --storage " + db.string();
+    const std::string nsga2 = "{name: nsga2, population_size: 20}";
+    for (const char* name : {"a", "b"}) {
+      const auto r = tunelab::test::run_tunelab(
+          "run " +
+          dir.write(std::string(name) + ".yaml", zdt_experiment(name, 5, 120, nsga2)).string() +
+          " --quiet" + storage);
+      REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    }
+    const auto a = stored_values(db, "a");
+    CHECK(a == stored_values(db, "b"));
+    auto r = tunelab::test::run_tunelab(
+        "run " + dir.write("r.yaml", zdt_experiment("r", 5, 120, "random")).string() + " --quiet" +
+        storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    std::vector<std::vector<double>> genetic, random;
+    for (const auto& [n, v] : a) genetic.push_back(v);
+    for (const auto& [n, v] : stored_values(db, "r")) random.push_back(v);
+    // zdt1's front is f2 = 1 - sqrt(f1); (11, 11) encloses every point.
+    CHECK(hypervolume(genetic, 11) > hypervolume(random, 11));
+  }
+
+  TEST_CASE("a training study records n_params, train_seconds and predict_ms_per_1k_rows") {
+    tunelab::test::ScratchDir dir;
+    const auto db = dir.path() / "s.db";
+    const auto r = tunelab::test::run_tunelab(
+        "run experiments/quickstart.yaml --quiet --trials 3 --set trainer.epochs=2 "
+        "--set 'search.objectives=[val_loss, n_params]' --set search.sampler=nsga2 "
+        "--storage " +
+        db.string());
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    SQLite::Database d(db.string());
+    for (const char* metric : {"n_params", "train_seconds", "predict_ms_per_1k_rows"}) {
+      CAPTURE(metric);
+      CHECK(d.execAndGet(std::string("SELECT count(*) FROM metrics WHERE metric = '") + metric +
+                         "' AND value > 0")
+                .getInt() == 3);
+    }
+    // The second objective is the trial's n_params; the first its val_loss.
+    CHECK(d.execAndGet("SELECT count(*) FROM trial_values v JOIN trial_metrics m USING "
+                       "(trial_id) WHERE v.objective = 1 AND m.name = 'n_params' AND "
+                       "v.value = m.value")
+              .getInt() == 3);
+    CHECK(d.execAndGet("SELECT count(*) FROM trial_values v JOIN trials t USING (trial_id) "
+                       "WHERE v.objective = 0 AND v.value = t.val_loss")
+              .getInt() == 3);
+  }
+
+  TEST_CASE("mistakes with several objectives are refused before any trial") {
+    tunelab::test::ScratchDir dir;
+    const auto db = dir.path() / "s.db";
+    const struct {
+      std::string text;
+      const char* message;
+    } cases[] = {
+        {zdt_experiment("e", 1, 5, "tpe"), "the tpe sampler optimises one objective"},
+        {zdt_experiment("e", 1, 5, "nsga2") + "  pruner: median\n",
+         "pruners compare one curve per trial"},
+        {zdt_experiment("e", 1, 5, "nsga2") + "  metric: value\n",
+         "search.objectives names the metrics"},
+        {[] {
+           std::string t = zdt_experiment("e", 1, 5, "nsga2");
+           t.replace(t.find("[f1, f2]"), 8, "[f1, f3]");
+           return t;
+         }(),
+         "objective 'zdt1': unknown output 'f3'"},
+        {[] {
+           std::string t = zdt_experiment("e", 1, 5, "nsga2");
+           t.replace(t.find("[f1, f2]"), 8, "[f1, f1]");
+           return t;
+         }(),
+         "f1 is objective 0 already"},
+        {[] {
+           std::string t = zdt_experiment("e", 1, 5, "nsga2");
+           t.replace(t.find("  objectives: [f1, f2]\n"), 23, "");
+           return t;
+         }(),
+         "objective 'zdt1' has 2 outputs (f1, f2): name those to optimise"},
+        {"name: e\ndata: {dataset: diabetes}\nsearch:\n  objectives: [val_rmse, n_parms]\n"
+         "  sampler: nsga2\n  space:\n    trainer.lr: {type: float, low: 0.001, high: 0.1}\n",
+         "did you mean 'n_params'?"},
+    };
+    for (const auto& c : cases) {
+      CAPTURE(c.text);
+      const auto r = tunelab::test::run_tunelab("run " + dir.write("e.yaml", c.text).string() +
+                                                " --quiet --storage " + db.string());
+      CHECK(r.exit_status == 2);
+      CHECK_MESSAGE(r.output.find(c.message) != std::string::npos, r.output);
+      CHECK(r.output.find("e.yaml:") != std::string::npos);
+      CHECK_FALSE(std::filesystem::exists(db));
+    }
+  }
+}
