@@ -199,7 +199,8 @@ TEST_SUITE("query: one study") {
     const auto lines = lines_of(text.str());
     REQUIRE(lines.size() == 7);
     CHECK(lines[0] ==
-          "number,state,value,train_loss,val_loss,test_loss,test_mae,test_r2,test_rmse,val_mae,"
+          "number,state,value,train_loss,val_loss,test_loss,n_params,predict_ms_per_1k_rows,"
+          "test_mae,test_r2,test_rmse,train_seconds,val_mae,"
           "val_r2,val_rmse,best_epoch,epochs_run,duration_s,"
           "seed,device,started_at,finished_at,error,model.act_fn,model.block,"
           "trainer.batch_size,trainer.lr,trainer.weight_decay");

@@ -198,8 +198,8 @@ std::string history_figure(const std::vector<StudyHistory>& studies, const std::
 }
 
 std::string front_figure(const std::vector<std::tuple<int, double, double>>& points,
-                         const std::vector<int>& front, const std::string& first,
-                         const std::string& second) {
+                         const std::vector<int>& front, const FigureAxis& first,
+                         const FigureAxis& second) {
   GnuplotFigure figure(900, 480);
   std::vector<std::vector<double>> others, on_front;
   std::vector<double> xs, ys;
@@ -213,10 +213,29 @@ std::string front_figure(const std::vector<std::tuple<int, double, double>>& poi
   std::sort(on_front.begin(), on_front.end());
   figure.data("others", others);
   figure.data("front", on_front);
-  figure << "set xlabel " + gnuplot_quoted(first) << "set ylabel " + gnuplot_quoted(second)
+  figure << "set xlabel " + gnuplot_quoted(first.metric)
+         << "set ylabel " + gnuplot_quoted(second.metric)
          << "set key outside top center horizontal";
-  if (wants_log_scale(xs)) figure << "set logscale x";
-  if (wants_log_scale(ys)) figure << "set logscale y";
+  // Each axis on a log scale where its values span decades (sizes), else
+  // clipped short of far outliers (diverged trials) on its worse side.
+  bool clipped = false;
+  const auto scale = [&](const char* axis, const std::vector<double>& values, Direction direction) {
+    if (wants_log_scale(values)) {
+      figure << fmt::format("set logscale {}", axis);
+      return;
+    }
+    std::vector<double> losses = values;
+    if (direction == Direction::maximize)
+      for (double& v : losses) v = -v;
+    const double top = clipped_top(losses);
+    if (std::isnan(top)) return;
+    clipped = true;
+    figure << (direction == Direction::maximize ? fmt::format("set {}range [{}:*]", axis, -top)
+                                                : fmt::format("set {}range [*:{}]", axis, top));
+  };
+  scale("x", xs, first.direction);
+  scale("y", ys, second.direction);
+  if (clipped) figure << corner_note("trials far behind are beyond the axes");
   figure << "plot $others using 1:2 with points pt 7 ps 0.6 lc rgb '#9a9a9a' title 'trial', "
             "$front using 1:2 with linespoints pt 7 ps 0.9 lw 2 lc rgb '#d62728' "
             "title 'Pareto front', "

@@ -51,9 +51,13 @@ std::string parallel_figure(const SearchSpace& space, std::vector<TrialParams> t
 // Pareto front's trials red, joined in order and labelled by number.
 // `points` are (trial number, first objective, second objective); `front`
 // the numbers on the front.
+struct FigureAxis {
+  std::string metric;
+  Direction direction = Direction::minimize;
+};
 std::string front_figure(const std::vector<std::tuple<int, double, double>>& points,
-                         const std::vector<int>& front, const std::string& first,
-                         const std::string& second);
+                         const std::vector<int>& front, const FigureAxis& first,
+                         const FigureAxis& second);
 
 // Horizontal bars, most important first.
 std::string importance_figure(const std::vector<std::pair<std::string, double>>& importance);

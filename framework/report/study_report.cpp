@@ -316,11 +316,12 @@ class Report {
         points.emplace_back(t.number, v[0], v[1]);
     }
     if (o.size() == 2) {
-      page_.figure(front_figure(points, front, o[0].metric, o[1].metric),
-                   fmt::format("Every complete trial by {} and {}; red, the Pareto front: the "
-                               "trials no other beats on both, labelled by number.",
-                               o[0].metric, o[1].metric),
-                   "Pareto front of two objectives");
+      page_.figure(
+          front_figure(points, front, {o[0].metric, o[0].direction}, {o[1].metric, o[1].direction}),
+          fmt::format("Every complete trial by {} and {}; red, the Pareto front: the "
+                      "trials no other beats on both, labelled by number.",
+                      o[0].metric, o[1].metric),
+          "Pareto front of two objectives");
     } else {
       // One axis per objective, each trial a line: green, the front.
       SearchSpace axes;

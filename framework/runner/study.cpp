@@ -52,7 +52,7 @@ void check_options(const Experiment& experiment, const Registrar& registrar,
   if (search.several_objectives() && !sampler->handles_several_objectives())
     throw ConfigError("search.sampler",
                       fmt::format("the {} sampler optimises one objective, and this study has {}: "
-                                  "use nsga2 (or random, lhs, sobol, grid)",
+                                  "use nsga2 or tpe (or random, lhs, sobol, grid)",
                                   search.sampler, search.objectives.size()));
   if (search.several_objectives() && search.pruner != "none")
     throw ConfigError("search.pruner",

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "common/derived_seeds.h"
 #include "common/option_specs.h"
@@ -20,6 +21,7 @@
 #include "plugins/builtins.h"
 #include "plugins/samplers/parzen.h"
 #include "plugins/samplers/unit_cube.h"
+#include "search/pareto.h"
 
 namespace tunelab {
 namespace {
@@ -50,6 +52,9 @@ class TpeSampler : public Sampler {
   TpeSampler(const SearchSpace& space, std::uint64_t seed, TpeOptions options)
       : space_(space), seed_(seed), options_(options) {}
 
+  // Several objectives: the good trials are the first fronts (MOTPE).
+  bool handles_several_objectives() const override { return true; }
+
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>& history) override {
     SeedStream uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
     // Complete trials, best first (ties: earlier first); then pruned ones.
@@ -60,9 +65,12 @@ class TpeSampler : public Sampler {
       if (t.state == TrialState::pruned) pruned.push_back(&t);
     }
     if (static_cast<int>(complete.size()) < options_.startup_trials) return random(uniform);
-    std::stable_sort(
-        complete.begin(), complete.end(),
-        [](const FinishedTrial* a, const FinishedTrial* b) { return a->value < b->value; });
+    if (!complete.empty() && complete.front()->values.size() > 1)
+      rank_by_dominance(complete);
+    else
+      std::stable_sort(
+          complete.begin(), complete.end(),
+          [](const FinishedTrial* a, const FinishedTrial* b) { return a->value < b->value; });
     const std::size_t n = complete.size() + pruned.size();
     const auto n_below = std::min<std::size_t>(
         static_cast<std::size_t>(std::ceil(options_.gamma * static_cast<double>(n))), 25);
@@ -106,6 +114,37 @@ class TpeSampler : public Sampler {
   }
 
  private:
+  // Several objectives (MOTPE, Ozaki et al. 2020): best first by
+  // non-dominated front, within a front the most isolated first (crowding
+  // distance, where Optuna weighs by hypervolume contribution), then by
+  // trial order. A trial with another number of values goes last.
+  static void rank_by_dominance(std::vector<const FinishedTrial*>& trials) {
+    std::vector<std::vector<double>> points;
+    for (const auto* t : trials) points.push_back(t->values);
+    const std::vector<int> rank = front_ranks(points);
+    std::vector<double> crowding(trials.size(), 0);
+    for (int front = 0;; ++front) {
+      std::vector<std::size_t> members;
+      for (std::size_t i = 0; i < trials.size(); ++i)
+        if (rank[i] == front) members.push_back(i);
+      if (members.empty()) break;
+      const std::vector<double> distance = crowding_distances(points, members);
+      for (std::size_t k = 0; k < members.size(); ++k) crowding[members[k]] = distance[k];
+    }
+    std::vector<std::size_t> order(trials.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    const auto key = [&](std::size_t i) {
+      return rank[i] < 0 ? std::numeric_limits<int>::max() : rank[i];
+    };
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      if (key(a) != key(b)) return key(a) < key(b);
+      return crowding[a] > crowding[b];
+    });
+    std::vector<const FinishedTrial*> sorted;
+    for (std::size_t i : order) sorted.push_back(trials[i]);
+    trials.swap(sorted);
+  }
+
   tpe::Point position(const FinishedTrial& t) const {
     tpe::Point p;
     for (const auto& d : space_.dimensions) p.push_back(d.position_of(t.params.at(d.path)));
