@@ -48,7 +48,8 @@ void check_options(const Experiment& experiment, const Registrar& registrar,
   }
   const SearchConfig& search = experiment.config.search;
   const auto sampler = registrar.samplers.factory(search.sampler)(
-      SamplerRequest{search.sampler_args, &search.space, 0, search.trials});
+      SamplerRequest{search.sampler_args, &search.space, 0, search.trials,
+                     static_cast<int>(search.objectives.size())});
   if (search.several_objectives() && !sampler->handles_several_objectives())
     throw ConfigError("search.sampler",
                       fmt::format("the {} sampler optimises one objective, and this study has {}: "
@@ -225,8 +226,9 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
     provenance.plugins.push_back({p.file.string(), p.name, p.version, p.digest});
   store.add_provenance(study.id, provenance);
 
-  auto sampler = registrar.samplers.factory(search.sampler)(SamplerRequest{
-      search.sampler_args, &search.space, derive_seed(base.seed, "sampler"), study.design_trials});
+  auto sampler = registrar.samplers.factory(search.sampler)(
+      SamplerRequest{search.sampler_args, &search.space, derive_seed(base.seed, "sampler"),
+                     study.design_trials, static_cast<int>(search.objectives.size())});
   auto pruner = registrar.pruners.factory(search.pruner)(search.pruner_args);
   const StudyContext context{experiment, registrar, store,        study.id,    options,
                              observer,   *pruner,   device.str(), data_varies, data};

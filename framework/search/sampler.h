@@ -45,6 +45,8 @@ struct SamplerRequest {
   // The trial budget the study was created with (for designs such as a Latin
   // hypercube; a resumed study keeps it even when given more trials).
   int trials = 1;
+  // How many objectives the study has (FinishedTrial::values).
+  int objectives = 1;
 };
 
 using SamplerFactory = std::function<std::unique_ptr<Sampler>(const SamplerRequest&)>;
