@@ -13,20 +13,19 @@ took. Optuna runs in processes of its own: Debian's python3-optuna, and with
                             [--first-seed 1] [--dimensions 5] [--functions ...]
                             [--only nsga2 random ...] [--optuna-src PATH] [--jobs N]
 """
-import argparse
 import concurrent.futures
 import json
 import math
 import os
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import warnings
 
-from samplers import StudyFailed, optuna_version
+from samplers import (StudyFailed, benchmark_arguments, optuna_columns, optuna_process,
+                      timed_tunelab_run)
 
 TUNELAB_SAMPLERS = ["nsga2", "random"]
 OPTUNA_SAMPLERS = ["NSGA-II", "TPE", "random"]
@@ -86,19 +85,13 @@ def hypervolume(points, reference):
 
 def tunelab_study(tunelab, folder, name, function, sampler, seed, trials):
     section, inputs, outputs, _, _ = function
-    tag = f"{name}-{sampler}-{seed}"
-    path = os.path.join(folder, tag + ".yaml")
     space = "\n".join(f"    objective.x{i}: {{type: float, low: 0, high: 1}}"
                       for i in range(inputs))
-    with open(path, "w") as f:
-        f.write(f"name: bench\nseed: {seed}\nobjective: {section}\nsearch:\n"
-                f"  objectives: [{', '.join(outputs)}]\n  trials: {trials}\n"
-                f"  sampler: {sampler}\n  space:\n{space}\n")
-    store = os.path.join(folder, tag + ".db")
-    start = time.perf_counter()
-    subprocess.run([tunelab, "run", path, "--storage", "sqlite:///" + store, "--quiet",
-                    "--keep-weights", "none"], check=True, stdout=subprocess.DEVNULL)
-    seconds = time.perf_counter() - start
+    store, seconds = timed_tunelab_run(
+        tunelab, folder, f"{name}-{abs(hash(sampler))}-{seed}",
+        f"name: bench\nseed: {seed}\nobjective: {section}\nsearch:\n"
+        f"  objectives: [{', '.join(outputs)}]\n  trials: {trials}\n"
+        f"  sampler: {sampler}\n  space:\n{space}\n")
     with sqlite3.connect(store) as db:
         values = {}
         for number, value in db.execute(
@@ -131,16 +124,7 @@ def optuna_worker(sampler, name, dimensions, seed, trials):
 
 
 def optuna_study(source, sampler, name, dimensions, seed, trials):
-    command = [sys.executable, os.path.abspath(__file__), "--optuna-worker", sampler, name,
-               str(dimensions), str(seed), str(trials)]
-    env = dict(os.environ, OMP_NUM_THREADS="1")
-    if source:
-        env["PYTHONPATH"] = os.path.abspath(source)
-    done = subprocess.run(command, capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        lines = done.stderr.strip().splitlines() or ["exit status %d" % done.returncode]
-        raise StudyFailed(lines[-1])
-    result = json.loads(done.stdout.splitlines()[-1])
+    result = optuna_process(__file__, source, [sampler, name, dimensions, seed, trials])
     return result["values"], result["seconds"]
 
 
@@ -148,32 +132,12 @@ def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--optuna-worker":
         sampler, name, dimensions, seed, trials = sys.argv[2:7]
         return optuna_worker(sampler, name, int(dimensions), int(seed), int(trials))
-    here = os.path.dirname(os.path.abspath(__file__))
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tunelab", default=os.path.join(here, "..", "build", "tunelab"))
-    parser.add_argument("--trials", type=int, default=100)
-    parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--first-seed", type=int, default=1)
-    parser.add_argument("--dimensions", type=int, default=5)
-    parser.add_argument("--functions", nargs="*")
-    parser.add_argument("--only", nargs="*", help="only these tunelab samplers (sections too)")
-    parser.add_argument("--optuna-src", help="also run Optuna from this source checkout")
-    parser.add_argument("--no-debian-optuna", action="store_true")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser = benchmark_arguments(__doc__, trials=100)
     args = parser.parse_args()
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     table = functions(args.dimensions)
     names = args.functions or list(table)
-    optunas = []
-    for source in ([] if args.no_debian_optuna else [None]) + (
-            [args.optuna_src] if args.optuna_src else []):
-        found = optuna_version(source)
-        if found is None:
-            print(f"(Optuna {'from ' + source if source else 'installed'} cannot be imported: "
-                  "left out)")
-            continue
-        for sampler in OPTUNA_SAMPLERS:
-            optunas.append((f"Optuna {found[0]} {sampler}", source, sampler))
+    optunas = optuna_columns(args.optuna_src, not args.no_debian_optuna, OPTUNA_SAMPLERS)
     tunelab_columns = args.only if args.only is not None else TUNELAB_SAMPLERS
     results = {}
     failed = {}

@@ -63,17 +63,24 @@ def experiment_text(function, seed, trials, sampler):
             f"  trials: {trials}\n  sampler: {sampler}\n  space:\n{space}\n")
 
 
-def tunelab_study(tunelab, folder, name, function, sampler, seed, trials):
-    """(best value, seconds) of one tunelab study, in a store of its own."""
-    tag = f"{name}-{abs(hash(sampler))}-{seed}"
+def timed_tunelab_run(tunelab, folder, tag, experiment):
+    """Runs the experiment text as one study in a store of its own; returns
+    the store's path and the seconds the whole `tunelab run` took."""
     path = os.path.join(folder, tag + ".yaml")
     with open(path, "w") as f:
-        f.write(experiment_text(function, seed, trials, TUNELAB_SAMPLERS.get(sampler, sampler)))
+        f.write(experiment)
     store = os.path.join(folder, tag + ".db")
     start = time.perf_counter()
     subprocess.run([tunelab, "run", path, "--storage", "sqlite:///" + store, "--quiet",
                     "--keep-weights", "none"], check=True, stdout=subprocess.DEVNULL)
-    seconds = time.perf_counter() - start
+    return store, time.perf_counter() - start
+
+
+def tunelab_study(tunelab, folder, name, function, sampler, seed, trials):
+    """(best value, seconds) of one tunelab study, in a store of its own."""
+    store, seconds = timed_tunelab_run(
+        tunelab, folder, f"{name}-{abs(hash(sampler))}-{seed}",
+        experiment_text(function, seed, trials, TUNELAB_SAMPLERS.get(sampler, sampler)))
     with sqlite3.connect(store) as db:
         best = db.execute("SELECT min(value) FROM trials WHERE state = 'COMPLETE'").fetchone()[0]
     return best, seconds
@@ -83,13 +90,14 @@ class StudyFailed(Exception):
     pass
 
 
-def optuna_study(source, sampler, name, dimensions, seed, trials):
-    """(best value, seconds) of one Optuna study, run by this script in a
-    process of its own (Debian's Optuna, or the one under `source`);
-    StudyFailed with the last line of its errors when it fails (a sampler
-    of that Optuna that the installed modules cannot run)."""
-    command = [sys.executable, os.path.abspath(__file__), "--optuna-worker", sampler, name,
-               str(dimensions), str(seed), str(trials)]
+def optuna_process(script, source, worker_args):
+    """What `script --optuna-worker ARGS` prints last, as JSON: one Optuna
+    study run in a process of its own with one thread (Debian's Optuna, or
+    the one under `source`); StudyFailed with the last line of its errors
+    when it fails (a sampler of that Optuna that the installed modules
+    cannot run)."""
+    command = [sys.executable, os.path.abspath(script), "--optuna-worker"] + [
+        str(a) for a in worker_args]
     env = dict(os.environ, OMP_NUM_THREADS="1")
     if source:
         env["PYTHONPATH"] = os.path.abspath(source)
@@ -97,7 +105,28 @@ def optuna_study(source, sampler, name, dimensions, seed, trials):
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines() or ["exit status %d" % done.returncode]
         raise StudyFailed(lines[-1])
-    result = json.loads(done.stdout.splitlines()[-1])
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def optuna_columns(source, debian, wanted):
+    """(column, source, sampler) for each of `wanted` that each Optuna has:
+    Debian's unless `debian` is false, and the checkout at `source` if any."""
+    columns = []
+    for where in ([None] if debian else []) + ([source] if source else []):
+        found = optuna_version(where)
+        if found is None:
+            print(f"(Optuna {'from ' + where if where else 'installed'} cannot be imported: "
+                  "left out)")
+            continue
+        version, have = found
+        columns += [(f"Optuna {version} {sampler}", where, sampler) for sampler in wanted
+                    if sampler in have]
+    return columns
+
+
+def optuna_study(source, sampler, name, dimensions, seed, trials):
+    """(best value, seconds) of one Optuna study (optuna_process)."""
+    result = optuna_process(__file__, source, [sampler, name, dimensions, seed, trials])
     return result["best"], result["seconds"]
 
 
@@ -136,7 +165,7 @@ def optuna_version(source):
     if source:
         env["PYTHONPATH"] = os.path.abspath(source)
     probe = ("import json, optuna\n"
-             "have = {'random': 1, 'TPE': 1, 'TPE multivariate': 1,\n"
+             "have = {'random': 1, 'TPE': 1, 'TPE multivariate': 1, 'NSGA-II': 1,\n"
              "        'GP': hasattr(optuna.samplers, 'GPSampler')}\n"
              "try:\n    import cmaes; have['CMA-ES'] = 1\nexcept ImportError:\n    pass\n"
              "print(json.dumps([optuna.__version__, [k for k, v in have.items() if v]]))\n")
@@ -182,28 +211,35 @@ def print_table(title, columns, rows, cell):
     print()
 
 
-def main():
-    if len(sys.argv) > 1 and sys.argv[1] == "--optuna-worker":
-        sampler, name, dimensions, seed, trials = sys.argv[2:7]
-        return optuna_worker(sampler, name, int(dimensions), int(seed), int(trials))
+def benchmark_arguments(doc, trials):
+    """The options the sampler benchmarks share: the tunelab to run, the
+    budget, the seeds, the functions, which samplers, which Optunas."""
     here = os.path.dirname(os.path.abspath(__file__))
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--tunelab", default=os.path.join(here, "..", "build", "tunelab"))
-    parser.add_argument("--trials", type=int, default=50)
+    parser.add_argument("--trials", type=int, default=trials)
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--dimensions", type=int, default=5,
-                        help="inputs of rosenbrock and ackley")
+                        help="inputs of the functions of any dimension")
     parser.add_argument("--functions", nargs="*", help="only these (names as in the table)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--only", nargs="*",
                         help="only these tunelab samplers: names of the table, or sampler "
                         "sections such as '{name: gp, warp: none}'")
     parser.add_argument("--optuna-src", help="also run Optuna from this source checkout")
-    parser.add_argument("--optuna-samplers", nargs="*", default=OPTUNA_SAMPLERS,
-                        help="which of Optuna's samplers to run")
     parser.add_argument("--no-debian-optuna", action="store_true",
                         help="leave out the installed Optuna")
+    return parser
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--optuna-worker":
+        sampler, name, dimensions, seed, trials = sys.argv[2:7]
+        return optuna_worker(sampler, name, int(dimensions), int(seed), int(trials))
+    parser = benchmark_arguments(__doc__, trials=50)
+    parser.add_argument("--optuna-samplers", nargs="*", default=OPTUNA_SAMPLERS,
+                        help="which of Optuna's samplers to run")
     args = parser.parse_args()
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     table = functions(args.dimensions)
@@ -213,18 +249,7 @@ def main():
             parser.error(f"unknown function '{name}' (expected one of {', '.join(table)})")
 
     # Optuna's columns: (column, source, sampler).
-    optunas = []
-    for source in ([] if args.no_debian_optuna else [None]) + (
-            [args.optuna_src] if args.optuna_src else []):
-        found = optuna_version(source)
-        if found is None:
-            print(f"(Optuna {'from ' + source if source else 'installed'} cannot be imported: "
-                  "left out)")
-            continue
-        version, have = found
-        for sampler in args.optuna_samplers:
-            if sampler in have:
-                optunas.append((f"Optuna {version} {sampler}", source, sampler))
+    optunas = optuna_columns(args.optuna_src, not args.no_debian_optuna, args.optuna_samplers)
 
     tunelab_columns = args.only if args.only is not None else list(TUNELAB_SAMPLERS)
     results = {}  # (column, function) -> [(best, seconds)] over seeds

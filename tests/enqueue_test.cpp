@@ -235,4 +235,28 @@ TEST_SUITE("enqueue") {
     }
     CHECK(trials[3].params["objective.x2"] == 0.75);
   }
+
+  TEST_CASE("enqueued trials under two workers: the same study every time") {
+    tunelab::test::ScratchDir dir;
+    const auto file =
+        dir.write("e.yaml", std::string(kExperiment) +
+                                "  workers: 2\n  enqueue:\n    - {objective.x0: 0.5}\n"
+                                "    - {objective.x2: 0.25, objective.x3: 0.75}\n");
+    std::vector<std::vector<StoredTrial>> runs;
+    for (const char* store : {"a.db", "b.db"}) {
+      const auto db = dir.path() / store;
+      const auto r =
+          tunelab::test::run_tunelab("run " + file.string() + " --quiet --storage " + db.string());
+      REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+      runs.push_back(stored_trials(db));
+    }
+    REQUIRE(runs[0].size() == 8);
+    REQUIRE(runs[1].size() == 8);
+    for (std::size_t k = 0; k < 8; ++k) {
+      CAPTURE(k);
+      CHECK(runs[0][k].proposed_by == (k < 2 ? "enqueued" : "tpe"));
+      CHECK(runs[0][k].params == runs[1][k].params);
+    }
+    CHECK(runs[0][1].params["objective.x3"] == 0.75);
+  }
 }
