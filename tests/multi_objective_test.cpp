@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <set>
 
@@ -120,6 +122,16 @@ TEST_SUITE("several objectives") {
     REQUIRE(pareto.is_array());
     CHECK(pareto.size() == expected.size());
     CHECK(pareto[0].contains("f2"));
+
+    // The report draws the front and lists it.
+    const std::string page = (dir.path() / "z.html").string();
+    r = tunelab::test::run_tunelab("report z --html " + page + storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    std::ifstream in(page);
+    const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(html.find("The trade-off: the Pareto front") != std::string::npos);
+    CHECK(html.find("alt=\"Pareto front of two objectives\"") != std::string::npos);
+    CHECK(html.find(std::to_string(expected.size()) + " trials on the front") != std::string::npos);
 
     // Exported for Optuna, the study's directions make its best_trials the front.
     const std::string exported = (dir.path() / "optuna.db").string();

@@ -1,6 +1,5 @@
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -19,28 +18,22 @@ namespace {
 // one row per trial, best first by the first objective.
 int print_front(StudyQueries& store, const StudyInfo& study, Format format) {
   const std::vector<TrialInfo> trials = store.trials(study.id);
-  const std::vector<int> front = pareto_numbers(study, trials);
+  const std::vector<const TrialInfo*> front = pareto_trials(study, trials);
   if (front.empty())
     throw InputError(
         fmt::format("study '{}' has no complete trial yet ({} pruned, {} failed, {} running)",
                     study.name, study.pruned, study.failed, study.running));
   const auto paths = param_paths(trials);
   Table table{{"number"}, {}};
-  for (const auto& o : study.objectives)
-    table.columns.push_back(
-        fmt::format("{} ({})", o.metric, o.direction == Direction::maximize ? "max" : "min"));
+  for (const auto& o : study.objectives) table.columns.push_back(objective_label(o));
   const auto names = short_names(paths);
   table.columns.insert(table.columns.end(), names.begin(), names.end());
-  for (int number : front) {
-    const TrialInfo& t = trials[static_cast<std::size_t>(
-        std::find_if(trials.begin(), trials.end(),
-                     [&](const TrialInfo& x) { return x.number == number; }) -
-        trials.begin())];
-    std::vector<Cell> row{t.number};
-    for (double v : objective_values(t)) row.push_back(number_cell(v));
+  for (const TrialInfo* t : front) {
+    std::vector<Cell> row{t->number};
+    for (double v : objective_values(*t)) row.push_back(number_cell(v));
     for (const auto& p : paths) {
-      const auto it = t.params.find(p);
-      row.push_back(it == t.params.end() ? Cell() : Cell(it->second));
+      const auto it = t->params.find(p);
+      row.push_back(it == t->params.end() ? Cell() : Cell(it->second));
     }
     table.rows.push_back(std::move(row));
   }

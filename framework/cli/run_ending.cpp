@@ -33,10 +33,10 @@ void print_best(StudyQueries& store, const StudySummary& summary, const std::str
     // No one best trial: the front, listed by `tunelab best`.
     std::string objectives;
     for (const auto& o : study.objectives)
-      objectives += fmt::format("{}{} ({})", objectives.empty() ? "" : ", ", o.metric,
-                                o.direction == Direction::maximize ? "max" : "min");
+      objectives += (objectives.empty() ? "" : ", ") + objective_label(o);
+    const std::vector<TrialInfo> trials = store.trials(study.id);
     std::cout << fmt::format("front: {} trials on the Pareto front of {}: tunelab best {}{}\n",
-                             pareto_numbers(study, store.trials(study.id)).size(), objectives,
+                             pareto_trials(study, trials).size(), objectives,
                              shell_word(summary.name), storage_option(storage));
     print_store_and_next(store, summary, storage);
     return;

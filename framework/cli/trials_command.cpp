@@ -73,11 +73,11 @@ int trials_command(const Arguments& args, Registrar&) {
   for (const auto& o : study.objectives) table.columns.push_back(o.metric);
   table.columns.insert(table.columns.end(), {"epochs", "seconds"});
   table.columns.insert(table.columns.end(), names.begin(), names.end());
-  std::vector<int> front;
-  if (pareto) front = pareto_numbers(study, trials);
+  std::vector<const TrialInfo*> front;
+  if (pareto) front = pareto_trials(study, trials);
   for (const auto& t : trials) {
     if (!state.empty() && to_string(t.state) != state) continue;
-    if (pareto && std::find(front.begin(), front.end(), t.number) == front.end()) continue;
+    if (pareto && std::find(front.begin(), front.end(), &t) == front.end()) continue;
     std::vector<Cell> row{t.number, to_string(t.state)};
     const std::vector<double> v = objective_values(t);
     for (std::size_t i = 0; i < objectives; ++i)

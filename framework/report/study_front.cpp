@@ -10,7 +10,8 @@ std::vector<double> objective_values(const TrialInfo& trial) {
   return trial.values.empty() ? std::vector<double>{trial.value} : trial.values;
 }
 
-std::vector<int> pareto_numbers(const StudyInfo& study, const std::vector<TrialInfo>& trials) {
+std::vector<const TrialInfo*> pareto_trials(const StudyInfo& study,
+                                            const std::vector<TrialInfo>& trials) {
   std::vector<const TrialInfo*> complete;
   std::vector<std::vector<double>> losses;
   for (const auto& t : trials) {
@@ -25,9 +26,13 @@ std::vector<int> pareto_numbers(const StudyInfo& study, const std::vector<TrialI
   std::vector<std::size_t> front = pareto_front(losses);
   std::stable_sort(front.begin(), front.end(),
                    [&](std::size_t a, std::size_t b) { return losses[a][0] < losses[b][0]; });
-  std::vector<int> numbers;
-  for (std::size_t i : front) numbers.push_back(complete[i]->number);
-  return numbers;
+  std::vector<const TrialInfo*> out;
+  for (std::size_t i : front) out.push_back(complete[i]);
+  return out;
+}
+
+std::string objective_label(const StudyObjective& objective) {
+  return objective.metric + (objective.direction == Direction::maximize ? " (max)" : " (min)");
 }
 
 }  // namespace tunelab

@@ -3,15 +3,20 @@
 // dominates over the study's objectives (each in its direction). For a study
 // of one objective, its best trials (ties included).
 
+#include <string>
 #include <vector>
 
 #include "store/records.h"
 
 namespace tunelab {
 
-// The numbers of the front's trials, by their first objective's value (best
-// first), then number.
-std::vector<int> pareto_numbers(const StudyInfo& study, const std::vector<TrialInfo>& trials);
+// The front's trials (pointers into `trials`), by their first objective's
+// value (best first), then number.
+std::vector<const TrialInfo*> pareto_trials(const StudyInfo& study,
+                                            const std::vector<TrialInfo>& trials);
+
+// "val_rmse (min)": an objective as the front's tables and figures name it.
+std::string objective_label(const StudyObjective& objective);
 
 // A trial's value of each objective: its recorded values, or its value alone
 // in a store from before several objectives.

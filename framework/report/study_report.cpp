@@ -303,7 +303,9 @@ class Report {
   // more) and listed.
   void front_section(const StudyInfo& s, const std::vector<TrialInfo>& trials, int level) {
     page_.heading(level, "The trade-off: the Pareto front");
-    const std::vector<int> front = pareto_numbers(s, trials);
+    const std::vector<const TrialInfo*> front = pareto_trials(s, trials);
+    std::vector<int> numbers;
+    for (const TrialInfo* t : front) numbers.push_back(t->number);
     if (front.empty()) {
       page_.missing("No trial completed, so there is no front.");
       return;
@@ -316,12 +318,12 @@ class Report {
         points.emplace_back(t.number, v[0], v[1]);
     }
     if (o.size() == 2) {
-      page_.figure(
-          front_figure(points, front, {o[0].metric, o[0].direction}, {o[1].metric, o[1].direction}),
-          fmt::format("Every complete trial by {} and {}; red, the Pareto front: the "
-                      "trials no other beats on both, labelled by number.",
-                      o[0].metric, o[1].metric),
-          "Pareto front of two objectives");
+      page_.figure(front_figure(points, numbers, {o[0].metric, o[0].direction},
+                                {o[1].metric, o[1].direction}),
+                   fmt::format("Every complete trial by {} and {}; red, the Pareto front: the "
+                               "trials no other beats on both, labelled by number.",
+                               o[0].metric, o[1].metric),
+                   "Pareto front of two objectives");
     } else {
       // One axis per objective, each trial a line: green, the front.
       SearchSpace axes;
@@ -342,7 +344,7 @@ class Report {
           axes.dimensions[k].low = std::min(axes.dimensions[k].low, v[k]);
           axes.dimensions[k].high = std::max(axes.dimensions[k].high, v[k]);
         }
-        line.value = std::find(front.begin(), front.end(), t.number) != front.end() ? 0 : 1;
+        line.value = std::find(front.begin(), front.end(), &t) != front.end() ? 0 : 1;
         lines.push_back(line);
       }
       std::stable_sort(lines.begin(), lines.end(), [](const TrialParams& a, const TrialParams& b) {
@@ -354,23 +356,19 @@ class Report {
                    "Pareto front of several objectives");
     }
     std::vector<std::string> columns = {"trial"};
-    for (const auto& objective : o)
-      columns.push_back(fmt::format("{} ({})", objective.metric,
-                                    objective.direction == Direction::maximize ? "max" : "min"));
+    for (const auto& objective : o) columns.push_back(objective_label(objective));
     const std::vector<std::string> paths = param_paths(trials);
     for (const auto& name : short_names(paths)) columns.push_back(name);
     std::vector<std::vector<std::string>> rows;
-    for (int number : front)
-      for (const auto& t : trials)
-        if (t.number == number) {
-          std::vector<std::string> row = {std::to_string(number)};
-          for (double v : objective_values(t)) row.push_back(shown(v));
-          for (const auto& path : paths) {
-            const auto it = t.params.find(path);
-            row.push_back(it == t.params.end() ? "" : param_text(it->second));
-          }
-          rows.push_back(row);
-        }
+    for (const TrialInfo* t : front) {
+      std::vector<std::string> row = {std::to_string(t->number)};
+      for (double v : objective_values(*t)) row.push_back(shown(v));
+      for (const auto& path : paths) {
+        const auto it = t->params.find(path);
+        row.push_back(it == t->params.end() ? "" : param_text(it->second));
+      }
+      rows.push_back(row);
+    }
     page_.paragraph(
         fmt::format("{} trials on the front, best first by {}:", front.size(), o[0].metric));
     page_.table(columns, rows);
