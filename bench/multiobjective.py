@@ -25,7 +25,7 @@ import time
 import warnings
 
 from samplers import (StudyFailed, benchmark_arguments, optuna_columns, optuna_process,
-                      timed_tunelab_run)
+                      print_table, timed_tunelab_run)
 
 TUNELAB_SAMPLERS = ["nsga2", "random"]
 OPTUNA_SAMPLERS = ["NSGA-II", "TPE", "random"]
@@ -164,17 +164,13 @@ def main():
         print(f"({column} is left out: a study failed with {why})")
     print(f"{args.trials} trials, median over {args.seeds} root seeds from {args.first_seed}; "
           f"ZDT in {args.dimensions} dimensions, DTLZ2 in {args.dimensions + 1}\n")
+    rows = [(f"{name} ({', '.join(f'{v:g}' for v in table[name][3])})", name) for name in names]
     for title, index, digits in (("Hypervolume (larger is better)", 0, "{:.4g}"),
                                  ("Median seconds per study", 1, "{:.2f}")):
-        print(title + "\n")
-        print("| function (reference point) | " + " | ".join(columns) + " |")
-        print("| --- " * (len(columns) + 1) + "|")
-        for name in names:
-            cells = [digits.format(statistics.median(r[index] for r in results[(c, name)]))
-                     for c in columns]
-            print(f"| {name} ({', '.join(f'{v:g}' for v in table[name][3])}) | " +
-                  " | ".join(cells) + " |")
-        print()
+        print_table(title, columns, rows,
+                    lambda c, name: digits.format(
+                        statistics.median(r[index] for r in results[(c, name)])),
+                    first="function (reference point)")
 
 
 if __name__ == "__main__":

@@ -202,9 +202,11 @@ def ackley(x):
             - math.exp(sum(math.cos(2 * math.pi * v) for v in x) / n) + 20 + math.e)
 
 
-def print_table(title, columns, rows, cell):
+def print_table(title, columns, rows, cell, first="function (minimum)"):
+    """A Markdown table: one row per (label, key) of `rows`, `cell(column,
+    key)` in each column, under `first` and the columns."""
     print(title + "\n")
-    print("| function (minimum) | " + " | ".join(columns) + " |")
+    print(f"| {first} | " + " | ".join(columns) + " |")
     print("| --- " * (len(columns) + 1) + "|")
     for label, key in rows:
         print(f"| {label} | " + " | ".join(cell(c, key) for c in columns) + " |")

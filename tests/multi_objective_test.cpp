@@ -239,6 +239,10 @@ TEST_SUITE("several objectives") {
       CHECK_MESSAGE(r.output.find(c.message) != std::string::npos, r.output);
       CHECK(r.output.find("e.yaml:") != std::string::npos);
       CHECK_FALSE(std::filesystem::exists(db));
+      // `validate` finds the same mistakes.
+      const auto v = tunelab::test::run_tunelab("validate " + (dir.path() / "e.yaml").string());
+      CHECK(v.exit_status == 2);
+      CHECK_MESSAGE(v.output.find(c.message) != std::string::npos, v.output);
     }
   }
 }

@@ -26,9 +26,8 @@ void print_store_and_next(StudyQueries& store, const StudySummary& summary,
 
 // The best trial with its test loss and params, where the results are, and
 // what to run next.
-void print_best(StudyQueries& store, const StudySummary& summary, const std::string& metric,
-                const std::string& storage) {
-  const StudyInfo study = store.study(summary.name);
+void print_best(StudyQueries& store, const StudyInfo& study, const StudySummary& summary,
+                const std::string& metric, const std::string& storage) {
   if (study.objectives.size() > 1) {
     // No one best trial: the front, listed by `tunelab best`.
     std::string objectives;
@@ -66,9 +65,9 @@ void print_best(StudyQueries& store, const StudySummary& summary, const std::str
 }
 
 // Which earlier studies' trials the sampler saw (search.warm_start).
-void print_warm_start(StudyQueries& store, const std::string& study) {
+void print_warm_start(StudyQueries& store, const StudyInfo& study) {
   std::vector<std::pair<std::string, int>> sources;
-  for (const WarmStartTrial& t : store.warm_start_trials(store.study(study).id)) {
+  for (const WarmStartTrial& t : store.warm_start_trials(study.id)) {
     if (sources.empty() || sources.back().first != t.source_study)
       sources.emplace_back(t.source_study, 0);
     ++sources.back().second;
@@ -100,8 +99,9 @@ void print_run_ending(StudyQueries& store, const StudySummary& summary,
   std::cout << fmt::format("{}: {} complete, {} pruned, {} failed (stopped: {})\n", where,
                            summary.complete, summary.pruned, summary.failed,
                            to_string(summary.stopped_because));
-  print_warm_start(store, summary.name);
-  if (summary.best) print_best(store, summary, config.search.metric, storage);
+  const StudyInfo study = store.study(summary.name);
+  print_warm_start(store, study);
+  if (summary.best) print_best(store, study, summary, config.search.metric, storage);
 }
 
 }  // namespace tunelab::cli

@@ -42,10 +42,6 @@ struct SearchConfig {
   Direction direction = Direction::minimize;
   // What a trial is judged by, each metric with its direction: the one
   // above, or several (search.objectives), whose first is the one above.
-  struct Objective {
-    std::string metric;
-    Direction direction = Direction::minimize;
-  };
   std::vector<Objective> objectives;
   bool several_objectives() const { return objectives.size() > 1; }
   int trials = 1;

@@ -204,8 +204,8 @@ std::vector<SearchConfig::WarmStart> read_warm_start(const nlohmann::json& secti
 // One objective's metric and direction from the mapping `args` (its keys
 // `metric` and `direction`). An objective experiment's metrics are its
 // function's outputs, checked once the function is known.
-SearchConfig::Objective read_objective(const Args& args, bool objective) {
-  SearchConfig::Objective o;
+Objective read_objective(const Args& args, bool objective) {
+  Objective o;
   o.metric = args.text("metric", objective ? "value" : "val_loss");
   if (!objective) {
     const auto& names = training_metrics();
@@ -225,12 +225,12 @@ SearchConfig::Objective read_objective(const Args& args, bool objective) {
 }
 
 // search.objectives: a list of {metric, direction} mappings (or metric names).
-std::vector<SearchConfig::Objective> read_objectives(const nlohmann::json& list, bool objective) {
+std::vector<Objective> read_objectives(const nlohmann::json& list, bool objective) {
   if (!list.is_array() || list.empty())
     throw ConfigError("",
                       "expected a list of objectives, such as [{metric: val_rmse}, {metric: "
                       "n_params}]");
-  std::vector<SearchConfig::Objective> out;
+  std::vector<Objective> out;
   for (std::size_t i = 0; i < list.size(); ++i)
     in_section(fmt::format("[{}]", i), [&] {
       const nlohmann::json entry =

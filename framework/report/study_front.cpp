@@ -31,7 +31,7 @@ std::vector<const TrialInfo*> pareto_trials(const StudyInfo& study,
   return out;
 }
 
-std::string objective_label(const StudyObjective& objective) {
+std::string objective_label(const Objective& objective) {
   return objective.metric + (objective.direction == Direction::maximize ? " (max)" : " (min)");
 }
 

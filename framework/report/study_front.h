@@ -16,7 +16,7 @@ std::vector<const TrialInfo*> pareto_trials(const StudyInfo& study,
                                             const std::vector<TrialInfo>& trials);
 
 // "val_rmse (min)": an objective as the front's tables and figures name it.
-std::string objective_label(const StudyObjective& objective);
+std::string objective_label(const Objective& objective);
 
 // A trial's value of each objective: its recorded values, or its value alone
 // in a store from before several objectives.

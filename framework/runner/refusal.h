@@ -17,7 +17,7 @@ enum class Refusal {
   lost_after_not_positive,  // number: the seconds asked for
   study_exists,             // study, store: exists and was not to be resumed
   other_workers,            // study, store, recorded: the trials at once it ran with
-  other_configuration,      // study, store, recorded: resumed from another experiment (what differs)
+  other_configuration,      // study, store, recorded: resumed from another experiment, what differs
   other_data,               // study, store, recorded, now: data set digests
   other_plugin,             // study, store, plugin, recorded, now, file: library digests
   no_kept_weights,          // study, trial, kept: a trained model asked for

@@ -194,12 +194,30 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
                                       config.objective.name, input, input));
     }
   }
-  const auto& sampler = registrar.samplers.factory_at("search.sampler", search.sampler);
+  const auto& make_sampler = registrar.samplers.factory_at("search.sampler", search.sampler);
+  std::unique_ptr<Sampler> sampler;
   try {
-    sampler(SamplerRequest{search.sampler_args, &search.space, 0, search.trials});
+    sampler = make_sampler(SamplerRequest{search.sampler_args, &search.space, 0, search.trials,
+                                          static_cast<int>(search.objectives.size())});
   } catch (const ConfigError& e) {
     throw e.under("search.sampler");
   }
+  if (search.several_objectives() && !sampler->handles_several_objectives())
+    throw ConfigError("search.sampler",
+                      fmt::format("the {} sampler optimises one objective, and this study has {}: "
+                                  "use nsga2 or tpe (or random, lhs, sobol, grid)",
+                                  search.sampler, search.objectives.size()));
+  if (search.several_objectives() && search.pruner != "none")
+    throw ConfigError("search.pruner",
+                      "pruners compare one curve per trial, and this study has several "
+                      "objectives: leave the pruner out");
+  // A warm start hands a sampler earlier trials; one that proposes without
+  // looking at any would ignore them.
+  if (!search.warm_start.empty() && !sampler->reads_history())
+    throw ConfigError("search.warm_start",
+                      fmt::format("the {} sampler proposes without looking at earlier trials, so "
+                                  "it would ignore them: warm starts need tpe, gp or auto",
+                                  search.sampler));
   const auto& pruner = registrar.pruners.factory_at("search.pruner", search.pruner);
   try {
     pruner(search.pruner_args);

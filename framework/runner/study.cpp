@@ -46,26 +46,6 @@ void check_options(const Experiment& experiment, const Registrar& registrar,
     facts.number = wanted;
     throw RefusedError(Refusal::too_few_trials, facts);
   }
-  const SearchConfig& search = experiment.config.search;
-  const auto sampler = registrar.samplers.factory(search.sampler)(
-      SamplerRequest{search.sampler_args, &search.space, 0, search.trials,
-                     static_cast<int>(search.objectives.size())});
-  if (search.several_objectives() && !sampler->handles_several_objectives())
-    throw ConfigError("search.sampler",
-                      fmt::format("the {} sampler optimises one objective, and this study has {}: "
-                                  "use nsga2 or tpe (or random, lhs, sobol, grid)",
-                                  search.sampler, search.objectives.size()));
-  if (search.several_objectives() && search.pruner != "none")
-    throw ConfigError("search.pruner",
-                      "pruners compare one curve per trial, and this study has several "
-                      "objectives: leave the pruner out");
-  // A warm start hands a sampler earlier trials; one that proposes without
-  // looking at any would ignore them.
-  if (!search.warm_start.empty() && !sampler->reads_history())
-    throw ConfigError("search.warm_start",
-                      fmt::format("the {} sampler proposes without looking at earlier trials, so "
-                                  "it would ignore them: warm starts need tpe, gp or auto",
-                                  search.sampler));
   // More threads than this only queue for the cores (and LibTorch takes
   // minutes to start a hundred thousand of them).
   const int most_threads = 8 * static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
@@ -120,12 +100,6 @@ void check_same_inputs(Store& store, const StudyInfo& study, const std::string& 
       }
 }
 
-std::vector<StudyObjective> objectives_of(const SearchConfig& search) {
-  std::vector<StudyObjective> out;
-  for (const auto& o : search.objectives) out.push_back({o.metric, o.direction});
-  return out;
-}
-
 StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, Store& store,
                      const StudyOptions& options, const std::string& digest) {
   const ExperimentConfig& c = experiment.config;
@@ -178,7 +152,7 @@ StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, S
   return store.create_study(
       NewStudy{name, c.seed, c.search.metric, c.search.direction, trials, to_json(c),
                experiment.document, std::filesystem::absolute(experiment.file).string(),
-               objectives_of(c.search)},
+               c.search.objectives},
       gather_warm_start(c, store, name));
 }
 

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cmath>
 
 #include "common/errors.h"
@@ -55,21 +54,15 @@ std::vector<WarmStartTrial> gather_warm_start(const ExperimentConfig& config, St
     } catch (const InputError& e) {
       throw ConfigError(at + ".study", e.what());
     }
-    const auto described = [](const std::vector<StudyObjective>& objectives) {
+    const auto described = [](const std::vector<Objective>& objectives) {
       std::string text;
       for (const auto& o : objectives)
         text +=
             fmt::format("{}{} ({})", text.empty() ? "" : ", ", o.metric, to_string(o.direction));
       return text;
     };
-    std::vector<StudyObjective> wanted;
-    for (const auto& o : config.search.objectives) wanted.push_back({o.metric, o.direction});
-    const bool same = study.objectives.size() == wanted.size() &&
-                      std::equal(wanted.begin(), wanted.end(), study.objectives.begin(),
-                                 [](const StudyObjective& a, const StudyObjective& b) {
-                                   return a.metric == b.metric && a.direction == b.direction;
-                                 });
-    if (!same)
+    const std::vector<Objective>& wanted = config.search.objectives;
+    if (study.objectives != wanted)
       throw ConfigError(at + ".study",
                         fmt::format("study '{}' was judged by {}, this one by {}: their values do "
                                     "not compare",

@@ -15,6 +15,17 @@ enum class Direction { minimize, maximize };
 std::string to_string(Direction direction);
 std::optional<Direction> direction_named(const std::string& name);
 
+// What a study's trials are judged by: a metric and its direction (one, or
+// several with search.objectives).
+struct Objective {
+  std::string metric;
+  Direction direction = Direction::minimize;
+
+  bool operator==(const Objective& other) const {
+    return metric == other.metric && direction == other.direction;
+  }
+};
+
 // The direction a metric's name implies: names ending in _accuracy, _auc,
 // _f1 or _r2 are maximised, every other (losses, errors, "value") minimised.
 Direction natural_direction(const std::string& metric);

@@ -92,4 +92,28 @@ std::vector<double> crowding_distances(const std::vector<std::vector<double>>& p
   return distance;
 }
 
+DominanceRanking rank_by_dominance(const std::vector<std::vector<double>>& points) {
+  DominanceRanking r;
+  r.front = front_ranks(points);
+  r.crowding.assign(points.size(), 0.0);
+  for (int front = 0;; ++front) {
+    std::vector<std::size_t> members;
+    for (std::size_t i = 0; i < points.size(); ++i)
+      if (r.front[i] == front) members.push_back(i);
+    if (members.empty()) break;
+    const std::vector<double> distance = crowding_distances(points, members);
+    for (std::size_t k = 0; k < members.size(); ++k) r.crowding[members[k]] = distance[k];
+  }
+  r.order.resize(points.size());
+  std::iota(r.order.begin(), r.order.end(), 0);
+  const auto key = [&](std::size_t i) {
+    return r.front[i] < 0 ? std::numeric_limits<int>::max() : r.front[i];
+  };
+  std::stable_sort(r.order.begin(), r.order.end(), [&](std::size_t a, std::size_t b) {
+    if (key(a) != key(b)) return key(a) < key(b);
+    return r.crowding[a] > r.crowding[b];
+  });
+  return r;
+}
+
 }  // namespace tunelab

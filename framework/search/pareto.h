@@ -27,4 +27,14 @@ std::vector<int> front_ranks(const std::vector<std::vector<double>>& points);
 std::vector<double> crowding_distances(const std::vector<std::vector<double>>& points,
                                        const std::vector<std::size_t>& members);
 
+// Points ranked as NSGA-II and MOTPE select them: each point's front and
+// crowding distance on it, and the indices best first (lower front, then
+// larger crowding distance, then lower index); points with a NaN last.
+struct DominanceRanking {
+  std::vector<int> front;        // front_ranks
+  std::vector<double> crowding;  // within its front; 0 for a point with a NaN
+  std::vector<std::size_t> order;
+};
+DominanceRanking rank_by_dominance(const std::vector<std::vector<double>>& points);
+
 }  // namespace tunelab

@@ -18,12 +18,6 @@
 
 namespace tunelab {
 
-// One of what a study's trials are judged by.
-struct StudyObjective {
-  std::string metric;
-  Direction direction = Direction::minimize;
-};
-
 // What a study is made from; StudyInfo adds what it has become.
 struct NewStudy {
   std::string name;
@@ -35,7 +29,7 @@ struct NewStudy {
   nlohmann::json document;
   std::string experiment_file;
   // Several, for a study with search.objectives; else the one above.
-  std::vector<StudyObjective> objectives;
+  std::vector<Objective> objectives;
 };
 
 // A finished trial of an earlier study that a study's sampler sees as

@@ -145,9 +145,8 @@ StudyInfo Store::create_study(const NewStudy& s, const std::vector<WarmStartTria
            fingerprint(document), s.experiment_file, utc_now(), to_string(s.direction)});
       q.next();
       const std::int64_t study_id = q.int64(0);
-      const std::vector<StudyObjective> objectives =
-          s.objectives.empty() ? std::vector<StudyObjective>{{s.metric, s.direction}}
-                               : s.objectives;
+      const std::vector<Objective> objectives =
+          s.objectives.empty() ? std::vector<Objective>{{s.metric, s.direction}} : s.objectives;
       for (std::size_t i = 0; i < objectives.size(); ++i)
         db_->execute(
             "INSERT INTO study_objectives (study_id, objective, metric, direction) "

@@ -170,31 +170,28 @@ std::vector<TrialInfo> StudyQueries::trials(std::int64_t study_id) {
       t.interrupted = q.integer(18) != 0;
       out.push_back(std::move(t));
     }
-    if (db_->table_exists("trial_values")) {
-      sql::Rows v = db_->query(
-          "SELECT t.number, v.value FROM trial_values v JOIN trials t USING (trial_id) "
-          "WHERE t.study_id = ? ORDER BY t.number, v.objective",
-          {study_id});
+    // Rows whose first column is a trial number, in number order (as the
+    // trials are), each handed to `add` with its trial.
+    const auto attach = [&](sql::Rows rows, const auto& add) {
       std::size_t at = 0;
-      while (v.next()) {
-        while (at < out.size() && out[at].number < v.integer(0)) ++at;
-        if (at < out.size() && out[at].number == v.integer(0))
-          out[at].values.push_back(v.number(1));
+      while (rows.next()) {
+        while (at < out.size() && out[at].number < rows.integer(0)) ++at;
+        if (at < out.size() && out[at].number == rows.integer(0)) add(out[at], rows);
       }
-    }
-    if (db_->table_exists("trial_metrics")) {
-      // Trials come in number order, and so do their metrics.
-      sql::Rows m = db_->query(
-          "SELECT t.number, m.name, m.value FROM trial_metrics m JOIN trials t USING (trial_id) "
-          "WHERE t.study_id = ? ORDER BY t.number, m.name",
-          {study_id});
-      std::size_t at = 0;
-      while (m.next()) {
-        while (at < out.size() && out[at].number < m.integer(0)) ++at;
-        if (at < out.size() && out[at].number == m.integer(0))
-          out[at].metrics[m.text(1)] = m.is_null(2) ? kMissing : m.number(2);
-      }
-    }
+    };
+    if (db_->table_exists("trial_values"))
+      attach(
+          db_->query("SELECT t.number, v.value FROM trial_values v JOIN trials t USING (trial_id) "
+                     "WHERE t.study_id = ? ORDER BY t.number, v.objective",
+                     {study_id}),
+          [](TrialInfo& t, const sql::Rows& v) { t.values.push_back(v.number(1)); });
+    if (db_->table_exists("trial_metrics"))
+      attach(db_->query("SELECT t.number, m.name, m.value FROM trial_metrics m JOIN trials t "
+                        "USING (trial_id) WHERE t.study_id = ? ORDER BY t.number, m.name",
+                        {study_id}),
+             [](TrialInfo& t, const sql::Rows& m) {
+               t.metrics[m.text(1)] = m.is_null(2) ? kMissing : m.number(2);
+             });
     return out;
   });
 }

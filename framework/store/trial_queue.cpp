@@ -207,22 +207,23 @@ std::vector<FinishedTrial> TrialQueue::finished_trials(std::int64_t study_id) {
       index[q.int64(0)] = out.size();
       out.push_back(std::move(t));
     }
-    sql::Rows values = db_->query(
+    // Each trial's objective values and per-epoch validation losses, in order:
+    // rows of (trial_id, number).
+    const auto numbers_of = [&](const std::string& sql, std::vector<double> FinishedTrial::*into) {
+      sql::Rows rows = db_->query(sql, {study_id});
+      while (rows.next()) {
+        const auto it = index.find(rows.int64(0));
+        if (it != index.end()) (out[it->second].*into).push_back(rows.number(1));
+      }
+    };
+    numbers_of(
         "SELECT v.trial_id, v.value FROM trial_values v JOIN trials t USING (trial_id) "
         "WHERE t.study_id = ? ORDER BY v.trial_id, v.objective",
-        {study_id});
-    while (values.next()) {
-      const auto it = index.find(values.int64(0));
-      if (it != index.end()) out[it->second].values.push_back(values.number(1));
-    }
-    sql::Rows curves = db_->query(
+        &FinishedTrial::values);
+    numbers_of(
         "SELECT e.trial_id, e.val_loss FROM epochs e JOIN trials t USING (trial_id) "
         "WHERE t.study_id = ? ORDER BY e.trial_id, e.epoch",
-        {study_id});
-    while (curves.next()) {
-      const auto it = index.find(curves.int64(0));
-      if (it != index.end()) out[it->second].val_losses.push_back(curves.number(1));
-    }
+        &FinishedTrial::val_losses);
     return out;
   });
 }

@@ -17,6 +17,7 @@
 #include "common/option_specs.h"
 #include "common/seed_stream.h"
 #include "plugins/builtins.h"
+#include "plugins/samplers/unit_cube.h"
 #include "search/pareto.h"
 
 namespace tunelab {
@@ -39,13 +40,12 @@ class Nsga2Sampler : public Sampler {
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>& history) override {
     SeedStream uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
     const int generation = number / options_.population_size;
-    const std::vector<const FinishedTrial*> elite =
-        generation == 0 ? std::vector<const FinishedTrial*>{}
-                        : elite_before(generation * options_.population_size, history);
-    if (elite.size() < 2) return random(uniform);
+    if (generation == 0) return random(uniform);
+    const Elite elite = elite_before(generation * options_.population_size, history);
+    if (elite.members.size() < 2) return random(uniform);
 
-    const FinishedTrial& first = *tournament(elite, uniform);
-    const FinishedTrial& second = *tournament(elite, uniform);
+    const FinishedTrial& first = *elite.members[tournament(elite, uniform)];
+    const FinishedTrial& second = *elite.members[tournament(elite, uniform)];
     const bool cross = uniform.next() < options_.crossover_prob;
     const double mutation = options_.mutation_prob > 0
                                 ? options_.mutation_prob
@@ -68,68 +68,50 @@ class Nsga2Sampler : public Sampler {
 
   // The population generation `before / population_size` breeds from: the
   // best population_size complete trials numbered below `before`, by front,
-  // then by crowding distance within the last front taken.
-  std::vector<const FinishedTrial*> elite_before(int before,
-                                                 const std::vector<FinishedTrial>& history) {
+  // then by crowding distance within the last front taken; each with its
+  // front and crowding distance, for the tournaments.
+  struct Elite {
+    std::vector<const FinishedTrial*> members;
+    std::vector<int> front;
+    std::vector<double> crowding;
+  };
+  Elite elite_before(int before, const std::vector<FinishedTrial>& history) const {
     std::vector<const FinishedTrial*> pool;
-    for (const auto& t : history)
-      if (t.number < before && t.state == TrialState::complete && !t.values.empty() && covers(t))
-        pool.push_back(&t);
     std::vector<std::vector<double>> points;
-    for (const auto* t : pool) points.push_back(t->values);
-    const std::vector<int> rank = front_ranks(points);
-    rank_.clear();
-    crowding_.clear();
-    std::vector<const FinishedTrial*> elite;
-    const auto size = static_cast<std::size_t>(options_.population_size);
-    for (int front = 0; elite.size() < size; ++front) {
-      std::vector<std::size_t> members;
-      for (std::size_t i = 0; i < pool.size(); ++i)
-        if (rank[i] == front) members.push_back(i);
-      if (members.empty()) break;
-      const std::vector<double> distance = crowding_distances(points, members);
-      std::vector<std::size_t> order(members.size());
-      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-      // The widest spread first; ties by trial number, for determinism.
-      std::stable_sort(order.begin(), order.end(),
-                       [&](std::size_t a, std::size_t b) { return distance[a] > distance[b]; });
-      for (std::size_t i = 0; i < order.size() && elite.size() < size; ++i) {
-        const FinishedTrial* t = pool[members[order[i]]];
-        elite.push_back(t);
-        rank_[t] = front;
-        crowding_[t] = distance[order[i]];
+    for (const auto& t : history)
+      if (t.number < before && t.state == TrialState::complete && !t.values.empty() &&
+          covers_space(space_, t)) {
+        pool.push_back(&t);
+        points.push_back(t.values);
       }
+    const DominanceRanking ranking = rank_by_dominance(points);
+    Elite elite;
+    const auto size = static_cast<std::size_t>(options_.population_size);
+    for (std::size_t i : ranking.order) {
+      if (elite.members.size() == size || ranking.front[i] < 0) break;
+      elite.members.push_back(pool[i]);
+      elite.front.push_back(ranking.front[i]);
+      elite.crowding.push_back(ranking.crowding[i]);
     }
     return elite;
   }
 
-  // The better of two elite members drawn at random: lower front, then
-  // larger crowding distance, then the first drawn.
-  const FinishedTrial* tournament(const std::vector<const FinishedTrial*>& elite,
-                                  SeedStream& uniform) const {
+  // The better of two elite members drawn at random (their index): lower
+  // front, then larger crowding distance, then the first drawn.
+  static std::size_t tournament(const Elite& elite, SeedStream& uniform) {
+    const std::size_t size = elite.members.size();
     const auto draw = [&] {
-      return elite[std::min(
-          elite.size() - 1,
-          static_cast<std::size_t>(uniform.next() * static_cast<double>(elite.size())))];
+      return std::min(size - 1,
+                      static_cast<std::size_t>(uniform.next() * static_cast<double>(size)));
     };
-    const FinishedTrial* a = draw();
-    const FinishedTrial* b = draw();
-    const int ra = rank_.at(a), rb = rank_.at(b);
-    if (ra != rb) return ra < rb ? a : b;
-    return crowding_.at(b) > crowding_.at(a) ? b : a;
-  }
-
-  bool covers(const FinishedTrial& t) const {
-    return std::all_of(space_.dimensions.begin(), space_.dimensions.end(),
-                       [&](const Dimension& d) { return t.params.count(d.path) != 0; });
+    const std::size_t a = draw(), b = draw();
+    if (elite.front[a] != elite.front[b]) return elite.front[a] < elite.front[b] ? a : b;
+    return elite.crowding[b] > elite.crowding[a] ? b : a;
   }
 
   const SearchSpace& space_;
   std::uint64_t seed_;
   Nsga2Options options_;
-  // The last elite's fronts and crowding distances, for the tournaments.
-  std::map<const FinishedTrial*, int> rank_;
-  std::map<const FinishedTrial*, double> crowding_;
 };
 
 }  // namespace

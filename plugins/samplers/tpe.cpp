@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "common/derived_seeds.h"
 #include "common/option_specs.h"
@@ -121,27 +120,8 @@ class TpeSampler : public Sampler {
   static void rank_by_dominance(std::vector<const FinishedTrial*>& trials) {
     std::vector<std::vector<double>> points;
     for (const auto* t : trials) points.push_back(t->values);
-    const std::vector<int> rank = front_ranks(points);
-    std::vector<double> crowding(trials.size(), 0);
-    for (int front = 0;; ++front) {
-      std::vector<std::size_t> members;
-      for (std::size_t i = 0; i < trials.size(); ++i)
-        if (rank[i] == front) members.push_back(i);
-      if (members.empty()) break;
-      const std::vector<double> distance = crowding_distances(points, members);
-      for (std::size_t k = 0; k < members.size(); ++k) crowding[members[k]] = distance[k];
-    }
-    std::vector<std::size_t> order(trials.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    const auto key = [&](std::size_t i) {
-      return rank[i] < 0 ? std::numeric_limits<int>::max() : rank[i];
-    };
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      if (key(a) != key(b)) return key(a) < key(b);
-      return crowding[a] > crowding[b];
-    });
     std::vector<const FinishedTrial*> sorted;
-    for (std::size_t i : order) sorted.push_back(trials[i]);
+    for (std::size_t i : tunelab::rank_by_dominance(points).order) sorted.push_back(trials[i]);
     trials.swap(sorted);
   }
 
@@ -203,10 +183,9 @@ void register_tpe_sampler(Registrar& registrar) {
         // Several objectives: the good trials lie along a front, which a
         // joint kernel per trial fits worse than each dimension on its own
         // (measured on zdt1-3 and dtlz2, bench/multiobjective.py).
-        o.parzen.multivariate =
-            request.args.contains("multivariate")
-                ? args.boolean("multivariate", defaults.parzen.multivariate)
-                : defaults.parzen.multivariate && request.objectives == 1;
+        o.parzen.multivariate = request.args.contains("multivariate")
+                                    ? args.boolean("multivariate", defaults.parzen.multivariate)
+                                    : defaults.parzen.multivariate && request.objectives == 1;
         o.parzen.weigh_by_bandwidth =
             args.boolean("weigh_by_bandwidth", defaults.parzen.weigh_by_bandwidth);
         o.parzen.bandwidth =
