@@ -197,6 +197,52 @@ TEST_SUITE("several objectives") {
               .getInt() == 3);
   }
 
+  TEST_CASE("a pruner stops dominated trials of a two-objective study, the same each run") {
+    tunelab::test::ScratchDir dir;
+    const auto db = dir.path() / "s.db";
+    // Every trial's state and values, by number.
+    const auto trials_of = [&](const std::string& study) {
+      SQLite::Database d(db.string());
+      SQLite::Statement q(d,
+                          "SELECT t.number, t.state, v.value FROM trials t JOIN studies s USING "
+                          "(study_id) LEFT JOIN trial_values v USING (trial_id) WHERE s.name = ? "
+                          "ORDER BY t.number, v.objective");
+      q.bind(1, study);
+      std::map<int, std::pair<std::string, std::vector<double>>> out;
+      while (q.executeStep()) {
+        auto& t = out[q.getColumn(0).getInt()];
+        t.first = q.getColumn(1).getString();
+        t.second.push_back(q.getColumn(2).getDouble());
+      }
+      return out;
+    };
+    const auto run = [&](const std::string& name, const std::string& pruner) {
+      const auto r = tunelab::test::run_tunelab(
+          "run experiments/diabetes_tradeoff.yaml --quiet --trials 30 --set trainer.epochs=20 "
+          "--set name=" +
+          name + (pruner.empty() ? "" : " --set 'search.pruner=" + pruner + "'") + " --storage " +
+          db.string());
+      REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+      return trials_of(name);
+    };
+    const auto plain = run("plain", "");
+    const auto pruned = run("pruned", "{name: median, startup_trials: 5}");
+    const auto again = run("again", "{name: median, startup_trials: 5}");
+    CHECK(pruned == again);
+    int stopped = 0;
+    for (const auto& [number, t] : pruned) stopped += t.first == "PRUNED";
+    CHECK(stopped > 0);
+    // The model the pruner sizes before training leaves training as it was:
+    // the first generation's trials (proposed alike) end alike.
+    for (int n = 0; n < 5; ++n) CHECK(pruned.at(n) == plain.at(n));
+    // Pruning by one named objective stops more: a trial that is small but
+    // worse in val_rmse is no longer safe.
+    const auto by_rmse = run("by-rmse", "{name: median, startup_trials: 5, objective: val_rmse}");
+    int stopped_by_rmse = 0;
+    for (const auto& [number, t] : by_rmse) stopped_by_rmse += t.first == "PRUNED";
+    CHECK(stopped_by_rmse > stopped);
+  }
+
   TEST_CASE("mistakes with several objectives are refused before any trial") {
     tunelab::test::ScratchDir dir;
     const auto db = dir.path() / "s.db";
@@ -206,7 +252,7 @@ TEST_SUITE("several objectives") {
     } cases[] = {
         {zdt_experiment("e", 1, 5, "gp"), "the gp sampler optimises one objective"},
         {zdt_experiment("e", 1, 5, "nsga2") + "  pruner: median\n",
-         "pruners compare one curve per trial"},
+         "f1 has no value per epoch to prune by"},
         {zdt_experiment("e", 1, 5, "nsga2") + "  metric: value\n",
          "search.objectives names the metrics"},
         {[] {
@@ -230,6 +276,24 @@ TEST_SUITE("several objectives") {
         {"name: e\ndata: {dataset: diabetes}\nsearch:\n  objectives: [val_rmse, n_parms]\n"
          "  sampler: nsga2\n  space:\n    trainer.lr: {type: float, low: 0.001, high: 0.1}\n",
          "did you mean 'n_params'?"},
+        {"name: e\ndata: {dataset: diabetes}\nsearch:\n  objectives: [val_rmse, "
+         "predict_ms_per_1k_rows]\n  sampler: nsga2\n  pruner: median\n  space:\n"
+         "    trainer.lr: {type: float, low: 0.001, high: 0.1}\n",
+         "predict_ms_per_1k_rows has no value per epoch to prune by (it is measured once a trial "
+         "has trained), and a pruner of several objectives compares them all: name the one to "
+         "prune by (objective: val_rmse)"},
+        {"name: e\ndata: {dataset: diabetes}\nsearch:\n  objectives: [val_rmse, n_params]\n"
+         "  sampler: nsga2\n  pruner: {name: median, objective: val_mae}\n  space:\n"
+         "    trainer.lr: {type: float, low: 0.001, high: 0.1}\n",
+         "did you mean 'val_rmse'?"},
+        {"name: e\ndata: {dataset: diabetes}\nsearch:\n  objectives: [val_rmse, n_params]\n"
+         "  sampler: nsga2\n  pruner: {name: none, objective: val_rmse}\n  space:\n"
+         "    trainer.lr: {type: float, low: 0.001, high: 0.1}\n",
+         "the none pruner stops no trial"},
+        {"name: e\ndata: {dataset: diabetes}\nsearch:\n  objectives: [val_rmse, test_rmse]\n"
+         "  sampler: nsga2\n  pruner: {name: median, objective: test_rmse}\n  space:\n"
+         "    trainer.lr: {type: float, low: 0.001, high: 0.1}\n",
+         "test_rmse has no value per epoch to prune by"},
     };
     for (const auto& c : cases) {
       CAPTURE(c.text);

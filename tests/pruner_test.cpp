@@ -6,12 +6,14 @@
 #include <set>
 
 #include "common/errors.h"
+#include "search/pruning_curves.h"
 #include "search/sampler.h"
 #include "support.h"
 
 namespace {
 
-using tunelab::FinishedTrial;
+using tunelab::EpochValues;
+using tunelab::TrialCurve;
 using tunelab::TrialState;
 
 constexpr int kEpochs = 27;
@@ -25,13 +27,19 @@ std::vector<double> curve(double start, int number) {
   return losses;
 }
 
+// A study of one objective: each epoch's value is the loss alone.
+std::vector<EpochValues> one_value(const std::vector<double>& losses) {
+  std::vector<EpochValues> out;
+  for (const double loss : losses) out.push_back({loss});
+  return out;
+}
+
 // `count` complete trials whose losses start between 1 and 2.
-std::vector<FinishedTrial> history(int count) {
-  std::vector<FinishedTrial> trials;
+std::vector<TrialCurve> history(int count) {
+  std::vector<TrialCurve> trials;
   for (int n = 0; n < count; ++n) {
     const double start = 1.0 + static_cast<double>(n % 10) / 10;
-    trials.push_back({n, TrialState::complete, {}, 0, curve(start, n), {}});
-    trials.back().value = trials.back().val_losses.back();
+    trials.push_back({n, TrialState::complete, one_value(curve(start, n))});
   }
   return trials;
 }
@@ -41,12 +49,17 @@ std::unique_ptr<tunelab::Pruner> pruner(const std::string& name, const nlohmann:
                                                                         : args);
 }
 
-// The epoch at which `trial` (number `number`, curve `losses`) is pruned, or 0.
-int pruned_at(tunelab::Pruner& p, int number, const std::vector<double>& losses,
-              const std::vector<FinishedTrial>& finished) {
-  for (int e = 1; e <= static_cast<int>(losses.size()); ++e)
-    if (p.should_prune(number, e, losses[static_cast<std::size_t>(e - 1)], finished)) return e;
+// The epoch at which trial `number` with `values` per epoch is pruned, or 0.
+int pruned_at(tunelab::Pruner& p, int number, const std::vector<EpochValues>& values,
+              const std::vector<TrialCurve>& finished) {
+  for (int e = 1; e <= static_cast<int>(values.size()); ++e)
+    if (p.should_prune(number, e, values[static_cast<std::size_t>(e - 1)], finished)) return e;
   return 0;
+}
+
+int pruned_at(tunelab::Pruner& p, int number, const std::vector<double>& losses,
+              const std::vector<TrialCurve>& finished) {
+  return pruned_at(p, number, one_value(losses), finished);
 }
 
 }  // namespace
@@ -115,6 +128,79 @@ TEST_SUITE("pruners") {
     // Before any trial completed, "auto" cannot size the brackets: no pruning.
     CHECK(pruned_at(*pruner("hyperband"), 0, curve(10.0, 0), {}) == 0);
     CHECK(pruned_at(*pruner("hyperband", {{"max_resource", 27}}), 0, curve(10.0, 0), {}) == 0);
+  }
+
+  TEST_CASE("with several objectives a trial stops only when enough trials dominate it") {
+    // Thirty trials trading loss against size: the better the loss, the
+    // larger (three of each loss from 1.0 to 1.9, and size from 1000 to 100).
+    std::vector<TrialCurve> finished;
+    for (int n = 0; n < 30; ++n) {
+      TrialCurve t{n, TrialState::complete, {}};
+      const int step = n % 10;
+      for (const double loss : curve(1.0 + step / 10.0, n))
+        t.epochs.push_back({loss, 1000.0 - 100 * step});
+      finished.push_back(t);
+    }
+    const auto trial = [](double start, double size) {
+      std::vector<EpochValues> values;
+      for (const double loss : curve(start, 30)) values.push_back({loss, size});
+      return values;
+    };
+    for (const char* name : {"median", "percentile", "successive_halving", "hyperband"}) {
+      CAPTURE(name);
+      // Worst loss but the smallest model: on the front, never stopped.
+      CHECK(pruned_at(*pruner(name), 30, trial(10.0, 50), finished) == 0);
+      // Worse and larger than every trial: stopped.
+      CHECK(pruned_at(*pruner(name), 30, trial(10.0, 2000), finished) > 0);
+      // Between two trials on both: part of the trade-off, not stopped.
+      CHECK(pruned_at(*pruner(name), 30, trial(1.45, 550), finished) == 0);
+    }
+    // Dominated by 18 of the 30 (losses 1.2 to 1.7, sizes 800 to 300): more
+    // than half, not more than 75 %, and more than the best third.
+    CHECK(pruned_at(*pruner("median"), 30, trial(1.8, 850), finished) == 1);
+    CHECK(pruned_at(*pruner("percentile"), 30, trial(1.8, 850), finished) == 0);
+    CHECK(pruned_at(*pruner("successive_halving"), 30, trial(1.8, 850), finished) == 1);
+  }
+
+  TEST_CASE("what a pruner compares: each objective's curve, or the one named") {
+    using tunelab::Direction;
+    using tunelab::EpochLosses;
+    using tunelab::Objective;
+    using tunelab::PruningCurves;
+    const std::vector<EpochLosses> epochs = {{2.0, 3.0, 0.5}, {1.0, 2.5, 0.25}};
+    // One objective: the validation loss, whatever the metric.
+    CHECK(PruningCurves({{"val_r2", Direction::maximize}}, "").at(epochs, 99) == EpochValues{2.5});
+    CHECK(PruningCurves().at(epochs, 99) == EpochValues{2.5});
+    // Several: each curve as a loss; n_params the model's size, train_seconds
+    // the time so far.
+    const std::vector<Objective> three = {{"val_accuracy", Direction::maximize},
+                                          {"n_params", Direction::minimize},
+                                          {"train_seconds", Direction::minimize}};
+    CHECK(PruningCurves(three, "").at(epochs, 99) == EpochValues{2.5, 99, 0.75});
+    CHECK(PruningCurves(three, "n_params").at(epochs, 99) == EpochValues{99});
+    CHECK(PruningCurves({{"train_loss", Direction::maximize}}, "train_loss").at(epochs, 0) ==
+          EpochValues{-1.0});
+    // A finished trial's size is its recorded n_params value.
+    tunelab::FinishedTrial done{3, TrialState::pruned, {}, 0.9, epochs, {0.9, 1234, 0.75}};
+    const auto curves = PruningCurves(three, "").of({done});
+    REQUIRE(curves.size() == 1);
+    CHECK(curves[0].number == 3);
+    CHECK(curves[0].state == TrialState::pruned);
+    CHECK(curves[0].epochs == std::vector<EpochValues>{{3.0, 1234, 0.5}, {2.5, 1234, 0.75}});
+    CHECK(PruningCurves(three, "").needs_parameter_count());
+    CHECK_FALSE(PruningCurves(three, "val_accuracy").needs_parameter_count());
+
+    const std::vector<Objective> timed = {{"val_rmse", Direction::minimize},
+                                          {"predict_ms_per_1k_rows", Direction::minimize}};
+    CHECK_THROWS_WITH_AS(PruningCurves(timed, ""),
+                         doctest::Contains("name the one to prune by (objective: val_rmse)"),
+                         tunelab::ConfigError);
+    CHECK_NOTHROW(PruningCurves(timed, "val_rmse"));
+    CHECK_THROWS_WITH_AS(PruningCurves(timed, "predict_ms_per_1k_rows"),
+                         doctest::Contains("measured once a trial has trained"),
+                         tunelab::ConfigError);
+    CHECK_THROWS_WITH_AS(PruningCurves(timed, "val_rmsee"),
+                         doctest::Contains("did you mean 'val_rmse'?"), tunelab::ConfigError);
   }
 
   TEST_CASE("pruner arguments are checked") {

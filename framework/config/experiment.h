@@ -53,6 +53,9 @@ struct SearchConfig {
   nlohmann::json sampler_args = nlohmann::json::object();
   std::string pruner = "none";
   nlohmann::json pruner_args = nlohmann::json::object();
+  // search.pruner.objective: the one objective the pruner decides on; empty:
+  // the validation loss, or with several objectives all of them.
+  std::string pruner_objective;
   SearchSpace space;
   // Configurations to try first, in order: trial k < enqueue.size() runs
   // enqueue[k]'s values, its other params as the sampler proposes them.

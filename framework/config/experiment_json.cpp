@@ -59,6 +59,7 @@ nlohmann::json to_json(const ExperimentConfig& c) {
   nlohmann::json sampler = c.search.sampler_args, pruner = c.search.pruner_args;
   sampler["name"] = c.search.sampler;
   pruner["name"] = c.search.pruner;
+  if (!c.search.pruner_objective.empty()) pruner["objective"] = c.search.pruner_objective;
   out["search"] = {{"metric", c.search.metric},
                    {"trials", c.search.trials},
                    {"timeout", c.search.timeout_seconds},

@@ -289,6 +289,16 @@ SearchConfig read_search(const nlohmann::json& json, bool objective) {
   s.workers = static_cast<int>(workers);
   std::tie(s.sampler, s.sampler_args) = named_section(args, "sampler", s.sampler);
   std::tie(s.pruner, s.pruner_args) = named_section(args, "pruner", s.pruner);
+  // The objective a pruner decides on is the study's to resolve (runner's
+  // PruningCurves), not the pruner's option.
+  if (s.pruner_args.contains("objective")) {
+    const auto& named = s.pruner_args["objective"];
+    if (!named.is_string() || named.get<std::string>().empty())
+      throw ConfigError("pruner.objective",
+                        "expected the name of one of the study's objectives, such as val_rmse");
+    s.pruner_objective = named.get<std::string>();
+    s.pruner_args.erase("objective");
+  }
   for (const auto& d : s.space.dimensions) {
     if (d.path == "name" || d.path.rfind("search", 0) == 0 || d.path == "device" ||
         d.path == "task" || d.path.rfind("plugins", 0) == 0)

@@ -10,6 +10,7 @@
 #include "model/parameter_count.h"
 #include "plugin/assembly.h"
 #include "plugin/registrar.h"
+#include "search/pruning_curves.h"
 #include "store/store.h"
 #include "train/device.h"
 #include "train/seeding.h"
@@ -207,10 +208,12 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
                       fmt::format("the {} sampler optimises one objective, and this study has {}: "
                                   "use nsga2 or tpe (or random, lhs, sobol, grid)",
                                   search.sampler, search.objectives.size()));
-  if (search.several_objectives() && search.pruner != "none")
-    throw ConfigError("search.pruner",
-                      "pruners compare one curve per trial, and this study has several "
-                      "objectives: leave the pruner out");
+  if (search.pruner == "none" && !search.pruner_objective.empty())
+    throw ConfigError("search.pruner.objective",
+                      "the none pruner stops no trial, by any objective: name a pruner (median, "
+                      "percentile, successive_halving, hyperband) or leave objective out");
+  if (search.pruner != "none")
+    PruningCurves(search.objectives, search.pruner_objective);  // throws if it cannot compare
   // A warm start hands a sampler earlier trials; one that proposes without
   // looking at any would ignore them.
   if (!search.warm_start.empty() && !sampler->reads_history())

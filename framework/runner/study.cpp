@@ -204,8 +204,11 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
       SamplerRequest{search.sampler_args, &search.space, derive_seed(base.seed, "sampler"),
                      study.design_trials, static_cast<int>(search.objectives.size())});
   auto pruner = registrar.pruners.factory(search.pruner)(search.pruner_args);
-  const StudyContext context{experiment, registrar, store,        study.id,    options,
-                             observer,   *pruner,   device.str(), data_varies, data};
+  const PruningCurves pruning = search.pruner == "none"
+                                    ? PruningCurves()
+                                    : PruningCurves(search.objectives, search.pruner_objective);
+  const StudyContext context{experiment, registrar, store,        study.id,    options, observer,
+                             *pruner,    pruning,   device.str(), data_varies, data};
   const std::string me = worker_identity();
   std::vector<Direction> directions;
   for (const auto& o : search.objectives) directions.push_back(o.direction);

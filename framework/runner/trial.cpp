@@ -7,6 +7,7 @@
 #include <cmath>
 #include <csignal>
 
+#include "model/parameter_count.h"
 #include "plugin/registrar.h"
 #include "runner/heartbeat.h"
 #include "runner/interrupt.h"
@@ -51,6 +52,15 @@ void keep_weights(const StudyContext& c, const ClaimedTrial& trial,
                                       data.feature_names, data.target_names);
 }
 
+// The number of trainable numbers the trial's model will have, before it
+// trains (a pruner comparing n_params needs it from the first epoch).
+// Building it draws from LibTorch's generator, which training reseeds.
+double model_size(const ExperimentConfig& config, const Folds& data, const Registrar& registrar) {
+  const PreparedData& d = data.whole;
+  return static_cast<double>(parameter_count(
+      *build_trial_model(registrar, config, d.scaling.encoding, d.features, d.targets)));
+}
+
 }  // namespace
 
 TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) {
@@ -81,11 +91,18 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
       outcome.value = outcome.values.front();
     } else {
       if (c.data_varies) own = load_trial_data(config, c.experiment.base_dir, c.registrar);
+      const std::vector<TrialCurve> others = c.pruning.of(trial.history);
+      const double parameters =
+          c.pruning.needs_parameter_count()
+              ? model_size(config, c.data_varies ? own : c.shared, c.registrar)
+              : kMissing;
+      std::vector<EpochLosses> so_far;
       const auto on_epoch = [&](const EpochRecord& e) {
         outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
+        so_far.push_back({e.train_loss, e.val_loss, e.seconds});
         if (c.observer.on_epoch) c.observer.on_epoch(number, e);
         if (interrupt_signal() != 0) return false;
-        if (c.pruner.should_prune(number, e.epoch, e.val_loss, trial.history)) {
+        if (c.pruner.should_prune(number, e.epoch, c.pruning.at(so_far, parameters), others)) {
           outcome.state = TrialState::pruned;
           return false;
         }

@@ -8,8 +8,9 @@
 #include <vector>
 
 #include "config/experiment_loader.h"
-#include "runner/trial_training.h"
 #include "runner/study.h"
+#include "runner/trial_training.h"
+#include "search/pruning_curves.h"
 
 namespace tunelab {
 
@@ -25,6 +26,7 @@ struct StudyContext {
   const StudyOptions& options;
   const StudyObserver& observer;
   Pruner& pruner;
+  const PruningCurves& pruning;  // what the pruner compares
   std::string device;
   bool data_varies = false;  // the space searches over data.*: each trial loads its own
   const Folds& shared;       // the split, and its folds under data.folds

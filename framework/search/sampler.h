@@ -1,7 +1,8 @@
 #pragma once
 // The plugin interfaces of kind `sampler` and `pruner`. A sampler proposes a
 // trial's params from the search space and the history of finished trials; a
-// pruner sees each epoch's validation loss and may stop a trial early.
+// pruner sees each epoch's values (the validation loss, or one per objective)
+// and may stop a trial early.
 // Neither sees models or data.
 
 #include <cstdint>
@@ -51,13 +52,26 @@ struct SamplerRequest {
 
 using SamplerFactory = std::function<std::unique_ptr<Sampler>(const SamplerRequest&)>;
 
+// What a pruner compares for one trial at one epoch: a value for each
+// objective it decides on, every one a loss (lower is better). A study of
+// one objective gives one: the epoch's validation loss.
+using EpochValues = std::vector<double>;
+
+// A finished trial as a pruner sees it: its number, state and curve.
+struct TrialCurve {
+  int number = 0;
+  TrialState state = TrialState::complete;
+  std::vector<EpochValues> epochs;  // epochs[e - 1]: at epoch e
+};
+
 class Pruner {
  public:
   virtual ~Pruner() = default;
-  // Whether trial `number` should stop after `epoch` (from 1) with validation
-  // loss `value`, given the finished trials.
-  virtual bool should_prune(int number, int epoch, double value,
-                            const std::vector<FinishedTrial>& history) = 0;
+  // Whether trial `number` should stop after `epoch` (from 1), where it has
+  // `values`, given the finished trials' curves (each the same size as
+  // `values`). With several values, "better" is dominance.
+  virtual bool should_prune(int number, int epoch, const EpochValues& values,
+                            const std::vector<TrialCurve>& history) = 0;
   // False for a pruner that never looks at the history (none).
   virtual bool reads_history() const { return true; }
 };

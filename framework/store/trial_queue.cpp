@@ -207,23 +207,24 @@ std::vector<FinishedTrial> TrialQueue::finished_trials(std::int64_t study_id) {
       index[q.int64(0)] = out.size();
       out.push_back(std::move(t));
     }
-    // Each trial's objective values and per-epoch validation losses, in order:
-    // rows of (trial_id, number).
-    const auto numbers_of = [&](const std::string& sql, std::vector<double> FinishedTrial::*into) {
-      sql::Rows rows = db_->query(sql, {study_id});
-      while (rows.next()) {
-        const auto it = index.find(rows.int64(0));
-        if (it != index.end()) (out[it->second].*into).push_back(rows.number(1));
-      }
-    };
-    numbers_of(
+    // Each trial's objective values and epochs, in order.
+    sql::Rows values = db_->query(
         "SELECT v.trial_id, v.value FROM trial_values v JOIN trials t USING (trial_id) "
         "WHERE t.study_id = ? ORDER BY v.trial_id, v.objective",
-        &FinishedTrial::values);
-    numbers_of(
-        "SELECT e.trial_id, e.val_loss FROM epochs e JOIN trials t USING (trial_id) "
-        "WHERE t.study_id = ? ORDER BY e.trial_id, e.epoch",
-        &FinishedTrial::val_losses);
+        {study_id});
+    while (values.next()) {
+      const auto it = index.find(values.int64(0));
+      if (it != index.end()) out[it->second].values.push_back(values.number(1));
+    }
+    sql::Rows epochs = db_->query(
+        "SELECT e.trial_id, e.train_loss, e.val_loss, e.seconds FROM epochs e "
+        "JOIN trials t USING (trial_id) WHERE t.study_id = ? ORDER BY e.trial_id, e.epoch",
+        {study_id});
+    while (epochs.next()) {
+      const auto it = index.find(epochs.int64(0));
+      if (it != index.end())
+        out[it->second].epochs.push_back({epochs.number(1), epochs.number(2), epochs.number(3)});
+    }
     return out;
   });
 }

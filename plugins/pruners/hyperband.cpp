@@ -20,14 +20,14 @@ class HyperbandPruner : public Pruner {
   HyperbandPruner(rungs::Schedule base, int max_resource)
       : base_(base), max_resource_(max_resource) {}
 
-  bool should_prune(int number, int epoch, double value,
-                    const std::vector<FinishedTrial>& history) override {
+  bool should_prune(int number, int epoch, const EpochValues& values,
+                    const std::vector<TrialCurve>& history) override {
     // max_resource "auto": the epochs of the first trial that completed;
     // until one has, there is nothing to size the brackets by.
     int max_resource = max_resource_;
     for (const auto& t : history)
       if (max_resource == 0 && t.state == TrialState::complete)
-        max_resource = static_cast<int>(t.val_losses.size());
+        max_resource = static_cast<int>(t.epochs.size());
     if (max_resource < base_.min_resource) return false;
 
     const int brackets = bracket_count(max_resource);
@@ -35,10 +35,10 @@ class HyperbandPruner : public Pruner {
     rungs::Schedule schedule = base_;
     schedule.min_early_stopping_rate = bracket;
     if (!schedule.is_rung(epoch)) return false;
-    const auto competing = rungs::values_at(history, epoch, [&](const FinishedTrial& t) {
+    const auto competing = rungs::values_at(history, epoch, [&](const TrialCurve& t) {
       return bracket_of(t.number, brackets) == bracket;
     });
-    return !rungs::promoted(value, competing, base_.reduction_factor);
+    return !rungs::promoted(values, competing, base_.reduction_factor);
   }
 
  private:

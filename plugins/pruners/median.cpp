@@ -2,7 +2,8 @@
 // stop a trial whose best validation loss so far is worse than the median of
 // what the completed trials had at the same epoch. `percentile` generalises
 // it (Optuna's PercentilePruner): worse than that percentile, so that 75
-// stops only trials among the worst quarter, 50 is the median.
+// stops only trials among the worst quarter, 50 is the median. With several
+// objectives, worse is being dominated.
 
 #include <fmt/format.h>
 
@@ -11,6 +12,7 @@
 
 #include "common/option_specs.h"
 #include "plugins/builtins.h"
+#include "search/pareto.h"
 
 namespace tunelab {
 namespace {
@@ -25,24 +27,26 @@ class PercentilePruner : public Pruner {
         interval_(interval),
         min_trials_(min_trials) {}
 
-  bool should_prune(int number, int epoch, double value,
-                    const std::vector<FinishedTrial>& history) override {
+  bool should_prune(int number, int epoch, const EpochValues& values,
+                    const std::vector<TrialCurve>& history) override {
+    if (values.size() != 1) return dominated_by_too_many(epoch, values, history);
+    const double value = values.front();
     // The trial's best so far: one bad epoch after good ones is not a reason.
     if (number != number_) {
       number_ = number;
       best_ = value;
     }
     if (!(value >= best_)) best_ = value;
-    if (epoch <= warmup_epochs_ || (epoch - warmup_epochs_) % interval_ != 0) return false;
+    if (!deciding_at(epoch)) return false;
 
     int complete = 0;
     std::vector<double> at_epoch;
     for (const auto& t : history) {
       if (t.state != TrialState::complete) continue;
       ++complete;
-      if (static_cast<int>(t.val_losses.size()) >= epoch &&
-          std::isfinite(t.val_losses[static_cast<std::size_t>(epoch - 1)]))
-        at_epoch.push_back(t.val_losses[static_cast<std::size_t>(epoch - 1)]);
+      if (static_cast<int>(t.epochs.size()) >= epoch &&
+          std::isfinite(t.epochs[static_cast<std::size_t>(epoch - 1)].front()))
+        at_epoch.push_back(t.epochs[static_cast<std::size_t>(epoch - 1)].front());
     }
     if (complete < startup_trials_ || static_cast<int>(at_epoch.size()) < min_trials_ ||
         at_epoch.empty())
@@ -59,6 +63,39 @@ class PercentilePruner : public Pruner {
     const auto below = static_cast<std::size_t>(std::floor(rank));
     const std::size_t above = std::min(below + 1, values.size() - 1);
     return values[below] + (rank - static_cast<double>(below)) * (values[above] - values[below]);
+  }
+
+  bool deciding_at(int epoch) const {
+    return epoch > warmup_epochs_ && (epoch - warmup_epochs_) % interval_ == 0;
+  }
+
+  // Several objectives: the trial stops when more than the percentile's
+  // share of the complete trials that reached the epoch dominate it there
+  // (for one objective that is the rule above, less the interpolation). A
+  // trial that may yet be on the front is not stopped by trials it trades
+  // off against.
+  bool dominated_by_too_many(int epoch, const EpochValues& values,
+                             const std::vector<TrialCurve>& history) const {
+    if (!deciding_at(epoch)) return false;
+    for (const double v : values)
+      if (!std::isfinite(v)) return false;
+    int complete = 0;
+    std::vector<EpochValues> at_epoch;
+    for (const auto& t : history) {
+      if (t.state != TrialState::complete) continue;
+      ++complete;
+      if (static_cast<int>(t.epochs.size()) < epoch) continue;
+      const EpochValues& there = t.epochs[static_cast<std::size_t>(epoch - 1)];
+      if (std::all_of(there.begin(), there.end(), [](double x) { return std::isfinite(x); }))
+        at_epoch.push_back(there);
+    }
+    if (complete < startup_trials_ || static_cast<int>(at_epoch.size()) < min_trials_ ||
+        at_epoch.empty())
+      return false;
+    std::size_t dominated_by = 0;
+    for (const auto& other : at_epoch) dominated_by += dominates(other, values);
+    return static_cast<double>(dominated_by) >
+           percentile_ / 100 * static_cast<double>(at_epoch.size());
   }
 
   double percentile_;

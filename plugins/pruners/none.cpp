@@ -9,7 +9,9 @@ namespace {
 
 class NoPruner : public Pruner {
  public:
-  bool should_prune(int, int, double, const std::vector<FinishedTrial>&) override { return false; }
+  bool should_prune(int, int, const EpochValues&, const std::vector<TrialCurve>&) override {
+    return false;
+  }
   bool reads_history() const override { return false; }
 };
 

@@ -3,7 +3,8 @@
 // successive_halving and hyperband pruners. Asynchronous, as in ASHA (Li et
 // al. 2020) and Optuna's SuccessiveHalvingPruner: a trial that reaches a rung
 // goes on only if its validation loss there is among the best 1/eta of every
-// trial that reached that rung so far (itself included).
+// trial that reached that rung so far (itself included). With several
+// objectives, "among the best" is "dominated by fewer than 1/eta of them".
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "common/option_specs.h"
+#include "search/pareto.h"
 #include "search/sampler.h"
 
 namespace tunelab::rungs {
@@ -44,27 +46,34 @@ inline Schedule read_schedule(const Args& args) {
   return s;
 }
 
-// Whether `value` at a rung goes on, among `competing` values there (the
-// others'), with reduction factor `eta`. With fewer than eta values there,
-// only the best goes on (a trial cannot wait for others to catch up).
-inline bool promoted(double value, std::vector<double> competing, int eta) {
-  if (!std::isfinite(value)) return true;  // no validation loss: nothing to compare
-  competing.push_back(value);
-  std::sort(competing.begin(), competing.end());
+// Whether a trial with `values` at a rung goes on, among the `competing`
+// values there (the others'), with reduction factor `eta`: the rung keeps
+// max(n / eta, 1) of its n trials (itself included), so a trial goes on
+// while fewer than that many beat it (dominate it, with several values).
+// With fewer than eta trials there, only unbeaten ones go on: a trial cannot
+// wait for others to catch up.
+inline bool promoted(const EpochValues& values, const std::vector<EpochValues>& competing,
+                     int eta) {
+  for (const double v : values)
+    if (!std::isfinite(v)) return true;  // no validation loss: nothing to compare
   const std::size_t keep =
-      std::max<std::size_t>(competing.size() / static_cast<std::size_t>(eta), 1);
-  return value <= competing[keep - 1];
+      std::max<std::size_t>((competing.size() + 1) / static_cast<std::size_t>(eta), 1);
+  std::size_t beaten_by = 0;
+  for (const auto& other : competing) beaten_by += dominates(other, values);
+  return beaten_by < keep;
 }
 
-// The values of `trials` at `epoch` (those that reached it).
+// The values of `trials` at `epoch` (those that reached it with finite
+// values).
 template <typename Include>
-std::vector<double> values_at(const std::vector<FinishedTrial>& trials, int epoch,
-                              Include include) {
-  std::vector<double> values;
+std::vector<EpochValues> values_at(const std::vector<TrialCurve>& trials, int epoch,
+                                   Include include) {
+  std::vector<EpochValues> values;
   for (const auto& t : trials) {
-    if (!include(t) || static_cast<int>(t.val_losses.size()) < epoch) continue;
-    const double v = t.val_losses[static_cast<std::size_t>(epoch - 1)];
-    if (std::isfinite(v)) values.push_back(v);
+    if (!include(t) || static_cast<int>(t.epochs.size()) < epoch) continue;
+    const EpochValues& v = t.epochs[static_cast<std::size_t>(epoch - 1)];
+    if (std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); }))
+      values.push_back(v);
   }
   return values;
 }

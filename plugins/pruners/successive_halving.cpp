@@ -13,12 +13,11 @@ class SuccessiveHalvingPruner : public Pruner {
  public:
   explicit SuccessiveHalvingPruner(rungs::Schedule schedule) : schedule_(schedule) {}
 
-  bool should_prune(int, int epoch, double value,
-                    const std::vector<FinishedTrial>& history) override {
+  bool should_prune(int, int epoch, const EpochValues& values,
+                    const std::vector<TrialCurve>& history) override {
     if (!schedule_.is_rung(epoch)) return false;
-    const auto competing =
-        rungs::values_at(history, epoch, [](const FinishedTrial&) { return true; });
-    return !rungs::promoted(value, competing, schedule_.reduction_factor);
+    const auto competing = rungs::values_at(history, epoch, [](const TrialCurve&) { return true; });
+    return !rungs::promoted(values, competing, schedule_.reduction_factor);
   }
 
  private:

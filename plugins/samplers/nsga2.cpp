@@ -1,10 +1,9 @@
 // NSGA-II (Deb et al. 2002) for studies of several objectives, with Optuna's
 // defaults: generations of `population_size` trials; the first drawn at
-// random; each later one bred from the elite of the trials before it
-// (lowest front, then largest crowding distance), parents chosen by binary
-// tournaments, uniform crossover (each param from either parent) with
-// probability crossover_prob, and each param redrawn at random with
-// probability mutation_prob (1 / the number of params by default).
+// random (or bred from a warm start's trials); each later one bred from the elite of the trials
+// before it (lowest front, then largest crowding distance), parents chosen by binary tournaments,
+// uniform crossover (each param from either parent) with probability crossover_prob, and each param
+// redrawn at random with probability mutation_prob (1 / the number of params by default).
 //
 // Stateless, as every sampler: the elite of generation g is computed from the
 // finished trials numbered below g * population_size (and a warm start's),
@@ -39,8 +38,9 @@ class Nsga2Sampler : public Sampler {
 
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>& history) override {
     SeedStream uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
+    // Generation 0 is drawn at random, unless a warm start gave trials
+    // (numbered below 0) to breed it from.
     const int generation = number / options_.population_size;
-    if (generation == 0) return random(uniform);
     const Elite elite = elite_before(generation * options_.population_size, history);
     if (elite.members.size() < 2) return random(uniform);
 
