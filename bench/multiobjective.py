@@ -27,8 +27,8 @@ import warnings
 from samplers import (StudyFailed, benchmark_arguments, optuna_columns, optuna_process,
                       print_table, timed_tunelab_run)
 
-TUNELAB_SAMPLERS = ["nsga2", "random"]
-OPTUNA_SAMPLERS = ["NSGA-II", "TPE", "random"]
+TUNELAB_SAMPLERS = ["gp", "tpe", "nsga2", "random"]
+OPTUNA_SAMPLERS = ["GP", "NSGA-II", "TPE", "random"]
 
 
 def zdt(h):
@@ -105,7 +105,13 @@ def optuna_worker(sampler, name, dimensions, seed, trials):
     import optuna
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     warnings.filterwarnings("ignore")
+    try:
+        import torch
+        torch.set_num_threads(1)  # one thread, as tunelab's samplers
+    except ImportError:
+        pass
     makers = {
+        "GP": lambda: optuna.samplers.GPSampler(seed=seed),
         "NSGA-II": lambda: optuna.samplers.NSGAIISampler(seed=seed),
         "TPE": lambda: optuna.samplers.TPESampler(seed=seed),
         "random": lambda: optuna.samplers.RandomSampler(seed=seed),

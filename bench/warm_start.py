@@ -11,8 +11,11 @@ cold study needs all its trials for it half the time). A study that never
 reaches it counts as --trials + 1.
 
 Experiments: the analytic objectives of bench/samplers.py (5 dimensions for
-rosenbrock and ackley) and `diabetes`, experiments/quickstart.yaml (ResNet
-on the diabetes data, val_loss).
+rosenbrock and ackley), `diabetes`, experiments/quickstart.yaml (ResNet on
+the diabetes data, val_loss), and `tradeoff`, experiments/
+diabetes_tradeoff.yaml (val_rmse against n_params), whose quality is the
+hypervolume of (val_rmse, log10 n_params) up to (100, 6), larger is better
+(use a sampler of several objectives: tpe or nsga2).
 
     bench/warm_start.py [--tunelab build/tunelab] [--sampler gp] [--seeds 10]
                         [--first-seed 1] [--source-trials 30] [--trials 30]
@@ -20,6 +23,7 @@ on the diabetes data, val_loss).
 """
 import argparse
 import concurrent.futures
+import math
 import os
 import sqlite3
 import statistics
@@ -27,20 +31,26 @@ import subprocess
 import tempfile
 
 import samplers
+from multiobjective import hypervolume
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+EXPERIMENT_FILES = {"diabetes": "quickstart.yaml", "tradeoff": "diabetes_tradeoff.yaml"}
+TRADEOFF_REFERENCE = [100, 6]
+
+
 def run_study(tunelab, folder, experiment, name, seed, trials, sampler, warm_from=None):
-    """Each trial's value, in trial order, of one study in a store of its own
-    (a warm study reads its source from the source's store)."""
+    """Each complete trial's objective values, in trial order, of one study in
+    a store of its own (a warm study reads its source from the source's
+    store)."""
     store = os.path.join(folder, name + ".db")
     sets = ["seed=%d" % seed, "search.trials=%d" % trials, "search.sampler=" + sampler]
     if warm_from:
         sets.append("search.warm_start={study: %s, storage: %s}" %
                     (warm_from, os.path.join(folder, warm_from + ".db")))
-    if experiment == "diabetes":
-        path = os.path.join(HERE, "..", "experiments", "quickstart.yaml")
+    if experiment in EXPERIMENT_FILES:
+        path = os.path.join(HERE, "..", "experiments", EXPERIMENT_FILES[experiment])
         sets.append("search.timeout=0")
     else:
         path = os.path.join(folder, name + ".yaml")
@@ -53,8 +63,12 @@ def run_study(tunelab, folder, experiment, name, seed, trials, sampler, warm_fro
         command += ["--set", s]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     with sqlite3.connect(store) as db:
-        return [v for (v,) in db.execute(
-            "SELECT value FROM trials WHERE state = 'COMPLETE' ORDER BY number")]
+        values = {}
+        for number, value in db.execute(
+                "SELECT t.number, v.value FROM trial_values v JOIN trials t USING (trial_id) "
+                "WHERE t.state = 'COMPLETE' ORDER BY t.number, v.objective"):
+            values.setdefault(number, []).append(value)
+        return list(values.values())
 
 
 def seed_runs(args, folder, experiment, seed):
@@ -68,13 +82,19 @@ def seed_runs(args, folder, experiment, seed):
     return cold, warm
 
 
-def trials_to_reach(values, target, trials):
-    best = float("inf")
-    for i, v in enumerate(values):
-        best = min(best, v)
-        if best <= target:
+def quality(trials, experiment):
+    """Lower is better: the best value, or the negated hypervolume of a
+    study of two objectives."""
+    if experiment != "tradeoff":
+        return min(t[0] for t in trials)
+    return -hypervolume([[rmse, math.log10(size)] for rmse, size in trials], TRADEOFF_REFERENCE)
+
+
+def trials_to_reach(trials, target, budget, experiment):
+    for i in range(len(trials)):
+        if quality(trials[:i + 1], experiment) <= target:
             return i + 1
-    return trials + 1
+    return budget + 1
 
 
 def main():
@@ -94,7 +114,7 @@ def main():
     print(f"{args.sampler}: {args.source_trials} trials of an earlier study (seed s), then "
           f"{args.trials} trials cold and warm-started (seed s + 1000); medians over "
           f"{args.seeds} root seeds\n")
-    print("| experiment | quality (cold median final best) | best, cold | best, warm | "
+    print("| experiment | quality (cold median final) | final, cold | final, warm | "
           "trials to reach it, cold | trials to reach it, warm |")
     print("| --- | --- | --- | --- | --- | --- |")
     # diabetes runs with its own sampler choice: the quickstart's space has
@@ -103,15 +123,16 @@ def main():
             concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         for experiment in args.experiments:
             runs = list(pool.map(lambda s: seed_runs(args, folder, experiment, s), seeds))
-            cold_best = [min(c) for c, _ in runs]
-            warm_best = [min(w) for _, w in runs]
+            cold_best = [quality(c, experiment) for c, _ in runs]
+            warm_best = [quality(w, experiment) for _, w in runs]
             target = statistics.median(cold_best)
-            cold_reach = [trials_to_reach(c, target, args.trials) for c, _ in runs]
-            warm_reach = [trials_to_reach(w, target, args.trials) for _, w in runs]
-            print(f"| {experiment} | {target:.4g} | {statistics.median(cold_best):.4g} | "
-                  f"{statistics.median(warm_best):.4g} | {statistics.median(cold_reach):g} | "
+            cold_reach = [trials_to_reach(c, target, args.trials, experiment) for c, _ in runs]
+            warm_reach = [trials_to_reach(w, target, args.trials, experiment) for _, w in runs]
+            # Shown as the value (hypervolume for tradeoff, larger is better).
+            shown = (lambda q: -q) if experiment == "tradeoff" else (lambda q: q)
+            print(f"| {experiment} | {shown(target):.4g} | {shown(statistics.median(cold_best)):.4g} | "
+                  f"{shown(statistics.median(warm_best)):.4g} | {statistics.median(cold_reach):g} | "
                   f"{statistics.median(warm_reach):g} |", flush=True)
-
 
 if __name__ == "__main__":
     main()

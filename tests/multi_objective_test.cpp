@@ -10,6 +10,12 @@
 #include <limits>
 #include <set>
 
+#include "common/option_specs.h"
+#include "config/experiment_loader.h"
+#include "plugin/registrar.h"
+#include "plugins/samplers/expected_hypervolume.h"
+#include "runner/single_run.h"
+#include "search/hypervolume.h"
 #include "search/pareto.h"
 #include "support.h"
 
@@ -75,6 +81,53 @@ TEST_SUITE("several objectives") {
     CHECK(std::isinf(distance[3]));
     CHECK(distance[1] == doctest::Approx(3.0 / 4 + 3.0 / 4));
     CHECK(distance[2] == doctest::Approx(3.0 / 4 + 3.0 / 4));
+  }
+
+  TEST_CASE("hypervolume and hypervolume improvement, in two and three objectives") {
+    using tunelab::hypervolume;
+    using tunelab::hypervolume_improvement;
+    const std::vector<std::vector<double>> stairs = {{1, 3}, {2, 2}, {3, 1}};
+    CHECK(hypervolume(stairs, {4, 4}) == doctest::Approx(6));
+    // A dominated point, a duplicate and one beyond the reference add nothing.
+    CHECK(hypervolume({{1, 3}, {2, 2}, {3, 1}, {3, 3}, {2, 2}, {5, 0}}, {4, 4}) ==
+          doctest::Approx(6));
+    CHECK(hypervolume({}, {4, 4}) == 0);
+    CHECK(hypervolume({{0, 0, 0}}, {1, 2, 3}) == doctest::Approx(6));
+    // Two boxes of 4 and 2 that share a unit cube.
+    CHECK(hypervolume({{0, 0, 1}, {1, 1, 0}}, {2, 2, 2}) == doctest::Approx(5));
+    CHECK(hypervolume_improvement(stairs, {0.5, 0.5}, {4, 4}) == doctest::Approx(12.25 - 6));
+    CHECK(hypervolume_improvement(stairs, {2.5, 2.5}, {4, 4}) == 0);  // dominated
+    CHECK(hypervolume_improvement(stairs, {1.5, 2.5}, {4, 4}) == doctest::Approx(0.25));
+    CHECK(hypervolume_improvement(stairs, {4.5, 0}, {4, 4}) == 0);  // beyond the reference
+    CHECK(hypervolume_improvement({{0, 0, 1}}, {1, 1, 0}, {2, 2, 2}) == doctest::Approx(1));
+  }
+
+  TEST_CASE("gp's expected hypervolume improvement: exact where the posterior is certain") {
+    // Trials in three and in two objectives; with no posterior spread every
+    // draw is the mean, so the expectation is the mean's improvement, with
+    // the reference a tenth of each objective's range beyond its worst.
+    const std::vector<std::vector<double>> three = {
+        {0.1, 0.9, 0.5}, {0.5, 0.5, 0.5}, {0.9, 0.1, 0.4}, {0.3, 0.3, 0.9}, {0.6, 0.6, 0.6}};
+    const std::vector<double> three_reference = {0.98, 0.98, 0.95};
+    const std::vector<std::vector<double>> two = {{0, 1}, {0.4, 0.4}, {1, 0}, {0.8, 0.8}};
+    const std::vector<double> two_reference = {1.1, 1.1};
+    for (const auto& [points, reference] :
+         {std::pair{three, three_reference}, std::pair{two, two_reference}}) {
+      const tunelab::gp::ExpectedHypervolume ehvi(points, 8, 1);
+      const auto m = static_cast<long>(reference.size());
+      for (const std::vector<double>& at :
+           {std::vector<double>{0.2, 0.2, 0.2}, {0.05, 0.95, 0.3}, {0.5, 0.45, 0.45}}) {
+        const std::vector<double> y(at.begin(), at.begin() + m);
+        CAPTURE(y);
+        const double exact = tunelab::hypervolume_improvement(points, y, reference);
+        const double expected =
+            ehvi.log_value(Eigen::Map<const Eigen::VectorXd>(y.data(), m), Eigen::VectorXd::Zero(m));
+        if (exact > 0)
+          CHECK(expected == doctest::Approx(std::log(exact)));
+        else
+          CHECK(expected < -1e299);
+      }
+    }
   }
 
   TEST_CASE("a study of two objectives records both, lists its front, and the SQL view agrees") {
@@ -147,13 +200,13 @@ TEST_SUITE("several objectives") {
     CHECK(read.output == front_numbers + "\n");
   }
 
-  TEST_CASE("nsga2 and tpe (MOTPE) are deterministic and beat random search on zdt1") {
+  TEST_CASE("nsga2, tpe (MOTPE) and gp (EHVI) are deterministic and beat random search on zdt1") {
     tunelab::test::ScratchDir dir;
     const auto db = dir.path() / "s.db";
     const std::string storage = " --storage " + db.string();
-    const auto run = [&](const std::string& name, const std::string& sampler) {
+    const auto run = [&](const std::string& name, const std::string& sampler, int trials) {
       const auto r = tunelab::test::run_tunelab(
-          "run " + dir.write(name + ".yaml", zdt_experiment(name, 5, 120, sampler)).string() +
+          "run " + dir.write(name + ".yaml", zdt_experiment(name, 5, trials, sampler)).string() +
           " --quiet" + storage);
       REQUIRE_MESSAGE(r.exit_status == 0, r.output);
       std::vector<std::vector<double>> points;
@@ -161,12 +214,16 @@ TEST_SUITE("several objectives") {
       return points;
     };
     // zdt1's front is f2 = 1 - sqrt(f1); (11, 11) encloses every point.
-    const double random = hypervolume(run("r", "random"), 11);
-    for (const char* sampler : {"{name: nsga2, population_size: 20}", "tpe"}) {
-      CAPTURE(sampler);
-      const std::string tag = sampler[0] == 't' ? "t" : "n";
-      const auto first = run(tag + "1", sampler);
-      CHECK(run(tag + "2", sampler) == first);
+    const struct {
+      const char* tag;
+      const char* sampler;
+      int trials;
+    } cases[] = {{"n", "{name: nsga2, population_size: 20}", 120}, {"t", "tpe", 120}, {"g", "gp", 40}};
+    for (const auto& c : cases) {
+      CAPTURE(c.sampler);
+      const double random = hypervolume(run(std::string("r") + c.tag, "random", c.trials), 11);
+      const auto first = run(std::string(c.tag) + "1", c.sampler, c.trials);
+      CHECK(run(std::string(c.tag) + "2", c.sampler, c.trials) == first);
       CHECK(hypervolume(first, 11) > random);
     }
   }
@@ -243,6 +300,33 @@ TEST_SUITE("several objectives") {
     CHECK(stopped_by_rmse > stopped);
   }
 
+  TEST_CASE("a sampler that ranks trials by one value is refused for several objectives") {
+    // Every built-in sampler handles several objectives; a plugin's may not.
+    class OneValue : public tunelab::Sampler {
+     public:
+      std::optional<tunelab::Params> propose(int,
+                                             const std::vector<tunelab::FinishedTrial>&) override {
+        return tunelab::Params{};
+      }
+    };
+    tunelab::Registrar registrar = tunelab::test::builtins();
+    registrar.samplers.add("one_value", "ranks by the first value", tunelab::OptionSpecs{},
+                           [](const tunelab::SamplerRequest&) -> std::unique_ptr<tunelab::Sampler> {
+                             return std::make_unique<OneValue>();
+                           });
+    const auto experiment =
+        tunelab::load_experiment_text(zdt_experiment("e", 1, 5, "one_value"), "e.yaml");
+    CHECK_THROWS_WITH_AS(tunelab::check_experiment(experiment, registrar),
+                         doctest::Contains("the one_value sampler optimises one objective, and "
+                                           "this study has 2: use gp, tpe or nsga2"),
+                         tunelab::ConfigError);
+    // Searched by one objective, it is fine.
+    std::string one = zdt_experiment("e", 1, 5, "one_value");
+    one.replace(one.find("[f1, f2]"), 8, "[f1]");
+    CHECK_NOTHROW(tunelab::check_experiment(tunelab::load_experiment_text(one, "e.yaml"),
+                                            registrar));
+  }
+
   TEST_CASE("mistakes with several objectives are refused before any trial") {
     tunelab::test::ScratchDir dir;
     const auto db = dir.path() / "s.db";
@@ -250,7 +334,6 @@ TEST_SUITE("several objectives") {
       std::string text;
       const char* message;
     } cases[] = {
-        {zdt_experiment("e", 1, 5, "gp"), "the gp sampler optimises one objective"},
         {zdt_experiment("e", 1, 5, "nsga2") + "  pruner: median\n",
          "f1 has no value per epoch to prune by"},
         {zdt_experiment("e", 1, 5, "nsga2") + "  metric: value\n",

@@ -206,7 +206,7 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
   if (search.several_objectives() && !sampler->handles_several_objectives())
     throw ConfigError("search.sampler",
                       fmt::format("the {} sampler optimises one objective, and this study has {}: "
-                                  "use nsga2 or tpe (or random, lhs, sobol, grid)",
+                                  "use gp, tpe or nsga2 (or random, lhs, sobol, grid)",
                                   search.sampler, search.objectives.size()));
   if (search.pruner == "none" && !search.pruner_objective.empty())
     throw ConfigError("search.pruner.objective",

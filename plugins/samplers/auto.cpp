@@ -6,7 +6,8 @@
 // then. A space with a categorical dimension, more than 20 dimensions, or a
 // longer history gets `tpe`, whose proposals cost next to nothing and which
 // models choices directly. Each trial records which one proposed it
-// (trials.proposed_by).
+// (trials.proposed_by). The same holds for several objectives, which both
+// handle.
 
 #include "common/derived_seeds.h"
 #include "common/option_specs.h"
@@ -34,6 +35,9 @@ class AutoSampler : public Sampler {
   }
 
   std::string last_proposer() const override { return last_; }
+  bool handles_several_objectives() const override {
+    return gp_->handles_several_objectives() && tpe_->handles_several_objectives();
+  }
 
  private:
   int gp_trials_;

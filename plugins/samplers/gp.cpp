@@ -11,9 +11,16 @@
 // GP; their candidates take one choice each. The values may be warped by a
 // Box-Cox power of (y - min + margin), which keeps their order: under `warp:
 // auto` (the default) none, log or square, whichever the fitted GP finds
-// likelier (with the warp's Jacobian); `log` or `none` fix it. The kernel's hyperparameters are
-// re-fitted every trial at first and every so many trials later, and the fit sees at most
-// `max_history` trials, so that a proposal's cost levels off with a long history.
+// likelier (with the warp's Jacobian); `log` or `none` fix it. The kernel's
+// hyperparameters are re-fitted every trial at first and every so many
+// trials later, and the fit sees at most `max_history` trials, so that a
+// proposal's cost levels off with a long history.
+//
+// With several objectives each has a GP of its own (unwarped under `auto`),
+// and the point proposed is the one of largest log expected hypervolume
+// improvement over the complete trials' front (expected_hypervolume.h),
+// from the same kind of candidates (steps around the front's best-ranked
+// trials), refined by BOBYQA, derivative-free.
 
 #include <algorithm>
 #include <cmath>
@@ -25,9 +32,11 @@
 #include "common/option_specs.h"
 #include "common/seed_stream.h"
 #include "plugins/builtins.h"
+#include "plugins/samplers/expected_hypervolume.h"
 #include "plugins/samplers/gaussian_process.h"
 #include "plugins/samplers/scrambled_sobol.h"
 #include "plugins/samplers/unit_cube.h"
+#include "search/pareto.h"
 
 namespace tunelab {
 namespace {
@@ -128,16 +137,37 @@ struct FitData {
   Eigen::MatrixXd x;
   Eigen::VectorXd y;
   double log_jacobian = 0;
+  // The transform from a value to y: the warp (Box-Cox power of the value
+  // above low, plus margin), then standardisation.
+  double power = 1, low = 0, margin = 0, mean = 0, sd = 1;
+
+  double transformed(double value) const {
+    if (power != 1) {
+      const double above = std::max(value - low + margin, margin);
+      value = power == 0 ? std::log(above) : (std::pow(above, power) - 1) / power;
+    }
+    return (value - mean) / sd;
+  }
 };
 
 class GpSampler : public Sampler {
  public:
-  GpSampler(const SearchSpace& space, std::uint64_t seed, GpOptions options)
+  GpSampler(const SearchSpace& space, std::uint64_t seed, GpOptions options, int objectives)
       : space_(space),
         seed_(seed),
         options_(options),
+        objectives_(static_cast<std::size_t>(std::max(objectives, 1))),
         encoding_(space),
-        design_(space.dimensions.size(), derive_seed(seed, "design")) {}
+        design_(space.dimensions.size(), derive_seed(seed, "design")),
+        fitted_(objectives_) {
+    // Hypervolume is measured in the objectives' own units; a warp chosen
+    // per objective would measure it in others (on DTLZ2, auto's warps cost
+    // a tenth of the hypervolume that the plain values reach: README).
+    if (objectives_ > 1 && options_.warp == Warp::automatic) options_.warp = Warp::none;
+  }
+
+  // Several objectives: a GP for each, and expected hypervolume improvement.
+  bool handles_several_objectives() const override { return true; }
 
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>& history) override {
     const std::vector<const FinishedTrial*> usable = usable_trials(history);
@@ -145,10 +175,11 @@ class GpSampler : public Sampler {
         std::none_of(usable.begin(), usable.end(),
                      [](const FinishedTrial* t) { return t->state == TrialState::complete; }))
       return initial(number);
-    const Fit f = fit(usable);
-    const FitData data = fit_data(usable, f.power);
-    const gp::GaussianProcess model(data.x, data.y, f.hyperparameters);
     SeedStream uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
+    if (objectives_ > 1) return encoding_.decode(maximise_log_ehvi(usable, number, uniform));
+    const Fit f = fit(usable, 0);
+    const FitData data = fit_data(usable, f.power, 0);
+    const gp::GaussianProcess model(data.x, data.y, f.hyperparameters);
     return encoding_.decode(maximise_log_ei(model, data, number, uniform));
   }
 
@@ -157,32 +188,44 @@ class GpSampler : public Sampler {
     return params_at(space_, design_.point(static_cast<std::uint64_t>(number)));
   }
 
-  // The complete and pruned trials with a finite value for every dimension.
+  // Objective j's value of trial t.
+  double value_of(const FinishedTrial& t, std::size_t j) const {
+    return objectives_ == 1 ? t.value : t.values[j];
+  }
+
+  // The complete and pruned trials with a finite value of every objective
+  // and a value for every dimension.
   std::vector<const FinishedTrial*> usable_trials(const std::vector<FinishedTrial>& history) const {
     std::vector<const FinishedTrial*> usable;
-    for (const auto& t : history)
-      if ((t.state == TrialState::complete || t.state == TrialState::pruned) &&
-          std::isfinite(t.value) && covers_space(space_, t))
-        usable.push_back(&t);
+    for (const auto& t : history) {
+      if ((t.state != TrialState::complete && t.state != TrialState::pruned) ||
+          !covers_space(space_, t) || (objectives_ > 1 && t.values.size() != objectives_))
+        continue;
+      bool finite = true;
+      for (std::size_t j = 0; j < objectives_; ++j) finite = finite && std::isfinite(value_of(t, j));
+      if (finite) usable.push_back(&t);
+    }
     return usable;
   }
 
-  // What the GP sees of `usable` (in trial-number order): each trial's
-  // encoded params and its value, warped by `power` and standardised.
-  FitData fit_data(std::vector<const FinishedTrial*> usable, double power) const {
+  // What objective j's GP sees of `usable` (in trial-number order): each
+  // trial's encoded params and its value, warped by `power` and
+  // standardised.
+  FitData fit_data(std::vector<const FinishedTrial*> usable, double power, std::size_t j) const {
     // A pruned trial's value is its best before it stopped, better than it
     // would have ended: it enters the fit as no better than the median of
     // the complete trials, so that the GP learns to avoid its region (left
     // out, the GP would propose it again and again).
     std::vector<double> complete_values;
     for (const auto* t : usable)
-      if (t->state == TrialState::complete) complete_values.push_back(t->value);
+      if (t->state == TrialState::complete) complete_values.push_back(value_of(*t, j));
     std::nth_element(complete_values.begin(),
                      complete_values.begin() + static_cast<long>(complete_values.size() / 2),
                      complete_values.end());
     const double median = complete_values[complete_values.size() / 2];
     const auto value = [&](const FinishedTrial* t) {
-      return t->state == TrialState::complete ? t->value : std::max(t->value, median);
+      const double v = value_of(*t, j);
+      return t->state == TrialState::complete ? v : std::max(v, median);
     };
     // Beyond max_history trials the fit (cubic in their number) keeps the
     // best half and the most recent others: the region that matters and
@@ -211,23 +254,24 @@ class GpSampler : public Sampler {
       data.x.row(i) = encoding_.encode(t->params).transpose();
       data.y(i) = value(t);
     }
+    data.power = power;
     if (power != 1) {
       // A Box-Cox power of the values above their minimum (plus a margin):
       // log at power 0, concave below 1, convex above.
-      const double low = data.y.minCoeff(),
-                   margin = std::max((data.y.maxCoeff() - low) * 1e-3, 1e-12);
-      const Eigen::ArrayXd above = data.y.array() - low + margin;
+      data.low = data.y.minCoeff();
+      data.margin = std::max((data.y.maxCoeff() - data.low) * 1e-3, 1e-12);
+      const Eigen::ArrayXd above = data.y.array() - data.low + data.margin;
       if (power == 0)
         data.y = above.log().matrix();
       else
         data.y = ((above.pow(power) - 1) / power).matrix();
       data.log_jacobian += (power - 1) * above.log().sum();
     }
-    const double mean = data.y.mean();
-    double sd = std::sqrt((data.y.array() - mean).square().mean());
-    if (!(sd > 0)) sd = 1;
-    data.y = (data.y.array() - mean) / sd;
-    data.log_jacobian -= static_cast<double>(n) * std::log(sd);
+    data.mean = data.y.mean();
+    data.sd = std::sqrt((data.y.array() - data.mean).square().mean());
+    if (!(data.sd > 0)) data.sd = 1;
+    data.y = (data.y.array() - data.mean) / data.sd;
+    data.log_jacobian -= static_cast<double>(n) * std::log(data.sd);
     return data;
   }
 
@@ -248,16 +292,18 @@ class GpSampler : public Sampler {
     gp::Hyperparameters hyperparameters;
     double power = 1;  // of the Box-Cox warp: 1 none, 0 log
   };
-  Fit fit(const std::vector<const FinishedTrial*>& usable) {
+  // Objective j's fit (each objective has its own, and its own warp).
+  Fit fit(const std::vector<const FinishedTrial*>& usable, std::size_t j) {
     std::size_t refit = usable.size();
     if (refit > 60) refit -= refit % (refit / 30);
     std::vector<std::tuple<int, TrialState, double>> key;
     for (std::size_t i = 0; i < refit; ++i)
-      key.emplace_back(usable[i]->number, usable[i]->state, usable[i]->value);
-    if (key == fitted_key_) return fitted_;
+      key.emplace_back(usable[i]->number, usable[i]->state, value_of(*usable[i], j));
+    CachedFit& cached = fitted_[j];
+    if (key == cached.key) return cached.fit;
     const std::vector<const FinishedTrial*> prefix(usable.begin(), usable.begin() + refit);
     const auto fit_with = [&](double power, gp::Starts starts) {
-      const FitData data = fit_data(prefix, power);
+      const FitData data = fit_data(prefix, power, j);
       const gp::Fit f = gp::fit_hyperparameters(data.x, data.y, starts);
       return std::pair{Fit{f.hyperparameters, power}, f.negative_log_posterior - data.log_jacobian};
     };
@@ -267,45 +313,40 @@ class GpSampler : public Sampler {
       double best = std::numeric_limits<double>::infinity();
       for (double candidate : {1.0, 0.0, 2.0}) {
         const auto [f, score] = fit_with(candidate, gp::Starts::unit_cube);
-        if (score < best) best = score, fitted_ = f, power = candidate;
+        if (score < best) best = score, cached.fit = f, power = candidate;
       }
       const auto [smooth, score] = fit_with(power, gp::Starts::smooth);
-      if (score < best) fitted_ = smooth;
+      if (score < best) cached.fit = smooth;
     } else {
-      fitted_ = fit_with(power, gp::Starts::both).first;
+      cached.fit = fit_with(power, gp::Starts::both).first;
     }
-    fitted_key_ = std::move(key);
-    return fitted_;
+    cached.key = std::move(key);
+    return cached.fit;
   }
 
-  Eigen::VectorXd maximise_log_ei(const gp::GaussianProcess& model, const FitData& data, int number,
-                                  SeedStream& uniform) const {
+  // Candidates for the acquisition search: a scrambled Sobol set over the
+  // whole space, and small steps around each of `near` (now and then
+  // another choice).
+  Eigen::MatrixXd candidate_set(const std::vector<Eigen::VectorXd>& near, int number,
+                                SeedStream& uniform) const {
     const long width = static_cast<long>(encoding_.width());
-    long best_trial = 0;
-    const double best = data.y.minCoeff(&best_trial);
-    // Candidates: a scrambled Sobol set over the whole space, and small
-    // steps around the five best trials (now and then another choice).
     const ScrambledSobol sobol(
         encoding_.dimensions(),
         derive_seed(derive_seed(seed_, "candidates"), static_cast<std::uint64_t>(number)));
     const std::vector<std::vector<double>> spread =
         sobol.first_points(static_cast<std::size_t>(options_.candidates));
-    std::vector<long> order(static_cast<std::size_t>(data.y.size()));
-    for (long i = 0; i < data.y.size(); ++i) order[static_cast<std::size_t>(i)] = i;
-    std::sort(order.begin(), order.end(), [&](long a, long b) { return data.y(a) < data.y(b); });
-    const std::size_t near_best = std::min<std::size_t>(5, order.size());
     const long local = options_.candidates / 10;
     Eigen::MatrixXd candidates(
-        static_cast<long>(spread.size()) + static_cast<long>(near_best) * local + 1, width);
+        static_cast<long>(spread.size()) + static_cast<long>(near.size()) * local, width);
     long row = 0;
     for (const auto& u : spread) {
       Eigen::VectorXd point = Eigen::VectorXd::Zero(width);
       for (std::size_t i = 0; i < encoding_.dimensions(); ++i) encoding_.set(point, i, u[i]);
       candidates.row(row++) = point.transpose();
     }
-    for (std::size_t b = 0; b < near_best; ++b) {
+    for (const Eigen::VectorXd& centre : near) {
       for (long c = 0; c < local; ++c) {
-        Eigen::VectorXd point = data.x.row(order[b]).transpose();
+        Eigen::VectorXd point = centre;
         const double step = c % 3 == 0 ? 0.08 : c % 3 == 1 ? 0.01 : 0.001;
         for (std::size_t i = 0; i < encoding_.dimensions(); ++i) {
           if (encoding_.categorical(i)) {
@@ -318,29 +359,53 @@ class GpSampler : public Sampler {
         candidates.row(row++) = point.transpose();
       }
     }
-    // The incumbent itself: with a little noise its neighbourhood often holds
-    // the largest improvement, which a gradient step from it finds.
-    candidates.row(row++) = data.x.row(best_trial);
-    const Eigen::VectorXd scores = model.log_expected_improvement(candidates, best);
+    return candidates;
+  }
 
-    // Local searches from the best candidates that lie apart from each other,
-    // and from the incumbent: L-BFGS on log EI with its analytic gradient, in
-    // the numeric columns.
+  // Where local searches start: the best-scoring candidate, then the next
+  // best that lie apart from those taken, `count` in all.
+  static std::vector<long> spread_starts(const Eigen::MatrixXd& candidates,
+                                         const Eigen::VectorXd& scores, int count) {
     std::vector<long> ranked(static_cast<std::size_t>(scores.size()));
     for (long i = 0; i < scores.size(); ++i) ranked[static_cast<std::size_t>(i)] = i;
     std::sort(ranked.begin(), ranked.end(), [&](long a, long b) { return scores(a) > scores(b); });
     std::vector<long> starts{ranked.front()};
     for (long i : ranked) {
-      if (static_cast<int>(starts.size()) >= options_.local_searches - 1) break;
+      if (static_cast<int>(starts.size()) >= count) break;
       bool apart = true;
       for (long s : starts) apart = apart && (candidates.row(i) - candidates.row(s)).norm() > 0.05;
       if (apart) starts.push_back(i);
     }
+    return starts;
+  }
+
+  Eigen::VectorXd maximise_log_ei(const gp::GaussianProcess& model, const FitData& data, int number,
+                                  SeedStream& uniform) const {
+    long best_trial = 0;
+    const double best = data.y.minCoeff(&best_trial);
+    std::vector<long> order(static_cast<std::size_t>(data.y.size()));
+    for (long i = 0; i < data.y.size(); ++i) order[static_cast<std::size_t>(i)] = i;
+    std::sort(order.begin(), order.end(), [&](long a, long b) { return data.y(a) < data.y(b); });
+    std::vector<Eigen::VectorXd> near;
+    for (std::size_t b = 0; b < std::min<std::size_t>(5, order.size()); ++b)
+      near.push_back(data.x.row(order[b]).transpose());
+    Eigen::MatrixXd candidates = candidate_set(near, number, uniform);
+    // The incumbent itself: with a little noise its neighbourhood often holds
+    // the largest improvement, which a gradient step from it finds.
+    const long row = candidates.rows() + 1;
+    candidates.conservativeResize(row, Eigen::NoChange);
+    candidates.row(row - 1) = data.x.row(best_trial);
+    const Eigen::VectorXd scores = model.log_expected_improvement(candidates, best);
+
+    // Local searches from the best candidates that lie apart from each other,
+    // and from the incumbent: L-BFGS on log EI with its analytic gradient, in
+    // the numeric columns.
+    std::vector<long> starts = spread_starts(candidates, scores, options_.local_searches - 1);
     if (std::find(starts.begin(), starts.end(), row - 1) == starts.end()) starts.push_back(row - 1);
 
     const std::vector<long> columns = encoding_.numeric_columns();
-    Eigen::VectorXd chosen = candidates.row(ranked.front()).transpose();
-    double chosen_score = scores(ranked.front());
+    Eigen::VectorXd chosen = candidates.row(starts.front()).transpose();
+    double chosen_score = scores(starts.front());
     if (columns.empty()) return chosen;
     for (long s : starts) {
       Eigen::VectorXd point = candidates.row(s).transpose();
@@ -381,13 +446,112 @@ class GpSampler : public Sampler {
     return chosen;
   }
 
+  // Several objectives: a GP per objective, and the point of largest log
+  // expected hypervolume improvement over the complete trials' front, from
+  // candidates spread over the space and around the front, refined by a
+  // derivative-free local search (BOBYQA) in the numeric columns.
+  Eigen::VectorXd maximise_log_ehvi(const std::vector<const FinishedTrial*>& usable, int number,
+                                    SeedStream& uniform) {
+    std::vector<FitData> data;
+    std::vector<gp::GaussianProcess> models;
+    for (std::size_t j = 0; j < objectives_; ++j) {
+      const Fit f = fit(usable, j);
+      data.push_back(fit_data(usable, f.power, j));
+      models.emplace_back(data[j].x, data[j].y, f.hyperparameters);
+    }
+    std::vector<std::vector<double>> observed;
+    std::vector<Eigen::VectorXd> inputs;
+    for (const auto* t : usable) {
+      if (t->state != TrialState::complete) continue;
+      std::vector<double> point;
+      for (std::size_t j = 0; j < objectives_; ++j)
+        point.push_back(data[j].transformed(value_of(*t, j)));
+      observed.push_back(std::move(point));
+      inputs.push_back(encoding_.encode(t->params));
+    }
+    const gp::ExpectedHypervolume ehvi(observed, kEhviDraws, derive_seed(seed_, "ehvi"));
+    std::vector<Eigen::VectorXd> near;
+    for (std::size_t i : rank_by_dominance(observed).order) {
+      if (near.size() == 5) break;
+      near.push_back(inputs[i]);
+    }
+    const Eigen::MatrixXd candidates = candidate_set(near, number, uniform);
+    const auto m = static_cast<long>(objectives_);
+    Eigen::MatrixXd means(candidates.rows(), m), sds(candidates.rows(), m);
+    for (long j = 0; j < m; ++j) {
+      Eigen::VectorXd mean, sd;
+      models[static_cast<std::size_t>(j)].predict(candidates, mean, sd);
+      means.col(j) = mean;
+      sds.col(j) = sd;
+    }
+    Eigen::VectorXd scores(candidates.rows());
+    for (long c = 0; c < candidates.rows(); ++c)
+      scores(c) = ehvi.log_value(means.row(c).transpose(), sds.row(c).transpose());
+
+    const std::vector<long> starts =
+        spread_starts(candidates, scores, std::min(options_.local_searches, 4));
+    Eigen::VectorXd chosen = candidates.row(starts.front()).transpose();
+    double chosen_score = scores(starts.front());
+    const std::vector<long> columns = encoding_.numeric_columns();
+    if (columns.empty()) return chosen;
+    for (long s : starts) {
+      Eigen::VectorXd point = candidates.row(s).transpose();
+      struct Context {
+        const std::vector<gp::GaussianProcess>* models;
+        const gp::ExpectedHypervolume* ehvi;
+        Eigen::MatrixXd* point;  // one row
+        const std::vector<long>* columns;
+      };
+      Eigen::MatrixXd row = point.transpose();
+      Context context{&models, &ehvi, &row, &columns};
+      nlopt::opt optimizer(nlopt::LN_BOBYQA, static_cast<unsigned>(columns.size()));
+      optimizer.set_lower_bounds(std::vector<double>(columns.size(), 0.0));
+      optimizer.set_upper_bounds(std::vector<double>(columns.size(), 1.0));
+      optimizer.set_maxeval(60);
+      optimizer.set_xtol_abs(1e-6);
+      optimizer.set_max_objective(
+          [](const std::vector<double>& u, std::vector<double>&, void* raw) {
+            auto* c = static_cast<Context*>(raw);
+            for (std::size_t k = 0; k < u.size(); ++k) (*c->point)(0, (*c->columns)[k]) = u[k];
+            const auto count = static_cast<long>(c->models->size());
+            Eigen::VectorXd mean(count), sd(count), one_mean, one_sd;
+            for (long j = 0; j < count; ++j) {
+              (*c->models)[static_cast<std::size_t>(j)].predict(*c->point, one_mean, one_sd);
+              mean(j) = one_mean(0);
+              sd(j) = one_sd(0);
+            }
+            return c->ehvi->log_value(mean, sd);
+          },
+          &context);
+      std::vector<double> u;
+      for (long column : columns) u.push_back(point(column));
+      double score = scores(s);
+      try {
+        optimizer.optimize(u, score);
+      } catch (const std::exception&) {
+        // Roundoff stopped the search: NLopt leaves u at the best point it saw.
+      }
+      for (std::size_t k = 0; k < u.size(); ++k) point(columns[k]) = u[k];
+      if (score > chosen_score) chosen_score = score, chosen = point;
+    }
+    return chosen;
+  }
+
+  // Normal draws the expected hypervolume improvement averages over.
+  static constexpr std::size_t kEhviDraws = 128;
+
   const SearchSpace& space_;
   std::uint64_t seed_;
   GpOptions options_;
+  std::size_t objectives_;
   Encoding encoding_;
   ScrambledSobol design_;
-  std::vector<std::tuple<int, TrialState, double>> fitted_key_;  // the trials fitted_ is of
-  Fit fitted_;
+  // Each objective's last fit, and the trials it is of.
+  struct CachedFit {
+    std::vector<std::tuple<int, TrialState, double>> key;
+    Fit fit;
+  };
+  std::vector<CachedFit> fitted_;
 };
 
 }  // namespace
@@ -420,7 +584,7 @@ void register_gp_sampler(Registrar& registrar) {
         o.max_history = static_cast<int>(args.integer("max_history"));
         const std::string warp = args.text("warp");
         o.warp = warp == "log" ? Warp::log : warp == "none" ? Warp::none : Warp::automatic;
-        return std::make_unique<GpSampler>(*request.space, request.seed, o);
+        return std::make_unique<GpSampler>(*request.space, request.seed, o, request.objectives);
       });
 }
 
