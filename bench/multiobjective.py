@@ -83,6 +83,17 @@ def hypervolume(points, reference):
     return volume
 
 
+def complete_values(store):
+    """Each complete trial's objective values, in trial order, from a store."""
+    with sqlite3.connect(store) as db:
+        values = {}
+        for number, value in db.execute(
+                "SELECT t.number, v.value FROM trial_values v JOIN trials t USING (trial_id) "
+                "WHERE t.state = 'COMPLETE' ORDER BY t.number, v.objective"):
+            values.setdefault(number, []).append(value)
+    return list(values.values())
+
+
 def tunelab_study(tunelab, folder, name, function, sampler, seed, trials):
     section, inputs, outputs, _, _ = function
     space = "\n".join(f"    objective.x{i}: {{type: float, low: 0, high: 1}}"
@@ -92,13 +103,7 @@ def tunelab_study(tunelab, folder, name, function, sampler, seed, trials):
         f"name: bench\nseed: {seed}\nobjective: {section}\nsearch:\n"
         f"  objectives: [{', '.join(outputs)}]\n  trials: {trials}\n"
         f"  sampler: {sampler}\n  space:\n{space}\n")
-    with sqlite3.connect(store) as db:
-        values = {}
-        for number, value in db.execute(
-                "SELECT t.number, v.value FROM trial_values v JOIN trials t USING (trial_id) "
-                "WHERE t.state = 'COMPLETE' ORDER BY t.number, v.objective"):
-            values.setdefault(number, []).append(value)
-    return list(values.values()), seconds
+    return complete_values(store), seconds
 
 
 def optuna_worker(sampler, name, dimensions, seed, trials):

@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 import time
 
-from multiobjective import hypervolume
+from multiobjective import complete_values, hypervolume
 from samplers import print_table
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -48,14 +48,9 @@ def run_study(tunelab, folder, pruner, seed, trials):
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - start
     with sqlite3.connect(store) as db:
-        values = {}
-        for number, value in db.execute(
-                "SELECT t.number, v.value FROM trial_values v JOIN trials t USING (trial_id) "
-                "WHERE t.state = 'COMPLETE' ORDER BY t.number, v.objective"):
-            values.setdefault(number, []).append(value)
         epochs = db.execute("SELECT count(*) FROM epochs").fetchone()[0]
         pruned = db.execute("SELECT count(*) FROM trials WHERE state = 'PRUNED'").fetchone()[0]
-    points = [[rmse, math.log10(size)] for rmse, size in values.values()]
+    points = [[rmse, math.log10(size)] for rmse, size in complete_values(store)]
     return hypervolume(points, REFERENCE), epochs, pruned, seconds
 
 

@@ -25,13 +25,12 @@ import argparse
 import concurrent.futures
 import math
 import os
-import sqlite3
 import statistics
 import subprocess
 import tempfile
 
 import samplers
-from multiobjective import hypervolume
+from multiobjective import complete_values, hypervolume
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -62,13 +61,7 @@ def run_study(tunelab, folder, experiment, name, seed, trials, sampler, warm_fro
     for s in sets:
         command += ["--set", s]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    with sqlite3.connect(store) as db:
-        values = {}
-        for number, value in db.execute(
-                "SELECT t.number, v.value FROM trial_values v JOIN trials t USING (trial_id) "
-                "WHERE t.state = 'COMPLETE' ORDER BY t.number, v.objective"):
-            values.setdefault(number, []).append(value)
-        return list(values.values())
+    return complete_values(store)
 
 
 def seed_runs(args, folder, experiment, seed):

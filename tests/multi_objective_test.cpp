@@ -120,8 +120,8 @@ TEST_SUITE("several objectives") {
         const std::vector<double> y(at.begin(), at.begin() + m);
         CAPTURE(y);
         const double exact = tunelab::hypervolume_improvement(points, y, reference);
-        const double expected =
-            ehvi.log_value(Eigen::Map<const Eigen::VectorXd>(y.data(), m), Eigen::VectorXd::Zero(m));
+        const double expected = ehvi.log_value(Eigen::Map<const Eigen::VectorXd>(y.data(), m),
+                                               Eigen::VectorXd::Zero(m));
         if (exact > 0)
           CHECK(expected == doctest::Approx(std::log(exact)));
         else
@@ -218,7 +218,8 @@ TEST_SUITE("several objectives") {
       const char* tag;
       const char* sampler;
       int trials;
-    } cases[] = {{"n", "{name: nsga2, population_size: 20}", 120}, {"t", "tpe", 120}, {"g", "gp", 40}};
+    } cases[] = {
+        {"n", "{name: nsga2, population_size: 20}", 120}, {"t", "tpe", 120}, {"g", "gp", 40}};
     for (const auto& c : cases) {
       CAPTURE(c.sampler);
       const double random = hypervolume(run(std::string("r") + c.tag, "random", c.trials), 11);
@@ -323,8 +324,8 @@ TEST_SUITE("several objectives") {
     // Searched by one objective, it is fine.
     std::string one = zdt_experiment("e", 1, 5, "one_value");
     one.replace(one.find("[f1, f2]"), 8, "[f1]");
-    CHECK_NOTHROW(tunelab::check_experiment(tunelab::load_experiment_text(one, "e.yaml"),
-                                            registrar));
+    CHECK_NOTHROW(
+        tunelab::check_experiment(tunelab::load_experiment_text(one, "e.yaml"), registrar));
   }
 
   TEST_CASE("mistakes with several objectives are refused before any trial") {

@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <nlopt.hpp>
 #include <tuple>
@@ -150,6 +151,49 @@ struct FitData {
   }
 };
 
+// An acquisition's value at a point, and its gradient over the searched
+// columns where `gradient` is not empty (the algorithm asks for one).
+using Acquisition =
+    std::function<double(const Eigen::VectorXd& point, std::vector<double>& gradient)>;
+
+// Goes up `acquisition` from `point` with NLopt's `algorithm` (L-BFGS with
+// the gradient, or BOBYQA without), moving only `columns`, within [0, 1],
+// for at most `evaluations` or until a step moves less than `tolerance`
+// (and, with a gradient, changes the value by less); leaves `point` at the
+// best it found and returns the value there (`score`, the start's, if
+// nothing was better).
+double climb(nlopt::algorithm algorithm, int evaluations, double tolerance,
+             const std::vector<long>& columns, Eigen::VectorXd& point, double score,
+             const Acquisition& acquisition) {
+  struct Context {
+    Eigen::VectorXd* point;
+    const std::vector<long>* columns;
+    const Acquisition* acquisition;
+  } context{&point, &columns, &acquisition};
+  nlopt::opt optimizer(algorithm, static_cast<unsigned>(columns.size()));
+  optimizer.set_lower_bounds(std::vector<double>(columns.size(), 0.0));
+  optimizer.set_upper_bounds(std::vector<double>(columns.size(), 1.0));
+  optimizer.set_maxeval(evaluations);
+  optimizer.set_xtol_abs(tolerance);
+  if (algorithm == nlopt::LD_LBFGS) optimizer.set_ftol_abs(tolerance);
+  optimizer.set_max_objective(
+      [](const std::vector<double>& u, std::vector<double>& gradient, void* raw) {
+        auto* c = static_cast<Context*>(raw);
+        for (std::size_t k = 0; k < u.size(); ++k) (*c->point)((*c->columns)[k]) = u[k];
+        return (*c->acquisition)(*c->point, gradient);
+      },
+      &context);
+  std::vector<double> u;
+  for (long column : columns) u.push_back(point(column));
+  try {
+    optimizer.optimize(u, score);
+  } catch (const std::exception&) {
+    // Roundoff stopped the search: NLopt leaves u at the best point it saw.
+  }
+  for (std::size_t k = 0; k < u.size(); ++k) point(columns[k]) = u[k];
+  return score;
+}
+
 class GpSampler : public Sampler {
  public:
   GpSampler(const SearchSpace& space, std::uint64_t seed, GpOptions options, int objectives)
@@ -202,7 +246,8 @@ class GpSampler : public Sampler {
           !covers_space(space_, t) || (objectives_ > 1 && t.values.size() != objectives_))
         continue;
       bool finite = true;
-      for (std::size_t j = 0; j < objectives_; ++j) finite = finite && std::isfinite(value_of(t, j));
+      for (std::size_t j = 0; j < objectives_; ++j)
+        finite = finite && std::isfinite(value_of(t, j));
       if (finite) usable.push_back(&t);
     }
     return usable;
@@ -409,38 +454,15 @@ class GpSampler : public Sampler {
     if (columns.empty()) return chosen;
     for (long s : starts) {
       Eigen::VectorXd point = candidates.row(s).transpose();
-      struct Context {
-        const gp::GaussianProcess* model;
-        Eigen::VectorXd* point;
-        const std::vector<long>* columns;
-        double best;
-      } context{&model, &point, &columns, best};
-      nlopt::opt optimizer(nlopt::LD_LBFGS, static_cast<unsigned>(columns.size()));
-      optimizer.set_lower_bounds(std::vector<double>(columns.size(), 0.0));
-      optimizer.set_upper_bounds(std::vector<double>(columns.size(), 1.0));
-      optimizer.set_maxeval(100);
-      optimizer.set_xtol_abs(1e-9);
-      optimizer.set_ftol_abs(1e-9);
-      optimizer.set_max_objective(
-          [](const std::vector<double>& u, std::vector<double>& gradient, void* raw) {
-            auto* c = static_cast<Context*>(raw);
-            for (std::size_t k = 0; k < u.size(); ++k) (*c->point)((*c->columns)[k]) = u[k];
-            Eigen::VectorXd g;
-            const double value =
-                c->model->log_expected_improvement(*c->point, c->best, *c->columns, g);
-            if (!gradient.empty()) Eigen::Map<Eigen::VectorXd>(gradient.data(), g.size()) = g;
-            return std::isfinite(value) ? value : -1e300;
-          },
-          &context);
-      std::vector<double> u;
-      for (long column : columns) u.push_back(point(column));
-      double score = scores(s);
-      try {
-        optimizer.optimize(u, score);
-      } catch (const std::exception&) {
-        // Roundoff stopped L-BFGS: NLopt leaves u at the best point it saw.
-      }
-      for (std::size_t k = 0; k < u.size(); ++k) point(columns[k]) = u[k];
+      const double score = climb(nlopt::LD_LBFGS, 100, 1e-9, columns, point, scores(s),
+                                 [&](const Eigen::VectorXd& at, std::vector<double>& gradient) {
+                                   Eigen::VectorXd g;
+                                   const double value =
+                                       model.log_expected_improvement(at, best, columns, g);
+                                   if (!gradient.empty())
+                                     Eigen::Map<Eigen::VectorXd>(gradient.data(), g.size()) = g;
+                                   return std::isfinite(value) ? value : -1e300;
+                                 });
       if (score > chosen_score) chosen_score = score, chosen = point;
     }
     return chosen;
@@ -494,44 +516,21 @@ class GpSampler : public Sampler {
     double chosen_score = scores(starts.front());
     const std::vector<long> columns = encoding_.numeric_columns();
     if (columns.empty()) return chosen;
+    Eigen::MatrixXd row(1, candidates.cols());
+    Eigen::VectorXd mean(m), sd(m), one_mean, one_sd;
     for (long s : starts) {
       Eigen::VectorXd point = candidates.row(s).transpose();
-      struct Context {
-        const std::vector<gp::GaussianProcess>* models;
-        const gp::ExpectedHypervolume* ehvi;
-        Eigen::MatrixXd* point;  // one row
-        const std::vector<long>* columns;
-      };
-      Eigen::MatrixXd row = point.transpose();
-      Context context{&models, &ehvi, &row, &columns};
-      nlopt::opt optimizer(nlopt::LN_BOBYQA, static_cast<unsigned>(columns.size()));
-      optimizer.set_lower_bounds(std::vector<double>(columns.size(), 0.0));
-      optimizer.set_upper_bounds(std::vector<double>(columns.size(), 1.0));
-      optimizer.set_maxeval(60);
-      optimizer.set_xtol_abs(1e-6);
-      optimizer.set_max_objective(
-          [](const std::vector<double>& u, std::vector<double>&, void* raw) {
-            auto* c = static_cast<Context*>(raw);
-            for (std::size_t k = 0; k < u.size(); ++k) (*c->point)(0, (*c->columns)[k]) = u[k];
-            const auto count = static_cast<long>(c->models->size());
-            Eigen::VectorXd mean(count), sd(count), one_mean, one_sd;
-            for (long j = 0; j < count; ++j) {
-              (*c->models)[static_cast<std::size_t>(j)].predict(*c->point, one_mean, one_sd);
-              mean(j) = one_mean(0);
-              sd(j) = one_sd(0);
-            }
-            return c->ehvi->log_value(mean, sd);
-          },
-          &context);
-      std::vector<double> u;
-      for (long column : columns) u.push_back(point(column));
-      double score = scores(s);
-      try {
-        optimizer.optimize(u, score);
-      } catch (const std::exception&) {
-        // Roundoff stopped the search: NLopt leaves u at the best point it saw.
-      }
-      for (std::size_t k = 0; k < u.size(); ++k) point(columns[k]) = u[k];
+      const double score =
+          climb(nlopt::LN_BOBYQA, 60, 1e-6, columns, point, scores(s),
+                [&](const Eigen::VectorXd& at, std::vector<double>&) {
+                  row = at.transpose();
+                  for (long j = 0; j < m; ++j) {
+                    models[static_cast<std::size_t>(j)].predict(row, one_mean, one_sd);
+                    mean(j) = one_mean(0);
+                    sd(j) = one_sd(0);
+                  }
+                  return ehvi.log_value(mean, sd);
+                });
       if (score > chosen_score) chosen_score = score, chosen = point;
     }
     return chosen;
