@@ -113,7 +113,7 @@ TEST_SUITE("several objectives") {
     const std::vector<double> two_reference = {1.1, 1.1};
     for (const auto& [points, reference] :
          {std::pair{three, three_reference}, std::pair{two, two_reference}}) {
-      const tunelab::gp::ExpectedHypervolume ehvi(points, 8, 1);
+      const tunelab::gp::ExpectedHypervolume ehvi(points, points, 8, 1);
       const auto m = static_cast<long>(reference.size());
       for (const std::vector<double>& at :
            {std::vector<double>{0.2, 0.2, 0.2}, {0.05, 0.95, 0.3}, {0.5, 0.45, 0.45}}) {

@@ -49,7 +49,8 @@ std::vector<Box> non_dominated_boxes(std::vector<std::vector<double>> points,
 
 }  // namespace
 
-ExpectedHypervolume::ExpectedHypervolume(const std::vector<std::vector<double>>& observed,
+ExpectedHypervolume::ExpectedHypervolume(const std::vector<std::vector<double>>& front_of,
+                                         const std::vector<std::vector<double>>& observed,
                                          std::size_t draws, std::uint64_t seed) {
   const std::size_t m = observed.front().size();
   reference_.assign(m, 0);
@@ -58,7 +59,7 @@ ExpectedHypervolume::ExpectedHypervolume(const std::vector<std::vector<double>>&
     for (const auto& v : observed) low = std::min(low, v[j]), high = std::max(high, v[j]);
     reference_[j] = high + 0.1 * std::max(high - low, 1e-9);
   }
-  for (std::size_t i : pareto_front(observed)) front_.push_back(observed[i]);
+  for (std::size_t i : pareto_front(front_of)) front_.push_back(front_of[i]);
   std::sort(front_.begin(), front_.end());
   if (m > 2) {
     for (const auto& [lower, upper] : non_dominated_boxes(front_, reference_)) {

@@ -15,10 +15,13 @@ namespace tunelab::gp {
 
 class ExpectedHypervolume {
  public:
-  // `observed`: the complete trials' values, in the GPs' units (each
-  // objective warped and standardised as its GP sees it). The reference
-  // point lies a tenth of each objective's range beyond its worst value.
-  ExpectedHypervolume(const std::vector<std::vector<double>>& observed, std::size_t draws,
+  // `front_of`: the values whose front a point improves on; `observed`:
+  // every complete trial's values (with those of a warm start), which set
+  // the reference point a tenth of each objective's range beyond its worst
+  // value. Both in the GPs' units (each objective warped and standardised
+  // as its GP sees it); `observed` not empty.
+  ExpectedHypervolume(const std::vector<std::vector<double>>& front_of,
+                      const std::vector<std::vector<double>>& observed, std::size_t draws,
                       std::uint64_t seed);
 
   // log EHVI for a posterior mean and standard deviation per objective;

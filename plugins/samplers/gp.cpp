@@ -481,17 +481,21 @@ class GpSampler : public Sampler {
       data.push_back(fit_data(usable, f.power, j));
       models.emplace_back(data[j].x, data[j].y, f.hyperparameters);
     }
-    std::vector<std::vector<double>> observed;
+    // The study improves its own front: a warm start's trials (numbered
+    // below 0) teach the GPs and set the reference point, but a point near
+    // their front still adds to this study's.
+    std::vector<std::vector<double>> observed, own;
     std::vector<Eigen::VectorXd> inputs;
     for (const auto* t : usable) {
       if (t->state != TrialState::complete) continue;
       std::vector<double> point;
       for (std::size_t j = 0; j < objectives_; ++j)
         point.push_back(data[j].transformed(value_of(*t, j)));
+      if (t->number >= 0) own.push_back(point);
       observed.push_back(std::move(point));
       inputs.push_back(encoding_.encode(t->params));
     }
-    const gp::ExpectedHypervolume ehvi(observed, kEhviDraws, derive_seed(seed_, "ehvi"));
+    const gp::ExpectedHypervolume ehvi(own, observed, kEhviDraws, derive_seed(seed_, "ehvi"));
     std::vector<Eigen::VectorXd> near;
     for (std::size_t i : rank_by_dominance(observed).order) {
       if (near.size() == 5) break;
