@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <ostream>
 #include <set>
 
 #include "common/option_specs.h"
@@ -34,30 +35,47 @@ std::string zdt_experiment(const std::string& name, int seed, int trials,
   return text;
 }
 
-// (f1, f2) of every complete trial of `study`, by number, from trial_values.
-std::map<int, std::vector<double>> stored_values(const std::filesystem::path& db,
-                                                 const std::string& study) {
+// Every trial of `study` by number: its state and objective values.
+struct StoredTrial {
+  std::string state;
+  std::vector<double> values;
+  bool operator==(const StoredTrial& o) const { return state == o.state && values == o.values; }
+};
+std::ostream& operator<<(std::ostream& out, const StoredTrial& t) {
+  out << t.state;
+  for (const double v : t.values) out << ' ' << v;
+  return out;
+}
+
+std::map<int, StoredTrial> stored_trials(const std::filesystem::path& db,
+                                         const std::string& study) {
   SQLite::Database d(db.string());
   SQLite::Statement q(d,
-                      "SELECT t.number, v.value FROM trial_values v JOIN trials t USING "
-                      "(trial_id) JOIN studies s USING (study_id) WHERE s.name = ? AND t.state = "
-                      "'COMPLETE' ORDER BY t.number, v.objective");
+                      "SELECT t.number, t.state, v.value FROM trials t JOIN studies s USING "
+                      "(study_id) LEFT JOIN trial_values v USING (trial_id) WHERE s.name = ? "
+                      "ORDER BY t.number, v.objective");
   q.bind(1, study);
+  std::map<int, StoredTrial> out;
+  while (q.executeStep()) {
+    auto& t = out[q.getColumn(0).getInt()];
+    t.state = q.getColumn(1).getString();
+    if (!q.getColumn(2).isNull()) t.values.push_back(q.getColumn(2).getDouble());
+  }
+  return out;
+}
+
+// The values of every complete trial of `study`, by number.
+std::map<int, std::vector<double>> stored_values(const std::filesystem::path& db,
+                                                 const std::string& study) {
   std::map<int, std::vector<double>> out;
-  while (q.executeStep()) out[q.getColumn(0).getInt()].push_back(q.getColumn(1).getDouble());
+  for (const auto& [number, t] : stored_trials(db, study))
+    if (t.state == "COMPLETE") out[number] = t.values;
   return out;
 }
 
 // The hypervolume of 2-D losses against the reference point (ref, ref).
-double hypervolume(std::vector<std::vector<double>> points, double ref) {
-  std::sort(points.begin(), points.end());
-  double volume = 0, lowest = ref;
-  for (const auto& p : points)
-    if (p[0] < ref && p[1] < lowest) {
-      volume += (ref - p[0]) * (lowest - p[1]);
-      lowest = p[1];
-    }
-  return volume;
+double hypervolume(const std::vector<std::vector<double>>& points, double ref) {
+  return tunelab::hypervolume(points, {ref, ref});
 }
 
 }  // namespace
@@ -258,22 +276,6 @@ TEST_SUITE("several objectives") {
   TEST_CASE("a pruner stops dominated trials of a two-objective study, the same each run") {
     tunelab::test::ScratchDir dir;
     const auto db = dir.path() / "s.db";
-    // Every trial's state and values, by number.
-    const auto trials_of = [&](const std::string& study) {
-      SQLite::Database d(db.string());
-      SQLite::Statement q(d,
-                          "SELECT t.number, t.state, v.value FROM trials t JOIN studies s USING "
-                          "(study_id) LEFT JOIN trial_values v USING (trial_id) WHERE s.name = ? "
-                          "ORDER BY t.number, v.objective");
-      q.bind(1, study);
-      std::map<int, std::pair<std::string, std::vector<double>>> out;
-      while (q.executeStep()) {
-        auto& t = out[q.getColumn(0).getInt()];
-        t.first = q.getColumn(1).getString();
-        t.second.push_back(q.getColumn(2).getDouble());
-      }
-      return out;
-    };
     const auto run = [&](const std::string& name, const std::string& pruner) {
       const auto r = tunelab::test::run_tunelab(
           "run experiments/diabetes_tradeoff.yaml --quiet --trials 30 --set trainer.epochs=20 "
@@ -281,14 +283,14 @@ TEST_SUITE("several objectives") {
           name + (pruner.empty() ? "" : " --set 'search.pruner=" + pruner + "'") + " --storage " +
           db.string());
       REQUIRE_MESSAGE(r.exit_status == 0, r.output);
-      return trials_of(name);
+      return stored_trials(db, name);
     };
     const auto plain = run("plain", "");
     const auto pruned = run("pruned", "{name: median, startup_trials: 5}");
     const auto again = run("again", "{name: median, startup_trials: 5}");
     CHECK(pruned == again);
     int stopped = 0;
-    for (const auto& [number, t] : pruned) stopped += t.first == "PRUNED";
+    for (const auto& [number, t] : pruned) stopped += t.state == "PRUNED";
     CHECK(stopped > 0);
     // The model the pruner sizes before training leaves training as it was:
     // the first generation's trials (proposed alike) end alike.
@@ -297,7 +299,7 @@ TEST_SUITE("several objectives") {
     // worse in val_rmse is no longer safe.
     const auto by_rmse = run("by-rmse", "{name: median, startup_trials: 5, objective: val_rmse}");
     int stopped_by_rmse = 0;
-    for (const auto& [number, t] : by_rmse) stopped_by_rmse += t.first == "PRUNED";
+    for (const auto& [number, t] : by_rmse) stopped_by_rmse += t.state == "PRUNED";
     CHECK(stopped_by_rmse > stopped);
   }
 
