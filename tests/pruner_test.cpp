@@ -169,17 +169,18 @@ TEST_SUITE("pruners") {
     using tunelab::PruningCurves;
     const std::vector<EpochLosses> epochs = {{2.0, 3.0, 0.5}, {1.0, 2.5, 0.25}};
     // One objective: the validation loss, whatever the metric.
-    CHECK(PruningCurves({{"val_r2", Direction::maximize}}, "").at(epochs, 99) == EpochValues{2.5});
-    CHECK(PruningCurves().at(epochs, 99) == EpochValues{2.5});
+    CHECK(PruningCurves({{"val_r2", Direction::maximize}}, "").at(epochs.back(), 0.75, 99) ==
+          EpochValues{2.5});
+    CHECK(PruningCurves().at(epochs.back(), 0.75, 99) == EpochValues{2.5});
     // Several: each curve as a loss; n_params the model's size, train_seconds
     // the time so far.
     const std::vector<Objective> three = {{"val_accuracy", Direction::maximize},
                                           {"n_params", Direction::minimize},
                                           {"train_seconds", Direction::minimize}};
-    CHECK(PruningCurves(three, "").at(epochs, 99) == EpochValues{2.5, 99, 0.75});
-    CHECK(PruningCurves(three, "n_params").at(epochs, 99) == EpochValues{99});
-    CHECK(PruningCurves({{"train_loss", Direction::maximize}}, "train_loss").at(epochs, 0) ==
-          EpochValues{-1.0});
+    CHECK(PruningCurves(three, "").at(epochs.back(), 0.75, 99) == EpochValues{2.5, 99, 0.75});
+    CHECK(PruningCurves(three, "n_params").at(epochs.back(), 0.75, 99) == EpochValues{99});
+    CHECK(PruningCurves({{"train_loss", Direction::maximize}}, "train_loss")
+              .at(epochs.back(), 0.75, 0) == EpochValues{-1.0});
     // A finished trial's size is its recorded n_params value.
     tunelab::FinishedTrial done{3, TrialState::pruned, {}, 0.9, epochs, {0.9, 1234, 0.75}};
     const auto curves = PruningCurves(three, "").of({done});

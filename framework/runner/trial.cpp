@@ -96,13 +96,15 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
           c.pruning.needs_parameter_count()
               ? model_size(config, c.data_varies ? own : c.shared, c.registrar)
               : kMissing;
-      std::vector<EpochLosses> so_far;
+      double seconds = 0;  // the trial's training so far
       const auto on_epoch = [&](const EpochRecord& e) {
         outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
-        so_far.push_back({e.train_loss, e.val_loss, e.seconds});
+        seconds += e.seconds;
         if (c.observer.on_epoch) c.observer.on_epoch(number, e);
         if (interrupt_signal() != 0) return false;
-        if (c.pruner.should_prune(number, e.epoch, c.pruning.at(so_far, parameters), others)) {
+        const EpochValues values =
+            c.pruning.at({e.train_loss, e.val_loss, e.seconds}, seconds, parameters);
+        if (c.pruner.should_prune(number, e.epoch, values, others)) {
           outcome.state = TrialState::pruned;
           return false;
         }

@@ -20,7 +20,7 @@ PruningCurves::PruningCurves(const std::vector<Objective>& objectives, const std
   const auto part_of = [&](std::size_t i) -> std::optional<Part> {
     const Objective& o = objectives[i];
     const double sign = o.direction == Direction::maximize ? -1.0 : 1.0;
-    if (o.metric == "val_loss" || o.metric.rfind("val_", 0) == 0)
+    if (o.metric.rfind("val_", 0) == 0)  // val_loss and every validation metric
       return Part{Curve::validation_loss, 1.0, i};
     if (o.metric == "train_loss") return Part{Curve::training_loss, sign, i};
     if (o.metric == "n_params") return Part{Curve::parameters, sign, i};
@@ -69,13 +69,6 @@ bool PruningCurves::needs_parameter_count() const {
   for (const auto& p : parts_)
     if (p.curve == Curve::parameters) return true;
   return false;
-}
-
-EpochValues PruningCurves::at(const std::vector<EpochLosses>& epochs, double parameters) const {
-  if (epochs.empty()) return {};
-  double seconds = 0;
-  for (const auto& e : epochs) seconds += e.seconds;
-  return at(epochs.back(), seconds, parameters);
 }
 
 EpochValues PruningCurves::at(const EpochLosses& last, double seconds, double parameters) const {

@@ -37,9 +37,9 @@ class PruningCurves {
   // Whether the values need the model's size before training (n_params).
   bool needs_parameter_count() const;
 
-  // A trial's values after the last of `epochs`, its epochs so far, for a
+  // A trial's values at epoch `last`, `seconds` into its training, for a
   // model of `parameters` numbers.
-  EpochValues at(const std::vector<EpochLosses>& epochs, double parameters) const;
+  EpochValues at(const EpochLosses& last, double seconds, double parameters) const;
 
   // The finished trials' curves (a trial without epochs has an empty one).
   std::vector<TrialCurve> of(const std::vector<FinishedTrial>& trials) const;
@@ -51,9 +51,6 @@ class PruningCurves {
     double sign;            // -1 for a maximised objective of its own curve
     std::size_t objective;  // its index in FinishedTrial::values
   };
-  // The values at an epoch `last`, `seconds` into training.
-  EpochValues at(const EpochLosses& last, double seconds, double parameters) const;
-
   std::vector<Part> parts_;
 };
 

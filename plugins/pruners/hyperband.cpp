@@ -35,7 +35,7 @@ class HyperbandPruner : public Pruner {
     rungs::Schedule schedule = base_;
     schedule.min_early_stopping_rate = bracket;
     if (!schedule.is_rung(epoch)) return false;
-    const auto competing = rungs::values_at(history, epoch, [&](const TrialCurve& t) {
+    const auto competing = pruning::values_at(history, epoch, [&](const TrialCurve& t) {
       return bracket_of(t.number, brackets) == bracket;
     });
     return !rungs::promoted(values, competing, base_.reduction_factor);

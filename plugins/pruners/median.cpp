@@ -12,6 +12,7 @@
 
 #include "common/option_specs.h"
 #include "plugins/builtins.h"
+#include "plugins/pruners/values_at.h"
 #include "search/pareto.h"
 
 namespace tunelab {
@@ -29,29 +30,36 @@ class PercentilePruner : public Pruner {
 
   bool should_prune(int number, int epoch, const EpochValues& values,
                     const std::vector<TrialCurve>& history) override {
-    if (values.size() != 1) return dominated_by_too_many(epoch, values, history);
-    const double value = values.front();
-    // The trial's best so far: one bad epoch after good ones is not a reason.
-    if (number != number_) {
-      number_ = number;
-      best_ = value;
+    // One value: the trial's best so far, since one bad epoch after good
+    // ones is not a reason.
+    if (values.size() == 1) {
+      if (number != number_) {
+        number_ = number;
+        best_ = values.front();
+      }
+      if (!(values.front() >= best_)) best_ = values.front();
     }
-    if (!(value >= best_)) best_ = value;
-    if (!deciding_at(epoch)) return false;
-
-    int complete = 0;
-    std::vector<double> at_epoch;
-    for (const auto& t : history) {
-      if (t.state != TrialState::complete) continue;
-      ++complete;
-      if (static_cast<int>(t.epochs.size()) >= epoch &&
-          std::isfinite(t.epochs[static_cast<std::size_t>(epoch - 1)].front()))
-        at_epoch.push_back(t.epochs[static_cast<std::size_t>(epoch - 1)].front());
-    }
-    if (complete < startup_trials_ || static_cast<int>(at_epoch.size()) < min_trials_ ||
-        at_epoch.empty())
+    if (epoch <= warmup_epochs_ || (epoch - warmup_epochs_) % interval_ != 0) return false;
+    const auto complete = [](const TrialCurve& t) { return t.state == TrialState::complete; };
+    const std::vector<EpochValues> at_epoch = pruning::values_at(history, epoch, complete);
+    if (std::count_if(history.begin(), history.end(), complete) < startup_trials_ ||
+        static_cast<int>(at_epoch.size()) < min_trials_ || at_epoch.empty())
       return false;
-    return best_ > percentile_of(at_epoch);  // false for NaN (no validation split)
+    if (values.size() == 1) {
+      std::vector<double> losses;
+      for (const auto& v : at_epoch) losses.push_back(v.front());
+      return best_ > percentile_of(losses);  // false for NaN (no validation split)
+    }
+    // Several objectives: the trial stops when more than the percentile's
+    // share of them dominate it (for one value that is the rule above, less
+    // the interpolation), so a trial that may yet be on the front is not
+    // stopped by trials it trades off against.
+    for (const double v : values)
+      if (!std::isfinite(v)) return false;
+    std::size_t dominated_by = 0;
+    for (const auto& other : at_epoch) dominated_by += dominates(other, values);
+    return static_cast<double>(dominated_by) >
+           percentile_ / 100 * static_cast<double>(at_epoch.size());
   }
 
  private:
@@ -63,39 +71,6 @@ class PercentilePruner : public Pruner {
     const auto below = static_cast<std::size_t>(std::floor(rank));
     const std::size_t above = std::min(below + 1, values.size() - 1);
     return values[below] + (rank - static_cast<double>(below)) * (values[above] - values[below]);
-  }
-
-  bool deciding_at(int epoch) const {
-    return epoch > warmup_epochs_ && (epoch - warmup_epochs_) % interval_ == 0;
-  }
-
-  // Several objectives: the trial stops when more than the percentile's
-  // share of the complete trials that reached the epoch dominate it there
-  // (for one objective that is the rule above, less the interpolation). A
-  // trial that may yet be on the front is not stopped by trials it trades
-  // off against.
-  bool dominated_by_too_many(int epoch, const EpochValues& values,
-                             const std::vector<TrialCurve>& history) const {
-    if (!deciding_at(epoch)) return false;
-    for (const double v : values)
-      if (!std::isfinite(v)) return false;
-    int complete = 0;
-    std::vector<EpochValues> at_epoch;
-    for (const auto& t : history) {
-      if (t.state != TrialState::complete) continue;
-      ++complete;
-      if (static_cast<int>(t.epochs.size()) < epoch) continue;
-      const EpochValues& there = t.epochs[static_cast<std::size_t>(epoch - 1)];
-      if (std::all_of(there.begin(), there.end(), [](double x) { return std::isfinite(x); }))
-        at_epoch.push_back(there);
-    }
-    if (complete < startup_trials_ || static_cast<int>(at_epoch.size()) < min_trials_ ||
-        at_epoch.empty())
-      return false;
-    std::size_t dominated_by = 0;
-    for (const auto& other : at_epoch) dominated_by += dominates(other, values);
-    return static_cast<double>(dominated_by) >
-           percentile_ / 100 * static_cast<double>(at_epoch.size());
   }
 
   double percentile_;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/option_specs.h"
+#include "plugins/pruners/values_at.h"
 #include "search/pareto.h"
 #include "search/sampler.h"
 
@@ -61,21 +62,6 @@ inline bool promoted(const EpochValues& values, const std::vector<EpochValues>& 
   std::size_t beaten_by = 0;
   for (const auto& other : competing) beaten_by += dominates(other, values);
   return beaten_by < keep;
-}
-
-// The values of `trials` at `epoch` (those that reached it with finite
-// values).
-template <typename Include>
-std::vector<EpochValues> values_at(const std::vector<TrialCurve>& trials, int epoch,
-                                   Include include) {
-  std::vector<EpochValues> values;
-  for (const auto& t : trials) {
-    if (!include(t) || static_cast<int>(t.epochs.size()) < epoch) continue;
-    const EpochValues& v = t.epochs[static_cast<std::size_t>(epoch - 1)];
-    if (std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); }))
-      values.push_back(v);
-  }
-  return values;
 }
 
 }  // namespace tunelab::rungs

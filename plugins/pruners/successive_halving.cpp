@@ -16,7 +16,8 @@ class SuccessiveHalvingPruner : public Pruner {
   bool should_prune(int, int epoch, const EpochValues& values,
                     const std::vector<TrialCurve>& history) override {
     if (!schedule_.is_rung(epoch)) return false;
-    const auto competing = rungs::values_at(history, epoch, [](const TrialCurve&) { return true; });
+    const auto competing =
+        pruning::values_at(history, epoch, [](const TrialCurve&) { return true; });
     return !rungs::promoted(values, competing, schedule_.reduction_factor);
   }
 
