@@ -21,23 +21,27 @@ double log_sum_exp(const std::vector<double>& terms) {
 }
 
 // Optuna's bandwidths for one numeric dimension (univariate form): each
-// component as wide as the larger gap to its sorted neighbours (the extremes:
-// the gap to their one neighbour); the prior spans the range; all clipped to
-// [1 / min(100, 1 + n), 1].
-std::vector<double> neighbour_bandwidths(const std::vector<double>& mus, std::size_t prior_index) {
-  const std::size_t n = mus.size();
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
+// observation's component as wide as the larger gap to its sorted
+// neighbours among the observations (the extremes: the gap to their one
+// neighbour; a lone observation: its larger distance to an end of the
+// range); the prior (at `prior_index`) spans the range; all clipped to
+// [1 / min(100, 1 + kernels), 1].
+std::vector<double> neighbour_bandwidths(const std::vector<double>& mus, std::size_t prior_index,
+                                         double kernels) {
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < mus.size(); ++i)
+    if (i != prior_index) order.push_back(i);
   std::sort(order.begin(), order.end(),
             [&](std::size_t a, std::size_t b) { return mus[a] < mus[b]; });
-  std::vector<double> sigmas(n, 1.0);
-  const double min_sigma = 1.0 / std::min(100.0, 1.0 + static_cast<double>(n));
-  for (std::size_t i = 0; i < n; ++i) {
-    const double left = i == 0 ? 0.0 : mus[order[i]] - mus[order[i - 1]];
-    const double right = i + 1 == n ? 0.0 : mus[order[i + 1]] - mus[order[i]];
+  std::vector<double> sigmas(mus.size(), 1.0);
+  const double min_sigma = 1.0 / std::min(100.0, 1.0 + kernels);
+  const std::size_t m = order.size();
+  for (std::size_t i = 0; i < m; ++i) {
+    const double x = mus[order[i]];
+    const double left = m == 1 ? x : i == 0 ? 0.0 : x - mus[order[i - 1]];
+    const double right = m == 1 ? 1 - x : i + 1 == m ? 0.0 : mus[order[i + 1]] - x;
     sigmas[order[i]] = std::clamp(std::max(left, right), min_sigma, 1.0);
   }
-  sigmas[prior_index] = 1.0;
   return sigmas;
 }
 
@@ -78,7 +82,9 @@ ParzenEstimator::ParzenEstimator(const SearchSpace& space, const std::vector<Poi
         out.sigmas.assign(n, std::max(sigma, min_sigma));
         out.sigmas.push_back(1.0);
       } else {
-        out.sigmas = neighbour_bandwidths(out.mus, n);
+        out.sigmas = neighbour_bandwidths(
+            out.mus, n,
+            options.narrowest_kernels > 0 ? options.narrowest_kernels : static_cast<double>(n + 1));
       }
     }
     dims_.push_back(std::move(out));

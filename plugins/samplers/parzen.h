@@ -19,8 +19,9 @@ using Point = std::vector<double>;
 
 // How wide each numeric component is: as wide as the larger gap to its
 // neighbours in that dimension (Optuna's univariate rule, and since Optuna
-// 3.3 its multivariate one too), or one width for all by Scott's rule,
-// 0.2 n^(-1/(d+4)) (Optuna 3.1's multivariate rule).
+// 3.3 its multivariate one too; never narrower than `narrowest_kernels`
+// allows), or one width for all by Scott's rule, 0.2 n^(-1/(d+4)) (Optuna
+// 3.1's multivariate rule).
 enum class Bandwidth { neighbours, scott };
 
 struct ParzenOptions {
@@ -33,6 +34,10 @@ struct ParzenOptions {
   // it narrows. Better with the univariate estimator; the multivariate one
   // does better normalised (docs/experiment-file.md).
   bool weigh_by_bandwidth = false;
+  // How many kernels the narrowest bandwidth is set by (1 / (1 + this),
+  // as Optuna's "magic clip"); 0: this estimator's own (observations and
+  // prior), as Optuna does.
+  double narrowest_kernels = 0;
 };
 
 class ParzenEstimator {
