@@ -57,6 +57,23 @@ std::vector<FinishedTrial> run(tunelab::Sampler& s, int count,
   return history;
 }
 
+// The unit square, and a smooth bowl on it with its minimum 0 at (0.3, 0.7).
+const tunelab::SearchSpace& unit_square() {
+  static const auto space =
+      tunelab::read_search_space(json::parse(R"({"x": {"type": "float", "low": 0, "high": 1},
+                                                 "y": {"type": "float", "low": 0, "high": 1}})"));
+  return space;
+}
+double bowl(const Params& p) {
+  return std::pow(p.at("x").get<double>() - 0.3, 2) + std::pow(p.at("y").get<double>() - 0.7, 2);
+}
+
+double best_of(const std::vector<FinishedTrial>& trials) {
+  double best = INFINITY;
+  for (const auto& t : trials) best = std::min(best, t.value);
+  return best;
+}
+
 // Every built-in sampler, and the options that change how it proposes.
 const std::vector<json> kSamplers = {"random",
                                      "lhs",
@@ -136,19 +153,10 @@ TEST_SUITE("samplers") {
   }
 
   TEST_CASE("gp finds the minimum of a smooth function closely within 30 trials") {
-    const auto space =
-        tunelab::read_search_space(json::parse(R"({"x": {"type": "float", "low": 0, "high": 1},
-                        "y": {"type": "float", "low": 0, "high": 1}})"));
-    const auto bowl = [](const Params& p) {
-      return std::pow(p.at("x").get<double>() - 0.3, 2) +
-             std::pow(p.at("y").get<double>() - 0.7, 2);
-    };
+    const auto& space = unit_square();
     for (std::uint64_t seed = 1; seed <= 3; ++seed) {
-      const auto trials = run(*sampler("gp", space, seed), 30, +bowl);
-      double best = INFINITY, best_random = INFINITY;
-      for (const auto& t : trials) best = std::min(best, t.value);
-      for (const auto& t : run(*sampler("random", space, seed), 30, +bowl))
-        best_random = std::min(best_random, t.value);
+      const double best = best_of(run(*sampler("gp", space, seed), 30, bowl));
+      const double best_random = best_of(run(*sampler("random", space, seed), 30, bowl));
       CHECK(best < 1e-4);
       CHECK(best < best_random / 10);
     }
@@ -159,21 +167,11 @@ TEST_SUITE("samplers") {
     // (a tenth of the history) grow in number; tpe's default narrows them
     // with the whole history, so that 50 trials get close to a bowl's
     // bottom.
-    const auto space =
-        tunelab::read_search_space(json::parse(R"({"x": {"type": "float", "low": 0, "high": 1},
-                        "y": {"type": "float", "low": 0, "high": 1}})"));
-    const auto bowl = [](const Params& p) {
-      return std::pow(p.at("x").get<double>() - 0.3, 2) +
-             std::pow(p.at("y").get<double>() - 0.7, 2);
-    };
+    const auto& space = unit_square();
     const auto median_best = [&](const json& spec) {
       std::vector<double> bests;
-      for (std::uint64_t seed = 1; seed <= 9; ++seed) {
-        double best = INFINITY;
-        for (const auto& t : run(*sampler(spec, space, seed), 50, +bowl))
-          best = std::min(best, t.value);
-        bests.push_back(best);
-      }
+      for (std::uint64_t seed = 1; seed <= 9; ++seed)
+        bests.push_back(best_of(run(*sampler(spec, space, seed), 50, bowl)));
       std::nth_element(bests.begin(), bests.begin() + 4, bests.end());
       return bests[4];
     };
