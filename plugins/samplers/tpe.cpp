@@ -47,7 +47,7 @@ struct TpeOptions {
 
 // With one objective, what bench/samplers.py measured best with `narrowest:
 // history` (a heavier prior keeps some search wide while the good kernels
-// narrow); with several, Optuna's weight, which the measured fronts used.
+// narrow); with several, Optuna's 1.
 constexpr double kSingleObjectivePriorWeight = 1.5;
 
 // Optuna's weights for n trials in trial order: the last 25 weigh 1, older
@@ -200,8 +200,8 @@ void register_tpe_sampler(Registrar& registrar) {
        OptionCheck::one_of({"neighbours", "scott"})},
       {"narrowest", OptionType::text, "history",
        "what sets the good density's narrowest kernel: history (the finished trials, all of them "
-       "up to 4 dimensions, fewer in more) or own (its own trials, as Optuna); default: history "
-       "with one objective, own with several",
+       "up to 4 dimensions, fewer in more) or own (its own trials, as Optuna), with bandwidth: "
+       "neighbours; default: history with one objective, own with several",
        OptionCheck::one_of({"history", "own"})}};
   registrar.samplers.add(
       "tpe", "tree-structured Parzen estimator (Optuna 4's estimator, narrowing with the history)",
@@ -211,24 +211,23 @@ void register_tpe_sampler(Registrar& registrar) {
         o.startup_trials = static_cast<int>(args.integer("startup_trials"));
         o.candidates = static_cast<int>(args.integer("candidates"));
         o.gamma = args.number("gamma");
-        const bool one_objective = request.objectives == 1;
-        o.parzen.prior_weight = request.args.contains("prior_weight") || one_objective
-                                    ? args.number("prior_weight")
-                                    : 1.0;
-        // Several objectives: the good trials lie along a front, which a
-        // joint kernel per trial fits worse than each dimension on its own
-        // (measured on zdt1-3 and dtlz2, bench/multiobjective.py).
-        o.parzen.multivariate = request.args.contains("multivariate")
-                                    ? args.boolean("multivariate", defaults.parzen.multivariate)
-                                    : defaults.parzen.multivariate && one_objective;
+        o.parzen.prior_weight = args.number("prior_weight");
+        o.parzen.multivariate = args.boolean("multivariate", defaults.parzen.multivariate);
         o.parzen.weigh_by_bandwidth =
             args.boolean("weigh_by_bandwidth", defaults.parzen.weigh_by_bandwidth);
         o.parzen.bandwidth =
             args.text("bandwidth") == "scott" ? tpe::Bandwidth::scott : tpe::Bandwidth::neighbours;
-        // Several objectives: the front's measured figures are Optuna's rule.
-        const bool own =
-            request.args.contains("narrowest") ? args.text("narrowest") == "own" : !one_objective;
-        o.narrowing = own ? Narrowing::own : Narrowing::history;
+        o.narrowing = args.text("narrowest") == "own" ? Narrowing::own : Narrowing::history;
+        // Several objectives: what the options leave unsaid is Optuna's,
+        // which the measured fronts used; and each dimension on its own,
+        // since the good trials lie along a front, which a joint kernel per
+        // trial fits worse (measured on zdt1-3 and dtlz2,
+        // bench/multiobjective.py).
+        if (request.objectives > 1) {
+          if (!request.args.contains("prior_weight")) o.parzen.prior_weight = 1.0;
+          if (!request.args.contains("multivariate")) o.parzen.multivariate = false;
+          if (!request.args.contains("narrowest")) o.narrowing = Narrowing::own;
+        }
         return std::make_unique<TpeSampler>(*request.space, request.seed, o);
       });
 }
