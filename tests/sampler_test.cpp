@@ -323,6 +323,44 @@ TEST_SUITE("samplers") {
     }
   }
 
+  TEST_CASE(
+      "gp's model, away from its data, reverts to the spread trials' level, not a cluster's") {
+    // Twelve trials packed near one minimum (value -2) and four spread over
+    // the square (value 1): the plain average, -1.25, would make every
+    // unexplored region look nearly as good as the minimum; the model's
+    // constant mean counts the correlated cluster about once.
+    Eigen::MatrixXd x(16, 2);
+    Eigen::VectorXd y(16);
+    for (long i = 0; i < 12; ++i) {
+      x.row(i) << 0.1 + 0.004 * static_cast<double>(i % 4),
+          0.1 + 0.004 * static_cast<double>(i / 4);
+      y(i) = -2;
+    }
+    const double spread[4][2] = {{0.9, 0.1}, {0.1, 0.9}, {0.9, 0.9}, {0.5, 0.5}};
+    for (long i = 12; i < 16; ++i) {
+      x.row(i) << spread[i - 12][0], spread[i - 12][1];
+      y(i) = 1;
+    }
+    // Standardised, as the sampler hands values to its model.
+    const double average = y.mean(), sd = std::sqrt((y.array() - average).square().mean());
+    y = (y.array() - average) / sd;
+    const double cluster = (-2 - average) / sd, level = (1 - average) / sd;
+    tunelab::gp::Hyperparameters h = tunelab::gp::Hyperparameters::start(2);
+    h.log_inverse_squared_lengths.setConstant(std::log(100.0));  // length scale 0.1
+    const tunelab::gp::GaussianProcess model(x, y, h);
+    Eigen::MatrixXd away(2, 2);
+    away << 0.5, 0.05, 0.05, 0.5;  // far, in length scales, from every trial
+    Eigen::VectorXd mean, deviation;
+    model.predict(away, mean, deviation);
+    CHECK(mean(0) > level / 2);
+    CHECK(mean(1) > level / 2);
+    // Near the cluster the model still predicts its value.
+    Eigen::MatrixXd near(1, 2);
+    near << 0.105, 0.105;
+    model.predict(near, mean, deviation);
+    CHECK(mean(0) == doctest::Approx(cluster).epsilon(0.01));
+  }
+
   TEST_CASE("sobol's first 2^k points fill every 1/2^k slice of a dimension once") {
     const auto space =
         tunelab::read_search_space(json::parse(R"({"x": {"type": "float", "low": 0, "high": 1},

@@ -3,8 +3,9 @@
 // anisotropic Matérn 5/2 kernel with one length scale per input, a signal
 // variance and a noise variance, fitted by maximum a posteriori (the marginal
 // likelihood times weak priors, NLopt's L-BFGS with the analytic gradient),
-// linear algebra by Eigen. Targets are expected standardised (mean 0,
-// variance 1): the priors are stated in those units.
+// and a constant mean estimated by generalised least squares (ordinary
+// kriging); linear algebra by Eigen. Targets are expected standardised
+// (mean 0, variance 1): the priors are stated in those units.
 
 #include <Eigen/Dense>
 
@@ -66,7 +67,8 @@ class GaussianProcess {
   Eigen::MatrixXd x_;
   Eigen::VectorXd inverse_squared_lengths_;
   double signal_ = 1;
-  Eigen::VectorXd alpha_;             // K^-1 y
+  double mean_ = 0;                   // the constant mean, by generalised least squares
+  Eigen::VectorXd alpha_;             // K^-1 (y - mean)
   Eigen::MatrixXd inverse_cholesky_;  // L^-1, where K = L L^T
   Eigen::MatrixXd inverse_;           // K^-1
 };
