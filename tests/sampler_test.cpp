@@ -284,6 +284,25 @@ TEST_SUITE("samplers") {
     CHECK(rows == 14);
   }
 
+  TEST_CASE("gp does not keep proposing a point its warp is sure of") {
+    // Under the automatic warp this study's GP picks the log warp, whose
+    // well at the incumbent (on the bound x0 = 10, value 1.943) once held
+    // the search there for twenty trials; it must go on to a minimum.
+    tunelab::test::ScratchDir dir;
+    const auto db = dir.path() / "s.db";
+    const auto r = tunelab::test::run_tunelab(
+        "run experiments/branin.yaml --quiet --set seed=4 --set search.sampler=gp --storage " +
+        db.string());
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    SQLite::Database d(db.string());
+    CHECK(d.execAndGet("SELECT min(value) FROM trials").getDouble() < 0.41);
+    // No point is proposed over and over.
+    CHECK(d.execAndGet("SELECT max(n) FROM (SELECT count(*) AS n FROM trials GROUP BY "
+                       "round(json_extract(params_json, '$.\"objective.x0\"'), 3), "
+                       "round(json_extract(params_json, '$.\"objective.x1\"'), 3))")
+              .getInt() <= 3);
+  }
+
   TEST_CASE("gp's log expected improvement and its gradient agree with finite differences") {
     // A GP on a few points of a 3-D function; the gradient of log EI at
     // points near and far from the data matches central differences, also
