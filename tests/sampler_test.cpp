@@ -287,7 +287,8 @@ TEST_SUITE("samplers") {
   TEST_CASE("gp does not keep proposing a point its warp is sure of") {
     // Under the automatic warp this study's GP picks the log warp, whose
     // well at the incumbent (on the bound x0 = 10, value 1.943) once held
-    // the search there for twenty trials; it must go on to a minimum.
+    // the search there, the same point proposed sixteen times; it must go
+    // on to a minimum.
     tunelab::test::ScratchDir dir;
     const auto db = dir.path() / "s.db";
     const auto r = tunelab::test::run_tunelab(

@@ -11,10 +11,12 @@
 // GP; their candidates take one choice each. The values may be warped by a
 // Box-Cox power of (y - min + margin), which keeps their order: under `warp:
 // auto` (the default) none, log or square, whichever the fitted GP finds
-// likelier (with the warp's Jacobian); `log` or `none` fix it. The kernel's
-// hyperparameters are re-fitted every trial at first and every so many
-// trials later, and the fit sees at most `max_history` trials, so that a
-// proposal's cost levels off with a long history.
+// likelier (with the warp's Jacobian), and where the warped model would
+// propose a trial already run, the unwarped one proposes instead; `log` or
+// `none` fix it. The kernel's hyperparameters are re-fitted every trial at
+// first and every so many trials later, and the fit sees at most
+// `max_history` trials, so that a proposal's cost levels off with a long
+// history.
 //
 // With several objectives each has a GP of its own (unwarped under `auto`),
 // and the point proposed is the one of largest log expected hypervolume
@@ -229,7 +231,7 @@ class GpSampler : public Sampler {
       // A warp can make the model sure of its incumbent: the log warp turns
       // the best value into a deep, narrow well, and on branin (seed 4) a
       // study whose best lay on a bound, 0.6 from the minimum, proposed that
-      // point twenty times over. When the warped model has nothing left to
+      // point sixteen times over. When the warped model has nothing left to
       // propose but a trial already run, the unwarped one proposes instead.
       const FitData plain = fit_data(usable, 1, 0);
       const gp::GaussianProcess unwarped(plain.x, plain.y,
