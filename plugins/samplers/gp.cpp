@@ -221,12 +221,13 @@ class GpSampler : public Sampler {
         std::none_of(usable.begin(), usable.end(),
                      [](const FinishedTrial* t) { return t->state == TrialState::complete; }))
       return initial(number);
-    SeedStream uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
-    if (objectives_ > 1) return encoding_.decode(maximise_log_ehvi(usable, number, uniform));
+    if (objectives_ > 1) {
+      SeedStream uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
+      return encoding_.decode(maximise_log_ehvi(usable, number, uniform));
+    }
     const Fit f = fit(usable, 0);
     const FitData data = fit_data(usable, f.power, 0);
-    const gp::GaussianProcess model(data.x, data.y, f.hyperparameters);
-    Eigen::VectorXd chosen = maximise_log_ei(model, data, number, uniform);
+    Eigen::VectorXd chosen = maximise_log_ei(data, f.hyperparameters, number);
     if (options_.warp == Warp::automatic && f.power != 1 && repeats_a_trial(chosen, data.x)) {
       // A warp can make the model sure of its incumbent: the log warp turns
       // the best value into a deep, narrow well, and on branin (seed 4) a
@@ -234,10 +235,8 @@ class GpSampler : public Sampler {
       // point sixteen times over. When the warped model has nothing left to
       // propose but a trial already run, the unwarped one proposes instead.
       const FitData plain = fit_data(usable, 1, 0);
-      const gp::GaussianProcess unwarped(plain.x, plain.y,
-                                         gp::fit_hyperparameters(plain.x, plain.y).hyperparameters);
-      SeedStream again(derive_seed(seed_, static_cast<std::uint64_t>(number)));
-      chosen = maximise_log_ei(unwarped, plain, number, again);
+      chosen =
+          maximise_log_ei(plain, gp::fit_hyperparameters(plain.x, plain.y).hyperparameters, number);
     }
     return encoding_.decode(chosen);
   }
@@ -445,8 +444,12 @@ class GpSampler : public Sampler {
     return starts;
   }
 
-  Eigen::VectorXd maximise_log_ei(const gp::GaussianProcess& model, const FitData& data, int number,
-                                  SeedStream& uniform) const {
+  // The point of largest log EI under the GP with hyperparameters `h`
+  // fitted to `data`.
+  Eigen::VectorXd maximise_log_ei(const FitData& data, const gp::Hyperparameters& h,
+                                  int number) const {
+    const gp::GaussianProcess model(data.x, data.y, h);
+    SeedStream uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
     long best_trial = 0;
     const double best = data.y.minCoeff(&best_trial);
     std::vector<long> order(static_cast<std::size_t>(data.y.size()));
