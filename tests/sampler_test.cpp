@@ -75,16 +75,18 @@ double best_of(const std::vector<FinishedTrial>& trials) {
 }
 
 // Every built-in sampler, and the options that change how it proposes.
-const std::vector<json> kSamplers = {"random",
-                                     "lhs",
-                                     "sobol",
-                                     "grid",
-                                     "tpe",
-                                     {{"name", "tpe"}, {"multivariate", false}},
-                                     {{"name", "tpe"}, {"bandwidth", "scott"}},
-                                     {{"name", "tpe"}, {"narrowest", "own"}},
-                                     {{"name", "gp"}, {"candidates", 256}},
-                                     {{"name", "auto"}, {"gp_trials", 20}}};
+const std::vector<json> kSamplers = {
+    "random",
+    "lhs",
+    "sobol",
+    "grid",
+    "tpe",
+    {{"name", "tpe"}, {"multivariate", false}},
+    {{"name", "tpe"}, {"bandwidth", "scott"}},
+    {{"name", "tpe"}, {"narrowest", "own"}},
+    {{"name", "tpe"}, {"good_weights", "recency"}, {"design", "random"}},
+    {{"name", "gp"}, {"candidates", 256}},
+    {{"name", "auto"}, {"gp_trials", 20}}};
 
 }  // namespace
 
@@ -179,6 +181,39 @@ TEST_SUITE("samplers") {
     const double optunas =
         median_best({{"name", "tpe"}, {"narrowest", "own"}, {"prior_weight", 1}});
     CHECK(narrowing < optunas / 3);
+  }
+
+  TEST_CASE("tpe draws its proposals to its best trial, not to a cluster just inside the split") {
+    // 45 trials of x in [0, 1]: the best (0) at x = 0.1; four more good
+    // ones (the best tenth, rounded up) packed at 0.7 to 0.76, all but as
+    // bad as the best of the rest (0.95 against 1); the rest spread evenly.
+    // Weighed alike, the packed four outweigh the lone best; weighed by how
+    // far each is below the split, the best draws the proposals (to its
+    // side of the range: its kernel is as wide as its gap to the four).
+    const auto space =
+        tunelab::read_search_space(json::parse(R"({"x": {"type": "float", "low": 0, "high": 1}})"));
+    std::vector<FinishedTrial> history;
+    history.push_back({0, TrialState::complete, {{"x", 0.1}}, 0.0, {}, {}});
+    for (int k = 1; k <= 4; ++k)
+      history.push_back({k, TrialState::complete, {{"x", 0.68 + 0.02 * k}}, 0.95, {}, {}});
+    for (int k = 5; k < 45; ++k)
+      history.push_back(
+          {k, TrialState::complete, {{"x", (k - 4.5) / 40}}, 1 + 0.01 * (k - 5), {}, {}});
+    const auto on_best_side = [&](const json& spec) {
+      int count = 0;
+      for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+        const auto proposed = sampler(spec, space, seed)->propose(45, history);
+        REQUIRE(proposed);
+        count += proposed->at("x").get<double>() < 0.4;
+      }
+      return count;
+    };
+    const int improvement = on_best_side("tpe");
+    const int recency = on_best_side({{"name", "tpe"}, {"good_weights", "recency"}});
+    CAPTURE(improvement);
+    CAPTURE(recency);
+    CHECK(improvement >= 16);
+    CHECK(recency <= 6);
   }
 
   TEST_CASE("gp keeps away from where trials were pruned") {
