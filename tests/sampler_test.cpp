@@ -183,6 +183,23 @@ TEST_SUITE("samplers") {
     CHECK(narrowing < optunas / 3);
   }
 
+  TEST_CASE(
+      "tpe's start-up trials are a Sobol design: the first 8 fill every eighth of each range") {
+    // Random start-up points (Optuna's, `design: random`) would fill all
+    // eight eighths of a range once in 400 studies.
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+      const auto trials = run(*sampler("tpe", unit_square(), seed), 8, bowl);
+      for (const char* dimension : {"x", "y"}) {
+        std::vector<int> eighths(8, 0);
+        for (const auto& t : trials)
+          ++eighths[std::min(7, static_cast<int>(t.params.at(dimension).get<double>() * 8))];
+        CAPTURE(seed);
+        CAPTURE(dimension);
+        CHECK(std::count(eighths.begin(), eighths.end(), 1) == 8);
+      }
+    }
+  }
+
   TEST_CASE("tpe draws its proposals to its best trial, not to a cluster just inside the split") {
     // 45 trials of x in [0, 1]: the best (0) at x = 0.1; four more good
     // ones (the best tenth, rounded up) packed at 0.7 to 0.76, all but as
