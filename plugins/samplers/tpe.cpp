@@ -225,7 +225,9 @@ void register_tpe_sampler(Registrar& registrar) {
       {"gamma", OptionType::number, defaults.gamma, "the share of trials counted as good",
        OptionCheck::in_unit_interval()},
       {"prior_weight", OptionType::number, defaults.parzen.prior_weight,
-       "weight of the prior in each density, against an average trial's", OptionCheck::positive()},
+       "weight of the prior in each density, where a recent trial weighs 1 (an average one among "
+       "good trials weighed by improvement)",
+       OptionCheck::positive()},
       {"good_weights", OptionType::text, "improvement",
        "how the good trials weigh: improvement (by how far each is below the best of the rest; "
        "with one objective) or recency (by age, as Optuna)",
