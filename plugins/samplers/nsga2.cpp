@@ -42,7 +42,7 @@ class Nsga2Sampler : public Sampler {
     // (numbered below 0) to breed it from.
     const int generation = number / options_.population_size;
     const Elite elite = elite_before(generation * options_.population_size, history);
-    if (elite.members.size() < 2) return random(uniform);
+    if (elite.members.size() < 2) return random_params(space_, uniform);
 
     const FinishedTrial& first = *elite.members[tournament(elite, uniform)];
     const FinishedTrial& second = *elite.members[tournament(elite, uniform)];
@@ -60,12 +60,6 @@ class Nsga2Sampler : public Sampler {
   }
 
  private:
-  std::optional<Params> random(SeedStream& uniform) const {
-    Params params;
-    for (const Dimension& d : space_.dimensions) params[d.path] = d.value_at(uniform.next());
-    return params;
-  }
-
   // The population generation `before / population_size` breeds from: the
   // best population_size complete trials numbered below `before`, by front,
   // then by crowding distance within the last front taken; each with its

@@ -96,7 +96,7 @@ class TpeSampler : public Sampler {
     if (static_cast<int>(complete.size()) < options_.startup_trials)
       return options_.sobol_design
                  ? params_at(space_, design_.point(static_cast<std::uint64_t>(number)))
-                 : random(uniform);
+                 : random_params(space_, uniform);
     const bool several_objectives = !complete.empty() && complete.front()->values.size() > 1;
     if (several_objectives)
       rank_by_dominance(complete);
@@ -195,12 +195,6 @@ class TpeSampler : public Sampler {
     options.prior_weight *=
         std::accumulate(weights.begin(), weights.end(), 0.0) / static_cast<double>(weights.size());
     return tpe::ParzenEstimator(space_, points, weights, options);
-  }
-
-  std::optional<Params> random(SeedStream& uniform) const {
-    Params params;
-    for (const auto& d : space_.dimensions) params[d.path] = d.value_at(uniform.next());
-    return params;
   }
 
   const SearchSpace& space_;
