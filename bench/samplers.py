@@ -9,10 +9,16 @@ run in processes of their own: Debian's python3-optuna where it is installed,
 and Optuna from a source checkout with --optuna-src PATH (its master, say),
 so that both versions are measured beside tunelab in one run.
 
+A median over ten seeds can fall either way when two samplers' studies
+scatter widely; --against COLUMN adds a table of how often a study of each
+column ends below a study of COLUMN (every pair of their studies on a
+function, ties counting half): above 0.5 is ahead.
+
     bench/samplers.py [--tunelab build/tunelab] [--trials 50] [--seeds 10]
                       [--first-seed 1] [--dimensions 5] [--functions ...]
                       [--only tunelab samplers] [--optuna-src PATH]
-                      [--optuna-samplers TPE GP ...] [--jobs N]
+                      [--optuna-samplers TPE GP ...] [--against COLUMN]
+                      [--jobs N]
 """
 import argparse
 import concurrent.futures
@@ -213,6 +219,23 @@ def print_table(title, columns, rows, cell, first="function (minimum)"):
     print()
 
 
+def share_below(ours, theirs):
+    """How often a value of `ours` is below one of `theirs`, over every
+    pair (ties count half): the probability of superiority that the
+    Mann-Whitney test counts."""
+    wins = sum(1.0 if a < b else 0.5 if a == b else 0.0 for a in ours for b in theirs)
+    return wins / (len(ours) * len(theirs))
+
+
+def column_named(wanted, columns):
+    """The one column that is `wanted` or ends with it ("Optuna 5.0.0.dev
+    TPE" for "TPE" when no other column ends so), else None."""
+    if wanted in columns:
+        return wanted
+    matches = [c for c in columns if c.endswith(" " + wanted)]
+    return matches[0] if len(matches) == 1 else None
+
+
 def benchmark_arguments(doc, trials):
     """The options the sampler benchmarks share: the tunelab to run, the
     budget, the seeds, the functions, which samplers, which Optunas."""
@@ -242,6 +265,9 @@ def main():
     parser = benchmark_arguments(__doc__, trials=50)
     parser.add_argument("--optuna-samplers", nargs="*", default=OPTUNA_SAMPLERS,
                         help="which of Optuna's samplers to run")
+    parser.add_argument("--against", metavar="COLUMN",
+                        help="also print how often each column's studies end below this "
+                        "column's (a column's name, or its end when only one column ends so)")
     args = parser.parse_args()
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     table = functions(args.dimensions)
@@ -254,6 +280,13 @@ def main():
     optunas = optuna_columns(args.optuna_src, not args.no_debian_optuna, args.optuna_samplers)
 
     tunelab_columns = args.only if args.only is not None else list(TUNELAB_SAMPLERS)
+    reference = None
+    if args.against is not None:
+        all_columns = tunelab_columns + [c for c, _, _ in optunas]
+        reference = column_named(args.against, all_columns)
+        if reference is None:
+            parser.error(f"--against: no single column is '{args.against}' "
+                         f"(the columns: {', '.join(all_columns)})")
     results = {}  # (column, function) -> [(best, seconds)] over seeds
     with tempfile.TemporaryDirectory() as folder, \
             concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
@@ -290,6 +323,19 @@ def main():
                 "each (regret: best minus the known minimum)", columns, rows, best_cell)
     print_table("median seconds per study (tunelab: the whole `tunelab run`; Optuna: "
                 "study.optimize, one thread)", columns, rows, seconds_cell)
+    if reference is None:
+        return
+    if reference in failed:
+        print(f"(no comparison against {reference}: its studies failed)")
+        return
+
+    def share_cell(column, name):
+        ours, theirs = ([b for b, _ in results[(c, name)]] for c in (column, reference))
+        return f"{share_below(ours, theirs):.2f}"
+
+    print_table(f"share of study pairs (each column's against {reference}'s, same function) "
+                "in which the column's study ends lower; ties count half",
+                [c for c in columns if c != reference], rows, share_cell)
 
 
 if __name__ == "__main__":
