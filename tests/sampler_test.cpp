@@ -200,6 +200,23 @@ TEST_SUITE("samplers") {
     }
   }
 
+  TEST_CASE("tpe starts a space wider than a Sobol sequence reaches from random points") {
+    json wide = json::object();
+    for (int d = 0; d < 3700; ++d)
+      wide[fmt::format("x{}", d)] = {{"type", "float"}, {"low", 0}, {"high", 1}};
+    const auto space = tunelab::read_search_space(wide);
+    const auto params = sampler("tpe", space, 1)->propose(0, {});
+    REQUIRE(params);
+    CHECK(params->size() == 3700);
+    CHECK(params->at("x3699").get<double>() >= 0);
+    CHECK(params->at("x3699").get<double>() <= 1);
+    CHECK_THROWS_WITH_AS(sampler({{"name", "tpe"}, {"design", "sobol"}}, space, 1),
+                         doctest::Contains("at most 3600 dimensions, the space has 3700"),
+                         tunelab::ConfigError);
+    CHECK_THROWS_WITH_AS(sampler("sobol", space, 1), "sobol covers at most 3600 dimensions",
+                         tunelab::ConfigError);
+  }
+
   TEST_CASE("tpe draws its proposals to its best trial, not to a cluster just inside the split") {
     // 45 trials of x in [0, 1]: the best (0) at x = 0.1; four more good
     // ones (the best tenth, rounded up) packed at 0.7 to 0.76, all but as

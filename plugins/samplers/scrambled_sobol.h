@@ -16,6 +16,9 @@ namespace tunelab {
 
 class ScrambledSobol {
  public:
+  // Boost's direction numbers reach 3667 dimensions; a round bound below.
+  static constexpr std::size_t kMaxDimensions = 3600;
+
   ScrambledSobol(std::size_t dimensions, std::uint64_t seed) : dimensions_(dimensions) {
     for (std::size_t d = 0; d < dimensions; ++d)
       shifts_.push_back((derive_seed(seed, 2 * d) << 1) ^ (derive_seed(seed, 2 * d + 1) & 1));

@@ -2,6 +2,8 @@
 // (scrambled_sobol.h), so that the first n trials cover the space more evenly
 // than random ones.
 
+#include <fmt/format.h>
+
 #include "common/args.h"
 #include "plugins/builtins.h"
 #include "plugins/samplers/scrambled_sobol.h"
@@ -33,8 +35,9 @@ void register_sobol_sampler(Registrar& registrar) {
       "sobol", "scrambled Sobol sequence: low-discrepancy points, evenly covering the space",
       [](const SamplerRequest& request) -> std::unique_ptr<Sampler> {
         Args(request.args).allow_only({});
-        if (request.space->dimensions.size() > 3600)
-          throw ConfigError("", "sobol covers at most 3600 dimensions");
+        if (request.space->dimensions.size() > ScrambledSobol::kMaxDimensions)
+          throw ConfigError("", fmt::format("sobol covers at most {} dimensions",
+                                            ScrambledSobol::kMaxDimensions));
         return std::make_unique<SobolSampler>(*request.space, request.seed);
       });
 }

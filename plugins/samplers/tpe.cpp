@@ -268,6 +268,16 @@ void register_tpe_sampler(Registrar& registrar) {
           if (!request.args.contains("multivariate")) o.parzen.multivariate = false;
           if (!request.args.contains("narrowest")) o.narrowing = Narrowing::own;
         }
+        // A space wider than a Sobol sequence reaches starts from random
+        // points, unless a Sobol design was asked for by name.
+        const std::size_t dimensions = request.space->dimensions.size();
+        if (o.sobol_design && dimensions > ScrambledSobol::kMaxDimensions) {
+          if (request.args.contains("design"))
+            throw ConfigError("design", fmt::format("a Sobol design covers at most {} dimensions, "
+                                                    "the space has {} (design: random covers any)",
+                                                    ScrambledSobol::kMaxDimensions, dimensions));
+          o.sobol_design = false;
+        }
         return std::make_unique<TpeSampler>(*request.space, request.seed, o);
       });
 }
