@@ -40,10 +40,12 @@ torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
 cuda_args=()
 command -v nvcc >/dev/null && cuda_args+=("-DCMAKE_CUDA_COMPILER=$(command -v nvcc)")
 # CMAKE_POLICY_VERSION_MINIMUM: a CMake 4 accepts the package configs of
-# Debian's CMake 3 era.
+# Debian's CMake 3 era. FMT_HEADER_ONLY: PyTorch's include folder carries
+# its own, newer fmt headers, which come before Debian's on the include
+# path; header-only, fmt needs no library of the same version to link.
 if ! timeout 180 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_PREFIX_PATH="$torch_prefix;$GPUDEPS_PREFIX" -DCMAKE_POLICY_VERSION_MINIMUM=3.5 \
-    -DCMAKE_CUDA_ARCHITECTURES=native "${cuda_args[@]}" >"$out/configure.log" 2>&1; then
+    -DCMAKE_CUDA_ARCHITECTURES=native "${cuda_args[@]}" -DCMAKE_CXX_FLAGS=-DFMT_HEADER_ONLY=1 >"$out/configure.log" 2>&1; then
   tail -60 "$out/configure.log"
   exit 1
 fi
@@ -64,13 +66,13 @@ ldd build-gpu/tunelab | grep "not found"
 stage training tests
 # The training suite: on this machine `device: auto` is the GPU, so whole
 # trainings run there, and the CUDA-graph tests record and replay.
-timeout 240 build-gpu/tests/tunelab_tests -ts=training >"$out/tests.log" 2>&1
+timeout 150 build-gpu/tests/tunelab_tests -ts=training >"$out/tests.log" 2>&1
 echo "exit status $?"
 grep -E -A14 "ERROR|FATAL|WARNING:" "$out/tests.log" | head -120
 tail -4 "$out/tests.log"
 
 stage GPU steps benchmark
-timeout 240 python3 bench/steps.py --tunelab build-gpu/tunelab --device cuda --repeats 3 \
+timeout 120 python3 bench/steps.py --tunelab build-gpu/tunelab --device cuda --repeats 3 \
   | tee "$out/steps-gpu.md"
 
 stage study on the GPU
@@ -78,7 +80,7 @@ for workers in 1 4; do
   db=/tmp/gpu-study-$workers.db
   rm -f "$db"
   started=$(date +%s.%N)
-  timeout 120 build-gpu/tunelab run experiments/diabetes_resnet.yaml --storage "sqlite:///$db" \
+  timeout 60 build-gpu/tunelab run experiments/diabetes_resnet.yaml --storage "sqlite:///$db" \
     --quiet --keep-weights none --set device=cuda --workers "$workers" >/dev/null
   status=$?
   echo "diabetes_resnet, 50 trials, GPU, --workers $workers: exit $status," \
@@ -86,7 +88,17 @@ for workers in 1 4; do
 done
 
 stage "the whole suite, for the record (some tests want Debian's python3 references)"
-timeout 200 ctest --test-dir build-gpu -j "$(nproc)" --timeout 100 >"$out/ctest.log" 2>&1
+timeout 100 ctest --test-dir build-gpu -j "$(nproc)" --timeout 100 >"$out/ctest.log" 2>&1
 echo "passed: $(grep -cE 'Test +#[0-9]+: .* Passed' "$out/ctest.log")"
 grep -E "tests passed|\*\*\*Failed|\*\*\*Timeout|Not Run|Exception" "$out/ctest.log" | head -40
+# A test that crashed: its output and, where gdb is, the stack of the crash.
+crashed=$(grep -m1 -oE 'Test +#[0-9]+: .* \.\.\.+\*\*\*Exception' "$out/ctest.log" |
+  sed -E 's/Test +#[0-9]+: (.*) \.\.\.+.*/\1/')
+if [ -n "$crashed" ]; then
+  stage "the first crash again: $crashed"
+  timeout 60 ctest --test-dir build-gpu -R "$(printf '%s' "$crashed" | head -c 40 | sed 's/[][().*+?^$|\\/]/./g')" \
+    --output-on-failure 2>&1 | tail -40
+  command -v gdb >/dev/null && timeout 90 gdb -q -batch -ex run -ex bt \
+    --args build-gpu/tests/tunelab_tests "-tc=$crashed" 2>&1 | grep -A30 "SIGSEGV" | head -40
+fi
 stage done
