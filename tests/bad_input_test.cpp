@@ -457,4 +457,26 @@ TEST_SUITE("bad input") {
     };
     check_cases(dir, cases);
   }
+
+  TEST_CASE("store URLs that would keep nothing, or keep it where no query looks, are refused") {
+    tunelab::test::ScratchDir dir;
+    dir.write("exp.yaml", kGood);
+    for (const std::string& url :
+         {std::string("sqlite:///:memory:"), std::string("sqlite:///file:x.db"),
+          std::string("sqlite:///file:x.db?mode=memory"), std::string(":memory:")}) {
+      const auto r = tunelab::test::run_shell("cd '" + dir.path().string() +
+                                              "' && \"$TUNELAB\" run exp.yaml --quiet --storage '" +
+                                              url + "' 2>&1");
+      CHECK_MESSAGE(r.exit_status == 2, url << ": " << r.output);
+      CHECK_MESSAGE(r.output.find("a store is a file that later commands read: "
+                                  "sqlite:///results/tunelab.db") != std::string::npos,
+                    r.output);
+      CHECK(r.output.find("recorded as study") == std::string::npos);
+      // Nothing written beside the experiment: no database, no weights folder.
+      std::vector<std::string> left;
+      for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+        if (entry.path().filename() != "exp.yaml") left.push_back(entry.path().string());
+      CHECK_MESSAGE(left.empty(), url << " left " << left.front());
+    }
+  }
 }

@@ -4,8 +4,10 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <random>
 
@@ -159,8 +161,39 @@ TEST_SUITE("training faults") {
     CHECK(r.output.find("trial-0.pt: cannot write: No space left on device") != std::string::npos);
     CHECK(r.output.find("terminate called") == std::string::npos);
     CHECK(left.empty());
-    // The trial that finished stays.
+    // The trial whose weights could not be written is not COMPLETE: the
+    // next run of the study trains it again.
     SQLite::Database d((dir.path() / "s.db").string());
-    CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE state = 'COMPLETE'").getInt() == 1);
+    CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE state = 'COMPLETE'").getInt() == 0);
+  }
+
+  TEST_CASE("a best trial whose weights were lost is trained again by --resume and kept") {
+    tunelab::test::ScratchDir dir;
+    const std::string run = "run experiments/quickstart.yaml --set search.trials=3 "
+                            "--set trainer.epochs=3 --storage " +
+                            (dir.path() / "s.db").string();
+    auto r = tunelab::test::run_tunelab(run + " --quiet");
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    SQLite::Database d((dir.path() / "s.db").string(), SQLite::OPEN_READWRITE);
+    const int best = d.execAndGet("SELECT number FROM best_trials").getInt();
+    const auto file = dir.path() / d.execAndGet("SELECT path FROM weights").getString();
+    REQUIRE(std::filesystem::exists(file));
+    // As an older tunelab left it when killed between recording the trial
+    // and writing its weights.
+    d.exec("DELETE FROM weights");
+    std::filesystem::remove(file);
+    r = tunelab::test::run_tunelab(run + " --resume");
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    CHECK(r.output.find(fmt::format("note: the weights of trial {}, the study's best, were lost; "
+                                    "trained again from its seed, with the stored losses",
+                                    best)) != std::string::npos);
+    CHECK(d.execAndGet("SELECT count(*) FROM weights WHERE reason = 'best'").getInt() == 1);
+    CHECK(std::filesystem::exists(file));
+    r = tunelab::test::run_tunelab("predict quickstart --input data/diabetes.csv --storage " +
+                                   (dir.path() / "s.db").string());
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    // Nothing lost: nothing done.
+    r = tunelab::test::run_tunelab(run + " --resume");
+    CHECK(r.output.find("were lost") == std::string::npos);
   }
 }

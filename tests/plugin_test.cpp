@@ -9,6 +9,7 @@
 #include <set>
 
 #include "common/errors.h"
+#include "common/fingerprint.h"
 #include "plugin/loader.h"
 #include "plugin/plugin_api.h"
 #include "plugins/builtins.h"
@@ -195,34 +196,92 @@ TEST_SUITE("plugins: command line") {
     CHECK(d.execAndGet("SELECT name || ' ' || version FROM provenance_plugins").getString() ==
           "example_plugin 1.0");
 
-    // rerun and predict load the recorded library by themselves.
+    // rerun and predict load a library only when the user names it.
     SQLite::Statement gated(d,
                             "SELECT t.number FROM trials t JOIN trial_params p USING (trial_id) "
                             "WHERE p.name = 'model.block' AND p.value_text = 'GatedResidualBlock'");
     REQUIRE(gated.executeStep());
     const std::string number = gated.getColumn(0).getString();
     r = tunelab::test::run_tunelab("rerun custom-blocks " + number + " --storage " + db);
+    CHECK(r.exit_status == 2);
+    CHECK(r.output == "tunelab: study 'custom-blocks' ran with plugin 'example_plugin' (" +
+                          plugin.string() +
+                          "); tunelab loads no library that only a store names: name it "
+                          "yourself (--plugin " +
+                          plugin.string() + ", or TUNELAB_PLUGIN_PATH)\n");
+    const std::string named = " --storage " + db + " --plugin " + plugin.string();
+    r = tunelab::test::run_tunelab("rerun custom-blocks " + number + named);
     CHECK(r.exit_status == 0);
     CHECK(r.output.find("(bit-identical)") != std::string::npos);
     CHECK(r.output.find("note:") == std::string::npos);
-    r = tunelab::test::run_tunelab("predict custom-blocks --input data/diabetes.csv --storage " +
-                                   db);
+    r = tunelab::test::run_tunelab("predict custom-blocks --input data/diabetes.csv" + named);
     CHECK(r.exit_status == 0);
-
-    // A changed library is reported.
-    std::ofstream(plugin, std::ios::app) << "appended bytes";
-    r = tunelab::test::run_tunelab("rerun custom-blocks " + number + " --storage " + db);
-    CHECK(r.exit_status == 0);
-    CHECK(r.output.find("note: plugin 'example_plugin' changed since the study ran: " +
-                        plugin.string()) != std::string::npos);
-    // A missing one, replaced by --plugin.
-    std::filesystem::rename(plugin, dir.path() / "moved.so");
-    r = tunelab::test::run_tunelab("rerun custom-blocks " + number + " --storage " + db);
-    CHECK(r.exit_status == 2);
-    CHECK(r.output.find(plugin.string() + ": no such plugin library") != std::string::npos);
+    // A library moved elsewhere stands in by its plugin name.
+    std::filesystem::copy_file(plugin, dir.path() / "moved.so");
     r = tunelab::test::run_tunelab("rerun custom-blocks " + number + " --storage " + db +
                                    " --plugin " + (dir.path() / "moved.so").string());
     CHECK(r.exit_status == 0);
+
+    // A changed library is refused, with both fingerprints.
+    const std::string recorded = d.execAndGet("SELECT digest FROM provenance_plugins").getString();
+    std::ofstream(plugin, std::ios::app) << "appended bytes";
+    for (const std::string& command :
+         {"rerun custom-blocks " + number, std::string("predict custom-blocks --input x.csv")}) {
+      r = tunelab::test::run_tunelab(command + named);
+      CHECK(r.exit_status == 2);
+      CHECK_MESSAGE(r.output.rfind("tunelab: " + plugin.string() +
+                                       ": plugin 'example_plugin' is not the library the study "
+                                       "ran with: its fingerprint is " +
+                                       tunelab::file_fingerprint(plugin) +
+                                       ", the study recorded " + recorded,
+                                   0) == 0,
+                    r.output);
+    }
+  }
+
+  TEST_CASE("a store never makes tunelab open a library: report, predict, rerun and worker") {
+    tunelab::test::ScratchDir dir;
+    const auto file = dir.write("study.yaml", study_file(""));
+    const std::string db = (dir.path() / "s.db").string();
+    auto r = tunelab::test::run_tunelab("run " + file.string() + " --quiet --plugin " + kExample +
+                                        " --storage " + db);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    // A store handed over with its plugin record pointing at a library that
+    // acts as soon as it is opened.
+    const std::string marking = bad("marks_on_load");
+    {
+      SQLite::Database d(db, SQLite::OPEN_READWRITE);
+      SQLite::Statement rewrite(d, "UPDATE provenance_plugins SET path = ?");
+      rewrite.bind(1, marking);
+      rewrite.exec();
+    }
+    const auto mark = dir.path() / "opened";
+    const std::string with_mark = "TUNELAB_TEST_MARK=" + mark.string() + " \"$TUNELAB\" ";
+    const std::string storage = " --storage " + db + " 2>&1";
+    r = tunelab::test::run_shell(with_mark + "report custom-blocks --html " +
+                                 (dir.path() / "r.html").string() + storage);
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    CHECK(r.output.find("note: study 'custom-blocks': the study's plugin 'example_plugin' (" +
+                        marking + ") was not loaded: tunelab loads no library that only a store "
+                                  "names (--plugin names one)") != std::string::npos);
+    for (const std::string& command :
+         {std::string("predict custom-blocks --input data/diabetes.csv"),
+          std::string("rerun custom-blocks 0"), std::string("worker --study custom-blocks")}) {
+      r = tunelab::test::run_shell(with_mark + command + storage);
+      CHECK_MESSAGE(r.exit_status == 2, command << ": " << r.output);
+      CHECK_MESSAGE(r.output.find("tunelab loads no library that only a store names") !=
+                        std::string::npos,
+                    r.output);
+    }
+    CHECK_FALSE(std::filesystem::exists(mark));
+
+    // Named by the user, the library at the recorded path is fingerprinted
+    // before it is opened: its bytes are not the recorded ones.
+    r = tunelab::test::run_shell(with_mark + "rerun custom-blocks 0 --plugin " + marking + storage);
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("is not the library the study ran with: its fingerprint is " +
+                        tunelab::file_fingerprint(marking)) != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(mark));
   }
 
   TEST_CASE("an unknown plugin block names the close matches, once the plugin is loaded") {

@@ -7,12 +7,15 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <string>
 
 #include "backends.h"
 #include "store/sql/placeholders.h"
+#include "store/sql/connection.h"
 #include "store/store.h"
+#include "store/weights_files.h"
 #include "support.h"
 
 namespace {
@@ -153,6 +156,45 @@ TEST_SUITE("storage") {
       CHECK(scalar(*db, "SELECT count(*) FROM trials WHERE value IS NULL") == "0");
       CHECK(scalar(*db, "SELECT count(*) FROM best_trials") == "1");
       CHECK(scalar(*db, "SELECT number FROM best_trials") == "0");
+    }
+  }
+
+  TEST_CASE("a trial and its weights are recorded together: a failure between records neither") {
+    for (Backend* backend : backends()) {
+      INFO("backend: " << backend->name());
+      const std::string url = backend->fresh_storage();
+      auto store = Store::open(url);
+      const auto study = store->create_study(new_study("s", 3));
+      const auto id = store->queue().start_trial(study.id, 0, 7, kParams, "cpu");
+      tunelab::TrialOutcome done;
+      done.value = done.train_loss = done.val_loss = 0.5;
+      done.best_epoch = 1;
+      done.epochs = {{1, 0.5, 0.5, 0.01, 0.1}};
+      // The file is written first, as the runner writes it.
+      auto& files = store->weights_files();
+      const auto file = files.weights_folder(study.id) / "trial-0.pt";
+      std::filesystem::create_directories(file.parent_path());
+      std::ofstream(file) << "weights";
+      const auto row = files.row_for(id, file, "best", {"x"}, {"y"});
+      std::vector<std::filesystem::path> replaced;
+      // The process dies between the trial's row and its weights' row.
+      CHECK_THROWS_WITH(store->queue().finish_trial(id, done,
+                                                    [&](tunelab::sql::Transaction& tx) {
+                                                      files.record(tx, row, replaced);
+                                                      throw std::runtime_error("killed");
+                                                    }),
+                        "killed");
+      CHECK(store->trials(study.id).at(0).state == tunelab::TrialState::running);
+      CHECK_FALSE(store->weights(id).has_value());
+
+      bool kept = false;
+      store->queue().finish_trial(id, done, [&](tunelab::sql::Transaction& tx) {
+        kept = files.record(tx, row, replaced);
+      });
+      CHECK(kept);
+      CHECK(store->trials(study.id).at(0).state == tunelab::TrialState::complete);
+      REQUIRE(store->weights(id).has_value());
+      CHECK(store->weights(id)->file == file);
     }
   }
 

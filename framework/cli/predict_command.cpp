@@ -39,7 +39,8 @@ int predict_command(const Arguments& args, Registrar& registrar) {
   add("output,o", po::value(&output), "write the predictions here (default: standard output)");
   std::vector<std::string> plugins;
   add("plugin", po::value(&plugins)->composing(),
-      "load this plugin library (repeatable; stands in for a recorded one of the same name)");
+      "load this plugin library (repeatable): one the study ran with, which a store never loads by "
+      "itself");
   po::variables_map values;
   if (!parse_arguments("tunelab predict STUDY [--trial N] --input rows.csv [--output preds.csv|-] "
                        "[--storage URL]",
@@ -50,8 +51,8 @@ int predict_command(const Arguments& args, Registrar& registrar) {
   const StudyInfo study = store->study(query.study);
   const TrialInfo trial = chosen_trial(
       *store, study, values.count("trial") ? std::optional<int>(number) : std::nullopt);
-  for (const auto& note : load_study_plugins(store->provenance(study.id), plugins, registrar))
-    std::cerr << "note: " << note << "\n";
+  require_study_plugins(study.name,
+                        load_study_plugins(store->provenance(study.id), plugins, registrar));
   const StoredTrialModel stored =
       rebuild_stored_trial(*store, study, trial, registrar, Rebuild::trained);
   const CsvTable table = read_csv(input);

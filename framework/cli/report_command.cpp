@@ -22,7 +22,7 @@ int report_command(const Arguments& args, Registrar& registrar) {
   add("html", po::value(&html)->required(), "write the report to this file");
   add("top", po::value(&top), "trials in the table of best trials (default 10)");
   add("plugin", po::value(&plugins)->composing(),
-      "load this plugin library (repeatable; stands in for a recorded one of the same name)");
+      "load this plugin library (repeatable), for the views of a study's model that need it");
   po::variables_map values;
   if (!parse_arguments(
           "tunelab report STUDY [STUDY ...] --html FILE.html [--top K] [--storage URL]", args,
@@ -34,9 +34,12 @@ int report_command(const Arguments& args, Registrar& registrar) {
   if (target.is_standard_output() && html.empty())
     throw InputError("--html: name the file to write (- for standard output)");
   const std::vector<StudyInfo> studies = query.named_studies(*store);
-  for (const auto& s : studies)
-    for (const auto& note : load_study_plugins(store->provenance(s.id), plugins, registrar))
-      std::cerr << "note: " << note << "\n";
+  // A report needs no plugin: the views that do are left out, with a note.
+  for (const auto& s : studies) {
+    const std::string note =
+        missing_plugins_note(load_study_plugins(store->provenance(s.id), plugins, registrar));
+    if (!note.empty()) std::cerr << fmt::format("note: study '{}': {}\n", s.name, note);
+  }
 
   target.write(study_report(*store, registrar, studies, top));
   if (target.is_standard_output()) return 0;

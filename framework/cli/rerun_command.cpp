@@ -23,7 +23,8 @@ int rerun_command(const Arguments& args, Registrar& registrar) {
   add("device", po::value(&device), "train on this device instead of the stored one");
   std::vector<std::string> plugins;
   add("plugin", po::value(&plugins)->composing(),
-      "load this plugin library (repeatable; stands in for a recorded one of the same name)");
+      "load this plugin library (repeatable): one the study ran with, which a store never loads by "
+      "itself");
   const std::string tolerance_help = fmt::format(
       "exit 1 when the largest difference is above this (default: above float noise, {:.0e} of "
       "the stored value)",
@@ -42,11 +43,11 @@ int rerun_command(const Arguments& args, Registrar& registrar) {
   const StudyInfo study = store->study(query.study);
   const TrialInfo trial = store->trial(study, query.trial);
   const int number = trial.number;
-  // What differs from the run that recorded the trial is said, not hidden.
-  std::vector<std::string> notes =
-      load_study_plugins(store->provenance(study.id), plugins, registrar);
+  require_study_plugins(study.name,
+                        load_study_plugins(store->provenance(study.id), plugins, registrar));
   const Rerun rerun = rerun_trial(*store, study, trial, registrar, device);
-  notes.insert(notes.end(), rerun.notes.begin(), rerun.notes.end());
+  // What differs from the run that recorded the trial is said, not hidden.
+  const std::vector<std::string>& notes = rerun.notes;
   Table curve{{"epoch", "train_loss", "stored_train_loss", "val_loss", "stored_val_loss"}, {}};
   for (const RerunEpoch& e : rerun.curve)
     curve.rows.push_back({e.epoch, number_cell(e.train_loss), number_cell(e.stored_train_loss),

@@ -61,8 +61,7 @@ int run_command(const Arguments& args, Registrar& registrar) {
   StudySummary summary;
   try {
     summary = workers > 1
-                  ? run_in_processes(experiment, registrar, *store, storage, worker,
-                                     experiment_options.plugins, workers)
+                  ? run_in_processes(experiment, registrar, *store, storage, worker, workers)
                   : run_study(experiment, registrar, *store, study_options, printer.observer());
   } catch (const ConfigError& e) {
     store.drop_if_new_and_empty();

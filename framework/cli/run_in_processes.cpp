@@ -12,7 +12,7 @@ namespace tunelab::cli {
 
 StudySummary run_in_processes(const Experiment& experiment, const Registrar& registrar,
                               Store& store, const std::string& storage, const WorkerOptions& worker,
-                              const std::vector<std::string>& plugins, int workers) {
+                              int workers) {
   const auto worker_arguments = [&](const StudyInfo& study, unsigned cores_each) {
     std::vector<std::string> arguments = {"worker",
                                           "--storage",
@@ -23,8 +23,10 @@ StudySummary run_in_processes(const Experiment& experiment, const Registrar& reg
                                           std::to_string(cores_each),
                                           "--parent",
                                           std::to_string(getpid())};
-    for (const auto& p : plugins)
-      arguments.insert(arguments.end(), {"--plugin", std::filesystem::absolute(p).string()});
+    // Every library this process loaded (the experiment file's, --plugin's,
+    // TUNELAB_PLUGIN_PATH's): a worker loads none that only the store names.
+    for (const auto& p : registrar.plugins)
+      arguments.insert(arguments.end(), {"--plugin", p.file.string()});
     for (const auto& a : worker.as_arguments()) arguments.push_back(a);
     return arguments;
   };

@@ -12,9 +12,10 @@
 
 namespace tunelab::cli {
 
-// `storage` and `plugins` as given to `run`, handed on to the workers.
+// `storage` as given to `run`, and the libraries `registrar` loaded, handed
+// on to the workers.
 StudySummary run_in_processes(const Experiment& experiment, const Registrar& registrar,
                               Store& store, const std::string& storage, const WorkerOptions& worker,
-                              const std::vector<std::string>& plugins, int workers);
+                              int workers);
 
 }  // namespace tunelab::cli

@@ -31,6 +31,7 @@ StudyObserver RunPrinter::observer() {
   o.on_trial_start = [this](int, const Params& params) { trial_start(params); };
   o.on_epoch = [this](int number, const EpochRecord& e) { epoch(number, e); };
   o.on_trial = [this](const TrialReport& r) { trial(r); };
+  o.on_note = [](const std::string& note) { std::cerr << "note: " << note << "\n"; };
   return o;
 }
 

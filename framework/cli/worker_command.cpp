@@ -1,7 +1,8 @@
 // tunelab worker: one more process working on a study that exists in a
 // store, on this machine or another that reaches the store. Everything it
 // needs comes from the store: the experiment as it was run (with its --set
-// values), the budget, the trials so far.
+// values), the budget, the trials so far; all but plugin libraries, which
+// only the user names.
 
 #include <fmt/format.h>
 #include <sys/prctl.h>
@@ -14,10 +15,10 @@
 
 #include "cli/commands.h"
 #include "cli/run_printer.h"
+#include "cli/study_plugins.h"
 #include "cli/worker_options.h"
 #include "common/cores.h"
 #include "common/errors.h"
-#include "plugin/loader.h"
 #include "runner/interrupt.h"
 #include "runner/study.h"
 
@@ -72,10 +73,11 @@ int worker_command(const Arguments& args, Registrar& registrar) {
     throw InputError(
         fmt::format("study '{}': its stored experiment no longer reads: {}", info.name, e.what()));
   }
-  std::vector<std::filesystem::path> files;
-  for (const auto& p : experiment.config.plugins) files.push_back(experiment.base_dir / p);
-  files.insert(files.end(), plugins.begin(), plugins.end());
-  load_plugins(files, registrar);
+  // The libraries the stored experiment names are data here, not
+  // instructions: the user names them with --plugin (run --workers passes its
+  // own), and they must be the ones the study ran with.
+  require_study_plugins(info.name,
+                        load_study_plugins(store->provenance(info.id), plugins, registrar));
 
   const auto study = store->find_study(info.name);
   options.study_name = info.name;

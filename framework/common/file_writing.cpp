@@ -48,6 +48,14 @@ void write_file_whole(const std::filesystem::path& target, const std::string& by
     ::unlink(partial.c_str());
     throw cannot_write(target, error);
   }
+  // The rename is on disk once its folder is: a file that a store row will
+  // name must survive a power cut as well as a kill.
+  const std::filesystem::path folder = target.has_parent_path() ? target.parent_path() : ".";
+  const int folder_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (folder_fd >= 0) {
+    ::fsync(folder_fd);
+    ::close(folder_fd);
+  }
 }
 
 void write_file_through(const std::filesystem::path& target, const std::string& bytes) {

@@ -14,6 +14,7 @@
 #include "config/json_to_yaml.h"
 #include "model/autograd_graph.h"
 #include "model/parameter_count.h"
+#include "plugin/registrar.h"
 #include "report/figures.h"
 #include "report/html_page.h"
 #include "report/study_comparison.h"
@@ -258,7 +259,7 @@ class Report {
                 "</p>");
       page_.table(columns, rows);
     } catch (const std::exception& e) {
-      page_.missing(fmt::format("The predictions could not be made: {}", e.what()));
+      page_.missing(fmt::format("The predictions could not be made: {}{}", e.what(), unloaded(s)));
     }
   }
 
@@ -392,8 +393,28 @@ class Report {
       tree << *model;
       page_.preformatted(tree.str(), "module tree");
     } catch (const std::exception& e) {
-      page_.missing(fmt::format("The model could not be rebuilt: {}", e.what()));
+      page_.missing(fmt::format("The model could not be rebuilt: {}{}", e.what(), unloaded(s)));
     }
+  }
+
+  // Why a view that needs the study's plugins is left out: a report loads
+  // no library that only the store names, so those the user did not name
+  // (--plugin) are not there.
+  std::string unloaded(const StudyInfo& s) {
+    const auto runs = store_.provenance(s.id);
+    if (runs.empty()) return "";
+    std::string names;
+    for (const auto& recorded : runs.back().plugins) {
+      const bool loaded =
+          std::any_of(registrar_.plugins.begin(), registrar_.plugins.end(),
+                      [&](const LoadedPlugin& p) { return p.name == recorded.name; });
+      if (!loaded) names += fmt::format("{}'{}' ({})", names.empty() ? "" : ", ", recorded.name,
+                                        recorded.path);
+    }
+    if (names.empty()) return "";
+    return fmt::format(
+        ". The study ran with plugin {}, which a report does not load unless named with --plugin",
+        names);
   }
 
   void provenance(const StudyInfo& s) {

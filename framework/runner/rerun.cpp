@@ -74,12 +74,15 @@ Rerun rerun_trial(StudyQueries& store, const StudyInfo& study, const TrialInfo& 
   // the others run as the study ran them, to their own end.
   const bool stopped_from_outside = trial.state == TrialState::pruned || interrupted;
   try {
-    const TrialTraining trained =
+    TrialTraining trained =
         train_trial_on(config, data, registrar, trial.seed, [&](const EpochRecord& e) {
           fresh.push_back(e);  // what a failing trial stored: the epochs it saw
           return !stopped_from_outside || static_cast<std::size_t>(e.epoch) < stored.size();
         });
     fresh = trained.result.epochs;  // the trial's curve: for folds, their mean
+    rerun.models = std::move(trained.models);
+    rerun.feature_names = data.whole.feature_names;
+    rerun.target_names = data.whole.target_names;
     if (failed_in_training)
       rerun.notes.push_back(fmt::format("did not fail this time (stored: {})", trial.error));
   } catch (const TrainingError& e) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/trained_model.h"
 #include "store/store.h"
 
 namespace tunelab {
@@ -36,6 +37,10 @@ struct Rerun {
   std::string which;
   int epoch = 0;
   bool above_noise = false;  // some difference is above kRerunRelativeNoise
+  // What was trained, as a trial's weights file keeps it, and the columns
+  // it reads and predicts.
+  TrainedModels models;
+  std::vector<std::string> feature_names, target_names;
 };
 
 // `device` (empty: the study's) is where to train. Throws InputError for a

@@ -18,6 +18,7 @@
 #include "runner/cross_validation.h"
 #include "runner/heartbeat.h"
 #include "runner/interrupt.h"
+#include "runner/lost_weights.h"
 #include "runner/refusal.h"
 #include "runner/single_run.h"
 #include "runner/trial.h"
@@ -234,6 +235,9 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
   const auto started = Clock::now();
   if (observer.on_start)
     observer.on_start(study.name, store.queue().counted_trials(study.id), wanted, data.whole);
+  // A resumed study's best model is there before the study goes on.
+  for (const auto& note : restore_lost_weights(store, study, registrar, options.keep_weights))
+    if (observer.on_note) observer.on_note(note);
 
   IdleWait idle;
   for (;;) {

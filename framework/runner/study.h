@@ -62,6 +62,8 @@ struct StudyObserver {
   std::function<void(int number, const Params& params)> on_trial_start;
   std::function<void(int number, const EpochRecord&)> on_epoch;
   std::function<void(const TrialReport&)> on_trial;
+  // Something the user should know that is not a trial (weights restored).
+  std::function<void(const std::string& note)> on_note;
 };
 
 // Why a study's loop ended.

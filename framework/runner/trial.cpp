@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <filesystem>
+#include <optional>
 
 #include "model/parameter_count.h"
 #include "plugin/registrar.h"
@@ -15,6 +17,8 @@
 #include "runner/trial_costs.h"
 #include "runner/trial_metrics.h"
 #include "runner/weights.h"
+#include "search/direction.h"
+#include "store/weights_files.h"
 
 namespace tunelab {
 namespace {
@@ -33,23 +37,31 @@ double metric_of(const std::string& metric, const TrainResult& r,
   return found == metrics.end() ? std::nan("") : found->second;
 }
 
-// Saves a finished trial's weights when asked for: every trial's, or the
-// study's best so far (which replaces the previous best's). `best` is the
-// study's best trial now that this one is recorded.
-void keep_weights(const StudyContext& c, const ClaimedTrial& trial,
-                  const std::optional<FinishedTrial>& best, TrainedModels& models,
-                  const PreparedData& data) {
-  const std::int64_t trial_id = trial.trial_id;
-  const int number = trial.number;
+// Writes a finished trial's weights, when they are to be kept, before the
+// trial is recorded as COMPLETE: every trial's (keep all), or those of a
+// trial that beats every trial it has seen finish (keep best; the store has
+// the last word, as other workers finish in any order). The file is on disk,
+// flushed, before the row that names it is committed with the trial's.
+std::optional<WeightsFiles::Row> write_kept_weights(const StudyContext& c,
+                                                    const ClaimedTrial& trial,
+                                                    const TrialOutcome& outcome,
+                                                    TrainedModels& models,
+                                                    const PreparedData& data) {
   using Keep = StudyOptions::KeepWeights;
   const Keep keep = c.options.keep_weights;
-  if (keep == Keep::none) return;
-  if (keep == Keep::best && (!best || best->number != number)) return;
-  const auto file =
-      c.store.weights_files().weights_folder(c.study_id) / fmt::format("trial-{}.pt", number);
+  if (keep == Keep::none) return std::nullopt;
+  if (keep == Keep::best) {
+    const auto best = best_trial(trial.history, c.experiment.config.search.direction);
+    if (best && !better(outcome.value, best->value, c.experiment.config.search.direction) &&
+        !(outcome.value == best->value && trial.number < best->number))
+      return std::nullopt;
+  }
+  const auto file = c.store.weights_files().weights_folder(c.study_id) /
+                    fmt::format("trial-{}.pt", trial.number);
   save_weights(file, models, trial.seed);
-  c.store.weights_files().add_weights(trial_id, file, keep == Keep::best ? "best" : "requested",
-                                      data.feature_names, data.target_names);
+  return c.store.weights_files().row_for(trial.trial_id, file,
+                                         keep == Keep::best ? "best" : "requested",
+                                         data.feature_names, data.target_names);
 }
 
 // The number of trainable numbers the trial's model will have, before it
@@ -163,13 +175,21 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
     outcome.values.clear();
   }
   outcome.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
-  if (signal != 0)
+  if (signal != 0) {
     c.store.queue().requeue_interrupted_trial(trial.trial_id, outcome.error);
-  else
-    c.store.queue().finish_trial(trial.trial_id, outcome);
+  } else {
+    std::optional<WeightsFiles::Row> weights;
+    if (report.run && outcome.state == TrialState::complete && std::isfinite(outcome.value))
+      weights = write_kept_weights(c, trial, outcome, models,
+                                   c.data_varies ? own.whole : c.shared.whole);
+    bool kept = false;
+    std::vector<std::filesystem::path> replaced;
+    c.store.queue().finish_trial(trial.trial_id, outcome, [&](sql::Transaction& tx) {
+      if (weights) kept = c.store.weights_files().record(tx, *weights, replaced);
+    });
+    if (weights) WeightsFiles::tidy(*weights, kept, replaced);
+  }
   report.best = best_trial(c.store.queue().finished_trials(c.study_id), search.direction);
-  if (report.run && outcome.state == TrialState::complete && std::isfinite(outcome.value))
-    keep_weights(c, trial, report.best, models, c.data_varies ? own.whole : c.shared.whole);
 
   report.number = number;
   report.state = outcome.state;

@@ -274,11 +274,13 @@ std::int64_t TrialQueue::insert_trial(std::int64_t study_id, int number, std::ui
   return trial_id;
 }
 
-void TrialQueue::finish_trial(std::int64_t trial_id, const TrialOutcome& o) {
-  in_store(url_, [&] { retrying([&] { write_outcome(trial_id, o); }); });
+void TrialQueue::finish_trial(std::int64_t trial_id, const TrialOutcome& o,
+                              const std::function<void(sql::Transaction&)>& also) {
+  in_store(url_, [&] { retrying([&] { write_outcome(trial_id, o, also); }); });
 }
 
-void TrialQueue::write_outcome(std::int64_t trial_id, const TrialOutcome& o) {
+void TrialQueue::write_outcome(std::int64_t trial_id, const TrialOutcome& o,
+                               const std::function<void(sql::Transaction&)>& also) {
   sql::Transaction tx(*db_);
   // Rows are pushed value by value: GCC 12 warns, wrongly, of an
   // uninitialised string in a braced list of them here.
@@ -336,6 +338,7 @@ void TrialQueue::write_outcome(std::int64_t trial_id, const TrialOutcome& o) {
         "(trial_id, name) DO UPDATE SET value = excluded.value",
         metric);
   }
+  if (also) also(tx);
   tx.commit();
 }
 

@@ -5,6 +5,7 @@
 // write is one transaction, so a crash leaves every finished trial intact.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,7 +19,8 @@ namespace tunelab {
 struct StoreConnection;
 namespace sql {
 class Connection;
-}
+class Transaction;
+}  // namespace sql
 
 class TrialQueue {
  public:
@@ -92,7 +94,10 @@ class TrialQueue {
   // number, seed and params (`requeue`), or FAIL with `reason`. False when
   // the trial was no longer RUNNING under that worker (someone else was first).
   bool release_lost_trial(const Running& trial, bool requeue, const std::string& reason);
-  void finish_trial(std::int64_t trial_id, const TrialOutcome& outcome);
+  // Records how the trial ended; `also` writes more in the same transaction
+  // (the trial's weights: a COMPLETE row is never there without them).
+  void finish_trial(std::int64_t trial_id, const TrialOutcome& outcome,
+                    const std::function<void(sql::Transaction&)>& also = {});
   // A RUNNING trial stopped by a signal: back to WAITING with the same
   // number, seed and params, `reason` as its error, so that the next run or
   // worker of the study trains it again from the start.
@@ -103,7 +108,8 @@ class TrialQueue {
   std::int64_t insert_trial(std::int64_t study_id, int number, std::uint64_t seed,
                             const Params& params, const std::string& device,
                             const std::string& worker, const std::string& proposed_by);
-  void write_outcome(std::int64_t trial_id, const TrialOutcome& outcome);
+  void write_outcome(std::int64_t trial_id, const TrialOutcome& outcome,
+                     const std::function<void(sql::Transaction&)>& also);
   bool is_postgresql() const;
 
   std::shared_ptr<StoreConnection> connection_;

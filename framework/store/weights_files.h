@@ -14,7 +14,8 @@ namespace tunelab {
 struct StoreConnection;
 namespace sql {
 class Connection;
-}
+class Transaction;
+}  // namespace sql
 
 class WeightsFiles {
  public:
@@ -24,8 +25,28 @@ class WeightsFiles {
   // store's folder. A trial's `best` weights replace the study's previous
   // best ones, whose files are removed.
   std::filesystem::path weights_folder(std::int64_t study_id) const;
-  // Returns false, and keeps nothing, for `best` weights when the study
-  // already keeps a better trial's (workers finish in any order).
+  // A written weights file as the store records it.
+  struct Row {
+    std::int64_t trial_id = 0;
+    std::filesystem::path file;
+    std::string reason;  // "best" or "requested"
+    std::vector<std::string> features, targets;
+    std::string file_hex;  // the bytes, for a PostgreSQL store
+  };
+  // Reads what the row needs of the file, outside any transaction.
+  Row row_for(std::int64_t trial_id, const std::filesystem::path& file, const std::string& reason,
+              const std::vector<std::string>& features,
+              const std::vector<std::string>& targets) const;
+  // Within the caller's transaction (the one that records the trial as
+  // COMPLETE): records `row`. Returns false, and records nothing, for `best`
+  // weights when the study already keeps a better trial's (workers finish
+  // in any order); `replaced` gets the files of the best weights it replaces.
+  bool record(sql::Transaction& tx, const Row& row, std::vector<std::filesystem::path>& replaced);
+  // After that transaction committed: removes the replaced files, or the
+  // row's own when it was not kept. A crash before leaves a stray file,
+  // never a row without its file.
+  static void tidy(const Row& row, bool kept, const std::vector<std::filesystem::path>& replaced);
+  // The three in one transaction of its own.
   bool add_weights(std::int64_t trial_id, const std::filesystem::path& file,
                    const std::string& reason, const std::vector<std::string>& features,
                    const std::vector<std::string>& targets);
