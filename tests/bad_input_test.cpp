@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <fstream>
 
@@ -456,6 +457,29 @@ TEST_SUITE("bad input") {
          {"no study 'bad-inptu'", "did you mean 'bad-input'?"}},
     };
     check_cases(dir, cases);
+  }
+
+  TEST_CASE("a CSV cell that is not UTF-8: exit 2 with its place, with workers too, nothing kept") {
+    tunelab::test::ScratchDir dir;
+    std::string csv = "city,x,y\n";
+    for (int i = 0; i < 40; ++i) csv += (i == 17 ? "caf\xe9" : "paris") + fmt::format(",{},{}\n", i, i % 3);
+    dir.write("latin1.csv", csv);
+    const auto file = dir.write("latin1.yaml", R"(name: latin1
+data: {dataset: csv, args: {path: latin1.csv, target: y}}
+model: {name: resnet, num_blocks: [1], c_hidden: [8]}
+trainer: {epochs: 2}
+search: {trials: 4}
+)");
+    for (const std::string& workers : {"", " --workers 2"}) {
+      const auto r = tunelab::test::run_tunelab("run " + file.string() + workers +
+                                                " --quiet --storage " +
+                                                (dir.path() / "s.db").string());
+      CHECK_MESSAGE(r.exit_status == 2, workers << ": " << r.output);
+      CHECK(r.output == "tunelab: " + (dir.path() / "latin1.csv").string() +
+                            ":19:1: not valid UTF-8 (byte 0xe9) (column 'city'); save the file "
+                            "as UTF-8\n");
+      CHECK_FALSE(std::filesystem::exists(dir.path() / "s.db"));
+    }
   }
 
   TEST_CASE("store URLs that would keep nothing, or keep it where no query looks, are refused") {

@@ -48,6 +48,16 @@ TEST_SUITE("command line") {
           "(did you mean 'relu'?)\n");
   }
 
+  TEST_CASE("an empty search space is a training run with any sampler") {
+    for (const std::string sampler : {"tpe", "gp", "sobol", "nsga2", "grid"}) {
+      const auto r = run_tunelab("run experiments/quickstart.yaml --quiet --set search.space={} "
+                                 "--set search.trials=3 --set trainer.epochs=1 --set "
+                                 "search.sampler=" + sampler);
+      CHECK_MESSAGE(r.exit_status == 0, sampler << ": " << r.output);
+      CHECK(r.output.find("internal error") == std::string::npos);
+    }
+  }
+
   TEST_CASE("every experiment file shipped in experiments/ validates") {
     int files = 0;
     for (const auto& entry : std::filesystem::directory_iterator(

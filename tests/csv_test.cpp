@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 #include <torch/torch.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include "common/errors.h"
 #include "data/csv_table.h"
@@ -33,15 +36,18 @@ TEST_SUITE("csv") {
     const auto file = dir.write("d.csv", "\"x 1\",y\r\n 1.5 ,2\r\n\r\n3,-4e2\r\n");
     const auto table = read_csv(file);
     CHECK(table.header == std::vector<std::string>({"x 1", "y"}));
-    REQUIRE(table.rows.size() == 2);
-    CHECK(table.rows[0] == std::vector<std::string>({"1.5", "2"}));  // libcsv trims spaces
-    CHECK(table.rows[1] == std::vector<std::string>({"3", "-4e2"}));
+    REQUIRE(table.rows() == 2);
+    CHECK(table.cell(0, 0) == "1.5");  // libcsv trims spaces
+    CHECK(table.cell(0, 1) == "2");
+    CHECK(table.cell(1, 0) == "3");
+    CHECK(table.cell(1, 1) == "-4e2");
     const auto data = tunelab::dataset_from_table(table, {"y", {}, {}, {}, {}});
     CHECK(torch::equal(data.x, torch::tensor({{1.5F}, {3.0F}})));
     CHECK(torch::equal(data.y, torch::tensor({{2.0F}, {-400.0F}})));
     CHECK(data.columns.empty());  // every feature numeric
     CHECK_FALSE(data.is_classification());
-    CHECK(table.lines == std::vector<std::size_t>({2, 4}));
+    CHECK(table.line(0) == 2);
+    CHECK(table.line(1) == 4);
   }
 
   TEST_CASE("a byte-order mark before the header is not part of the first name") {
@@ -64,6 +70,48 @@ TEST_SUITE("csv") {
     CHECK(error_of("a,b\n1,\n") ==
           "d.csv:2:2: column 'b': the target is missing (''); drop the row or fill it in");
     CHECK(error_of("a,a\n1,2\n") == "d.csv:1:2: column 'a' appears twice in the header");
+  }
+
+  TEST_CASE("text that is not UTF-8 is refused with its place, a BOM before quotes is dropped") {
+    CHECK(error_of("a,b\ncaf\xe9,1\n") ==
+          "d.csv:2:1: not valid UTF-8 (byte 0xe9) (column 'a'); save the file as UTF-8");
+    CHECK(error_of("a,caf\xe9\n1,2\n") ==
+          "d.csv:1:2: not valid UTF-8 (byte 0xe9); save the file as UTF-8");
+    CHECK(error_of("a,b\n1,2\n3,\"x\xc3\"\n") ==
+          "d.csv:3:2: not valid UTF-8 (byte 0xc3) (column 'b'); save the file as UTF-8");
+    CHECK(error_of("a,b\n\xed\xa0\x80,1\n").find("not valid UTF-8 (byte 0xed)") !=
+          std::string::npos);  // a surrogate
+    CHECK(error_of("a,b\nd\xc3\xa9j\xc3\xa0 vu,1\n") == "no error");
+    tunelab::test::ScratchDir dir;
+    const auto table = read_csv(dir.write("d.csv", "\xEF\xBB\xBF\"a\",\"b\"\n1,2\n"));
+    CHECK(table.header == std::vector<std::string>({"a", "b"}));
+  }
+
+  TEST_CASE("a table takes at most four times its file's size in memory") {
+    // 50 columns of one-digit cells, about 16 MB: a string per cell took
+    // more than 30 times that.
+    tunelab::test::ScratchDir dir;
+    std::string row;
+    for (int j = 0; j < 50; ++j) row += j ? ",1" : "1";
+    row += "\n";
+    std::string text = "c0";
+    for (int j = 1; j < 50; ++j) text += ",c" + std::to_string(j);
+    text += "\n";
+    while (text.size() < 16'000'000) text += row;
+    const auto file = dir.write("wide.csv", text);
+    const auto resident = [] {
+      std::ifstream statm("/proc/self/statm");
+      std::size_t pages = 0, resident_pages = 0;
+      statm >> pages >> resident_pages;
+      return resident_pages * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    };
+    const std::size_t before = resident();
+    const auto table = read_csv(file);
+    const std::size_t held = resident() - before;
+    CHECK(table.rows() == (text.size() - 190) / row.size());
+    CHECK(table.cell(table.rows() - 1, 49) == "1");
+    INFO("held " << held / 1e6 << " MB for a file of " << text.size() / 1e6 << " MB");
+    CHECK(held < 4 * text.size());
   }
 
   TEST_CASE("a missing file or a folder is refused with its name") {

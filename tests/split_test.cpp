@@ -45,6 +45,30 @@ TEST_SUITE("splits") {
     CHECK(a.test.rows() == 0);
   }
 
+  TEST_CASE("many small classes: each split gets its share of rows, every class trains") {
+    // 1,500 classes of 2 rows: rounding class by class gave 0 validation rows.
+    tunelab::Dataset data;
+    const std::int64_t classes = 1500;
+    data.x = torch::arange(2 * classes, torch::kFloat32).view({2 * classes, 1});
+    data.y = torch::arange(2 * classes, torch::kInt64).floor_divide(2).to(torch::kFloat32).view(
+        {2 * classes, 1});
+    for (std::int64_t c = 0; c < classes; ++c) data.classes.push_back(std::to_string(c));
+    const auto splits = tunelab::split_dataset(data, {0.6, 0.2, 0.2}, 3);
+    CHECK(splits.train.rows() == 1800);
+    CHECK(splits.val.rows() == 600);
+    CHECK(splits.test.rows() == 600);
+    CHECK(std::get<0>(torch::_unique(splits.train.y)).numel() == classes);
+    // Two classes of 90 and 10 rows keep their proportions in each split.
+    tunelab::Dataset two;
+    two.x = torch::arange(100, torch::kFloat32).view({100, 1});
+    two.y = (torch::arange(100) >= 90).to(torch::kFloat32).view({100, 1});
+    two.classes = {"a", "b"};
+    const auto parts = tunelab::split_dataset(two, {0.6, 0.2, 0.2}, 1);
+    CHECK(parts.train.y.sum().item<float>() == 6);
+    CHECK(parts.val.y.sum().item<float>() == 2);
+    CHECK(parts.test.y.sum().item<float>() == 2);
+  }
+
   TEST_CASE("bad fractions and too few rows are refused") {
     CHECK_THROWS_WITH_AS(tunelab::split_dataset(numbered(10), {0.6, 0.3, 0.3}, 0),
                          "fractions must sum to 1, got 0.6 + 0.3 + 0.3 = 1.2",

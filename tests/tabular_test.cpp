@@ -87,6 +87,25 @@ TEST_SUITE("tabular data") {
     CHECK_THROWS_AS(tunelab::settle_task(one, tunelab::Task::automatic), tunelab::ConfigError);
   }
 
+  TEST_CASE("levels and classes have caps, checked before anything is encoded") {
+    // 1,200 distinct words in a column, and as many in the target.
+    std::string csv = "id,x,y\n";
+    for (int i = 0; i < 1200; ++i) csv += fmt::format("u{},{},c{}\n", i, i % 7, i);
+    auto ids = table_dataset(csv, {"x", {}, {}, {}, {}});  // x the target: id is a feature
+    CHECK_THROWS_WITH_AS(
+        tunelab::FeatureEncoding::fit(ids, tunelab::CategoricalEncoding::onehot),
+        "column 'id' has 1200 distinct values in the training rows, more than the 1000 levels "
+        "one-hot encoding (a column each) takes: data.encoding: embedding learns a few numbers "
+        "per level instead; data.args.ignore: [id] leaves the column out (an id or free text?)",
+        tunelab::DataError);
+    CHECK(tunelab::FeatureEncoding::fit(ids, tunelab::CategoricalEncoding::embedding).width() > 0);
+    auto labels = table_dataset(csv, {"y", {}, {"id"}, {}, {}});
+    CHECK_THROWS_WITH_AS(tunelab::settle_task(labels, tunelab::Task::automatic),
+                         "'y' has 1200 classes, more than the 1000 a classifier here takes (is it "
+                         "an id, or free text?)",
+                         tunelab::ConfigError);
+  }
+
   TEST_CASE("the encoding is fitted on the training rows: medians, indicators, levels") {
     const float nan = std::nanf("");
     tunelab::Dataset train;
@@ -376,6 +395,113 @@ TEST_SUITE("tabular data") {
           std::string::npos);
     // Nothing was created by the refusals.
     CHECK_FALSE(std::filesystem::exists(dir.path() / "s.db"));
+  }
+
+  TEST_CASE("undefined metrics are not results: refused before any trial, or the trial fails") {
+    tunelab::test::ScratchDir dir;
+    // 38 rows of 'a', 2 of 'b'.
+    std::string csv = "x,label\n";
+    for (int i = 0; i < 40; ++i) csv += fmt::format("{},{}\n", i, i < 38 ? "a" : "b");
+    dir.write("rare.csv", csv);
+    const auto file = dir.write("rare.yaml", R"(name: rare
+seed: 1
+data:
+  dataset: csv
+  args: {path: rare.csv, target: label}
+  split: {train: 0.9, val: 0.05, test: 0.05}
+model: {name: resnet, num_blocks: [1], c_hidden: [8]}
+trainer: {epochs: 2, batch_size: 8}
+search: {trials: 2, metric: val_auc}
+)");
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
+    // The held-out rows hold one class: refused with the counts, nothing stored.
+    auto r = tunelab::test::run_tunelab("run " + file.string() + " --quiet" + storage);
+    CHECK(r.exit_status == 2);
+    CHECK_MESSAGE(r.output.find("search.metric: val_auc needs rows of two classes among the "
+                                "validation rows, which hold one: 'a' 34/2/2, 'b' 2/0/0 "
+                                "(train/val/test rows)") != std::string::npos,
+                  r.output);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "s.db"));
+    // No validation rows at all.
+    r = tunelab::test::run_tunelab("run " + file.string() +
+                                   " --quiet --set data.split.train=0.99 --set data.split.val=0.01"
+                                   " --set data.split.test=0" + storage);
+    CHECK(r.exit_status == 2);
+    CHECK_MESSAGE(r.output.find("val_auc needs validation rows, and data.split gives 40 train / 0 "
+                                "val / 0 test rows") != std::string::npos,
+                  r.output);
+    // Under folds, two of four folds have no 'b': no mean over the other two.
+    r = tunelab::test::run_tunelab("run " + file.string() + " --quiet --set data.folds=4" +
+                                   storage);
+    CHECK(r.exit_status == 1);
+    SQLite::Database d((dir.path() / "s.db").string());
+    CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE state = 'COMPLETE'").getInt() == 0);
+    CHECK(d.execAndGet("SELECT count(*) FROM trials WHERE state = 'FAIL' AND error LIKE "
+                       "'val_auc is undefined for this trial%'")
+              .getInt() == 2);
+  }
+
+  TEST_CASE("a run without validation rows is judged by its training loss") {
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
+    auto r = tunelab::test::run_tunelab("run experiments/seed_chapter.yaml" + storage);
+    REQUIRE(r.exit_status == 0);
+    r = tunelab::test::run_tunelab("studies --format csv" + storage);
+    CHECK(r.output.find("seed-chapter,1,1,0,0,0,train_loss,") != std::string::npos);
+    r = tunelab::test::run_tunelab("best seed-chapter" + storage);
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    // Naming val_loss there is refused.
+    r = tunelab::test::run_tunelab("run experiments/seed_chapter.yaml --set search.metric=val_rmse" +
+                                   storage + "-2");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("val_rmse needs a validation split") != std::string::npos);
+  }
+
+  TEST_CASE("a classifier's configuration names the loss it trains with, everywhere") {
+    tunelab::test::ScratchDir dir;
+    // validate prints the loss that is used, and its arguments go with it.
+    auto r = tunelab::test::run_tunelab(
+        "validate experiments/churn.yaml --set \"trainer.loss_args={class_weights: [1, 3]}\"");
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    CHECK(r.output.find("  loss: cross_entropy\n") != std::string::npos);
+    CHECK(r.output.find("class_weights: [1, 3]") != std::string::npos);
+    // So does the stored configuration; resuming with the loss written out
+    // is the same study.
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
+    r = tunelab::test::run_tunelab("run experiments/churn.yaml --quiet --trials 1 --set "
+                                   "trainer.epochs=2" + storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    SQLite::Database d((dir.path() / "s.db").string());
+    CHECK(d.execAndGet("SELECT json_extract(config_json, '$.trainer.loss') FROM studies")
+              .getString() == "cross_entropy");
+    r = tunelab::test::run_tunelab("run experiments/churn.yaml --quiet --resume --trials 2 --set "
+                                   "trainer.epochs=2 --set trainer.loss=cross_entropy" + storage);
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+  }
+
+  TEST_CASE("validate refuses what run refuses: a loss, metric or objective of the other task") {
+    tunelab::test::ScratchDir dir;
+    std::string csv = "x,kind\n";
+    for (int i = 0; i < 60; ++i) csv += fmt::format("{},{}\n", i, "abc"[i % 3]);
+    dir.write("three.csv", csv);
+    const auto file = dir.write("three.yaml", R"(name: three
+data: {dataset: csv, args: {path: three.csv, target: kind}}
+model: {name: resnet, num_blocks: [1], c_hidden: [8]}
+trainer: {epochs: 2}
+)");
+    for (const auto& [set, says] : std::vector<std::pair<std::string, std::string>>{
+             {"trainer.loss=mse", "'mse' is a regression loss; 'kind' is a classification target"},
+             {"search.metric=val_r2", "val_r2 is a regression metric"},
+             {"\"search.objectives=[{metric: val_accuracy}, {metric: val_f1}]\"",
+              "val_f1 is for two classes; 'kind' has 3"}}) {
+      for (const std::string command : {"validate ", "run "}) {
+        const auto r = tunelab::test::run_tunelab(
+            command + file.string() + " --set " + set +
+            (command == "run " ? " --storage " + (dir.path() / "s.db").string() : ""));
+        CHECK_MESSAGE(r.exit_status == 2, command << set << ": " << r.output);
+        CHECK_MESSAGE(r.output.find(says) != std::string::npos, r.output);
+      }
+    }
   }
 
   TEST_CASE("search.direction overrides the metric's own") {

@@ -59,7 +59,7 @@ int predict_command(const Arguments& args, Registrar& registrar) {
   const Predictions predictions =
       predict_rows(stored, registrar, table, "--input " + input,
                    fmt::format("the model of study '{}' trial {}", study.name, trial.number));
-  const auto rows = table.rows.size();
+  const auto rows = table.rows();
   if (predictions.loss) {
     // The loss it trained with (a classifier's: the log loss), then the
     // task's metrics.
@@ -79,8 +79,8 @@ int predict_command(const Arguments& args, Registrar& registrar) {
   text << "\n";
   const auto pa = predictions.values.accessor<float, 2>();
   for (std::size_t i = 0; i < rows; ++i) {
-    const auto& row = table.rows[i];
-    for (std::size_t j = 0; j < row.size(); ++j) text << (j ? "," : "") << cell_csv(Cell(row[j]));
+    for (std::size_t j = 0; j < table.header.size(); ++j)
+      text << (j ? "," : "") << cell_csv(Cell(std::string(table.cell(i, j))));
     const auto predicted = pa[static_cast<std::int64_t>(i)];
     if (predictions.classes.empty()) {
       for (std::int64_t j = 0; j < predictions.values.size(1); ++j)

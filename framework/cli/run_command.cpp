@@ -59,10 +59,16 @@ int run_command(const Arguments& args, Registrar& registrar) {
   // it at once, as nothing is being trained.
   if (workers > 1) install_interrupt_handlers();
   StudySummary summary;
+  bool worker_failed = false;
   try {
-    summary = workers > 1
-                  ? run_in_processes(experiment, registrar, *store, storage, worker, workers)
-                  : run_study(experiment, registrar, *store, study_options, printer.observer());
+    if (workers > 1) {
+      const StudyInProcesses run =
+          run_in_processes(experiment, registrar, *store, storage, worker, workers);
+      summary = run.summary;
+      worker_failed = !run.failures.empty();
+    } else {
+      summary = run_study(experiment, registrar, *store, study_options, printer.observer());
+    }
   } catch (const ConfigError& e) {
     store.drop_if_new_and_empty();
     throw experiment.places.locate(e);
@@ -71,7 +77,8 @@ int run_command(const Arguments& args, Registrar& registrar) {
     throw;
   }
   print_run_ending(*store, summary, config, storage, single, printer);
-  return 0;
+  // A worker that died is a failure of the run, whatever the others did.
+  return worker_failed ? 1 : 0;
 }
 
 }  // namespace tunelab::cli

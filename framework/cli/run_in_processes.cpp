@@ -10,7 +10,7 @@
 
 namespace tunelab::cli {
 
-StudySummary run_in_processes(const Experiment& experiment, const Registrar& registrar,
+StudyInProcesses run_in_processes(const Experiment& experiment, const Registrar& registrar,
                               Store& store, const std::string& storage, const WorkerOptions& worker,
                               int workers) {
   const auto worker_arguments = [&](const StudyInfo& study, unsigned cores_each) {
@@ -43,7 +43,7 @@ StudySummary run_in_processes(const Experiment& experiment, const Registrar& reg
     std::cerr << fmt::format("tunelab: worker {} {}\n", e.index + 1,
                              e.signal != 0 ? fmt::format("was ended by signal {}", e.signal)
                                            : fmt::format("exited with status {}", e.exit_status));
-  return run.summary;
+  return run;
 }
 
 }  // namespace tunelab::cli

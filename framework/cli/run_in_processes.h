@@ -8,13 +8,15 @@
 
 #include "cli/worker_options.h"
 #include "runner/study.h"
+#include "runner/worker_processes.h"
 #include "store/store.h"
 
 namespace tunelab::cli {
 
 // `storage` as given to `run`, and the libraries `registrar` loaded, handed
-// on to the workers.
-StudySummary run_in_processes(const Experiment& experiment, const Registrar& registrar,
+// on to the workers. Each worker that failed is said on standard error, and
+// is among the result's failures.
+StudyInProcesses run_in_processes(const Experiment& experiment, const Registrar& registrar,
                               Store& store, const std::string& storage, const WorkerOptions& worker,
                               int workers);
 

@@ -4,6 +4,7 @@
 #include "cli/experiment_options.h"
 #include "config/json_to_yaml.h"
 #include "runner/single_run.h"
+#include "runner/study.h"
 #include "runner/trial_training.h"
 
 namespace tunelab::cli {
@@ -19,16 +20,17 @@ int validate_command(const Arguments& args, Registrar& registrar) {
     return 0;
 
   const Experiment experiment = experiment_options.load(registrar);
+  ExperimentConfig resolved;
   try {
     check_experiment(experiment, registrar);
-    // The data too, as a run would read and split it (nothing trains).
-    if (!experiment.config.evaluates_objective())
-      load_trial_data(experiment.config, experiment.base_dir, registrar);
+    // The data too, read, split and checked as a run would (nothing trains):
+    // a file validate accepts is one run accepts.
+    resolved = resolved_config(experiment.config, load_study_data(experiment, registrar), registrar);
   } catch (const ConfigError& e) {
     throw experiment.places.locate(e);
   }
   std::cout << "# " << experiment.file.string() << ": valid; resolved configuration:\n"
-            << json_to_yaml(to_json(experiment.config)) << "\n";
+            << json_to_yaml(to_json(resolved)) << "\n";
   return 0;
 }
 

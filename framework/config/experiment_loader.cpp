@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/args.h"
+#include "common/utf8.h"
 #include "common/near_matches.h"
 #include "config/overrides.h"
 #include "config/yaml_to_json.h"
@@ -361,35 +362,31 @@ ExperimentConfig read_experiment(const nlohmann::json& document) {
   }
   const bool objective = c.evaluates_objective();
   c.search = in_section("search", [&] { return read_search(args.section("search"), objective); });
+  // A single run without validation rows is judged by its training loss:
+  // the metric by default then, rather than a val_loss it would not have.
+  // (A search needs held-out rows: check_experiment says so.)
+  const auto search = document.find("search");
+  const bool metric_named = search != document.end() && search->is_object() &&
+                            (search->contains("metric") || search->contains("objectives"));
+  if (!objective && !metric_named && c.search.space.empty() && c.data.split.val <= 0 &&
+      c.data.folds < 2) {
+    c.search.objectives = {Objective{"train_loss", Direction::minimize}};
+    c.search.metric = "train_loss";
+    c.search.direction = Direction::minimize;
+  }
   return c;
 }
 
 // YAML is Unicode text; invalid bytes would otherwise reach the store's JSON.
 void check_utf8(const std::string& text, const std::string& origin) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    const std::size_t length = byte < 0x80           ? 1
-                               : (byte >> 5) == 0x6  ? 2
-                               : (byte >> 4) == 0xe  ? 3
-                               : (byte >> 3) == 0x1e ? 4
-                                                     : 0;
-    bool valid = length > 0 && i + length <= text.size();
-    for (std::size_t k = 1; valid && k < length; ++k)
-      valid = (static_cast<unsigned char>(text[i + k]) >> 6) == 0x2;
-    if (!valid)
-      throw InputError(
-          fmt::format("{}:{}:{}: not valid UTF-8 (byte 0x{:02x}); save the file as "
-                      "UTF-8",
-                      origin, line, column, byte));
-    if (byte == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-    i += length;
-  }
+  const auto bad = first_invalid_utf8(text);
+  if (!bad) return;
+  const auto line_start = text.rfind('\n', *bad == 0 ? 0 : *bad - 1);
+  const auto before = text.begin() + static_cast<std::ptrdiff_t>(*bad);
+  const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), before, '\n'));
+  const std::size_t column = line_start == std::string::npos ? *bad + 1 : *bad - line_start;
+  throw InputError(fmt::format("{}:{}:{}: not valid UTF-8 (byte 0x{:02x}); save the file as UTF-8",
+                               origin, line, column, static_cast<unsigned char>(text[*bad])));
 }
 
 }  // namespace

@@ -34,6 +34,25 @@ std::int64_t ColumnEncoding::width() const {
   return static_cast<std::int64_t>(levels.size()) + (missing_level ? 1 : 0);
 }
 
+namespace {
+
+// A column of more levels than its encoding takes: refused, with the ways
+// out.
+void check_levels(const ColumnEncoding& column) {
+  const std::size_t levels = column.levels.size();
+  const std::size_t most = column.embedded ? kMaxEmbeddedLevels : kMaxOneHotLevels;
+  if (levels <= most) return;
+  throw DataError(fmt::format(
+      "column '{}' has {} distinct values in the training rows, more than the {} levels {} "
+      "takes{}; data.args.ignore: [{}] leaves the column out (an id or free text?)",
+      column.name, levels, most,
+      column.embedded ? "an embedding" : "one-hot encoding (a column each)",
+      column.embedded ? "" : ": data.encoding: embedding learns a few numbers per level instead",
+      column.name));
+}
+
+}  // namespace
+
 FeatureEncoding FeatureEncoding::fit(const Dataset& train, CategoricalEncoding categorical) {
   FeatureEncoding encoding;
   const std::vector<FeatureColumn> columns = train.feature_columns();
@@ -59,6 +78,7 @@ FeatureEncoding FeatureEncoding::fit(const Dataset& train, CategoricalEncoding c
       for (std::size_t l = 0; l < seen.size(); ++l)
         if (seen[l]) column.levels.push_back(columns[c].levels[l]);
       column.missing_level = any_missing;
+      check_levels(column);
     }
     encoding.columns_.push_back(std::move(column));
   }

@@ -25,6 +25,12 @@ namespace tunelab {
 
 enum class CategoricalEncoding { onehot, embedding };
 
+// Limits that protect the machine, checked on the training rows before any
+// encoded row is made: one-hot makes a column of each level (100,000 levels
+// of 10,000 rows would be 4 GB of floats), an embedding a learned row each.
+inline constexpr std::size_t kMaxOneHotLevels = 1000;
+inline constexpr std::size_t kMaxEmbeddedLevels = 1000000;
+
 struct ColumnEncoding {
   std::string name;
   ColumnKind kind = ColumnKind::numeric;

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "common/errors.h"
 
@@ -21,26 +24,67 @@ Dataset take_rows(const Dataset& data, const torch::Tensor& rows) {
   return out;
 }
 
+// `total` shared out over groups of `sizes` in proportion, each share at
+// most its group's size, the rounding left over going to the largest
+// remainders (the earlier group on a tie): the shares add up to `total`
+// exactly, so many small classes cannot round a split down to nothing.
+std::vector<std::size_t> proportional_shares(const std::vector<std::size_t>& sizes,
+                                             std::size_t total) {
+  std::size_t all = 0;
+  for (const auto n : sizes) all += n;
+  std::vector<std::size_t> shares(sizes.size(), 0);
+  if (all == 0) return shares;
+  std::vector<std::pair<double, std::size_t>> remainders;
+  std::size_t given = 0;
+  for (std::size_t c = 0; c < sizes.size(); ++c) {
+    const double exact = static_cast<double>(sizes[c]) * static_cast<double>(total) /
+                         static_cast<double>(all);
+    shares[c] = std::min(sizes[c], static_cast<std::size_t>(std::floor(exact)));
+    given += shares[c];
+    remainders.emplace_back(exact - static_cast<double>(shares[c]), c);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t i = 0; given < total && i < remainders.size(); ++i) {
+    const std::size_t c = remainders[i].second;
+    if (shares[c] < sizes[c]) ++shares[c], ++given;
+  }
+  return shares;
+}
+
 // Which split each row of a classification data set goes to (0 train, 1
-// val, 2 test): each class's rows, taken in `order`, are cut by the
-// fractions as a whole data set would be.
+// val, 2 test): as many rows to each split as an unstratified split of the
+// same fractions gets, shared out over the classes in proportion to their
+// rows; each class's rows, taken in `order`, fill its shares in turn.
 std::vector<int> stratified_split(const Dataset& data, const torch::Tensor& order,
-                                  const SplitFractions& f) {
+                                  std::size_t n_train, std::size_t n_val) {
   const std::int64_t n = data.rows();
   std::vector<int> split(static_cast<std::size_t>(n), 2);
   const auto o = order.accessor<std::int64_t, 1>();
   const auto y = data.y.accessor<float, 2>();
-  for (std::size_t c = 0; c < data.classes.size(); ++c) {
-    std::vector<std::int64_t> rows;
-    for (std::int64_t i = 0; i < n; ++i)
-      if (static_cast<std::size_t>(y[o[i]][0]) == c) rows.push_back(o[i]);
-    const auto count = static_cast<double>(rows.size());
-    const auto train = static_cast<std::size_t>(std::llround(f.train * count));
-    const auto val =
-        std::min(rows.size() - train, static_cast<std::size_t>(std::llround(f.val * count)));
-    for (std::size_t i = 0; i < train + val; ++i)
-      split[static_cast<std::size_t>(rows[i])] = i < train ? 0 : 1;
+  std::vector<std::vector<std::int64_t>> rows(data.classes.size());
+  for (std::int64_t i = 0; i < n; ++i) rows[static_cast<std::size_t>(y[o[i]][0])].push_back(o[i]);
+  std::vector<std::size_t> sizes;
+  for (const auto& r : rows) sizes.push_back(r.size());
+  // Every class trains on at least one row, where the training rows go
+  // round; the rest are shared in proportion.
+  std::vector<std::size_t> train(sizes.size(), 0), beyond_first;
+  std::size_t firsts = 0;
+  for (const auto size : sizes) firsts += size > 0 ? 1 : 0;
+  const bool one_each = firsts <= n_train;
+  for (std::size_t c = 0; c < sizes.size(); ++c) {
+    train[c] = one_each && sizes[c] > 0 ? 1 : 0;
+    beyond_first.push_back(sizes[c] - train[c]);
   }
+  const std::vector<std::size_t> more =
+      proportional_shares(beyond_first, n_train - (one_each ? firsts : 0));
+  for (std::size_t c = 0; c < sizes.size(); ++c) train[c] += more[c];
+  std::vector<std::size_t> left;
+  for (std::size_t c = 0; c < sizes.size(); ++c) left.push_back(sizes[c] - train[c]);
+  const std::vector<std::size_t> val = proportional_shares(left, n_val);
+  for (std::size_t c = 0; c < rows.size(); ++c)
+    for (std::size_t i = 0; i < train[c] + val[c]; ++i)
+      split[static_cast<std::size_t>(rows[c][i])] = i < train[c] ? 0 : 1;
   return split;
 }
 
@@ -86,7 +130,8 @@ Splits split_dataset(const Dataset& data, const SplitFractions& f, std::uint64_t
     return Splits{take_rows(data, order.slice(0, 0, n_train)),
                   take_rows(data, order.slice(0, n_train, n_train + n_val)),
                   take_rows(data, order.slice(0, n_train + n_val, n))};
-  const std::vector<int> split = stratified_split(data, order, f);
+  const std::vector<int> split = stratified_split(data, order, static_cast<std::size_t>(n_train),
+                                                  static_cast<std::size_t>(n_val));
   return Splits{take_rows(data, rows_in(order, split, 0)),
                 take_rows(data, rows_in(order, split, 1)),
                 take_rows(data, rows_in(order, split, 2))};

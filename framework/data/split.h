@@ -25,10 +25,9 @@ struct Splits {
   Dataset test;  // may have zero rows
 };
 
-// Rows are shuffled with `seed`; for classification each class is split on
-// its own (so every split holds the classes in the data set's proportions);
-// counts are rounded so that they add up to the
-// number of rows. Throws ConfigError("data.split", ...) for fractions that are
+// Rows are shuffled with `seed`; each split gets its fraction of the rows,
+// rounded; for classification each split's rows are shared out over the
+// classes in the data set's proportions (largest remainders). Throws ConfigError("data.split", ...) for fractions that are
 // negative or do not sum to 1, and for a training split of fewer than 2 rows.
 Splits split_dataset(const Dataset& data, const SplitFractions& fractions, std::uint64_t seed);
 

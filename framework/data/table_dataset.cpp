@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "common/errors.h"
 
@@ -19,41 +20,41 @@ namespace {
 
 constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
 
-std::string trimmed(const std::string& text) {
+std::string_view trimmed(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return "";
+  if (first == std::string_view::npos) return {};
   return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
 }
 
-// The cells of one column, read as text once.
+// Cell texts that mean "missing"; looked up by view, without a copy.
+using NaSet = std::set<std::string, std::less<>>;
+
+// The cells of one column, trimmed, read from the table where they lie: a
+// column costs a bit per row (missing or not), not a string per cell.
 class ColumnCells {
  public:
-  ColumnCells(const CsvTable& table, std::size_t column, const std::set<std::string>& na)
-      : table_(table), column_(column) {
-    cells_.reserve(table.rows.size());
-    for (const auto& row : table.rows) {
-      std::string cell = trimmed(row[column]);
-      missing_.push_back(na.count(cell) > 0);
-      cells_.push_back(std::move(cell));
-    }
+  ColumnCells(const CsvTable& table, std::size_t column, const NaSet& na)
+      : table_(table), column_(column), missing_(table.rows()) {
+    for (std::size_t i = 0; i < table.rows(); ++i) missing_[i] = na.count(text(i)) > 0;
   }
 
-  std::size_t rows() const { return cells_.size(); }
+  std::size_t rows() const { return missing_.size(); }
   bool missing(std::size_t i) const { return missing_[i]; }
-  const std::string& text(std::size_t i) const { return cells_[i]; }
+  std::string_view text(std::size_t i) const { return trimmed(table_.cell(i, column_)); }
   const std::string& name() const { return table_.header[column_]; }
 
   // The cell as a number; nullopt for text. A number too large for a float
   // ("1e999", "inf") is a DataError: it is a number, but not one to train on.
   std::optional<double> number(std::size_t i) const {
-    const char* begin = cells_[i].c_str();
+    scratch_.assign(text(i));  // strtod reads up to a NUL
+    const char* begin = scratch_.c_str();
     char* end = nullptr;
     errno = 0;
     const double value = std::strtod(begin, &end);
     if (end == begin || *end != '\0') return std::nullopt;
     if (!std::isfinite(value) || errno == ERANGE ||
         std::fabs(value) > std::numeric_limits<float>::max())
-      throw DataError(fmt::format("{}: '{}' is not a finite number", where(i), cells_[i]));
+      throw DataError(fmt::format("{}: '{}' is not a finite number", where(i), scratch_));
     return value;
   }
 
@@ -71,34 +72,35 @@ class ColumnCells {
   }
 
   std::string where(std::size_t i) const {
-    return fmt::format("{}:{}:{}: column '{}'", table_.path.string(), table_.lines[i], column_ + 1,
+    return fmt::format("{}:{}:{}: column '{}'", table_.path.string(), table_.line(i), column_ + 1,
                        name());
   }
 
  private:
   const CsvTable& table_;
   std::size_t column_;
-  std::vector<std::string> cells_;
   std::vector<bool> missing_;
+  mutable std::string scratch_;
 };
 
 // Codes for the column's present cells, into its sorted levels.
 std::vector<std::string> code_levels(const ColumnCells& cells,
                                      const std::function<void(std::size_t, float)>& set) {
-  std::set<std::string> distinct;
+  std::set<std::string, std::less<>> distinct;
   for (std::size_t i = 0; i < cells.rows(); ++i)
-    if (!cells.missing(i)) distinct.insert(cells.text(i));
+    if (!cells.missing(i) && distinct.find(cells.text(i)) == distinct.end())
+      distinct.emplace(cells.text(i));
   const std::vector<std::string> levels(distinct.begin(), distinct.end());
-  std::map<std::string, float> code;
+  std::map<std::string, float, std::less<>> code;
   for (std::size_t c = 0; c < levels.size(); ++c) code[levels[c]] = static_cast<float>(c);
   for (std::size_t i = 0; i < cells.rows(); ++i)
-    set(i, cells.missing(i) ? kMissing : code.at(cells.text(i)));
+    set(i, cells.missing(i) ? kMissing : code.find(cells.text(i))->second);
   return levels;
 }
 
-std::set<std::string> na_set(const std::vector<std::string>& extra) {
-  std::set<std::string> na(default_na_values().begin(), default_na_values().end());
-  for (const auto& value : extra) na.insert(trimmed(value));
+NaSet na_set(const std::vector<std::string>& extra) {
+  NaSet na(default_na_values().begin(), default_na_values().end());
+  for (const auto& value : extra) na.emplace(trimmed(value));
   return na;
 }
 
@@ -169,8 +171,8 @@ Dataset dataset_from_table(const CsvTable& table, const TableColumns& spec) {
       throw ConfigError(fmt::format("categorical[{}]", i),
                         fmt::format("'{}' is not one of the features", spec.categorical[i]));
 
-  const std::set<std::string> na = na_set(spec.na_values);
-  const auto rows = static_cast<std::int64_t>(table.rows.size());
+  const NaSet na = na_set(spec.na_values);
+  const auto rows = static_cast<std::int64_t>(table.rows());
   const auto width = static_cast<std::int64_t>(feature_columns.size());
   Dataset data;
   data.x = torch::empty({rows, width}, torch::kFloat32);
@@ -219,9 +221,9 @@ Dataset dataset_from_table(const CsvTable& table, const TableColumns& spec) {
 at::Tensor read_feature_values(const CsvTable& table, const std::vector<std::size_t>& read,
                                std::vector<FeatureColumn>& columns,
                                const std::vector<std::string>& na_values) {
-  const std::set<std::string> na = na_set(na_values);
+  const NaSet na = na_set(na_values);
   at::Tensor values = torch::empty(
-      {static_cast<std::int64_t>(table.rows.size()), static_cast<std::int64_t>(read.size())},
+      {static_cast<std::int64_t>(table.rows()), static_cast<std::int64_t>(read.size())},
       torch::kFloat32);
   auto x = values.accessor<float, 2>();
   for (std::size_t j = 0; j < read.size(); ++j)

@@ -47,10 +47,10 @@ void settle_task(Dataset& data, Task task) {
     std::map<float, float> code;
     const auto y = data.y.accessor<float, 2>();
     for (std::int64_t i = 0; i < data.rows(); ++i) code.emplace(y[i][0], 0.0F);
-    if (code.size() > 1000)
-      throw ConfigError("task", fmt::format("'{}' has {} distinct values: too many classes (is it "
-                                            "a regression target?)",
-                                            target, code.size()));
+    if (code.size() > kMaxClasses)
+      throw ConfigError("task", fmt::format("'{}' has {} distinct values, more than the {} classes "
+                                            "a classifier here takes (is it a regression target?)",
+                                            target, code.size(), kMaxClasses));
     for (auto& [value, c] : code) {
       c = static_cast<float>(data.classes.size());
       data.classes.push_back(value == std::floor(value)
@@ -62,6 +62,10 @@ void settle_task(Dataset& data, Task task) {
     for (std::int64_t i = 0; i < data.rows(); ++i) out[i][0] = code.at(y[i][0]);
     data.y = codes;
   }
+  if (data.classes.size() > kMaxClasses)
+    throw ConfigError("task", fmt::format("'{}' has {} classes, more than the {} a classifier here "
+                                          "takes (is it an id, or free text?)",
+                                          target, data.classes.size(), kMaxClasses));
   if (data.is_classification() && data.classes.size() < 2)
     throw ConfigError("task", fmt::format("'{}' has one class ('{}'): nothing to tell apart",
                                           target, data.classes.front()));

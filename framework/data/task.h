@@ -1,6 +1,7 @@
 #pragma once
 // What a study predicts: a number (regression) or a class (classification).
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -10,6 +11,11 @@ namespace tunelab {
 
 enum class Task { automatic, regression, classification };
 
+// A limit that protects the machine and the user: a target of more classes
+// is an id or free text more often than a label (a classifier's output
+// layer grows with them).
+inline constexpr std::size_t kMaxClasses = 1000;
+
 std::string to_string(Task task);
 std::optional<Task> task_named(const std::string& name);  // "auto", "regression", ...
 
@@ -17,7 +23,8 @@ std::optional<Task> task_named(const std::string& name);  // "auto", "regression
 // set has classes (a target with text), else regression. classification of
 // a numeric target: its distinct values become the classes (labels 0/1,
 // 1..5). regression of a target with text is a ConfigError keyed "task";
-// so is classification with fewer than two classes or several targets.
+// so is classification with fewer than two classes, more than kMaxClasses,
+// or several targets.
 void settle_task(Dataset& data, Task task);
 
 // The model's outputs: one per target; for classification one logit

@@ -58,7 +58,7 @@ Predictions predict_rows(const StoredTrialModel& trial, const Registrar& registr
                              ? args.at("na_values").get<std::vector<std::string>>()
                              : std::vector<std::string>{};
   const at::Tensor x = read_feature_values(table, features, columns, na_values);
-  const bool any_rows = !table.rows.empty();
+  const bool any_rows = table.rows() > 0;
   Predictions out;
   out.classes = models.classes;
   const auto width =

@@ -155,6 +155,9 @@ void check_config(const ExperimentConfig& config, const Registrar& registrar) {
   tiny.val.y = tiny.test.y = torch::zeros({0, 1});
   TrainerConfig trainer = config.trainer;
   trainer.epochs = 1;
+  // A loss the file does not name is the task's, known with the data: its
+  // arguments are checked then (trainer_for), not against regression's.
+  if (!trainer.loss_stated) trainer.loss_args = nlohmann::json::object();
   try {
     train_model(model, tiny, trainer, training_components(registrar, trainer), torch::kCPU, 0);
   } catch (const Error&) {
@@ -283,35 +286,95 @@ PreparedData prepare_splits(const ExperimentConfig& config, const Dataset& datas
   return prepared;
 }
 
-void check_metric_for_task(const ExperimentConfig& config, const PreparedData& data) {
-  const std::string& metric = config.search.metric;
+namespace {
+
+// Rows of each class in a split (classification).
+std::vector<std::int64_t> class_counts(const Dataset& rows, std::size_t classes) {
+  std::vector<std::int64_t> counts(classes, 0);
+  if (rows.rows() == 0) return counts;
+  const auto y = rows.y.contiguous();
+  const auto a = y.accessor<float, 2>();
+  for (std::int64_t i = 0; i < y.size(0); ++i) ++counts[static_cast<std::size_t>(a[i][0])];
+  return counts;
+}
+
+// "'a' 10/3/3, 'b' 1/0/0 (train/val/test rows)", the first classes only.
+std::string class_split_counts(const PreparedData& data) {
+  const std::size_t k = data.classes.size();
+  const auto train = class_counts(data.raw.train, k), val = class_counts(data.raw.val, k),
+             test = class_counts(data.raw.test, k);
+  std::string out;
+  const std::size_t shown = std::min<std::size_t>(k, 8);
+  for (std::size_t c = 0; c < shown; ++c)
+    out += fmt::format("{}'{}' {}/{}/{}", c ? ", " : "", data.classes[c], train[c], val[c], test[c]);
+  if (k > shown) out += fmt::format(" and {} classes more", k - shown);
+  return out + " (train/val/test rows)";
+}
+
+// A metric that the split cannot give a value: no rows in its split, or
+// (an AUC, an F1) rows of one class only. ConfigError before any trial.
+void check_metric_has_rows(const ExperimentConfig& config, const PreparedData& data,
+                           const std::string& metric) {
+  const bool on_val = metric.rfind("val_", 0) == 0 && config.data.folds < 2;
+  const bool on_test = metric.rfind("test_", 0) == 0;
+  if (!on_val && !on_test) return;
+  const Dataset& rows = on_val ? data.raw.val : data.raw.test;
+  const char* part = on_val ? "validation" : "test";
   const bool classification = !data.classes.empty();
-  if (classification && is_regression_metric(metric))
+  const std::string counts = fmt::format(
+      "data.split gives {} train / {} val / {} test rows", data.raw.train.rows(),
+      data.raw.val.rows(), data.raw.test.rows());
+  if (rows.rows() == 0)
     throw ConfigError("search.metric",
-                      fmt::format("{} is a regression metric; '{}' is a classification target: "
-                                  "use accuracy, logloss, auc or f1 (val_auc, ...)",
-                                  metric, data.target_names.front()));
-  if (!classification && is_classification_metric(metric))
-    throw ConfigError("search.metric",
-                      fmt::format("{} is a classification metric; '{}' is a numeric target: use "
-                                  "rmse, mae or r2 (val_rmse, ...), or set task: classification",
-                                  metric, data.target_names.front()));
-  if (metric.size() > 3 && metric.compare(metric.size() - 3, 3, "_f1") == 0 &&
-      data.classes.size() > 2)
-    throw ConfigError("search.metric",
-                      fmt::format("{} is for two classes; '{}' has {}: use accuracy, logloss or "
-                                  "auc",
-                                  metric, data.target_names.front(), data.classes.size()));
+                      fmt::format("{} needs {} rows, and {}{}", metric, part, counts,
+                                  classification ? ": " + class_split_counts(data) : ""));
+  const bool needs_two = metric.size() > 4 && (metric.compare(metric.size() - 4, 4, "_auc") == 0 ||
+                                               metric.compare(metric.size() - 3, 3, "_f1") == 0);
+  if (classification && needs_two) {
+    const auto present = class_counts(rows, data.classes.size());
+    const auto classes = std::count_if(present.begin(), present.end(),
+                                       [](std::int64_t n) { return n > 0; });
+    if (classes < 2)
+      throw ConfigError("search.metric",
+                        fmt::format("{} needs rows of two classes among the {} rows, which hold "
+                                    "one: {}; a larger data.split.{} or data.folds gives it more",
+                                    metric, part, class_split_counts(data),
+                                    on_val ? "val" : "test"));
+  }
+}
+
+}  // namespace
+
+void check_metric_for_task(const ExperimentConfig& config, const PreparedData& data) {
+  const bool classification = !data.classes.empty();
+  for (const auto& objective : config.search.objectives) {
+    const std::string& metric = objective.metric;
+    if (classification && is_regression_metric(metric))
+      throw ConfigError("search.metric",
+                        fmt::format("{} is a regression metric; '{}' is a classification target: "
+                                    "use accuracy, logloss, auc or f1 (val_auc, ...)",
+                                    metric, data.target_names.front()));
+    if (!classification && is_classification_metric(metric))
+      throw ConfigError("search.metric",
+                        fmt::format("{} is a classification metric; '{}' is a numeric target: use "
+                                    "rmse, mae or r2 (val_rmse, ...), or set task: classification",
+                                    metric, data.target_names.front()));
+    if (metric.size() > 3 && metric.compare(metric.size() - 3, 3, "_f1") == 0 &&
+        data.classes.size() > 2)
+      throw ConfigError("search.metric",
+                        fmt::format("{} is for two classes; '{}' has {}: use accuracy, logloss or "
+                                    "auc",
+                                    metric, data.target_names.front(), data.classes.size()));
+    check_metric_has_rows(config, data, metric);
+  }
 }
 
 TrainerConfig trainer_for(const ExperimentConfig& config, const PreparedData& data,
                           const Registrar& registrar) {
   TrainerConfig trainer = config.trainer;
   const bool classification = !data.classes.empty();
-  if (classification && !trainer.loss_stated) {
-    trainer.loss = "cross_entropy";
-    trainer.loss_args = nlohmann::json::object();
-  }
+  // The default loss is the task's: its arguments (class_weights) go with it.
+  if (classification && !trainer.loss_stated) trainer.loss = "cross_entropy";
   if (loss_from(registrar, trainer).for_classes != classification)
     throw ConfigError(
         "trainer.loss",

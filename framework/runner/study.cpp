@@ -63,16 +63,6 @@ void check_options(const Experiment& experiment, const Registrar& registrar,
   }
 }
 
-// The data the trials share, loaded once (an objective experiment has none).
-Folds load_study_data(const Experiment& experiment, const Registrar& registrar) {
-  if (experiment.config.evaluates_objective()) return {};
-  Folds data = load_trial_data(experiment.config, experiment.base_dir, registrar);
-  // A loss or metric of the other task is the file's mistake, said before
-  // any trial.
-  trainer_for(experiment.config, data.whole, registrar);
-  check_metric_for_task(experiment.config, data.whole);
-  return data;
-}
 
 // A resumed study must train on what it trained on: its trials would
 // otherwise mix two data sets under one "best". InputError naming both
@@ -102,8 +92,10 @@ void check_same_inputs(Store& store, const StudyInfo& study, const std::string& 
 }
 
 StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, Store& store,
-                     const StudyOptions& options, const std::string& digest) {
+                     const StudyOptions& options, const Folds& data) {
   const ExperimentConfig& c = experiment.config;
+  const std::string& digest = data.whole.digest;
+  const ExperimentConfig resolved = resolved_config(c, data, registrar);
   std::string name = options.study_name.empty() ? c.name : options.study_name;
   if (options.number_taken_name && !options.resume && store.find_study(name)) {
     int n = 2;
@@ -115,7 +107,12 @@ StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, S
   const std::string hash = fingerprint(experiment.document.dump());
   if (existing && !options.resume) throw RefusedError(Refusal::study_exists, facts_of(name, store));
   if (existing) {
-    if (existing->config_hash != hash) {
+    // Another file that resolves to the same configuration (a default
+    // written out, such as the loss a classifier trains with) is the same
+    // study.
+    const bool same = existing->config_hash == hash ||
+                      store.study(name).config == to_json(resolved);
+    if (!same) {
       // The commonest difference: resumed with another number of workers.
       const nlohmann::json stored = store.study(name).document;
       const auto workers_of = [](const nlohmann::json& document) {
@@ -151,7 +148,7 @@ StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, S
     return study;
   }
   return store.create_study(
-      NewStudy{name, c.seed, c.search.metric, c.search.direction, trials, to_json(c),
+      NewStudy{name, c.seed, c.search.metric, c.search.direction, trials, to_json(resolved),
                experiment.document, std::filesystem::absolute(experiment.file).string(),
                c.search.objectives},
       gather_warm_start(c, store, name));
@@ -356,6 +353,23 @@ StudySummary study_summary(Store& store, const StudyInfo& study) {
   return summary;
 }
 
+Folds load_study_data(const Experiment& experiment, const Registrar& registrar) {
+  if (experiment.config.evaluates_objective()) return {};
+  Folds data = load_trial_data(experiment.config, experiment.base_dir, registrar);
+  // A loss or metric of the other task is the file's mistake, said before
+  // any trial.
+  trainer_for(experiment.config, data.whole, registrar);
+  check_metric_for_task(experiment.config, data.whole);
+  return data;
+}
+
+ExperimentConfig resolved_config(const ExperimentConfig& config, const Folds& data,
+                                 const Registrar& registrar) {
+  ExperimentConfig resolved = config;
+  if (!config.evaluates_objective()) resolved.trainer = trainer_for(config, data.whole, registrar);
+  return resolved;
+}
+
 std::optional<FinishedTrial> best_trial(const std::vector<FinishedTrial>& trials,
                                         Direction direction) {
   std::optional<FinishedTrial> best;
@@ -371,7 +385,7 @@ StudyInfo prepare_study(const Experiment& experiment, const Registrar& registrar
   check_options(experiment, registrar, options);
   // The data first: a bad data file leaves the store untouched.
   const Folds data = load_study_data(experiment, registrar);
-  return open_study(experiment, registrar, store, options, data.whole.digest);
+  return open_study(experiment, registrar, store, options, data);
 }
 
 StudySummary work_on_study(const Experiment& experiment, const Registrar& registrar, Store& store,
@@ -387,7 +401,7 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
   check_options(experiment, registrar, options);
   // The data first: a bad data file leaves the store untouched.
   const Folds data = load_study_data(experiment, registrar);
-  const StudyInfo study = open_study(experiment, registrar, store, options, data.whole.digest);
+  const StudyInfo study = open_study(experiment, registrar, store, options, data);
   return work(experiment, registrar, store, study, data, options, observer);
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "config/experiment_loader.h"
+#include "runner/cross_validation.h"
 #include "runner/single_run.h"
 #include "search/sampler.h"
 #include "store/store.h"
@@ -100,6 +101,17 @@ StudySummary work_on_study(const Experiment& experiment, const Registrar& regist
 
 // The study as the store has it now: trials by state, the best.
 StudySummary study_summary(Store& store, const StudyInfo& study);
+
+// What a run reads and checks before its first trial: the data the trials
+// share (none for an objective experiment), with the loss and metrics
+// checked against its task. `validate` runs the same.
+Folds load_study_data(const Experiment& experiment, const Registrar& registrar);
+
+// The configuration as the data settles it: the loss a classification
+// target trains with where the file names none. What `validate` prints and
+// a study records.
+ExperimentConfig resolved_config(const ExperimentConfig& config, const Folds& data,
+                                 const Registrar& registrar);
 
 // The best complete trial (lowest value, highest where the metric is
 // maximised; a tie goes to the lower number).

@@ -142,8 +142,16 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
       outcome.train_loss = r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
       outcome.val_loss = r.best_val_loss;
       outcome.test_loss = r.test_loss;
-      for (const auto& o : search.objectives)
+      for (const auto& o : search.objectives) {
         outcome.values.push_back(metric_of(o.metric, r, outcome.metrics));
+        // A trial without a value is no result: it would count as complete
+        // where no listing can rank it.
+        if (std::isnan(outcome.values.back()) && outcome.state != TrialState::pruned)
+          throw Error(fmt::format(
+              "{} is undefined for this trial: its rows give it no value (an AUC or F1 over one "
+              "class, an R2 over a constant target, a fold without it)",
+              o.metric));
+      }
       outcome.value = outcome.values.front();
     }
   } catch (const ConfigError& e) {

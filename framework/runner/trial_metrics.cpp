@@ -27,8 +27,9 @@ std::map<std::string, double> trial_metrics(const TrialTraining& trained, const 
   if (data.folds.empty() || models.members.size() != data.folds.size()) {
     add_prefixed(out, "val_", metrics_on(models, data.whole.raw.val));
   } else {
-    // Each fold model on the rows it did not train on, averaged (a metric
-    // a fold cannot have, an AUC of one class, is left out of the mean).
+    // Each fold model on the rows it did not train on, averaged. A metric
+    // that some fold cannot have (an AUC of one class) has no mean: the
+    // folds that happen to have it are not the trial.
     std::map<std::string, std::pair<double, int>> sums;
     for (std::size_t f = 0; f < data.folds.size(); ++f) {
       TrainedModels one;
@@ -40,7 +41,9 @@ std::map<std::string, double> trial_metrics(const TrialTraining& trained, const 
       }
     }
     for (const auto& [name, sum_count] : sums)
-      out["val_" + name] = sum_count.second ? sum_count.first / sum_count.second : std::nan("");
+      out["val_" + name] = static_cast<std::size_t>(sum_count.second) == data.folds.size()
+                               ? sum_count.first / sum_count.second
+                               : std::nan("");
   }
   add_prefixed(out, "test_", metrics_on(models, data.whole.raw.test));
   return out;

@@ -26,6 +26,8 @@ class ScrambledSobol {
 
   // Points 0 to count - 1, in one pass of the engine.
   std::vector<std::vector<double>> first_points(std::size_t count) const {
+    // No dimension (an empty space): empty points; Boost's engine refuses 0.
+    if (dimensions_ == 0) return std::vector<std::vector<double>>(count);
     boost::random::sobol engine(dimensions_);
     std::vector<std::vector<double>> points;
     for (std::size_t k = 0; k < count; ++k) {
@@ -39,6 +41,7 @@ class ScrambledSobol {
 
   // Point k, whatever points were asked for before.
   std::vector<double> point(std::uint64_t k) const {
+    if (dimensions_ == 0) return {};
     // Boost's engine starts at point 1; point 0 is the origin.
     boost::random::sobol engine(dimensions_);
     if (k > 0) engine.discard(static_cast<boost::uintmax_t>(k - 1) * dimensions_);
