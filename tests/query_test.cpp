@@ -65,6 +65,26 @@ TEST_SUITE("query: listings") {
     CHECK(lines_of(csv.output).size() == 3);
   }
 
+  TEST_CASE("wall_s is the time trials ran, not the hours between a run and its resume") {
+    const auto s = stored_study();
+    {
+      SQLite::Database d(s->db, SQLite::OPEN_READWRITE);
+      // Trials 0-2 ran at 9:00 (overlapping: 3 s in all), 3-5 at 10:00 after
+      // a resume (2 s).
+      for (int number = 0; number < 6; ++number) {
+        const bool later = number >= 3;
+        const int start = later ? (number - 3) / 2 : number;
+        SQLite::Statement set(d, "UPDATE trials SET started_at = ?, finished_at = ? WHERE number = ?");
+        set.bind(1, fmt::format("2030-01-01T{:02}:00:0{}.000", later ? 10 : 9, start));
+        set.bind(2, fmt::format("2030-01-01T{:02}:00:0{}.000", later ? 10 : 9, start + 1));
+        set.bind(3, number);
+        set.exec();
+      }
+    }
+    const json studies = tunelab::test::json_of("studies --format json" + s->storage);
+    CHECK(studies[0]["wall_s"].get<double>() == doctest::Approx(5.0));
+  }
+
   TEST_CASE("trials sorts by the metric or a param and keeps the top K") {
     const auto s = stored_study();
     SQLite::Database d(s->db);
@@ -98,6 +118,31 @@ TEST_SUITE("query: listings") {
     CHECK(r.output.find("unknown state 'DONE'") != std::string::npos);
     r = tunelab::test::run_tunelab("trials quickstart --top 0" + s->storage);
     CHECK(r.exit_status == 2);
+  }
+
+  TEST_CASE("trials sorts by any loss or recorded metric, and --metrics shows them all") {
+    const auto s = stored_study();
+    SQLite::Database d(s->db);
+    for (const std::string name : {"test_rmse", "val_loss", "test_loss", "train_loss", "val_r2"}) {
+      const json sorted = tunelab::test::json_of("trials quickstart --sort " + name +
+                                                 " --format json" + s->storage);
+      REQUIRE_MESSAGE(sorted.size() == 6, name);
+      for (std::size_t i = 1; i < sorted.size(); ++i)
+        CHECK_MESSAGE(sorted[i - 1][name].get<double>() <= sorted[i][name].get<double>(), name);
+    }
+    // The sorted column holds what the store recorded.
+    const json by_test = tunelab::test::json_of(
+        "trials quickstart --sort test_rmse --desc --format json" + s->storage);
+    CHECK(by_test.front()["test_rmse"].get<double>() ==
+          d.execAndGet("SELECT max(value) FROM trial_metrics WHERE name = 'test_rmse'")
+              .getDouble());
+    const auto all = tunelab::test::run_tunelab("trials quickstart --metrics --format csv" +
+                                                s->storage);
+    CHECK(all.exit_status == 0);
+    const std::string header = lines_of(all.output).front();
+    CHECK(header.rfind("number,state,val_loss,train_loss,test_loss,", 0) == 0);
+    for (const std::string name : {",test_rmse,", ",test_r2,", ",val_mae,", ",n_params,"})
+      CHECK_MESSAGE(header.find(name) != std::string::npos, header);
   }
 
   TEST_CASE("a wide table is cut into blocks that fit the terminal, each with the key column") {

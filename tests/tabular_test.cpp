@@ -19,6 +19,7 @@
 #include "data/task.h"
 #include "model/embedding_front.h"
 #include "support.h"
+#include "test_paths.h"
 #include "train/metrics.h"
 
 namespace {
@@ -26,6 +27,13 @@ namespace {
 tunelab::Dataset table_dataset(const std::string& csv, const tunelab::TableColumns& columns) {
   std::istringstream in(csv);
   return tunelab::dataset_from_table(tunelab::parse_csv(in, "t.csv"), columns);
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
 }
 
 bool missing(const torch::Tensor& x, std::int64_t i, std::int64_t j) {
@@ -255,7 +263,15 @@ TEST_SUITE("tabular data") {
     r = tunelab::test::run_tunelab("predict churn --input " + (dir.path() / "new.csv").string() +
                                    " --storage " + db);
     REQUIRE(r.exit_status == 0);
-    std::istringstream lines(r.output);
+    // What the model never saw is said (on standard error, first here).
+    CHECK(r.output.find("note: column 'region': 1 value the model never saw in training (mars): "
+                        "those rows read none of its levels\n") != std::string::npos);
+    CHECK(r.output.find("note: column 'satisfaction': 1 value the model never saw in training "
+                        "(9)") != std::string::npos);
+    std::string predicted;
+    for (const auto& line : lines_of(r.output))
+      if (line.rfind("note: ", 0) != 0) predicted += line + "\n";
+    std::istringstream lines(predicted);
     std::string header, row;
     std::getline(lines, header);
     CHECK(header ==
@@ -281,6 +297,43 @@ TEST_SUITE("tabular data") {
     CHECK(r.output.find("log loss on 1200 rows with targets: ") != std::string::npos);
     CHECK(r.output.find(", accuracy ") != std::string::npos);
     CHECK(r.output.find(", auc ") != std::string::npos);
+
+    // Its own output read again: the predictions are replaced, not doubled.
+    r = tunelab::test::run_tunelab("predict churn --input " + (dir.path() / "all.csv").string() +
+                                   " --output " + (dir.path() / "again.csv").string() +
+                                   " --storage " + db);
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    CHECK(r.output.find("note: --input's column 'predicted_churned' is replaced") !=
+          std::string::npos);
+    std::ifstream again(dir.path() / "again.csv");
+    std::string again_header;
+    std::getline(again, again_header);
+    CHECK(again_header ==
+          "customer_id,region,plan,tenure_months,monthly_charge,support_calls,satisfaction,"
+          "churned,predicted_churned,probability_no,probability_yes");
+    // Codes written as decimals are the same levels: the same predictions.
+    std::ifstream original(std::string(tunelab::test::kSourceDir) + "/data/churn.csv");
+    std::string text((std::istreambuf_iterator<char>(original)), {}), decimals;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      const auto last = line.rfind(',');
+      const auto code = line.rfind(',', last - 1);
+      decimals += std::isdigit(static_cast<unsigned char>(line[code + 1]))
+                      ? line.substr(0, last) + ".0" + line.substr(last) + "\n"
+                      : line + "\n";
+    }
+    dir.write("decimals.csv", decimals);
+    const auto with_decimals = tunelab::test::run_tunelab(
+        "predict churn --input " + (dir.path() / "decimals.csv").string() + " --output " +
+        (dir.path() / "decimals-out.csv").string() + " --storage " + db);
+    CHECK_MESSAGE(with_decimals.exit_status == 0, with_decimals.output);
+    CHECK(with_decimals.output.find("never saw") == std::string::npos);
+    const auto metrics_of = [](const std::string& output) {
+      const auto from = output.find("log loss on");
+      return from == std::string::npos ? output
+                                       : output.substr(from, output.find('\n', from) - from);
+    };
+    CHECK(metrics_of(with_decimals.output) == metrics_of(r.output));
   }
 
   TEST_CASE("regression metrics are in the target's own units, beside the standardised loss") {
@@ -477,6 +530,22 @@ search: {trials: 2, metric: val_auc}
     r = tunelab::test::run_tunelab("run experiments/churn.yaml --quiet --resume --trials 2 --set "
                                    "trainer.epochs=2 --set trainer.loss=cross_entropy" + storage);
     CHECK_MESSAGE(r.exit_status == 0, r.output);
+  }
+
+  TEST_CASE("class weights that would let a degenerate model win are refused before any trial") {
+    for (const auto& [weights, says] : std::vector<std::pair<std::string, std::string>>{
+             {"[0, 0]", "class_weights[0]: must be a finite number above 0, got 0"},
+             {"[1, 0]", "class_weights[1]: must be a finite number above 0, got 0"},
+             {"[1, .inf]", "class_weights[1]: expected a finite number"},
+             {"[1, 1.0e+6]", "the largest weight is 1e+06 times the smallest"}}) {
+      tunelab::test::ScratchDir dir;
+      const auto r = tunelab::test::run_tunelab(
+          "run experiments/churn.yaml --quiet --set \"trainer.loss_args={class_weights: " +
+          weights + "}\" --storage " + (dir.path() / "s.db").string());
+      CHECK_MESSAGE(r.exit_status == 2, weights << ": " << r.output);
+      CHECK_MESSAGE(r.output.find(says) != std::string::npos, r.output);
+      CHECK_FALSE(std::filesystem::exists(dir.path() / "s.db"));
+    }
   }
 
   TEST_CASE("validate refuses what run refuses: a loss, metric or objective of the other task") {

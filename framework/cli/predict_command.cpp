@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -71,16 +72,31 @@ int predict_command(const Arguments& args, Registrar& registrar) {
     std::cerr << "\n";
   }
 
+  for (const auto& note : predictions.notes) std::cerr << "note: " << note << "\n";
+
+  // The columns written: the input's, but those that the predictions replace
+  // (a file that went through predict before), then the predictions.
+  std::vector<std::string> added;
+  for (const auto& name : stored.targets) added.push_back("predicted_" + name);
+  for (const auto& name : predictions.classes) added.push_back("probability_" + name);
+  std::vector<std::size_t> kept;
+  for (std::size_t j = 0; j < table.header.size(); ++j) {
+    if (std::find(added.begin(), added.end(), table.header[j]) == added.end())
+      kept.push_back(j);
+    else
+      std::cerr << fmt::format("note: --input's column '{}' is replaced by this prediction\n",
+                               table.header[j]);
+  }
   std::ostringstream text;
-  for (std::size_t j = 0; j < table.header.size(); ++j)
-    text << (j ? "," : "") << cell_csv(Cell(table.header[j]));
-  for (const auto& name : stored.targets) text << "," << cell_csv(Cell("predicted_" + name));
-  for (const auto& name : predictions.classes) text << "," << cell_csv(Cell("probability_" + name));
+  for (std::size_t k = 0; k < kept.size(); ++k)
+    text << (k ? "," : "") << cell_csv(Cell(table.header[kept[k]]));
+  // (The model's input columns are always kept: there is one before these.)
+  for (const auto& name : added) text << "," << cell_csv(Cell(name));
   text << "\n";
   const auto pa = predictions.values.accessor<float, 2>();
   for (std::size_t i = 0; i < rows; ++i) {
-    for (std::size_t j = 0; j < table.header.size(); ++j)
-      text << (j ? "," : "") << cell_csv(Cell(std::string(table.cell(i, j))));
+    for (std::size_t k = 0; k < kept.size(); ++k)
+      text << (k ? "," : "") << cell_csv(Cell(std::string(table.cell(i, kept[k]))));
     const auto predicted = pa[static_cast<std::int64_t>(i)];
     if (predictions.classes.empty()) {
       for (std::int64_t j = 0; j < predictions.values.size(1); ++j)

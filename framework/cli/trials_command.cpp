@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <iostream>
+#include <set>
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
@@ -24,6 +25,25 @@ bool cell_less(const Cell& a, const Cell& b) {
   return cell_text(a) < cell_text(b);
 }
 
+// The losses and metrics a trial recorded, by name.
+double recorded(const TrialInfo& t, const std::string& name) {
+  if (name == "train_loss") return t.train_loss;
+  if (name == "val_loss") return t.val_loss;
+  if (name == "test_loss") return t.test_loss;
+  const auto found = t.metrics.find(name);
+  return found == t.metrics.end() ? kMissing : found->second;
+}
+
+// Every loss and metric some trial recorded, losses first, then by name.
+std::vector<std::string> recorded_names(const std::vector<TrialInfo>& trials) {
+  std::vector<std::string> names = {"train_loss", "val_loss", "test_loss"};
+  std::set<std::string> metrics;
+  for (const auto& t : trials)
+    for (const auto& [name, value] : t.metrics) metrics.insert(name);
+  names.insert(names.end(), metrics.begin(), metrics.end());
+  return names;
+}
+
 }  // namespace
 
 int trials_command(const Arguments& args, Registrar&) {
@@ -35,9 +55,13 @@ int trials_command(const Arguments& args, Registrar&) {
   query.add_to(options, QueryOptions::Names::study);
   auto add = options.add_options();
   add("sort", po::value(&sort),
-      "order by a column: number (default), value, the metric, a loss, seconds, epochs, or a "
-      "param (its path or short name)");
+      "order by a column: number (default), value, the metric, any loss or recorded metric "
+      "(test_rmse, val_loss, ...; shown as a column), seconds, epochs, or a param (its path or "
+      "short name)");
   add("desc", po::bool_switch(&descending), "largest first");
+  bool all_metrics = false;
+  add("metrics", po::bool_switch(&all_metrics),
+      "a column for every loss and metric the trials recorded (test ones too)");
   add("top", po::value(&top),
       "only the first K; alone, the K best complete trials (by value, unless --sort or --state "
       "say otherwise)");
@@ -48,7 +72,7 @@ int trials_command(const Arguments& args, Registrar&) {
   po::variables_map values;
   if (!parse_arguments(
           "tunelab trials STUDY [--sort COLUMN] [--desc] [--top K] [--state STATE] [--pareto] "
-          "[--storage URL] [--format table|csv|json]",
+          "[--metrics] [--storage URL] [--format table|csv|json]",
           args, options, query.positional, values))
     return 0;
   const Format format = query.chosen_format();
@@ -67,10 +91,19 @@ int trials_command(const Arguments& args, Registrar&) {
   const auto paths = param_paths(trials);
   const auto names = short_names(paths);
 
-  // One column per objective (the study's metric, or search.objectives').
+  // One column per objective (the study's metric, or search.objectives'),
+  // then the losses and metrics asked for (--metrics, or the one to sort by).
   const std::size_t objectives = study.objectives.size();
   Table table{{"number", "state"}, {}};
   for (const auto& o : study.objectives) table.columns.push_back(o.metric);
+  std::vector<std::string> shown;
+  const std::vector<std::string> names_recorded = recorded_names(trials);
+  for (const auto& name : names_recorded) {
+    const bool objective = std::find(table.columns.begin(), table.columns.end(), name) !=
+                           table.columns.end();
+    if (!objective && (all_metrics || name == sort)) shown.push_back(name);
+  }
+  table.columns.insert(table.columns.end(), shown.begin(), shown.end());
   table.columns.insert(table.columns.end(), {"epochs", "seconds"});
   table.columns.insert(table.columns.end(), names.begin(), names.end());
   std::vector<const TrialInfo*> front;
@@ -82,6 +115,7 @@ int trials_command(const Arguments& args, Registrar&) {
     const std::vector<double> v = objective_values(t);
     for (std::size_t i = 0; i < objectives; ++i)
       row.push_back(number_cell(i < v.size() ? v[i] : kMissing));
+    for (const auto& name : shown) row.push_back(number_cell(recorded(t, name)));
     row.insert(row.end(), {t.epochs_run, number_cell(t.duration_s)});
     for (const auto& p : paths) {
       const auto it = t.params.find(p);
@@ -100,14 +134,20 @@ int trials_command(const Arguments& args, Registrar&) {
     std::vector<std::string> keys = table.columns;
     keys.insert(keys.end(), paths.begin(), paths.end());
     keys.insert(keys.end(), {"value", "duration", "duration_s", "epochs_run"});
+    keys.insert(keys.end(), names_recorded.begin(), names_recorded.end());
+    const std::size_t first_param = table.columns.size() - paths.size();
+    const auto column_named = [&](const std::string& name) {
+      return static_cast<std::size_t>(
+          std::find(table.columns.begin(), table.columns.end(), name) - table.columns.begin());
+    };
     const auto found = [&](const std::string& key) -> std::size_t {
       if (key == "value" || key == "metric") return 2;
-      if (key == "duration" || key == "duration_s") return 3 + objectives;
-      if (key == "epochs_run") return 2 + objectives;
-      for (std::size_t j = 0; j < table.columns.size(); ++j)
-        if (table.columns[j] == key) return j;
+      if (key == "duration" || key == "duration_s") return column_named("seconds");
+      if (key == "epochs_run") return column_named("epochs");
       for (std::size_t j = 0; j < paths.size(); ++j)
-        if (paths[j] == key) return 4 + objectives + j;
+        if (paths[j] == key) return first_param + j;
+      const std::size_t named = column_named(key);
+      if (named < table.columns.size()) return named;
       throw InputError("--sort: " + unknown_name_message("column", key, keys));
     };
     const std::size_t column = found(sort);

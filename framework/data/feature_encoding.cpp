@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
+#include <optional>
+#include <utility>
 
 #include "common/errors.h"
 
@@ -36,6 +39,15 @@ std::int64_t ColumnEncoding::width() const {
 
 namespace {
 
+// A level written as a number ("1", "1.0", "01"), as that number.
+std::optional<double> level_number(const std::string& level) {
+  char* end = nullptr;
+  const double value = std::strtod(level.c_str(), &end);
+  if (level.empty() || end != level.c_str() + level.size() || !std::isfinite(value))
+    return std::nullopt;
+  return value;
+}
+
 // A column of more levels than its encoding takes: refused, with the ways
 // out.
 void check_levels(const ColumnEncoding& column) {
@@ -52,6 +64,42 @@ void check_levels(const ColumnEncoding& column) {
 }
 
 }  // namespace
+
+std::vector<std::int64_t> level_slots(const std::vector<std::string>& trained,
+                                      const std::vector<std::string>& levels) {
+  std::map<std::string, std::int64_t> by_text;
+  std::map<double, std::int64_t> by_number;
+  for (std::size_t l = 0; l < trained.size(); ++l) {
+    by_text.emplace(trained[l], static_cast<std::int64_t>(l));
+    if (const auto number = level_number(trained[l]))
+      by_number.emplace(*number, static_cast<std::int64_t>(l));
+  }
+  std::vector<std::int64_t> slots(levels.size(), -1);
+  for (std::size_t code = 0; code < levels.size(); ++code) {
+    if (const auto found = by_text.find(levels[code]); found != by_text.end()) {
+      slots[code] = found->second;
+    } else if (const auto number = level_number(levels[code])) {
+      // Codes written another way ("1.0" for 1): the same level.
+      if (const auto same = by_number.find(*number); same != by_number.end())
+        slots[code] = same->second;
+    }
+  }
+  return slots;
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> FeatureEncoding::unseen_levels(
+    const std::vector<FeatureColumn>& columns) const {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  for (std::size_t c = 0; c < columns_.size() && c < columns.size(); ++c) {
+    if (columns_[c].kind != ColumnKind::categorical) continue;
+    const auto slots = level_slots(columns_[c].levels, columns[c].levels);
+    std::vector<std::string> unseen;
+    for (std::size_t code = 0; code < slots.size(); ++code)
+      if (slots[code] < 0) unseen.push_back(columns[c].levels[code]);
+    if (!unseen.empty()) out.emplace_back(columns_[c].name, std::move(unseen));
+  }
+  return out;
+}
 
 FeatureEncoding FeatureEncoding::fit(const Dataset& train, CategoricalEncoding categorical) {
   FeatureEncoding encoding;
@@ -139,15 +187,9 @@ at::Tensor FeatureEncoding::apply(const at::Tensor& raw,
       }
     } else {
       // Each code of the rows' own levels, mapped to its column (-1: none).
-      const std::vector<std::string>& levels =
-          c < columns.size() ? columns[c].levels : std::vector<std::string>{};
-      std::map<std::string, std::int64_t> slot;
-      for (std::size_t l = 0; l < column.levels.size(); ++l)
-        slot[column.levels[l]] = static_cast<std::int64_t>(l);
-      std::vector<std::int64_t> slot_of_code(levels.size(), -1);
-      for (std::size_t code = 0; code < levels.size(); ++code)
-        if (const auto found = slot.find(levels[code]); found != slot.end())
-          slot_of_code[code] = found->second;
+      const std::vector<std::int64_t> slot_of_code =
+          level_slots(column.levels, c < columns.size() ? columns[c].levels
+                                                        : std::vector<std::string>{});
       const std::int64_t missing_slot =
           column.missing_level ? static_cast<std::int64_t>(column.levels.size()) : -1;
       for (std::int64_t i = 0; i < rows; ++i) {

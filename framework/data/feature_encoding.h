@@ -43,6 +43,12 @@ struct ColumnEncoding {
   std::int64_t width() const;
 };
 
+// For each of `levels` (a file's own, in its codes' order), the place of
+// the same level among `trained` (-1: none). A level written as another
+// number's text ("1.0", "01" for the trained "1") is the same level.
+std::vector<std::int64_t> level_slots(const std::vector<std::string>& trained,
+                                      const std::vector<std::string>& levels);
+
 class FeatureEncoding {
  public:
   FeatureEncoding() = default;
@@ -53,6 +59,12 @@ class FeatureEncoding {
   // The encoded rows of `raw`, whose categorical codes index the levels of
   // `columns` (the data set's, or a file's to predict).
   at::Tensor apply(const at::Tensor& raw, const std::vector<FeatureColumn>& columns) const;
+
+  // Per categorical column of `columns` (a file's to predict): the levels
+  // its rows hold that the training rows did not, by column name. Those
+  // rows set none of the column's 0/1 columns.
+  std::vector<std::pair<std::string, std::vector<std::string>>> unseen_levels(
+      const std::vector<FeatureColumn>& columns) const;
 
   std::int64_t width() const;
   // Per encoded column: whether it holds a numeric column's values (what

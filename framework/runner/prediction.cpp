@@ -64,6 +64,24 @@ Predictions predict_rows(const StoredTrialModel& trial, const Registrar& registr
   const auto width =
       models.classes.empty() ? trial.outputs : static_cast<std::int64_t>(models.classes.size());
   out.values = any_rows ? predict_in_target_units(models, x, columns) : torch::empty({0, width});
+  // A prediction that is no number is no prediction: refused, not written.
+  if (any_rows) {
+    const at::Tensor bad = out.values.isfinite().logical_not().any(1).nonzero();
+    if (bad.numel() > 0)
+      throw Error(fmt::format(
+          "{}: {} predicts no finite value for {} row{} (the first at line {}): its inputs lie "
+          "far outside the rows it trained on; nothing was written",
+          source, model, bad.size(0), bad.size(0) > 1 ? "s" : "",
+          table.line(static_cast<std::size_t>(bad[0][0].item<std::int64_t>()))));
+  }
+  if (encoding)
+    for (const auto& [name, unseen] : encoding->unseen_levels(columns))
+      out.notes.push_back(fmt::format(
+          "column '{}': {} value{} the model never saw in training ({}{}): those rows read none "
+          "of its levels",
+          name, unseen.size(), unseen.size() > 1 ? "s" : "",
+          fmt::join(unseen.begin(), unseen.begin() + std::min<std::ptrdiff_t>(5, static_cast<std::ptrdiff_t>(unseen.size())), ", "),
+          unseen.size() > 5 ? ", ..." : ""));
 
   std::vector<std::size_t> targets;
   for (const auto& name : trial.targets)

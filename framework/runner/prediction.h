@@ -25,6 +25,9 @@ struct Predictions {
   // classes in it).
   std::optional<double> loss;
   std::map<std::string, double> metrics;
+  // What the user should know of the rows: values of a categorical column
+  // the model never saw (those rows read none of its levels).
+  std::vector<std::string> notes;
 };
 
 // `trial` must hold its trained models (Rebuild::trained). The table may

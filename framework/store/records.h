@@ -97,7 +97,7 @@ struct StudyInfo : NewStudy {
   std::optional<int> best_number;                         // the best complete trial, if any
   double best_value = kMissing;
   std::string first_started, last_finished;  // empty before the first trial
-  double wall_seconds = 0;                   // first start to last finish
+  double wall_seconds = 0;  // while some trial ran: its runs' working time, not the gaps between
 
   int trials() const { return complete + pruned + failed + running; }
 };

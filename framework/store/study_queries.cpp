@@ -33,6 +33,34 @@ std::string study_columns(const std::string& direction) {
          direction + " FROM studies s ";
 }
 
+// The time some trial of the study was running, over all its runs: the
+// union of its trials' start-to-finish spans, so that the hours between a
+// study's run and its --resume are not counted as work.
+double working_seconds(sql::Connection& db, std::int64_t study_id) {
+  sql::Rows q = db.query(
+      "SELECT started_at, finished_at FROM trials WHERE study_id = ? AND started_at IS NOT NULL "
+      "AND finished_at IS NOT NULL",
+      {study_id});
+  std::vector<std::pair<double, double>> spans;
+  while (q.next()) {
+    const double start = seconds_since_epoch(q.text(0)), end = seconds_since_epoch(q.text(1));
+    if (start >= 0 && end >= start) spans.emplace_back(start, end);
+  }
+  std::sort(spans.begin(), spans.end());
+  double total = 0, span_start = -1, span_end = -1;
+  for (const auto& [start, end] : spans) {
+    if (start > span_end) {  // a gap: the span so far is done
+      if (span_end > span_start) total += span_end - span_start;
+      span_start = start;
+      span_end = end;
+    } else {
+      span_end = std::max(span_end, end);
+    }
+  }
+  if (span_end > span_start) total += span_end - span_start;
+  return total;
+}
+
 // Writes the bytes of trial `trial_id`'s weights in `db` to `file`, whole or
 // not at all (a temporary file, renamed).
 void fetch_weights(sql::Connection& db, std::int64_t trial_id, const std::filesystem::path& file) {
@@ -84,9 +112,9 @@ std::vector<StudyInfo> StudyQueries::studies() {
       s.first_started = q.text(13);
       s.last_finished = q.text(14);
       s.direction = direction_named(q.text(15)).value_or(Direction::minimize);
-      s.wall_seconds = seconds_between(s.first_started, s.last_finished);
       out.push_back(std::move(s));
     }
+    for (auto& s : out) s.wall_seconds = working_seconds(*db_, s.id);
     // Before version 7 every study had one objective, its metric.
     const bool has_objectives = db_->table_exists("study_objectives");
     for (auto& s : out) {

@@ -62,15 +62,17 @@ inline std::string utc_now() {
 
 // Seconds between two of the store's ISO 8601 UTC times; 0 when either is
 // not one.
+// A stored UTC time as seconds since 1970; -1 for text that is not one.
+inline double seconds_since_epoch(const std::string& text) {
+  std::tm tm{};
+  double millis = 0;
+  if (text.size() < 19 || !strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return -1.0;
+  if (text.size() > 20 && text[19] == '.') millis = std::atof(text.c_str() + 20);
+  return static_cast<double>(timegm(&tm)) + millis / 1000.0;
+}
+
 inline double seconds_between(const std::string& from, const std::string& to) {
-  const auto parse = [](const std::string& text) {
-    std::tm tm{};
-    double millis = 0;
-    if (text.size() < 19 || !strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return -1.0;
-    if (text.size() > 20 && text[19] == '.') millis = std::atof(text.c_str() + 20);
-    return static_cast<double>(timegm(&tm)) + millis / 1000.0;
-  };
-  const double a = parse(from), b = parse(to);
+  const double a = seconds_since_epoch(from), b = seconds_since_epoch(to);
   return a < 0 || b < 0 ? 0.0 : b - a;
 }
 

@@ -4,11 +4,18 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "common/option_specs.h"
 #include "plugins/builtins.h"
 
 namespace tunelab {
 namespace {
+
+// Beyond this ratio of the largest class weight to the smallest, the lighter
+// classes are all but absent from the loss: more often a slip than a choice.
+constexpr double kMostWeightRatio = 1e4;
 
 const OptionSpecs kCrossEntropyOptions{
     {"label_smoothing", OptionType::number, 0.0,
@@ -27,9 +34,22 @@ void register_cross_entropy_loss(Registrar& registrar) {
         if (smoothing >= 1)
           throw ConfigError("label_smoothing", "must be below 1 (1 would leave no target)");
         const std::vector<double> weights = args.numbers("class_weights", {});
+        // A class weighed 0 is a class the loss ignores: with every class at
+        // 0 the loss is 0 whatever the model does, and "best val_loss 0"
+        // would win. Weights so far apart that one class is all the loss
+        // are the same mistake, nearly.
         for (std::size_t i = 0; i < weights.size(); ++i)
-          if (!(weights[i] >= 0))
-            throw ConfigError(fmt::format("class_weights[{}]", i), "must not be negative");
+          if (!(weights[i] > 0) || !std::isfinite(weights[i]))
+            throw ConfigError(fmt::format("class_weights[{}]", i),
+                              fmt::format("must be a finite number above 0, got {}", weights[i]));
+        if (!weights.empty()) {
+          const auto [low, high] = std::minmax_element(weights.begin(), weights.end());
+          if (*high / *low > kMostWeightRatio)
+            throw ConfigError("class_weights",
+                              fmt::format("the largest weight is {:g} times the smallest, more "
+                                          "than the {:g} that leaves every class in the loss",
+                                          *high / *low, kMostWeightRatio));
+        }
         Loss loss = [smoothing, weights](const at::Tensor& logits, const at::Tensor& codes) {
           const at::Tensor target = codes.reshape({-1}).to(torch::kInt64);
           const auto classes = std::max<std::int64_t>(2, logits.size(1));
