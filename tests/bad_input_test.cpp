@@ -482,6 +482,33 @@ search: {trials: 4}
     }
   }
 
+  TEST_CASE("two runs creating one new study at once: never a database error") {
+    for (int round = 0; round < 3; ++round) {
+      tunelab::test::ScratchDir dir;
+      const std::string db = (dir.path() / "s.db").string();
+      const auto both = [&](const std::string& arguments) {
+        const std::string run = "\"$TUNELAB\" run " + arguments + " --storage " + db;
+        return tunelab::test::run_shell(
+            "{ " + run + " > " + (dir.path() / "a").string() + " 2>&1 & a=$!; " + run + " > " +
+            (dir.path() / "b").string() + " 2>&1 & b=$!; wait $a; echo $?; wait $b; echo $?; " +
+            "cat " + (dir.path() / "a").string() + " " + (dir.path() / "b").string() + "; }");
+      };
+      // Two single runs: each recorded, under the next free name.
+      auto r = both("experiments/seed_chapter.yaml");
+      INFO(r.output);
+      CHECK(r.output.rfind("0\n0\n", 0) == 0);
+      SQLite::Database d(db);
+      CHECK(d.execAndGet("SELECT group_concat(name, ' ') FROM (SELECT name FROM studies ORDER BY "
+                         "name)")
+                .getString() == "seed-chapter seed-chapter-2");
+      // Two runs of one study: one runs it, the other is told to --resume.
+      r = both("experiments/quickstart.yaml --quiet --trials 2 --set trainer.epochs=2");
+      CHECK((r.output.rfind("0\n2\n", 0) == 0 || r.output.rfind("2\n0\n", 0) == 0));
+      CHECK(r.output.find("UNIQUE") == std::string::npos);
+      CHECK(r.output.find("--resume") != std::string::npos);
+    }
+  }
+
   TEST_CASE("store URLs that would keep nothing, or keep it where no query looks, are refused") {
     tunelab::test::ScratchDir dir;
     dir.write("exp.yaml", kGood);

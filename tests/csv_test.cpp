@@ -65,6 +65,7 @@ TEST_SUITE("csv") {
     CHECK(error_of("a,b\n1,inf\n") == "d.csv:2:2: column 'b': 'inf' is not a finite number");
     CHECK(error_of("a,b\n1,1e999\n") == "d.csv:2:2: column 'b': '1e999' is not a finite number");
     CHECK(error_of("a,b\n1e39,2\n") == "d.csv:2:1: column 'a': '1e39' is not a finite number");
+    CHECK(error_of("a,b\n1e-310,2\n") == "no error");  // a number near 0, not an overflow
     CHECK(error_of("a,b\n1,2\n\n3,NA\n") ==
           "d.csv:4:2: column 'b': the target is missing ('NA'); drop the row or fill it in");
     CHECK(error_of("a,b\n1,\n") ==

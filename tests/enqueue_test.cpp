@@ -106,6 +106,7 @@ TEST_SUITE("enqueue") {
         {"    - {objective.x1: 0.3}\n", "0.3 is not on the steps of 0.25 from 0"},
         {"    - {objective.x9: 0.3}\n", "did you mean"},
         {"    - {objective.x0: fast}\n", "expected a number, got \"fast\""},
+        {"    - {objective.x0: .nan}\n", "enqueue[0].objective.x0: expected a number, got NaN"},
         {"    - 0.5\n", "enqueue[0]: expected a mapping"},
         {"    - {objective.x0: 0.1}\n    - {objective.x0: 0.2}\n    - {objective.x0: 0.3}\n"
          "    - {objective.x0: 0.4}\n    - {objective.x0: 0.5}\n    - {objective.x0: 0.6}\n"

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -370,6 +371,24 @@ TEST_SUITE("query: several studies") {
 }
 
 TEST_SUITE("query: rerun and predict") {
+  TEST_CASE("predict refuses rows it cannot give a finite value, and writes nothing") {
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "q.db").string();
+    REQUIRE(tunelab::test::run_tunelab("run experiments/quickstart.yaml --quiet --trials 2 --set "
+                                       "trainer.epochs=3" + storage)
+                .exit_status == 0);
+    // An age of 1e38 years: the model's sums overflow.
+    dir.write("huge.csv", "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n1e38,2,32.1,101,157,93.2,38,4,4.8598,87\n");
+    const auto out = dir.path() / "p.csv";
+    const auto r = tunelab::test::run_tunelab("predict quickstart --input " +
+                                              (dir.path() / "huge.csv").string() + " --output " +
+                                              out.string() + storage);
+    CHECK(r.exit_status == 1);
+    CHECK(r.output.find("predicts no finite value for 1 row (the first at line 2)") !=
+          std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(out));
+  }
+
   TEST_CASE("rerun retrains a trial bit-identically and reports a version mismatch") {
     const auto s = stored_study();
     auto r = tunelab::test::run_tunelab("rerun quickstart 3" + s->storage);

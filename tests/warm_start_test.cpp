@@ -181,6 +181,8 @@ TEST_SUITE("warm start") {
         {"  warm_start: {study: source, storag: x}\n", "did you mean 'storage'?", ""},
         {"  warm_start: [source, {study: zz}]\n", "search.warm_start[1].study: no study 'zz'", ""},
         {"  warm_start: 42\n", "expected a study's name or {study: NAME, storage: URL}", ""},
+        {"  warm_start: [source, {study: source}]\n",
+         "search.warm_start[1].study: names study 'source' a second time", ""},
         {"  warm_start: source\n", "the random sampler proposes without looking at earlier trials",
          " --set search.sampler=random"},
         {"  direction: maximize\n  warm_start: source\n",

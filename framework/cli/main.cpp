@@ -82,8 +82,8 @@ int main(int argc, char** argv) {
     const int status =
         command->second.first(tunelab::cli::Arguments(argv + 2, argv + argc), registrar);
     // Output cut short (a full disk, /dev/full, a closed pipe) is a failure.
-    if (!tunelab::cli::standard_output_ok()) {
-      std::cerr << "tunelab: cannot write to standard output: " << std::strerror(errno) << "\n";
+    if (const int error = tunelab::cli::standard_output_error()) {
+      std::cerr << "tunelab: cannot write to standard output: " << std::strerror(error) << "\n";
       return 1;
     }
     return status;

@@ -95,9 +95,15 @@ void OutputFile::write(const std::string& text) const {
   }
 }
 
-bool standard_output_ok() {
+int standard_output_error() {
+  // The errno of the write that failed, taken before anything else can
+  // change it (a later call's EBADF named the wrong cause).
+  errno = 0;
   std::cout.flush();
-  return std::cout.good() && std::fflush(stdout) == 0 && !std::ferror(stdout);
+  int error = errno;
+  if (std::fflush(stdout) != 0 && error == 0) error = errno;
+  if (error == 0 && (!std::cout.good() || std::ferror(stdout))) error = EIO;
+  return error;
 }
 
 }  // namespace tunelab::cli

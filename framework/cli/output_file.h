@@ -43,8 +43,9 @@ class OutputFile {
   Kind kind_ = Kind::standard_output;
 };
 
-// Flushes standard output and reports whether everything written to it
-// arrived (a full disk, a closed pipe, /dev/full say otherwise).
-bool standard_output_ok();
+// Flushes standard output: 0 once everything written to it arrived, else the
+// errno of the write that failed (ENOSPC for /dev/full, EPIPE for a closed
+// pipe).
+int standard_output_error();
 
 }  // namespace tunelab::cli

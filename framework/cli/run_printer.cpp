@@ -42,7 +42,8 @@ void RunPrinter::start(const std::string& study, int counted, int wanted,
   // A target in its raw units makes losses of its squared size (3e+08 for
   // house prices), which nothing says is good or bad.
   const torch::Tensor& y = data.splits.train.y;
-  if (!config_.data.standardize_y && y.defined() && y.size(0) > 1) {
+  // (A classifier's target is class codes: nothing to standardise.)
+  if (!config_.data.standardize_y && data.classes.empty() && y.defined() && y.size(0) > 1) {
     const double spread = y.std().item<double>();
     if (spread > 10 || spread < 0.1)
       std::cerr << fmt::format(

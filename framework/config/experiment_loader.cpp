@@ -195,6 +195,12 @@ std::vector<SearchConfig::WarmStart> read_warm_start(const nlohmann::json& secti
         throw ConfigError("", "expected a study's name or {study: NAME, storage: URL}");
       }
       if (w.study.empty()) throw ConfigError(entry.is_object() ? "study" : "", "must not be empty");
+      for (const auto& earlier : out)
+        if (earlier.study == w.study && earlier.storage == w.storage)
+          throw ConfigError(entry.is_object() ? "study" : "",
+                            fmt::format("names study '{}' a second time: its trials would weigh "
+                                        "twice in the sampler's history",
+                                        w.study));
       out.push_back(w);
       return 0;
     });

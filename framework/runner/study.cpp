@@ -147,11 +147,22 @@ StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, S
                                         "interrupted: left RUNNING by a tunelab that stopped");
     return study;
   }
-  return store.create_study(
-      NewStudy{name, c.seed, c.search.metric, c.search.direction, trials, to_json(resolved),
-               experiment.document, std::filesystem::absolute(experiment.file).string(),
-               c.search.objectives},
-      gather_warm_start(c, store, name));
+  const auto warm_start = gather_warm_start(c, store, name);
+  NewStudy study{name, c.seed, c.search.metric, c.search.direction, trials, to_json(resolved),
+                 experiment.document, std::filesystem::absolute(experiment.file).string(),
+                 c.search.objectives};
+  for (int n = 2;; ++n) {
+    try {
+      return store.create_study(study, warm_start);
+    } catch (const StudyNameTaken&) {
+      // A run in another process took the name a moment ago: a single run
+      // takes the next free one, as it would have had it come second.
+      if (!options.number_taken_name) throw;
+      const std::string base = options.study_name.empty() ? c.name : options.study_name;
+      while (store.find_study(fmt::format("{}-{}", base, n))) ++n;
+      study.name = fmt::format("{}-{}", base, n);
+    }
+  }
 }
 
 // Waits that grow while a worker has nothing to claim (others hold the

@@ -190,6 +190,7 @@ std::optional<std::string> Dimension::refusal(const nlohmann::json& value) const
     return kind == Kind::integer ? fmt::format("{}", static_cast<std::int64_t>(v))
                                  : fmt::format("{}", v);
   };
+  if (std::isnan(x)) return std::string("expected a number, got NaN (.nan)");
   if (!(x >= low && x <= high))
     return fmt::format("{} is outside the range {} to {}", value.dump(), shown(low), shown(high));
   if (step) {

@@ -139,11 +139,17 @@ StudyInfo Store::create_study(const NewStudy& s, const std::vector<WarmStartTria
       sql::Rows q = db_->query(
           "INSERT INTO studies (name, seed, metric, trials_wanted, config_json, document_json, "
           "config_hash, experiment_file, created_at, design_trials, direction) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?4, ?) RETURNING study_id",
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?4, ?) ON CONFLICT (name) DO NOTHING "
+          "RETURNING study_id",
           {s.name, static_cast<std::int64_t>(s.seed), s.metric,
            static_cast<std::int64_t>(s.trials_wanted), s.config.dump(), document,
            fingerprint(document), s.experiment_file, utc_now(), to_string(s.direction)});
-      q.next();
+      // Another process created the name between our look and this insert.
+      if (!q.next())
+        throw StudyNameTaken(fmt::format(
+            "study '{}' was created in {} by another run a moment ago: --resume works on it "
+            "with that run, --study NAME starts another",
+            s.name, url_));
       const std::int64_t study_id = q.int64(0);
       const std::vector<Objective> objectives =
           s.objectives.empty() ? std::vector<Objective>{{s.metric, s.direction}} : s.objectives;

@@ -25,6 +25,13 @@ namespace tunelab {
 // where values cannot be bound.
 std::string sql_quoted(const std::string& text, char quote = '\'');
 
+// create_study found the name taken: another process created a study of
+// that name between a look for it and the insert.
+class StudyNameTaken : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 class Store : public StudyQueries {
  public:
   // Opens (creating when missing) the store at `url`, migrated to this

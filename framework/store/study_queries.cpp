@@ -152,8 +152,15 @@ StudyInfo StudyQueries::study(const std::string& name) {
   std::vector<std::string> names;
   for (const auto& s : all) names.push_back(s.name);
   const auto near = near_matches(name, names);
+  // The names there are, each cut to a line's share and a dozen at most:
+  // a store of long or many names makes a message, not a page.
   std::string known;
-  for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+  const auto shown_name = [](const std::string& n) {
+    return n.size() <= 60 ? n : n.substr(0, 57) + "...";
+  };
+  for (std::size_t i = 0; i < names.size() && i < 12; ++i)
+    known += (known.empty() ? "" : ", ") + shown_name(names[i]);
+  if (names.size() > 12) known += fmt::format(" and {} more (tunelab studies lists them)", names.size() - 12);
   throw InputError(fmt::format("no study '{}' in {}{}; {}", name, url_,
                                near.empty() ? "" : " (did you mean '" + near.front() + "'?)",
                                names.empty() ? "it holds no studies" : "its studies: " + known));
