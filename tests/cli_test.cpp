@@ -236,7 +236,8 @@ TEST_SUITE("command line: interruption") {
       const auto r = tunelab::test::run_shell(
           "{ TUNELAB_PROGRESS_SECONDS=1 \"$TUNELAB\" run experiments/quickstart.yaml --set "
           "trainer.epochs=100000 "
-          "--set trainer.early_stopping.patience=0 --set search.trials=2 --set data.folds=" +
+          "--set trainer.early_stopping.patience=0 --set search.trials=2 "
+          "--set search.metric=val_rmse --set data.folds=" +
           folds + " --storage " + db + " 2>&1 & pid=$!; " + tunelab::test::until_a_trial_runs(db) +
           "; sleep 2.5; start=$(date +%s%N); kill -INT $pid; wait $pid; "
           "status=$?; echo \"exit=$status ms=$(( ($(date +%s%N) - start) / 1000000 ))\"; }");
@@ -247,6 +248,8 @@ TEST_SUITE("command line: interruption") {
       // Not a terminal: plain progress lines, with the trial's own epoch budget.
       CHECK(r.output.find("progress: [0 done, 2 to go] trial 0 epoch ") != std::string::npos);
       CHECK(r.output.find("/100000  val_loss ") != std::string::npos);
+      // The study's best by its own metric, none yet.
+      CHECK(r.output.find("  best val_rmse -  eta ") != std::string::npos);
       CHECK(r.output.find("trial   0  interrupted by SIGINT: trains again, from the start, on "
                           "--resume") != std::string::npos);
       const auto ms = r.output.substr(r.output.find(" ms=") + 4);

@@ -3,6 +3,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <cmath>
 #include <fstream>
@@ -179,6 +180,11 @@ TEST_SUITE("several objectives") {
     std::set<int> listed;
     for (const auto& row : front) listed.insert(row["number"].get<int>());
     CHECK(listed == expected);
+    // The listing of studies shows both objectives and the front, not one best.
+    const auto studies = tunelab::test::json_of("studies --format json" + storage);
+    CHECK(studies[0]["metric"] == "f1, f2");
+    CHECK(studies[0]["best"].is_null());
+    CHECK(studies[0]["best_trial"] == fmt::format("front of {}", expected.size()));
     // Best first by f1.
     for (std::size_t i = 1; i < front.size(); ++i)
       CHECK(front[i - 1]["f1 (min)"].get<double>() <= front[i]["f1 (min)"].get<double>());

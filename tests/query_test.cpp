@@ -186,6 +186,9 @@ TEST_SUITE("query: one study") {
     double sum = 0;
     for (const auto& p : best["importance"]) sum += p["importance"].get<double>();
     CHECK(sum == doctest::Approx(1.0));
+    // Six trials: the importances come with their caveat.
+    CHECK(best["importance_caveat"].get<std::string>().rfind("from 6 complete trials only: rough",
+                                                             0) == 0);
 
     const auto text = tunelab::test::run_tunelab("best quickstart" + s->storage);
     CHECK(text.output.find("params:\n  model.act_fn ") != std::string::npos);

@@ -144,6 +144,32 @@ TEST_SUITE("report") {
     CHECK(count_of(html, "<img class=\"figure\"") == 0);
   }
 
+  TEST_CASE("a classifier's confusion matrix is of the study's rows, or left out with why") {
+    tunelab::test::ScratchDir dir;
+    std::filesystem::create_directories(dir.path() / "data");
+    std::filesystem::copy_file(std::string(tunelab::test::kSourceDir) + "/data/churn.csv",
+                               dir.path() / "data" / "churn.csv");
+    std::filesystem::create_directories(dir.path() / "experiments");
+    std::filesystem::copy_file(std::string(tunelab::test::kSourceDir) + "/experiments/churn.yaml",
+                               dir.path() / "experiments" / "churn.yaml");
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
+    auto r = tunelab::test::run_tunelab("run " + (dir.path() / "experiments/churn.yaml").string() +
+                                        " --quiet --trials 1 --set trainer.epochs=3" + storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    const auto page = dir.path() / "churn.html";
+    r = tunelab::test::run_tunelab("report churn --html " + page.string() + storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    CHECK(read_file(page).find("Counts of the test rows by actual class") != std::string::npos);
+    // The file changes on disk: the split would too.
+    std::ofstream(dir.path() / "data" / "churn.csv", std::ios::app)
+        << "C99999,south,basic,3,30.5,2,1,no\n";
+    r = tunelab::test::run_tunelab("report churn --html " + page.string() + storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    const std::string html = read_file(page);
+    CHECK(html.find("Counts of the") == std::string::npos);
+    CHECK(html.find("the data set changed since the study ran") != std::string::npos);
+  }
+
   TEST_CASE("report refuses bad input with exit 2 and writes nothing") {
     const auto s = stored_studies({"quick"});
     const auto page = s->dir.path() / "out.html";

@@ -573,6 +573,41 @@ trainer: {epochs: 2}
     }
   }
 
+  TEST_CASE("a typo that makes a column categorical is said; validate --columns shows each") {
+    tunelab::test::ScratchDir dir;
+    std::ifstream original(std::string(tunelab::test::kSourceDir) + "/data/diabetes.csv");
+    std::string text, line;
+    for (int number = 1; std::getline(original, line); ++number) {
+      if (number == 17) {  // bmi, the third cell, mistyped
+        const auto first = line.find(','), second = line.find(',', first + 1);
+        line = line.substr(0, first + 1) + line.substr(first + 1, second - first) + "12..5" +
+               line.substr(line.find(',', second + 1));
+      }
+      text += line + "\n";
+    }
+    dir.write("typo.csv", text);
+    const auto file = dir.write("typo.yaml", R"(name: typo
+data: {dataset: csv, args: {path: typo.csv, target: target}, split: {train: 0.8, val: 0.2}}
+model: {name: resnet, num_blocks: [1], c_hidden: [8]}
+trainer: {epochs: 2}
+)");
+    auto r = tunelab::test::run_tunelab("validate " + file.string() + " --columns");
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    const std::string said = (dir.path() / "typo.csv").string() +
+                             ":17:3: column 'bmi': read as categorical, as 1 of its 442 cells is "
+                             "not a number (the first here: '12..5'); if it is a typo, fix it, or "
+                             "name it in na_values to read it as missing";
+    CHECK_MESSAGE(r.output.find("note: " + said) != std::string::npos, r.output);
+    CHECK(r.output.find("\nage     numbers  ") != std::string::npos);
+    CHECK(r.output.find("\nbmi     categories (") != std::string::npos);
+    CHECK(r.output.find("\ntarget  target: numbers") != std::string::npos);
+    // The run says it too.
+    r = tunelab::test::run_tunelab("run " + file.string() + " --storage " +
+                                   (dir.path() / "s.db").string());
+    CHECK(r.exit_status == 0);
+    CHECK(r.output.find("note: " + said) != std::string::npos);
+  }
+
   TEST_CASE("search.direction overrides the metric's own") {
     tunelab::test::ScratchDir dir;
     const std::string db = (dir.path() / "s.db").string();

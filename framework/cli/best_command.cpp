@@ -81,6 +81,7 @@ int best_command(const Arguments& args, Registrar&) {
     for (const ParamImportance& p : importance.params)
       rows.push_back({{"param", p.path}, {"importance", p.importance}});
     record["importance"] = rows;
+    if (!importance.caveat.empty()) record["importance_caveat"] = importance.caveat;
   }
   print_record(std::cout, record, format);
   return 0;

@@ -39,6 +39,8 @@ void RunPrinter::start(const std::string& study, int counted, int wanted,
                        const PreparedData& data) {
   remaining_ = wanted - counted;
   if (quiet_) return;
+  // How the data was read, where it may not be what the user meant.
+  for (const auto& note : data.notes) std::cerr << "note: " << note << "\n";
   // A target in its raw units makes losses of its squared size (3e+08 for
   // house prices), which nothing says is good or bad.
   const torch::Tensor& y = data.splits.train.y;
@@ -103,9 +105,12 @@ void RunPrinter::epoch(int number, const EpochRecord& e) {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_progress_ < (terminal_ ? std::chrono::milliseconds(200) : log_interval_)) return;
   last_progress_ = now;
+  // The epoch's validation loss (what training measures each epoch), then
+  // the study's best by its own metric, so that a val_rmse study shows one.
   const std::string line = fmt::format(
-      "[{} done, {} to go] trial {} epoch {}/{}  val_loss {}  eta {}", done_, remaining_, number,
-      e.epoch, std::max(trial_epochs_, e.epoch), shown(e.val_loss), clock_text(eta(e.epoch)));
+      "[{} done, {} to go] trial {} epoch {}/{}  val_loss {}  best {} {}  eta {}", done_,
+      remaining_, number, e.epoch, std::max(trial_epochs_, e.epoch), shown(e.val_loss),
+      config_.search.metric, best_value_, clock_text(eta(e.epoch)));
   if (terminal_)
     std::cout << "\r\033[K  " << line << std::flush;
   else
@@ -118,6 +123,7 @@ void RunPrinter::trial(const TrialReport& r) {
     epochs_done_ += trial_epochs_seen_;
   }
   remaining_ = r.wanted - r.counted;
+  if (r.best) best_value_ = shown(r.best->value);
   if (!r.error.empty()) last_error_ = fmt::format("trial {}: {}", r.number, r.error);
   if (r.run)
     for (const std::string& w : r.run->result.warnings)

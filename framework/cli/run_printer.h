@@ -35,6 +35,7 @@ class RunPrinter {
   const ExperimentConfig& config_;
   bool quiet_, single_, terminal_;
   int done_ = 0, remaining_ = 0;
+  std::string best_value_ = "-";  // the study's best so far, by its metric
   int trial_epochs_ = 0;        // the running trial's epoch budget (its own, when searched)
   long epochs_done_ = 0;        // epochs of the finished trials
   long epochs_seen_ = 0;        // every epoch reported, running trial's too

@@ -1,7 +1,10 @@
+#include <fmt/format.h>
+
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/query_options.h"
+#include "report/study_front.h"
 #include "report/table.h"
 #include "report/trial_table.h"
 
@@ -21,10 +24,21 @@ int studies_command(const Arguments& args, Registrar&) {
   Table table{{"study", "trials", "complete", "pruned", "failed", "running", "metric", "best",
                "best_trial", "created", "wall_s"},
               {}};
-  for (const auto& s : store->studies())
+  for (const auto& s : store->studies()) {
+    if (s.objectives.size() > 1) {
+      // Several objectives: no one best, a front of trials none beats in all.
+      std::string metrics;
+      for (const auto& o : s.objectives) metrics += (metrics.empty() ? "" : ", ") + o.metric;
+      const auto front = pareto_trials(s, store->trials(s.id)).size();
+      table.rows.push_back({s.name, s.trials(), s.complete, s.pruned, s.failed, s.running, metrics,
+                            Cell(), fmt::format("front of {}", front), s.created_at.substr(0, 19),
+                            number_cell(s.wall_seconds)});
+      continue;
+    }
     table.rows.push_back({s.name, s.trials(), s.complete, s.pruned, s.failed, s.running, s.metric,
                           number_cell(s.best_value), s.best_number ? Cell(*s.best_number) : Cell(),
                           s.created_at.substr(0, 19), number_cell(s.wall_seconds)});
+  }
   print_table(std::cout, table, format);
   return 0;
 }

@@ -41,6 +41,9 @@ struct Dataset {
   // Where the target's first cell that is not a number is ("file:line:col:
   // column 'y': 'text'"), for a message when regression was asked for.
   std::string first_text_target;
+  // What whoever trains on it should know of how it was read (a column of
+  // numbers read as categorical because of a cell or two that are not).
+  std::vector<std::string> notes;
 
   bool is_classification() const { return !classes.empty(); }
   // Each feature's description, numeric where `columns` is empty.

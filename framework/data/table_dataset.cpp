@@ -100,6 +100,30 @@ std::vector<std::string> code_levels(const ColumnCells& cells,
   return levels;
 }
 
+// A column of numbers but for a few cells (a typo such as "12..5", a
+// marker such as "?") is read as categorical: a level per distinct number.
+// Said, with the first such cell, where nine in ten present cells are numbers.
+std::optional<std::string> mostly_numbers_note(const ColumnCells& cells) {
+  std::size_t present = 0, text = 0, first_text = 0;
+  for (std::size_t i = 0; i < cells.rows(); ++i) {
+    if (cells.missing(i)) continue;
+    ++present;
+    const std::string cell(cells.text(i));
+    char* end = nullptr;
+    std::strtod(cell.c_str(), &end);
+    if (end == cell.c_str() || *end != '\0') {
+      if (text++ == 0) first_text = i;
+    }
+  }
+  if (present == 0 || text * 10 > present) return std::nullopt;
+  return fmt::format(
+      "{}: read as categorical, as {} of its {} cells {} not a number (the first here: '{}'); "
+      "if {} a typo, fix {}, or name {} in na_values to read {} as missing",
+      cells.where(first_text), text, present, text == 1 ? "is" : "are", cells.text(first_text),
+      text == 1 ? "it is" : "they are", text == 1 ? "it" : "them", text == 1 ? "it" : "them",
+      text == 1 ? "it" : "them");
+}
+
 NaSet na_set(const std::vector<std::string>& extra) {
   NaSet na(default_na_values().begin(), default_na_values().end());
   for (const auto& value : extra) na.emplace(trimmed(value));
@@ -194,6 +218,8 @@ Dataset dataset_from_table(const CsvTable& table, const TableColumns& spec) {
       column.kind = ColumnKind::categorical;
       any_categorical = true;
       read_column(cells, column, x, j);
+      if (!forced_categorical)
+        if (auto note = mostly_numbers_note(cells)) data.notes.push_back(std::move(*note));
     }
     data.feature_names.push_back(column.name);
     data.columns.push_back(std::move(column));

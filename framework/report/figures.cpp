@@ -285,10 +285,11 @@ std::string curves_figure(const std::vector<LearningCurve>& curves) {
 }
 
 std::string parallel_figure(const SearchSpace& space, std::vector<TrialParams> trials,
-                            const std::string& metric) {
-  // Worst first, so that the best lines are drawn on top.
-  std::sort(trials.begin(), trials.end(),
-            [](const TrialParams& a, const TrialParams& b) { return a.value > b.value; });
+                            const std::string& metric, Direction direction) {
+  // Worst first, so that the best lines are drawn on top (and coloured best).
+  std::sort(trials.begin(), trials.end(), [&](const TrialParams& a, const TrialParams& b) {
+    return better(b.value, a.value, direction);
+  });
   std::vector<Axis> axes;
   for (const Dimension& d : space.dimensions) axes.push_back(dimension_axis(d, trials));
 

@@ -43,9 +43,11 @@ struct TrialParams {
 
 // One axis per dimension (log, pow2 and categorical axes labelled in the
 // values the trials used) and one for the metric; each trial a line coloured
-// by its value, the best drawn on top.
+// by its value, the best (the lowest, or the highest where `direction` is
+// maximize) drawn on top.
 std::string parallel_figure(const SearchSpace& space, std::vector<TrialParams> trials,
-                            const std::string& metric);
+                            const std::string& metric,
+                            Direction direction = Direction::minimize);
 
 // Two objectives against each other: every complete trial a grey dot, the
 // Pareto front's trials red, joined in order and labelled by number.

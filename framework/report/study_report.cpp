@@ -133,8 +133,10 @@ class Report {
       for (const ParamImportance& p : importance.params) bars.emplace_back(p.path, p.importance);
       page_.figure(importance_figure(bars),
                    fmt::format("fANOVA importance over {} complete trials: the share of the "
-                               "variance of {} each parameter explains on its own.",
-                               importance.trials, s.metric),
+                               "variance of {} each parameter explains on its own.{}",
+                               importance.trials, s.metric,
+                               importance.caveat.empty() ? ""
+                                                         : " Caveat: " + importance.caveat + "."),
                    "parameter importance");
     }
     SearchSpace space;
@@ -146,7 +148,7 @@ class Report {
       std::vector<TrialParams> lines;
       for (const auto& t : ranked) lines.push_back({t.number, t.params, t.value});
       page_.figure(
-          parallel_figure(space, lines, s.metric),
+          parallel_figure(space, lines, s.metric, s.direction),
           fmt::format("Parallel coordinates: each complete trial is a line through its "
                       "parameter values, coloured by its rank by {} (green is best; the best are "
                       "drawn on top).",

@@ -1,6 +1,9 @@
 #include "runner/confusion.h"
 
+#include <fmt/format.h>
 #include <torch/torch.h>
+
+#include "common/errors.h"
 
 #include "runner/single_run.h"
 #include "runner/stored_trial.h"
@@ -15,6 +18,15 @@ ConfusionMatrix confusion_matrix(StudyQueries& store, const StudyInfo& study,
   if (stored.trained->classes.empty()) return out;
   const PreparedData data = prepare_data(
       stored.config, std::filesystem::path(study.experiment_file).parent_path(), registrar);
+  // The rows the study held out, or none: a data file changed since would
+  // give another split, and counts of rows the study never saw.
+  const auto runs = store.provenance(study.id);
+  if (!runs.empty() && !runs.back().dataset_digest.empty() &&
+      runs.back().dataset_digest != data.digest)
+    throw InputError(fmt::format(
+        "the data set changed since the study ran (digest {} now, {} recorded), so its held-out "
+        "rows are not the study's",
+        data.digest, runs.back().dataset_digest));
   const bool test = data.raw.test.rows() > 0;
   const Dataset& rows = test ? data.raw.test : data.raw.val;
   out.rows = test ? "test" : "validation";

@@ -283,6 +283,7 @@ PreparedData prepare_splits(const ExperimentConfig& config, const Dataset& datas
   prepared.feature_names = dataset.feature_names;
   prepared.target_names = dataset.target_names;
   prepared.classes = dataset.classes;
+  prepared.notes = dataset.notes;
   return prepared;
 }
 

@@ -23,6 +23,7 @@ struct PreparedData {
   Scaling scaling;     // fitted on the training rows
   std::vector<std::string> feature_names, target_names;
   std::vector<std::string> classes;  // classification: the class labels
+  std::vector<std::string> notes;    // the data set's, on how it was read
 };
 
 struct RunSummary {
