@@ -573,7 +573,7 @@ trainer: {epochs: 2}
     }
   }
 
-  TEST_CASE("a typo that makes a column categorical is said; validate --columns shows each") {
+  TEST_CASE("a typo that makes a column categorical is said, and validate --columns shows each") {
     tunelab::test::ScratchDir dir;
     std::ifstream original(std::string(tunelab::test::kSourceDir) + "/data/diabetes.csv");
     std::string text, line;
