@@ -363,6 +363,25 @@ TEST_SUITE("command line: what a new user runs into") {
               .getString() == "FAIL NULL NULL");
   }
 
+  TEST_CASE("a study deleted while it runs ends with that reason, not a database error") {
+    tunelab::test::ScratchDir dir;
+    const std::string db = (dir.path() / "s.db").string();
+    // delete refuses while a trial runs: it is tried until it lands between
+    // two trials (gp's proposals leave a gap there).
+    const auto r = tunelab::test::run_shell(
+        "{ \"$TUNELAB\" run experiments/quickstart.yaml --quiet --set search.trials=500 --set "
+        "search.sampler=gp --set search.timeout=10m --storage " + db + " 2>&1 & pid=$!; " +
+        tunelab::test::until_a_trial_runs(db) + "; n=0; until \"$TUNELAB\" delete quickstart "
+        "--yes --storage " + db + " >/dev/null 2>&1; do n=$((n+1)); [ $n -gt 300 ] && break; "
+        "done; wait $pid; echo \"exit=$?\"; }");
+    INFO(r.output);
+    CHECK(r.output.find("exit=1") != std::string::npos);
+    CHECK(r.output.find("tunelab: study 'quickstart' was deleted from " + db +
+                        " while it ran (tunelab delete): nothing more of it is recorded") !=
+          std::string::npos);
+    CHECK(r.output.find("constraint") == std::string::npos);
+  }
+
   TEST_CASE("tunelab delete removes a study whole, and only with --yes") {
     const auto s = tunelab::test::quickstart_studies({"", "other"});
     auto r = tunelab::test::run_tunelab("delete other" + s->storage);

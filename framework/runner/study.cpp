@@ -399,12 +399,38 @@ StudyInfo prepare_study(const Experiment& experiment, const Registrar& registrar
   return open_study(experiment, registrar, store, options, data);
 }
 
+namespace {
+
+// work(), saying so when the study was deleted while it ran (tunelab
+// delete): its next write then finds its rows gone, which the database
+// reports as a broken reference.
+StudySummary work_unless_deleted(const Experiment& experiment, const Registrar& registrar,
+                                 Store& store, const StudyInfo& study, const Folds& data,
+                                 const StudyOptions& options, const StudyObserver& observer) {
+  try {
+    return work(experiment, registrar, store, study, data, options, observer);
+  } catch (const StoreError&) {
+    bool gone = false;
+    try {
+      gone = !store.find_study(study.name);
+    } catch (const Error&) {
+    }
+    if (gone)
+      throw Error(fmt::format("study '{}' was deleted from {} while it ran (tunelab delete): "
+                              "nothing more of it is recorded",
+                              study.name, store.url()));
+    throw;
+  }
+}
+
+}  // namespace
+
 StudySummary work_on_study(const Experiment& experiment, const Registrar& registrar, Store& store,
                            const StudyInfo& study, const StudyOptions& options,
                            const StudyObserver& observer) {
   check_options(experiment, registrar, options);
   const Folds data = load_study_data(experiment, registrar);
-  return work(experiment, registrar, store, study, data, options, observer);
+  return work_unless_deleted(experiment, registrar, store, study, data, options, observer);
 }
 
 StudySummary run_study(const Experiment& experiment, const Registrar& registrar, Store& store,
@@ -413,7 +439,7 @@ StudySummary run_study(const Experiment& experiment, const Registrar& registrar,
   // The data first: a bad data file leaves the store untouched.
   const Folds data = load_study_data(experiment, registrar);
   const StudyInfo study = open_study(experiment, registrar, store, options, data);
-  return work(experiment, registrar, store, study, data, options, observer);
+  return work_unless_deleted(experiment, registrar, store, study, data, options, observer);
 }
 
 }  // namespace tunelab
