@@ -462,7 +462,8 @@ TEST_SUITE("bad input") {
   TEST_CASE("a CSV cell that is not UTF-8: exit 2 with its place, with workers too, nothing kept") {
     tunelab::test::ScratchDir dir;
     std::string csv = "city,x,y\n";
-    for (int i = 0; i < 40; ++i) csv += (i == 17 ? "caf\xe9" : "paris") + fmt::format(",{},{}\n", i, i % 3);
+    for (int i = 0; i < 40; ++i)
+      csv += (i == 17 ? "caf\xe9" : "paris") + fmt::format(",{},{}\n", i, i % 3);
     dir.write("latin1.csv", csv);
     const auto file = dir.write("latin1.yaml", R"(name: latin1
 data: {dataset: csv, args: {path: latin1.csv, target: y}}
@@ -471,9 +472,9 @@ trainer: {epochs: 2}
 search: {trials: 4}
 )");
     for (const std::string& workers : {"", " --workers 2"}) {
-      const auto r = tunelab::test::run_tunelab("run " + file.string() + workers +
-                                                " --quiet --storage " +
-                                                (dir.path() / "s.db").string());
+      const auto r =
+          tunelab::test::run_tunelab("run " + file.string() + workers + " --quiet --storage " +
+                                     (dir.path() / "s.db").string());
       CHECK_MESSAGE(r.exit_status == 2, workers << ": " << r.output);
       CHECK(r.output == "tunelab: " + (dir.path() / "latin1.csv").string() +
                             ":19:1: not valid UTF-8 (byte 0xe9) (column 'city'); save the file "

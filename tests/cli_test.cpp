@@ -50,9 +50,11 @@ TEST_SUITE("command line") {
 
   TEST_CASE("an empty search space is a training run with any sampler") {
     for (const std::string sampler : {"tpe", "gp", "sobol", "nsga2", "grid"}) {
-      const auto r = run_tunelab("run experiments/quickstart.yaml --quiet --set search.space={} "
-                                 "--set search.trials=3 --set trainer.epochs=1 --set "
-                                 "search.sampler=" + sampler);
+      const auto r = run_tunelab(
+          "run experiments/quickstart.yaml --quiet --set search.space={} "
+          "--set search.trials=3 --set trainer.epochs=1 --set "
+          "search.sampler=" +
+          sampler);
       CHECK_MESSAGE(r.exit_status == 0, sampler << ": " << r.output);
       CHECK(r.output.find("internal error") == std::string::npos);
     }
@@ -370,9 +372,12 @@ TEST_SUITE("command line: what a new user runs into") {
     // two trials (gp's proposals leave a gap there).
     const auto r = tunelab::test::run_shell(
         "{ \"$TUNELAB\" run experiments/quickstart.yaml --quiet --set search.trials=500 --set "
-        "search.sampler=gp --set search.timeout=10m --storage " + db + " 2>&1 & pid=$!; " +
-        tunelab::test::until_a_trial_runs(db) + "; n=0; until \"$TUNELAB\" delete quickstart "
-        "--yes --storage " + db + " >/dev/null 2>&1; do n=$((n+1)); [ $n -gt 300 ] && break; "
+        "search.sampler=gp --set search.timeout=10m --storage " +
+        db + " 2>&1 & pid=$!; " + tunelab::test::until_a_trial_runs(db) +
+        "; n=0; until \"$TUNELAB\" delete quickstart "
+        "--yes --storage " +
+        db +
+        " >/dev/null 2>&1; do n=$((n+1)); [ $n -gt 300 ] && break; "
         "done; wait $pid; echo \"exit=$?\"; }");
     INFO(r.output);
     CHECK(r.output.find("exit=1") != std::string::npos);

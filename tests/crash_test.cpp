@@ -169,9 +169,10 @@ TEST_SUITE("training faults") {
 
   TEST_CASE("a best trial whose weights were lost is trained again by --resume and kept") {
     tunelab::test::ScratchDir dir;
-    const std::string run = "run experiments/quickstart.yaml --set search.trials=3 "
-                            "--set trainer.epochs=3 --storage " +
-                            (dir.path() / "s.db").string();
+    const std::string run =
+        "run experiments/quickstart.yaml --set search.trials=3 "
+        "--set trainer.epochs=3 --storage " +
+        (dir.path() / "s.db").string();
     auto r = tunelab::test::run_tunelab(run + " --quiet");
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     SQLite::Database d((dir.path() / "s.db").string(), SQLite::OPEN_READWRITE);

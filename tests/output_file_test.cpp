@@ -179,11 +179,10 @@ TEST_SUITE("output files") {
     CHECK(r.exit_status == 1);
     CHECK(r.output.find("No space left on device") != std::string::npos);
     // Standard output full, standard error read: the cause, not a later one.
-    const auto piped = tunelab::test::run_shell("\"$TUNELAB\" export quickstart -o -" +
-                                                s->storage + " 2>&1 >/dev/full");
+    const auto piped = tunelab::test::run_shell("\"$TUNELAB\" export quickstart -o -" + s->storage +
+                                                " 2>&1 >/dev/full");
     CHECK(piped.exit_status == 1);
-    CHECK(piped.output ==
-          "tunelab: cannot write to standard output: No space left on device\n");
+    CHECK(piped.output == "tunelab: cannot write to standard output: No space left on device\n");
   }
 
   TEST_CASE("export --optuna --force replaces a file that already holds the study") {

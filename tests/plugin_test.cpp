@@ -229,13 +229,13 @@ TEST_SUITE("plugins: command line") {
          {"rerun custom-blocks " + number, std::string("predict custom-blocks --input x.csv")}) {
       r = tunelab::test::run_tunelab(command + named);
       CHECK(r.exit_status == 2);
-      CHECK_MESSAGE(r.output.rfind("tunelab: " + plugin.string() +
-                                       ": plugin 'example_plugin' is not the library the study "
-                                       "ran with: its fingerprint is " +
-                                       tunelab::file_fingerprint(plugin) +
-                                       ", the study recorded " + recorded,
-                                   0) == 0,
-                    r.output);
+      CHECK_MESSAGE(
+          r.output.rfind("tunelab: " + plugin.string() +
+                             ": plugin 'example_plugin' is not the library the study "
+                             "ran with: its fingerprint is " +
+                             tunelab::file_fingerprint(plugin) + ", the study recorded " + recorded,
+                         0) == 0,
+          r.output);
     }
   }
 
@@ -262,16 +262,17 @@ TEST_SUITE("plugins: command line") {
                                  (dir.path() / "r.html").string() + storage);
     CHECK_MESSAGE(r.exit_status == 0, r.output);
     CHECK(r.output.find("note: study 'custom-blocks': the study's plugin 'example_plugin' (" +
-                        marking + ") was not loaded: tunelab loads no library that only a store "
-                                  "names (--plugin names one)") != std::string::npos);
+                        marking +
+                        ") was not loaded: tunelab loads no library that only a store "
+                        "names (--plugin names one)") != std::string::npos);
     for (const std::string& command :
          {std::string("predict custom-blocks --input data/diabetes.csv"),
           std::string("rerun custom-blocks 0"), std::string("worker --study custom-blocks")}) {
       r = tunelab::test::run_shell(with_mark + command + storage);
       CHECK_MESSAGE(r.exit_status == 2, command << ": " << r.output);
-      CHECK_MESSAGE(r.output.find("tunelab loads no library that only a store names") !=
-                        std::string::npos,
-                    r.output);
+      CHECK_MESSAGE(
+          r.output.find("tunelab loads no library that only a store names") != std::string::npos,
+          r.output);
     }
     CHECK_FALSE(std::filesystem::exists(mark));
 

@@ -26,13 +26,6 @@ std::unique_ptr<tunelab::test::StoredStudies> stored_study(const std::string& ex
   return tunelab::test::quickstart_studies({""}, extra);
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 }  // namespace
 
 TEST_SUITE("query: listings") {
@@ -63,7 +56,7 @@ TEST_SUITE("query: listings") {
     CHECK(table.output.find("\nquickstart ") != std::string::npos);
     const auto csv = tunelab::test::run_tunelab("studies --format csv" + s->storage);
     CHECK(csv.output.rfind("study,trials,complete,pruned,failed,running,metric,best,", 0) == 0);
-    CHECK(lines_of(csv.output).size() == 3);
+    CHECK(tunelab::test::lines_of(csv.output).size() == 3);
   }
 
   TEST_CASE("wall_s is the time trials ran, not the hours between a run and its resume") {
@@ -75,7 +68,8 @@ TEST_SUITE("query: listings") {
       for (int number = 0; number < 6; ++number) {
         const bool later = number >= 3;
         const int start = later ? (number - 3) / 2 : number;
-        SQLite::Statement set(d, "UPDATE trials SET started_at = ?, finished_at = ? WHERE number = ?");
+        SQLite::Statement set(d,
+                              "UPDATE trials SET started_at = ?, finished_at = ? WHERE number = ?");
         set.bind(1, fmt::format("2030-01-01T{:02}:00:0{}.000", later ? 10 : 9, start));
         set.bind(2, fmt::format("2030-01-01T{:02}:00:0{}.000", later ? 10 : 9, start + 1));
         set.bind(3, number);
@@ -109,7 +103,7 @@ TEST_SUITE("query: listings") {
     const auto none =
         tunelab::test::run_tunelab("trials quickstart --state fail --format csv" + s->storage);
     CHECK(none.exit_status == 0);
-    CHECK(lines_of(none.output).size() == 1);  // the header only
+    CHECK(tunelab::test::lines_of(none.output).size() == 1);  // the header only
 
     auto r = tunelab::test::run_tunelab("trials quickstart --sort lrr" + s->storage);
     CHECK(r.exit_status == 2);
@@ -134,13 +128,13 @@ TEST_SUITE("query: listings") {
     // The sorted column holds what the store recorded.
     const json by_test = tunelab::test::json_of(
         "trials quickstart --sort test_rmse --desc --format json" + s->storage);
-    CHECK(by_test.front()["test_rmse"].get<double>() ==
-          d.execAndGet("SELECT max(value) FROM trial_metrics WHERE name = 'test_rmse'")
-              .getDouble());
-    const auto all = tunelab::test::run_tunelab("trials quickstart --metrics --format csv" +
-                                                s->storage);
+    CHECK(
+        by_test.front()["test_rmse"].get<double>() ==
+        d.execAndGet("SELECT max(value) FROM trial_metrics WHERE name = 'test_rmse'").getDouble());
+    const auto all =
+        tunelab::test::run_tunelab("trials quickstart --metrics --format csv" + s->storage);
     CHECK(all.exit_status == 0);
-    const std::string header = lines_of(all.output).front();
+    const std::string header = tunelab::test::lines_of(all.output).front();
     CHECK(header.rfind("number,state,val_loss,train_loss,test_loss,", 0) == 0);
     for (const std::string name : {",test_rmse,", ",test_r2,", ",val_mae,", ",n_params,"})
       CHECK_MESSAGE(header.find(name) != std::string::npos, header);
@@ -152,14 +146,14 @@ TEST_SUITE("query: listings") {
         tunelab::test::run_shell("COLUMNS=60 \"$TUNELAB\" trials quickstart" + s->storage);
     REQUIRE(r.exit_status == 0);
     int headers = 0;
-    for (const auto& line : lines_of(r.output)) {
+    for (const auto& line : tunelab::test::lines_of(r.output)) {
       CHECK(line.size() <= 60);
       headers += line.rfind("number", 0) == 0;
     }
     CHECK(headers >= 2);
     const auto wide =
         tunelab::test::run_shell("COLUMNS=500 \"$TUNELAB\" trials quickstart" + s->storage);
-    CHECK(lines_of(wide.output).size() == 7);  // header and 6 trials, in one block
+    CHECK(tunelab::test::lines_of(wide.output).size() == 7);  // header and 6 trials, in one block
   }
 }
 
@@ -217,7 +211,7 @@ TEST_SUITE("query: one study") {
 
     const auto csv = tunelab::test::run_tunelab("show quickstart 2 --format csv" + s->storage);
     CHECK(csv.output.rfind("epoch,train_loss,val_loss,lr,seconds\n1,", 0) == 0);
-    CHECK(lines_of(csv.output).size() == i + 1);
+    CHECK(tunelab::test::lines_of(csv.output).size() == i + 1);
   }
 
   TEST_CASE("importance ranks the params of a study and sums to 1") {
@@ -245,7 +239,7 @@ TEST_SUITE("query: one study") {
     std::ifstream in(out);
     std::stringstream text;
     text << in.rdbuf();
-    const auto lines = lines_of(text.str());
+    const auto lines = tunelab::test::lines_of(text.str());
     REQUIRE(lines.size() == 7);
     CHECK(lines[0] ==
           "number,state,value,train_loss,val_loss,test_loss,n_params,predict_ms_per_1k_rows,"
@@ -378,10 +372,12 @@ TEST_SUITE("query: rerun and predict") {
     tunelab::test::ScratchDir dir;
     const std::string storage = " --storage " + (dir.path() / "q.db").string();
     REQUIRE(tunelab::test::run_tunelab("run experiments/quickstart.yaml --quiet --trials 2 --set "
-                                       "trainer.epochs=3" + storage)
+                                       "trainer.epochs=3" +
+                                       storage)
                 .exit_status == 0);
     // An age of 1e38 years: the model's sums overflow.
-    dir.write("huge.csv", "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n1e38,2,32.1,101,157,93.2,38,4,4.8598,87\n");
+    dir.write("huge.csv",
+              "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n1e38,2,32.1,101,157,93.2,38,4,4.8598,87\n");
     const auto out = dir.path() / "p.csv";
     const auto r = tunelab::test::run_tunelab("predict quickstart --input " +
                                               (dir.path() / "huge.csv").string() + " --output " +
@@ -469,7 +465,7 @@ TEST_SUITE("query: rerun and predict") {
     std::ifstream in(out);
     std::stringstream text;
     text << in.rdbuf();
-    const auto lines = lines_of(text.str());
+    const auto lines = tunelab::test::lines_of(text.str());
     REQUIRE(lines.size() == 89 + 1);
     CHECK(lines[0] == "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6,target,predicted_target");
 

@@ -50,8 +50,10 @@ TEST_SUITE("splits") {
     tunelab::Dataset data;
     const std::int64_t classes = 1500;
     data.x = torch::arange(2 * classes, torch::kFloat32).view({2 * classes, 1});
-    data.y = torch::arange(2 * classes, torch::kInt64).floor_divide(2).to(torch::kFloat32).view(
-        {2 * classes, 1});
+    data.y = torch::arange(2 * classes, torch::kInt64)
+                 .floor_divide(2)
+                 .to(torch::kFloat32)
+                 .view({2 * classes, 1});
     for (std::int64_t c = 0; c < classes; ++c) data.classes.push_back(std::to_string(c));
     const auto splits = tunelab::split_dataset(data, {0.6, 0.2, 0.2}, 3);
     CHECK(splits.train.rows() == 1800);

@@ -12,8 +12,8 @@
 #include <string>
 
 #include "backends.h"
-#include "store/sql/placeholders.h"
 #include "store/sql/connection.h"
+#include "store/sql/placeholders.h"
 #include "store/store.h"
 #include "store/weights_files.h"
 #include "support.h"
@@ -188,9 +188,8 @@ TEST_SUITE("storage") {
       CHECK_FALSE(store->weights(id).has_value());
 
       bool kept = false;
-      store->queue().finish_trial(id, done, [&](tunelab::sql::Transaction& tx) {
-        kept = files.record(tx, row, replaced);
-      });
+      store->queue().finish_trial(
+          id, done, [&](tunelab::sql::Transaction& tx) { kept = files.record(tx, row, replaced); });
       CHECK(kept);
       CHECK(store->trials(study.id).at(0).state == tunelab::TrialState::complete);
       REQUIRE(store->weights(id).has_value());

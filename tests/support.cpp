@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "common/derived_seeds.h"
@@ -49,6 +50,13 @@ std::filesystem::path ScratchDir::write(const std::string& name, const std::stri
 
 CommandResult run_tunelab(const std::string& arguments) {
   return run_shell("\"$TUNELAB\" " + arguments + " 2>&1");
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
 }
 
 CommandResult run_shell(const std::string& script) {

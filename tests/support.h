@@ -45,6 +45,9 @@ CommandResult run_tunelab(const std::string& arguments);
 // executable; the output is the script's stdout.
 CommandResult run_shell(const std::string& script);
 
+// A command's output, line by line.
+std::vector<std::string> lines_of(const std::string& text);
+
 // Small quickstart studies (6 trials of 4 epochs) in a store of their own.
 struct StoredStudies {
   ScratchDir dir;

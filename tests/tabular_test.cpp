@@ -29,13 +29,6 @@ tunelab::Dataset table_dataset(const std::string& csv, const tunelab::TableColum
   return tunelab::dataset_from_table(tunelab::parse_csv(in, "t.csv"), columns);
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 bool missing(const torch::Tensor& x, std::int64_t i, std::int64_t j) {
   return std::isnan(x[i][j].item<float>());
 }
@@ -269,7 +262,7 @@ TEST_SUITE("tabular data") {
     CHECK(r.output.find("note: column 'satisfaction': 1 value the model never saw in training "
                         "(9)") != std::string::npos);
     std::string predicted;
-    for (const auto& line : lines_of(r.output))
+    for (const auto& line : tunelab::test::lines_of(r.output))
       if (line.rfind("note: ", 0) != 0) predicted += line + "\n";
     std::istringstream lines(predicted);
     std::string header, row;
@@ -478,7 +471,8 @@ search: {trials: 2, metric: val_auc}
     // No validation rows at all.
     r = tunelab::test::run_tunelab("run " + file.string() +
                                    " --quiet --set data.split.train=0.99 --set data.split.val=0.01"
-                                   " --set data.split.test=0" + storage);
+                                   " --set data.split.test=0" +
+                                   storage);
     CHECK(r.exit_status == 2);
     CHECK_MESSAGE(r.output.find("val_auc needs validation rows, and data.split gives 40 train / 0 "
                                 "val / 0 test rows") != std::string::npos,
@@ -504,8 +498,8 @@ search: {trials: 2, metric: val_auc}
     r = tunelab::test::run_tunelab("best seed-chapter" + storage);
     CHECK_MESSAGE(r.exit_status == 0, r.output);
     // Naming val_loss there is refused.
-    r = tunelab::test::run_tunelab("run experiments/seed_chapter.yaml --set search.metric=val_rmse" +
-                                   storage + "-2");
+    r = tunelab::test::run_tunelab(
+        "run experiments/seed_chapter.yaml --set search.metric=val_rmse" + storage + "-2");
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("val_rmse needs a validation split") != std::string::npos);
   }
@@ -521,14 +515,18 @@ search: {trials: 2, metric: val_auc}
     // So does the stored configuration; resuming with the loss written out
     // is the same study.
     const std::string storage = " --storage " + (dir.path() / "s.db").string();
-    r = tunelab::test::run_tunelab("run experiments/churn.yaml --quiet --trials 1 --set "
-                                   "trainer.epochs=2" + storage);
+    r = tunelab::test::run_tunelab(
+        "run experiments/churn.yaml --quiet --trials 1 --set "
+        "trainer.epochs=2" +
+        storage);
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     SQLite::Database d((dir.path() / "s.db").string());
     CHECK(d.execAndGet("SELECT json_extract(config_json, '$.trainer.loss') FROM studies")
               .getString() == "cross_entropy");
-    r = tunelab::test::run_tunelab("run experiments/churn.yaml --quiet --resume --trials 2 --set "
-                                   "trainer.epochs=2 --set trainer.loss=cross_entropy" + storage);
+    r = tunelab::test::run_tunelab(
+        "run experiments/churn.yaml --quiet --resume --trials 2 --set "
+        "trainer.epochs=2 --set trainer.loss=cross_entropy" +
+        storage);
     CHECK_MESSAGE(r.exit_status == 0, r.output);
   }
 

@@ -11,8 +11,8 @@
 namespace tunelab::cli {
 
 StudyInProcesses run_in_processes(const Experiment& experiment, const Registrar& registrar,
-                              Store& store, const std::string& storage, const WorkerOptions& worker,
-                              int workers) {
+                                  Store& store, const std::string& storage,
+                                  const WorkerOptions& worker, int workers) {
   const auto worker_arguments = [&](const StudyInfo& study, unsigned cores_each) {
     std::vector<std::string> arguments = {"worker",
                                           "--storage",

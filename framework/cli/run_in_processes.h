@@ -17,7 +17,7 @@ namespace tunelab::cli {
 // on to the workers. Each worker that failed is said on standard error, and
 // is among the result's failures.
 StudyInProcesses run_in_processes(const Experiment& experiment, const Registrar& registrar,
-                              Store& store, const std::string& storage, const WorkerOptions& worker,
-                              int workers);
+                                  Store& store, const std::string& storage,
+                                  const WorkerOptions& worker, int workers);
 
 }  // namespace tunelab::cli

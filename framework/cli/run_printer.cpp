@@ -107,10 +107,10 @@ void RunPrinter::epoch(int number, const EpochRecord& e) {
   last_progress_ = now;
   // The epoch's validation loss (what training measures each epoch), then
   // the study's best by its own metric, so that a val_rmse study shows one.
-  const std::string line = fmt::format(
-      "[{} done, {} to go] trial {} epoch {}/{}  val_loss {}  best {} {}  eta {}", done_,
-      remaining_, number, e.epoch, std::max(trial_epochs_, e.epoch), shown(e.val_loss),
-      config_.search.metric, best_value_, clock_text(eta(e.epoch)));
+  const std::string line =
+      fmt::format("[{} done, {} to go] trial {} epoch {}/{}  val_loss {}  best {} {}  eta {}",
+                  done_, remaining_, number, e.epoch, std::max(trial_epochs_, e.epoch),
+                  shown(e.val_loss), config_.search.metric, best_value_, clock_text(eta(e.epoch)));
   if (terminal_)
     std::cout << "\r\033[K  " << line << std::flush;
   else

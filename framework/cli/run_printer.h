@@ -36,11 +36,11 @@ class RunPrinter {
   bool quiet_, single_, terminal_;
   int done_ = 0, remaining_ = 0;
   std::string best_value_ = "-";  // the study's best so far, by its metric
-  int trial_epochs_ = 0;        // the running trial's epoch budget (its own, when searched)
-  long epochs_done_ = 0;        // epochs of the finished trials
-  long epochs_seen_ = 0;        // every epoch reported, running trial's too
-  long trial_epochs_seen_ = 0;  // the running trial's
-  double epoch_seconds_ = 0;    // their time
+  int trial_epochs_ = 0;          // the running trial's epoch budget (its own, when searched)
+  long epochs_done_ = 0;          // epochs of the finished trials
+  long epochs_seen_ = 0;          // every epoch reported, running trial's too
+  long trial_epochs_seen_ = 0;    // the running trial's
+  double epoch_seconds_ = 0;      // their time
   std::chrono::steady_clock::time_point last_progress_;
   std::chrono::milliseconds log_interval_{10'000};  // between progress lines in a log
   std::string last_error_;

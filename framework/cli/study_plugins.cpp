@@ -52,9 +52,8 @@ std::vector<PluginRecord> load_study_plugins(const std::vector<ProvenanceInfo>& 
 
   std::vector<PluginRecord> missing;
   for (const auto& r : recorded) {
-    const auto same_name =
-        std::find_if(registrar.plugins.begin(), registrar.plugins.end(),
-                     [&](const LoadedPlugin& p) { return p.name == r.name; });
+    const auto same_name = std::find_if(registrar.plugins.begin(), registrar.plugins.end(),
+                                        [&](const LoadedPlugin& p) { return p.name == r.name; });
     if (same_name == registrar.plugins.end())
       missing.push_back(r);
     else if (same_name->digest != r.digest)

@@ -99,8 +99,8 @@ int trials_command(const Arguments& args, Registrar&) {
   std::vector<std::string> shown;
   const std::vector<std::string> names_recorded = recorded_names(trials);
   for (const auto& name : names_recorded) {
-    const bool objective = std::find(table.columns.begin(), table.columns.end(), name) !=
-                           table.columns.end();
+    const bool objective =
+        std::find(table.columns.begin(), table.columns.end(), name) != table.columns.end();
     if (!objective && (all_metrics || name == sort)) shown.push_back(name);
   }
   table.columns.insert(table.columns.end(), shown.begin(), shown.end());
@@ -137,8 +137,8 @@ int trials_command(const Arguments& args, Registrar&) {
     keys.insert(keys.end(), names_recorded.begin(), names_recorded.end());
     const std::size_t first_param = table.columns.size() - paths.size();
     const auto column_named = [&](const std::string& name) {
-      return static_cast<std::size_t>(
-          std::find(table.columns.begin(), table.columns.end(), name) - table.columns.begin());
+      return static_cast<std::size_t>(std::find(table.columns.begin(), table.columns.end(), name) -
+                                      table.columns.begin());
     };
     const auto found = [&](const std::string& key) -> std::size_t {
       if (key == "value" || key == "metric") return 2;

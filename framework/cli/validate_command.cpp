@@ -25,15 +25,16 @@ Table columns_table(const PreparedData& data) {
                             c.indicator ? fmt::format("median {:g}, and a 0/1 column", c.fill)
                                         : fmt::format("median {:g} (none in training)", c.fill)});
     } else {
-      table.rows.push_back(
-          {c.name, fmt::format("categories ({} levels)", c.levels.size()),
-           c.embedded ? "embedded" : "one-hot", c.missing_level ? "a level of its own" : "no level"});
+      table.rows.push_back({c.name, fmt::format("categories ({} levels)", c.levels.size()),
+                            c.embedded ? "embedded" : "one-hot",
+                            c.missing_level ? "a level of its own" : "no level"});
     }
   }
   for (const auto& name : data.target_names)
-    table.rows.push_back({name, data.classes.empty()
-                                    ? std::string("target: numbers")
-                                    : fmt::format("target: {} classes", data.classes.size()),
+    table.rows.push_back({name,
+                          data.classes.empty()
+                              ? std::string("target: numbers")
+                              : fmt::format("target: {} classes", data.classes.size()),
                           "", ""});
   return table;
 }

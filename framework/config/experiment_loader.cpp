@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "common/args.h"
-#include "common/utf8.h"
 #include "common/near_matches.h"
+#include "common/utf8.h"
 #include "config/overrides.h"
 #include "config/yaml_to_json.h"
 #include "data/split.h"

@@ -37,13 +37,12 @@ void on_field(void* text, std::size_t length, void* data) {
   if (r.fields == 0) r.row_line = r.current_line;
   const std::string_view cell(static_cast<const char*>(text), length);
   if (const auto bad = first_invalid_utf8(cell)) {
-    const std::string column =
-        r.header_done && r.fields < r.table.header.size()
-            ? fmt::format(" (column '{}')", r.table.header[r.fields])
-            : std::string();
-    r.problem = fmt::format("{}:{}:{}: not valid UTF-8 (byte 0x{:02x}){}; save the file as UTF-8",
-                            r.name, r.row_line, r.fields + 1,
-                            static_cast<unsigned char>(cell[*bad]), column);
+    const std::string column = r.header_done && r.fields < r.table.header.size()
+                                   ? fmt::format(" (column '{}')", r.table.header[r.fields])
+                                   : std::string();
+    r.problem =
+        fmt::format("{}:{}:{}: not valid UTF-8 (byte 0x{:02x}){}; save the file as UTF-8", r.name,
+                    r.row_line, r.fields + 1, static_cast<unsigned char>(cell[*bad]), column);
     return;
   }
   if (!r.header_done)
@@ -149,11 +148,11 @@ std::string_view CsvTable::cell(std::size_t row, std::size_t column) const {
 
 std::size_t CsvTable::line(std::size_t row) const {
   // The last jump at or before the row; rows after it follow line by line.
-  const auto after = std::upper_bound(
-      line_jumps_.begin(), line_jumps_.end(), row,
-      [](std::size_t r, const std::pair<std::uint32_t, std::uint32_t>& jump) {
-        return r < jump.first;
-      });
+  const auto after =
+      std::upper_bound(line_jumps_.begin(), line_jumps_.end(), row,
+                       [](std::size_t r, const std::pair<std::uint32_t, std::uint32_t>& jump) {
+                         return r < jump.first;
+                       });
   if (after == line_jumps_.begin()) return 0;
   const auto& jump = *(after - 1);
   return jump.second + (row - jump.first);

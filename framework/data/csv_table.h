@@ -41,8 +41,8 @@ class CsvTable {
   void end_row(std::size_t line);
 
  private:
-  std::string text_;                  // every data cell's bytes, one after another
-  std::vector<std::uint32_t> ends_;   // where each cell ends in text_, row by row
+  std::string text_;                 // every data cell's bytes, one after another
+  std::vector<std::uint32_t> ends_;  // where each cell ends in text_, row by row
   // Where a row's line is not the line after the previous row's start (a
   // blank line, a quoted line break): (row, line) pairs, in row order.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> line_jumps_;

@@ -187,9 +187,8 @@ at::Tensor FeatureEncoding::apply(const at::Tensor& raw,
       }
     } else {
       // Each code of the rows' own levels, mapped to its column (-1: none).
-      const std::vector<std::int64_t> slot_of_code =
-          level_slots(column.levels, c < columns.size() ? columns[c].levels
-                                                        : std::vector<std::string>{});
+      const std::vector<std::int64_t> slot_of_code = level_slots(
+          column.levels, c < columns.size() ? columns[c].levels : std::vector<std::string>{});
       const std::int64_t missing_slot =
           column.missing_level ? static_cast<std::int64_t>(column.levels.size()) : -1;
       for (std::int64_t i = 0; i < rows; ++i) {

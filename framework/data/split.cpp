@@ -37,8 +37,8 @@ std::vector<std::size_t> proportional_shares(const std::vector<std::size_t>& siz
   std::vector<std::pair<double, std::size_t>> remainders;
   std::size_t given = 0;
   for (std::size_t c = 0; c < sizes.size(); ++c) {
-    const double exact = static_cast<double>(sizes[c]) * static_cast<double>(total) /
-                         static_cast<double>(all);
+    const double exact =
+        static_cast<double>(sizes[c]) * static_cast<double>(total) / static_cast<double>(all);
     shares[c] = std::min(sizes[c], static_cast<std::size_t>(std::floor(exact)));
     given += shares[c];
     remainders.emplace_back(exact - static_cast<double>(shares[c]), c);

@@ -27,8 +27,9 @@ struct Splits {
 
 // Rows are shuffled with `seed`; each split gets its fraction of the rows,
 // rounded; for classification each split's rows are shared out over the
-// classes in the data set's proportions (largest remainders). Throws ConfigError("data.split", ...) for fractions that are
-// negative or do not sum to 1, and for a training split of fewer than 2 rows.
+// classes in the data set's proportions (largest remainders). Throws ConfigError("data.split", ...)
+// for fractions that are negative or do not sum to 1, and for a training split of fewer than 2
+// rows.
 Splits split_dataset(const Dataset& data, const SplitFractions& fractions, std::uint64_t seed);
 
 // Each fraction in [0, 1], summing to 1; ConfigError keyed relative to the

@@ -54,8 +54,7 @@ class ColumnCells {
     if (end == begin || *end != '\0') return std::nullopt;
     // ERANGE also marks an underflow (1e-310): a number near 0, which is fine.
     const bool overflow = errno == ERANGE && std::fabs(value) > 1;
-    if (!std::isfinite(value) || overflow ||
-        std::fabs(value) > std::numeric_limits<float>::max())
+    if (!std::isfinite(value) || overflow || std::fabs(value) > std::numeric_limits<float>::max())
       throw DataError(fmt::format("{}: '{}' is not a finite number", where(i), scratch_));
     return value;
   }

@@ -46,8 +46,7 @@ struct TrialParams {
 // by its value, the best (the lowest, or the highest where `direction` is
 // maximize) drawn on top.
 std::string parallel_figure(const SearchSpace& space, std::vector<TrialParams> trials,
-                            const std::string& metric,
-                            Direction direction = Direction::minimize);
+                            const std::string& metric, Direction direction = Direction::minimize);
 
 // Two objectives against each other: every complete trial a grey dot, the
 // Pareto front's trials red, joined in order and labelled by number.

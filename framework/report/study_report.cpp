@@ -131,13 +131,13 @@ class Report {
     } else {
       std::vector<std::pair<std::string, double>> bars;
       for (const ParamImportance& p : importance.params) bars.emplace_back(p.path, p.importance);
-      page_.figure(importance_figure(bars),
-                   fmt::format("fANOVA importance over {} complete trials: the share of the "
-                               "variance of {} each parameter explains on its own.{}",
-                               importance.trials, s.metric,
-                               importance.caveat.empty() ? ""
-                                                         : " Caveat: " + importance.caveat + "."),
-                   "parameter importance");
+      page_.figure(
+          importance_figure(bars),
+          fmt::format("fANOVA importance over {} complete trials: the share of the "
+                      "variance of {} each parameter explains on its own.{}",
+                      importance.trials, s.metric,
+                      importance.caveat.empty() ? "" : " Caveat: " + importance.caveat + "."),
+          "parameter importance");
     }
     SearchSpace space;
     try {
@@ -410,8 +410,9 @@ class Report {
       const bool loaded =
           std::any_of(registrar_.plugins.begin(), registrar_.plugins.end(),
                       [&](const LoadedPlugin& p) { return p.name == recorded.name; });
-      if (!loaded) names += fmt::format("{}'{}' ({})", names.empty() ? "" : ", ", recorded.name,
-                                        recorded.path);
+      if (!loaded)
+        names +=
+            fmt::format("{}'{}' ({})", names.empty() ? "" : ", ", recorded.name, recorded.path);
     }
     if (names.empty()) return "";
     return fmt::format(

@@ -80,7 +80,10 @@ Predictions predict_rows(const StoredTrialModel& trial, const Registrar& registr
           "column '{}': {} value{} the model never saw in training ({}{}): those rows read none "
           "of its levels",
           name, unseen.size(), unseen.size() > 1 ? "s" : "",
-          fmt::join(unseen.begin(), unseen.begin() + std::min<std::ptrdiff_t>(5, static_cast<std::ptrdiff_t>(unseen.size())), ", "),
+          fmt::join(unseen.begin(),
+                    unseen.begin() +
+                        std::min<std::ptrdiff_t>(5, static_cast<std::ptrdiff_t>(unseen.size())),
+                    ", "),
           unseen.size() > 5 ? ", ..." : ""));
 
   std::vector<std::size_t> targets;

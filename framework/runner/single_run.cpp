@@ -307,7 +307,8 @@ std::string class_split_counts(const PreparedData& data) {
   std::string out;
   const std::size_t shown = std::min<std::size_t>(k, 8);
   for (std::size_t c = 0; c < shown; ++c)
-    out += fmt::format("{}'{}' {}/{}/{}", c ? ", " : "", data.classes[c], train[c], val[c], test[c]);
+    out +=
+        fmt::format("{}'{}' {}/{}/{}", c ? ", " : "", data.classes[c], train[c], val[c], test[c]);
   if (k > shown) out += fmt::format(" and {} classes more", k - shown);
   return out + " (train/val/test rows)";
 }
@@ -322,9 +323,9 @@ void check_metric_has_rows(const ExperimentConfig& config, const PreparedData& d
   const Dataset& rows = on_val ? data.raw.val : data.raw.test;
   const char* part = on_val ? "validation" : "test";
   const bool classification = !data.classes.empty();
-  const std::string counts = fmt::format(
-      "data.split gives {} train / {} val / {} test rows", data.raw.train.rows(),
-      data.raw.val.rows(), data.raw.test.rows());
+  const std::string counts =
+      fmt::format("data.split gives {} train / {} val / {} test rows", data.raw.train.rows(),
+                  data.raw.val.rows(), data.raw.test.rows());
   if (rows.rows() == 0)
     throw ConfigError("search.metric",
                       fmt::format("{} needs {} rows, and {}{}", metric, part, counts,
@@ -333,14 +334,14 @@ void check_metric_has_rows(const ExperimentConfig& config, const PreparedData& d
                                                metric.compare(metric.size() - 3, 3, "_f1") == 0);
   if (classification && needs_two) {
     const auto present = class_counts(rows, data.classes.size());
-    const auto classes = std::count_if(present.begin(), present.end(),
-                                       [](std::int64_t n) { return n > 0; });
+    const auto classes =
+        std::count_if(present.begin(), present.end(), [](std::int64_t n) { return n > 0; });
     if (classes < 2)
-      throw ConfigError("search.metric",
-                        fmt::format("{} needs rows of two classes among the {} rows, which hold "
-                                    "one: {}; a larger data.split.{} or data.folds gives it more",
-                                    metric, part, class_split_counts(data),
-                                    on_val ? "val" : "test"));
+      throw ConfigError(
+          "search.metric",
+          fmt::format("{} needs rows of two classes among the {} rows, which hold "
+                      "one: {}; a larger data.split.{} or data.folds gives it more",
+                      metric, part, class_split_counts(data), on_val ? "val" : "test"));
   }
 }
 

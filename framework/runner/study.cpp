@@ -63,7 +63,6 @@ void check_options(const Experiment& experiment, const Registrar& registrar,
   }
 }
 
-
 // A resumed study must train on what it trained on: its trials would
 // otherwise mix two data sets under one "best". InputError naming both
 // fingerprints.
@@ -91,17 +90,21 @@ void check_same_inputs(Store& store, const StudyInfo& study, const std::string& 
       }
 }
 
+// "NAME-2", or the first "NAME-k" no study of the store has.
+std::string next_free_name(Store& store, const std::string& name) {
+  int n = 2;
+  while (store.find_study(fmt::format("{}-{}", name, n))) ++n;
+  return fmt::format("{}-{}", name, n);
+}
+
 StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, Store& store,
                      const StudyOptions& options, const Folds& data) {
   const ExperimentConfig& c = experiment.config;
   const std::string& digest = data.whole.digest;
   const ExperimentConfig resolved = resolved_config(c, data, registrar);
   std::string name = options.study_name.empty() ? c.name : options.study_name;
-  if (options.number_taken_name && !options.resume && store.find_study(name)) {
-    int n = 2;
-    while (store.find_study(fmt::format("{}-{}", name, n))) ++n;
-    name = fmt::format("{}-{}", name, n);
-  }
+  if (options.number_taken_name && !options.resume && store.find_study(name))
+    name = next_free_name(store, name);
   const int trials = options.trials.value_or(c.search.trials);
   const auto existing = store.find_study(name);
   const std::string hash = fingerprint(experiment.document.dump());
@@ -110,11 +113,11 @@ StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, S
     // Another file that resolves to the same configuration (a default
     // written out, such as the loss a classifier trains with) is the same
     // study.
-    const bool same = existing->config_hash == hash ||
-                      store.study(name).config == to_json(resolved);
+    const StudyInfo stored_study = store.study(name);
+    const bool same = existing->config_hash == hash || stored_study.config == to_json(resolved);
     if (!same) {
       // The commonest difference: resumed with another number of workers.
-      const nlohmann::json stored = store.study(name).document;
+      const nlohmann::json& stored = stored_study.document;
       const auto workers_of = [](const nlohmann::json& document) {
         const auto search = document.find("search");
         return search != document.end() && search->is_object()
@@ -148,19 +151,23 @@ StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, S
     return study;
   }
   const auto warm_start = gather_warm_start(c, store, name);
-  NewStudy study{name, c.seed, c.search.metric, c.search.direction, trials, to_json(resolved),
-                 experiment.document, std::filesystem::absolute(experiment.file).string(),
+  NewStudy study{name,
+                 c.seed,
+                 c.search.metric,
+                 c.search.direction,
+                 trials,
+                 to_json(resolved),
+                 experiment.document,
+                 std::filesystem::absolute(experiment.file).string(),
                  c.search.objectives};
-  for (int n = 2;; ++n) {
+  for (;;) {
     try {
       return store.create_study(study, warm_start);
     } catch (const StudyNameTaken&) {
       // A run in another process took the name a moment ago: a single run
       // takes the next free one, as it would have had it come second.
       if (!options.number_taken_name) throw;
-      const std::string base = options.study_name.empty() ? c.name : options.study_name;
-      while (store.find_study(fmt::format("{}-{}", base, n))) ++n;
-      study.name = fmt::format("{}-{}", base, n);
+      study.name = next_free_name(store, options.study_name.empty() ? c.name : options.study_name);
     }
   }
 }
@@ -416,9 +423,10 @@ StudySummary work_unless_deleted(const Experiment& experiment, const Registrar& 
     } catch (const Error&) {
     }
     if (gone)
-      throw Error(fmt::format("study '{}' was deleted from {} while it ran (tunelab delete): "
-                              "nothing more of it is recorded",
-                              study.name, store.url()));
+      throw Error(
+          fmt::format("study '{}' was deleted from {} while it ran (tunelab delete): "
+                      "nothing more of it is recorded",
+                      study.name, store.url()));
     throw;
   }
 }

@@ -33,9 +33,10 @@ StudyImportance study_importance(const StudyInfo& study, const std::vector<Trial
   }
   out.params = param_importance(space, scored, study.seed);
   if (out.trials < kSteadyImportanceTrials)
-    out.caveat = fmt::format("from {} complete trials only: rough, it may rank the params "
-                             "otherwise with more (at least {} make it steadier)",
-                             out.trials, kSteadyImportanceTrials);
+    out.caveat = fmt::format(
+        "from {} complete trials only: rough, it may rank the params "
+        "otherwise with more (at least {} make it steadier)",
+        out.trials, kSteadyImportanceTrials);
   return out;
 }
 

@@ -56,8 +56,8 @@ std::optional<WeightsFiles::Row> write_kept_weights(const StudyContext& c,
         !(outcome.value == best->value && trial.number < best->number))
       return std::nullopt;
   }
-  const auto file = c.store.weights_files().weights_folder(c.study_id) /
-                    fmt::format("trial-{}.pt", trial.number);
+  const auto file =
+      c.store.weights_files().weights_folder(c.study_id) / fmt::format("trial-{}.pt", trial.number);
   save_weights(file, models, trial.seed);
   return c.store.weights_files().row_for(trial.trial_id, file,
                                          keep == Keep::best ? "best" : "requested",
@@ -188,8 +188,8 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   } else {
     std::optional<WeightsFiles::Row> weights;
     if (report.run && outcome.state == TrialState::complete && std::isfinite(outcome.value))
-      weights = write_kept_weights(c, trial, outcome, models,
-                                   c.data_varies ? own.whole : c.shared.whole);
+      weights =
+          write_kept_weights(c, trial, outcome, models, c.data_varies ? own.whole : c.shared.whole);
     bool kept = false;
     std::vector<std::filesystem::path> replaced;
     c.store.queue().finish_trial(trial.trial_id, outcome, [&](sql::Transaction& tx) {

@@ -41,15 +41,16 @@ std::filesystem::path sqlite_path_from_url(const std::string& url) {
   const std::string path = prefixed ? url.substr(prefix.size()) : url;
   // SQLite's own names for a database that is no file, or is a file named
   // another way: what tunelab stored there, no later command would find.
-  if (path == ":memory:" || path.rfind("file:", 0) == 0 || path.find("mode=memory") != std::string::npos)
+  if (path == ":memory:" || path.rfind("file:", 0) == 0 ||
+      path.find("mode=memory") != std::string::npos)
     throw StoreLocationError(
         StoreLocationError::Problem::malformed,
-        fmt::format("{}: {}; a store is a file that later commands read: sqlite:///results/tunelab.db "
-                    "(a path, relative or absolute), or postgresql://host/database for several machines",
-                    url,
-                    path.rfind("file:", 0) == 0
-                        ? "SQLite's file: names are not store locations"
-                        : "an in-memory database keeps nothing once tunelab ends"));
+        fmt::format(
+            "{}: {}; a store is a file that later commands read: sqlite:///results/tunelab.db "
+            "(a path, relative or absolute), or postgresql://host/database for several machines",
+            url,
+            path.rfind("file:", 0) == 0 ? "SQLite's file: names are not store locations"
+                                        : "an in-memory database keeps nothing once tunelab ends"));
   return path;
 }
 

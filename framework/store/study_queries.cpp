@@ -160,7 +160,8 @@ StudyInfo StudyQueries::study(const std::string& name) {
   };
   for (std::size_t i = 0; i < names.size() && i < 12; ++i)
     known += (known.empty() ? "" : ", ") + shown_name(names[i]);
-  if (names.size() > 12) known += fmt::format(" and {} more (tunelab studies lists them)", names.size() - 12);
+  if (names.size() > 12)
+    known += fmt::format(" and {} more (tunelab studies lists them)", names.size() - 12);
   throw InputError(fmt::format("no study '{}' in {}{}; {}", name, url_,
                                near.empty() ? "" : " (did you mean '" + near.front() + "'?)",
                                names.empty() ? "it holds no studies" : "its studies: " + known));
