@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <ostream>
 #include <set>
 
@@ -277,6 +278,41 @@ TEST_SUITE("several objectives") {
     CHECK(d.execAndGet("SELECT count(*) FROM trial_values v JOIN trials t USING (trial_id) "
                        "WHERE v.objective = 0 AND v.value = t.val_loss")
               .getInt() == 3);
+  }
+
+  TEST_CASE("gp on (val_rmse, n_params) does not keep proposing a configuration it has run") {
+    // With log-warped values the noise of one small network's val_rmse kept
+    // the expected improvement alive at it: 23 of a study's last 24 trials
+    // were that network with the learning rate at its bound.
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
+    const auto r = tunelab::test::run_tunelab(
+        "run experiments/diabetes_tradeoff.yaml --quiet --trials 60 --set "
+        "'search.sampler={name: gp, warp: log}' --study gp" +
+        storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    const auto trials = tunelab::test::json_of("trials gp --format json" + storage);
+    REQUIRE(trials.size() == 60);
+    const auto discrete = [](const nlohmann::json& t) {
+      return fmt::format("{} {} {} {} {}", t["act_fn"].get<std::string>(), t["c_hidden"].dump(),
+                         t["groups"].dump(), t["num_blocks"].dump(), t["batch_size"].dump());
+    };
+    // A near-copy: every integer and choice the same, the learning rate
+    // within a hundredth of its log range (1e-3 to 3e-2).
+    int copies = 0;
+    std::map<std::string, int> configurations;
+    for (std::size_t b = 0; b < trials.size(); ++b) {
+      if (b + 24 >= trials.size()) ++configurations[discrete(trials[b])];
+      for (std::size_t a = 0; a < b; ++a)
+        copies +=
+            discrete(trials[a]) == discrete(trials[b]) &&
+            std::abs(std::log(trials[a]["lr"].get<double>() / trials[b]["lr"].get<double>())) <
+                0.01 * std::log(30.0);
+    }
+    CHECK(copies == 0);
+    int most = 0;
+    for (const auto& [configuration, n] : configurations) most = std::max(most, n);
+    CHECK_MESSAGE(most <= 12, "the last 24 trials ran one configuration ", most, " times");
   }
 
   TEST_CASE("a pruner stops dominated trials of a two-objective study, the same each run") {

@@ -12,6 +12,7 @@
 #include <regex>
 #include <sstream>
 
+#include "report/figures.h"
 #include "support.h"
 #include "test_paths.h"
 
@@ -126,6 +127,75 @@ TEST_SUITE("report") {
     CHECK(count_of(html, "<img class=\"figure\"") == 1 + 2 * 5);
   }
 
+  TEST_CASE(
+      "a report speaks in the metric's units, and of the front for several objectives, as "
+      "compare does") {
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
+    auto r = tunelab::test::run_tunelab(
+        "run experiments/quickstart.yaml --trials 3 --set trainer.epochs=3 --set "
+        "search.metric=val_rmse --quiet --study rmse" +
+        storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    r = tunelab::test::run_tunelab(
+        "run experiments/diabetes_tradeoff.yaml --trials 4 --set trainer.epochs=3 --quiet "
+        "--study tradeoff" +
+        storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    const auto page = dir.path() / "both.html";
+    r = tunelab::test::run_tunelab("report rmse tradeoff --html " + page.string() + storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    const std::string html = read_file(page);
+
+    // One objective in the target's units: the headline's held-out figure is
+    // test_rmse, and the top trials table has no standardised losses.
+    const json best = tunelab::test::json_of("best rmse --format json" + storage);
+    CHECK_MESSAGE(html.find(fmt::format("Trial {} won with val_rmse", best["trial"].get<int>())) !=
+                      std::string::npos,
+                  html.substr(0, 3000));
+    CHECK(html.find("(test_rmse ") != std::string::npos);
+    CHECK(html.find("(test loss") == std::string::npos);
+    const auto top = html.find("best trials</h3>");
+    REQUIRE(top != std::string::npos);
+    const std::string top_table = html.substr(top, html.find("</table>", top) - top);
+    CHECK(top_table.find("<th>test_rmse</th>") != std::string::npos);
+    CHECK(top_table.find("<th>val_loss</th>") == std::string::npos);
+
+    // Several objectives: the headline is the front, not a winner.
+    CHECK(html.find("trials on the Pareto front of val_rmse (min) and n_params (min), after 4 "
+                    "trials") != std::string::npos);
+    const json compared = tunelab::test::json_of("compare rmse tradeoff --format json" + storage);
+    bool metric_row = false, front_row = false;
+    for (const auto& row : compared) {
+      if (row["study"] == "metric") {
+        metric_row = true;
+        CHECK(row["rmse"] == "val_rmse");
+        CHECK(row["tradeoff"] == "val_rmse, n_params");
+      }
+      if (row["study"] == "best_trial") {
+        front_row = true;
+        CHECK(row["tradeoff"].get<std::string>().rfind("front of ", 0) == 0);
+      }
+    }
+    CHECK(metric_row);
+    CHECK(front_row);
+  }
+
+  TEST_CASE("the optimisation history draws a triangle at the axis for each clipped trial") {
+    tunelab::StudyHistory history{"s", {}, tunelab::Direction::minimize};
+    for (int i = 0; i < 20; ++i)
+      history.values.push_back({i, i == 3 || i == 7 ? 1e3 : 1 + 0.1 * i});
+    const std::string svg = tunelab::history_figure({history}, "val_loss");
+    CHECK(svg.find("above the axis (clipped)") != std::string::npos);
+    // gnuplot's filled triangle (pt 9) is its symbol gpPt8: one per clipped trial.
+    CHECK(count_of(svg, "xlink:href='#gpPt8' transform") == 2);
+    history.values[3].second = 1.3;
+    history.values[7].second = 1.7;
+    const std::string none = tunelab::history_figure({history}, "val_loss");
+    CHECK(none.find("clipped") == std::string::npos);
+    CHECK(count_of(none, "xlink:href='#gpPt8' transform") == 0);
+  }
+
   TEST_CASE("a study whose every trial failed gets a report that says so") {
     tunelab::test::ScratchDir dir;
     const std::string storage = " --storage " + (dir.path() / "s.db").string();
@@ -159,7 +229,11 @@ TEST_SUITE("report") {
     const auto page = dir.path() / "churn.html";
     r = tunelab::test::run_tunelab("report churn --html " + page.string() + storage);
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
-    CHECK(read_file(page).find("Counts of the test rows by actual class") != std::string::npos);
+    const std::string shaded = read_file(page);
+    CHECK(shaded.find("Counts of the test rows by actual class") != std::string::npos);
+    // Shaded by each class's share, columns written upwards to fit.
+    CHECK(shaded.find("<table class=\"matrix\">") != std::string::npos);
+    CHECK(shaded.find("background: rgba(33, 102, 172, 0.") != std::string::npos);
     // The file changes on disk: the split would too.
     std::ofstream(dir.path() / "data" / "churn.csv", std::ios::app)
         << "C99999,south,basic,3,30.5,2,1,no\n";

@@ -27,12 +27,10 @@ int studies_command(const Arguments& args, Registrar&) {
   for (const auto& s : store->studies()) {
     if (s.objectives.size() > 1) {
       // Several objectives: no one best, a front of trials none beats in all.
-      std::string metrics;
-      for (const auto& o : s.objectives) metrics += (metrics.empty() ? "" : ", ") + o.metric;
       const auto front = pareto_trials(s, store->trials(s.id)).size();
-      table.rows.push_back({s.name, s.trials(), s.complete, s.pruned, s.failed, s.running, metrics,
-                            Cell(), fmt::format("front of {}", front), s.created_at.substr(0, 19),
-                            number_cell(s.wall_seconds)});
+      table.rows.push_back({s.name, s.trials(), s.complete, s.pruned, s.failed, s.running,
+                            objective_names(s), Cell(), fmt::format("front of {}", front),
+                            s.created_at.substr(0, 19), number_cell(s.wall_seconds)});
       continue;
     }
     table.rows.push_back({s.name, s.trials(), s.complete, s.pruned, s.failed, s.running, s.metric,

@@ -33,6 +33,10 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.7em; text-align: left;
 th { background: #f4f4f4; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 tr.marked td { background: #e8f5e0; font-weight: bold; }
+table.matrix td, table.matrix th { padding: 0.15em 0.35em; text-align: right; }
+table.matrix thead th { writing-mode: vertical-rl; transform: rotate(180deg); text-align: left;
+                        max-height: 12em; overflow: hidden; }
+table.matrix td.dark { color: #fff; }
 pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
 nav a { margin-right: 1em; }
 footer { margin-top: 3em; color: #777; font-size: 0.85em; }
@@ -132,6 +136,27 @@ void HtmlPage::table(const std::vector<std::string>& columns,
     for (const auto& cell : rows[r])
       body_ +=
           (looks_numeric(cell) ? "<td class=\"number\">" : "<td>") + html_escaped(cell) + "</td>";
+    body_ += "</tr>\n";
+  }
+  body_ += "</tbody></table></div>\n";
+}
+
+void HtmlPage::count_matrix(const std::string& corner, const std::vector<std::string>& names,
+                            const std::vector<std::vector<int>>& counts) {
+  body_ += "<div class=\"wide\"><table class=\"matrix\">\n<thead><tr><th>" + html_escaped(corner) +
+           "</th>";
+  for (const auto& name : names) body_ += "<th>" + html_escaped(name) + "</th>";
+  body_ += "</tr></thead>\n<tbody>\n";
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    body_ += "<tr><th>" + html_escaped(r < names.size() ? names[r] : "") + "</th>";
+    long long total = 0;
+    for (const int n : counts[r]) total += n;
+    for (const int n : counts[r]) {
+      const double share = total > 0 ? static_cast<double>(n) / total : 0;
+      body_ += fmt::format(
+          "<td class=\"number{}\" style=\"background: rgba(33, 102, 172, {:.2f})\">{}</td>",
+          share > 0.55 ? " dark" : "", share, n);
+    }
     body_ += "</tr>\n";
   }
   body_ += "</tbody></table></div>\n";

@@ -26,6 +26,11 @@ class HtmlPage {
   void table(const std::vector<std::string>& columns,
              const std::vector<std::vector<std::string>>& rows,
              const std::vector<bool>& marked = {});
+  // A square table of counts (a confusion matrix): each cell shaded by its
+  // share of its row, from white (none) to full blue (all), the column names
+  // written upwards so that many classes fit the page's width.
+  void count_matrix(const std::string& corner, const std::vector<std::string>& names,
+                    const std::vector<std::vector<int>>& counts);
   void preformatted(const std::string& text, const std::string& summary = "");
 
   std::string html() const;

@@ -1,11 +1,14 @@
 #include "report/study_comparison.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
 
 #include "common/json_paths.h"
+#include "report/study_front.h"
 #include "report/trial_table.h"
 
 namespace tunelab {
@@ -29,12 +32,19 @@ Table comparison_table(const std::vector<StudyInfo>& studies,
     for (std::size_t i = 0; i < studies.size(); ++i) row.push_back(cell_of(i));
     table.rows.push_back(std::move(row));
   };
-  add_row("metric", [&](std::size_t i) { return Cell(studies[i].metric); });
-  add_row("best", [&](std::size_t i) { return number_cell(studies[i].best_value); });
+  // A study of several objectives has no one best: its front's size stands
+  // in the best trial's place.
+  const auto several = [&](std::size_t i) { return studies[i].objectives.size() > 1; };
+  add_row("metric", [&](std::size_t i) { return Cell(objective_names(studies[i])); });
+  add_row("best",
+          [&](std::size_t i) { return several(i) ? Cell() : number_cell(studies[i].best_value); });
   add_row("best_trial", [&](std::size_t i) {
+    if (several(i))
+      return Cell(fmt::format("front of {}", pareto_trials(studies[i], trials[i]).size()));
     return studies[i].best_number ? Cell(*studies[i].best_number) : Cell();
   });
   add_row("median", [&](std::size_t i) {
+    if (several(i)) return Cell();
     std::vector<double> done;
     for (const auto& t : trials[i])
       if (t.state == TrialState::complete && std::isfinite(t.value)) done.push_back(t.value);
@@ -51,7 +61,8 @@ Table comparison_table(const std::vector<StudyInfo>& studies,
   for (std::size_t i = 0; i < studies.size(); ++i) {
     for (const auto& t : trials[i]) {
       for (const auto& [path, value] : t.params) paths.insert(path);
-      if (studies[i].best_number && t.number == *studies[i].best_number) best_params[i] = t.params;
+      if (!several(i) && studies[i].best_number && t.number == *studies[i].best_number)
+        best_params[i] = t.params;
     }
   }
   for (const auto& path : paths)

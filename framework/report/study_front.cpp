@@ -35,4 +35,11 @@ std::string objective_label(const Objective& objective) {
   return objective.metric + (objective.direction == Direction::maximize ? " (max)" : " (min)");
 }
 
+std::string objective_names(const StudyInfo& study) {
+  if (study.objectives.size() <= 1) return study.metric;
+  std::string names;
+  for (const auto& o : study.objectives) names += (names.empty() ? "" : ", ") + o.metric;
+  return names;
+}
+
 }  // namespace tunelab

@@ -18,6 +18,9 @@ std::vector<const TrialInfo*> pareto_trials(const StudyInfo& study,
 // "val_rmse (min)": an objective as the front's tables and figures name it.
 std::string objective_label(const Objective& objective);
 
+// The study's objectives by name, "val_rmse, n_params"; its metric for one.
+std::string objective_names(const StudyInfo& study);
+
 // A trial's value of each objective: its recorded values, or its value alone
 // in a store from before several objectives.
 std::vector<double> objective_values(const TrialInfo& trial);

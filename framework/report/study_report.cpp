@@ -51,6 +51,20 @@ std::vector<TrialInfo> best_first(const std::vector<TrialInfo>& trials, Directio
   return complete;
 }
 
+// The held-out counterpart of a validation metric, in the same units:
+// val_rmse -> test_rmse, val_loss -> test_loss. Empty name: there is none.
+std::pair<std::string, double> test_counterpart(const std::string& metric, const TrialInfo& t) {
+  if (metric.rfind("val_", 0) != 0) return {"", kMissing};
+  const std::string name = "test_" + metric.substr(4);
+  if (name == "test_loss") return {name, t.test_loss};
+  const auto it = t.metrics.find(name);
+  return {name, it == t.metrics.end() ? kMissing : it->second};
+}
+
+bool is_loss(const std::string& metric) {
+  return metric == "train_loss" || metric == "val_loss" || metric == "test_loss";
+}
+
 StudyHistory history_of(const StudyInfo& study, const std::vector<TrialInfo>& trials) {
   StudyHistory history{study.name, {}, study.direction};
   for (const auto& t : trials)
@@ -206,15 +220,31 @@ class Report {
       return;
     }
     const TrialInfo& best = ranked.front();
-    page_.raw("<p class=\"lead\">" +
-              html_escaped(fmt::format("Trial {} won with {} {}{}, after {}.", best.number,
-                                       s.metric, shown(best.value),
-                                       std::isfinite(best.test_loss)
-                                           ? fmt::format(" (test loss {})", shown(best.test_loss))
-                                           : "",
-                                       counts)) +
-              "</p>");
-    page_.heading(level + (level == 2 ? 1 : 0), "The winning configuration");
+    std::string headline;
+    if (s.objectives.size() > 1) {
+      // Several objectives: no trial won; the front is the result.
+      std::string labels;
+      for (std::size_t k = 0; k < s.objectives.size(); ++k)
+        labels += (k == 0                         ? ""
+                   : k + 1 == s.objectives.size() ? " and "
+                                                  : ", ") +
+                  objective_label(s.objectives[k]);
+      headline = fmt::format("{} trials on the Pareto front of {}, after {}.",
+                             pareto_trials(s, ranked).size(), labels, counts);
+    } else {
+      // The held-out figure in the metric's own units, never a loss beside a
+      // metric in the target's units.
+      const auto [test_name, test_value] = test_counterpart(s.metric, best);
+      headline = fmt::format(
+          "Trial {} won with {} {}{}, after {}.", best.number, s.metric, shown(best.value),
+          std::isfinite(test_value) ? fmt::format(" ({} {})", test_name, shown(test_value)) : "",
+          counts);
+    }
+    page_.raw("<p class=\"lead\">" + html_escaped(headline) + "</p>");
+    page_.heading(level + (level == 2 ? 1 : 0),
+                  s.objectives.size() > 1
+                      ? fmt::format("The front's best trial by {}", s.objectives.front().metric)
+                      : "The winning configuration");
     std::vector<std::vector<std::string>> rows;
     for (const auto& [path, value] : best.params) rows.push_back({path, param_text(value)});
     rows.push_back({"seed", std::to_string(best.seed)});
@@ -246,20 +276,13 @@ class Report {
     page_.heading(level, fmt::format("How the best trial classifies (trial {})", best.number));
     try {
       const ConfusionMatrix m = confusion_matrix(store_, s, best, registrar_);
-      std::vector<std::string> columns = {"actual \\ predicted"};
-      columns.insert(columns.end(), m.classes.begin(), m.classes.end());
-      std::vector<std::vector<std::string>> rows;
-      for (std::size_t a = 0; a < m.classes.size(); ++a) {
-        std::vector<std::string> row = {m.classes[a]};
-        for (const int count : m.counts[a]) row.push_back(std::to_string(count));
-        rows.push_back(row);
-      }
       page_.raw("<p>" +
                 html_escaped(fmt::format("Counts of the {} rows by actual class (rows) and the "
-                                         "class the model gave them (columns).",
+                                         "class the model gave them (columns), each shaded by "
+                                         "its share of the actual class.",
                                          m.rows)) +
                 "</p>");
-      page_.table(columns, rows);
+      page_.count_matrix("actual \\ predicted", m.classes, m.counts);
     } catch (const std::exception& e) {
       page_.missing(fmt::format("The predictions could not be made: {}{}", e.what(), unloaded(s)));
     }
@@ -272,12 +295,17 @@ class Report {
       return;
     }
     const std::vector<std::string> paths = param_paths(trials);
-    // The metric is one of the losses: it is shown once, first.
-    const std::vector<std::pair<std::string, double TrialInfo::*>> losses = {
-        {"train_loss", &TrialInfo::train_loss},
-        {"val_loss", &TrialInfo::val_loss},
-        {"test_loss", &TrialInfo::test_loss}};
+    // The metric, then its held-out counterpart. Losses stand beside it only
+    // when it is a loss itself: a metric in the target's units (dollars) is
+    // never put beside losses in standardised units.
+    std::vector<std::pair<std::string, double TrialInfo::*>> losses;
+    if (is_loss(s.metric))
+      losses = {{"train_loss", &TrialInfo::train_loss},
+                {"val_loss", &TrialInfo::val_loss},
+                {"test_loss", &TrialInfo::test_loss}};
+    const std::string test_name = is_loss(s.metric) ? "" : test_counterpart(s.metric, {}).first;
     std::vector<std::string> columns = {"trial", s.metric};
+    if (!test_name.empty()) columns.push_back(test_name);
     for (const auto& [name, member] : losses)
       if (name != s.metric) columns.push_back(name);
     columns.insert(columns.end(), {"epoch", "seconds"});
@@ -287,6 +315,7 @@ class Report {
     for (std::size_t i = 0; i < ranked.size() && i < static_cast<std::size_t>(top_); ++i) {
       const TrialInfo& t = ranked[i];
       std::vector<std::string> row = {std::to_string(t.number), shown(t.value)};
+      if (!test_name.empty()) row.push_back(shown(test_counterpart(s.metric, t).second));
       for (const auto& [name, member] : losses)
         if (name != s.metric) row.push_back(shown(t.*member));
       row.insert(row.end(),
