@@ -10,7 +10,7 @@ void register_builtins(Registrar& registrar) {
   register_resnet_regression_model(registrar);
   register_linear_model(registrar);
   register_make_regression_dataset(registrar);
-  register_diabetes_dataset(registrar);
+  register_bundled_datasets(registrar);
   register_csv_dataset(registrar);
   register_optimizers(registrar);
   register_losses(registrar);

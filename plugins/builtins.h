@@ -15,7 +15,7 @@ void register_resnet_model(Registrar& registrar);
 void register_resnet_regression_model(Registrar& registrar);
 void register_linear_model(Registrar& registrar);
 void register_make_regression_dataset(Registrar& registrar);
-void register_diabetes_dataset(Registrar& registrar);
+void register_bundled_datasets(Registrar& registrar);
 void register_csv_dataset(Registrar& registrar);
 void register_optimizers(Registrar& registrar);
 void register_losses(Registrar& registrar);

@@ -351,8 +351,10 @@ TEST_SUITE("command line: what a new user runs into") {
 
   TEST_CASE("a target in large units is pointed out, and no epoch with a finite loss is a FAIL") {
     tunelab::test::ScratchDir dir;
-    const auto file = dir.write(
-        "b.yaml", "name: b\ndata: {dataset: diabetes}\ntrainer: {epochs: 1, batch_size: 1}\n");
+    const auto file =
+        dir.write("b.yaml",
+                  "name: b\ndata: {dataset: diabetes}\nmodel: {name: resnet, init: kaiming}\n"
+                  "trainer: {epochs: 1, batch_size: 1}\n");
     const auto r = tunelab::test::run_tunelab("run " + file.string() + " --storage " +
                                               (dir.path() / "s.db").string());
     CHECK(r.exit_status == 1);

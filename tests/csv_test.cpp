@@ -67,9 +67,11 @@ TEST_SUITE("csv") {
     CHECK(error_of("a,b\n1e39,2\n") == "d.csv:2:1: column 'a': '1e39' is not a finite number");
     CHECK(error_of("a,b\n1e-310,2\n") == "no error");  // a number near 0, not an overflow
     CHECK(error_of("a,b\n1,2\n\n3,NA\n") ==
-          "d.csv:4:2: column 'b': the target is missing ('NA'); drop the row or fill it in");
+          "d.csv:4:2: column 'b': the target is missing ('NA'); drop the row, fill it in, or set "
+          "data.missing_target: drop");
     CHECK(error_of("a,b\n1,\n") ==
-          "d.csv:2:2: column 'b': the target is missing (''); drop the row or fill it in");
+          "d.csv:2:2: column 'b': the target is missing (''); drop the row, fill it in, or set "
+          "data.missing_target: drop");
     CHECK(error_of("a,a\n1,2\n") == "d.csv:1:2: column 'a' appears twice in the header");
   }
 

@@ -171,5 +171,62 @@ TEST_SUITE("training") {
     REQUIRE(tunelab::FlatParameters::adopt(*model).has_value());
     CHECK(lean_step(registrar, model, "mse") != nullptr);
     CHECK(lean_step(registrar, model, "l1") == nullptr);  // no kernel of its own
+    // Dropout has no hand-written step.
+    auto dropped = model_of(registrar, "{name: resnet, dropout: 0.1}", 4);
+    REQUIRE(tunelab::FlatParameters::adopt(*dropped).has_value());
+    CHECK(lean_step(registrar, dropped) == nullptr);
+    auto residual = model_of(registrar,
+                             "{name: resnet, block: PreActResNetBlock, "
+                             "residual_dropout: 0.1}",
+                             4);
+    REQUIRE(tunelab::FlatParameters::adopt(*residual).has_value());
+    CHECK(lean_step(registrar, residual) == nullptr);
+  }
+
+  TEST_CASE("the hand-written cross-entropy gives autograd's loss and gradients, 2 and 3 classes") {
+    const auto& registrar = tunelab::test::builtins();
+    for (const std::int64_t classes : {2, 3}) {
+      for (const char* smoothing : {"0", "0.1"}) {
+        CAPTURE(classes);
+        CAPTURE(smoothing);
+        torch::manual_seed(5);
+        const std::int64_t outputs = classes == 2 ? 1 : classes, inputs = 6;
+        const auto config = experiment_with(
+            {"model={name: resnet, num_blocks: 1, c_hidden: 8, groups: 2}",
+             "trainer.loss=cross_entropy",
+             std::string("trainer.loss_args={label_smoothing: ") + smoothing + "}"});
+        auto lean_model = tunelab::build_model(registrar, config.model, inputs, outputs);
+        auto reference = tunelab::build_model(registrar, config.model, inputs, outputs);
+        {
+          torch::NoGradGuard no_grad;
+          const auto a = lean_model->parameters(), b = reference->parameters();
+          for (std::size_t i = 0; i < a.size(); ++i) b[i].copy_(a[i]);
+        }
+        REQUIRE(tunelab::FlatParameters::adopt(*lean_model).has_value());
+        const auto components = tunelab::training_components(registrar, config.trainer);
+        auto lean = tunelab::LeanNetwork::recognise(lean_model, components.lean_blocks,
+                                                    components.loss.lean_kernel);
+        REQUIRE(lean != nullptr);
+        const auto x = 3 * torch::randn({50, inputs});
+        const auto codes = torch::randint(classes, {50, 1}).to(torch::kFloat32);
+        const auto index = torch::randperm(50).slice(0, 0, 29);
+        lean_model->train();
+        reference->train();
+        const double loss = lean->forward_backward(x, codes, index);
+        const auto expected = components.loss(reference->forward(x.index_select(0, index)),
+                                              codes.index_select(0, index));
+        expected.backward();
+        CHECK(loss == doctest::Approx(expected.item<double>()).epsilon(1e-5));
+        const auto a = lean_model->parameters(), b = reference->parameters();
+        for (std::size_t i = 0; i < a.size(); ++i) {
+          const double scale = b[i].grad().abs().max().item<double>();
+          CHECK((a[i].grad() - b[i].grad()).abs().max().item<double>() <= 1e-5 * scale + 1e-7);
+        }
+      }
+    }
+    // Class weights keep autograd's step.
+    const auto weighted = experiment_with(
+        {"trainer.loss=cross_entropy", "trainer.loss_args={class_weights: [1, 2]}"});
+    CHECK_FALSE(tunelab::training_components(registrar, weighted.trainer).loss.lean_kernel);
   }
 }

@@ -89,13 +89,21 @@ TEST_SUITE("model assembly") {
           count({{"num_blocks", {2, 2}}, {"c_hidden", {16, 16}}}));
   }
 
-  TEST_CASE("resnet uses the chapter's Kaiming (fan_out) initialisation") {
+  TEST_CASE("resnet uses PyTorch's initialisation, or the chapter's Kaiming (fan_out) on request") {
     torch::manual_seed(1);
-    auto model = build({{"num_blocks", {1}}, {"c_hidden", {256}}}, 256);
-    for (const auto& p : model->named_parameters()) {
-      if (p.key() != "blocks.0.net.0.weight") continue;
-      // kaiming_normal_(fan_out, relu): std = sqrt(2 / fan_out) = sqrt(2 / 256).
-      CHECK(p.value().std().item<double>() == doctest::Approx(std::sqrt(2.0 / 256)).epsilon(0.03));
+    auto kaiming = build({{"num_blocks", {1}}, {"c_hidden", {256}}, {"init", "kaiming"}}, 256);
+    auto standard = build({{"num_blocks", {1}}, {"c_hidden", {256}}}, 256);
+    int seen = 0;
+    for (auto* model : {&kaiming, &standard}) {
+      for (const auto& p : (*model)->named_parameters()) {
+        if (p.key() != "blocks.0.net.0.weight") continue;
+        ++seen;
+        // kaiming_normal_(fan_out, relu): std = sqrt(2 / fan_out) = sqrt(2 / 256);
+        // PyTorch's Linear: uniform in +-1/sqrt(fan_in), std = 1 / sqrt(3 * 256).
+        const double expected = model == &kaiming ? std::sqrt(2.0 / 256) : 1 / std::sqrt(3.0 * 256);
+        CHECK(p.value().std().item<double>() == doctest::Approx(expected).epsilon(0.03));
+      }
     }
+    CHECK(seen == 2);
   }
 }

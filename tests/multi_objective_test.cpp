@@ -38,26 +38,26 @@ std::string zdt_experiment(const std::string& name, int seed, int trials,
 }
 
 // Every trial of `study` by number: its state and objective values.
-struct StoredTrial {
+struct RecordedTrial {
   std::string state;
   std::vector<double> values;
-  bool operator==(const StoredTrial& o) const { return state == o.state && values == o.values; }
+  bool operator==(const RecordedTrial& o) const { return state == o.state && values == o.values; }
 };
-std::ostream& operator<<(std::ostream& out, const StoredTrial& t) {
+std::ostream& operator<<(std::ostream& out, const RecordedTrial& t) {
   out << t.state;
   for (const double v : t.values) out << ' ' << v;
   return out;
 }
 
-std::map<int, StoredTrial> stored_trials(const std::filesystem::path& db,
-                                         const std::string& study) {
+std::map<int, RecordedTrial> stored_trials(const std::filesystem::path& db,
+                                           const std::string& study) {
   SQLite::Database d(db.string());
   SQLite::Statement q(d,
                       "SELECT t.number, t.state, v.value FROM trials t JOIN studies s USING "
                       "(study_id) LEFT JOIN trial_values v USING (trial_id) WHERE s.name = ? "
                       "ORDER BY t.number, v.objective");
   q.bind(1, study);
-  std::map<int, StoredTrial> out;
+  std::map<int, RecordedTrial> out;
   while (q.executeStep()) {
     auto& t = out[q.getColumn(0).getInt()];
     t.state = q.getColumn(1).getString();
@@ -283,7 +283,8 @@ TEST_SUITE("several objectives") {
   TEST_CASE("gp on (val_rmse, n_params) does not keep proposing a configuration it has run") {
     // With log-warped values the noise of one small network's val_rmse kept
     // the expected improvement alive at it: 23 of a study's last 24 trials
-    // were that network with the learning rate at its bound.
+    // were that network with the learning rate at its bound. (Where that
+    // network is the whole front, varying its learning rate is the search.)
     tunelab::test::ScratchDir dir;
     const std::string storage = " --storage " + (dir.path() / "s.db").string();
     const auto r = tunelab::test::run_tunelab(
@@ -299,10 +300,12 @@ TEST_SUITE("several objectives") {
     };
     // A near-copy: every integer and choice the same, the learning rate
     // within a hundredth of its log range (1e-3 to 3e-2).
-    int copies = 0;
-    std::map<std::string, int> configurations;
+    int copies = 0, at_bound = 0;
     for (std::size_t b = 0; b < trials.size(); ++b) {
-      if (b + 24 >= trials.size()) ++configurations[discrete(trials[b])];
+      // The learning rate within a hundredth of its log range of a bound.
+      const double lr = trials[b]["lr"].get<double>();
+      if (b + 24 >= trials.size())
+        at_bound += std::min(std::log(lr / 1e-3), std::log(3e-2 / lr)) < 0.01 * std::log(30.0);
       for (std::size_t a = 0; a < b; ++a)
         copies +=
             discrete(trials[a]) == discrete(trials[b]) &&
@@ -310,9 +313,7 @@ TEST_SUITE("several objectives") {
                 0.01 * std::log(30.0);
     }
     CHECK(copies == 0);
-    int most = 0;
-    for (const auto& [configuration, n] : configurations) most = std::max(most, n);
-    CHECK_MESSAGE(most <= 12, "the last 24 trials ran one configuration ", most, " times");
+    CHECK(at_bound <= 3);
   }
 
   TEST_CASE("a pruner stops dominated trials of a two-objective study, the same each run") {

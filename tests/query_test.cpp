@@ -375,9 +375,10 @@ TEST_SUITE("query: rerun and predict") {
                                        "trainer.epochs=3" +
                                        storage)
                 .exit_status == 0);
-    // An age of 1e38 years: the model's sums overflow.
+    // Every value 3e38: the model's sums overflow.
     dir.write("huge.csv",
-              "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n1e38,2,32.1,101,157,93.2,38,4,4.8598,87\n");
+              "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n"
+              "3e38,3e38,3e38,3e38,3e38,3e38,3e38,3e38,3e38,3e38\n");
     const auto out = dir.path() / "p.csv";
     const auto r = tunelab::test::run_tunelab("predict quickstart --input " +
                                               (dir.path() / "huge.csv").string() + " --output " +

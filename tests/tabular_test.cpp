@@ -10,14 +10,17 @@
 #include <iterator>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "common/errors.h"
+#include "config/experiment_loader.h"
 #include "data/csv_table.h"
 #include "data/feature_encoding.h"
 #include "data/split.h"
 #include "data/table_dataset.h"
 #include "data/task.h"
 #include "model/embedding_front.h"
+#include "runner/single_run.h"
 #include "support.h"
 #include "test_paths.h"
 #include "train/metrics.h"
@@ -86,6 +89,118 @@ TEST_SUITE("tabular data") {
                          tunelab::ConfigError);
     auto one = table_dataset("a,y\n1,cat\n2,cat\n", {"y", {}, {}, {}, {}});
     CHECK_THROWS_AS(tunelab::settle_task(one, tunelab::Task::automatic), tunelab::ConfigError);
+  }
+
+  TEST_CASE("rows without a target are refused at their line, or dropped and counted") {
+    const std::string csv = "a,b,y\n1,x,1.5\n2,y,\n3,x,2.5\n4,y,NA\n5,x,3.5\n";
+    tunelab::TableColumns columns;
+    columns.target = "y";
+    try {
+      table_dataset(csv, columns);
+      FAIL("a missing target was accepted");
+    } catch (const tunelab::DataError& e) {
+      CHECK(std::string(e.what()).find("t.csv:3:3") != std::string::npos);
+      CHECK(std::string(e.what()).find("data.missing_target: drop") != std::string::npos);
+    }
+    columns.drop_missing_target = true;
+    const tunelab::Dataset data = table_dataset(csv, columns);
+    REQUIRE(data.rows() == 3);
+    CHECK(data.y[1][0].item<float>() == 2.5F);
+    CHECK(data.x[2][0].item<float>() == 5.0F);  // the rows after a dropped one move up
+    REQUIRE(data.notes.size() == 1);
+    CHECK(data.notes[0].find("2 of 5 rows dropped") != std::string::npos);
+    CHECK(data.notes[0].find("t.csv:3:3") != std::string::npos);
+    // Classes are of the kept rows only; a table of no target at all is refused.
+    const tunelab::Dataset labels = table_dataset("a,y\n1,no\n2,\n3,yes\n", columns);
+    CHECK(labels.classes == std::vector<std::string>{"no", "yes"});
+    CHECK(labels.rows() == 2);
+    CHECK_THROWS_AS(table_dataset("a,y\n1,\n2,NA\n", columns), tunelab::DataError);
+
+    // From an experiment file: the run drops them and says so.
+    tunelab::test::ScratchDir dir;
+    std::string rows = "a,b,y\n";
+    for (int i = 0; i < 60; ++i)
+      rows +=
+          fmt::format("{},{},{}\n", i, i % 3, i % 7 == 0 ? std::string() : std::to_string(i * 2));
+    dir.write("t.csv", rows);
+    dir.write("e.yaml",
+              "name: t\ndata:\n  dataset: csv\n  args: {path: t.csv, target: y}\n"
+              "  missing_target: drop\nmodel: {name: linear}\ntrainer: {epochs: 2}\n");
+    auto r = tunelab::test::run_tunelab("run " + (dir.path() / "e.yaml").string() + " --storage " +
+                                        (dir.path() / "s.db").string());
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    CHECK_MESSAGE(
+        r.output.find("9 of 60 rows dropped: their target is missing") != std::string::npos,
+        r.output);
+    dir.write("bad.yaml",
+              "name: t\ndata:\n  dataset: csv\n  args: {path: t.csv, target: y}\n"
+              "  missing_target: skip\nmodel: {name: linear}\n");
+    r = tunelab::test::run_tunelab("validate " + (dir.path() / "bad.yaml").string());
+    CHECK(r.exit_status == 2);
+    CHECK_MESSAGE(r.output.find("bad.yaml:5:19: data.missing_target: expected drop or refuse") !=
+                      std::string::npos,
+                  r.output);
+  }
+
+  TEST_CASE(
+      "categorical: all reads every feature as categories, and a 0/1 target's reading is said") {
+    tunelab::test::ScratchDir dir;
+    std::string rows = "a,b,y\n";
+    for (int i = 0; i < 40; ++i) rows += fmt::format("{},{},{}\n", i % 4, i % 5, i % 2);
+    dir.write("t.csv", rows);
+    dir.write("e.yaml",
+              "name: t\ndata:\n  dataset: csv\n  args: {path: t.csv, categorical: all}\n"
+              "model: {name: linear}\ntrainer: {epochs: 2}\n");
+    auto r = tunelab::test::run_tunelab("validate --columns " + (dir.path() / "e.yaml").string());
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    CHECK_MESSAGE(
+        r.output.find("'y' holds 2 whole numbers only (0, 1): read as a regression "
+                      "target; for classes, set task: classification") != std::string::npos,
+        r.output);
+    const auto category_lines = [](const std::string& text) {
+      int n = 0;
+      std::istringstream lines(text);
+      for (std::string line; std::getline(lines, line);)
+        n += (line.rfind("a ", 0) == 0 || line.rfind("b ", 0) == 0) &&
+             line.find("categor") != std::string::npos;
+      return n;
+    };
+    CHECK_MESSAGE(category_lines(r.output) == 2, r.output);
+    dir.write("c.yaml",
+              "name: t\ntask: classification\ndata:\n  dataset: csv\n  args: {path: t.csv}\n"
+              "model: {name: linear}\ntrainer: {epochs: 2}\n");
+    r = tunelab::test::run_tunelab("validate " + (dir.path() / "c.yaml").string());
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    CHECK(r.output.find("whole numbers only") == std::string::npos);
+    dir.write("bad.yaml",
+              "name: t\ndata:\n  dataset: csv\n  args: {path: t.csv, categorical: some}\n"
+              "model: {name: linear}\n");
+    r = tunelab::test::run_tunelab("validate " + (dir.path() / "bad.yaml").string());
+    CHECK(r.exit_status == 2);
+    CHECK_MESSAGE(r.output.find("categorical: expected a list of columns, or all, got 'some'") !=
+                      std::string::npos,
+                  r.output);
+  }
+
+  TEST_CASE("the real tables that come with tunelab load by name, with their tasks") {
+    const std::vector<std::tuple<std::string, std::int64_t, std::int64_t, std::size_t>> tables = {
+        {"diabetes", 442, 10, 0},
+        {"breast_cancer", 569, 30, 2},
+        {"wine", 178, 13, 3},
+        {"diamonds", 53940, 9, 0}};
+    for (const auto& [name, rows, features, classes] : tables) {
+      CAPTURE(name);
+      tunelab::test::ScratchDir dir;
+      dir.write("e.yaml", "name: t\ndata: {dataset: " + name +
+                              "}\nmodel: {name: linear}\ntrainer: {epochs: 1}\n");
+      const tunelab::Experiment e = tunelab::load_experiment(dir.path() / "e.yaml", {});
+      const tunelab::Dataset data =
+          tunelab::load_dataset(e.config, e.base_dir, tunelab::test::builtins());
+      CHECK(data.rows() == rows);
+      CHECK(static_cast<std::int64_t>(data.feature_names.size()) == features);
+      CHECK(data.classes.size() == classes);
+      CHECK(data.notes.empty());
+    }
   }
 
   TEST_CASE("levels and classes have caps, checked before anything is encoded") {

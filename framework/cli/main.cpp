@@ -23,6 +23,7 @@ using Command = std::function<int(const tunelab::cli::Arguments&, tunelab::Regis
 
 const std::map<std::string, std::pair<Command, const char*>>& commands() {
   static const std::map<std::string, std::pair<Command, const char*>> table = {
+      {"init", {tunelab::cli::init_command, "write a commented experiment file for a CSV table"}},
       {"run", {tunelab::cli::run_command, "train an experiment and report its per-epoch losses"}},
       {"worker", {tunelab::cli::worker_command, "join a study in a store as one more worker"}},
       {"validate",

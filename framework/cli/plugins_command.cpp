@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "common/errors.h"
 #include "common/near_matches.h"
 #include "plugin/loader.h"

@@ -104,6 +104,14 @@ OptionCheck OptionCheck::in_unit_interval() {
           }};
 }
 
+OptionCheck OptionCheck::share() {
+  return {"in [0, 1)", [](const std::string& key, const nlohmann::json& value) {
+            const double v = number_of(value);
+            if (!(v >= 0 && v < 1))
+              throw ConfigError(key, fmt::format("must be at least 0 and below 1, got {}", v));
+          }};
+}
+
 OptionCheck OptionCheck::one_of(std::vector<std::string> choices) {
   const std::string shown = fmt::format("{}", fmt::join(choices, " | "));
   return {shown,

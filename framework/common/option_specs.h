@@ -30,6 +30,7 @@ struct OptionCheck {
   static OptionCheck non_negative();
   static OptionCheck at_least(double minimum);
   static OptionCheck in_unit_interval();  // [0, 1]
+  static OptionCheck share();             // [0, 1): a dropout rate, say
   static OptionCheck one_of(std::vector<std::string> choices);
 };
 

@@ -29,6 +29,9 @@ struct DataConfig {
   // `embedding_width` numbers each.
   CategoricalEncoding encoding = CategoricalEncoding::onehot;
   int embedding_width = 4;
+  // `missing_target: drop`: rows whose target is missing are left out, and
+  // the run says how many; else such a row is refused at its line.
+  bool drop_missing_target = false;
 };
 
 // What to tune, over what, how long. Without a space, a study is one run.

@@ -32,6 +32,12 @@ nlohmann::json to_json(const ExperimentConfig& c) {
         {"fast_path", c.trainer.fast_path}}},
   };
   if (!c.description.empty()) out["description"] = c.description;
+  // Stated only where they differ from the defaults, so that files from
+  // before them keep their configuration's fingerprint.
+  if (c.data.drop_missing_target) out["data"]["missing_target"] = "drop";
+  if (c.trainer.schedule != "constant") out["trainer"]["schedule"] = c.trainer.schedule;
+  if (c.trainer.warmup_epochs > 0) out["trainer"]["warmup_epochs"] = c.trainer.warmup_epochs;
+  if (c.trainer.grad_clip > 0) out["trainer"]["grad_clip"] = c.trainer.grad_clip;
   // Stated only where the file states a task, so that files from before
   // tasks keep their configuration's fingerprint.
   if (c.task != Task::automatic) out["task"] = to_string(c.task);

@@ -15,6 +15,7 @@
 #include "config/overrides.h"
 #include "config/yaml_to_json.h"
 #include "data/split.h"
+#include "train/lr_schedule.h"
 
 namespace tunelab {
 namespace {
@@ -34,8 +35,8 @@ auto in_section(const std::string& section, Read read) {
 
 DataConfig read_data(const nlohmann::json& json) {
   const Args args(json);
-  args.allow_only(
-      {"dataset", "args", "split", "standardize", "folds", "encoding", "embedding_width"});
+  args.allow_only({"dataset", "args", "split", "standardize", "folds", "encoding",
+                   "embedding_width", "missing_target"});
   DataConfig data;
   data.dataset = args.text("dataset");
   const auto& dataset_args = args.section("args");
@@ -66,6 +67,11 @@ DataConfig read_data(const nlohmann::json& json) {
   require_at_least("embedding_width", width, 1);
   if (width > 1024) throw ConfigError("embedding_width", "must be at most 1024");
   data.embedding_width = static_cast<int>(width);
+  const std::string missing_target = args.text("missing_target", "refuse");
+  if (missing_target != "refuse" && missing_target != "drop")
+    throw ConfigError("missing_target",
+                      fmt::format("expected drop or refuse, got '{}'", missing_target));
+  data.drop_missing_target = missing_target == "drop";
   in_section("standardize", [&] {
     const Args standardize(args.section("standardize"));
     standardize.allow_only({"x", "y"});
@@ -95,7 +101,8 @@ nlohmann::json optional_mapping(const Args& args, const std::string& key) {
 TrainerConfig read_trainer(const nlohmann::json& json) {
   const Args args(json);
   args.allow_only({"optimizer", "optimizer_args", "lr", "weight_decay", "batch_size", "epochs",
-                   "loss", "loss_args", "early_stopping", "fast_path"});
+                   "loss", "loss_args", "early_stopping", "fast_path", "schedule", "warmup_epochs",
+                   "grad_clip"});
   TrainerConfig t;
   t.optimizer = args.text("optimizer", t.optimizer);
   t.optimizer_args = optional_mapping(args, "optimizer_args");
@@ -113,6 +120,20 @@ TrainerConfig read_trainer(const nlohmann::json& json) {
   t.loss_stated = args.has("loss");
   t.loss_args = optional_mapping(args, "loss_args");
   t.fast_path = args.boolean("fast_path", t.fast_path);
+  t.schedule = args.text("schedule", t.schedule);
+  const auto& schedules = lr_schedule_names();
+  if (std::find(schedules.begin(), schedules.end(), t.schedule) == schedules.end())
+    throw ConfigError("schedule", unknown_name_message("schedule", t.schedule, schedules));
+  t.warmup_epochs = args.number("warmup_epochs", t.warmup_epochs);
+  if (!(t.warmup_epochs >= 0)) throw ConfigError("warmup_epochs", "must not be negative");
+  if (t.warmup_epochs >= t.epochs)
+    throw ConfigError("warmup_epochs",
+                      fmt::format("a warm-up of {:g} epochs leaves none of the {} epochs to train "
+                                  "at the schedule's rate (make it shorter than epochs)",
+                                  t.warmup_epochs, t.epochs));
+  t.grad_clip = args.number("grad_clip", t.grad_clip);
+  if (!(t.grad_clip >= 0))
+    throw ConfigError("grad_clip", "must be a largest gradient norm above 0, or 0 for none");
   in_section("early_stopping", [&] {
     const Args stop(args.section("early_stopping"));
     stop.allow_only({"patience", "min_delta", "metric"});

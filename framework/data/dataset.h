@@ -70,6 +70,9 @@ struct DatasetRequest {
   // Relative paths in args are resolved against this folder (the experiment
   // file's folder).
   std::filesystem::path base_dir;
+  // data.missing_target: drop. A data set read from a table leaves out the
+  // rows whose target is missing (and notes it) instead of refusing them.
+  bool drop_missing_target = false;
 };
 
 using DatasetFactory = std::function<Dataset(const DatasetRequest&)>;

@@ -208,7 +208,8 @@ Dataset dataset_from_table(const CsvTable& table, const TableColumns& spec) {
     const std::size_t c = feature_columns[static_cast<std::size_t>(j)];
     const ColumnCells cells(table, c, na);
     FeatureColumn column{table.header[c], ColumnKind::numeric, {}};
-    const bool forced_categorical = std::find(forced.begin(), forced.end(), c) != forced.end();
+    const bool forced_categorical =
+        spec.all_categorical || std::find(forced.begin(), forced.end(), c) != forced.end();
     const auto numbers = forced_categorical ? std::nullopt : cells.numbers();
     if (numbers) {
       for (std::size_t i = 0; i < numbers->size(); ++i)
@@ -226,22 +227,42 @@ Dataset dataset_from_table(const CsvTable& table, const TableColumns& spec) {
   if (!any_categorical) data.columns.clear();
 
   const ColumnCells target(table, target_column, na);
-  for (std::size_t i = 0; i < target.rows(); ++i)
-    if (target.missing(i))
-      throw DataError(fmt::format("{}: the target is missing ('{}'); drop the row or fill it in",
-                                  target.where(i), target.text(i)));
+  std::vector<std::int64_t> kept;
+  for (std::size_t i = 0; i < target.rows(); ++i) {
+    if (!target.missing(i)) {
+      kept.push_back(static_cast<std::int64_t>(i));
+    } else if (!spec.drop_missing_target) {
+      throw DataError(
+          fmt::format("{}: the target is missing ('{}'); drop the row, fill it in, or set "
+                      "data.missing_target: drop",
+                      target.where(i), target.text(i)));
+    }
+  }
   auto y = data.y.accessor<float, 2>();
   if (const auto numbers = target.numbers()) {
     for (std::size_t i = 0; i < numbers->size(); ++i)
       y[static_cast<std::int64_t>(i)][0] = (*numbers)[i];
   } else {
     for (std::size_t i = 0; i < target.rows() && data.first_text_target.empty(); ++i)
-      if (!target.number(i))
+      if (!target.missing(i) && !target.number(i))
         data.first_text_target = fmt::format("{}: '{}'", target.where(i), target.text(i));
     data.classes = code_levels(
         target, [&](std::size_t i, float v) { y[static_cast<std::int64_t>(i)][0] = v; });
   }
   data.target_names = {table.header[target_column]};
+  if (kept.size() < target.rows()) {
+    if (kept.empty())
+      throw DataError(fmt::format("{}: every row's target is missing", table.path.string()));
+    std::size_t first = 0;
+    while (!target.missing(first)) ++first;
+    const at::Tensor rows = torch::tensor(kept, torch::kInt64);
+    data.x = data.x.index_select(0, rows);
+    data.y = data.y.index_select(0, rows);
+    data.notes.push_back(
+        fmt::format("{} of {} rows dropped: their target is missing (the first "
+                    "at {}; data.missing_target: drop)",
+                    target.rows() - kept.size(), target.rows(), target.where(first)));
+  }
   return data;
 }
 

@@ -21,6 +21,10 @@ struct TableColumns {
   std::vector<std::string> ignore;       // never read beyond splitting the row
   std::vector<std::string> categorical;  // categories even where every cell is a number
   std::vector<std::string> na_values;    // cells that mean "missing", besides the defaults
+  bool all_categorical = false;          // every feature a category (`categorical: all`)
+  // Rows whose target is missing are left out (and said in the notes)
+  // rather than refused.
+  bool drop_missing_target = false;
 };
 
 // "", NA, N/A, n/a, NaN, nan, -NaN, null, NULL, None, <NA>, #N/A: what

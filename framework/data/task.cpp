@@ -1,14 +1,23 @@
 #include "data/task.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <torch/torch.h>
 
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "common/errors.h"
 
 namespace tunelab {
+namespace {
+
+// A numeric target of at most this many whole values gets a note that it is
+// read as a regression target.
+constexpr std::size_t kFewValues = 10;
+
+}  // namespace
 
 std::string to_string(Task task) {
   switch (task) {
@@ -61,6 +70,23 @@ void settle_task(Dataset& data, Task task) {
     auto out = codes.accessor<float, 2>();
     for (std::int64_t i = 0; i < data.rows(); ++i) out[i][0] = code.at(y[i][0]);
     data.y = codes;
+  }
+  if (task == Task::automatic && !data.is_classification() && data.targets() == 1 &&
+      data.rows() > 0) {
+    // A numeric target of a few whole values (0/1, a rating) is most often
+    // a label: say what was chosen, and how to choose the other.
+    std::set<float> values;
+    bool whole = true;
+    const auto y = data.y.accessor<float, 2>();
+    for (std::int64_t i = 0; i < data.rows() && whole && values.size() <= kFewValues; ++i) {
+      whole = y[i][0] == std::floor(y[i][0]);
+      values.insert(y[i][0]);
+    }
+    if (whole && values.size() <= kFewValues)
+      data.notes.push_back(fmt::format(
+          "'{}' holds {} whole numbers only ({}): read as a regression target; for classes, "
+          "set task: classification",
+          target, values.size(), fmt::join(values, ", ")));
   }
   if (data.classes.size() > kMaxClasses)
     throw ConfigError("task", fmt::format("'{}' has {} classes, more than the {} a classifier here "

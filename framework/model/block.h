@@ -21,6 +21,12 @@ struct BlockSpec {
   MakeActivation act;
   // Block-specific options from the model section (`block_args:`).
   nlohmann::json args;
+  // The model's `dropout` and `residual_dropout` (Gorishniy et al. 2021's
+  // ResNet): the share of the hidden layer's units zeroed in training, and
+  // of the residual branch's before it meets the shortcut. The built-in
+  // blocks apply both; 0: no dropout module at all.
+  double dropout = 0;
+  double residual_dropout = 0;
 };
 
 using BlockFactory = std::function<torch::nn::AnyModule(const BlockSpec&)>;

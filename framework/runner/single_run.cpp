@@ -252,7 +252,8 @@ Dataset load_dataset(const ExperimentConfig& config, const std::filesystem::path
       registrar.datasets.factory_at("data.dataset", config.data.dataset);
   Dataset data;
   try {
-    data = factory(DatasetRequest{config.data.args, derive_seed(config.seed, "data"), base_dir});
+    data = factory(DatasetRequest{config.data.args, derive_seed(config.seed, "data"), base_dir,
+                                  config.data.drop_missing_target});
   } catch (const ConfigError& e) {
     throw e.under("data.args");
   }

@@ -13,7 +13,13 @@ std::optional<CapturableAdam> CapturableAdam::replacing(torch::optim::Optimizer&
 
 CapturableAdam::CapturableAdam(AdamState state)
     : state_(std::move(state)),
-      steps_(torch::zeros({}, state_.values.options().dtype(torch::kFloat64))) {}
+      steps_(torch::zeros({}, state_.values.options().dtype(torch::kFloat64))),
+      lr_(torch::full({}, state_.settings.lr, state_.values.options().dtype(torch::kFloat64))) {}
+
+void CapturableAdam::set_lr(double lr) {
+  torch::NoGradGuard no_grad;
+  lr_.fill_(lr);
+}
 
 void CapturableAdam::step() {
   torch::NoGradGuard no_grad;
@@ -25,12 +31,12 @@ void CapturableAdam::step() {
   const torch::Tensor bias_correction1 = 1 - torch::pow(s.beta1, steps_);
   const torch::Tensor sqrt_bias_correction2 =
       (1 - torch::pow(s.beta2, steps_)).sqrt_().to(torch::kFloat32);
-  const torch::Tensor step_size = (-s.lr / bias_correction1).to(torch::kFloat32);
+  const torch::Tensor step_size = (-lr_ / bias_correction1).to(torch::kFloat32);
 
   torch::Tensor grad = values.grad();
   if (s.weight_decay != 0) {
     if (s.decoupled)
-      values.mul_(1 - s.lr * s.weight_decay);
+      values.mul_((1 - lr_ * s.weight_decay).to(torch::kFloat32));
     else
       grad = grad.add(values, s.weight_decay);
   }

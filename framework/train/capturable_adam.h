@@ -25,12 +25,16 @@ class CapturableAdam {
                                                  const at::Tensor& flat);
 
   void step();
+  // The learning rate of the steps from now on (a schedule's). It lives on
+  // the device, so a recorded step replays with the rate set last.
+  void set_lr(double lr);
 
  private:
   explicit CapturableAdam(AdamState state);
 
   AdamState state_;
   at::Tensor steps_;  // a double scalar on the parameters' device
+  at::Tensor lr_;     // the same
 };
 
 }  // namespace tunelab

@@ -24,6 +24,8 @@ class FusedAdam {
                                             const at::Tensor& flat);
 
   void step();
+  // The learning rate of the steps from now on (a schedule's).
+  void set_lr(double lr) { state_.settings.lr = lr; }
 
  private:
   explicit FusedAdam(AdamState state) : state_(std::move(state)) {}

@@ -37,9 +37,11 @@ class LeanLayer {
 using LeanLayerFactory = std::function<std::unique_ptr<LeanLayer>(const torch::nn::Module& module)>;
 
 // What a loss can offer the hand-written step: the batch's mean loss over
-// n float predictions and targets, with its gradient by each prediction in
-// `d_prediction`.
-using LeanLossKernel = std::function<double(const float* prediction, const float* target,
-                                            std::size_t n, float* d_prediction)>;
+// `rows` rows of `outputs` float predictions each, with its gradient by each
+// prediction in `d_prediction`. `target` holds the rows' targets as the
+// training split has them: `outputs` numbers per row for a regression loss,
+// one class code per row for a classification one.
+using LeanLossKernel = std::function<double(const float* prediction, const float* target, int rows,
+                                            int outputs, float* d_prediction)>;
 
 }  // namespace tunelab

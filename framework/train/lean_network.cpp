@@ -109,20 +109,22 @@ double LeanNetwork::forward_backward(const at::Tensor& x_all, const at::Tensor& 
                                      const at::Tensor& rows_tensor) {
   const int rows = static_cast<int>(rows_tensor.size(0));
   const int in = layers_.front()->in_width(), outputs = layers_.back()->out_width();
-  if (x_all.size(1) != in || y_all.size(1) != outputs)
+  // A target per output, or one class code per row.
+  const int targets = static_cast<int>(y_all.size(1));
+  if (x_all.size(1) != in || (targets != outputs && targets != 1))
     throw std::logic_error("the hand-written step got data of the wrong width");
   const auto size = [rows](int width) { return static_cast<std::size_t>(rows) * width; };
 
   // The batch's rows, gathered.
   x_.resize(size(in));
-  y_.resize(size(outputs));
+  y_.resize(size(targets));
   const float* xs = x_all.data_ptr<float>();
   const float* ys = y_all.data_ptr<float>();
   const std::int64_t* index = rows_tensor.data_ptr<std::int64_t>();
   for (int r = 0; r < rows; ++r) {
     std::copy_n(xs + index[r] * in, in, x_.data() + static_cast<std::size_t>(r) * in);
-    std::copy_n(ys + index[r] * outputs, outputs,
-                y_.data() + static_cast<std::size_t>(r) * outputs);
+    std::copy_n(ys + index[r] * targets, targets,
+                y_.data() + static_cast<std::size_t>(r) * targets);
   }
 
   // Forward, keeping each layer's input for its backward.
@@ -134,7 +136,7 @@ double LeanNetwork::forward_backward(const at::Tensor& x_all, const at::Tensor& 
   }
 
   d_prediction_.resize(size(outputs));
-  const double loss = loss_(h, y_.data(), size(outputs), d_prediction_.data());
+  const double loss = loss_(h, y_.data(), rows, outputs, d_prediction_.data());
 
   float* d = d_prediction_.data();
   for (std::size_t i = layers_.size(); i-- > 0;)

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include "train/gradient_clipping.h"
+
 namespace tunelab {
 
 std::unique_ptr<TrainingStep> choose_step(torch::nn::Sequential& model,
@@ -27,20 +29,33 @@ std::unique_ptr<TrainingStep> choose_step(torch::nn::Sequential& model,
       y_train.dim() == 2)
     s.lean_ = LeanNetwork::recognise(model, components.lean_blocks, components.loss.lean_kernel);
 
+  s.grad_clip_ = config.grad_clip;
   StepUpdate update;
   if (s.flat_) {
     update.zero_grad = [&s] { s.flat_->values().mutable_grad().zero_(); };
   } else {
     update.zero_grad = [&s] { s.optimizer_->zero_grad(); };
   }
+  std::function<void()> apply;
   if (s.fused_) {
-    update.apply = [&s] { s.fused_->step(); };
+    apply = [&s] { s.fused_->step(); };
   } else if (s.capturable_) {
-    update.apply = [&s] { s.capturable_->step(); };
+    apply = [&s] { s.capturable_->step(); };
     update.replayable = true;
   } else {
-    update.apply = [&s] { s.optimizer_->step(); };
-    update.replayable = s.flat_.has_value() && components.optimizer.replayable;
+    apply = [&s] { s.optimizer_->step(); };
+    // LibTorch's optimizers read the learning rate on the host: a recorded
+    // step would replay the rate it was recorded with.
+    update.replayable = s.flat_.has_value() && components.optimizer.replayable &&
+                        config.schedule == "constant" && config.warmup_epochs <= 0;
+  }
+  if (s.grad_clip_ > 0) {
+    update.apply = [&s, apply] {
+      s.clip_gradients();
+      apply();
+    };
+  } else {
+    update.apply = std::move(apply);
   }
   s.batch_step_ = std::make_unique<BatchStep>(model, components.loss, x_train, y_train,
                                               std::move(update), config.fast_path);
@@ -59,7 +74,26 @@ void TrainingStep::run(const at::Tensor& order, std::int64_t begin, std::int64_t
   }
   const at::Tensor rows = order.slice(0, begin, end);
   lean_loss_sum_ += lean_->forward_backward(x_, y_, rows) * static_cast<double>(end - begin);
+  if (grad_clip_ > 0) clip_gradients();
   fused_->step();
+}
+
+void TrainingStep::clip_gradients() {
+  if (flat_) {
+    clip_gradient_norm({flat_->values().grad()}, grad_clip_);
+    return;
+  }
+  std::vector<at::Tensor> gradients;
+  for (const auto& group : optimizer_->param_groups())
+    for (const auto& p : group.params())
+      if (p.grad().defined()) gradients.push_back(p.grad());
+  clip_gradient_norm(gradients, grad_clip_);
+}
+
+void TrainingStep::set_lr(double lr) {
+  if (fused_) fused_->set_lr(lr);
+  if (capturable_) capturable_->set_lr(lr);
+  for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
 }
 
 double TrainingStep::take_loss_sum() {

@@ -65,6 +65,10 @@ class TrainingStep {
   // The row-weighted sum of the batch losses since the last call.
   double take_loss_sum();
 
+  // The learning rate of the steps from now on (a schedule's), in whichever
+  // optimizer the step runs.
+  void set_lr(double lr);
+
   // What the caller should tell the user (a fast path given up, and why).
   const std::vector<std::string>& warnings() const { return batch_step_->warnings(); }
 
@@ -75,6 +79,8 @@ class TrainingStep {
                                                    const at::Tensor& x_train,
                                                    const at::Tensor& y_train);
   TrainingStep() = default;
+  // Scales the gradients to a norm of at most grad_clip_.
+  void clip_gradients();
 
   StepKind kind_ = StepKind::per_tensor;
   at::Tensor x_, y_;
@@ -84,6 +90,7 @@ class TrainingStep {
   std::optional<CapturableAdam> capturable_;
   std::unique_ptr<LeanNetwork> lean_;
   double lean_loss_sum_ = 0;
+  double grad_clip_ = 0;
   std::unique_ptr<BatchStep> batch_step_;
 };
 

@@ -9,6 +9,7 @@
 
 #include "common/errors.h"
 #include "train/cuda_graph.h"
+#include "train/lr_schedule.h"
 
 namespace tunelab {
 namespace {
@@ -77,12 +78,25 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
   double best = std::numeric_limits<double>::infinity();
   int epochs_without_improvement = 0;
 
+  const auto batches = batch_ranges(n, config.batch_size);
+  const LrSchedule schedule(config.schedule, config.warmup_epochs, config.epochs,
+                            static_cast<int>(batches.size()));
+  long steps = 0;
+
   for (int epoch = 1; epoch <= config.epochs; ++epoch) {
     const auto started = std::chrono::steady_clock::now();
     model->train();
     const torch::Tensor order = torch::randperm(n, shuffle).to(device);
-    for (const auto& [begin, end] : batch_ranges(n, config.batch_size))
+    double lr_sum = 0;
+    for (const auto& [begin, end] : batches) {
+      if (schedule.varies()) {
+        const double lr = config.lr * schedule.factor(steps);
+        step->set_lr(lr);
+        lr_sum += lr;
+      }
+      ++steps;
       step->run(order, begin, end);
+    }
 
     EpochRecord record;
     record.epoch = epoch;
@@ -91,7 +105,8 @@ TrainResult train_model(torch::nn::Sequential& model, const Splits& splits,
       throw TrainingError(fmt::format("training loss became {} in epoch {}",
                                       std::isnan(record.train_loss) ? "NaN" : "infinite", epoch));
     record.val_loss = has_val ? evaluate(model, loss_fn, x_val, y_val) : kNoValue;
-    record.lr = config.lr;
+    // Under a schedule, the epoch's mean rate.
+    record.lr = schedule.varies() ? lr_sum / static_cast<double>(batches.size()) : config.lr;
     record.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result.epochs.push_back(record);

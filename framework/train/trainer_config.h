@@ -26,6 +26,13 @@ struct TrainerConfig {
   bool loss_stated = false;
   nlohmann::json loss_args = nlohmann::json::object();
   EarlyStopping early_stopping;
+  // The learning rate over the training (train/lr_schedule.h): lr times the
+  // schedule's factor at each step, after a linear warm-up.
+  std::string schedule = "constant";
+  double warmup_epochs = 0;
+  // The gradient's largest norm (over all parameters together) before each
+  // update; 0: not clipped.
+  double grad_clip = 0;
   // The fast path: an elementwise optimizer updates one flat buffer of all
   // parameters (train/flat_parameters.h); Adam and AdamW in one fused pass
   // on the CPU (with the chapter's ResNet's step written out by hand), as a

@@ -93,7 +93,10 @@ class LeanPreActResNetBlock : public LeanLayer {
 std::unique_ptr<LeanLayer> lean_preact_resnet_block(const torch::nn::Module& module) {
   const auto* block = module.as<PreActResNetBlockImpl>();
   if (!block) return nullptr;
+  // Dropout has no hand-written step: such a block trains through autograd.
+  if (block->residual_dropout_) return nullptr;
   const auto layers = block->net_->children();
+  if (layers.size() != 6) return nullptr;
   auto ln1 = lean::LayerNorm::of(*layers.at(0)), ln2 = lean::LayerNorm::of(*layers.at(3));
   auto act1 = lean::Activation::of(*layers.at(1)), act2 = lean::Activation::of(*layers.at(4));
   auto first = lean::Linear::of(*layers.at(2)), second = lean::Linear::of(*layers.at(5));

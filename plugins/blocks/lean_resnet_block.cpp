@@ -74,7 +74,10 @@ class LeanResNetBlock : public LeanLayer {
 std::unique_ptr<LeanLayer> lean_resnet_block(const torch::nn::Module& module) {
   const auto* block = module.as<ResNetBlockImpl>();
   if (!block) return nullptr;
+  // Dropout has no hand-written step: such a block trains through autograd.
+  if (block->residual_dropout_) return nullptr;
   const auto layers = block->net_->children();
+  if (layers.size() != 5) return nullptr;
   auto first = lean::Linear::of(*layers.at(0)), second = lean::Linear::of(*layers.at(3));
   auto norm1 = lean::BatchNorm::of(*layers.at(1)), norm2 = lean::BatchNorm::of(*layers.at(4));
   auto mid = lean::Activation::of(*layers.at(2)),

@@ -17,11 +17,14 @@ nn::LayerNorm layer_norm(std::int64_t width) {
 
 PreActResNetBlockImpl::PreActResNetBlockImpl(const BlockSpec& spec) {
   const std::int64_t c_out = spec.subsample ? spec.c_out : spec.c_in;
-  net_ = register_module(
-      "net",
-      nn::Sequential(layer_norm(spec.c_in), spec.act(),
+  nn::Sequential net(layer_norm(spec.c_in), spec.act(),
                      nn::Linear(nn::LinearOptions(spec.c_in, c_out).bias(false)), layer_norm(c_out),
-                     spec.act(), nn::Linear(nn::LinearOptions(c_out, c_out).bias(false))));
+                     spec.act());
+  if (spec.dropout > 0) net->push_back(nn::Dropout(spec.dropout));
+  net->push_back(nn::Linear(nn::LinearOptions(c_out, c_out).bias(false)));
+  net_ = register_module("net", net);
+  if (spec.residual_dropout > 0)
+    residual_dropout_ = register_module("residual_dropout", nn::Dropout(spec.residual_dropout));
   if (spec.subsample) {
     downsample_ = register_module(
         "downsample", nn::Sequential(layer_norm(spec.c_in), spec.act(),
@@ -31,6 +34,7 @@ PreActResNetBlockImpl::PreActResNetBlockImpl(const BlockSpec& spec) {
 
 torch::Tensor PreActResNetBlockImpl::forward(torch::Tensor x) {
   torch::Tensor z = net_->forward(x);
+  if (residual_dropout_) z = residual_dropout_->forward(z);
   if (downsample_) x = downsample_->forward(x);
   return z + x;
 }

@@ -2,7 +2,9 @@
 // The chapter's pre-activation ResNet block for tabular data:
 //   out = Linear(act(LN(Linear(act(LN(x)))))) + shortcut(x)
 // where the shortcut is the identity, or LN-act-Linear (no bias) when the
-// block subsamples. No activation after the sum.
+// block subsamples. No activation after the sum. `dropout` after the inner
+// activation and `residual_dropout` on the branch before the sum, where the
+// spec asks for them.
 
 #include <torch/torch.h>
 
@@ -23,6 +25,7 @@ class PreActResNetBlockImpl : public torch::nn::Module {
 
   torch::nn::Sequential net_{nullptr};
   torch::nn::Sequential downsample_{nullptr};
+  torch::nn::Dropout residual_dropout_{nullptr};
 };
 
 TORCH_MODULE(PreActResNetBlock);

@@ -1,6 +1,8 @@
 #pragma once
 // The chapter's original ResNet block for tabular data:
 //   out = act(BN(Linear(act(BN(Linear(x))))) + shortcut(x))
+// with `dropout` after the inner activation and `residual_dropout` on the
+// branch before the sum, where the spec asks for them.
 // where the shortcut is the identity, or Linear(c_in, c_out) with bias when
 // the block subsamples (changes the width).
 
@@ -24,6 +26,7 @@ class ResNetBlockImpl : public torch::nn::Module {
   torch::nn::Sequential net_{nullptr};
   torch::nn::Linear downsample_{nullptr};
   torch::nn::AnyModule act_fn_;
+  torch::nn::Dropout residual_dropout_{nullptr};
 };
 
 TORCH_MODULE(ResNetBlock);

@@ -9,6 +9,7 @@
 
 #include "common/option_specs.h"
 #include "plugins/builtins.h"
+#include "train/lean_layer.h"
 
 namespace tunelab {
 namespace {
@@ -22,6 +23,46 @@ const OptionSpecs kCrossEntropyOptions{
      "the share of each target spread evenly over the classes", OptionCheck::in_unit_interval()},
     {"class_weights", OptionType::numbers, nullptr,
      "one weight per class, in the classes' sorted order (default: all 1)"}};
+
+// Cross-entropy for the hand-written step (train/lean_layer.h), as PyTorch
+// computes it without class weights: for two classes the binary
+// cross-entropy of one logit's sigmoid, the target smoothed to
+// code (1 - s) + s / 2; for more, the softmax over the row's logits, the
+// target smoothed to (1 - s) one-hot + s / K. The sums in double.
+LeanLossKernel lean_cross_entropy(double smoothing) {
+  return
+      [smoothing](const float* logits, const float* codes, int rows, int outputs, float* d_logits) {
+        double loss = 0;
+        const double scale = 1.0 / rows;
+        if (outputs == 1) {
+          for (int r = 0; r < rows; ++r) {
+            const double z = logits[r];
+            const double t = codes[r] * (1 - smoothing) + 0.5 * smoothing;
+            // log(1 + e^-|z|) keeps large logits finite.
+            loss += std::max(z, 0.0) - z * t + std::log1p(std::exp(-std::abs(z)));
+            d_logits[r] = static_cast<float>((1 / (1 + std::exp(-z)) - t) * scale);
+          }
+          return loss * scale;
+        }
+        const double off = smoothing / outputs, on = 1 - smoothing + off;
+        for (int r = 0; r < rows; ++r) {
+          const float* z = logits + static_cast<std::ptrdiff_t>(r) * outputs;
+          float* d = d_logits + static_cast<std::ptrdiff_t>(r) * outputs;
+          const int code = static_cast<int>(codes[r]);
+          const double top = *std::max_element(z, z + outputs);
+          double sum = 0;
+          for (int k = 0; k < outputs; ++k) sum += std::exp(z[k] - top);
+          const double log_sum = top + std::log(sum);
+          for (int k = 0; k < outputs; ++k) {
+            const double target = k == code ? on : off;
+            const double log_p = z[k] - log_sum;
+            loss -= target * log_p;
+            d[k] = static_cast<float>((std::exp(log_p) - target) * scale);
+          }
+        }
+        return loss * scale;
+      };
+}
 
 }  // namespace
 
@@ -72,6 +113,8 @@ void register_cross_entropy_loss(Registrar& registrar) {
           return F::cross_entropy(logits, target, options);
         };
         loss.for_classes = true;
+        // Class weights have no hand-written step: autograd's serves them.
+        if (weights.empty()) loss.lean_kernel = lean_cross_entropy(smoothing);
         return loss;
       });
 }

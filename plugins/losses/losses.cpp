@@ -9,8 +9,9 @@ namespace tunelab {
 namespace {
 
 // MSE for the hand-written step: the sum in double, as LibTorch's mean.
-double mean_squared_error(const float* prediction, const float* target, std::size_t n,
+double mean_squared_error(const float* prediction, const float* target, int rows, int outputs,
                           float* d_prediction) {
+  const std::size_t n = static_cast<std::size_t>(rows) * static_cast<std::size_t>(outputs);
   double loss = 0;
   const float scale = 2.0f / static_cast<float>(n);
   for (std::size_t i = 0; i < n; ++i) {

@@ -36,7 +36,15 @@ const OptionSpecs kResnetOptions{
     {"c_hidden", OptionType::any, nullptr,
      "width per group: a list, or one number for every group (default 64)"},
     {"groups", OptionType::integer, nullptr,
-     "groups when neither num_blocks nor c_hidden is a list (default 3)"}};
+     "groups when neither num_blocks nor c_hidden is a list (default 3)"},
+    {"dropout", OptionType::number, 0.0,
+     "share of each block's hidden units dropped in training (Gorishniy et al. 2021)",
+     OptionCheck::share()},
+    {"residual_dropout", OptionType::number, 0.0,
+     "share of each block's residual branch dropped in training", OptionCheck::share()},
+    {"init", OptionType::text, "default",
+     "weights: default (PyTorch's) or kaiming (the chapter's Kaiming-normal, fan_out)",
+     OptionCheck::one_of({"default", "kaiming"})}};
 
 nn::Sequential make_resnet(const ModelSpec& spec) {
   const Args args = kResnetOptions.read(spec.settings);
@@ -76,14 +84,19 @@ nn::Sequential make_resnet(const ModelSpec& spec) {
   for (std::size_t group = 0; group < num_blocks.size(); ++group) {
     for (std::int64_t i = 0; i < num_blocks[group]; ++i) {
       const bool subsample = i == 0 && group > 0;
-      BlockSpec block_spec{subsample ? c_hidden[group - 1] : c_hidden[group], c_hidden[group],
-                           subsample, act, args.section("block_args")};
+      BlockSpec block_spec{subsample ? c_hidden[group - 1] : c_hidden[group],
+                           c_hidden[group],
+                           subsample,
+                           act,
+                           args.section("block_args"),
+                           args.number("dropout"),
+                           args.number("residual_dropout")};
       blocks->push_back(block(block_spec));
     }
   }
   model->push_back("blocks", blocks);
   model->push_back("output_net", nn::Linear(c_hidden.back(), spec.output_dim));
-  init_resnet_parameters(*model);
+  if (args.text("init") == "kaiming") init_resnet_parameters(*model);
   return model;
 }
 
@@ -92,7 +105,7 @@ nn::Sequential make_resnet(const ModelSpec& spec) {
 void register_resnet_model(Registrar& registrar) {
   registrar.models.add("resnet",
                        "input Linear+act, groups of residual blocks (num_blocks x c_hidden), "
-                       "output Linear; Kaiming init",
+                       "output Linear; PyTorch's or the chapter's Kaiming init",
                        kResnetOptions, make_resnet);
 }
 

@@ -20,7 +20,12 @@ const OptionSpecs kResnetRegressionOptions{
     {"act_fn", OptionType::text, "relu", "the activation (a registered activation)"},
     {"act_fn_args", OptionType::mapping, nullptr, "the activation's options"},
     {"num_blocks", OptionType::integer, 1, "residual blocks", OptionCheck::at_least(1)},
-    {"hidden_dim", OptionType::integer, 64, "their width", OptionCheck::at_least(1)}};
+    {"hidden_dim", OptionType::integer, 64, "their width", OptionCheck::at_least(1)},
+    {"dropout", OptionType::number, 0.0,
+     "share of each block's hidden units dropped in training (Gorishniy et al. 2021)",
+     OptionCheck::share()},
+    {"residual_dropout", OptionType::number, 0.0,
+     "share of each block's residual branch dropped in training", OptionCheck::share()}};
 
 nn::Sequential make_resnet_regression(const ModelSpec& spec) {
   const Args args = kResnetRegressionOptions.read(spec.settings);
@@ -34,7 +39,8 @@ nn::Sequential make_resnet_regression(const ModelSpec& spec) {
   Stack blocks;
   for (std::int64_t i = 0; i < num_blocks; ++i)
     blocks->push_back(
-        block(BlockSpec{hidden_dim, hidden_dim, false, act, args.section("block_args")}));
+        block(BlockSpec{hidden_dim, hidden_dim, false, act, args.section("block_args"),
+                        args.number("dropout"), args.number("residual_dropout")}));
   model->push_back("blocks", blocks);
   model->push_back("output_layer", nn::Linear(hidden_dim, spec.output_dim));
   return model;

@@ -1,0 +1,208 @@
+#include "config/experiment_draft.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "common/errors.h"
+#include "data/table_dataset.h"
+
+namespace tunelab {
+namespace {
+
+// How one column reads: what a run would make of it.
+struct ColumnSurvey {
+  std::string name;
+  std::size_t missing = 0;
+  bool numeric = true;  // every present cell a finite number
+  bool whole = true;    // ... and a whole one
+  std::set<std::string> values;  // distinct present cells, up to kManyValues + 1
+  bool all_distinct = true;      // no present cell twice
+  bool identifier() const { return !numeric && all_distinct && values.size() >= 10; }
+};
+
+// Past this many distinct values a column's count is "many": the survey
+// keeps no more of them.
+constexpr std::size_t kManyValues = 1000;
+
+bool is_missing(const std::string& cell) {
+  const auto& na = default_na_values();
+  return std::find(na.begin(), na.end(), cell) != na.end();
+}
+
+std::optional<double> number(const std::string& cell) {
+  if (cell.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double value = std::strtod(cell.c_str(), &end);
+  if (end != cell.c_str() + cell.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+ColumnSurvey survey(const CsvTable& table, std::size_t column) {
+  ColumnSurvey s;
+  s.name = table.header[column];
+  // Views into the table's own cells: whether any repeats, at no copy.
+  std::unordered_set<std::string_view> seen;
+  for (std::size_t i = 0; i < table.rows(); ++i) {
+    const std::string_view cell = table.cell(i, column);
+    if (is_missing(std::string(cell))) {
+      ++s.missing;
+      continue;
+    }
+    if (const auto v = number(std::string(cell))) {
+      s.whole = s.whole && *v == std::floor(*v);
+    } else {
+      s.numeric = false;
+    }
+    if (s.all_distinct) s.all_distinct = seen.insert(cell).second;
+    if (s.values.size() <= kManyValues) s.values.emplace(cell);
+  }
+  return s;
+}
+
+// A YAML scalar for any column name: JSON's quoting is YAML's.
+std::string quoted(const std::string& text) { return nlohmann::json(text).dump(); }
+
+std::string levels_text(const ColumnSurvey& s) {
+  return s.values.size() > kManyValues ? fmt::format("more than {} levels", kManyValues)
+                                       : fmt::format("{} levels", s.values.size());
+}
+
+// The search space and budget for a table of `rows` rows: Gorishniy et al.
+// 2021's ResNet space (learning rate, weight decay, width, depth, dropout),
+// narrowed to what a table of that size supports.
+struct Sizing {
+  const char* size;
+  int width_low, width_high;  // powers of 2
+  int depth_high;
+  int batch_low, batch_high;  // powers of 2
+  int folds, trials;
+};
+
+Sizing sizing_for(std::size_t rows) {
+  if (rows < 2000) return {"small", 4, 7, 4, 4, 6, 5, 40};
+  if (rows < 20000) return {"medium", 5, 8, 6, 6, 8, 1, 30};
+  return {"large", 6, 9, 8, 8, 10, 1, 20};
+}
+
+}  // namespace
+
+std::string draft_experiment(const CsvTable& table, const DraftRequest& request) {
+  if (table.header.empty() || table.rows() == 0)
+    throw DataError(fmt::format("{}: no rows under the header: nothing to learn from",
+                                table.path.string()));
+  const std::string target_name = request.target.empty() ? table.header.back() : request.target;
+  const std::size_t target_column = table.column(target_name, "--target");
+  const ColumnSurvey target = survey(table, target_column);
+  const std::size_t rows = table.rows() - target.missing;
+  if (rows == 0)
+    throw DataError(fmt::format("{}: every row's target ('{}') is missing", table.path.string(),
+                                target_name));
+
+  std::vector<ColumnSurvey> columns;
+  for (std::size_t j = 0; j < table.header.size(); ++j)
+    if (j != target_column) columns.push_back(survey(table, j));
+
+  // The task, from the target's cells.
+  std::string task, task_comment;
+  if (!target.numeric) {
+    task = "classification";
+    task_comment = fmt::format("the target '{}' holds words: {} classes", target_name,
+                               levels_text(target));
+  } else if (target.values.size() == 2) {
+    task = "classification";
+    task_comment = fmt::format("the target '{}' holds two values ({}): classes (task: "
+                               "regression to predict it as a number)",
+                               target_name, fmt::join(target.values, ", "));
+  } else {
+    task = "regression";
+    task_comment = target.whole && target.values.size() <= 10
+                       ? fmt::format("the target '{}' holds {} whole numbers: a regression "
+                                     "(task: classification to make them classes)",
+                                     target_name, target.values.size())
+                       : fmt::format("the target '{}' holds numbers", target_name);
+  }
+  const bool regression = task == "regression";
+  const Sizing size = sizing_for(rows);
+
+  std::string out;
+  const auto line = [&out](const std::string& text) { out += text + "\n"; };
+  line(fmt::format("# Written by `{}`: a starting point, to edit.", request.command));
+  line(fmt::format("# {}: {} rows, {} columns. Task: {}.", table.path.filename().string(),
+                   table.rows(), table.header.size(), task_comment));
+  line(fmt::format("name: {}", quoted(request.name)));
+  line("seed: 1");
+  line(fmt::format("task: {}", task));
+  line("data:");
+  line("  dataset: csv");
+  line("  args:");
+  line(fmt::format("    path: {}   # relative to this file", quoted(request.path_in_file.string())));
+  line(fmt::format("    target: {}", quoted(target_name)));
+  std::vector<std::string> ignored;
+  for (const auto& c : columns)
+    if (c.identifier()) ignored.push_back(quoted(c.name));
+  if (!ignored.empty())
+    line(fmt::format("    ignore: [{}]   # every value distinct text: an identifier",
+                     fmt::join(ignored, ", ")));
+  line("  # How each column will be read (tunelab validate --columns shows the encoding):");
+  for (const auto& c : columns) {
+    std::string how = c.identifier() ? "ignored: an identifier"
+                      : c.numeric    ? "number"
+                                     : "category, " + levels_text(c);
+    if (c.missing) how += fmt::format(", {} missing", c.missing);
+    line(fmt::format("  #   {:<24} {}", c.name, how));
+  }
+  if (target.missing)
+    line(fmt::format("  missing_target: drop   # {} rows have no target", target.missing));
+  if (size.folds > 1) {
+    line("  split: {train: 0.6, val: 0.2, test: 0.2}");
+    line(fmt::format("  folds: {}   # under 2,000 rows one validation split is easy to "
+                     "overfit: each trial trains {} times",
+                     size.folds, size.folds));
+  } else {
+    line("  split: {train: 0.6, val: 0.2, test: 0.2}");
+  }
+  line(fmt::format("  standardize: {{x: true, y: {}}}", regression ? "true" : "false"));
+  line("model:");
+  line("  name: resnet");
+  line("  block: ResNetBlock");
+  line("  act_fn: relu");
+  line("  groups: 1");
+  line("  num_blocks: 2");
+  line(fmt::format("  c_hidden: {}", 1 << (size.width_low + 2)));
+  line("trainer:");
+  line("  optimizer: adamw");
+  line("  lr: 1.0e-3");
+  line("  weight_decay: 1.0e-5");
+  line(fmt::format("  batch_size: {}", 1 << size.batch_low));
+  line("  epochs: 200");
+  line("  early_stopping: {patience: 16}");
+  line("search:");
+  line("  metric: val_loss");
+  line(fmt::format("  trials: {}", size.trials));
+  line("  sampler: {name: tpe}");
+  line(fmt::format("  # Gorishniy et al. 2021's ResNet space (\"Revisiting Deep Learning Models "
+                   "for Tabular Data\"),"));
+  line(fmt::format("  # narrowed for a {} table ({} rows).", size.size, rows));
+  line("  space:");
+  line("    trainer.lr:           {type: float, low: 1.0e-4, high: 1.0e-2, log: true}");
+  line("    trainer.weight_decay: {type: float, low: 1.0e-6, high: 1.0e-3, log: true}");
+  line(fmt::format("    model.c_hidden:       {{type: int, low: {}, high: {}, transform: pow2}}",
+                   size.width_low, size.width_high));
+  line(fmt::format("    model.num_blocks:     {{type: int, low: 1, high: {}}}", size.depth_high));
+  line("    model.dropout:        {type: float, low: 0.0, high: 0.5}");
+  line(fmt::format("    trainer.batch_size:   {{type: int, low: {}, high: {}, transform: pow2}}",
+                   size.batch_low, size.batch_high));
+  return out;
+}
+
+}  // namespace tunelab
