@@ -116,8 +116,11 @@ std::string draft_experiment(const CsvTable& table, const DraftRequest& request)
   std::string task, task_comment;
   if (!target.numeric) {
     task = "classification";
-    task_comment = fmt::format("the target '{}' holds words: {} classes", target_name,
-                               levels_text(target));
+    task_comment = target.values.size() > kManyValues
+                       ? fmt::format("the target '{}' holds words: more than {} classes",
+                                     target_name, kManyValues)
+                       : fmt::format("the target '{}' holds words: {} classes", target_name,
+                                     target.values.size());
   } else if (target.values.size() == 2) {
     task = "classification";
     task_comment = fmt::format("the target '{}' holds two values ({}): classes (task: "
