@@ -182,6 +182,51 @@ TEST_SUITE("tabular data") {
                   r.output);
   }
 
+  TEST_CASE("a log target trains on the log, and reports and predicts in the target's units") {
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
+    for (const char* y : {"true", "false"}) {
+      CAPTURE(y);
+      const std::string study = std::string("log-") + y;
+      auto r = tunelab::test::run_tunelab(
+          "run experiments/quickstart.yaml --trials 2 --set trainer.epochs=8 --quiet --set "
+          "data.target_transform=log --set data.standardize.y=" +
+          std::string(y) + " --study " + study + storage);
+      REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+      const auto best = tunelab::test::json_of("best " + study + " --format json" + storage);
+      // Disease progression is 25 to 346: an RMSE of the logs would be below 1.
+      CHECK(best["test_rmse"].get<double>() > 20);
+      CHECK(best["test_rmse"].get<double>() < 150);
+      const auto out = dir.path() / (study + ".csv");
+      r = tunelab::test::run_tunelab("predict " + study + " --input data/diabetes.csv --output " +
+                                     out.string() + storage);
+      REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+      std::ifstream in(out);
+      std::string line;
+      std::getline(in, line);
+      double sum = 0;
+      int rows = 0;
+      while (std::getline(in, line)) {
+        const double predicted = std::stod(line.substr(line.rfind(',') + 1));
+        CHECK(predicted > 0);
+        sum += predicted;
+        ++rows;
+      }
+      CHECK(rows == 442);
+      CHECK(sum / rows > 80);
+      CHECK(sum / rows < 230);
+      r = tunelab::test::run_tunelab("rerun " + study + " " +
+                                     std::to_string(best["trial"].get<int>()) + storage);
+      CHECK_MESSAGE(r.output.find("0 (bit-identical)") != std::string::npos, r.output);
+    }
+    const auto r = tunelab::test::run_tunelab(
+        "validate experiments/seed_chapter.yaml --set data.target_transform=log");
+    CHECK(r.exit_status == 2);
+    CHECK_MESSAGE(
+        r.output.find("data.target_transform: log needs a target above 0") != std::string::npos,
+        r.output);
+  }
+
   TEST_CASE("the real tables that come with tunelab load by name, with their tasks") {
     const std::vector<std::tuple<std::string, std::int64_t, std::int64_t, std::size_t>> tables = {
         {"diabetes", 442, 10, 0},

@@ -32,6 +32,9 @@ struct DataConfig {
   // `missing_target: drop`: rows whose target is missing are left out, and
   // the run says how many; else such a row is refused at its line.
   bool drop_missing_target = false;
+  // `target_transform: log`: a regression trains on the target's log (a
+  // price, a count), its metrics still in the target's units.
+  bool log_target = false;
 };
 
 // What to tune, over what, how long. Without a space, a study is one run.

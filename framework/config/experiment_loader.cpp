@@ -36,7 +36,7 @@ auto in_section(const std::string& section, Read read) {
 DataConfig read_data(const nlohmann::json& json) {
   const Args args(json);
   args.allow_only({"dataset", "args", "split", "standardize", "folds", "encoding",
-                   "embedding_width", "missing_target"});
+                   "embedding_width", "missing_target", "target_transform"});
   DataConfig data;
   data.dataset = args.text("dataset");
   const auto& dataset_args = args.section("args");
@@ -72,6 +72,10 @@ DataConfig read_data(const nlohmann::json& json) {
     throw ConfigError("missing_target",
                       fmt::format("expected drop or refuse, got '{}'", missing_target));
   data.drop_missing_target = missing_target == "drop";
+  const std::string transform = args.text("target_transform", "none");
+  if (transform != "none" && transform != "log")
+    throw ConfigError("target_transform", fmt::format("expected none or log, got '{}'", transform));
+  data.log_target = transform == "log";
   in_section("standardize", [&] {
     const Args standardize(args.section("standardize"));
     standardize.allow_only({"x", "y"});

@@ -151,9 +151,22 @@ Standardizer Standardizer::fit(const at::Tensor& train, const std::vector<bool>&
   return Standardizer{mean, scale};
 }
 
-at::Tensor Standardizer::apply(const at::Tensor& values) const { return (values - mean) / scale; }
+Standardizer Standardizer::fit_log(const at::Tensor& train, bool standardize) {
+  Standardizer s =
+      standardize ? fit(train.log())
+                  : Standardizer{torch::zeros({1, train.size(1)}), torch::ones({1, train.size(1)})};
+  s.log = true;
+  return s;
+}
 
-at::Tensor Standardizer::invert(const at::Tensor& values) const { return values * scale + mean; }
+at::Tensor Standardizer::apply(const at::Tensor& values) const {
+  return ((log ? values.log() : values) - mean) / scale;
+}
+
+at::Tensor Standardizer::invert(const at::Tensor& values) const {
+  const at::Tensor out = values * scale + mean;
+  return log ? out.exp() : out;
+}
 
 at::Tensor Scaling::features(const at::Tensor& raw,
                              const std::vector<FeatureColumn>& columns) const {
@@ -162,7 +175,7 @@ at::Tensor Scaling::features(const at::Tensor& raw,
 }
 
 Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y,
-                         CategoricalEncoding categorical) {
+                         CategoricalEncoding categorical, bool log_y) {
   Scaling scaling;
   scaling.encoding = FeatureEncoding::fit(splits.train, categorical);
   const std::vector<FeatureColumn> columns = splits.train.feature_columns();
@@ -179,7 +192,20 @@ Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y,
     return s;
   };
   if (standardize_x) scaling.x = transform(&Dataset::x, scaling.encoding->value_columns());
-  if (standardize_y && !splits.train.is_classification()) scaling.y = transform(&Dataset::y, {});
+  if (log_y && !splits.train.is_classification()) {
+    for (const auto& [name, part] :
+         {std::pair{"training", &splits.train}, std::pair{"validation", &splits.val},
+          std::pair{"test", &splits.test}})
+      if (part->rows() > 0 && !(part->y > 0).all().item<bool>())
+        throw ConfigError("data.target_transform",
+                          fmt::format("log needs a target above 0; the {} rows hold {:g}", name,
+                                      part->y.min().item<double>()));
+    scaling.y = Standardizer::fit_log(splits.train.y, standardize_y);
+    for (Dataset* part : {&splits.train, &splits.val, &splits.test})
+      part->y = scaling.y->apply(part->y).contiguous();
+  } else if (standardize_y && !splits.train.is_classification()) {
+    scaling.y = transform(&Dataset::y, {});
+  }
   return scaling;
 }
 

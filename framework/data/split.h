@@ -41,10 +41,15 @@ void check_split(const SplitFractions& fractions);
 struct Standardizer {
   at::Tensor mean;
   at::Tensor scale;
+  // data.target_transform: log. The natural log is taken first (and
+  // inverted last): mean and scale are of the logs.
+  bool log = false;
 
   // `scaled`, where given, says which columns to scale (the others get a
   // mean of 0 and a scale of 1).
   static Standardizer fit(const at::Tensor& train, const std::vector<bool>& scaled = {});
+  // The log of positive values, standardised (`standardize`) or not.
+  static Standardizer fit_log(const at::Tensor& train, bool standardize);
   at::Tensor apply(const at::Tensor& values) const;
   at::Tensor invert(const at::Tensor& values) const;
 };
@@ -62,8 +67,10 @@ struct Scaling {
 
 // Encodes the splits' raw features with an encoding fitted on the training
 // rows, then standardises x (numeric columns) and y (regression only) where
-// asked.
+// asked; `log_y` takes y's log first (ConfigError "data.target_transform"
+// where a target is not above 0).
 Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y,
-                         CategoricalEncoding categorical = CategoricalEncoding::onehot);
+                         CategoricalEncoding categorical = CategoricalEncoding::onehot,
+                         bool log_y = false);
 
 }  // namespace tunelab

@@ -21,6 +21,7 @@ void write_scaling(torch::serialize::OutputArchive& archive, const std::string& 
   if (!s) return;
   archive.write("scaling." + key + ".mean", s->mean.cpu());
   archive.write("scaling." + key + ".scale", s->scale.cpu());
+  if (s->log) archive.write("scaling." + key + ".log", torch::ones({1}));
 }
 
 std::optional<Standardizer> read_scaling(torch::serialize::InputArchive& archive,
@@ -28,6 +29,8 @@ std::optional<Standardizer> read_scaling(torch::serialize::InputArchive& archive
   Standardizer s;
   if (!archive.try_read("scaling." + key + ".mean", s.mean)) return std::nullopt;
   archive.read("scaling." + key + ".scale", s.scale);
+  at::Tensor log;
+  s.log = archive.try_read("scaling." + key + ".log", log);
   return s;
 }
 
