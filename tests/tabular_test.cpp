@@ -317,6 +317,68 @@ TEST_SUITE("tabular data") {
     CHECK_FALSE(scaling.y);  // class codes are not scaled
   }
 
+  TEST_CASE("robust scaling centres on medians, and smooth clipping bounds far values") {
+    tunelab::Dataset data;
+    data.x =
+        torch::tensor({{1.0F, 0.0F}, {2.0F, 1.0F}, {3.0F, 0.0F}, {4.0F, 1.0F}, {1000.0F, 0.0F}});
+    data.y = torch::zeros({5, 1});
+    data.feature_names = {"n", "c"};
+    data.columns = {{"n", tunelab::ColumnKind::numeric, {}},
+                    {"c", tunelab::ColumnKind::categorical, {"a", "b"}}};
+    data.classes = {"no", "yes"};
+    tunelab::Splits robust{data, data, data};
+    tunelab::prepare_features(robust, true, false, tunelab::CategoricalEncoding::onehot, false,
+                              {true, false});
+    // Median 3, quartiles 2 and 4: the far value squeezes nothing.
+    const auto n = robust.train.x.select(1, 0);
+    CHECK(n[2].item<float>() == doctest::Approx(0));
+    CHECK(n[3].item<float>() == doctest::Approx(1.349 / 2).epsilon(1e-4));
+    tunelab::Splits standard{data, data, data};
+    tunelab::prepare_features(standard, true, false);
+    CHECK(std::abs(standard.train.x[3][0].item<float>() - standard.train.x[2][0].item<float>()) <
+          0.01);  // squeezed together by the one far value
+
+    tunelab::Splits clipped{data, data, data};
+    const auto scaling = tunelab::prepare_features(
+        clipped, true, false, tunelab::CategoricalEncoding::onehot, false, {true, true});
+    const auto c = clipped.train.x.select(1, 0);
+    CHECK(c[4].item<float>() < 3);  // 1000 lands just below 3
+    CHECK(c[4].item<float>() > 2.9);
+    CHECK(c[3].item<float>() ==
+          doctest::Approx(0.6745 / std::sqrt(1 + 0.6745 * 0.6745 / 9)).epsilon(1e-3));
+    // One-hot columns stay 0/1.
+    CHECK(torch::equal(clipped.train.x.slice(1, 1, 3), standard.train.x.slice(1, 1, 3)));
+    // A row to predict is scaled as the training rows were.
+    CHECK(torch::allclose(scaling.x->apply(torch::tensor({{4.0F, 0.0F, 1.0F}})).select(1, 0),
+                          c.slice(0, 3, 4)));
+  }
+
+  TEST_CASE("robust scaling and smooth clipping in a study: reproduced, predicted, refused alone") {
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
+    auto r = tunelab::test::run_tunelab(
+        "run experiments/quickstart.yaml --trials 2 --set trainer.epochs=5 --quiet --set "
+        "data.scaling=robust --set data.smooth_clip=true --study robust" +
+        storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    r = tunelab::test::run_tunelab("rerun robust 1" + storage);
+    CHECK_MESSAGE(r.output.find("0 (bit-identical)") != std::string::npos, r.output);
+    r = tunelab::test::run_tunelab("predict robust --input data/diabetes.csv --output " +
+                                   (dir.path() / "p.csv").string() + storage);
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    r = tunelab::test::run_tunelab(
+        "validate experiments/quickstart.yaml --set data.scaling=robust --set "
+        "data.standardize.x=false");
+    CHECK(r.exit_status == 2);
+    CHECK_MESSAGE(r.output.find("data.scaling: scales the features only with standardize: {x: "
+                                "true}") != std::string::npos,
+                  r.output);
+    r = tunelab::test::run_tunelab(
+        "validate experiments/quickstart.yaml --set data.scaling=minmax");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("expected standard or robust, got 'minmax'") != std::string::npos);
+  }
+
   TEST_CASE("classification splits keep each class's share in every split") {
     tunelab::Dataset data;
     data.x = torch::arange(200, torch::kFloat32).view({200, 1});

@@ -35,6 +35,10 @@ struct DataConfig {
   // `target_transform: log`: a regression trains on the target's log (a
   // price, a count), its metrics still in the target's units.
   bool log_target = false;
+  // With standardize.x: `scaling: robust` (median and interquartile range)
+  // rather than standard, and `smooth_clip` squashing far values.
+  bool robust_x = false;
+  bool smooth_clip_x = false;
 };
 
 // What to tune, over what, how long. Without a space, a study is one run.

@@ -36,7 +36,8 @@ auto in_section(const std::string& section, Read read) {
 DataConfig read_data(const nlohmann::json& json) {
   const Args args(json);
   args.allow_only({"dataset", "args", "split", "standardize", "folds", "encoding",
-                   "embedding_width", "missing_target", "target_transform"});
+                   "embedding_width", "missing_target", "target_transform", "scaling",
+                   "smooth_clip"});
   DataConfig data;
   data.dataset = args.text("dataset");
   const auto& dataset_args = args.section("args");
@@ -83,6 +84,14 @@ DataConfig read_data(const nlohmann::json& json) {
     data.standardize_y = standardize.boolean("y", false);
     return 0;
   });
+  const std::string scaling = args.text("scaling", "standard");
+  if (scaling != "standard" && scaling != "robust")
+    throw ConfigError("scaling", fmt::format("expected standard or robust, got '{}'", scaling));
+  data.robust_x = scaling == "robust";
+  data.smooth_clip_x = args.boolean("smooth_clip", false);
+  if ((data.robust_x || data.smooth_clip_x) && !data.standardize_x)
+    throw ConfigError(data.robust_x ? "scaling" : "smooth_clip",
+                      "scales the features only with standardize: {x: true}");
   return data;
 }
 

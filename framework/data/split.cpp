@@ -159,8 +159,29 @@ Standardizer Standardizer::fit_log(const at::Tensor& train, bool standardize) {
   return s;
 }
 
+Standardizer Standardizer::fit_robust(const at::Tensor& train, const std::vector<bool>& scaled) {
+  Standardizer s = fit(train, scaled);  // the standard deviation: where quartiles meet
+  if (train.size(0) < 2) return s;
+  const at::Tensor q = torch::quantile(train, torch::tensor({0.25, 0.5, 0.75}, train.options()), 0,
+                                       /*keepdim=*/false);
+  const at::Tensor iqr = ((q[2] - q[0]) / 1.349).reshape({1, -1});
+  at::Tensor center = q[1].reshape({1, -1});
+  at::Tensor spread = torch::where(iqr > 0, iqr, s.scale);
+  if (!scaled.empty()) {
+    std::vector<std::uint8_t> keep(scaled.begin(), scaled.end());
+    const at::Tensor mask = torch::tensor(keep, torch::kUInt8).to(torch::kBool).reshape({1, -1});
+    center = torch::where(mask, center, torch::zeros_like(center));
+    spread = torch::where(mask, spread, torch::ones_like(spread));
+  }
+  s.mean = center;
+  s.scale = spread;
+  return s;
+}
+
 at::Tensor Standardizer::apply(const at::Tensor& values) const {
-  return ((log ? values.log() : values) - mean) / scale;
+  const at::Tensor z = ((log ? values.log() : values) - mean) / scale;
+  if (!clip.defined()) return z;
+  return torch::where(clip, z / torch::sqrt(1 + (z / 3).square()), z);
 }
 
 at::Tensor Standardizer::invert(const at::Tensor& values) const {
@@ -175,7 +196,7 @@ at::Tensor Scaling::features(const at::Tensor& raw,
 }
 
 Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y,
-                         CategoricalEncoding categorical, bool log_y) {
+                         CategoricalEncoding categorical, bool log_y, FeatureScaling how) {
   Scaling scaling;
   scaling.encoding = FeatureEncoding::fit(splits.train, categorical);
   const std::vector<FeatureColumn> columns = splits.train.feature_columns();
@@ -191,7 +212,19 @@ Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y,
       part->*column = s.apply(part->*column).contiguous();
     return s;
   };
-  if (standardize_x) scaling.x = transform(&Dataset::x, scaling.encoding->value_columns());
+  if (standardize_x) {
+    const std::vector<bool> numeric = scaling.encoding->value_columns();
+    Standardizer s = how.robust ? Standardizer::fit_robust(splits.train.x, numeric)
+                                : Standardizer::fit(splits.train.x, numeric);
+    if (how.smooth_clip) {
+      std::vector<std::uint8_t> keep(numeric.begin(), numeric.end());
+      if (keep.empty()) keep.assign(static_cast<std::size_t>(splits.train.x.size(1)), 1);
+      s.clip = torch::tensor(keep, torch::kUInt8).to(torch::kBool).reshape({1, -1});
+    }
+    for (Dataset* part : {&splits.train, &splits.val, &splits.test})
+      part->x = s.apply(part->x).contiguous();
+    scaling.x = s;
+  }
   if (log_y && !splits.train.is_classification()) {
     for (const auto& [name, part] :
          {std::pair{"training", &splits.train}, std::pair{"validation", &splits.val},

@@ -44,12 +44,21 @@ struct Standardizer {
   // data.target_transform: log. The natural log is taken first (and
   // inverted last): mean and scale are of the logs.
   bool log = false;
+  // data.smooth_clip: the columns (1) whose scaled values are then squashed
+  // smoothly into (-3, 3), z / sqrt(1 + (z / 3)^2) (RealMLP, Holzmueller
+  // et al. 2024); undefined: none.
+  at::Tensor clip;
 
   // `scaled`, where given, says which columns to scale (the others get a
   // mean of 0 and a scale of 1).
   static Standardizer fit(const at::Tensor& train, const std::vector<bool>& scaled = {});
   // The log of positive values, standardised (`standardize`) or not.
   static Standardizer fit_log(const at::Tensor& train, bool standardize);
+  // data.scaling: robust. Centred on each column's median and scaled by
+  // its interquartile range / 1.349 (the standard deviation of a normal
+  // column; its standard deviation where the quartiles meet), so that a few
+  // far values do not squeeze the rest.
+  static Standardizer fit_robust(const at::Tensor& train, const std::vector<bool>& scaled = {});
   at::Tensor apply(const at::Tensor& values) const;
   at::Tensor invert(const at::Tensor& values) const;
 };
@@ -65,12 +74,18 @@ struct Scaling {
   at::Tensor features(const at::Tensor& raw, const std::vector<FeatureColumn>& columns) const;
 };
 
+// How the numeric feature columns are scaled when standardize.x is on.
+struct FeatureScaling {
+  bool robust = false;       // data.scaling: robust (else standard)
+  bool smooth_clip = false;  // data.smooth_clip
+};
+
 // Encodes the splits' raw features with an encoding fitted on the training
-// rows, then standardises x (numeric columns) and y (regression only) where
-// asked; `log_y` takes y's log first (ConfigError "data.target_transform"
-// where a target is not above 0).
+// rows, then standardises x (numeric columns, as `how` says) and y
+// (regression only) where asked; `log_y` takes y's log first (ConfigError
+// "data.target_transform" where a target is not above 0).
 Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y,
                          CategoricalEncoding categorical = CategoricalEncoding::onehot,
-                         bool log_y = false);
+                         bool log_y = false, FeatureScaling how = {});
 
 }  // namespace tunelab

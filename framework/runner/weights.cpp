@@ -22,6 +22,7 @@ void write_scaling(torch::serialize::OutputArchive& archive, const std::string& 
   archive.write("scaling." + key + ".mean", s->mean.cpu());
   archive.write("scaling." + key + ".scale", s->scale.cpu());
   if (s->log) archive.write("scaling." + key + ".log", torch::ones({1}));
+  if (s->clip.defined()) archive.write("scaling." + key + ".clip", s->clip.cpu());
 }
 
 std::optional<Standardizer> read_scaling(torch::serialize::InputArchive& archive,
@@ -31,6 +32,7 @@ std::optional<Standardizer> read_scaling(torch::serialize::InputArchive& archive
   archive.read("scaling." + key + ".scale", s.scale);
   at::Tensor log;
   s.log = archive.try_read("scaling." + key + ".log", log);
+  if (!archive.try_read("scaling." + key + ".clip", s.clip)) s.clip = at::Tensor();
   return s;
 }
 
