@@ -27,6 +27,7 @@ mean over the tables, and the wall time of each study.
 
     bench/tabular.py [--tunelab build/tunelab] [--trials 20] [--seeds 1 2 3]
                      [--tables breast_cancer wine diabetes diamonds] [--no-peer]
+                     [--set data.target_transform=log ...]
 
 Needs Debian's python3-sklearn, python3-pandas, python3-optuna and
 python3-torch (scripts/setup.sh with TUNELAB_WITH_REFERENCES=1).
@@ -126,7 +127,7 @@ def space_yaml():
     return "\n".join(lines)
 
 
-def tunelab_study(tunelab, folder, learn, test, target, task, trials, seed):
+def tunelab_study(tunelab, folder, learn, test, target, task, trials, seed, sets=()):
     learn_csv = os.path.join(folder, "learn.csv")
     test_csv = os.path.join(folder, "test.csv")
     learn.to_csv(learn_csv, index=False)
@@ -156,8 +157,9 @@ search:
 """)
     store = os.path.join(folder, "tabular.db")
     started = time.perf_counter()
-    subprocess.run([tunelab, "run", experiment, "--storage", store, "--quiet"], check=True,
-                   stdout=subprocess.DEVNULL)
+    extra = [arg for key_value in sets for arg in ("--set", key_value)]
+    subprocess.run([tunelab, "run", experiment, "--storage", store, "--quiet", *extra],
+                   check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
     predictions = os.path.join(folder, "predictions.csv")
     subprocess.run([tunelab, "predict", "tabular", "--storage", store, "--input", test_csv,
@@ -296,6 +298,8 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--tables", nargs="+", default=list(TABLES), choices=list(TABLES))
     parser.add_argument("--no-peer", action="store_true", help="leave the Optuna script out")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="passed to tunelab's run (a technique switched on or off)")
     args = parser.parse_args()
     try:
         import pandas  # noqa: F401
@@ -325,7 +329,7 @@ def main():
                 errors[key].append(value)
             with tempfile.TemporaryDirectory() as folder:
                 value, took = tunelab_study(args.tunelab, folder, learn, test, target, task,
-                                            args.trials, seed)
+                                            args.trials, seed, args.set)
             errors["tunelab"].append(value)
             seconds["tunelab"].append(took)
             if not args.no_peer:
