@@ -81,6 +81,10 @@ TEST_SUITE("init") {
     CHECK(r.output.find("missing_target: drop   # 273 rows have no target") != std::string::npos);
     CHECK(r.output.find("folds:") == std::string::npos);  // 2,727 rows: medium
     CHECK(r.output.find("standardize: {x: true, y: true}") != std::string::npos);
+    // From 1 to 2999: a positive target over decades trains on its log.
+    CHECK(r.output.find("target_transform: log   # 'y' runs from 1 to 2999") != std::string::npos);
+    r = tunelab::test::run_shell(in_dir + "\"$TUNELAB\" init t.csv --target x -o -");
+    CHECK(r.output.find("target_transform") == std::string::npos);  // 0 is not above 0
     // The last column by default: two values make classes.
     r = tunelab::test::run_shell(in_dir + "\"$TUNELAB\" init t.csv -o -");
     CHECK(r.output.find("task: classification") != std::string::npos);
