@@ -8,19 +8,9 @@
 #include "common/errors.h"
 #include "config/experiment_draft.h"
 #include "data/csv_table.h"
+#include "store/locations.h"
 
 namespace tunelab::cli {
-
-namespace {
-
-// The store a run would write by default, and its companions: an experiment
-// file written over them would lose results.
-std::vector<std::filesystem::path> default_store_files() {
-  const std::filesystem::path db = "results/tunelab.db";
-  return {db, "results/tunelab.db-wal", "results/tunelab.db-shm", "results/tunelab.weights"};
-}
-
-}  // namespace
 
 int init_command(const Arguments& args, Registrar&) {
   std::string csv, target, output;
@@ -42,7 +32,9 @@ int init_command(const Arguments& args, Registrar&) {
   if (output.empty()) output = table_path.stem().string() + ".yaml";
 
   // The output is checked before the table is read: a mistake costs nothing.
-  std::vector<std::filesystem::path> protected_paths = default_store_files();
+  // Never over the table, nor over the store a run writes by default.
+  std::vector<std::filesystem::path> protected_paths =
+      sqlite_store_files(sqlite_path_from_url(kDefaultStorage));
   protected_paths.push_back(table_path);
   const OutputFile target_file("--output", output, protected_paths);
   if (target_file.kind() == OutputFile::Kind::regular_file && !force)
@@ -60,7 +52,8 @@ int init_command(const Arguments& args, Registrar&) {
           : std::filesystem::absolute(target_file.path()).parent_path();
   request.path_in_file =
       std::filesystem::absolute(table_path).lexically_relative(folder).lexically_normal();
-  request.command = fmt::format("tunelab init {}{}", csv, target.empty() ? "" : " --target " + target);
+  request.command =
+      fmt::format("tunelab init {}{}", csv, target.empty() ? "" : " --target " + target);
   std::string text;
   try {
     text = draft_experiment(table, request);

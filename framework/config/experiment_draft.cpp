@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -15,7 +14,8 @@
 #include <vector>
 
 #include "common/errors.h"
-#include "data/table_dataset.h"
+#include "data/column_cells.h"
+#include "data/task.h"
 
 namespace tunelab {
 namespace {
@@ -36,37 +36,27 @@ struct ColumnSurvey {
 // keeps no more of them.
 constexpr std::size_t kManyValues = 1000;
 
-bool is_missing(const std::string& cell) {
-  const auto& na = default_na_values();
-  return std::find(na.begin(), na.end(), cell) != na.end();
-}
-
-std::optional<double> number(const std::string& cell) {
-  if (cell.empty()) return std::nullopt;
-  char* end = nullptr;
-  const double value = std::strtod(cell.c_str(), &end);
-  if (end != cell.c_str() + cell.size() || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
-
+// The column as a run reads it (data/column_cells.h): the same trimming,
+// missing markers and numbers.
 ColumnSurvey survey(const CsvTable& table, std::size_t column) {
+  const ColumnCells cells(table, column, na_set({}));
   ColumnSurvey s;
-  s.name = table.header[column];
+  s.name = cells.name();
   // Views into the table's own cells: whether any repeats, at no copy.
   std::unordered_set<std::string_view> seen;
-  for (std::size_t i = 0; i < table.rows(); ++i) {
-    const std::string_view cell = table.cell(i, column);
-    if (is_missing(std::string(cell))) {
+  for (std::size_t i = 0; i < cells.rows(); ++i) {
+    if (cells.missing(i)) {
       ++s.missing;
       continue;
     }
-    if (const auto v = number(std::string(cell))) {
+    if (const auto v = cells.number(i)) {
       s.whole = s.whole && *v == std::floor(*v);
       s.low = std::min(s.low, *v);
       s.high = std::max(s.high, *v);
     } else {
       s.numeric = false;
     }
+    const std::string_view cell = cells.text(i);
     if (s.all_distinct) s.all_distinct = seen.insert(cell).second;
     if (s.values.size() <= kManyValues) s.values.emplace(cell);
   }
@@ -102,15 +92,15 @@ Sizing sizing_for(std::size_t rows) {
 
 std::string draft_experiment(const CsvTable& table, const DraftRequest& request) {
   if (table.header.empty() || table.rows() == 0)
-    throw DataError(fmt::format("{}: no rows under the header: nothing to learn from",
-                                table.path.string()));
+    throw DataError(
+        fmt::format("{}: no rows under the header: nothing to learn from", table.path.string()));
   const std::string target_name = request.target.empty() ? table.header.back() : request.target;
   const std::size_t target_column = table.column(target_name, "--target");
   const ColumnSurvey target = survey(table, target_column);
   const std::size_t rows = table.rows() - target.missing;
   if (rows == 0)
-    throw DataError(fmt::format("{}: every row's target ('{}') is missing", table.path.string(),
-                                target_name));
+    throw DataError(
+        fmt::format("{}: every row's target ('{}') is missing", table.path.string(), target_name));
 
   std::vector<ColumnSurvey> columns;
   for (std::size_t j = 0; j < table.header.size(); ++j)
@@ -127,15 +117,17 @@ std::string draft_experiment(const CsvTable& table, const DraftRequest& request)
                                      target.values.size());
   } else if (target.values.size() == 2) {
     task = "classification";
-    task_comment = fmt::format("the target '{}' holds two values ({}): classes (task: "
-                               "regression to predict it as a number)",
-                               target_name, fmt::join(target.values, ", "));
+    task_comment = fmt::format(
+        "the target '{}' holds two values ({}): classes (task: "
+        "regression to predict it as a number)",
+        target_name, fmt::join(target.values, ", "));
   } else {
     task = "regression";
-    task_comment = target.whole && target.values.size() <= 10
-                       ? fmt::format("the target '{}' holds {} whole numbers: a regression "
-                                     "(task: classification to make them classes)",
-                                     target_name, target.values.size())
+    task_comment = target.whole && target.values.size() <= kFewWholeValues
+                       ? fmt::format(
+                             "the target '{}' holds {} whole numbers: a regression "
+                             "(task: classification to make them classes)",
+                             target_name, target.values.size())
                        : fmt::format("the target '{}' holds numbers", target_name);
   }
   const bool regression = task == "regression";
@@ -152,7 +144,8 @@ std::string draft_experiment(const CsvTable& table, const DraftRequest& request)
   line("data:");
   line("  dataset: csv");
   line("  args:");
-  line(fmt::format("    path: {}   # relative to this file", quoted(request.path_in_file.string())));
+  line(
+      fmt::format("    path: {}   # relative to this file", quoted(request.path_in_file.string())));
   line(fmt::format("    target: {}", quoted(target_name)));
   std::vector<std::string> ignored;
   for (const auto& c : columns)
@@ -172,9 +165,10 @@ std::string draft_experiment(const CsvTable& table, const DraftRequest& request)
     line(fmt::format("  missing_target: drop   # {} rows have no target", target.missing));
   if (size.folds > 1) {
     line("  split: {train: 0.6, val: 0.2, test: 0.2}");
-    line(fmt::format("  folds: {}   # under 2,000 rows one validation split is easy to "
-                     "overfit: each trial trains {} times",
-                     size.folds, size.folds));
+    line(
+        fmt::format("  folds: {}   # under 2,000 rows one validation split is easy to "
+                    "overfit: each trial trains {} times",
+                    size.folds, size.folds));
   } else {
     line("  split: {train: 0.6, val: 0.2, test: 0.2}");
   }
@@ -204,8 +198,9 @@ std::string draft_experiment(const CsvTable& table, const DraftRequest& request)
   line("  metric: val_loss");
   line(fmt::format("  trials: {}", size.trials));
   line("  sampler: {name: tpe}");
-  line(fmt::format("  # Gorishniy et al. 2021's ResNet space (\"Revisiting Deep Learning Models "
-                   "for Tabular Data\"),"));
+  line(
+      fmt::format("  # Gorishniy et al. 2021's ResNet space (\"Revisiting Deep Learning Models "
+                  "for Tabular Data\"),"));
   line(fmt::format("  # narrowed for a {} table ({} rows).", size.size, rows));
   line("  space:");
   line("    trainer.lr:           {type: float, low: 1.0e-4, high: 1.0e-2, log: true}");

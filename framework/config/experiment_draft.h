@@ -11,10 +11,10 @@
 namespace tunelab {
 
 struct DraftRequest {
-  std::string target;                 // empty: the last column
+  std::string target;                  // empty: the last column
   std::filesystem::path path_in_file;  // the table as the file names it
-  std::string name;                   // the study's name
-  std::string command;                // what wrote it, for the first comment
+  std::string name;                    // the study's name
+  std::string command;                 // what wrote it, for the first comment
 };
 
 // The experiment file's text. ConfigError("--target", ...) for a target the

@@ -137,18 +137,34 @@ Splits split_dataset(const Dataset& data, const SplitFractions& f, std::uint64_t
                 take_rows(data, rows_in(order, split, 2))};
 }
 
+namespace {
+
+// A (1, width) mask of the `columns` flagged; of every column where
+// `columns` is empty.
+at::Tensor column_mask(const std::vector<bool>& columns, std::int64_t width) {
+  std::vector<std::uint8_t> keep(columns.begin(), columns.end());
+  if (keep.empty()) keep.assign(static_cast<std::size_t>(width), 1);
+  return torch::tensor(keep, torch::kUInt8).to(torch::kBool).reshape({1, -1});
+}
+
+// `s` on the `scaled` columns only (all where empty): the others keep their
+// values, a centre of 0 and a scale of 1.
+Standardizer on_columns(Standardizer s, const std::vector<bool>& scaled) {
+  if (scaled.empty()) return s;
+  const at::Tensor mask = column_mask(scaled, s.mean.size(1));
+  s.mean = torch::where(mask, s.mean, torch::zeros_like(s.mean));
+  s.scale = torch::where(mask, s.scale, torch::ones_like(s.scale));
+  return s;
+}
+
+}  // namespace
+
 Standardizer Standardizer::fit(const at::Tensor& train, const std::vector<bool>& scaled) {
   torch::Tensor mean = train.mean(0, /*keepdim=*/true);
   torch::Tensor scale = train.size(0) > 1 ? train.std(0, /*unbiased=*/true, /*keepdim=*/true)
                                           : torch::ones_like(mean);
   scale = torch::where(scale > 0, scale, torch::ones_like(scale));
-  if (!scaled.empty()) {
-    std::vector<std::uint8_t> keep(scaled.begin(), scaled.end());
-    const torch::Tensor mask = torch::tensor(keep, torch::kUInt8).to(torch::kBool).reshape({1, -1});
-    mean = torch::where(mask, mean, torch::zeros_like(mean));
-    scale = torch::where(mask, scale, torch::ones_like(scale));
-  }
-  return Standardizer{mean, scale};
+  return on_columns(Standardizer{mean, scale}, scaled);
 }
 
 Standardizer Standardizer::fit_log(const at::Tensor& train, bool standardize) {
@@ -160,22 +176,13 @@ Standardizer Standardizer::fit_log(const at::Tensor& train, bool standardize) {
 }
 
 Standardizer Standardizer::fit_robust(const at::Tensor& train, const std::vector<bool>& scaled) {
-  Standardizer s = fit(train, scaled);  // the standard deviation: where quartiles meet
-  if (train.size(0) < 2) return s;
+  if (train.size(0) < 2) return fit(train, scaled);
   const at::Tensor q = torch::quantile(train, torch::tensor({0.25, 0.5, 0.75}, train.options()), 0,
                                        /*keepdim=*/false);
   const at::Tensor iqr = ((q[2] - q[0]) / 1.349).reshape({1, -1});
-  at::Tensor center = q[1].reshape({1, -1});
-  at::Tensor spread = torch::where(iqr > 0, iqr, s.scale);
-  if (!scaled.empty()) {
-    std::vector<std::uint8_t> keep(scaled.begin(), scaled.end());
-    const at::Tensor mask = torch::tensor(keep, torch::kUInt8).to(torch::kBool).reshape({1, -1});
-    center = torch::where(mask, center, torch::zeros_like(center));
-    spread = torch::where(mask, spread, torch::ones_like(spread));
-  }
-  s.mean = center;
-  s.scale = spread;
-  return s;
+  // The standard deviation where the quartiles meet.
+  const at::Tensor spread = torch::where(iqr > 0, iqr, fit(train).scale);
+  return on_columns(Standardizer{q[1].reshape({1, -1}), spread}, scaled);
 }
 
 at::Tensor Standardizer::apply(const at::Tensor& values) const {
@@ -216,11 +223,7 @@ Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y,
     const std::vector<bool> numeric = scaling.encoding->value_columns();
     Standardizer s = how.robust ? Standardizer::fit_robust(splits.train.x, numeric)
                                 : Standardizer::fit(splits.train.x, numeric);
-    if (how.smooth_clip) {
-      std::vector<std::uint8_t> keep(numeric.begin(), numeric.end());
-      if (keep.empty()) keep.assign(static_cast<std::size_t>(splits.train.x.size(1)), 1);
-      s.clip = torch::tensor(keep, torch::kUInt8).to(torch::kBool).reshape({1, -1});
-    }
+    if (how.smooth_clip) s.clip = column_mask(numeric, splits.train.x.size(1));
     for (Dataset* part : {&splits.train, &splits.val, &splits.test})
       part->x = s.apply(part->x).contiguous();
     scaling.x = s;

@@ -14,75 +14,12 @@
 #include <string_view>
 
 #include "common/errors.h"
+#include "data/column_cells.h"
 
 namespace tunelab {
 namespace {
 
 constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
-
-std::string_view trimmed(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
-}
-
-// Cell texts that mean "missing"; looked up by view, without a copy.
-using NaSet = std::set<std::string, std::less<>>;
-
-// The cells of one column, trimmed, read from the table where they lie: a
-// column costs a bit per row (missing or not), not a string per cell.
-class ColumnCells {
- public:
-  ColumnCells(const CsvTable& table, std::size_t column, const NaSet& na)
-      : table_(table), column_(column), missing_(table.rows()) {
-    for (std::size_t i = 0; i < table.rows(); ++i) missing_[i] = na.count(text(i)) > 0;
-  }
-
-  std::size_t rows() const { return missing_.size(); }
-  bool missing(std::size_t i) const { return missing_[i]; }
-  std::string_view text(std::size_t i) const { return trimmed(table_.cell(i, column_)); }
-  const std::string& name() const { return table_.header[column_]; }
-
-  // The cell as a number; nullopt for text. A number too large for a float
-  // ("1e999", "inf") is a DataError: it is a number, but not one to train on.
-  std::optional<double> number(std::size_t i) const {
-    scratch_.assign(text(i));  // strtod reads up to a NUL
-    const char* begin = scratch_.c_str();
-    char* end = nullptr;
-    errno = 0;
-    const double value = std::strtod(begin, &end);
-    if (end == begin || *end != '\0') return std::nullopt;
-    // ERANGE also marks an underflow (1e-310): a number near 0, which is fine.
-    const bool overflow = errno == ERANGE && std::fabs(value) > 1;
-    if (!std::isfinite(value) || overflow || std::fabs(value) > std::numeric_limits<float>::max())
-      throw DataError(fmt::format("{}: '{}' is not a finite number", where(i), scratch_));
-    return value;
-  }
-
-  // Every cell as a number (NaN where missing), each parsed once; nullopt
-  // at the first present cell that is text.
-  std::optional<std::vector<float>> numbers() const {
-    std::vector<float> out(rows(), kMissing);
-    for (std::size_t i = 0; i < rows(); ++i) {
-      if (missing(i)) continue;
-      const auto value = number(i);
-      if (!value) return std::nullopt;
-      out[i] = static_cast<float>(*value);
-    }
-    return out;
-  }
-
-  std::string where(std::size_t i) const {
-    return fmt::format("{}:{}:{}: column '{}'", table_.path.string(), table_.line(i), column_ + 1,
-                       name());
-  }
-
- private:
-  const CsvTable& table_;
-  std::size_t column_;
-  std::vector<bool> missing_;
-  mutable std::string scratch_;
-};
 
 // Codes for the column's present cells, into its sorted levels.
 std::vector<std::string> code_levels(const ColumnCells& cells,
@@ -121,12 +58,6 @@ std::optional<std::string> mostly_numbers_note(const ColumnCells& cells) {
       cells.where(first_text), text, present, text == 1 ? "is" : "are", cells.text(first_text),
       text == 1 ? "it is" : "they are", text == 1 ? "it" : "them", text == 1 ? "it" : "them",
       text == 1 ? "it" : "them");
-}
-
-NaSet na_set(const std::vector<std::string>& extra) {
-  NaSet na(default_na_values().begin(), default_na_values().end());
-  for (const auto& value : extra) na.emplace(trimmed(value));
-  return na;
 }
 
 // Fills x's column j from `cells` as `column.kind`; a categorical column's

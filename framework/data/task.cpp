@@ -11,13 +11,6 @@
 #include "common/errors.h"
 
 namespace tunelab {
-namespace {
-
-// A numeric target of at most this many whole values gets a note that it is
-// read as a regression target.
-constexpr std::size_t kFewValues = 10;
-
-}  // namespace
 
 std::string to_string(Task task) {
   switch (task) {
@@ -78,11 +71,11 @@ void settle_task(Dataset& data, Task task) {
     std::set<float> values;
     bool whole = true;
     const auto y = data.y.accessor<float, 2>();
-    for (std::int64_t i = 0; i < data.rows() && whole && values.size() <= kFewValues; ++i) {
+    for (std::int64_t i = 0; i < data.rows() && whole && values.size() <= kFewWholeValues; ++i) {
       whole = y[i][0] == std::floor(y[i][0]);
       values.insert(y[i][0]);
     }
-    if (whole && values.size() <= kFewValues)
+    if (whole && values.size() <= kFewWholeValues)
       data.notes.push_back(fmt::format(
           "'{}' holds {} whole numbers only ({}): read as a regression target; for classes, "
           "set task: classification",

@@ -16,6 +16,11 @@ enum class Task { automatic, regression, classification };
 // layer grows with them).
 inline constexpr std::size_t kMaxClasses = 1000;
 
+// A numeric target of at most this many whole values (0/1, a rating) is most
+// often a label: under task: auto it is read as a regression target, with a
+// note saying so (and `tunelab init` says how to make it classes).
+inline constexpr std::size_t kFewWholeValues = 10;
+
 std::string to_string(Task task);
 std::optional<Task> task_named(const std::string& name);  // "auto", "regression", ...
 
