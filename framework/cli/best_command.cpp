@@ -46,6 +46,23 @@ int print_front(StudyQueries& store, const StudyInfo& study, Format format) {
   return 0;
 }
 
+// The study's ensemble beside its best trial: how it was chosen, its
+// members, and its metrics with the best single trial's on the same rows.
+Cell ensemble_record(const EnsembleInfo& e, const StudyInfo& study) {
+  Cell out = {{"method", e.method}, {"size", e.size}, {"selected_by", e.selected_by}};
+  Cell members = Cell::array();
+  for (const auto& [number, weight] : e.members)
+    members.push_back({{"trial", number}, {"weight", weight}});
+  out["members"] = members;
+  for (const auto& [name, value] : e.metrics) out[name] = number_cell(value);
+  out["best_trial"] = e.best_trial;
+  for (const auto& [name, value] : e.best_trial_metrics)
+    out["best_trial_" + name] = number_cell(value);
+  out["predict"] =
+      fmt::format("tunelab predict {} --ensemble --input ROWS.csv", shell_word(study.name));
+  return out;
+}
+
 }  // namespace
 
 int best_command(const Arguments& args, Registrar&) {
@@ -83,6 +100,8 @@ int best_command(const Arguments& args, Registrar&) {
     record["importance"] = rows;
     if (!importance.caveat.empty()) record["importance_caveat"] = importance.caveat;
   }
+  if (const auto ensemble = store->ensemble(study.id))
+    record["ensemble"] = ensemble_record(*ensemble, study);
   print_record(std::cout, record, format);
   return 0;
 }

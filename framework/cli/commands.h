@@ -27,6 +27,7 @@ int compare_command(const Arguments& args, Registrar& registrar);
 int export_command(const Arguments& args, Registrar& registrar);
 int importance_command(const Arguments& args, Registrar& registrar);
 int rerun_command(const Arguments& args, Registrar& registrar);
+int ensemble_command(const Arguments& args, Registrar& registrar);
 int predict_command(const Arguments& args, Registrar& registrar);
 int delete_command(const Arguments& args, Registrar& registrar);
 int enqueue_command(const Arguments& args, Registrar& registrar);

@@ -22,9 +22,12 @@ int compare_command(const Arguments& args, Registrar&) {
   const auto store = query.open();
   const std::vector<StudyInfo> studies = query.named_studies(*store);
   std::vector<std::vector<TrialInfo>> trials;
-  for (const auto& s : studies) trials.push_back(store->trials(s.id));
-
-  print_table(std::cout, comparison_table(studies, trials), format);
+  std::vector<std::optional<EnsembleInfo>> ensembles;
+  for (const auto& s : studies) {
+    trials.push_back(store->trials(s.id));
+    ensembles.push_back(store->ensemble(s.id));
+  }
+  print_table(std::cout, comparison_table(studies, trials, ensembles), format);
   return 0;
 }
 

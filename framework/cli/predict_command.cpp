@@ -10,7 +10,9 @@
 #include "cli/study_plugins.h"
 #include "common/errors.h"
 #include "data/csv_table.h"
+#include "report/ensemble_text.h"
 #include "report/table.h"
+#include "report/text.h"
 #include "runner/prediction.h"
 #include "runner/stored_trial.h"
 
@@ -35,6 +37,10 @@ int predict_command(const Arguments& args, Registrar& registrar) {
   query.add_to(options, QueryOptions::Names::study, /*with_format=*/false);
   auto add = options.add_options();
   add("trial", po::value(&number), "the trial whose weights to use (default: the best)");
+  bool ensemble = false;
+  add("ensemble", po::bool_switch(&ensemble),
+      "predict with the study's ensemble (tunelab ensemble, search.ensemble): its members' "
+      "weighted mean");
   add("input,i", po::value(&input)->required(),
       "CSV file with a header naming the model's input columns (others are copied through)");
   add("output,o", po::value(&output), "write the predictions here (default: standard output)");
@@ -43,41 +49,77 @@ int predict_command(const Arguments& args, Registrar& registrar) {
       "load this plugin library (repeatable): one the study ran with, which a store never loads by "
       "itself");
   po::variables_map values;
-  if (!parse_arguments("tunelab predict STUDY [--trial N] --input rows.csv [--output preds.csv|-] "
-                       "[--storage URL]",
-                       args, options, query.positional, values))
+  if (!parse_arguments(
+          "tunelab predict STUDY [--trial N | --ensemble] --input rows.csv [--output preds.csv|-] "
+          "[--storage URL]",
+          args, options, query.positional, values))
     return 0;
+  if (ensemble && values.count("trial"))
+    throw InputError("--ensemble predicts with the study's ensemble: leave out --trial");
   const auto store = query.open();
   const OutputFile target("--output", output, store->files());
   const StudyInfo study = store->study(query.study);
-  const TrialInfo trial = chosen_trial(
-      *store, study, values.count("trial") ? std::optional<int>(number) : std::nullopt);
   require_study_plugins(study.name,
                         load_study_plugins(store->provenance(study.id), plugins, registrar));
-  const StoredTrialModel stored =
-      rebuild_stored_trial(*store, study, trial, registrar, Rebuild::trained);
   const CsvTable table = read_csv(input);
-  const Predictions predictions =
-      predict_rows(stored, registrar, table, "--input " + input,
-                   fmt::format("the model of study '{}' trial {}", study.name, trial.number));
-  const auto rows = table.rows();
-  if (predictions.loss) {
-    // The loss it trained with (a classifier's: the log loss), then the
-    // task's metrics.
-    const bool classes = !predictions.classes.empty();
-    std::cerr << fmt::format("{} loss on {} rows with targets: {:.9g}",
-                             classes ? "log" : stored.config.trainer.loss, rows, *predictions.loss);
-    for (const auto& [name, value] : predictions.metrics)
-      if (name != "logloss") std::cerr << fmt::format(", {} {:.6g}", name, value);
-    std::cerr << "\n";
+  std::vector<std::string> targets;
+  Predictions predictions;
+  std::string model;
+  if (ensemble) {
+    const auto kept = store->ensemble(study.id);
+    if (!kept)
+      throw InputError(fmt::format("study '{}' has no ensemble: tunelab ensemble {} builds one",
+                                   study.name, shell_word(study.name)));
+    std::vector<Predictions> members;
+    std::vector<double> weights;
+    for (const auto& [number, weight] : kept->members) {
+      const StoredTrialModel stored = rebuild_stored_trial(
+          *store, study, store->trial(study, number), registrar, Rebuild::trained);
+      members.push_back(
+          predict_rows(stored, registrar, table, "--input " + input,
+                       fmt::format("the model of study '{}' trial {}", study.name, number)));
+      weights.push_back(weight);
+      targets = stored.targets;
+    }
+    predictions = combine_predictions(members, weights);
+    model = fmt::format("the ensemble of study '{}' (trials {})", study.name,
+                        ensemble_members_text(*kept));
+    if (!predictions.metrics.empty()) {
+      std::string line;
+      for (const auto& [name, value] : predictions.metrics)
+        if (name != "logloss" || !predictions.classes.empty())
+          line += fmt::format("{}{} {:.6g}", line.empty() ? "" : ", ", name, value);
+      std::cerr << fmt::format("ensemble on {} rows with targets: {}\n", table.rows(), line);
+    }
+  } else {
+    const TrialInfo trial = chosen_trial(
+        *store, study, values.count("trial") ? std::optional<int>(number) : std::nullopt);
+    const StoredTrialModel stored =
+        rebuild_stored_trial(*store, study, trial, registrar, Rebuild::trained);
+    model = fmt::format("study '{}' trial {}", study.name, trial.number);
+    predictions =
+        predict_rows(stored, registrar, table, "--input " + input, "the model of " + model);
+    targets = stored.targets;
+    if (predictions.loss) {
+      // The loss it trained with (a classifier's: the log loss), then the
+      // task's metrics.
+      const bool classes = !predictions.classes.empty();
+      std::cerr << fmt::format("{} loss on {} rows with targets: {:.9g}",
+                               classes ? "log" : stored.config.trainer.loss, table.rows(),
+                               *predictions.loss);
+      for (const auto& [name, value] : predictions.metrics)
+        if (name != "logloss") std::cerr << fmt::format(", {} {:.6g}", name, value);
+      std::cerr << "\n";
+    }
   }
+  const auto rows = table.rows();
 
   for (const auto& note : predictions.notes) std::cerr << "note: " << note << "\n";
 
   // The columns written: the input's, but those that the predictions replace
   // (a file that went through predict before), then the predictions.
   std::vector<std::string> added;
-  for (const auto& name : stored.targets) added.push_back("predicted_" + name);
+  for (const auto& name : targets) added.push_back("predicted_" + name);
   for (const auto& name : predictions.classes) added.push_back("probability_" + name);
   std::vector<std::size_t> kept;
   for (std::size_t j = 0; j < table.header.size(); ++j) {
@@ -114,8 +156,7 @@ int predict_command(const Arguments& args, Registrar& registrar) {
   }
   target.write(text.str());
   if (target.is_standard_output()) return 0;
-  std::cerr << fmt::format("{} predictions of study '{}' trial {} written to {}\n", rows,
-                           study.name, trial.number, output);
+  std::cerr << fmt::format("{} predictions of {} written to {}\n", rows, model, output);
   return 0;
 }
 

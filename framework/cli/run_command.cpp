@@ -76,7 +76,8 @@ int run_command(const Arguments& args, Registrar& registrar) {
     store.drop_if_new_and_empty();
     throw;
   }
-  print_run_ending(*store, summary, config, storage, single, printer);
+  const std::vector<std::string> ensemble = run_ensemble(*store, summary, config, registrar);
+  print_run_ending(*store, summary, config, storage, single, printer, ensemble);
   // A worker that died is a failure of the run, whatever the others did.
   return worker_failed ? 1 : 0;
 }

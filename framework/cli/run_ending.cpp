@@ -5,8 +5,11 @@
 #include <iostream>
 
 #include "cli/options.h"
+#include "common/errors.h"
+#include "report/ensemble_text.h"
 #include "report/study_front.h"
 #include "report/text.h"
+#include "runner/ensemble.h"
 
 namespace tunelab::cli {
 namespace {
@@ -27,7 +30,8 @@ void print_store_and_next(StudyQueries& store, const StudySummary& summary,
 // The best trial with its test loss and params, where the results are, and
 // what to run next.
 void print_best(StudyQueries& store, const StudyInfo& study, const StudySummary& summary,
-                const std::string& metric, const std::string& storage) {
+                const std::string& metric, const std::string& storage,
+                const std::vector<std::string>& ensemble) {
   if (study.objectives.size() > 1) {
     // No one best trial: the front, listed by `tunelab best`.
     std::string objectives;
@@ -61,6 +65,7 @@ void print_best(StudyQueries& store, const StudyInfo& study, const StudySummary&
                              value.is_string()         ? value.get<std::string>()
                              : value.is_number_float() ? shown(value.get<double>())
                                                        : value.dump());
+  for (const auto& line : ensemble) std::cout << line << "\n";
   print_store_and_next(store, summary, storage);
 }
 
@@ -83,7 +88,7 @@ void print_warm_start(StudyQueries& store, const StudyInfo& study) {
 
 void print_run_ending(StudyQueries& store, const StudySummary& summary,
                       const ExperimentConfig& config, const std::string& storage, bool single,
-                      const RunPrinter& printer) {
+                      const RunPrinter& printer, const std::vector<std::string>& ensemble) {
   const std::string where = fmt::format("study '{}' in {}", summary.name, store.url());
   if (summary.stopped_because == StopReason::interrupted)
     throw Error(
@@ -101,7 +106,25 @@ void print_run_ending(StudyQueries& store, const StudySummary& summary,
                            to_string(summary.stopped_because));
   const StudyInfo study = store.study(summary.name);
   print_warm_start(store, study);
-  if (summary.best) print_best(store, study, summary, config.search.metric, storage);
+  if (summary.best) print_best(store, study, summary, config.search.metric, storage, ensemble);
+}
+
+std::vector<std::string> run_ensemble(Store& store, const StudySummary& summary,
+                                      const ExperimentConfig& config, const Registrar& registrar) {
+  const auto& asked = config.search.ensemble;
+  if (asked.size == 0 || summary.stopped_because == StopReason::interrupted || !summary.best)
+    return {};
+  const StudyInfo study = store.study(summary.name);
+  try {
+    BuiltEnsemble built = build_ensemble(store, study, registrar, {asked.size, asked.method});
+    std::vector<std::string> lines = ensemble_lines(built.ensemble);
+    for (const auto& note : built.notes) lines.push_back("  note: " + note);
+    return lines;
+  } catch (const InputError& e) {
+    // Too few complete trials (a short --trials, many pruned): the study
+    // stands; `tunelab ensemble` builds one later.
+    return {fmt::format("ensemble: none built: {}", e.what())};
+  }
 }
 
 }  // namespace tunelab::cli

@@ -78,6 +78,13 @@ struct SearchConfig {
     std::string storage;  // empty: this study's store
   };
   std::vector<WarmStart> warm_start;
+  // search.ensemble: after the study, an ensemble of its trials (runner/
+  // ensemble.h); size 0: none.
+  struct Ensemble {
+    int size = 0;
+    std::string method = "greedy";  // or "top"
+  };
+  Ensemble ensemble;
 };
 
 // An objective experiment evaluates a registered function (kind `objective`)

@@ -94,6 +94,9 @@ nlohmann::json to_json(const ExperimentConfig& c) {
     if (!w.storage.empty()) entry["storage"] = w.storage;
     out["search"]["warm_start"].push_back(entry);
   }
+  if (c.search.ensemble.size > 0)
+    out["search"]["ensemble"] = {{"size", c.search.ensemble.size},
+                                 {"method", c.search.ensemble.method}};
   if (!c.plugins.empty()) out["plugins"] = c.plugins;
   if (c.evaluates_objective()) {
     // What trains is not there: the function is evaluated instead.

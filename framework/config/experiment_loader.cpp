@@ -290,10 +290,38 @@ std::vector<Objective> read_objectives(const nlohmann::json& list, bool objectiv
   return out;
 }
 
+// search.ensemble: {size: K, method: greedy | top}, for a study that
+// trains models over a space.
+SearchConfig::Ensemble read_ensemble(const nlohmann::json& section, const SearchConfig& s) {
+  SearchConfig::Ensemble e;
+  if (section.is_null()) return e;
+  if (!section.is_object())
+    throw ConfigError("", "expected {size: K, method: greedy | top}, such as {size: 5}");
+  const Args args(section);
+  args.allow_only({"size", "method"});
+  const auto size = args.integer("size", 5);
+  require_at_least("size", size, 1);
+  if (size > s.trials)
+    throw ConfigError("size",
+                      fmt::format("is {}, more than the study's {} trials", size, s.trials));
+  e.size = static_cast<int>(size);
+  e.method = args.text("method", e.method);
+  const std::vector<std::string> methods = {"greedy", "top"};
+  if (std::find(methods.begin(), methods.end(), e.method) == methods.end())
+    throw ConfigError("method", unknown_name_message("ensemble method", e.method, methods));
+  if (s.space.empty())
+    throw ConfigError("", "a study without a search space has one trial: nothing to ensemble");
+  if (s.several_objectives())
+    throw ConfigError("",
+                      "a study of several objectives has a front, not one metric to "
+                      "choose an ensemble by");
+  return e;
+}
+
 SearchConfig read_search(const nlohmann::json& json, bool objective) {
   const Args args(json);
   args.allow_only({"metric", "direction", "objectives", "trials", "timeout", "workers", "sampler",
-                   "pruner", "space", "enqueue", "warm_start"});
+                   "pruner", "space", "enqueue", "warm_start", "ensemble"});
   SearchConfig s;
   if (args.has("objectives")) {
     for (const char* key : {"metric", "direction"})
@@ -354,6 +382,9 @@ SearchConfig read_search(const nlohmann::json& json, bool objective) {
     throw ConfigError("warm_start",
                       "a study without a search space has nothing to learn from "
                       "earlier studies");
+  s.ensemble = in_section("ensemble", [&] { return read_ensemble(args.section("ensemble"), s); });
+  if (objective && s.ensemble.size > 0)
+    throw ConfigError("ensemble", "an objective function trains no models to ensemble");
   return s;
 }
 

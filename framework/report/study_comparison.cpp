@@ -8,7 +8,9 @@
 #include <set>
 
 #include "common/json_paths.h"
+#include "report/ensemble_text.h"
 #include "report/study_front.h"
+#include "report/text.h"
 #include "report/trial_table.h"
 
 namespace tunelab {
@@ -24,7 +26,8 @@ double median(std::vector<double> values) {
 }  // namespace
 
 Table comparison_table(const std::vector<StudyInfo>& studies,
-                       const std::vector<std::vector<TrialInfo>>& trials) {
+                       const std::vector<std::vector<TrialInfo>>& trials,
+                       const std::vector<std::optional<EnsembleInfo>>& ensembles) {
   Table table{{"study"}, {}};
   for (const auto& s : studies) table.columns.push_back(s.name);
   const auto add_row = [&](const std::string& what, const auto& cell_of) {
@@ -50,6 +53,28 @@ Table comparison_table(const std::vector<StudyInfo>& studies,
       if (t.state == TrialState::complete && std::isfinite(t.value)) done.push_back(t.value);
     return number_cell(median(done));
   });
+  // The ensemble beside the best trial: its chosen-by metric on the
+  // validation and test rows, and the best trial's on the same rows.
+  if (std::any_of(ensembles.begin(), ensembles.end(),
+                  [](const auto& e) { return e.has_value(); })) {
+    const auto ensemble_cell = [&](std::size_t i, const std::string& split, bool of_best) {
+      if (i >= ensembles.size() || !ensembles[i]) return Cell();
+      const EnsembleInfo& e = *ensembles[i];
+      const auto& metrics = of_best ? e.best_trial_metrics : e.metrics;
+      const auto found = metrics.find(split + e.selected_by.substr(4));
+      return found == metrics.end() ? Cell()
+                                    : Cell(fmt::format("{} {}", split + e.selected_by.substr(4),
+                                                       shown(found->second)));
+    };
+    add_row("ensemble", [&](std::size_t i) {
+      if (i >= ensembles.size() || !ensembles[i]) return Cell();
+      return Cell(fmt::format("{} {}: {}", ensembles[i]->method, ensembles[i]->size,
+                              ensemble_members_text(*ensembles[i])));
+    });
+    add_row("ensemble val", [&](std::size_t i) { return ensemble_cell(i, "val_", false); });
+    add_row("ensemble test", [&](std::size_t i) { return ensemble_cell(i, "test_", false); });
+    add_row("best trial test", [&](std::size_t i) { return ensemble_cell(i, "test_", true); });
+  }
   add_row("complete", [&](std::size_t i) { return Cell(studies[i].complete); });
   add_row("pruned", [&](std::size_t i) { return Cell(studies[i].pruned); });
   add_row("failed", [&](std::size_t i) { return Cell(studies[i].failed); });

@@ -15,6 +15,7 @@
 #include "model/autograd_graph.h"
 #include "model/parameter_count.h"
 #include "plugin/registrar.h"
+#include "report/ensemble_text.h"
 #include "report/figures.h"
 #include "report/html_page.h"
 #include "report/study_comparison.h"
@@ -109,7 +110,9 @@ class Report {
   void comparison(const std::vector<StudyInfo>& studies,
                   const std::vector<std::vector<TrialInfo>>& trials) {
     page_.heading(2, "Comparison", "comparison");
-    const Table table = comparison_table(studies, trials);
+    std::vector<std::optional<EnsembleInfo>> ensembles;
+    for (const auto& s : studies) ensembles.push_back(store_.ensemble(s.id));
+    const Table table = comparison_table(studies, trials, ensembles);
     page_.table(table.columns, text_rows(table));
     std::vector<StudyHistory> histories;
     for (std::size_t i = 0; i < studies.size(); ++i)
@@ -124,6 +127,7 @@ class Report {
     if (several) page_.heading(2, "Study " + s.name, anchor(s));
     const std::vector<TrialInfo> ranked = best_first(trials, s.direction);
     summary(s, ranked, several ? 3 : 2);
+    ensemble_section(s, level);
 
     page_.heading(level, "How the search converged");
     if (ranked.empty()) {
@@ -263,6 +267,28 @@ class Report {
                                   shown(test == best.metrics.end() ? kMissing : test->second))});
     }
     page_.table({"param", "value"}, rows);
+  }
+
+  // The study's ensemble, if it has one: its members and, metric by metric,
+  // its figures beside the best single trial's on the same rows.
+  void ensemble_section(const StudyInfo& s, int level) {
+    const auto e = store_.ensemble(s.id);
+    if (!e) return;
+    page_.heading(level + (level == 2 ? 1 : 0), "The ensemble of trials");
+    page_.paragraph(fmt::format(
+        "{} ({}); tunelab predict {} --ensemble uses it.", ensemble_lines(*e).front(),
+        e->method == "greedy"
+            ? fmt::format("greedy selection with replacement by {} on the validation rows",
+                          e->selected_by)
+            : std::string("the study's best trials, equally weighted"),
+        shell_word(s.name)));
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& [name, value] : e->metrics) {
+      const auto best = e->best_trial_metrics.find(name);
+      rows.push_back({name, shown(value),
+                      shown(best == e->best_trial_metrics.end() ? kMissing : best->second)});
+    }
+    page_.table({"metric", "ensemble", fmt::format("best trial ({})", e->best_trial)}, rows);
   }
 
   // For a classifier: how the best trial's predictions on the held-out rows

@@ -97,6 +97,7 @@ Predictions predict_rows(const StoredTrialModel& trial, const Registrar& registr
     if (!codes) return out;
     out.loss = log_loss(out.values, *codes);
     out.metrics = classification_metrics(out.values, *codes);
+    out.targets = *codes;
     return out;
   }
   std::vector<FeatureColumn> target_columns(targets.size());
@@ -104,10 +105,30 @@ Predictions predict_rows(const StoredTrialModel& trial, const Registrar& registr
   at::Tensor y = read_feature_values(table, targets, target_columns, na_values);
   if (torch::isnan(y).any().item<bool>()) return out;
   out.metrics = regression_metrics(out.values, y);
+  out.targets = y;
   const Scaling& units = models.units;
   const at::Tensor predicted = units.y ? units.y->apply(out.values) : out.values;
   if (units.y) y = units.y->apply(y);
   out.loss = loss_from(registrar, trial.config.trainer)(predicted, y).item<double>();
+  return out;
+}
+
+Predictions combine_predictions(const std::vector<Predictions>& members,
+                                const std::vector<double>& weights) {
+  Predictions out;
+  out.classes = members.front().classes;
+  out.values = torch::zeros_like(members.front().values);
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    out.values += members[m].values * weights[m];
+    for (const auto& note : members[m].notes)
+      if (std::find(out.notes.begin(), out.notes.end(), note) == out.notes.end())
+        out.notes.push_back(note);
+  }
+  const at::Tensor& targets = members.front().targets;
+  if (targets.defined())
+    out.metrics = out.classes.empty() ? regression_metrics(out.values, targets)
+                                      : classification_metrics(out.values, targets);
+  out.targets = targets;
   return out;
 }
 

@@ -25,6 +25,9 @@ struct Predictions {
   // classes in it).
   std::optional<double> loss;
   std::map<std::string, double> metrics;
+  // The rows' targets the metrics were computed on (as metrics_on takes
+  // them: values, or class codes); undefined when there are no metrics.
+  at::Tensor targets;
   // What the user should know of the rows: values of a categorical column
   // the model never saw (those rows read none of its levels).
   std::vector<std::string> notes;
@@ -39,5 +42,12 @@ struct Predictions {
 Predictions predict_rows(const StoredTrialModel& trial, const Registrar& registrar,
                          const CsvTable& table, const std::string& source,
                          const std::string& model);
+
+// The weighted mean of several models' predictions for the same rows (an
+// ensemble's members', weights summing to 1), with the metrics of that mean
+// where the members had targets; the loss is left out (each member trained
+// in its own units). Notes are merged, each once.
+Predictions combine_predictions(const std::vector<Predictions>& members,
+                                const std::vector<double>& weights);
 
 }  // namespace tunelab

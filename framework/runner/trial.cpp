@@ -16,6 +16,7 @@
 #include "runner/single_run.h"
 #include "runner/trial_costs.h"
 #include "runner/trial_metrics.h"
+#include "runner/trial_predictions.h"
 #include "runner/weights.h"
 #include "search/direction.h"
 #include "store/weights_files.h"
@@ -89,6 +90,7 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   const auto started = Clock::now();
   Folds own;
   TrainedModels models;  // what the trial's weights file keeps
+  TrialPredictions predictions;  // what ensembles are chosen from
   try {
     const ExperimentConfig config = config_with_params(c.experiment.document, trial.params);
     if (base.evaluates_objective()) {
@@ -131,6 +133,7 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
       const Folds& data = c.data_varies ? own : c.shared;
       outcome.metrics = trial_metrics(trained, data);
       outcome.metrics.merge(trial_costs(trained.models, data.whole.raw.train, train_seconds));
+      predictions = trial_predictions(trained, data);
       models = std::move(trained.models);
       // The stored curve is the trial's: for folds, their mean, not the
       // first fold's that on_epoch saw.
@@ -194,6 +197,8 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
     std::vector<std::filesystem::path> replaced;
     c.store.queue().finish_trial(trial.trial_id, outcome, [&](sql::Transaction& tx) {
       if (weights) kept = c.store.weights_files().record(tx, *weights, replaced);
+      if (outcome.state == TrialState::complete)
+        c.store.ensembles().record_predictions(tx, trial.trial_id, predictions);
     });
     if (weights) WeightsFiles::tidy(*weights, kept, replaced);
   }

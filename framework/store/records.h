@@ -130,4 +130,33 @@ struct WeightsInfo {
   std::vector<std::string> features, targets;
 };
 
+// A trial's predictions on one split's rows (trial_predictions): `values`
+// (rows, columns) in the target's units, or each class's probability; the
+// rows' targets (rows, targets), a classifier's as class indices.
+struct PredictionMatrix {
+  std::int64_t rows = 0, columns = 0, target_columns = 0;
+  std::vector<float> values, targets;
+};
+
+struct TrialPredictions {
+  int number = 0;
+  PredictionMatrix val, test;  // rows 0: the split has none
+};
+
+// A study's ensemble of its trials: how it was chosen, each member trial's
+// weight (summing to 1), its metrics on the validation and test rows.
+struct EnsembleInfo {
+  std::string method;  // "greedy" or "top"
+  int size = 0;
+  std::string selected_by;                      // the validation metric it was chosen by
+  std::vector<std::pair<int, double>> members;  // trial number, weight; by number
+  std::map<std::string, double> metrics;
+  // The study's best single trial among the candidates, and its metrics on
+  // the same rows, computed the same way (under folds: on the rows each fold
+  // model did not train on, pooled): what the ensemble is to beat.
+  int best_trial = 0;
+  std::map<std::string, double> best_trial_metrics;
+  std::string created_at;
+};
+
 }  // namespace tunelab

@@ -9,7 +9,7 @@ namespace tunelab {
 
 // Bumped whenever the schema changes; a store with a higher version was
 // written by a newer tunelab and is refused rather than misread.
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // The tables and views, for SQLite or PostgreSQL (types and keys differ:
 // {key}, {int64}, {real}, {weights_data}, {value_is_number} are filled in
@@ -176,6 +176,51 @@ CREATE TABLE IF NOT EXISTS trial_values (
   objective  INTEGER NOT NULL,
   value      {real},
   PRIMARY KEY (trial_id, objective)
+);
+
+-- Each complete trial's predictions (since schema version 8): on the
+-- validation rows (under data.folds, each fold model's on the rows it did not
+-- train on, fold after fold) and on the test rows, in the target's units (a
+-- classifier's: each class's probability), with those rows' targets (a
+-- classifier's: the class's index). Float32 little-endian bytes in
+-- hexadecimal, row after row. What an ensemble of the study's trials is
+-- chosen from and scored on.
+CREATE TABLE IF NOT EXISTS trial_predictions (
+  trial_id     {int64} NOT NULL REFERENCES trials(trial_id) ON DELETE CASCADE,
+  split        TEXT NOT NULL CHECK (split IN ('val', 'test')),
+  n_rows       INTEGER NOT NULL,
+  n_columns    INTEGER NOT NULL,
+  values_hex   TEXT NOT NULL,
+  targets_hex  TEXT NOT NULL,
+  PRIMARY KEY (trial_id, split)
+);
+
+-- A study's ensemble of its trials (since schema version 8; one per study,
+-- the latest built): how it was chosen, its members' weights (summing to
+-- 1), and its metrics on the validation and test rows.
+CREATE TABLE IF NOT EXISTS ensembles (
+  study_id     {int64} PRIMARY KEY REFERENCES studies(study_id) ON DELETE CASCADE,
+  method       TEXT NOT NULL CHECK (method IN ('greedy', 'top')),
+  size         INTEGER NOT NULL,               -- greedy: picks (with replacement); top: trials
+  selected_by  TEXT NOT NULL,                  -- the validation metric it was chosen by
+  best_trial   INTEGER NOT NULL,               -- the best single trial it is compared with
+  created_at   TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS ensemble_members (
+  study_id     {int64} NOT NULL REFERENCES studies(study_id) ON DELETE CASCADE,
+  number       INTEGER NOT NULL,               -- the trial's number
+  weight       {real} NOT NULL,
+  PRIMARY KEY (study_id, number)
+);
+
+-- The ensemble's metrics, and (named best_trial_val_rmse, ...) those of its
+-- study's best single trial on the same rows, computed the same way.
+CREATE TABLE IF NOT EXISTS ensemble_metrics (
+  study_id     {int64} NOT NULL REFERENCES studies(study_id) ON DELETE CASCADE,
+  name         TEXT NOT NULL,                  -- val_rmse, test_accuracy, best_trial_val_rmse, ...
+  value        {real},
+  PRIMARY KEY (study_id, name)
 );
 
 CREATE INDEX IF NOT EXISTS trials_by_state ON trials(study_id, state);

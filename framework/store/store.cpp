@@ -57,7 +57,10 @@ std::string sql_quoted(const std::string& text, char quote) {
 }
 
 Store::Store(std::shared_ptr<StoreConnection> connection)
-    : StudyQueries(connection), queue_(connection), weights_files_(connection) {}
+    : StudyQueries(connection),
+      queue_(connection),
+      weights_files_(connection),
+      ensembles_(connection) {}
 
 Store::~Store() = default;
 

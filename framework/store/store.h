@@ -4,14 +4,15 @@
 // statements: store/sql/). Only the runner writes it. Split by role: its
 // queries (study_queries.h, all that a store opened read-only offers), the
 // trial queue workers share (trial_queue.h), the kept weights files
-// (weights_files.h), its schema and migrations (schema_migration.h), and
-// here, opening a store and the life cycle of its studies.
+// (weights_files.h), the trials' predictions and ensembles (ensemble_records.h), its schema and
+// migrations (schema_migration.h), and here, opening a store and the life cycle of its studies.
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "store/ensemble_records.h"
 #include "store/locations.h"
 #include "store/records.h"
 #include "store/study_queries.h"
@@ -58,12 +59,14 @@ class Store : public StudyQueries {
 
   TrialQueue& queue() { return queue_; }
   WeightsFiles& weights_files() { return weights_files_; }
+  EnsembleRecords& ensembles() { return ensembles_; }
 
  private:
   explicit Store(std::shared_ptr<StoreConnection> connection);
 
   TrialQueue queue_;
   WeightsFiles weights_files_;
+  EnsembleRecords ensembles_;
 };
 
 }  // namespace tunelab

@@ -6,6 +6,7 @@
 
 #include "common/errors.h"
 #include "common/near_matches.h"
+#include "store/ensemble_records.h"
 #include "store/locations.h"
 #include "store/schema.h"
 #include "store/sql/connection.h"
@@ -338,6 +339,60 @@ std::vector<WarmStartTrial> StudyQueries::warm_start_trials(std::int64_t study_i
       out.push_back(std::move(t));
     }
     return out;
+  });
+}
+
+std::vector<TrialPredictions> StudyQueries::predictions(std::int64_t study_id) {
+  return in_store(url_, [&] {
+    std::vector<TrialPredictions> out;
+    if (!db_->table_exists("trial_predictions")) return out;  // before version 8
+    sql::Rows q = db_->query(
+        "SELECT t.number, p.split, p.n_rows, p.n_columns, p.values_hex, p.targets_hex "
+        "FROM trial_predictions p JOIN trials t USING (trial_id) "
+        "WHERE t.study_id = ? AND t.state = 'COMPLETE' ORDER BY t.number, p.split",
+        {study_id});
+    while (q.next()) {
+      if (out.empty() || out.back().number != q.integer(0)) out.push_back({q.integer(0), {}, {}});
+      PredictionMatrix& m = q.text(1) == "val" ? out.back().val : out.back().test;
+      m.rows = q.int64(2);
+      m.columns = q.int64(3);
+      m.values = floats_from_hex(q.text(4));
+      m.targets = floats_from_hex(q.text(5));
+      m.target_columns = m.rows ? static_cast<std::int64_t>(m.targets.size()) / m.rows : 0;
+    }
+    return out;
+  });
+}
+
+std::optional<EnsembleInfo> StudyQueries::ensemble(std::int64_t study_id) {
+  return in_store(url_, [&]() -> std::optional<EnsembleInfo> {
+    if (!db_->table_exists("ensembles")) return std::nullopt;  // before version 8
+    sql::Rows q = db_->query(
+        "SELECT method, size, selected_by, created_at, best_trial FROM ensembles "
+        "WHERE study_id = ?",
+        {study_id});
+    if (!q.next()) return std::nullopt;
+    EnsembleInfo e;
+    e.method = q.text(0);
+    e.size = q.integer(1);
+    e.selected_by = q.text(2);
+    e.created_at = q.text(3);
+    e.best_trial = q.integer(4);
+    sql::Rows m =
+        db_->query("SELECT number, weight FROM ensemble_members WHERE study_id = ? ORDER BY number",
+                   {study_id});
+    while (m.next()) e.members.emplace_back(m.integer(0), m.number(1));
+    sql::Rows v =
+        db_->query("SELECT name, value FROM ensemble_metrics WHERE study_id = ?", {study_id});
+    const std::string best = "best_trial_";
+    while (v.next()) {
+      const std::string name = v.text(0);
+      if (name.rfind(best, 0) == 0)
+        e.best_trial_metrics[name.substr(best.size())] = v.number(1);
+      else
+        e.metrics[name] = v.number(1);
+    }
+    return e;
   });
 }
 

@@ -41,6 +41,11 @@ class StudyQueries {
   std::optional<WeightsInfo> weights(std::int64_t trial_id);
   // The earlier studies' trials a study's sampler takes as history, in order.
   std::vector<WarmStartTrial> warm_start_trials(std::int64_t study_id);
+  // The complete trials' stored predictions, by number (none in stores
+  // older than version 8, nor for trials whose predictions were too large).
+  std::vector<TrialPredictions> predictions(std::int64_t study_id);
+  // The study's ensemble, if one was built.
+  std::optional<EnsembleInfo> ensemble(std::int64_t study_id);
 
   // What this store keeps on this machine, which no output may overwrite:
   // an SQLite file and its journals, and the folder of weights files.

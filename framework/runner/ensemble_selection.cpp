@@ -1,0 +1,79 @@
+#include "runner/ensemble_selection.h"
+
+#include <ATen/ATen.h>
+
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "search/direction.h"
+#include "train/metrics.h"
+
+namespace tunelab {
+namespace {
+
+std::map<std::string, double> metrics_of(const at::Tensor& predicted, const at::Tensor& targets,
+                                         bool classification) {
+  return classification ? classification_metrics(predicted, targets)
+                        : regression_metrics(predicted, targets);
+}
+
+}  // namespace
+
+std::vector<int> greedy_selection(const std::vector<at::Tensor>& candidates, int size,
+                                  const EnsembleLoss& loss) {
+  std::vector<int> picks(candidates.size(), 0);
+  if (candidates.empty()) return picks;
+  at::Tensor sum = at::zeros_like(candidates.front());
+  for (int k = 1; k <= size; ++k) {
+    std::size_t chosen = 0;
+    double lowest = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      const double l = loss((sum + candidates[i]) / static_cast<double>(k));
+      if (l < lowest) lowest = l, chosen = i;
+    }
+    sum += candidates[chosen];
+    ++picks[chosen];
+  }
+  return picks;
+}
+
+std::string selection_metric(const std::string& study_metric, bool classification) {
+  static const std::vector<std::string> regression = {"val_rmse", "val_mae", "val_r2"};
+  static const std::vector<std::string> classes = {"val_accuracy", "val_logloss", "val_auc",
+                                                   "val_f1"};
+  const auto& known = classification ? classes : regression;
+  for (const auto& name : known)
+    if (name == study_metric) return name;
+  return classification ? "val_logloss" : "val_rmse";
+}
+
+EnsembleLoss ensemble_loss(const std::string& metric, bool classification,
+                           const at::Tensor& targets) {
+  const std::string name = metric.substr(metric.find('_') + 1);
+  const bool larger_better = natural_direction(metric) == Direction::maximize;
+  return [=](const at::Tensor& predicted) {
+    const auto metrics = metrics_of(predicted, targets, classification);
+    const auto found = metrics.find(name);
+    if (found == metrics.end() || std::isnan(found->second))
+      return std::numeric_limits<double>::infinity();
+    const double value = larger_better ? -found->second : found->second;
+    // Accuracy (and F1) step in units of a row: many combinations tie, and a
+    // worse model would get in on the tie. The log loss (at most 35 per row
+    // with its clipping) breaks ties, scaled to stay below one row's step in
+    // tables of up to 28 million rows.
+    if (!classification || name == "logloss") return value;
+    return value + 1e-9 * metrics.at("logloss");
+  };
+}
+
+std::map<std::string, double> ensemble_metrics(const at::Tensor& predicted,
+                                               const at::Tensor& targets, bool classification,
+                                               const std::string& prefix) {
+  std::map<std::string, double> out;
+  for (const auto& [name, value] : metrics_of(predicted, targets, classification))
+    out[prefix + name] = value;
+  return out;
+}
+
+}  // namespace tunelab

@@ -1,0 +1,42 @@
+#pragma once
+// Choosing an ensemble from trials' predictions on the same validation rows:
+// Caruana et al.'s greedy selection with replacement ("Ensemble Selection
+// from Libraries of Models", 2004), or the best K trials. Pure functions of
+// the predictions, so that a selection can be checked on fixed numbers.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+namespace tunelab {
+
+// How bad a combination's predictions are (rows, columns): lower is better.
+using EnsembleLoss = std::function<double(const at::Tensor& predicted)>;
+
+// `size` picks, with replacement: each adds the candidate whose addition
+// makes the mean of the picks so far lowest in `loss`; ties go to the
+// earlier candidate (callers list the better trials first). Returns how many
+// times each candidate was picked.
+std::vector<int> greedy_selection(const std::vector<at::Tensor>& candidates, int size,
+                                  const EnsembleLoss& loss);
+
+// The validation metric an ensemble of a study is chosen by: the study's
+// metric where it is one a combination of predictions has (val_rmse,
+// val_accuracy, ...), else val_rmse for a regression and val_logloss for a
+// classification (val_loss is in each trial's own training units).
+std::string selection_metric(const std::string& study_metric, bool classification);
+
+// `metric` (as selection_metric names it) of predictions against the rows'
+// targets, as a loss: negated where larger is better; +inf where undefined;
+// for a classifier, ties broken by the log loss.
+EnsembleLoss ensemble_loss(const std::string& metric, bool classification,
+                           const at::Tensor& targets);
+
+// A combination's metrics on a split, prefixed ("val_", "test_").
+std::map<std::string, double> ensemble_metrics(const at::Tensor& predicted,
+                                               const at::Tensor& targets, bool classification,
+                                               const std::string& prefix);
+
+}  // namespace tunelab
