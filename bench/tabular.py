@@ -14,7 +14,10 @@ sees exactly those:
   `resnet` model, TPE over learning rate, weight decay, width, depth,
   dropout and batch size; at most 100 epochs, patience 16; 25% of the
   learning rows held out for validation), then `tunelab predict` on the
-  test rows;
+  test rows with the best trial;
+- ensemble: the same study's ensemble (search.ensemble, greedy selection of
+  --ensemble picks over its trials' validation predictions), `tunelab
+  predict --ensemble` on the test rows;
 - peer: Optuna's TPE over the same space with the same budget, training
   the same network in PyTorch (Adam, the same early stopping, the same
   share of held-out rows, drawn by its own seed) as a script would.
@@ -27,6 +30,7 @@ mean over the tables, and the wall time of each study.
 
     bench/tabular.py [--tunelab build/tunelab] [--trials 20] [--seeds 1 2 3]
                      [--tables breast_cancer wine diabetes diamonds] [--no-peer]
+                     [--ensemble 10]
                      [--set data.target_transform=log ...]
 
 Needs Debian's python3-sklearn, python3-pandas, python3-optuna and
@@ -127,7 +131,9 @@ def space_yaml():
     return "\n".join(lines)
 
 
-def tunelab_study(tunelab, folder, learn, test, target, task, trials, seed, sets=()):
+def tunelab_study(tunelab, folder, learn, test, target, task, trials, seed, sets=(),
+                  ensemble=0):
+    """The best trial's test error, the ensemble's (None without one), and seconds."""
     learn_csv = os.path.join(folder, "learn.csv")
     test_csv = os.path.join(folder, "test.csv")
     learn.to_csv(learn_csv, index=False)
@@ -152,6 +158,7 @@ search:
   metric: val_loss
   trials: {trials}
   sampler: {{name: tpe}}
+{f"  ensemble: {{size: {ensemble}}}" if ensemble else ""}
   space:
 {space_yaml()}
 """)
@@ -161,19 +168,22 @@ search:
     subprocess.run([tunelab, "run", experiment, "--storage", store, "--quiet", *extra],
                    check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
-    predictions = os.path.join(folder, "predictions.csv")
-    subprocess.run([tunelab, "predict", "tabular", "--storage", store, "--input", test_csv,
-                    "--output", predictions], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
     import pandas as pd
 
-    predicted = pd.read_csv(predictions)[f"predicted_{target}"]
-    if task == "classification":
-        predicted = predicted.astype(str)
-        truth = test[target].astype(str)
-    else:
-        truth = test[target]
-    return error(task, truth.to_numpy(), predicted.to_numpy()), seconds
+    def test_error(*how):
+        predictions = os.path.join(folder, "predictions.csv")
+        subprocess.run([tunelab, "predict", "tabular", *how, "--storage", store, "--input",
+                        test_csv, "--output", predictions], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        predicted = pd.read_csv(predictions)[f"predicted_{target}"]
+        if task == "classification":
+            predicted = predicted.astype(str)
+            truth = test[target].astype(str)
+        else:
+            truth = test[target]
+        return error(task, truth.to_numpy(), predicted.to_numpy())
+
+    return test_error(), test_error("--ensemble") if ensemble else None, seconds
 
 
 def peer_study(learn, test, target, task, trials, seed):
@@ -298,6 +308,8 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--tables", nargs="+", default=list(TABLES), choices=list(TABLES))
     parser.add_argument("--no-peer", action="store_true", help="leave the Optuna script out")
+    parser.add_argument("--ensemble", type=int, default=10, metavar="K",
+                        help="tunelab's search.ensemble size (greedy picks); 0: none")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="passed to tunelab's run (a technique switched on or off)")
     args = parser.parse_args()
@@ -310,15 +322,17 @@ def main():
     except ImportError as e:
         sys.exit(f"bench/tabular.py needs {e.name}: TUNELAB_WITH_REFERENCES=1 scripts/setup.sh")
 
-    contenders = ["linear", "HGB", "tunelab"] + ([] if args.no_peer else ["peer"])
+    contenders = (["linear", "HGB", "tunelab"] + (["ensemble"] if args.ensemble else [])
+                  + ([] if args.no_peer else ["peer"]))
     print(f"test error (1 - accuracy, or RMSE in the target's units), median of seeds "
           f"{args.seeds}; {args.trials} trials per study\n")
-    print("| table | " + " | ".join(contenders) + " | tunelab / HGB"
-          + ("" if args.no_peer else " | peer / HGB") + " | tunelab s"
-          + ("" if args.no_peer else " | peer s") + " |")
-    networks = [c for c in ("tunelab", "peer") if c in contenders]
-    print("| --- " * (1 + len(contenders) + 2 * len(networks)) + "|")
-    ratios = {"tunelab": [], "peer": []}
+    networks = [c for c in ("tunelab", "ensemble", "peer") if c in contenders]
+    timed = [c for c in ("tunelab", "peer") if c in contenders]
+    print("| table | " + " | ".join(contenders) + " | "
+          + " | ".join(f"{c} / HGB" for c in networks) + " | "
+          + " | ".join(f"{c} s" for c in timed) + " |")
+    print("| --- " * (1 + len(contenders) + len(networks) + len(timed)) + "|")
+    ratios = {c: [] for c in networks}
     for name in args.tables:
         errors = {c: [] for c in contenders}
         seconds = {"tunelab": [], "peer": []}
@@ -328,9 +342,12 @@ def main():
             for key, (value, _) in baselines(learn, test, target, task).items():
                 errors[key].append(value)
             with tempfile.TemporaryDirectory() as folder:
-                value, took = tunelab_study(args.tunelab, folder, learn, test, target, task,
-                                            args.trials, seed, args.set)
+                value, combined, took = tunelab_study(args.tunelab, folder, learn, test, target,
+                                                      task, args.trials, seed, args.set,
+                                                      args.ensemble)
             errors["tunelab"].append(value)
+            if args.ensemble:
+                errors["ensemble"].append(combined)
             seconds["tunelab"].append(took)
             if not args.no_peer:
                 value, took = peer_study(learn, test, target, task, args.trials, seed)
@@ -345,7 +362,7 @@ def main():
             ratio = max(median[c], floor) / max(median["HGB"], floor)
             ratios[c].append(ratio)
             row.append(f"{ratio:.3f}")
-        row += [f"{statistics.median(seconds[c]):.0f}" for c in networks]
+        row += [f"{statistics.median(seconds[c]):.0f}" for c in timed]
         print("| " + " | ".join(row) + " |", flush=True)
     for c in networks:
         if ratios[c]:

@@ -819,8 +819,22 @@ trainer: {epochs: 2}
                              "name it in na_values to read it as missing";
     CHECK_MESSAGE(r.output.find("note: " + said) != std::string::npos, r.output);
     CHECK(r.output.find("\nage     numbers  ") != std::string::npos);
-    CHECK(r.output.find("\nbmi     categories (") != std::string::npos);
+    CHECK(r.output.find(" categories ") != std::string::npos);
+    CHECK(r.output.find("\nbmi     ") != std::string::npos);
     CHECK(r.output.find("\ntarget  target: numbers") != std::string::npos);
+    // Each column's missing cells, over every row.
+    r = tunelab::test::run_tunelab("validate --columns experiments/churn.yaml");
+    CHECK_MESSAGE(
+        r.output.find("the 720 training rows read them (missing: cells of all 1200 rows)") !=
+            std::string::npos,
+        r.output);
+    CHECK_MESSAGE(
+        r.output.find(
+            "\nregion          4 categories       one-hot  29       a level of its own") !=
+            std::string::npos,
+        r.output);
+    CHECK(r.output.find("\nmonthly_charge  numbers            as is    45       median 40.095 + a "
+                        "0/1 column") != std::string::npos);
     // The run says it too.
     r = tunelab::test::run_tunelab("run " + file.string() + " --storage " +
                                    (dir.path() / "s.db").string());

@@ -15,18 +15,33 @@ namespace tunelab::cli {
 
 namespace {
 
-// Each column the model reads, as the training rows made it: its kind, and
-// what stands in for a missing cell.
+// How many cells of the column `name` are missing, over every row of the
+// split (training, validation and test).
+std::int64_t missing_cells(const Splits& raw, const std::string& name) {
+  std::int64_t count = 0;
+  for (const Dataset* rows : {&raw.train, &raw.val, &raw.test}) {
+    const auto columns = rows->feature_columns();
+    for (std::size_t j = 0; j < columns.size(); ++j)
+      if (columns[j].name == name && rows->rows() > 0)
+        count += rows->x.select(1, static_cast<std::int64_t>(j)).isnan().sum().item<std::int64_t>();
+  }
+  return count;
+}
+
+// Each column the model reads, as the training rows made it: its kind, its
+// missing cells, and what stands in for one (a numeric column gains a 0/1
+// "was missing" column only where its training rows had a missing cell).
 Table columns_table(const PreparedData& data) {
-  Table table{{"column", "read as", "encoded", "when missing"}, {}};
+  Table table{{"column", "read as", "encoded", "missing", "when missing"}, {}};
   for (const ColumnEncoding& c : data.scaling.encoding->columns()) {
+    const Cell missing(missing_cells(data.raw, c.name));
     if (c.kind == ColumnKind::numeric) {
-      table.rows.push_back({c.name, "numbers", "as is",
-                            c.indicator ? fmt::format("median {:g}, and a 0/1 column", c.fill)
-                                        : fmt::format("median {:g} (none in training)", c.fill)});
+      table.rows.push_back({c.name, "numbers", "as is", missing,
+                            c.indicator ? fmt::format("median {:g} + a 0/1 column", c.fill)
+                                        : fmt::format("median {:g}", c.fill)});
     } else {
-      table.rows.push_back({c.name, fmt::format("categories ({} levels)", c.levels.size()),
-                            c.embedded ? "embedded" : "one-hot",
+      table.rows.push_back({c.name, fmt::format("{} categories", c.levels.size()),
+                            c.embedded ? "embedded" : "one-hot", missing,
                             c.missing_level ? "a level of its own" : "no level"});
     }
   }
@@ -35,7 +50,7 @@ Table columns_table(const PreparedData& data) {
                           data.classes.empty()
                               ? std::string("target: numbers")
                               : fmt::format("target: {} classes", data.classes.size()),
-                          "", ""});
+                          "", "", ""});
   return table;
 }
 
@@ -70,8 +85,10 @@ int validate_command(const Arguments& args, Registrar& registrar) {
   if (columns) {
     if (experiment.config.evaluates_objective())
       throw InputError("--columns: an objective experiment reads no data set");
+    const Splits& raw = data.whole.raw;
     std::cout << "# " << experiment.file.string() << ": valid; the columns, as the "
-              << data.whole.raw.train.rows() << " training rows read them:\n";
+              << raw.train.rows() << " training rows read them (missing: cells of all "
+              << raw.train.rows() + raw.val.rows() + raw.test.rows() << " rows):\n";
     print_table(std::cout, columns_table(data.whole), Format::table);
     return 0;
   }

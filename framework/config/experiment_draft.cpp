@@ -198,6 +198,9 @@ std::string draft_experiment(const CsvTable& table, const DraftRequest& request)
   line("  metric: val_loss");
   line(fmt::format("  trials: {}", size.trials));
   line("  sampler: {name: tpe}");
+  line("  # After the trials, an ensemble of them (Caruana et al. 2004's greedy selection on the");
+  line("  # validation rows): tunelab predict --ensemble uses it.");
+  line("  ensemble: {size: 10}");
   line(
       fmt::format("  # Gorishniy et al. 2021's ResNet space (\"Revisiting Deep Learning Models "
                   "for Tabular Data\"),"));
