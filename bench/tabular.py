@@ -117,9 +117,11 @@ def baselines(learn, test, target, task):
     return out
 
 
-def space_yaml():
+def space_yaml(without=()):
     lines = []
     for path, kind, low, high in SPACE:
+        if path in without:
+            continue
         if kind == "log":
             lines.append(f"    {path}: {{type: float, low: {low}, high: {high}, log: true}}")
         elif kind == "pow2":
@@ -132,7 +134,7 @@ def space_yaml():
 
 
 def tunelab_study(tunelab, folder, learn, test, target, task, trials, seed, sets=(),
-                  ensemble=0):
+                  ensemble=0, without=()):
     """The best trial's test error, the ensemble's (None without one), and seconds."""
     learn_csv = os.path.join(folder, "learn.csv")
     test_csv = os.path.join(folder, "test.csv")
@@ -160,7 +162,7 @@ search:
   sampler: {{name: tpe}}
 {f"  ensemble: {{size: {ensemble}}}" if ensemble else ""}
   space:
-{space_yaml()}
+{space_yaml(without)}
 """)
     store = os.path.join(folder, "tabular.db")
     started = time.perf_counter()

@@ -376,7 +376,75 @@ TEST_SUITE("tabular data") {
     r = tunelab::test::run_tunelab(
         "validate experiments/quickstart.yaml --set data.scaling=minmax");
     CHECK(r.exit_status == 2);
-    CHECK(r.output.find("expected standard or robust, got 'minmax'") != std::string::npos);
+    CHECK(r.output.find("expected standard, robust or quantile, got 'minmax'") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("quantile scaling maps numeric columns onto a normal as scikit-learn's does") {
+    tunelab::Dataset data;
+    std::vector<float> values;
+    for (int i = 0; i < 300; ++i) values.push_back(static_cast<float>(std::exp(2 * std::sin(i))));
+    values.insert(values.end(), 50, 2.0F);  // a value many rows share
+    const auto n = static_cast<std::int64_t>(values.size());
+    data.x = torch::stack({torch::tensor(values), (torch::arange(n) % 2).to(torch::kFloat32)}, 1);
+    data.y = torch::zeros({n, 1});
+    data.feature_names = {"n", "c"};
+    data.columns = {{"n", tunelab::ColumnKind::numeric, {}},
+                    {"c", tunelab::ColumnKind::categorical, {"a", "b"}}};
+    data.classes = {"no", "yes"};
+    tunelab::Splits splits{data, data, data};
+    const auto scaling =
+        tunelab::prepare_features(splits, true, false, tunelab::CategoricalEncoding::onehot, false,
+                                  {false, false, true, 100});
+    // QuantileTransformer(n_quantiles=100, output_distribution="normal")
+    // fitted on the same column gives these for -1, 0.5, 2, 3 and 100
+    // (scikit-learn 1.2): the ends beyond the training range, and 2, which
+    // 50 extra rows share, at the middle of its run of quantiles.
+    const auto mapped = scaling.x->apply(torch::tensor({{-1.0F, 1.0F, 0.0F},
+                                                        {0.5F, 0.0F, 1.0F},
+                                                        {2.0F, 1.0F, 0.0F},
+                                                        {3.0F, 0.0F, 1.0F},
+                                                        {100.0F, 1.0F, 0.0F}}));
+    const std::vector<double> expected = {-5.1993375, -0.44616228, 0.22988404, 0.60624593,
+                                          5.1993375};
+    for (std::size_t i = 0; i < expected.size(); ++i)
+      CHECK(mapped[static_cast<std::int64_t>(i)][0].item<double>() ==
+            doctest::Approx(expected[i]).epsilon(1e-4));
+    // One-hot columns keep their 0/1; the training rows centre on 0.
+    CHECK(torch::equal(
+        mapped.slice(1, 1, 3),
+        torch::tensor({{1.0F, 0.0F}, {0.0F, 1.0F}, {1.0F, 0.0F}, {0.0F, 1.0F}, {1.0F, 0.0F}})));
+    CHECK(std::abs(splits.train.x.select(1, 0).median().item<float>()) < 0.05);
+  }
+
+  TEST_CASE("quantile scaling in a study: reproduced, predicted, too many quantiles refused") {
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
+    auto r = tunelab::test::run_tunelab(
+        "run experiments/quickstart.yaml --trials 2 --set trainer.epochs=5 --quiet --set "
+        "data.scaling=quantile --study quantile" +
+        storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    r = tunelab::test::run_tunelab("rerun quantile 1" + storage);
+    CHECK_MESSAGE(r.output.find("0 (bit-identical)") != std::string::npos, r.output);
+    // predict applies the kept quantiles: on the test rows, the stored loss.
+    const auto best = tunelab::test::json_of("best quantile --format json" + storage);
+    const auto rows = dir.write("rows.csv", tunelab::test::quickstart_test_rows_csv());
+    r = tunelab::test::run_tunelab("predict quantile --input " + rows.string() + " --output " +
+                                   (dir.path() / "p.csv").string() + storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    CHECK(tunelab::test::predicted_loss(r.output, 89) ==
+          doctest::Approx(best["test_loss"].get<double>()).epsilon(1e-5));
+    r = tunelab::test::run_tunelab(
+        "validate experiments/quickstart.yaml --set data.scaling=quantile --set "
+        "data.quantiles=1000");
+    CHECK(r.exit_status == 2);
+    CHECK_MESSAGE(r.output.find("data.quantiles: is 1000, more than the 265 training rows") !=
+                      std::string::npos,
+                  r.output);
+    r = tunelab::test::run_tunelab("validate experiments/quickstart.yaml --set data.quantiles=10");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("data.quantiles: is for scaling: quantile") != std::string::npos);
   }
 
   TEST_CASE("classification splits keep each class's share in every split") {

@@ -39,6 +39,11 @@ struct DataConfig {
   // rather than standard, and `smooth_clip` squashing far values.
   bool robust_x = false;
   bool smooth_clip_x = false;
+  // `scaling: quantile`: each numeric feature mapped through its training
+  // rows' quantiles onto a normal distribution; `quantiles` of them (0:
+  // 1000, or the training rows where there are fewer).
+  bool quantile_x = false;
+  int quantiles = 0;
 };
 
 // What to tune, over what, how long. Without a space, a study is one run.

@@ -37,6 +37,8 @@ nlohmann::json to_json(const ExperimentConfig& c) {
   if (c.data.drop_missing_target) out["data"]["missing_target"] = "drop";
   if (c.data.log_target) out["data"]["target_transform"] = "log";
   if (c.data.robust_x) out["data"]["scaling"] = "robust";
+  if (c.data.quantile_x) out["data"]["scaling"] = "quantile";
+  if (c.data.quantiles > 0) out["data"]["quantiles"] = c.data.quantiles;
   if (c.data.smooth_clip_x) out["data"]["smooth_clip"] = true;
   if (c.trainer.schedule != "constant") out["trainer"]["schedule"] = c.trainer.schedule;
   if (c.trainer.warmup_epochs > 0) out["trainer"]["warmup_epochs"] = c.trainer.warmup_epochs;

@@ -37,7 +37,7 @@ DataConfig read_data(const nlohmann::json& json) {
   const Args args(json);
   args.allow_only({"dataset", "args", "split", "standardize", "folds", "encoding",
                    "embedding_width", "missing_target", "target_transform", "scaling",
-                   "smooth_clip"});
+                   "smooth_clip", "quantiles"});
   DataConfig data;
   data.dataset = args.text("dataset");
   const auto& dataset_args = args.section("args");
@@ -85,13 +85,22 @@ DataConfig read_data(const nlohmann::json& json) {
     return 0;
   });
   const std::string scaling = args.text("scaling", "standard");
-  if (scaling != "standard" && scaling != "robust")
-    throw ConfigError("scaling", fmt::format("expected standard or robust, got '{}'", scaling));
+  if (scaling != "standard" && scaling != "robust" && scaling != "quantile")
+    throw ConfigError("scaling",
+                      fmt::format("expected standard, robust or quantile, got '{}'", scaling));
   data.robust_x = scaling == "robust";
+  data.quantile_x = scaling == "quantile";
   data.smooth_clip_x = args.boolean("smooth_clip", false);
-  if ((data.robust_x || data.smooth_clip_x) && !data.standardize_x)
-    throw ConfigError(data.robust_x ? "scaling" : "smooth_clip",
+  if ((data.robust_x || data.quantile_x || data.smooth_clip_x) && !data.standardize_x)
+    throw ConfigError(data.smooth_clip_x && scaling == "standard" ? "smooth_clip" : "scaling",
                       "scales the features only with standardize: {x: true}");
+  if (args.has("quantiles")) {
+    if (!data.quantile_x) throw ConfigError("quantiles", "is for scaling: quantile");
+    const auto quantiles = args.integer("quantiles");
+    require_at_least("quantiles", quantiles, 2);
+    if (quantiles > 100000) throw ConfigError("quantiles", "must be at most 100000");
+    data.quantiles = static_cast<int>(quantiles);
+  }
   return data;
 }
 

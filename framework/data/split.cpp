@@ -185,8 +185,49 @@ Standardizer Standardizer::fit_robust(const at::Tensor& train, const std::vector
   return on_columns(Standardizer{q[1].reshape({1, -1}), spread}, scaled);
 }
 
+Standardizer Standardizer::fit_quantile(const at::Tensor& train, const std::vector<bool>& scaled,
+                                        int count) {
+  Standardizer s{torch::zeros({1, train.size(1)}, train.options()),
+                 torch::ones({1, train.size(1)}, train.options())};
+  s.quantiles = torch::quantile(train, torch::linspace(0, 1, count, train.options()), 0,
+                                /*keepdim=*/false);
+  s.quantile_columns = column_mask(scaled, train.size(1));
+  return s;
+}
+
+namespace {
+
+// `values` (rows, columns) through each column's quantiles (quantiles,
+// columns) onto a standard normal: the value's position among the
+// quantiles, linearly interpolated (on a run of equal quantiles, a value
+// many rows share, the run's middle), as a probability kept 1e-7 from 0 and
+// 1, then the normal's quantile function. Beyond the training range: the
+// ends, about -5.2 and 5.2.
+at::Tensor normal_scores(const at::Tensor& values, const at::Tensor& quantiles) {
+  const at::Tensor q = quantiles.t().contiguous();  // (columns, quantiles)
+  const at::Tensor v = values.t().contiguous();     // (columns, rows)
+  const std::int64_t count = q.size(1);
+  const at::Tensor first = torch::searchsorted(q, v, /*out_int32=*/false, /*right=*/false);
+  const at::Tensor after = torch::searchsorted(q, v, /*out_int32=*/false, /*right=*/true);
+  const at::Tensor right = first.clamp(1, count - 1), left = right - 1;
+  const at::Tensor low = q.gather(1, left), gap = q.gather(1, right) - low;
+  at::Tensor position = left.to(v.scalar_type()) +
+                        torch::where(gap > 0, (v - low) / gap, torch::zeros_like(v)).clamp(0, 1);
+  position = torch::where(after > first, (first + after - 1).to(v.scalar_type()) / 2, position);
+  // In double: float32 cannot tell 1 - 1e-7 from its neighbours.
+  const at::Tensor p =
+      (position.to(torch::kDouble) / static_cast<double>(count - 1)).clamp(1e-7, 1 - 1e-7);
+  return (std::sqrt(2.0) * torch::erfinv(2 * p - 1)).to(v.scalar_type()).t();
+}
+
+}  // namespace
+
 at::Tensor Standardizer::apply(const at::Tensor& values) const {
-  const at::Tensor z = ((log ? values.log() : values) - mean) / scale;
+  const at::Tensor mapped =
+      quantiles.defined() && values.size(0) > 0
+          ? torch::where(quantile_columns, normal_scores(values, quantiles), values)
+          : values;
+  const at::Tensor z = ((log ? mapped.log() : mapped) - mean) / scale;
   if (!clip.defined()) return z;
   return torch::where(clip, z / torch::sqrt(1 + (z / 3).square()), z);
 }
@@ -221,8 +262,19 @@ Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y,
   };
   if (standardize_x) {
     const std::vector<bool> numeric = scaling.encoding->value_columns();
-    Standardizer s = how.robust ? Standardizer::fit_robust(splits.train.x, numeric)
-                                : Standardizer::fit(splits.train.x, numeric);
+    const std::int64_t rows = splits.train.rows();
+    if (how.quantile && how.quantiles > rows)
+      throw ConfigError("data.quantiles",
+                        fmt::format("is {}, more than the {} training rows: each quantile needs a "
+                                    "row (leave quantiles out for as many as there are rows)",
+                                    how.quantiles, rows));
+    Standardizer s =
+        how.quantile ? Standardizer::fit_quantile(
+                           splits.train.x, numeric,
+                           how.quantiles > 0 ? how.quantiles
+                                             : static_cast<int>(std::min<std::int64_t>(1000, rows)))
+        : how.robust ? Standardizer::fit_robust(splits.train.x, numeric)
+                     : Standardizer::fit(splits.train.x, numeric);
     if (how.smooth_clip) s.clip = column_mask(numeric, splits.train.x.size(1));
     for (Dataset* part : {&splits.train, &splits.val, &splits.test})
       part->x = s.apply(part->x).contiguous();

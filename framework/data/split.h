@@ -48,6 +48,12 @@ struct Standardizer {
   // smoothly into (-3, 3), z / sqrt(1 + (z / 3)^2) (RealMLP, Holzmueller
   // et al. 2024); undefined: none.
   at::Tensor clip;
+  // data.scaling: quantile. Each column's training quantiles (quantiles,
+  // columns) at evenly spaced probabilities, and the columns (1, columns)
+  // mapped through them onto a standard normal distribution, as
+  // scikit-learn's QuantileTransformer(output_distribution="normal") does;
+  // undefined: none. The other columns keep their values.
+  at::Tensor quantiles, quantile_columns;
 
   // `scaled`, where given, says which columns to scale (the others get a
   // mean of 0 and a scale of 1).
@@ -59,6 +65,10 @@ struct Standardizer {
   // column; its standard deviation where the quartiles meet), so that a few
   // far values do not squeeze the rest.
   static Standardizer fit_robust(const at::Tensor& train, const std::vector<bool>& scaled = {});
+  // data.scaling: quantile, with `count` quantiles (at least 2, at most the
+  // training rows).
+  static Standardizer fit_quantile(const at::Tensor& train, const std::vector<bool>& scaled,
+                                   int count);
   at::Tensor apply(const at::Tensor& values) const;
   at::Tensor invert(const at::Tensor& values) const;
 };
@@ -78,12 +88,15 @@ struct Scaling {
 struct FeatureScaling {
   bool robust = false;       // data.scaling: robust (else standard)
   bool smooth_clip = false;  // data.smooth_clip
+  bool quantile = false;     // data.scaling: quantile
+  int quantiles = 0;         // data.quantiles; 0: 1000, or the training rows if fewer
 };
 
 // Encodes the splits' raw features with an encoding fitted on the training
 // rows, then standardises x (numeric columns, as `how` says) and y
 // (regression only) where asked; `log_y` takes y's log first (ConfigError
-// "data.target_transform" where a target is not above 0).
+// "data.target_transform" where a target is not above 0). ConfigError
+// "data.quantiles" for more quantiles than training rows.
 Scaling prepare_features(Splits& splits, bool standardize_x, bool standardize_y,
                          CategoricalEncoding categorical = CategoricalEncoding::onehot,
                          bool log_y = false, FeatureScaling how = {});

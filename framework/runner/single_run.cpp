@@ -277,9 +277,11 @@ PreparedData prepare_splits(const ExperimentConfig& config, const Dataset& datas
   prepared.digest = digest_of(dataset);
   prepared.splits = raw;
   prepared.raw = std::move(raw);
-  prepared.scaling = prepare_features(
-      prepared.splits, config.data.standardize_x, config.data.standardize_y, config.data.encoding,
-      config.data.log_target, FeatureScaling{config.data.robust_x, config.data.smooth_clip_x});
+  prepared.scaling =
+      prepare_features(prepared.splits, config.data.standardize_x, config.data.standardize_y,
+                       config.data.encoding, config.data.log_target,
+                       FeatureScaling{config.data.robust_x, config.data.smooth_clip_x,
+                                      config.data.quantile_x, config.data.quantiles});
   prepared.features = prepared.scaling.encoding->width();
   prepared.targets = model_outputs(dataset);
   prepared.feature_names = dataset.feature_names;

@@ -23,6 +23,10 @@ void write_scaling(torch::serialize::OutputArchive& archive, const std::string& 
   archive.write("scaling." + key + ".scale", s->scale.cpu());
   if (s->log) archive.write("scaling." + key + ".log", torch::ones({1}));
   if (s->clip.defined()) archive.write("scaling." + key + ".clip", s->clip.cpu());
+  if (s->quantiles.defined()) {
+    archive.write("scaling." + key + ".quantiles", s->quantiles.cpu());
+    archive.write("scaling." + key + ".quantile_columns", s->quantile_columns.cpu());
+  }
 }
 
 std::optional<Standardizer> read_scaling(torch::serialize::InputArchive& archive,
@@ -33,6 +37,10 @@ std::optional<Standardizer> read_scaling(torch::serialize::InputArchive& archive
   at::Tensor log;
   s.log = archive.try_read("scaling." + key + ".log", log);
   if (!archive.try_read("scaling." + key + ".clip", s.clip)) s.clip = at::Tensor();
+  if (archive.try_read("scaling." + key + ".quantiles", s.quantiles))
+    archive.read("scaling." + key + ".quantile_columns", s.quantile_columns);
+  else
+    s.quantiles = at::Tensor();
   return s;
 }
 
