@@ -20,6 +20,7 @@
 #include "data/table_dataset.h"
 #include "data/task.h"
 #include "model/embedding_front.h"
+#include "model/periodic_front.h"
 #include "runner/single_run.h"
 #include "support.h"
 #include "test_paths.h"
@@ -378,6 +379,76 @@ TEST_SUITE("tabular data") {
     CHECK(r.exit_status == 2);
     CHECK(r.output.find("expected standard, robust or quantile, got 'minmax'") !=
           std::string::npos);
+  }
+
+  TEST_CASE("the PLR front embeds each numeric column periodically and passes the others") {
+    torch::manual_seed(3);
+    tunelab::PeriodicFront front(3, std::vector<std::int64_t>{0, 2},
+                                 tunelab::PeriodicOptions{4, 5, 0.5});
+    CHECK(front->outputs() == 1 + 2 * 5);
+    const auto x = torch::tensor({{0.3F, 1.0F, -0.2F}, {0.3F, 0.0F, 0.9F}});
+    const auto y = front->forward(x);
+    REQUIRE(y.sizes() == torch::IntArrayRef({2, 11}));
+    // The passed column first, as it came.
+    CHECK(torch::equal(y.select(1, 0), x.select(1, 1)));
+    // Column 0 holds the same value in both rows: the same embedding; column
+    // 2 differs: another.
+    CHECK(torch::allclose(y[0].slice(0, 1, 6), y[1].slice(0, 1, 6)));
+    CHECK_FALSE(torch::allclose(y[0].slice(0, 6, 11), y[1].slice(0, 6, 11)));
+    // Periodic in each frequency: shifting a value by 1 / c for a front of
+    // one frequency c leaves its embedding as it was.
+    torch::manual_seed(3);
+    tunelab::PeriodicFront one(1, std::vector<std::int64_t>{0},
+                               tunelab::PeriodicOptions{1, 3, 1.0});
+    const double c = one->named_parameters()["frequencies"].item<double>();
+    const auto a = one->forward(torch::tensor({{0.25F}}));
+    const auto b = one->forward(torch::tensor({{static_cast<float>(0.25 + 1.0 / c)}}));
+    CHECK(torch::allclose(a, b, 1e-4, 1e-4));
+    // The same seed, the same front.
+    torch::manual_seed(3);
+    tunelab::PeriodicFront again(3, std::vector<std::int64_t>{0, 2},
+                                 tunelab::PeriodicOptions{4, 5, 0.5});
+    CHECK(torch::equal(again->forward(x), y));
+  }
+
+  TEST_CASE("numeric embeddings in a study: with categorical embeddings, reproduced, predicted") {
+    tunelab::test::ScratchDir dir;
+    const std::string storage = " --storage " + (dir.path() / "s.db").string();
+    auto r = tunelab::test::run_tunelab(
+        "run experiments/churn.yaml --trials 2 --set trainer.epochs=4 --quiet --set "
+        "data.encoding=embedding --set data.numeric_embedding=plr --set data.plr_width=8 "
+        "--study plr" +
+        storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    r = tunelab::test::run_tunelab("rerun plr 1" + storage);
+    CHECK_MESSAGE(r.output.find("0 (bit-identical)") != std::string::npos, r.output);
+    r = tunelab::test::run_tunelab("predict plr --input data/churn.csv --output " +
+                                   (dir.path() / "p.csv").string() + storage);
+    CHECK_MESSAGE(r.exit_status == 0, r.output);
+    CHECK(r.output.find("log loss on 1200 rows with targets") != std::string::npos);
+    // Three numeric columns of width 8, one 0/1 column, three categories of 4.
+    r = tunelab::test::run_tunelab(
+        "model experiments/churn.yaml --set data.encoding=embedding --set "
+        "data.numeric_embedding=plr --set data.plr_width=8");
+    CHECK_MESSAGE(r.output.find("PeriodicFront(columns=3, frequencies=48, width=8, sigma=0.1)") !=
+                      std::string::npos,
+                  r.output);
+    CHECK(r.output.find("Linear(in_features=37,") != std::string::npos);
+
+    // Refused: no numeric column to embed, and PLR options without PLR.
+    dir.write("w.csv", "a,b,y\nx,p,1\ny,q,2\nx,q,3\ny,p,4\nx,p,5\n");
+    dir.write("w.yaml",
+              "name: w\ndata:\n  dataset: csv\n  args: {path: w.csv}\n  split: {train: 0.6, "
+              "val: 0.4, test: 0}\n  numeric_embedding: plr\nmodel: {name: linear}\n"
+              "trainer: {epochs: 2}\n");
+    r = tunelab::test::run_tunelab("validate " + (dir.path() / "w.yaml").string());
+    CHECK(r.exit_status == 2);
+    CHECK_MESSAGE(r.output.find("w.yaml:6:22: data.numeric_embedding: plr embeds numeric columns, "
+                                "and this data set has none") != std::string::npos,
+                  r.output);
+    r = tunelab::test::run_tunelab("validate experiments/quickstart.yaml --set data.plr_width=4");
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("data.plr_width: is for numeric_embedding: plr") != std::string::npos);
   }
 
   TEST_CASE("quantile scaling maps numeric columns onto a normal as scikit-learn's does") {

@@ -44,6 +44,13 @@ struct DataConfig {
   // 1000, or the training rows where there are fewer).
   bool quantile_x = false;
   int quantiles = 0;
+  // `numeric_embedding: plr`: each numeric column embedded by the model's
+  // front (model/periodic_front.h), with `plr_frequencies` learned
+  // frequencies starting at a spread of `plr_sigma`, to `plr_width` numbers.
+  bool plr = false;
+  int plr_frequencies = 48;
+  int plr_width = 24;
+  double plr_sigma = 0.1;
 };
 
 // What to tune, over what, how long. Without a space, a study is one run.

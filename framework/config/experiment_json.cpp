@@ -39,6 +39,12 @@ nlohmann::json to_json(const ExperimentConfig& c) {
   if (c.data.robust_x) out["data"]["scaling"] = "robust";
   if (c.data.quantile_x) out["data"]["scaling"] = "quantile";
   if (c.data.quantiles > 0) out["data"]["quantiles"] = c.data.quantiles;
+  if (c.data.plr) {
+    out["data"]["numeric_embedding"] = "plr";
+    out["data"]["plr_frequencies"] = c.data.plr_frequencies;
+    out["data"]["plr_width"] = c.data.plr_width;
+    out["data"]["plr_sigma"] = c.data.plr_sigma;
+  }
   if (c.data.smooth_clip_x) out["data"]["smooth_clip"] = true;
   if (c.trainer.schedule != "constant") out["trainer"]["schedule"] = c.trainer.schedule;
   if (c.trainer.warmup_epochs > 0) out["trainer"]["warmup_epochs"] = c.trainer.warmup_epochs;

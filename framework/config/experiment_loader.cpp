@@ -37,7 +37,8 @@ DataConfig read_data(const nlohmann::json& json) {
   const Args args(json);
   args.allow_only({"dataset", "args", "split", "standardize", "folds", "encoding",
                    "embedding_width", "missing_target", "target_transform", "scaling",
-                   "smooth_clip", "quantiles"});
+                   "smooth_clip", "quantiles", "numeric_embedding", "plr_frequencies", "plr_width",
+                   "plr_sigma"});
   DataConfig data;
   data.dataset = args.text("dataset");
   const auto& dataset_args = args.section("args");
@@ -101,6 +102,22 @@ DataConfig read_data(const nlohmann::json& json) {
     if (quantiles > 100000) throw ConfigError("quantiles", "must be at most 100000");
     data.quantiles = static_cast<int>(quantiles);
   }
+  const std::string numeric = args.text("numeric_embedding", "none");
+  if (numeric != "none" && numeric != "plr")
+    throw ConfigError("numeric_embedding", fmt::format("expected none or plr, got '{}'", numeric));
+  data.plr = numeric == "plr";
+  for (const char* key : {"plr_frequencies", "plr_width", "plr_sigma"})
+    if (args.has(key) && !data.plr) throw ConfigError(key, "is for numeric_embedding: plr");
+  const auto frequencies = args.integer("plr_frequencies", data.plr_frequencies);
+  require_at_least("plr_frequencies", frequencies, 1);
+  if (frequencies > 1024) throw ConfigError("plr_frequencies", "must be at most 1024");
+  data.plr_frequencies = static_cast<int>(frequencies);
+  const auto plr_width = args.integer("plr_width", data.plr_width);
+  require_at_least("plr_width", plr_width, 1);
+  if (plr_width > 1024) throw ConfigError("plr_width", "must be at most 1024");
+  data.plr_width = static_cast<int>(plr_width);
+  data.plr_sigma = args.number("plr_sigma", data.plr_sigma);
+  require_positive("plr_sigma", data.plr_sigma);
   return data;
 }
 

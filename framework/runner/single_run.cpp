@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <torch/torch.h>
+#include <algorithm>
 
 #include "common/derived_seeds.h"
 #include "common/near_matches.h"
 #include "model/embedding_front.h"
 #include "model/parameter_count.h"
+#include "model/periodic_front.h"
 #include "plugin/assembly.h"
 #include "plugin/registrar.h"
 #include "search/pruning_curves.h"
@@ -67,17 +69,48 @@ torch::nn::Sequential build_model_within_memory(const Registrar& registrar,
   }
 }
 
+namespace {
+
+// The positions of the numeric columns in what the categorical front hands
+// on (the columns it does not embed, in order).
+std::vector<std::int64_t> numeric_positions(const FeatureEncoding& encoding,
+                                            const std::vector<EmbeddedColumn>& embedded) {
+  std::vector<std::int64_t> out;
+  const std::vector<bool> numeric = encoding.value_columns();
+  std::int64_t position = 0;
+  for (std::size_t j = 0; j < numeric.size(); ++j) {
+    const bool is_embedded = std::any_of(embedded.begin(), embedded.end(), [&](const auto& e) {
+      return e.column == static_cast<std::int64_t>(j);
+    });
+    if (is_embedded) continue;
+    if (numeric[j]) out.push_back(position);
+    ++position;
+  }
+  return out;
+}
+
+}  // namespace
+
 torch::nn::Sequential build_trial_model(const Registrar& registrar, const ExperimentConfig& config,
                                         const std::optional<FeatureEncoding>& encoding,
                                         std::int64_t inputs, std::int64_t outputs) {
   std::vector<EmbeddedColumn> embedded;
   if (encoding)
     for (const auto& [column, codes] : encoding->embedded()) embedded.push_back({column, codes});
-  if (embedded.empty()) return build_model_within_memory(registrar, config.model, inputs, outputs);
   const std::int64_t width = config.data.embedding_width;
   const auto count = static_cast<std::int64_t>(embedded.size());
-  torch::nn::Sequential body =
-      build_model_within_memory(registrar, config.model, inputs - count + count * width, outputs);
+  // What the categorical front hands on: the other columns in order, then
+  // the embeddings; the numeric columns among them go through the PLR front.
+  const std::int64_t after_categories = inputs - count + count * width;
+  const std::vector<std::int64_t> numeric = config.data.plr && encoding
+                                                ? numeric_positions(*encoding, embedded)
+                                                : std::vector<std::int64_t>{};
+  const PeriodicOptions plr{config.data.plr_frequencies, config.data.plr_width,
+                            config.data.plr_sigma};
+  const auto embedded_numbers = static_cast<std::int64_t>(numeric.size());
+  torch::nn::Sequential body = build_model_within_memory(
+      registrar, config.model, after_categories + embedded_numbers * (plr.width - 1), outputs);
+  body = with_periodic_front(body, after_categories, numeric, plr);
   return with_embedding_front(body, inputs, embedded, width);
 }
 
@@ -283,6 +316,13 @@ PreparedData prepare_splits(const ExperimentConfig& config, const Dataset& datas
                        FeatureScaling{config.data.robust_x, config.data.smooth_clip_x,
                                       config.data.quantile_x, config.data.quantiles});
   prepared.features = prepared.scaling.encoding->width();
+  if (config.data.plr) {
+    const auto numeric = prepared.scaling.encoding->value_columns();
+    if (std::find(numeric.begin(), numeric.end(), true) == numeric.end())
+      throw ConfigError("data.numeric_embedding",
+                        "plr embeds numeric columns, and this data set has none (every column "
+                        "is categorical)");
+  }
   prepared.targets = model_outputs(dataset);
   prepared.feature_names = dataset.feature_names;
   prepared.target_names = dataset.target_names;
