@@ -40,6 +40,7 @@ VARIANTS = [
      []),
     ("data.scaling: quantile", ["data.scaling=quantile"], [], []),
     ("data.target_transform: log", [], ["data.target_transform=log"], []),
+    ("data.numeric_embedding: plr", ["data.numeric_embedding=plr"], [], []),
 ]
 
 
@@ -50,7 +51,11 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--tables", nargs="+", default=list(tabular.TABLES),
                         choices=list(tabular.TABLES))
+    parser.add_argument("--rows", nargs="+", metavar="TEXT",
+                        help="only the rows whose label contains one of these")
     args = parser.parse_args()
+    variants = [v for v in VARIANTS
+                if not args.rows or any(text in v[0] for text in args.rows)]
 
     def study(name, seed, sets=(), regression_sets=(), without=(), ensemble=0):
         learn, test, target, task = tabular.load_table(name, seed)
@@ -86,7 +91,7 @@ def main():
     print("| (the study itself: test error) | "
           + " | ".join(f"{base[n]:.4g}" for n in args.tables)
           + f" | | {statistics.median(base_seconds):.0f} |", flush=True)
-    for label, sets, regression_sets, without in VARIANTS:
+    for label, sets, regression_sets, without in variants:
         errors, seconds = {}, []
         for name in args.tables:
             runs = [study(name, seed, sets, regression_sets, without) for seed in args.seeds]

@@ -133,16 +133,9 @@ def space_yaml(without=()):
     return "\n".join(lines)
 
 
-def tunelab_study(tunelab, folder, learn, test, target, task, trials, seed, sets=(),
-                  ensemble=0, without=()):
-    """The best trial's test error, the ensemble's (None without one), and seconds."""
-    learn_csv = os.path.join(folder, "learn.csv")
-    test_csv = os.path.join(folder, "test.csv")
-    learn.to_csv(learn_csv, index=False)
-    test.drop(columns=[target]).to_csv(test_csv, index=False)
-    experiment = os.path.join(folder, "experiment.yaml")
-    with open(experiment, "w") as out:
-        out.write(f"""name: tabular
+def peer_space_experiment(target, task, trials, seed, ensemble, without):
+    """The experiment file of a study over the peer's space."""
+    return f"""name: tabular
 seed: {seed}
 data:
   dataset: csv
@@ -163,11 +156,35 @@ search:
 {f"  ensemble: {{size: {ensemble}}}" if ensemble else ""}
   space:
 {space_yaml(without)}
-""")
+"""
+
+
+def tunelab_study(tunelab, folder, learn, test, target, task, trials, seed, sets=(),
+                  ensemble=0, without=(), from_init=False):
+    """The best trial's test error, the ensemble's (None without one), and seconds.
+
+    from_init: the experiment file is the one `tunelab init` writes for the
+    learning rows (its space, folds and ensemble), with all of them to learn
+    from (no test rows of its own) and `trials` as the budget."""
+    learn_csv = os.path.join(folder, "learn.csv")
+    test_csv = os.path.join(folder, "test.csv")
+    learn.to_csv(learn_csv, index=False)
+    test.drop(columns=[target]).to_csv(test_csv, index=False)
+    experiment = os.path.join(folder, "experiment.yaml")
+    if from_init:
+        subprocess.run([tunelab, "init", learn_csv, "--target", target, "-o", experiment],
+                       check=True, stdout=subprocess.DEVNULL)
+        sets = ["data.split={train: 0.8, val: 0.2, test: 0}", f"search.trials={trials}",
+                f"seed={seed}", *sets]
+        ensemble = 10  # what init writes
+    else:
+        with open(experiment, "w") as out:
+            out.write(peer_space_experiment(target, task, trials, seed, ensemble, without))
     store = os.path.join(folder, "tabular.db")
     started = time.perf_counter()
     extra = [arg for key_value in sets for arg in ("--set", key_value)]
-    subprocess.run([tunelab, "run", experiment, "--storage", store, "--quiet", *extra],
+    subprocess.run([tunelab, "run", experiment, "--storage", store, "--study", "tabular",
+                    "--quiet", *extra],
                    check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
     import pandas as pd
@@ -310,6 +327,9 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--tables", nargs="+", default=list(TABLES), choices=list(TABLES))
     parser.add_argument("--no-peer", action="store_true", help="leave the Optuna script out")
+    parser.add_argument("--init", action="store_true",
+                        help="tunelab runs the experiment file `tunelab init` writes (its space, "
+                             "folds under 2,000 rows, and ensemble) instead of the peer's space")
     parser.add_argument("--ensemble", type=int, default=10, metavar="K",
                         help="tunelab's search.ensemble size (greedy picks); 0: none")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -346,7 +366,7 @@ def main():
             with tempfile.TemporaryDirectory() as folder:
                 value, combined, took = tunelab_study(args.tunelab, folder, learn, test, target,
                                                       task, args.trials, seed, args.set,
-                                                      args.ensemble)
+                                                      args.ensemble, from_init=args.init)
             errors["tunelab"].append(value)
             if args.ensemble:
                 errors["ensemble"].append(combined)
