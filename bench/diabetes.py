@@ -3,15 +3,16 @@
 Optuna + PyTorch eager, in one run.
 
 For each root seed: tunelab tunes experiments/diabetes_cv.yaml (50 trials,
-4-fold cross-validation, TPE, percentile pruner) and fits
-experiments/diabetes_linear.yaml on the same split; the table gives the
-tuned model's test MSE (standardised units), the linear model's, and the
-study's wall time. With --reference, Optuna's TPE tunes the same space with
+4-fold cross-validation, TPE, percentile pruner), builds the study's
+ensemble (`tunelab ensemble`, --ensemble greedy picks), and fits
+experiments/diabetes_linear.yaml on the same split; the table gives the best
+trial's test MSE, the ensemble's and the linear model's (in the target's
+units, and in standardised units), and the study's wall time. With --reference, Optuna's TPE tunes the same space with
 the chapter's PyTorch model (tests/reference/chapter_models.py) trained
 eagerly on one validation split of its own (Debian's python3-optuna and
 python3-torch), as a script would, for the same seeds.
 
-    bench/diabetes.py [--tunelab build/tunelab] [--seeds 1 2 3] [--reference]
+    bench/diabetes.py [--tunelab build/tunelab] [--seeds 1 2 3] [--ensemble 10] [--reference]
 """
 import argparse
 import os
@@ -26,18 +27,31 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
 
 
-def tunelab_run(tunelab, folder, experiment, seed):
-    """(test loss of the best trial, wall seconds) of one study in a store of its own."""
+def tunelab_run(tunelab, folder, experiment, seed, ensemble=0):
+    """Of one study in a store of its own: the best trial's test loss
+    (standardised units) and test MSE (target units), the ensemble's test MSE
+    (target units; None without one) and its test loss, and the wall seconds
+    of the study."""
     store = os.path.join(folder, f"{os.path.basename(experiment)}-{seed}.db")
     started = time.perf_counter()
     subprocess.run([tunelab, "run", os.path.join(ROOT, "experiments", experiment),
                     "--set", f"seed={seed}", "--storage", "sqlite:///" + store, "--quiet",
-                    "--keep-weights", "none"], check=True, stdout=subprocess.DEVNULL)
+                    "--keep-weights", "all" if ensemble else "none"],
+                   check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
     with sqlite3.connect(store) as db:
-        test = db.execute("SELECT test_loss FROM trials WHERE state = 'COMPLETE' "
-                          "ORDER BY value, number LIMIT 1").fetchone()[0]
-    return test, seconds
+        name, test, rmse = db.execute(
+            "SELECT s.name, t.test_loss, m.value FROM trials t JOIN studies s USING (study_id) "
+            "JOIN trial_metrics m ON m.trial_id = t.trial_id AND m.name = 'test_rmse' "
+            "WHERE t.state = 'COMPLETE' ORDER BY t.value, t.number LIMIT 1").fetchone()
+    combined = None
+    if ensemble:
+        subprocess.run([tunelab, "ensemble", name, "--size", str(ensemble), "--storage",
+                        "sqlite:///" + store], check=True, stdout=subprocess.DEVNULL)
+        with sqlite3.connect(store) as db:
+            combined = db.execute("SELECT value FROM ensemble_metrics "
+                                  "WHERE name = 'test_rmse'").fetchone()[0] ** 2
+    return test, rmse ** 2, combined, seconds
 
 
 def diabetes_split(seed):
@@ -133,29 +147,36 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tunelab", default=os.path.join(ROOT, "build", "tunelab"))
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--ensemble", type=int, default=10, metavar="K",
+                        help="greedy picks of the study's ensemble")
     parser.add_argument("--reference", action="store_true")
     args = parser.parse_args()
 
-    print("test MSE in standardised units (each split's training rows), wall time per study\n")
-    header = "| seed | tunelab diabetes_cv | tunelab linear | tunelab wall |"
+    print("test MSE in the target's units (standardised by each split's training rows in the "
+          "last two columns), wall time per study\n")
+    header = ("| seed | diabetes_cv best trial | its ensemble | linear | tunelab wall | "
+              "best trial (standardised) | linear (standardised) |")
     if args.reference:
         header += " Optuna + eager val | Optuna + eager test | Optuna + eager wall |"
     print(header)
     print("| --- " * (header.count("|") - 1) + "|")
-    tuned, linear, walls, reference = [], [], [], []
+    rows, reference = [], []
     with tempfile.TemporaryDirectory() as folder:
         for seed in args.seeds:
-            test, wall = tunelab_run(args.tunelab, folder, "diabetes_cv.yaml", seed)
-            base, _ = tunelab_run(args.tunelab, folder, "diabetes_linear.yaml", seed)
-            tuned.append(test), linear.append(base), walls.append(wall)
-            line = f"| {seed} | {test:.4f} | {base:.4f} | {wall:.1f} s |"
+            test, mse, combined, wall = tunelab_run(args.tunelab, folder, "diabetes_cv.yaml",
+                                                    seed, args.ensemble)
+            base, base_mse, _, _ = tunelab_run(args.tunelab, folder, "diabetes_linear.yaml", seed)
+            rows.append((mse, combined if combined else float("nan"), base_mse, wall, test, base))
+            line = (f"| {seed} | {mse:.0f} | {rows[-1][1]:.0f} | {base_mse:.0f} | {wall:.1f} s | "
+                    f"{test:.4f} | {base:.4f} |")
             if args.reference:
                 val, ref_test, ref_wall = reference_run(seed)
                 reference.append((val, ref_test, ref_wall))
                 line += f" {val:.4f} | {ref_test:.4f} | {ref_wall:.1f} s |"
             print(line, flush=True)
-    line = (f"| mean | {statistics.mean(tuned):.4f} | {statistics.mean(linear):.4f} | "
-            f"{statistics.mean(walls):.1f} s |")
+    mse, combined, base_mse, wall, test, base = (statistics.mean(c) for c in zip(*rows))
+    line = (f"| mean | {mse:.0f} | {combined:.0f} | {base_mse:.0f} | {wall:.1f} s | {test:.4f} | "
+            f"{base:.4f} |")
     if reference:
         val, test, wall = (statistics.mean(column) for column in zip(*reference))
         line += f" {val:.4f} | {test:.4f} | {wall:.1f} s |"

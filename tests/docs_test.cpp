@@ -222,7 +222,8 @@ TEST_SUITE("docs") {
     CHECK(read_doc("README.md").printed.size() >= 4);  // the tour's run, best, rerun, seed chapter
     // `make build` is what built this executable.
     CHECK_MESSAGE(run_doc("README.md", files_matching("*.html *.csv *.svg optuna.db"), {"make "}) ==
-                      "all-ran\nchurn-predictions.csv comparison.html optuna.db predictions.csv quickstart.html "
+                      "all-ran\nchurn-ensemble.csv churn-predictions.csv comparison.html optuna.db "
+                      "predictions.csv quickstart.html "
                       "seed_chapter.svg trials.csv ",
                   script);
   }
