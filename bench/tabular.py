@@ -355,6 +355,7 @@ def main():
           + " | ".join(f"{c} s" for c in timed) + " |")
     print("| --- " * (1 + len(contenders) + len(networks) + len(timed)) + "|")
     ratios = {c: [] for c in networks}
+    paired = []  # per table: the ensemble's (else tunelab's) error minus the peer's, per seed
     for name in args.tables:
         errors = {c: [] for c in contenders}
         seconds = {"tunelab": [], "peer": []}
@@ -376,6 +377,10 @@ def main():
                 errors["peer"].append(value)
                 seconds["peer"].append(took)
         median = {c: statistics.median(v) for c, v in errors.items()}
+        if "peer" in errors:
+            ours = errors["ensemble" if "ensemble" in errors else "tunelab"]
+            paired.append((name, [a - b for a, b in zip(ours, errors["peer"])],
+                           statistics.median(errors["peer"])))
         row = [name] + [f"{median[c]:.4g}" for c in contenders]
         # A classifier without a mistake on the test rows counts half a
         # mistake in the ratios, which 0 would leave undefined.
@@ -390,6 +395,18 @@ def main():
         if ratios[c]:
             geometric = math.exp(statistics.mean(math.log(r) for r in ratios[c]))
             print(f"\ngeometric mean of {c}'s error over HGB's: {geometric:.3f}")
+    if paired:
+        # Within noise: the mean of the paired differences (same rows, same
+        # seed) against their standard error over the seeds.
+        print(f"\n{'ensemble' if args.ensemble else 'tunelab'} minus peer, per seed (same "
+              "rows), relative to the peer's median error: mean +- standard error")
+        for name, differences, scale in paired:
+            mean = statistics.mean(differences)
+            error_bar = (statistics.stdev(differences) / math.sqrt(len(differences))
+                         if len(differences) > 1 else float("nan"))
+            relative = (f"; {100 * mean / scale:+.1f}% +- {100 * error_bar / scale:.1f}%"
+                        if scale else f"; {mean:+.4g} +- {error_bar:.4g} (the peer's median is 0)")
+            print(f"  {name}: " + ", ".join(f"{d:+.4g}" for d in differences) + relative)
 
 
 if __name__ == "__main__":
