@@ -69,6 +69,24 @@ TEST_CASE("greedy selection picks, with replacement, the trials whose mean fits 
   CHECK(tunelab::selection_metric("val_mae", false) == "val_mae");
   CHECK(tunelab::selection_metric("val_loss", true) == "val_logloss");
   CHECK(tunelab::selection_metric("val_auc", true) == "val_auc");
+  // A regression trained on its target's log is chosen by the logs' RMSE,
+  // which one large target does not dominate.
+  CHECK(tunelab::selection_metric("val_loss", false, true) == "val_log_rmse");
+  CHECK(tunelab::selection_metric("val_mae", false, true) == "val_mae");
+  const at::Tensor prices = torch::tensor({1.0f, 10.0f, 1000.0f}).view({3, 1});
+  const auto log_rmse = tunelab::ensemble_loss("val_log_rmse", false, prices);
+  const at::Tensor twice = prices * 2;
+  CHECK(log_rmse(twice) == doctest::Approx(std::log(2.0)));
+  // Off by 500 on the large target only: worse in RMSE than twice every
+  // target, better in the logs' RMSE.
+  const at::Tensor off = torch::tensor({1.0f, 10.0f, 1500.0f}).view({3, 1});
+  const auto rmse = tunelab::ensemble_loss("val_rmse", false, prices);
+  CHECK(rmse(off) < rmse(twice));
+  CHECK(log_rmse(off) < log_rmse(twice));
+  const at::Tensor small_off = torch::tensor({3.0f, 30.0f, 1000.0f}).view({3, 1});
+  CHECK(rmse(small_off) < rmse(off));
+  CHECK(log_rmse(small_off) > log_rmse(off));
+  CHECK(tunelab::shown_metric("val_log_rmse") == "rmse");
 }
 
 TEST_CASE("search.ensemble keeps an ensemble that predict --ensemble reproduces on the test rows") {

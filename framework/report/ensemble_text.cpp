@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "report/text.h"
+#include "runner/ensemble_selection.h"
 
 namespace tunelab {
 
@@ -23,7 +24,7 @@ std::vector<std::string> ensemble_lines(const EnsembleInfo& e) {
   lines.push_back(fmt::format("ensemble ({}, {} {}): trial{} {}", e.method, e.size,
                               e.method == "greedy" ? "picks" : "trials",
                               e.members.size() > 1 ? "s" : "", ensemble_members_text(e)));
-  const std::string name = e.selected_by.substr(e.selected_by.find('_') + 1);
+  const std::string name = shown_metric(e.selected_by);
   std::string figures;
   for (const std::string split : {"val_", "test_"}) {
     const auto ours = e.metrics.find(split + name);

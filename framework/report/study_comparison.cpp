@@ -12,6 +12,7 @@
 #include "report/study_front.h"
 #include "report/text.h"
 #include "report/trial_table.h"
+#include "runner/ensemble_selection.h"
 
 namespace tunelab {
 namespace {
@@ -61,10 +62,10 @@ Table comparison_table(const std::vector<StudyInfo>& studies,
       if (i >= ensembles.size() || !ensembles[i]) return Cell();
       const EnsembleInfo& e = *ensembles[i];
       const auto& metrics = of_best ? e.best_trial_metrics : e.metrics;
-      const auto found = metrics.find(split + e.selected_by.substr(4));
+      const std::string name = split + shown_metric(e.selected_by);
+      const auto found = metrics.find(name);
       return found == metrics.end() ? Cell()
-                                    : Cell(fmt::format("{} {}", split + e.selected_by.substr(4),
-                                                       shown(found->second)));
+                                    : Cell(fmt::format("{} {}", name, shown(found->second)));
     };
     add_row("ensemble", [&](std::size_t i) {
       if (i >= ensembles.size() || !ensembles[i]) return Cell();

@@ -120,7 +120,9 @@ BuiltEnsemble build_ensemble(Store& store, const StudyInfo& study, const Registr
   EnsembleInfo& e = built.ensemble;
   e.method = request.method;
   e.size = request.size;
-  e.selected_by = selection_metric(study.metric, classification);
+  const bool log_target =
+      study.config.contains("data") && study.config["data"].value("target_transform", "") == "log";
+  e.selected_by = selection_metric(study.metric, classification, log_target);
   std::vector<int> picks(candidates.size(), 0);
   if (request.method == "top") {
     std::fill(picks.begin(), picks.begin() + request.size, 1);

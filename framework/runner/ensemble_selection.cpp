@@ -38,19 +38,32 @@ std::vector<int> greedy_selection(const std::vector<at::Tensor>& candidates, int
   return picks;
 }
 
-std::string selection_metric(const std::string& study_metric, bool classification) {
+std::string selection_metric(const std::string& study_metric, bool classification,
+                             bool log_target) {
   static const std::vector<std::string> regression = {"val_rmse", "val_mae", "val_r2"};
   static const std::vector<std::string> classes = {"val_accuracy", "val_logloss", "val_auc",
                                                    "val_f1"};
   const auto& known = classification ? classes : regression;
   for (const auto& name : known)
     if (name == study_metric) return name;
-  return classification ? "val_logloss" : "val_rmse";
+  if (classification) return "val_logloss";
+  return log_target ? "val_log_rmse" : "val_rmse";
+}
+
+std::string shown_metric(const std::string& selected_by) {
+  return selected_by == "val_log_rmse" ? "rmse" : selected_by.substr(selected_by.find('_') + 1);
 }
 
 EnsembleLoss ensemble_loss(const std::string& metric, bool classification,
                            const at::Tensor& targets) {
   const std::string name = metric.substr(metric.find('_') + 1);
+  if (name == "log_rmse") {
+    const at::Tensor log_targets = targets.log();
+    return EnsembleLoss([=](const at::Tensor& predicted) {
+      const double value = (predicted.log() - log_targets).square().mean().sqrt().item<double>();
+      return std::isnan(value) ? std::numeric_limits<double>::infinity() : value;
+    });
+  }
   const bool larger_better = natural_direction(metric) == Direction::maximize;
   return [=](const at::Tensor& predicted) {
     const auto metrics = metrics_of(predicted, targets, classification);

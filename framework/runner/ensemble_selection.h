@@ -24,9 +24,16 @@ std::vector<int> greedy_selection(const std::vector<at::Tensor>& candidates, int
 
 // The validation metric an ensemble of a study is chosen by: the study's
 // metric where it is one a combination of predictions has (val_rmse,
-// val_accuracy, ...), else val_rmse for a regression and val_logloss for a
-// classification (val_loss is in each trial's own training units).
-std::string selection_metric(const std::string& study_metric, bool classification);
+// val_accuracy, ...); else what val_loss measures, in the target's units:
+// val_logloss for a classification, val_rmse for a regression, and for one
+// trained on its target's log (`log_target`) val_log_rmse, the RMSE of the
+// predictions' logs, which a few large targets do not dominate.
+std::string selection_metric(const std::string& study_metric, bool classification,
+                             bool log_target = false);
+
+// The metric shown for an ensemble chosen by `selected_by` ("val_rmse" for
+// val_log_rmse, which the recorded metrics do not hold), without "val_".
+std::string shown_metric(const std::string& selected_by);
 
 // `metric` (as selection_metric names it) of predictions against the rows'
 // targets, as a loss: negated where larger is better; +inf where undefined;
