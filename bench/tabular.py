@@ -22,6 +22,10 @@ sees exactly those:
   the same network in PyTorch (Adam, the same early stopping, the same
   share of held-out rows, drawn by its own seed) as a script would.
 
+With --init, tunelab runs the experiment file `tunelab init` writes for
+the learning rows (its space, folds under 2,000 rows, the log of a skewed
+positive target, its ensemble) instead of the peer's space.
+
 The error is 1 - accuracy for classification and the RMSE (in the
 target's units) for regression (a classifier without a mistake counts half
 of one in the ratios). The table gives each contender's median
@@ -30,7 +34,7 @@ mean over the tables, and the wall time of each study.
 
     bench/tabular.py [--tunelab build/tunelab] [--trials 20] [--seeds 1 2 3]
                      [--tables breast_cancer wine diabetes diamonds] [--no-peer]
-                     [--ensemble 10]
+                     [--ensemble 10] [--init]
                      [--set data.target_transform=log ...]
 
 Needs Debian's python3-sklearn, python3-pandas, python3-optuna and
