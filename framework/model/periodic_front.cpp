@@ -25,9 +25,8 @@ void PeriodicFrontImpl::reset() {
   // Each column's linear layer as torch::nn::Linear starts one: uniform
   // within 1 / sqrt(its inputs).
   const double bound = 1.0 / std::sqrt(static_cast<double>(2 * k));
-  weight_ =
-      register_parameter("weight", torch::empty({count, 2 * k, width}).uniform_(-bound, bound));
-  bias_ = register_parameter("bias", torch::empty({count, width}).uniform_(-bound, bound));
+  weight_ = register_parameter("weight", (torch::rand({count, 2 * k, width}) * 2 - 1) * bound);
+  bias_ = register_parameter("bias", (torch::rand({count, width}) * 2 - 1) * bound);
 }
 
 torch::Tensor PeriodicFrontImpl::forward(const torch::Tensor& x) {
