@@ -19,8 +19,8 @@ namespace {
 // that starts with the words before it, and a word written "~0.42" (a
 // time, a date: what differs from run to run) for any word there.
 struct PrintedBlock {
-  std::size_t line = 0;        // in the doc, for messages
-  std::size_t command = 0;     // index into DocScript::commands
+  std::size_t line = 0;     // in the doc, for messages
+  std::size_t command = 0;  // index into DocScript::commands
   std::vector<std::string> expected;
 };
 
@@ -160,10 +160,11 @@ std::string run_commands(const tunelab::test::ScratchDir& dir,
   std::string script;
   for (std::size_t i = 0; i < commands.size(); ++i)
     // A command that redirects its own output (or a here-document) keeps it.
-    script += commands[i] + (commands[i].find_first_of("<>") == std::string::npos
-                                 ? " > printed/" + std::to_string(i)
-                                 : "") +
-              "\n";
+    script +=
+        commands[i] +
+        (commands[i].find_first_of("<>") == std::string::npos ? " > printed/" + std::to_string(i)
+                                                              : "") +
+        "\n";
   return tunelab::test::run_shell(
              "cd '" + dir.path().string() + "' && mkdir printed && ln -s '" + source +
              "/experiments' experiments && ln -s '" + source + "/data' data && ln -s '" +
@@ -240,11 +241,10 @@ TEST_SUITE("docs") {
   TEST_CASE("every command in docs/scaling.md runs, in a fresh folder, in order") {
     const std::string script = shell_blocks("scaling.md");
     CHECK(script.find("--workers 2") != std::string::npos);
-    CHECK_MESSAGE(
-        run_doc("scaling.md",
-                "sqlite3 results/tunelab.db \"SELECT count(DISTINCT "
-                "number), count(DISTINCT worker) FROM trials\"") == "all-ran\n50|2\n",
-        script);
+    CHECK_MESSAGE(run_doc("scaling.md",
+                          "sqlite3 results/tunelab.db \"SELECT count(DISTINCT "
+                          "number), count(DISTINCT worker) FROM trials\"") == "all-ran\n50|2\n",
+                  script);
   }
 
   TEST_CASE("every command in docs/plugins.md runs: from an empty folder to a tuned custom block") {

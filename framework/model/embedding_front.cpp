@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "model/front.h"
+
 namespace tunelab {
 
 EmbeddingFrontImpl::EmbeddingFrontImpl(std::int64_t inputs, std::vector<EmbeddedColumn> columns,
@@ -48,12 +50,7 @@ torch::nn::Sequential with_embedding_front(torch::nn::Sequential model, std::int
                                            const std::vector<EmbeddedColumn>& columns,
                                            std::int64_t width) {
   if (columns.empty()) return model;
-  torch::nn::Sequential out;
-  out->push_back("embed", EmbeddingFront(inputs, columns, width));
-  const auto names = model->named_children().keys();
-  std::size_t i = 0;
-  for (const auto& child : *model) out->push_back(names[i++], child);
-  return out;
+  return with_front("embed", EmbeddingFront(inputs, columns, width), model);
 }
 
 }  // namespace tunelab

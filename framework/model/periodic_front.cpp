@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/front.h"
+
 namespace tunelab {
 
 PeriodicFrontImpl::PeriodicFrontImpl(std::int64_t inputs, std::vector<std::int64_t> columns,
@@ -53,12 +55,7 @@ torch::nn::Sequential with_periodic_front(torch::nn::Sequential model, std::int6
                                           const std::vector<std::int64_t>& columns,
                                           const PeriodicOptions& options) {
   if (columns.empty()) return model;
-  torch::nn::Sequential out;
-  out->push_back("numeric", PeriodicFront(inputs, columns, options));
-  const auto names = model->named_children().keys();
-  std::size_t i = 0;
-  for (const auto& child : *model) out->push_back(names[i++], child);
-  return out;
+  return with_front("numeric", PeriodicFront(inputs, columns, options), model);
 }
 
 }  // namespace tunelab

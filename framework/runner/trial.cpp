@@ -89,7 +89,7 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   TrialReport report;
   const auto started = Clock::now();
   Folds own;
-  TrainedModels models;  // what the trial's weights file keeps
+  TrainedModels models;          // what the trial's weights file keeps
   TrialPredictions predictions;  // what ensembles are chosen from
   try {
     const ExperimentConfig config = config_with_params(c.experiment.document, trial.params);
