@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <numeric>
 
 #include "common/errors.h"
 #include "runner/ensemble_selection.h"
@@ -137,9 +138,10 @@ BuiltEnsemble build_ensemble(Store& store, const StudyInfo& study, const Registr
       test_targets.defined() && std::all_of(candidates.begin(), candidates.end(),
                                             [](const Candidate& c) { return c.test.defined(); });
   if (with_test) test = at::zeros_like(candidates.front().test);
+  e.size = std::accumulate(picks.begin(), picks.end(), 0);
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     if (picks[i] == 0) continue;
-    const double weight = static_cast<double>(picks[i]) / request.size;
+    const double weight = static_cast<double>(picks[i]) / e.size;
     e.members.emplace_back(candidates[i].trial.number, weight);
     val += candidates[i].val * weight;
     if (with_test) test += candidates[i].test * weight;

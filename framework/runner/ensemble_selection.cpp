@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
 
 #include "search/direction.h"
 #include "train/metrics.h"
@@ -22,9 +23,10 @@ std::map<std::string, double> metrics_of(const at::Tensor& predicted, const at::
 
 std::vector<int> greedy_selection(const std::vector<at::Tensor>& candidates, int size,
                                   const EnsembleLoss& loss) {
-  std::vector<int> picks(candidates.size(), 0);
+  std::vector<int> picks(candidates.size(), 0), best_picks = picks;
   if (candidates.empty()) return picks;
   at::Tensor sum = at::zeros_like(candidates.front());
+  double best = std::numeric_limits<double>::infinity();
   for (int k = 1; k <= size; ++k) {
     std::size_t chosen = 0;
     double lowest = std::numeric_limits<double>::infinity();
@@ -34,8 +36,12 @@ std::vector<int> greedy_selection(const std::vector<at::Tensor>& candidates, int
     }
     sum += candidates[chosen];
     ++picks[chosen];
+    // Later picks that only match the earlier ones' score add weight to the
+    // validation rows' noise: the shortest best prefix is kept.
+    if (lowest < best) best = lowest, best_picks = picks;
   }
-  return picks;
+  // Every combination undefined (no finite score): all the picks.
+  return std::accumulate(best_picks.begin(), best_picks.end(), 0) > 0 ? best_picks : picks;
 }
 
 std::string selection_metric(const std::string& study_metric, bool classification,

@@ -15,10 +15,11 @@ namespace tunelab {
 // How bad a combination's predictions are (rows, columns): lower is better.
 using EnsembleLoss = std::function<double(const at::Tensor& predicted)>;
 
-// `size` picks, with replacement: each adds the candidate whose addition
-// makes the mean of the picks so far lowest in `loss`; ties go to the
-// earlier candidate (callers list the better trials first). Returns how many
-// times each candidate was picked.
+// Up to `size` picks, with replacement: each adds the candidate whose
+// addition makes the mean of the picks so far lowest in `loss`; ties go to
+// the earlier candidate (callers list the better trials first). Keeps the
+// picks up to the first with the lowest loss (Caruana et al. keep the best
+// prefix too). Returns how many times each candidate was picked.
 std::vector<int> greedy_selection(const std::vector<at::Tensor>& candidates, int size,
                                   const EnsembleLoss& loss);
 
