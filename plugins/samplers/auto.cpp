@@ -2,7 +2,7 @@
 // does best for what the study holds. A space of numbers only (floats and
 // integers, stepped or not, up to 20 dimensions) gets `gp` for its first
 // `gp_trials` (500) finished trials: it finds the best values in the fewest
-// trials (README, "Samplers"), and its proposal cost has levelled off by
+// trials (docs/performance.md, "Samplers"), and its proposal cost has levelled off by
 // then. A space with a categorical dimension, more than 20 dimensions, or a
 // longer history gets `tpe`, whose proposals cost next to nothing and which
 // models choices directly. Each trial records which one proposed it

@@ -211,7 +211,7 @@ class GpSampler : public Sampler {
         fitted_(objectives_) {
     // Hypervolume is measured in the objectives' own units; a warp chosen
     // per objective would measure it in others (on DTLZ2, auto's warps cost
-    // a tenth of the hypervolume that the plain values reach: README).
+    // a tenth of the hypervolume that the plain values reach: docs/performance.md).
     if (objectives_ > 1 && options_.warp == Warp::automatic) options_.warp = Warp::none;
   }
 

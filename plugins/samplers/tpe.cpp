@@ -8,7 +8,7 @@
 // false` models each dimension on its own, `bandwidth: scott` and
 // `weigh_by_bandwidth: true` give Optuna 3.1's estimator. Pruned trials
 // count among the rest. Three departures from Optuna, each measured ahead
-// of it on the analytic functions (README): the design is a scrambled Sobol
+// of it on the analytic functions (docs/performance.md): the design is a scrambled Sobol
 // sequence, not random points (`design: random`); with one objective the
 // good trials weigh by how far each is below the best of the rest, as
 // expected improvement would (Watanabe 2023; `good_weights: recency` is
