@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -28,7 +29,8 @@ TEST_SUITE("init") {
     std::filesystem::copy_file(std::string(tunelab::test::kSourceDir) + "/data/churn.csv",
                                dir.path() / "data" / "churn.csv");
     const std::string in_dir = "cd '" + dir.path().string() + "' && ";
-    auto r = tunelab::test::run_shell(in_dir + "\"$TUNELAB\" init data/churn.csv --target churned 2>&1");
+    auto r =
+        tunelab::test::run_shell(in_dir + "\"$TUNELAB\" init data/churn.csv --target churned 2>&1");
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     CHECK(r.output.find("wrote churn.yaml") != std::string::npos);
     const std::string text = read_text(dir.path() / "churn.yaml");
@@ -47,8 +49,8 @@ TEST_SUITE("init") {
                                  "\"$TUNELAB\" run churn.yaml --trials 2 --set trainer.epochs=3 "
                                  "--set data.folds=1 --quiet");
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
-    r = tunelab::test::run_shell(in_dir +
-                                 "\"$TUNELAB\" predict churn --input data/churn.csv --output p.csv");
+    r = tunelab::test::run_shell(
+        in_dir + "\"$TUNELAB\" predict churn --input data/churn.csv --output p.csv");
     CHECK_MESSAGE(r.exit_status == 0, r.output);
 
     // Never over a file without --force; never over the table or the store.
@@ -60,8 +62,10 @@ TEST_SUITE("init") {
     CHECK(r.exit_status == 0);
     for (const char* output : {"data/churn.csv", "results/tunelab.db"}) {
       CAPTURE(output);
-      r = tunelab::test::run_shell(in_dir + "\"$TUNELAB\" init data/churn.csv --target churned "
-                                   "--force -o " + output + " 2>&1");
+      r = tunelab::test::run_shell(in_dir +
+                                   "\"$TUNELAB\" init data/churn.csv --target churned "
+                                   "--force -o " +
+                                   output + " 2>&1");
       CHECK(r.exit_status == 2);
     }
     CHECK(read_text(dir.path() / "data" / "churn.csv").rfind("customer_id,", 0) == 0);
@@ -69,9 +73,12 @@ TEST_SUITE("init") {
 
   TEST_CASE("init on a regression table, a two-valued target, and mistakes") {
     tunelab::test::ScratchDir dir;
-    std::string rows = "x,code,y,flag\n";
+    // y grows exponentially (a price's shape: most small, a long tail), u
+    // evenly over the same decades.
+    std::string rows = "x,code,y,u,flag\n";
     for (int i = 0; i < 3000; ++i)
-      rows += fmt::format("{},{},{},{}\n", i * 0.5, i % 7, i % 11 == 0 ? "NA" : std::to_string(i),
+      rows += fmt::format("{},{},{},{},{}\n", i * 0.5, i % 7,
+                          i % 11 == 0 ? "NA" : fmt::format("{:.0f}", std::exp(i / 400.0)), i + 1,
                           i % 2);
     dir.write("t.csv", rows);
     const std::string in_dir = "cd '" + dir.path().string() + "' && ";
@@ -81,10 +88,17 @@ TEST_SUITE("init") {
     CHECK(r.output.find("missing_target: drop   # 273 rows have no target") != std::string::npos);
     CHECK(r.output.find("folds:") == std::string::npos);  // 2,727 rows: medium
     CHECK(r.output.find("standardize: {x: true, y: true}") != std::string::npos);
-    // From 1 to 2999: a positive target over decades trains on its log.
-    CHECK(r.output.find("target_transform: log   # 'y' runs from 1 to 2999") != std::string::npos);
+    // From 1 to 1804, skewed: a positive target over decades trains on its
+    // log, and says why.
+    CHECK_MESSAGE(r.output.find("target_transform: log   # 'y' runs from 1 to 1804, skewed "
+                                "(skewness 2.1, of its log -0.02") != std::string::npos,
+                  r.output);
     r = tunelab::test::run_shell(in_dir + "\"$TUNELAB\" init t.csv --target x -o -");
     CHECK(r.output.find("target_transform") == std::string::npos);  // 0 is not above 0
+    // Over the same decades but even: its log would skew it the other way.
+    r = tunelab::test::run_shell(in_dir + "\"$TUNELAB\" init t.csv --target u -o -");
+    CHECK(r.output.find("task: regression") != std::string::npos);
+    CHECK(r.output.find("target_transform") == std::string::npos);
     // The last column by default: two values make classes.
     r = tunelab::test::run_shell(in_dir + "\"$TUNELAB\" init t.csv -o -");
     CHECK(r.output.find("task: classification") != std::string::npos);

@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/query_options.h"
+#include "cli/query_command.h"
 #include "common/errors.h"
 #include "report/study_front.h"
 #include "report/table.h"
@@ -66,25 +66,21 @@ Cell ensemble_record(const EnsembleInfo& e, const StudyInfo& study) {
 }  // namespace
 
 int best_command(const Arguments& args, Registrar&) {
-  QueryOptions query;
-  po::options_description options("tunelab best");
-  query.add_to(options, QueryOptions::Names::study);
-  po::variables_map values;
-  if (!parse_arguments("tunelab best STUDY [--storage URL] [--format table|csv|json]", args,
-                       options, query.positional, values))
+  QueryCommand command("tunelab best", QueryCommand::Names::study);
+  if (!command.parse(args, "tunelab best STUDY [--storage URL] [--format table|csv|json]"))
     return 0;
-  const Format format = query.chosen_format();
-  const auto store = query.open();
-  const StudyInfo study = store->study(query.study);
-  if (study.objectives.size() > 1) return print_front(*store, study, format);
+  const Format format = command.format();
+  StudyQueries& store = command.store();
+  const StudyInfo& study = command.study();
+  if (study.objectives.size() > 1) return print_front(store, study, format);
   if (!study.best_number)
     throw InputError(
         fmt::format("study '{}' has no complete trial yet ({} pruned, {} failed, {} running)",
                     study.name, study.pruned, study.failed, study.running));
-  const std::vector<TrialInfo> trials = store->trials(study.id);
-  const TrialInfo best = store->trial(study, *study.best_number);
+  const std::vector<TrialInfo> trials = store.trials(study.id);
+  const TrialInfo best = store.trial(study, *study.best_number);
 
-  Cell record = trial_record(*store, study, best);
+  Cell record = trial_record(store, study, best);
   record["curve"] = fmt::format("tunelab show {} {}", shell_word(study.name), best.number);
   record["curve_sql"] = fmt::format(
       "SELECT epoch, train_loss, val_loss FROM loss_curves WHERE study = {} AND trial = {}",
@@ -100,7 +96,7 @@ int best_command(const Arguments& args, Registrar&) {
     record["importance"] = rows;
     if (!importance.caveat.empty()) record["importance_caveat"] = importance.caveat;
   }
-  if (const auto ensemble = store->ensemble(study.id))
+  if (const auto ensemble = store.ensemble(study.id))
     record["ensemble"] = ensemble_record(*ensemble, study);
   print_record(std::cout, record, format);
   return 0;

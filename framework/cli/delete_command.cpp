@@ -3,31 +3,25 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/query_options.h"
+#include "cli/query_command.h"
 #include "common/errors.h"
 #include "runner/study.h"
 
 namespace tunelab::cli {
 
 int delete_command(const Arguments& args, Registrar&) {
-  QueryOptions query;
+  QueryCommand command("tunelab delete", QueryCommand::Names::study, /*with_format=*/false);
   bool yes = false;
-  po::options_description options("tunelab delete");
-  query.add_to(options, QueryOptions::Names::study, /*with_format=*/false);
-  options.add_options()("yes", po::bool_switch(&yes),
-                        "really delete (without it, only say what would go)");
-  po::variables_map values;
-  if (!parse_arguments("tunelab delete STUDY --yes [--storage URL]", args, options,
-                       query.positional, values))
-    return 0;
-  const StudyInfo study = query.open()->study(query.study);
+  command.add()("yes", po::bool_switch(&yes), "really delete (without it, only say what would go)");
+  if (!command.parse(args, "tunelab delete STUDY --yes [--storage URL]")) return 0;
+  const StudyInfo study = command.study();
   const std::string what = fmt::format(
       "study '{}' ({} trials: {} complete, {} pruned, {} failed, {} running or waiting)",
       study.name, study.trials(), study.complete, study.pruned, study.failed, study.running);
   if (!yes)
     throw InputError(fmt::format(
         "this would delete {} with its curves and weights files; add --yes to delete it", what));
-  const auto store = Store::open(query.storage);
+  const auto store = Store::open(command.storage());
   // A study that a live process is running would lose its trials under it;
   // a worker silent for as long as a study waits before taking over is gone.
   const double lost_after = StudyOptions{}.lost_after_seconds;

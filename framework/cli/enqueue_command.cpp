@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/query_options.h"
+#include "cli/query_command.h"
 #include "common/errors.h"
 #include "config/experiment_loader.h"
 #include "config/yaml_to_json.h"
@@ -44,22 +44,18 @@ Params configuration_from(const std::vector<std::string>& flags, const SearchSpa
 }  // namespace
 
 int enqueue_command(const Arguments& args, Registrar&) {
-  QueryOptions query;
+  QueryCommand command("tunelab enqueue", QueryCommand::Names::study, /*with_format=*/false);
   std::vector<std::string> sets;
-  po::options_description options("tunelab enqueue");
-  query.add_to(options, QueryOptions::Names::study, /*with_format=*/false);
-  options.add_options()("set", po::value(&sets)->composing(),
-                        "a param's value, key=value (repeatable; params left out are sampled)");
-  po::variables_map values;
-  if (!parse_arguments("tunelab enqueue STUDY --set key=value [--set ...] [--storage URL]", args,
-                       options, query.positional, values))
+  command.add()("set", po::value(&sets)->composing(),
+                "a param's value, key=value (repeatable; params left out are sampled)");
+  if (!command.parse(args, "tunelab enqueue STUDY --set key=value [--set ...] [--storage URL]"))
     return 0;
   if (sets.empty())
     throw InputError(
         "give the configuration to try as --set key=value (one per param; those "
         "left out are sampled)");
   // The study must exist: enqueue never creates a store or a study.
-  const StudyInfo info = query.open()->study(query.study);
+  const StudyInfo info = command.study();
   SearchSpace space;
   try {
     space = interpret_experiment(info.document).search.space;
@@ -72,7 +68,7 @@ int enqueue_command(const Arguments& args, Registrar&) {
         "study '{}' searches no space: its trials all run the same configuration", info.name));
   const Params params = configuration_from(sets, space);
 
-  const auto store = Store::open(query.storage);
+  const auto store = Store::open(command.storage());
   const auto study = store->find_study(info.name);
   if (!study) throw InputError(fmt::format("study '{}' is gone from {}", info.name, store->url()));
   store->queue().enqueue(study->id, params);

@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/query_options.h"
+#include "cli/query_command.h"
 #include "cli/study_plugins.h"
 #include "common/errors.h"
 #include "config/experiment_loader.h"
@@ -17,12 +17,10 @@
 namespace tunelab::cli {
 
 int ensemble_command(const Arguments& args, Registrar& registrar) {
-  QueryOptions query;
+  QueryCommand command("tunelab ensemble", QueryCommand::Names::study, /*with_format=*/false);
   EnsembleRequest request;
   std::vector<std::string> plugins;
-  po::options_description options("tunelab ensemble");
-  query.add_to(options, QueryOptions::Names::study, /*with_format=*/false);
-  auto add = options.add_options();
+  auto add = command.add();
   add("size", po::value(&request.size),
       "greedy: how many picks (with replacement); top: how many trials (default: the study's "
       "search.ensemble, else 5 or as many trials as there are)");
@@ -32,16 +30,15 @@ int ensemble_command(const Arguments& args, Registrar& registrar) {
   add("plugin", po::value(&plugins)->composing(),
       "load this plugin library (repeatable): one the study ran with, needed where a member's "
       "weights must be trained again");
-  po::variables_map values;
-  if (!parse_arguments("tunelab ensemble STUDY [--size K] [--method greedy|top] [--storage URL]",
-                       args, options, query.positional, values))
+  if (!command.parse(args,
+                     "tunelab ensemble STUDY [--size K] [--method greedy|top] [--storage URL]"))
     return 0;
-  if (values.count("method") && request.method != "greedy" && request.method != "top")
+  if (command.given("method") && request.method != "greedy" && request.method != "top")
     throw InputError(fmt::format("--method {}: expected greedy or top", request.method));
-  if (values.count("size") && request.size < 1)
+  if (command.given("size") && request.size < 1)
     throw InputError(fmt::format("--size {}: an ensemble has at least 1 member", request.size));
-  const StudyInfo found = query.open()->study(query.study);
-  const auto store = Store::open(query.storage);
+  const StudyInfo found = command.study();
+  const auto store = Store::open(command.storage());
   const auto study = store->find_study(found.name);
   if (!study) throw InputError(fmt::format("study '{}' is gone from {}", found.name, store->url()));
   // What the study's file asked for, where the command line is silent.
@@ -51,8 +48,8 @@ int ensemble_command(const Arguments& args, Registrar& registrar) {
   } catch (const ConfigError&) {
     // A stored file that no longer reads asks for nothing.
   }
-  if (!values.count("method") && asked.size > 0) request.method = asked.method;
-  if (!values.count("size")) {
+  if (!command.given("method") && asked.size > 0) request.method = asked.method;
+  if (!command.given("size")) {
     request.size = asked.size > 0 ? asked.size : 5;
     if (asked.size == 0) request.default_size = true;
   }

@@ -5,7 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/output_file.h"
-#include "cli/query_options.h"
+#include "cli/query_command.h"
 #include "common/errors.h"
 #include "report/trial_table.h"
 #include "store/optuna_export.h"
@@ -13,35 +13,30 @@
 namespace tunelab::cli {
 
 int export_command(const Arguments& args, Registrar&) {
-  QueryOptions query;
-  query.format = "csv";
+  QueryCommand command("tunelab export", QueryCommand::Names::study, /*with_format=*/true, "csv");
   std::string output, optuna;
   bool force = false;
-  po::options_description options("tunelab export");
-  query.add_to(options, QueryOptions::Names::study);
-  auto add = options.add_options();
+  auto add = command.add();
   add("output,o", po::value(&output), "write to this file (default: standard output)");
   add("optuna", po::value(&optuna),
       "write the study into this Optuna storage file (SQLite, RDB schema 12) for "
       "optuna.load_study and optuna-dashboard; an existing one gets the study added");
   add("force", po::bool_switch(&force),
       "with --optuna: replace an existing file with a new storage holding this study");
-  po::variables_map values;
-  if (!parse_arguments(
-          "tunelab export STUDY [--format csv|json] [--output FILE|-] [--optuna FILE.db "
-          "[--force]] [--storage URL]",
-          args, options, query.positional, values))
+  if (!command.parse(args,
+                     "tunelab export STUDY [--format csv|json] [--output FILE|-] [--optuna FILE.db "
+                     "[--force]] [--storage URL]"))
     return 0;
+  StudyQueries& store = command.store();
   if (!optuna.empty()) {
     if (!output.empty())
       throw InputError("--optuna and --output: choose one (--optuna writes an Optuna storage)");
-    const auto store = query.open();
-    const OutputFile target("--optuna", optuna, store->files());
+    const OutputFile target("--optuna", optuna, store.files());
     if (target.is_standard_output() || target.kind() == OutputFile::Kind::write_through)
       throw InputError(fmt::format(
           "--optuna {}: an Optuna storage is an SQLite file; name a regular file", optuna));
-    const StudyInfo study = store->study(query.study);
-    export_to_optuna(*store, study, target.path(),
+    const StudyInfo& study = command.study();
+    export_to_optuna(store, study, target.path(),
                      force ? OptunaExport::replace_file : OptunaExport::add_to_file);
     std::cerr << fmt::format(
         "{} trials of study '{}' written to {}; in Python: optuna.load_study(study_name={}, "
@@ -49,16 +44,15 @@ int export_command(const Arguments& args, Registrar&) {
         study.trials(), study.name, optuna, nlohmann::json(study.name).dump(), optuna);
     return 0;
   }
-  const Format format = query.chosen_format();
+  const Format format = command.format();
   if (format == Format::table)
     throw InputError("--format: export writes csv or json (tunelab trials prints a table)");
   if (force) throw InputError("--force: only with --optuna (--output replaces its file anyway)");
-  const auto store = query.open();
-  const OutputFile target("--output", output, store->files());
-  const StudyInfo study = store->study(query.study);
+  const OutputFile target("--output", output, store.files());
+  const StudyInfo& study = command.study();
 
   std::ostringstream text;
-  print_table(text, export_table(store->trials(study.id)), format);
+  print_table(text, export_table(store.trials(study.id)), format);
   target.write(text.str());
   if (target.is_standard_output()) return 0;
   std::cerr << fmt::format("{} trials of study '{}' written to {}\n", study.trials(), study.name,

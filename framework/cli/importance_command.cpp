@@ -3,23 +3,18 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/query_options.h"
+#include "cli/query_command.h"
 #include "runner/study_importance.h"
 
 namespace tunelab::cli {
 
 int importance_command(const Arguments& args, Registrar&) {
-  QueryOptions query;
-  po::options_description options("tunelab importance");
-  query.add_to(options, QueryOptions::Names::study);
-  po::variables_map values;
-  if (!parse_arguments("tunelab importance STUDY [--storage URL] [--format table|csv|json]", args,
-                       options, query.positional, values))
+  QueryCommand command("tunelab importance", QueryCommand::Names::study);
+  if (!command.parse(args, "tunelab importance STUDY [--storage URL] [--format table|csv|json]"))
     return 0;
-  const Format format = query.chosen_format();
-  const auto store = query.open();
-  const StudyInfo study = store->study(query.study);
-  const StudyImportance importance = study_importance(study, store->trials(study.id));
+  const Format format = command.format();
+  const StudyInfo& study = command.study();
+  const StudyImportance importance = study_importance(study, command.store().trials(study.id));
   if (importance.params.empty())
     throw InputError(fmt::format("study '{}': no importance: {}", study.name, importance.note));
   Table table{{"param", "importance"}, {}};

@@ -6,7 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/output_file.h"
-#include "cli/query_options.h"
+#include "cli/query_command.h"
 #include "cli/study_plugins.h"
 #include "common/errors.h"
 #include "data/csv_table.h"
@@ -30,12 +30,10 @@ TrialInfo chosen_trial(StudyQueries& store, const StudyInfo& study, std::optiona
 }  // namespace
 
 int predict_command(const Arguments& args, Registrar& registrar) {
-  QueryOptions query;
+  QueryCommand command("tunelab predict", QueryCommand::Names::study, /*with_format=*/false);
   std::string input, output;
   int number = 0;
-  po::options_description options("tunelab predict");
-  query.add_to(options, QueryOptions::Names::study, /*with_format=*/false);
-  auto add = options.add_options();
+  auto add = command.add();
   add("trial", po::value(&number), "the trial whose weights to use (default: the best)");
   bool ensemble = false;
   add("ensemble", po::bool_switch(&ensemble),
@@ -48,36 +46,34 @@ int predict_command(const Arguments& args, Registrar& registrar) {
   add("plugin", po::value(&plugins)->composing(),
       "load this plugin library (repeatable): one the study ran with, which a store never loads by "
       "itself");
-  po::variables_map values;
-  if (!parse_arguments(
-          "tunelab predict STUDY [--trial N | --ensemble] --input rows.csv [--output preds.csv|-] "
-          "[--storage URL]",
-          args, options, query.positional, values))
+  if (!command.parse(args,
+                     "tunelab predict STUDY [--trial N | --ensemble] --input rows.csv [--output "
+                     "preds.csv|-] [--storage URL]"))
     return 0;
-  if (ensemble && values.count("trial"))
+  if (ensemble && command.given("trial"))
     throw InputError("--ensemble predicts with the study's ensemble: leave out --trial");
-  const auto store = query.open();
-  const OutputFile target("--output", output, store->files());
-  const StudyInfo study = store->study(query.study);
+  StudyQueries& store = command.store();
+  const OutputFile target("--output", output, store.files());
+  const StudyInfo& study = command.study();
   require_study_plugins(study.name,
-                        load_study_plugins(store->provenance(study.id), plugins, registrar));
+                        load_study_plugins(store.provenance(study.id), plugins, registrar));
   const CsvTable table = read_csv(input);
   std::vector<std::string> targets;
   Predictions predictions;
   std::string model;
   if (ensemble) {
-    const auto kept = store->ensemble(study.id);
+    const auto kept = store.ensemble(study.id);
     if (!kept)
       throw InputError(fmt::format("study '{}' has no ensemble: tunelab ensemble {} builds one",
                                    study.name, shell_word(study.name)));
     std::vector<Predictions> members;
     std::vector<double> weights;
-    for (const auto& [number, weight] : kept->members) {
-      const StoredTrialModel stored = rebuild_stored_trial(
-          *store, study, store->trial(study, number), registrar, Rebuild::trained);
+    for (const auto& [member, weight] : kept->members) {
+      const StoredTrialModel stored = rebuild_stored_trial(store, study, store.trial(study, member),
+                                                           registrar, Rebuild::trained);
       members.push_back(
           predict_rows(stored, registrar, table, "--input " + input,
-                       fmt::format("the model of study '{}' trial {}", study.name, number)));
+                       fmt::format("the model of study '{}' trial {}", study.name, member)));
       weights.push_back(weight);
       targets = stored.targets;
     }
@@ -93,9 +89,9 @@ int predict_command(const Arguments& args, Registrar& registrar) {
     }
   } else {
     const TrialInfo trial = chosen_trial(
-        *store, study, values.count("trial") ? std::optional<int>(number) : std::nullopt);
+        store, study, command.given("trial") ? std::optional<int>(number) : std::nullopt);
     const StoredTrialModel stored =
-        rebuild_stored_trial(*store, study, trial, registrar, Rebuild::trained);
+        rebuild_stored_trial(store, study, trial, registrar, Rebuild::trained);
     model = fmt::format("study '{}' trial {}", study.name, trial.number);
     predictions =
         predict_rows(stored, registrar, table, "--input " + input, "the model of " + model);

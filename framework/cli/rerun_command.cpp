@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/query_options.h"
+#include "cli/query_command.h"
 #include "cli/study_plugins.h"
 #include "common/errors.h"
 #include "report/trial_table.h"
@@ -14,12 +14,10 @@
 namespace tunelab::cli {
 
 int rerun_command(const Arguments& args, Registrar& registrar) {
-  QueryOptions query;
+  QueryCommand command("tunelab rerun", QueryCommand::Names::study_and_trial);
   std::string device;
   double tolerance = -1;
-  po::options_description options("tunelab rerun");
-  query.add_to(options, QueryOptions::Names::study_and_trial);
-  auto add = options.add_options();
+  auto add = command.add();
   add("device", po::value(&device), "train on this device instead of the stored one");
   std::vector<std::string> plugins;
   add("plugin", po::value(&plugins)->composing(),
@@ -30,22 +28,20 @@ int rerun_command(const Arguments& args, Registrar& registrar) {
       "the stored value)",
       kRerunRelativeNoise);
   add("tolerance", po::value(&tolerance), tolerance_help.c_str());
-  po::variables_map values;
-  if (!parse_arguments(
-          "tunelab rerun STUDY TRIAL [--device D] [--tolerance T] [--plugin LIB.so ...] [--storage "
-          "URL] [--format table|csv|json]",
-          args, options, query.positional, values))
+  if (!command.parse(args,
+                     "tunelab rerun STUDY TRIAL [--device D] [--tolerance T] [--plugin LIB.so ...] "
+                     "[--storage URL] [--format table|csv|json]"))
     return 0;
-  if (values.count("tolerance") && !(tolerance >= 0 && std::isfinite(tolerance)))
+  if (command.given("tolerance") && !(tolerance >= 0 && std::isfinite(tolerance)))
     throw InputError(fmt::format("--tolerance: must be a finite number >= 0, got {}", tolerance));
-  const Format format = query.chosen_format();
-  const auto store = query.open();
-  const StudyInfo study = store->study(query.study);
-  const TrialInfo trial = store->trial(study, query.trial);
+  const Format format = command.format();
+  StudyQueries& store = command.store();
+  const StudyInfo& study = command.study();
+  const TrialInfo trial = command.trial();
   const int number = trial.number;
   require_study_plugins(study.name,
-                        load_study_plugins(store->provenance(study.id), plugins, registrar));
-  const Rerun rerun = rerun_trial(*store, study, trial, registrar, device);
+                        load_study_plugins(store.provenance(study.id), plugins, registrar));
+  const Rerun rerun = rerun_trial(store, study, trial, registrar, device);
   // What differs from the run that recorded the trial is said, not hidden.
   const std::vector<std::string>& notes = rerun.notes;
   Table curve{{"epoch", "train_loss", "stored_train_loss", "val_loss", "stored_val_loss"}, {}};

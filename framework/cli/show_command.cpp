@@ -3,27 +3,24 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/query_options.h"
+#include "cli/query_command.h"
 #include "report/trial_table.h"
 
 namespace tunelab::cli {
 
 int show_command(const Arguments& args, Registrar&) {
-  QueryOptions query;
-  po::options_description options("tunelab show");
-  query.add_to(options, QueryOptions::Names::study_and_trial);
-  po::variables_map values;
-  if (!parse_arguments("tunelab show STUDY TRIAL [--storage URL] [--format table|csv|json]\n"
-                       "  (csv: the per-epoch curve; table and json: everything)",
-                       args, options, query.positional, values))
+  QueryCommand command("tunelab show", QueryCommand::Names::study_and_trial);
+  if (!command.parse(args,
+                     "tunelab show STUDY TRIAL [--storage URL] [--format table|csv|json]\n"
+                     "  (csv: the per-epoch curve; table and json: everything)"))
     return 0;
-  const Format format = query.chosen_format();
-  const auto store = query.open();
-  const StudyInfo study = store->study(query.study);
-  const TrialInfo trial = store->trial(study, query.trial);
+  const Format format = command.format();
+  StudyQueries& store = command.store();
+  const StudyInfo& study = command.study();
+  const TrialInfo trial = command.trial();
 
   Table curve{{"epoch", "train_loss", "val_loss", "lr", "seconds"}, {}};
-  for (const auto& e : store->epochs(trial.id))
+  for (const auto& e : store.epochs(trial.id))
     curve.rows.push_back({e.epoch, number_cell(e.train_loss), number_cell(e.val_loss),
                           number_cell(e.lr), number_cell(e.seconds)});
   if (format == Format::csv) {
@@ -31,7 +28,7 @@ int show_command(const Arguments& args, Registrar&) {
     return 0;
   }
 
-  Cell record = trial_record(*store, study, trial);
+  Cell record = trial_record(store, study, trial);
   Cell epochs = Cell::array();
   for (const auto& row : curve.rows) {
     Cell e = Cell::object();
@@ -40,7 +37,7 @@ int show_command(const Arguments& args, Registrar&) {
   }
   record["epochs"] = epochs;
   Cell runs = Cell::array();
-  for (const auto& p : store->provenance(study.id))
+  for (const auto& p : store.provenance(study.id))
     runs.push_back({{"recorded_at", p.recorded_at},
                     {"tunelab", p.tunelab_version + " (" + p.tunelab_commit + ")"},
                     {"libtorch", p.libtorch_version},

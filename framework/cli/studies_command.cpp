@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/query_options.h"
+#include "cli/query_command.h"
 #include "report/study_front.h"
 #include "report/table.h"
 #include "report/trial_table.h"
@@ -11,23 +11,18 @@
 namespace tunelab::cli {
 
 int studies_command(const Arguments& args, Registrar&) {
-  QueryOptions query;
-  po::options_description options("tunelab studies");
-  query.add_to(options, QueryOptions::Names::none);
-  po::variables_map values;
-  if (!parse_arguments("tunelab studies [--storage URL] [--format table|csv|json]", args, options,
-                       {}, values))
-    return 0;
-  const Format format = query.chosen_format();
-  const auto store = query.open();
+  QueryCommand command("tunelab studies", QueryCommand::Names::none);
+  if (!command.parse(args, "tunelab studies [--storage URL] [--format table|csv|json]")) return 0;
+  const Format format = command.format();
+  StudyQueries& store = command.store();
 
   Table table{{"study", "trials", "complete", "pruned", "failed", "running", "metric", "best",
                "best_trial", "created", "wall_s"},
               {}};
-  for (const auto& s : store->studies()) {
+  for (const auto& s : store.studies()) {
     if (s.objectives.size() > 1) {
       // Several objectives: no one best, a front of trials none beats in all.
-      const auto front = pareto_trials(s, store->trials(s.id)).size();
+      const auto front = pareto_trials(s, store.trials(s.id)).size();
       table.rows.push_back({s.name, s.trials(), s.complete, s.pruned, s.failed, s.running,
                             objective_names(s), Cell(), fmt::format("front of {}", front),
                             s.created_at.substr(0, 19), number_cell(s.wall_seconds)});

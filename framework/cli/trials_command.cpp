@@ -2,165 +2,51 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <iostream>
-#include <set>
 
 #include "cli/commands.h"
-#include "cli/query_options.h"
+#include "cli/query_command.h"
 #include "common/errors.h"
 #include "common/near_matches.h"
-#include "report/study_front.h"
-#include "report/table.h"
-#include "report/trial_table.h"
+#include "report/trial_listing.h"
 
 namespace tunelab::cli {
-namespace {
-
-// Orders cells with "no value" (null) last, numbers by value, texts by text.
-bool cell_less(const Cell& a, const Cell& b) {
-  if (a.is_null() || b.is_null()) return !a.is_null() && b.is_null();
-  if (a.is_number() && b.is_number()) return a.get<double>() < b.get<double>();
-  if (a.is_number() != b.is_number()) return a.is_number();
-  return cell_text(a) < cell_text(b);
-}
-
-// The losses and metrics a trial recorded, by name.
-double recorded(const TrialInfo& t, const std::string& name) {
-  if (name == "train_loss") return t.train_loss;
-  if (name == "val_loss") return t.val_loss;
-  if (name == "test_loss") return t.test_loss;
-  const auto found = t.metrics.find(name);
-  return found == t.metrics.end() ? kMissing : found->second;
-}
-
-// Every loss and metric some trial recorded, losses first, then by name.
-std::vector<std::string> recorded_names(const std::vector<TrialInfo>& trials) {
-  std::vector<std::string> names = {"train_loss", "val_loss", "test_loss"};
-  std::set<std::string> metrics;
-  for (const auto& t : trials)
-    for (const auto& [name, value] : t.metrics) metrics.insert(name);
-  names.insert(names.end(), metrics.begin(), metrics.end());
-  return names;
-}
-
-}  // namespace
 
 int trials_command(const Arguments& args, Registrar&) {
-  QueryOptions query;
-  std::string sort, state;
-  int top = 0;
-  bool descending = false;
-  po::options_description options("tunelab trials");
-  query.add_to(options, QueryOptions::Names::study);
-  auto add = options.add_options();
-  add("sort", po::value(&sort),
+  QueryCommand command("tunelab trials", QueryCommand::Names::study);
+  TrialListing how;
+  auto add = command.add();
+  add("sort", po::value(&how.sort),
       "order by a column: number (default), value, the metric, any loss or recorded metric "
       "(test_rmse, val_loss, ...; shown as a column), seconds, epochs, or a param (its path or "
       "short name)");
-  add("desc", po::bool_switch(&descending), "largest first");
-  bool all_metrics = false;
-  add("metrics", po::bool_switch(&all_metrics),
+  add("desc", po::bool_switch(&how.descending), "largest first");
+  add("metrics", po::bool_switch(&how.all_metrics),
       "a column for every loss and metric the trials recorded (test ones too)");
-  add("top", po::value(&top),
+  add("top", po::value(&how.top),
       "only the first K; alone, the K best complete trials (by value, unless --sort or --state "
       "say otherwise)");
-  add("state", po::value(&state), "only trials in this state (complete, pruned, fail, running)");
-  bool pareto = false;
-  add("pareto", po::bool_switch(&pareto),
+  add("state", po::value(&how.state),
+      "only trials in this state (complete, pruned, fail, running)");
+  add("pareto", po::bool_switch(&how.pareto),
       "only the Pareto front: the complete trials no other beats in every objective");
-  po::variables_map values;
-  if (!parse_arguments(
-          "tunelab trials STUDY [--sort COLUMN] [--desc] [--top K] [--state STATE] [--pareto] "
-          "[--metrics] [--storage URL] [--format table|csv|json]",
-          args, options, query.positional, values))
+  if (!command.parse(args,
+                     "tunelab trials STUDY [--sort COLUMN] [--desc] [--top K] [--state STATE] "
+                     "[--pareto] [--metrics] [--storage URL] [--format table|csv|json]"))
     return 0;
-  const Format format = query.chosen_format();
-  if (values.count("top") && top < 1)
-    throw InputError(fmt::format("--top: must be at least 1, got {}", top));
-  if (top > 0 && state.empty()) state = "complete";
+  const Format format = command.format();
+  if (command.given("top") && how.top < 1)
+    throw InputError(fmt::format("--top: must be at least 1, got {}", how.top));
+  std::string& state = how.state;
+  if (how.top > 0 && state.empty()) state = "complete";
   std::transform(state.begin(), state.end(), state.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   const std::vector<std::string> states = {"WAITING", "RUNNING", "COMPLETE", "PRUNED", "FAIL"};
   if (!state.empty() && std::find(states.begin(), states.end(), state) == states.end())
     throw InputError("--state: " + unknown_name_message("state", state, states));
 
-  const auto store = query.open();
-  const StudyInfo study = store->study(query.study);
-  const std::vector<TrialInfo> trials = store->trials(study.id);
-  const auto paths = param_paths(trials);
-  const auto names = short_names(paths);
-
-  // One column per objective (the study's metric, or search.objectives'),
-  // then the losses and metrics asked for (--metrics, or the one to sort by).
-  const std::size_t objectives = study.objectives.size();
-  Table table{{"number", "state"}, {}};
-  for (const auto& o : study.objectives) table.columns.push_back(o.metric);
-  std::vector<std::string> shown;
-  const std::vector<std::string> names_recorded = recorded_names(trials);
-  for (const auto& name : names_recorded) {
-    const bool objective =
-        std::find(table.columns.begin(), table.columns.end(), name) != table.columns.end();
-    if (!objective && (all_metrics || name == sort)) shown.push_back(name);
-  }
-  table.columns.insert(table.columns.end(), shown.begin(), shown.end());
-  table.columns.insert(table.columns.end(), {"epochs", "seconds"});
-  table.columns.insert(table.columns.end(), names.begin(), names.end());
-  std::vector<const TrialInfo*> front;
-  if (pareto) front = pareto_trials(study, trials);
-  for (const auto& t : trials) {
-    if (!state.empty() && to_string(t.state) != state) continue;
-    if (pareto && std::find(front.begin(), front.end(), &t) == front.end()) continue;
-    std::vector<Cell> row{t.number, to_string(t.state)};
-    const std::vector<double> v = objective_values(t);
-    for (std::size_t i = 0; i < objectives; ++i)
-      row.push_back(number_cell(i < v.size() ? v[i] : kMissing));
-    for (const auto& name : shown) row.push_back(number_cell(recorded(t, name)));
-    row.insert(row.end(), {t.epochs_run, number_cell(t.duration_s)});
-    for (const auto& p : paths) {
-      const auto it = t.params.find(p);
-      row.push_back(it == t.params.end() ? Cell() : Cell(it->second));
-    }
-    table.rows.push_back(std::move(row));
-  }
-
-  // Columns by header, by param path, or by the names people use for them.
-  if (sort.empty() && top > 0) {
-    // The best first: the highest where the study maximises its metric.
-    sort = "value";
-    descending = study.direction == Direction::maximize;
-  }
-  if (!sort.empty()) {
-    std::vector<std::string> keys = table.columns;
-    keys.insert(keys.end(), paths.begin(), paths.end());
-    keys.insert(keys.end(), {"value", "duration", "duration_s", "epochs_run"});
-    keys.insert(keys.end(), names_recorded.begin(), names_recorded.end());
-    const std::size_t first_param = table.columns.size() - paths.size();
-    const auto column_named = [&](const std::string& name) {
-      return static_cast<std::size_t>(std::find(table.columns.begin(), table.columns.end(), name) -
-                                      table.columns.begin());
-    };
-    const auto found = [&](const std::string& key) -> std::size_t {
-      if (key == "value" || key == "metric") return 2;
-      if (key == "duration" || key == "duration_s") return column_named("seconds");
-      if (key == "epochs_run") return column_named("epochs");
-      for (std::size_t j = 0; j < paths.size(); ++j)
-        if (paths[j] == key) return first_param + j;
-      const std::size_t named = column_named(key);
-      if (named < table.columns.size()) return named;
-      throw InputError("--sort: " + unknown_name_message("column", key, keys));
-    };
-    const std::size_t column = found(sort);
-    std::stable_sort(table.rows.begin(), table.rows.end(), [&](const auto& a, const auto& b) {
-      // "No value" stays last either way.
-      if (descending && !a[column].is_null() && !b[column].is_null())
-        return cell_less(b[column], a[column]);
-      return cell_less(a[column], b[column]);
-    });
-  }
-  if (top > 0 && table.rows.size() > static_cast<std::size_t>(top))
-    table.rows.resize(static_cast<std::size_t>(top));
-  print_table(std::cout, table, format);
+  const StudyInfo& study = command.study();
+  print_table(std::cout, trial_listing(study, command.store().trials(study.id), how), format);
   return 0;
 }
 
