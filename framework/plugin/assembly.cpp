@@ -12,7 +12,15 @@ torch::nn::Sequential build_model(const Registrar& registrar, const ModelConfig&
                                   std::int64_t input_dim, std::int64_t output_dim) {
   const ModelFactory& factory = registrar.models.factory_at("model.name", config.name);
   try {
-    return factory(ModelSpec{input_dim, output_dim, config.settings, &registrar});
+    ModelSpec spec{input_dim, output_dim, config.settings, {}, {}};
+    spec.block = [&registrar, &config](const std::string& key,
+                                       const std::string& fallback) -> const BlockFactory& {
+      return block_from(registrar, config.settings, key, fallback);
+    };
+    spec.activation = [&registrar, &config](const std::string& key, const std::string& fallback) {
+      return activation_from(registrar, config.settings, key, fallback);
+    };
+    return factory(spec);
   } catch (const ConfigError& e) {
     throw e.under("model");
   }
@@ -46,6 +54,18 @@ Loss loss_from(const Registrar& registrar, const TrainerConfig& config) {
   } catch (const ConfigError& e) {
     throw e.under("trainer.loss_args");
   }
+}
+
+std::vector<std::string> losses_for(const Registrar& registrar, bool classes) {
+  std::vector<std::string> out;
+  for (const auto& entry : registrar.losses.entries()) {
+    try {
+      if (entry.factory(nlohmann::json::object()).for_classes == classes) out.push_back(entry.name);
+    } catch (const std::exception&) {
+      // A loss that needs options to be made is not offered by default.
+    }
+  }
+  return out;
 }
 
 TrainingComponents training_components(const Registrar& registrar, const TrainerConfig& config) {

@@ -36,6 +36,10 @@ const BlockFactory& block_from(const Registrar& registrar, const nlohmann::json&
 // keys under "trainer.".
 Loss loss_from(const Registrar& registrar, const TrainerConfig& config);
 
+// The registered losses for classes (`classes`) or for numbers, in the order
+// they were registered: the first is a classification's default.
+std::vector<std::string> losses_for(const Registrar& registrar, bool classes);
+
 // The optimizer and loss the trainer section names, and the hand-written
 // steps the registered blocks offer. Errors carry keys under "trainer." (the
 // optimizer's arguments are checked when it is made).

@@ -28,7 +28,7 @@ struct Registrar;  // plugin/registrar.h; not included here, so this header is c
 // in a way that breaks plugins built before. A plugin must also have been
 // compiled against this tunelab's major.minor version and exact LibTorch
 // version: their C++ types cross the boundary.
-inline constexpr int kPluginAbiVersion = 8;
+inline constexpr int kPluginAbiVersion = 9;
 
 }  // namespace tunelab
 

@@ -126,6 +126,38 @@ ObjectiveFunction objective_function(const ExperimentConfig& config, const Regis
   }
 }
 
+// The registered samplers that, built for this study's space with their
+// default options, have `trait`: the ones a refusal suggests instead (a
+// plugin's among them).
+std::vector<std::string> samplers_that(const Registrar& registrar, const SearchConfig& search,
+                                       bool (Sampler::*trait)() const) {
+  std::vector<std::string> out;
+  for (const auto& entry : registrar.samplers.entries()) {
+    try {
+      const auto sampler =
+          entry.factory(SamplerRequest{nlohmann::json::object(), &search.space, 0, search.trials,
+                                       static_cast<int>(search.objectives.size())});
+      if (((*sampler).*trait)()) out.push_back(entry.name);
+    } catch (const std::exception&) {
+      // One that cannot serve this study without options is not suggested.
+    }
+  }
+  return out;
+}
+
+// The registered pruners that read the other trials' curves, and so can
+// stop a trial.
+std::vector<std::string> pruners_that_stop(const Registrar& registrar) {
+  std::vector<std::string> out;
+  for (const auto& entry : registrar.pruners.entries()) {
+    try {
+      if (entry.factory(nlohmann::json::object())->reads_history()) out.push_back(entry.name);
+    } catch (const std::exception&) {
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::map<std::string, double> evaluate_objective(const ExperimentConfig& config,
@@ -242,27 +274,34 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
   if (search.several_objectives() && !sampler->handles_several_objectives())
     throw ConfigError("search.sampler",
                       fmt::format("the {} sampler optimises one objective, and this study has {}: "
-                                  "use gp, tpe or nsga2 (or random, lhs, sobol, grid)",
-                                  search.sampler, search.objectives.size()));
-  if (search.pruner == "none" && !search.pruner_objective.empty())
-    throw ConfigError("search.pruner.objective",
-                      "the none pruner stops no trial, by any objective: name a pruner (median, "
-                      "percentile, successive_halving, hyperband) or leave objective out");
-  if (search.pruner != "none")
-    PruningCurves(search.objectives, search.pruner_objective);  // throws if it cannot compare
+                                  "use {}",
+                                  search.sampler, search.objectives.size(),
+                                  fmt::join(samplers_that(registrar, search,
+                                                          &Sampler::handles_several_objectives),
+                                            ", ")));
   // A warm start hands a sampler earlier trials; one that proposes without
   // looking at any would ignore them.
   if (!search.warm_start.empty() && !sampler->reads_history())
-    throw ConfigError("search.warm_start",
-                      fmt::format("the {} sampler proposes without looking at earlier trials, so "
-                                  "it would ignore them: warm starts need tpe, gp or auto",
-                                  search.sampler));
-  const auto& pruner = registrar.pruners.factory_at("search.pruner", search.pruner);
+    throw ConfigError(
+        "search.warm_start",
+        fmt::format("the {} sampler proposes without looking at earlier trials, so "
+                    "it would ignore them: warm starts need {}",
+                    search.sampler,
+                    fmt::join(samplers_that(registrar, search, &Sampler::reads_history), ", ")));
+  std::unique_ptr<Pruner> pruner;
   try {
-    pruner(search.pruner_args);
+    pruner = registrar.pruners.factory_at("search.pruner", search.pruner)(search.pruner_args);
   } catch (const ConfigError& e) {
     throw e.under("search.pruner");
   }
+  // A pruner that never reads the other trials' curves stops no trial.
+  if (!pruner->reads_history() && !search.pruner_objective.empty())
+    throw ConfigError("search.pruner.objective",
+                      fmt::format("the {} pruner stops no trial, by any objective: name a pruner "
+                                  "({}) or leave objective out",
+                                  search.pruner, fmt::join(pruners_that_stop(registrar), ", ")));
+  if (pruner->reads_history())
+    PruningCurves(search.objectives, search.pruner_objective);  // throws if it cannot compare
   for (const Dimension& d : search.space.dimensions) {
     for (const auto& [where, value] : probes(d)) {
       try {
@@ -420,14 +459,20 @@ TrainerConfig trainer_for(const ExperimentConfig& config, const PreparedData& da
   TrainerConfig trainer = config.trainer;
   const bool classification = !data.classes.empty();
   // The default loss is the task's: its arguments (class_weights) go with it.
-  if (classification && !trainer.loss_stated) trainer.loss = "cross_entropy";
+  const std::vector<std::string> class_losses = losses_for(registrar, true);
+  if (classification && !trainer.loss_stated) {
+    if (class_losses.empty())
+      throw ConfigError("trainer.loss", "no registered loss is for classes");
+    trainer.loss = class_losses.front();
+  }
   if (loss_from(registrar, trainer).for_classes != classification)
     throw ConfigError(
         "trainer.loss",
         classification
             ? fmt::format("'{}' is a regression loss; '{}' is a classification target ({} "
-                          "classes): use cross_entropy",
-                          trainer.loss, data.target_names.front(), data.classes.size())
+                          "classes): use {}",
+                          trainer.loss, data.target_names.front(), data.classes.size(),
+                          fmt::join(class_losses, ", "))
             : fmt::format("'{}' is a classification loss; '{}' is a numeric target (set task: "
                           "classification for integer labels)",
                           trainer.loss, data.target_names.front()));

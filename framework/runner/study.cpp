@@ -220,9 +220,10 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
       SamplerRequest{search.sampler_args, &search.space, derive_seed(base.seed, "sampler"),
                      study.design_trials, static_cast<int>(search.objectives.size())});
   auto pruner = registrar.pruners.factory(search.pruner)(search.pruner_args);
-  const PruningCurves pruning = search.pruner == "none"
-                                    ? PruningCurves()
-                                    : PruningCurves(search.objectives, search.pruner_objective);
+  // A pruner that never reads the other trials' curves needs none kept.
+  const PruningCurves pruning = pruner->reads_history()
+                                    ? PruningCurves(search.objectives, search.pruner_objective)
+                                    : PruningCurves();
   const StudyContext context{experiment, registrar, store,        study.id,    options, observer,
                              *pruner,    pruning,   device.str(), data_varies, data};
   const std::string me = worker_identity();

@@ -75,8 +75,8 @@ nn::Sequential make_resnet(const ModelSpec& spec) {
     require_at_least(fmt::format("num_blocks[{}]", i), num_blocks[i], 1);
     require_at_least(fmt::format("c_hidden[{}]", i), c_hidden[i], 1);
   }
-  const MakeActivation act = activation_from(*spec.registrar, spec.settings, "act_fn", "relu");
-  const BlockFactory& block = block_from(*spec.registrar, spec.settings, "block", "ResNetBlock");
+  const MakeActivation act = spec.activation("act_fn", "relu");
+  const BlockFactory& block = spec.block("block", "ResNetBlock");
 
   nn::Sequential model;
   model->push_back("input_net", Stack(nn::Linear(spec.input_dim, c_hidden.front()), act()));

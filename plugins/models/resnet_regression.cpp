@@ -31,8 +31,8 @@ nn::Sequential make_resnet_regression(const ModelSpec& spec) {
   const Args args = kResnetRegressionOptions.read(spec.settings);
   const auto num_blocks = args.integer("num_blocks");
   const auto hidden_dim = args.integer("hidden_dim");
-  const MakeActivation act = activation_from(*spec.registrar, spec.settings, "act_fn", "relu");
-  const BlockFactory& block = block_from(*spec.registrar, spec.settings, "block", "ResNetBlock");
+  const MakeActivation act = spec.activation("act_fn", "relu");
+  const BlockFactory& block = spec.block("block", "ResNetBlock");
 
   nn::Sequential model;
   model->push_back("input_layer", nn::Linear(spec.input_dim, hidden_dim));
