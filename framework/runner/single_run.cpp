@@ -210,31 +210,34 @@ void check_config(const ExperimentConfig& config, const Registrar& registrar) {
     return;
   }
   registrar.datasets.factory_at("data.dataset", config.data.dataset);
+  // A model's settings are read by its factory alone (a plugin's keys are
+  // its own), so the model is built, for one input and one output, to check
+  // them; likewise the optimizer over its parameters and the loss, which
+  // read their arguments when made. Nothing is trained.
   torch::nn::Sequential model = build_model_within_memory(registrar, config.model, 1, 1);
-  // A one-epoch run on two rows checks the optimizer and loss with their
-  // arguments, exactly as training will build them.
-  Splits tiny;
-  tiny.train.x = torch::zeros({2, 1});
-  tiny.train.y = torch::zeros({2, 1});
-  tiny.val.x = tiny.test.x = torch::zeros({0, 1});
-  tiny.val.y = tiny.test.y = torch::zeros({0, 1});
   TrainerConfig trainer = config.trainer;
-  trainer.epochs = 1;
   // A loss the file does not name is the task's, known with the data: its
   // arguments are checked then (trainer_for), not against regression's.
   if (!trainer.loss_stated) trainer.loss_args = nlohmann::json::object();
+  const TrainingComponents components = training_components(registrar, trainer);
+  components.make_optimizer(model->parameters(),
+                            OptimizerSettings{trainer.lr, trainer.weight_decay,
+                                              trainer.optimizer_args});
   try {
-    train_model(model, tiny, trainer, training_components(registrar, trainer), torch::kCPU, 0);
+    // One row forward, in evaluation mode: a model (or a plugin's block)
+    // that cannot run at all is the configuration's problem, reported before
+    // any trial runs.
+    torch::NoGradGuard no_grad;
+    model->eval();
+    model->forward(torch::zeros({1, 1}));
   } catch (const Error&) {
     throw;
   } catch (const c10::Error& e) {
-    // A model (or a plugin's block) that cannot train at all is the
-    // configuration's problem, reported before any trial runs.
     const std::string what = e.what_without_backtrace();
     throw ConfigError("model",
-                      "a one-epoch check run failed: LibTorch: " + what.substr(0, what.find('\n')));
+                      "a check of one row failed: LibTorch: " + what.substr(0, what.find('\n')));
   } catch (const std::exception& e) {
-    throw ConfigError("model", std::string("a one-epoch check run failed: ") + e.what());
+    throw ConfigError("model", std::string("a check of one row failed: ") + e.what());
   }
 }
 
