@@ -2,7 +2,7 @@
 
 #include "common/errors.h"
 #include "config/experiment_loader.h"
-#include "runner/single_run.h"
+#include "runner/checks/experiment_checks.h"
 #include "support.h"
 
 using tunelab::load_experiment_text;

@@ -14,7 +14,7 @@
 #include "model/block.h"
 #include "plugin/registrar.h"
 #include "plugins/builtins.h"
-#include "runner/cross_validation.h"
+#include "runner/trial/cross_validation.h"
 #include "support.h"
 #include "test_paths.h"
 

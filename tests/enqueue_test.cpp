@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "config/experiment_loader.h"
-#include "runner/study.h"
+#include "runner/study/study.h"
 #include "support.h"
 
 namespace {

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "runner/ensemble_selection.h"
+#include "runner/ensemble/ensemble_selection.h"
 #include "support.h"
 
 namespace {

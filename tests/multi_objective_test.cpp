@@ -17,7 +17,7 @@
 #include "config/experiment_loader.h"
 #include "plugin/registrar.h"
 #include "plugins/samplers/expected_hypervolume.h"
-#include "runner/single_run.h"
+#include "runner/checks/experiment_checks.h"
 #include "search/hypervolume.h"
 #include "search/pareto.h"
 #include "support.h"

@@ -14,7 +14,7 @@
 
 #include "config/experiment_loader.h"
 #include "data/split.h"
-#include "runner/single_run.h"
+
 #include "support.h"
 #include "test_paths.h"
 

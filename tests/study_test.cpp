@@ -8,8 +8,8 @@
 
 #include "common/errors.h"
 #include "config/experiment_loader.h"
-#include "runner/refusal.h"
-#include "runner/study.h"
+#include "runner/stored/refusal.h"
+#include "runner/study/study.h"
 #include "store/schema.h"
 #include "support.h"
 #include "test_paths.h"

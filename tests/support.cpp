@@ -16,7 +16,7 @@
 #include "common/derived_seeds.h"
 #include "config/experiment_loader.h"
 #include "plugins/builtins.h"
-#include "runner/single_run.h"
+#include "runner/prepare/prepared_data.h"
 #include "test_paths.h"
 
 namespace tunelab::test {

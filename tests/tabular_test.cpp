@@ -21,7 +21,7 @@
 #include "data/task.h"
 #include "model/embedding_front.h"
 #include "model/periodic_front.h"
-#include "runner/single_run.h"
+#include "runner/prepare/prepared_data.h"
 #include "support.h"
 #include "test_paths.h"
 #include "train/metrics.h"

@@ -4,7 +4,7 @@
 #include "common/errors.h"
 #include "config/experiment_loader.h"
 #include "plugin/assembly.h"
-#include "runner/single_run.h"
+#include "runner/trial/single_run.h"
 #include "support.h"
 #include "test_paths.h"
 

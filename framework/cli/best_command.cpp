@@ -9,7 +9,7 @@
 #include "report/table.h"
 #include "report/text.h"
 #include "report/trial_table.h"
-#include "runner/study_importance.h"
+#include "runner/stored/study_importance.h"
 
 namespace tunelab::cli {
 namespace {

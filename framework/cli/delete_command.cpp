@@ -5,7 +5,7 @@
 #include "cli/commands.h"
 #include "cli/query_command.h"
 #include "common/errors.h"
-#include "runner/study.h"
+#include "runner/study/study.h"
 
 namespace tunelab::cli {
 

@@ -12,7 +12,7 @@
 #include "common/errors.h"
 #include "config/experiment_loader.h"
 #include "report/ensemble_text.h"
-#include "runner/ensemble.h"
+#include "runner/ensemble/ensemble.h"
 
 namespace tunelab::cli {
 

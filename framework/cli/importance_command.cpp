@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/query_command.h"
-#include "runner/study_importance.h"
+#include "runner/stored/study_importance.h"
 
 namespace tunelab::cli {
 

@@ -13,7 +13,8 @@
 #include "plugin/assembly.h"
 #include "plugin/registrar.h"
 #include "report/table.h"
-#include "runner/single_run.h"
+#include "runner/prepare/prepared_data.h"
+#include "runner/trial/trial_model.h"
 #include "store/store.h"
 
 namespace tunelab::cli {

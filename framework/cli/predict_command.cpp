@@ -13,8 +13,8 @@
 #include "report/ensemble_text.h"
 #include "report/table.h"
 #include "report/text.h"
-#include "runner/prediction.h"
-#include "runner/stored_trial.h"
+#include "runner/stored/prediction.h"
+#include "runner/stored/stored_trial.h"
 
 namespace tunelab::cli {
 namespace {

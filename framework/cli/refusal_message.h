@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "runner/refusal.h"
+#include "runner/stored/refusal.h"
 #include "store/optuna_export.h"
 #include "store/store.h"
 

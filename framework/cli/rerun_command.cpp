@@ -9,7 +9,7 @@
 #include "cli/study_plugins.h"
 #include "common/errors.h"
 #include "report/trial_table.h"
-#include "runner/rerun.h"
+#include "runner/stored/rerun.h"
 
 namespace tunelab::cli {
 

@@ -7,9 +7,9 @@
 #include "cli/run_printer.h"
 #include "cli/run_store.h"
 #include "cli/worker_options.h"
-#include "runner/interrupt.h"
-#include "runner/single_run.h"
-#include "runner/study.h"
+#include "runner/study/interrupt.h"
+
+#include "runner/study/study.h"
 
 namespace tunelab::cli {
 

@@ -9,7 +9,7 @@
 #include "report/ensemble_text.h"
 #include "report/study_front.h"
 #include "report/text.h"
-#include "runner/ensemble.h"
+#include "runner/ensemble/ensemble.h"
 
 namespace tunelab::cli {
 namespace {

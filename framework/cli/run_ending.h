@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "cli/run_printer.h"
-#include "runner/study.h"
+#include "runner/study/study.h"
 #include "store/store.h"
 
 namespace tunelab::cli {

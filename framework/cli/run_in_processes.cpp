@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "runner/worker_processes.h"
+#include "runner/study/worker_processes.h"
 
 namespace tunelab::cli {
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "cli/worker_options.h"
-#include "runner/study.h"
-#include "runner/worker_processes.h"
+#include "runner/study/study.h"
+#include "runner/study/worker_processes.h"
 #include "store/store.h"
 
 namespace tunelab::cli {

@@ -8,7 +8,7 @@
 #include <set>
 #include <string>
 
-#include "runner/study.h"
+#include "runner/study/study.h"
 
 namespace tunelab::cli {
 

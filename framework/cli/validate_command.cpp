@@ -7,9 +7,10 @@
 #include "common/errors.h"
 #include "config/json_to_yaml.h"
 #include "report/table.h"
-#include "runner/single_run.h"
-#include "runner/study.h"
-#include "runner/trial_training.h"
+#include "runner/checks/experiment_checks.h"
+#include "runner/prepare/prepared_data.h"
+#include "runner/study/study.h"
+#include "runner/trial/trial_training.h"
 
 namespace tunelab::cli {
 

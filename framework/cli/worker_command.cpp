@@ -19,8 +19,8 @@
 #include "cli/worker_options.h"
 #include "common/cores.h"
 #include "common/errors.h"
-#include "runner/interrupt.h"
-#include "runner/study.h"
+#include "runner/study/interrupt.h"
+#include "runner/study/study.h"
 
 namespace tunelab::cli {
 

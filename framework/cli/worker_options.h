@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cli/options.h"
-#include "runner/study.h"
+#include "runner/study/study.h"
 
 namespace tunelab::cli {
 

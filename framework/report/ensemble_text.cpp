@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "report/text.h"
-#include "runner/ensemble_selection.h"
+#include "runner/ensemble/ensemble_selection.h"
 
 namespace tunelab {
 

@@ -12,7 +12,7 @@
 #include "report/study_front.h"
 #include "report/text.h"
 #include "report/trial_table.h"
-#include "runner/ensemble_selection.h"
+#include "runner/ensemble/ensemble_selection.h"
 
 namespace tunelab {
 namespace {

@@ -22,9 +22,9 @@
 #include "report/study_front.h"
 #include "report/text.h"
 #include "report/trial_table.h"
-#include "runner/confusion.h"
-#include "runner/stored_trial.h"
-#include "runner/study_importance.h"
+#include "runner/stored/confusion.h"
+#include "runner/stored/stored_trial.h"
+#include "runner/stored/study_importance.h"
 
 namespace tunelab {
 namespace {
