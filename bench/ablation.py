@@ -9,7 +9,7 @@ standardised inputs, the target as it is), on the same tables, splits and
 seeds, and gives the change in test error against that study on each table
 (median over the seeds; negative is better), their geometric mean, and the
 median wall time of a study. The last row is the study's ensemble
-(search.ensemble, greedy, 10 picks) against its best single trial, which
+(search.ensemble, greedy, up to 10 picks) against its best single trial, which
 costs no training.
 
     bench/ablation.py [--tunelab build/tunelab] [--trials 20] [--seeds 1 2 3]
@@ -98,7 +98,7 @@ def main():
             errors[name] = statistics.median(r[0] for r in runs)
             seconds += [r[2] for r in runs]
         row(label, errors, f"{statistics.median(seconds):.0f}")
-    row("the study's ensemble (10 greedy picks) instead of its best trial", ensemble,
+    row("the study's ensemble (up to 10 greedy picks) instead of its best trial", ensemble,
         "+0 (no training)")
 
 
