@@ -17,6 +17,7 @@
 #include "plugin/registrar.h"
 #include "runner/checks/experiment_checks.h"
 #include "runner/stored/refusal.h"
+#include "runner/study/ask.h"
 #include "runner/study/heartbeat.h"
 #include "runner/study/interrupt.h"
 #include "runner/study/lost_weights.h"
@@ -187,13 +188,30 @@ class IdleWait {
   int pause_ms_ = 10;
 };
 
-// The finished trials numbered up to `last`: what trial `last + workers`
-// is proposed from.
-std::vector<FinishedTrial> visible_up_to(std::vector<FinishedTrial> trials, int last) {
-  trials.erase(std::remove_if(trials.begin(), trials.end(),
-                              [&](const FinishedTrial& t) { return t.number > last; }),
-               trials.end());
-  return trials;
+// What this run of the study runs with: tunelab, LibTorch, the device, the
+// host, the data, threads, BLAS and the plugins loaded.
+Provenance provenance_of(const Registrar& registrar, const Folds& data,
+                         const StudyOptions& options, const c10::Device& device) {
+  Provenance provenance{kVersion,    kCommit,           TORCH_VERSION,   describe_device(device),
+                        host_name(), data.whole.digest, options.threads, blas_library(),
+                        {}};
+  for (const auto& p : registrar.plugins)
+    provenance.plugins.push_back({p.file.string(), p.name, p.version, p.digest});
+  return provenance;
+}
+
+// Why the study stops now, if it does: Ctrl-C or SIGTERM, its time limit,
+// or its budget of counted trials reached (lost trials first recovered, so
+// that they count again as waiting).
+std::optional<StopReason> stop_reason(Store& store, const StudyInfo& study,
+                                      const StudyOptions& options, double timeout_seconds,
+                                      Clock::time_point started) {
+  if (interrupt_signal() != 0) return StopReason::interrupted;
+  const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+  if (timeout_seconds > 0 && elapsed >= timeout_seconds) return StopReason::timeout;
+  recover_lost_trials(store, study.id, options.lost_after_seconds, options.requeue_lost);
+  if (store.queue().progress(study.id).counted >= study.trials_wanted) return StopReason::budget;
+  return std::nullopt;
 }
 
 StudySummary work(const Experiment& experiment, const Registrar& registrar, Store& store,
@@ -210,12 +228,7 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
   bool data_varies = false;
   for (const auto& d : search.space.dimensions) data_varies |= d.path.rfind("data.", 0) == 0;
   const c10::Device device = resolve_device(base.device);
-  Provenance provenance{kVersion,    kCommit,           TORCH_VERSION,   describe_device(device),
-                        host_name(), data.whole.digest, options.threads, blas_library(),
-                        {}};
-  for (const auto& p : registrar.plugins)
-    provenance.plugins.push_back({p.file.string(), p.name, p.version, p.digest});
-  store.add_provenance(study.id, provenance);
+  store.add_provenance(study.id, provenance_of(registrar, data, options, device));
 
   auto sampler = registrar.samplers.factory(search.sampler)(
       SamplerRequest{search.sampler_args, &search.space, derive_seed(base.seed, "sampler"),
@@ -227,25 +240,26 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
                                     : PruningCurves();
   const StudyContext context{experiment, registrar, store,        study.id,    options, observer,
                              *pruner,    pruning,   device.str(), data_varies, data};
-  const std::string me = worker_identity();
-  std::vector<Direction> directions;
-  for (const auto& o : search.objectives) directions.push_back(o.direction);
-  // The sampler also sees the earlier studies' trials the study was created
-  // with (search.warm_start), before its own; the pruner only its own, whose
-  // curves it compares.
-  const std::vector<FinishedTrial> warm_start =
-      warm_start_history(store.warm_start_trials(study.id));
-  const auto with_warm_start = [&](const std::vector<FinishedTrial>& own) {
-    std::vector<FinishedTrial> history = warm_start;
-    history.insert(history.end(), own.begin(), own.end());
-    return history;
-  };
   // Trial k is proposed from the trials numbered up to k - workers, which
   // it waits for, so that it sees them whichever worker finished first. A
-  // sampler and pruner that read no history need not wait.
-  const int workers = sampler->reads_history() || pruner->reads_history()
-                          ? std::max(1, search.workers)
-                          : std::numeric_limits<int>::max() / 2;
+  // sampler and pruner that read no history need not wait. The sampler also
+  // sees the earlier studies' trials the study was created with
+  // (search.warm_start), before its own; the pruner only its own, whose
+  // curves it compares.
+  TrialSource source{search,
+                     store,
+                     study.id,
+                     base.seed,
+                     wanted,
+                     sampler->reads_history() || pruner->reads_history()
+                         ? std::max(1, search.workers)
+                         : std::numeric_limits<int>::max() / 2,
+                     device.str(),
+                     worker_identity(),
+                     *sampler,
+                     {},
+                     warm_start_history(store.warm_start_trials(study.id))};
+  for (const auto& o : search.objectives) source.directions.push_back(o.direction);
 
   StudySummary summary;
   summary.name = study.name;
@@ -258,76 +272,26 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
 
   IdleWait idle;
   for (;;) {
-    if (interrupt_signal() != 0) {
-      summary.stopped_because = StopReason::interrupted;
+    const std::optional<StopReason> stop =
+        stop_reason(store, study, options, search.timeout_seconds, started);
+    if (stop) {
+      summary.stopped_because = *stop;
       break;
     }
-    const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-    if (search.timeout_seconds > 0 && elapsed >= search.timeout_seconds) {
-      summary.stopped_because = StopReason::timeout;
+    const Asked asked = ask(source, store.queue().progress(study.id));
+    if (asked.exhausted) {
+      summary.stopped_because = StopReason::space_exhausted;
       break;
     }
-    recover_lost_trials(store, study.id, options.lost_after_seconds, options.requeue_lost);
-    const TrialQueue::Progress now = store.queue().progress(study.id);
-    if (now.counted >= wanted) {
-      summary.stopped_because = StopReason::budget;
-      break;
-    }
-    std::optional<ClaimedTrial> claimed;
-    if (auto waiting = store.queue().claim_waiting_trial(study.id, device.str(), me)) {
-      claimed = ClaimedTrial{
-          waiting->trial_id, waiting->number, waiting->seed, waiting->params,
-          visible_up_to(store.queue().finished_trials(study.id), waiting->number - workers)};
-    } else if (now.counted + now.active < wanted &&
-               (!now.lowest_unfinished || *now.lowest_unfinished > now.next_number - workers)) {
-      const int number = now.next_number;
-      std::vector<FinishedTrial> history =
-          visible_up_to(store.queue().finished_trials(study.id), number - workers);
-      // Trial k < search.enqueue.size() runs the file's k-th configuration
-      // to try first; later trials take those added by `tunelab enqueue`
-      // while any wait. The sampler proposes only the params they leave out.
-      std::optional<Params> proposed;
-      std::optional<std::int64_t> enqueued_id;
-      if (number < static_cast<int>(search.enqueue.size())) {
-        proposed = search.enqueue[static_cast<std::size_t>(number)];
-      } else if (auto added = store.queue().next_enqueued(study.id)) {
-        proposed = std::move(added->params);
-        enqueued_id = added->id;
-      }
-      const bool enqueued = proposed.has_value();
-      std::string proposer = "enqueued";
-      if (!proposed || proposed->size() < search.space.dimensions.size()) {
-        // Samplers minimise: a maximised metric reaches them negated.
-        const std::optional<Params> sampled =
-            sampler->propose(number, as_minimized(with_warm_start(history), directions));
-        if (!enqueued) {
-          proposed = sampled;
-          proposer = sampler->last_proposer();
-          if (proposer.empty()) proposer = search.sampler;
-        } else if (sampled) {
-          proposed->insert(sampled->begin(), sampled->end());  // keeps the given values
-        } else {
-          proposed.reset();  // the space is exhausted for what was left out
-        }
-      }
-      if (!proposed) {
-        summary.stopped_because = StopReason::space_exhausted;
-        break;
-      }
-      const std::uint64_t seed = derive_seed(base.seed, static_cast<std::uint64_t>(number));
-      const auto trial_id = store.queue().claim_trial(
-          study.id, number, seed, *proposed, device.str(), me, wanted, proposer, enqueued_id);
-      if (!trial_id) continue;  // another worker took this number (or configuration) first
-      claimed = ClaimedTrial{*trial_id, number, seed, *proposed, std::move(history)};
-    }
-    if (!claimed) {
+    if (asked.taken) continue;
+    if (!asked.trial) {
       // Every trial left is running elsewhere, or this one must wait for
       // the trials it is to see. Stay: a lost worker's trial comes back.
       idle.wait();
       continue;
     }
     idle.reset();
-    TrialResult result = run_claimed_trial(context, *claimed);
+    TrialResult result = run_claimed_trial(context, *asked.trial);
     ++summary.ran_now;
     result.report.counted = store.queue().counted_trials(study.id);
     result.report.wanted = wanted;
