@@ -471,7 +471,7 @@ model: {name: resnet, num_blocks: [1], c_hidden: [8]}
 trainer: {epochs: 2}
 search: {trials: 4}
 )");
-    for (const std::string& workers : {"", " --workers 2"}) {
+    for (const std::string workers : {"", " --workers 2"}) {
       const auto r =
           tunelab::test::run_tunelab("run " + file.string() + workers + " --quiet --storage " +
                                      (dir.path() / "s.db").string());

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/query_command.h"
 #include "common/errors.h"
+#include "report/ensemble_text.h"
 #include "report/study_front.h"
 #include "report/table.h"
 #include "report/text.h"
@@ -23,20 +24,7 @@ int print_front(StudyQueries& store, const StudyInfo& study, Format format) {
     throw InputError(
         fmt::format("study '{}' has no complete trial yet ({} pruned, {} failed, {} running)",
                     study.name, study.pruned, study.failed, study.running));
-  const auto paths = param_paths(trials);
-  Table table{{"number"}, {}};
-  for (const auto& o : study.objectives) table.columns.push_back(objective_label(o));
-  const auto names = short_names(paths);
-  table.columns.insert(table.columns.end(), names.begin(), names.end());
-  for (const TrialInfo* t : front) {
-    std::vector<Cell> row{t->number};
-    for (double v : objective_values(*t)) row.push_back(number_cell(v));
-    for (const auto& p : paths) {
-      const auto it = t->params.find(p);
-      row.push_back(it == t->params.end() ? Cell() : Cell(it->second));
-    }
-    table.rows.push_back(std::move(row));
-  }
+  const Table table = front_table(study, trials, front);
   if (format == Format::table)
     std::cout << fmt::format(
         "study '{}': {} trials on the Pareto front of {} objectives (none of them beaten in "
@@ -44,23 +32,6 @@ int print_front(StudyQueries& store, const StudyInfo& study, Format format) {
         study.name, front.size(), study.objectives.size());
   print_table(std::cout, table, format);
   return 0;
-}
-
-// The study's ensemble beside its best trial: how it was chosen, its
-// members, and its metrics with the best single trial's on the same rows.
-Cell ensemble_record(const EnsembleInfo& e, const StudyInfo& study) {
-  Cell out = {{"method", e.method}, {"size", e.size}, {"selected_by", e.selected_by}};
-  Cell members = Cell::array();
-  for (const auto& [number, weight] : e.members)
-    members.push_back({{"trial", number}, {"weight", weight}});
-  out["members"] = members;
-  for (const auto& [name, value] : e.metrics) out[name] = number_cell(value);
-  out["best_trial"] = e.best_trial;
-  for (const auto& [name, value] : e.best_trial_metrics)
-    out["best_trial_" + name] = number_cell(value);
-  out["predict"] =
-      fmt::format("tunelab predict {} --ensemble --input ROWS.csv", shell_word(study.name));
-  return out;
 }
 
 }  // namespace

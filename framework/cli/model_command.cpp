@@ -12,6 +12,7 @@
 #include "model/parameter_count.h"
 #include "plugin/assembly.h"
 #include "plugin/registrar.h"
+#include "report/model_tensors.h"
 #include "report/table.h"
 #include "runner/prepare/prepared_data.h"
 #include "runner/trial/trial_model.h"
@@ -19,23 +20,6 @@
 
 namespace tunelab::cli {
 namespace {
-
-std::string shape_text(const torch::Tensor& t) {
-  std::string text = "[";
-  for (std::int64_t d = 0; d < t.dim(); ++d) text += (d ? ", " : "") + std::to_string(t.size(d));
-  return text + "]";
-}
-
-// Every parameter and buffer by its name in the state dict, with its shape:
-// the names `tunelab show` and weight files use.
-Table tensor_table(const torch::nn::Module& model) {
-  Table table{{"tensor", "shape", "count", "trained"}, {}};
-  for (const auto& p : model.named_parameters())
-    table.rows.push_back({p.key(), shape_text(p.value()), p.value().numel(), "yes"});
-  for (const auto& b : model.named_buffers())
-    table.rows.push_back({b.key(), shape_text(b.value()), b.value().numel(), "no (buffer)"});
-  return table;
-}
 
 // The graph format from the file name: .svg, .png or .dot.
 std::string graph_format(const std::string& file) {

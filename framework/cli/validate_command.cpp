@@ -10,7 +10,6 @@
 #include "runner/checks/experiment_checks.h"
 #include "runner/prepare/prepared_data.h"
 #include "runner/study/study.h"
-#include "runner/trial/trial_training.h"
 
 namespace tunelab::cli {
 

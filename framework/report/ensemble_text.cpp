@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "report/text.h"
+#include "report/trial_table.h"
 #include "runner/ensemble/ensemble_selection.h"
 
 namespace tunelab {
@@ -37,6 +38,21 @@ std::vector<std::string> ensemble_lines(const EnsembleInfo& e) {
   }
   if (!figures.empty()) lines.push_back(figures);
   return lines;
+}
+
+Cell ensemble_record(const EnsembleInfo& e, const StudyInfo& study) {
+  Cell out = {{"method", e.method}, {"size", e.size}, {"selected_by", e.selected_by}};
+  Cell members = Cell::array();
+  for (const auto& [number, weight] : e.members)
+    members.push_back({{"trial", number}, {"weight", weight}});
+  out["members"] = members;
+  for (const auto& [name, value] : e.metrics) out[name] = number_cell(value);
+  out["best_trial"] = e.best_trial;
+  for (const auto& [name, value] : e.best_trial_metrics)
+    out["best_trial_" + name] = number_cell(value);
+  out["predict"] =
+      fmt::format("tunelab predict {} --ensemble --input ROWS.csv", shell_word(study.name));
+  return out;
 }
 
 }  // namespace tunelab

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "report/table.h"
 #include "store/records.h"
 
 namespace tunelab {
@@ -16,5 +17,10 @@ std::vector<std::string> ensemble_lines(const EnsembleInfo& ensemble);
 
 // The members as "12 x0.4, 3 x0.3, 7 x0.3", heaviest first.
 std::string ensemble_members_text(const EnsembleInfo& ensemble);
+
+// The study's ensemble as a record (`tunelab best`'s "ensemble"): how it was
+// chosen, its members, its metrics with the best single trial's on the same
+// rows, and the command that predicts with it.
+Cell ensemble_record(const EnsembleInfo& ensemble, const StudyInfo& study);
 
 }  // namespace tunelab

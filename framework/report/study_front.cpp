@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "report/trial_table.h"
 #include "search/pareto.h"
 
 namespace tunelab {
@@ -40,6 +41,25 @@ std::string objective_names(const StudyInfo& study) {
   std::string names;
   for (const auto& o : study.objectives) names += (names.empty() ? "" : ", ") + o.metric;
   return names;
+}
+
+Table front_table(const StudyInfo& study, const std::vector<TrialInfo>& trials,
+                  const std::vector<const TrialInfo*>& front) {
+  const auto paths = param_paths(trials);
+  Table table{{"number"}, {}};
+  for (const auto& o : study.objectives) table.columns.push_back(objective_label(o));
+  const auto names = short_names(paths);
+  table.columns.insert(table.columns.end(), names.begin(), names.end());
+  for (const TrialInfo* t : front) {
+    std::vector<Cell> row{t->number};
+    for (double v : objective_values(*t)) row.push_back(number_cell(v));
+    for (const auto& p : paths) {
+      const auto it = t->params.find(p);
+      row.push_back(it == t->params.end() ? Cell() : Cell(it->second));
+    }
+    table.rows.push_back(std::move(row));
+  }
+  return table;
 }
 
 }  // namespace tunelab

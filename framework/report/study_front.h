@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "report/table.h"
 #include "store/records.h"
 
 namespace tunelab {
@@ -24,5 +25,10 @@ std::string objective_names(const StudyInfo& study);
 // A trial's value of each objective: its recorded values, or its value alone
 // in a store from before several objectives.
 std::vector<double> objective_values(const TrialInfo& trial);
+
+// The trials of a Pareto front as `tunelab best` lists them: number, each
+// objective's value, then every param (columns by short name).
+Table front_table(const StudyInfo& study, const std::vector<TrialInfo>& trials,
+                  const std::vector<const TrialInfo*>& front);
 
 }  // namespace tunelab

@@ -20,6 +20,37 @@ std::optional<std::size_t> find_column(const CsvTable& table, const std::string&
   return static_cast<std::size_t>(found - table.header.begin());
 }
 
+// Where the rows hold every target (all of them known labels, or numbers),
+// the predictions' loss and metrics against them, and the targets.
+void score_against_targets(Predictions& out, const StoredTrialModel& trial,
+                           const Registrar& registrar, const CsvTable& table,
+                           const std::vector<std::string>& na_values) {
+  std::vector<std::size_t> targets;
+  for (const auto& name : trial.targets)
+    if (const auto c = find_column(table, name)) targets.push_back(*c);
+  if (targets.size() != trial.targets.size()) return;
+  if (!out.classes.empty()) {
+    // A label the model does not know (or none) leaves the rows without a
+    // loss.
+    const auto codes = read_class_codes(table, targets.front(), out.classes, na_values);
+    if (!codes) return;
+    out.loss = log_loss(out.values, *codes);
+    out.metrics = classification_metrics(out.values, *codes);
+    out.targets = *codes;
+    return;
+  }
+  std::vector<FeatureColumn> target_columns(targets.size());
+  for (std::size_t j = 0; j < targets.size(); ++j) target_columns[j].name = trial.targets[j];
+  at::Tensor y = read_feature_values(table, targets, target_columns, na_values);
+  if (torch::isnan(y).any().item<bool>()) return;
+  out.metrics = regression_metrics(out.values, y);
+  out.targets = y;
+  const Scaling& units = trial.trained->units;
+  const at::Tensor predicted = units.y ? units.y->apply(out.values) : out.values;
+  if (units.y) y = units.y->apply(y);
+  out.loss = loss_from(registrar, trial.config.trainer)(predicted, y).item<double>();
+}
+
 }  // namespace
 
 Predictions predict_rows(const StoredTrialModel& trial, const Registrar& registrar,
@@ -86,30 +117,7 @@ Predictions predict_rows(const StoredTrialModel& trial, const Registrar& registr
                     ", "),
           unseen.size() > 5 ? ", ..." : ""));
 
-  std::vector<std::size_t> targets;
-  for (const auto& name : trial.targets)
-    if (const auto c = find_column(table, name)) targets.push_back(*c);
-  if (!any_rows || targets.size() != trial.targets.size()) return out;
-  if (!models.classes.empty()) {
-    // A label the model does not know (or none) leaves the rows without a
-    // loss.
-    const auto codes = read_class_codes(table, targets.front(), models.classes, na_values);
-    if (!codes) return out;
-    out.loss = log_loss(out.values, *codes);
-    out.metrics = classification_metrics(out.values, *codes);
-    out.targets = *codes;
-    return out;
-  }
-  std::vector<FeatureColumn> target_columns(targets.size());
-  for (std::size_t j = 0; j < targets.size(); ++j) target_columns[j].name = trial.targets[j];
-  at::Tensor y = read_feature_values(table, targets, target_columns, na_values);
-  if (torch::isnan(y).any().item<bool>()) return out;
-  out.metrics = regression_metrics(out.values, y);
-  out.targets = y;
-  const Scaling& units = models.units;
-  const at::Tensor predicted = units.y ? units.y->apply(out.values) : out.values;
-  if (units.y) y = units.y->apply(y);
-  out.loss = loss_from(registrar, trial.config.trainer)(predicted, y).item<double>();
+  if (any_rows) score_against_targets(out, trial, registrar, table, na_values);
   return out;
 }
 
@@ -130,6 +138,32 @@ Predictions combine_predictions(const std::vector<Predictions>& members,
                                       : classification_metrics(out.values, targets);
   out.targets = targets;
   return out;
+}
+
+TrialInfo trial_to_predict_with(StudyQueries& store, const StudyInfo& study,
+                                std::optional<int> number) {
+  if (number) return store.trial(study, *number);
+  if (!study.best_number)
+    throw InputError(fmt::format("study '{}' has no complete trial to predict with", study.name));
+  return store.trial(study, *study.best_number);
+}
+
+Predictions predict_with_ensemble(StudyQueries& store, const StudyInfo& study,
+                                  const EnsembleInfo& ensemble, const Registrar& registrar,
+                                  const CsvTable& table, const std::string& source,
+                                  std::vector<std::string>& targets) {
+  std::vector<Predictions> members;
+  std::vector<double> weights;
+  for (const auto& [member, weight] : ensemble.members) {
+    const StoredTrialModel stored =
+        rebuild_stored_trial(store, study, store.trial(study, member), registrar, Rebuild::trained);
+    members.push_back(
+        predict_rows(stored, registrar, table, source,
+                     fmt::format("the model of study '{}' trial {}", study.name, member)));
+    weights.push_back(weight);
+    targets = stored.targets;
+  }
+  return combine_predictions(members, weights);
 }
 
 }  // namespace tunelab

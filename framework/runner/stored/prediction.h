@@ -50,4 +50,17 @@ Predictions predict_rows(const StoredTrialModel& trial, const Registrar& registr
 Predictions combine_predictions(const std::vector<Predictions>& members,
                                 const std::vector<double>& weights);
 
+// The trial whose weights predict: `number` where given, else the study's
+// best (InputError where it has no complete trial).
+TrialInfo trial_to_predict_with(StudyQueries& store, const StudyInfo& study,
+                                std::optional<int> number);
+
+// The prediction of `ensemble` (one of `study`'s) for the rows of `table`:
+// each member rebuilt from the store with its weights, predicting, then
+// combined. `targets` gets the targets' names.
+Predictions predict_with_ensemble(StudyQueries& store, const StudyInfo& study,
+                                  const EnsembleInfo& ensemble, const Registrar& registrar,
+                                  const CsvTable& table, const std::string& source,
+                                  std::vector<std::string>& targets);
+
 }  // namespace tunelab

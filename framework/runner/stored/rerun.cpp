@@ -28,6 +28,39 @@ bool above_noise(double difference, double stored) {
   return difference > kRerunRelativeNoise * std::abs(stored);
 }
 
+// The fresh curve against the stored one, epoch by epoch: the largest
+// difference, where, and whether any is above float noise (a curve longer
+// than the stored one is).
+void compare_with_stored(Rerun& rerun, const std::vector<EpochRow>& stored,
+                         const std::vector<EpochRecord>& fresh) {
+  rerun.retrained = std::min(fresh.size(), stored.size());
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    const RerunEpoch row{stored[i].epoch, i < fresh.size() ? fresh[i].train_loss : NAN,
+                         stored[i].train_loss, i < fresh.size() ? fresh[i].val_loss : NAN,
+                         stored[i].val_loss};
+    for (const auto& [d, name, was] : {std::tuple{difference(row.train_loss, row.stored_train_loss),
+                                                  "train_loss", row.stored_train_loss},
+                                       std::tuple{difference(row.val_loss, row.stored_val_loss),
+                                                  "val_loss", row.stored_val_loss}}) {
+      rerun.above_noise = rerun.above_noise || above_noise(d, was);
+      if (d > rerun.largest) {
+        rerun.largest = d;
+        rerun.epoch = row.epoch;
+        rerun.which = name;
+      }
+    }
+    rerun.curve.push_back(row);
+  }
+  if (fresh.size() > stored.size()) {
+    rerun.above_noise = true;  // trained longer than the stored trial
+    if (rerun.largest == 0) {
+      rerun.largest = INFINITY;
+      rerun.epoch = fresh[stored.size()].epoch;
+      rerun.which = "epochs";
+    }
+  }
+}
+
 }  // namespace
 
 Rerun rerun_trial(StudyQueries& store, const StudyInfo& study, const TrialInfo& trial,
@@ -93,32 +126,7 @@ Rerun rerun_trial(StudyQueries& store, const StudyInfo& study, const TrialInfo& 
   if (rerun.device != trial.device)
     rerun.notes.push_back(fmt::format("recorded on {}, rerun on {}", trial.device, rerun.device));
 
-  rerun.retrained = std::min(fresh.size(), stored.size());
-  for (std::size_t i = 0; i < stored.size(); ++i) {
-    const RerunEpoch row{stored[i].epoch, i < fresh.size() ? fresh[i].train_loss : NAN,
-                         stored[i].train_loss, i < fresh.size() ? fresh[i].val_loss : NAN,
-                         stored[i].val_loss};
-    for (const auto& [d, name, was] : {std::tuple{difference(row.train_loss, row.stored_train_loss),
-                                                  "train_loss", row.stored_train_loss},
-                                       std::tuple{difference(row.val_loss, row.stored_val_loss),
-                                                  "val_loss", row.stored_val_loss}}) {
-      rerun.above_noise = rerun.above_noise || above_noise(d, was);
-      if (d > rerun.largest) {
-        rerun.largest = d;
-        rerun.epoch = row.epoch;
-        rerun.which = name;
-      }
-    }
-    rerun.curve.push_back(row);
-  }
-  if (fresh.size() > stored.size()) {
-    rerun.above_noise = true;  // trained longer than the stored trial
-    if (rerun.largest == 0) {
-      rerun.largest = INFINITY;
-      rerun.epoch = fresh[stored.size()].epoch;
-      rerun.which = "epochs";
-    }
-  }
+  compare_with_stored(rerun, stored, fresh);
   return rerun;
 }
 

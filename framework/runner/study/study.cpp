@@ -214,6 +214,32 @@ std::optional<StopReason> stop_reason(Store& store, const StudyInfo& study,
   return std::nullopt;
 }
 
+// Where this worker's trials come from. Trial k is proposed from the
+// trials numbered up to k - workers, which it waits for, so that it sees
+// them whichever worker finished first; a sampler and pruner that read no
+// history need not wait. The sampler also sees the earlier studies' trials
+// the study was created with (search.warm_start), before its own; the
+// pruner only its own, whose curves it compares.
+TrialSource trial_source(const ExperimentConfig& base, Store& store, const StudyInfo& study,
+                         Sampler& sampler, bool pruner_reads_history, const std::string& device) {
+  const SearchConfig& search = base.search;
+  TrialSource source{search,
+                     store,
+                     study.id,
+                     base.seed,
+                     study.trials_wanted,
+                     sampler.reads_history() || pruner_reads_history
+                         ? std::max(1, search.workers)
+                         : std::numeric_limits<int>::max() / 2,
+                     device,
+                     worker_identity(),
+                     sampler,
+                     {},
+                     warm_start_history(store.warm_start_trials(study.id))};
+  for (const auto& o : search.objectives) source.directions.push_back(o.direction);
+  return source;
+}
+
 StudySummary work(const Experiment& experiment, const Registrar& registrar, Store& store,
                   const StudyInfo& study, const Folds& data, const StudyOptions& options,
                   const StudyObserver& observer) {
@@ -240,26 +266,8 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
                                     : PruningCurves();
   const StudyContext context{experiment, registrar, store,        study.id,    options, observer,
                              *pruner,    pruning,   device.str(), data_varies, data};
-  // Trial k is proposed from the trials numbered up to k - workers, which
-  // it waits for, so that it sees them whichever worker finished first. A
-  // sampler and pruner that read no history need not wait. The sampler also
-  // sees the earlier studies' trials the study was created with
-  // (search.warm_start), before its own; the pruner only its own, whose
-  // curves it compares.
-  TrialSource source{search,
-                     store,
-                     study.id,
-                     base.seed,
-                     wanted,
-                     sampler->reads_history() || pruner->reads_history()
-                         ? std::max(1, search.workers)
-                         : std::numeric_limits<int>::max() / 2,
-                     device.str(),
-                     worker_identity(),
-                     *sampler,
-                     {},
-                     warm_start_history(store.warm_start_trials(study.id))};
-  for (const auto& o : search.objectives) source.directions.push_back(o.direction);
+  TrialSource source =
+      trial_source(base, store, study, *sampler, pruner->reads_history(), device.str());
 
   StudySummary summary;
   summary.name = study.name;

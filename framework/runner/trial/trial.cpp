@@ -76,6 +76,101 @@ double model_size(const ExperimentConfig& config, const Folds& data, const Regis
       *build_trial_model(registrar, config, d.scaling.encoding, d.features, d.targets)));
 }
 
+// An objective function's trial: its outputs at the trial's point, the
+// objectives among them as the values, all of them as metrics where there
+// are several. Error where one is not finite.
+void evaluate_into(TrialOutcome& outcome, const ExperimentConfig& config,
+                   const Registrar& registrar) {
+  const std::map<std::string, double> outputs = evaluate_objective(config, registrar);
+  for (const auto& [name, value] : outputs)
+    if (!std::isfinite(value))
+      throw Error(fmt::format("objective '{}' is not finite here ({}{})", config.objective.name,
+                              outputs.size() > 1 ? name + " = " : std::string(), value));
+  if (outputs.size() > 1) outcome.metrics = outputs;
+  for (const auto& o : config.search.objectives) outcome.values.push_back(outputs.at(o.metric));
+  outcome.value = outcome.values.front();
+}
+
+// A finished trial into the store, in one transaction: its outcome, its
+// weights file where a trained, complete trial keeps one (written whole
+// first, tidied after), and its predictions for ensembles.
+void record_finished(const StudyContext& c, const ClaimedTrial& trial, const TrialOutcome& outcome,
+                     bool trained, TrainedModels& models, const TrialPredictions& predictions,
+                     const PreparedData& data) {
+  std::optional<WeightsFiles::Row> weights;
+  if (trained && outcome.state == TrialState::complete && std::isfinite(outcome.value))
+    weights = write_kept_weights(c, trial, outcome, models, data);
+  bool kept = false;
+  std::vector<std::filesystem::path> replaced;
+  c.store.queue().finish_trial(trial.trial_id, outcome, [&](sql::Transaction& tx) {
+    if (weights) kept = c.store.weights_files().record(tx, *weights, replaced);
+    if (outcome.state == TrialState::complete)
+      c.store.ensembles().record_predictions(tx, trial.trial_id, predictions);
+  });
+  if (weights) WeightsFiles::tidy(*weights, kept, replaced);
+}
+
+// A trial trained: on its own data where its params change the data, each
+// epoch shown to the pruner, which may stop it; its curve, metrics, costs,
+// predictions, kept models and objective values. Error where an objective
+// has no value.
+void train_into(const StudyContext& c, const ClaimedTrial& trial, const ExperimentConfig& config,
+                TrialOutcome& outcome, TrialReport& report, TrainedModels& models,
+                TrialPredictions& predictions, Folds& own) {
+  const int number = trial.number;
+  if (c.data_varies) own = load_trial_data(config, c.experiment.base_dir, c.registrar);
+  const std::vector<TrialCurve> others = c.pruning.of(trial.history);
+  const double parameters = c.pruning.needs_parameter_count()
+                                ? model_size(config, c.data_varies ? own : c.shared, c.registrar)
+                                : kMissing;
+  double seconds = 0;  // the trial's training so far
+  const auto on_epoch = [&](const EpochRecord& e) {
+    outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
+    seconds += e.seconds;
+    if (c.observer.on_epoch) c.observer.on_epoch(number, e);
+    if (interrupt_signal() != 0) return false;
+    const EpochValues values =
+        c.pruning.at({e.train_loss, e.val_loss, e.seconds}, seconds, parameters);
+    if (c.pruner.should_prune(number, e.epoch, values, others)) {
+      outcome.state = TrialState::pruned;
+      return false;
+    }
+    return true;
+  };
+  const auto training_started = Clock::now();
+  TrialTraining trained =
+      train_trial_on(config, c.data_varies ? own : c.shared, c.registrar, trial.seed, on_epoch);
+  const double train_seconds =
+      std::chrono::duration<double>(Clock::now() - training_started).count();
+  const TrainResult& r = trained.result;
+  const Folds& data = c.data_varies ? own : c.shared;
+  outcome.metrics = trial_metrics(trained, data);
+  outcome.metrics.merge(trial_costs(trained.models, data.whole.raw.train, train_seconds));
+  predictions = trial_predictions(trained, data);
+  models = std::move(trained.models);
+  // The stored curve is the trial's: for folds, their mean, not the
+  // first fold's that on_epoch saw.
+  outcome.epochs.clear();
+  for (const auto& e : r.epochs)
+    outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
+  report.run = trained.run;
+  outcome.best_epoch = r.best_epoch;
+  outcome.train_loss = r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
+  outcome.val_loss = r.best_val_loss;
+  outcome.test_loss = r.test_loss;
+  for (const auto& o : config.search.objectives) {
+    outcome.values.push_back(metric_of(o.metric, r, outcome.metrics));
+    // A trial without a value is no result: it would count as complete
+    // where no listing can rank it.
+    if (std::isnan(outcome.values.back()) && outcome.state != TrialState::pruned)
+      throw Error(fmt::format(
+          "{} is undefined for this trial: its rows give it no value (an AUC or F1 over one "
+          "class, an R2 over a constant target, a fold without it)",
+          o.metric));
+  }
+  outcome.value = outcome.values.front();
+}
+
 }  // namespace
 
 TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) {
@@ -96,68 +191,9 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   try {
     const ExperimentConfig config = config_with_params(c.experiment.document, trial.params);
     if (base.evaluates_objective()) {
-      const std::map<std::string, double> outputs = evaluate_objective(config, c.registrar);
-      for (const auto& [name, value] : outputs)
-        if (!std::isfinite(value))
-          throw Error(fmt::format("objective '{}' is not finite here ({}{})", config.objective.name,
-                                  outputs.size() > 1 ? name + " = " : std::string(), value));
-      // A function of several outputs records them all, as metrics.
-      if (outputs.size() > 1) outcome.metrics = outputs;
-      for (const auto& o : search.objectives) outcome.values.push_back(outputs.at(o.metric));
-      outcome.value = outcome.values.front();
+      evaluate_into(outcome, config, c.registrar);
     } else {
-      if (c.data_varies) own = load_trial_data(config, c.experiment.base_dir, c.registrar);
-      const std::vector<TrialCurve> others = c.pruning.of(trial.history);
-      const double parameters =
-          c.pruning.needs_parameter_count()
-              ? model_size(config, c.data_varies ? own : c.shared, c.registrar)
-              : kMissing;
-      double seconds = 0;  // the trial's training so far
-      const auto on_epoch = [&](const EpochRecord& e) {
-        outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
-        seconds += e.seconds;
-        if (c.observer.on_epoch) c.observer.on_epoch(number, e);
-        if (interrupt_signal() != 0) return false;
-        const EpochValues values =
-            c.pruning.at({e.train_loss, e.val_loss, e.seconds}, seconds, parameters);
-        if (c.pruner.should_prune(number, e.epoch, values, others)) {
-          outcome.state = TrialState::pruned;
-          return false;
-        }
-        return true;
-      };
-      const auto training_started = Clock::now();
-      TrialTraining trained =
-          train_trial_on(config, c.data_varies ? own : c.shared, c.registrar, trial.seed, on_epoch);
-      const double train_seconds =
-          std::chrono::duration<double>(Clock::now() - training_started).count();
-      const TrainResult& r = trained.result;
-      const Folds& data = c.data_varies ? own : c.shared;
-      outcome.metrics = trial_metrics(trained, data);
-      outcome.metrics.merge(trial_costs(trained.models, data.whole.raw.train, train_seconds));
-      predictions = trial_predictions(trained, data);
-      models = std::move(trained.models);
-      // The stored curve is the trial's: for folds, their mean, not the
-      // first fold's that on_epoch saw.
-      outcome.epochs.clear();
-      for (const auto& e : r.epochs)
-        outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
-      report.run = trained.run;
-      outcome.best_epoch = r.best_epoch;
-      outcome.train_loss = r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
-      outcome.val_loss = r.best_val_loss;
-      outcome.test_loss = r.test_loss;
-      for (const auto& o : search.objectives) {
-        outcome.values.push_back(metric_of(o.metric, r, outcome.metrics));
-        // A trial without a value is no result: it would count as complete
-        // where no listing can rank it.
-        if (std::isnan(outcome.values.back()) && outcome.state != TrialState::pruned)
-          throw Error(fmt::format(
-              "{} is undefined for this trial: its rows give it no value (an AUC or F1 over one "
-              "class, an R2 over a constant target, a fold without it)",
-              o.metric));
-      }
-      outcome.value = outcome.values.front();
+      train_into(c, trial, config, outcome, report, models, predictions, own);
     }
   } catch (const ConfigError& e) {
     outcome.state = TrialState::fail;
@@ -191,18 +227,8 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   if (signal != 0) {
     c.store.queue().requeue_interrupted_trial(trial.trial_id, outcome.error);
   } else {
-    std::optional<WeightsFiles::Row> weights;
-    if (report.run && outcome.state == TrialState::complete && std::isfinite(outcome.value))
-      weights =
-          write_kept_weights(c, trial, outcome, models, c.data_varies ? own.whole : c.shared.whole);
-    bool kept = false;
-    std::vector<std::filesystem::path> replaced;
-    c.store.queue().finish_trial(trial.trial_id, outcome, [&](sql::Transaction& tx) {
-      if (weights) kept = c.store.weights_files().record(tx, *weights, replaced);
-      if (outcome.state == TrialState::complete)
-        c.store.ensembles().record_predictions(tx, trial.trial_id, predictions);
-    });
-    if (weights) WeightsFiles::tidy(*weights, kept, replaced);
+    record_finished(c, trial, outcome, report.run.has_value(), models, predictions,
+                    c.data_varies ? own.whole : c.shared.whole);
   }
   report.best = best_trial(c.store.queue().finished_trials(c.study_id), search.direction);
 
