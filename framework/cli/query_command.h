@@ -31,8 +31,6 @@ class QueryCommand {
 
   Format format() const { return parse_format(format_); }
   const std::string& storage() const { return storage_; }
-  const std::string& study_name() const { return study_; }
-  int trial_number() const { return trial_; }
 
   // The store, read-only, opened on first use; InputError when there is none.
   StudyQueries& store();

@@ -57,15 +57,9 @@ Loss loss_from(const Registrar& registrar, const TrainerConfig& config) {
 }
 
 std::vector<std::string> losses_for(const Registrar& registrar, bool classes) {
-  std::vector<std::string> out;
-  for (const auto& entry : registrar.losses.entries()) {
-    try {
-      if (entry.factory(nlohmann::json::object()).for_classes == classes) out.push_back(entry.name);
-    } catch (const std::exception&) {
-      // A loss that needs options to be made is not offered by default.
-    }
-  }
-  return out;
+  return registrar.losses.names_where([classes](const LossFactory& make) {
+    return make(nlohmann::json::object()).for_classes == classes;
+  });
 }
 
 TrainingComponents training_components(const Registrar& registrar, const TrainerConfig& config) {

@@ -84,6 +84,22 @@ class Registry {
     return out;
   }
 
+  // The names, in registration order, of the entries whose factory passes
+  // `test` (a callable taking the factory); one whose test throws (a
+  // factory that cannot be made without options) is left out. What a
+  // message suggests in place of a name that cannot serve.
+  template <typename Test>
+  std::vector<std::string> names_where(Test test) const {
+    std::vector<std::string> out;
+    for (const auto& entry : entries_) {
+      try {
+        if (test(entry.factory)) out.push_back(entry.name);
+      } catch (const std::exception&) {
+      }
+    }
+    return out;
+  }
+
   const std::vector<Entry>& entries() const { return entries_; }
 
   // Empties the registry, handing over its entries (to register them

@@ -36,31 +36,12 @@ std::vector<std::pair<std::string, nlohmann::json>> probes(const Dimension& d) {
 // plugin's among them).
 std::vector<std::string> samplers_that(const Registrar& registrar, const SearchConfig& search,
                                        bool (Sampler::*trait)() const) {
-  std::vector<std::string> out;
-  for (const auto& entry : registrar.samplers.entries()) {
-    try {
-      const auto sampler =
-          entry.factory(SamplerRequest{nlohmann::json::object(), &search.space, 0, search.trials,
-                                       static_cast<int>(search.objectives.size())});
-      if (((*sampler).*trait)()) out.push_back(entry.name);
-    } catch (const std::exception&) {
-      // One that cannot serve this study without options is not suggested.
-    }
-  }
-  return out;
-}
-
-// The registered pruners that read the other trials' curves, and so can
-// stop a trial.
-std::vector<std::string> pruners_that_stop(const Registrar& registrar) {
-  std::vector<std::string> out;
-  for (const auto& entry : registrar.pruners.entries()) {
-    try {
-      if (entry.factory(nlohmann::json::object())->reads_history()) out.push_back(entry.name);
-    } catch (const std::exception&) {
-    }
-  }
-  return out;
+  return registrar.samplers.names_where([&](const SamplerFactory& make) {
+    const auto sampler =
+        make(SamplerRequest{nlohmann::json::object(), &search.space, 0, search.trials,
+                            static_cast<int>(search.objectives.size())});
+    return ((*sampler).*trait)();
+  });
 }
 
 }  // namespace
@@ -176,11 +157,14 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
     throw e.under("search.pruner");
   }
   // A pruner that never reads the other trials' curves stops no trial.
-  if (!pruner->reads_history() && !search.pruner_objective.empty())
+  if (!pruner->reads_history() && !search.pruner_objective.empty()) {
+    const auto stopping = registrar.pruners.names_where(
+        [](const PrunerFactory& make) { return make(nlohmann::json::object())->reads_history(); });
     throw ConfigError("search.pruner.objective",
                       fmt::format("the {} pruner stops no trial, by any objective: name a pruner "
                                   "({}) or leave objective out",
-                                  search.pruner, fmt::join(pruners_that_stop(registrar), ", ")));
+                                  search.pruner, fmt::join(stopping, ", ")));
+  }
   if (pruner->reads_history())
     PruningCurves(search.objectives, search.pruner_objective);  // throws if it cannot compare
   for (const Dimension& d : search.space.dimensions) {

@@ -190,8 +190,8 @@ class IdleWait {
 
 // What this run of the study runs with: tunelab, LibTorch, the device, the
 // host, the data, threads, BLAS and the plugins loaded.
-Provenance provenance_of(const Registrar& registrar, const Folds& data,
-                         const StudyOptions& options, const c10::Device& device) {
+Provenance provenance_of(const Registrar& registrar, const Folds& data, const StudyOptions& options,
+                         const c10::Device& device) {
   Provenance provenance{kVersion,    kCommit,           TORCH_VERSION,   describe_device(device),
                         host_name(), data.whole.digest, options.threads, blas_library(),
                         {}};
@@ -200,17 +200,12 @@ Provenance provenance_of(const Registrar& registrar, const Folds& data,
   return provenance;
 }
 
-// Why the study stops now, if it does: Ctrl-C or SIGTERM, its time limit,
-// or its budget of counted trials reached (lost trials first recovered, so
-// that they count again as waiting).
-std::optional<StopReason> stop_reason(Store& store, const StudyInfo& study,
-                                      const StudyOptions& options, double timeout_seconds,
-                                      Clock::time_point started) {
+// Whether the study stops now from outside: Ctrl-C or SIGTERM, or its time
+// limit.
+std::optional<StopReason> stopped_from_outside(double timeout_seconds, Clock::time_point started) {
   if (interrupt_signal() != 0) return StopReason::interrupted;
   const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
   if (timeout_seconds > 0 && elapsed >= timeout_seconds) return StopReason::timeout;
-  recover_lost_trials(store, study.id, options.lost_after_seconds, options.requeue_lost);
-  if (store.queue().progress(study.id).counted >= study.trials_wanted) return StopReason::budget;
   return std::nullopt;
 }
 
@@ -280,13 +275,18 @@ StudySummary work(const Experiment& experiment, const Registrar& registrar, Stor
 
   IdleWait idle;
   for (;;) {
-    const std::optional<StopReason> stop =
-        stop_reason(store, study, options, search.timeout_seconds, started);
-    if (stop) {
+    if (const auto stop = stopped_from_outside(search.timeout_seconds, started)) {
       summary.stopped_because = *stop;
       break;
     }
-    const Asked asked = ask(source, store.queue().progress(study.id));
+    // Lost trials first go back to waiting, so that they count again.
+    recover_lost_trials(store, study.id, options.lost_after_seconds, options.requeue_lost);
+    const TrialQueue::Progress now = store.queue().progress(study.id);
+    if (now.counted >= wanted) {
+      summary.stopped_because = StopReason::budget;
+      break;
+    }
+    const Asked asked = ask(source, now);
     if (asked.exhausted) {
       summary.stopped_because = StopReason::space_exhausted;
       break;

@@ -119,10 +119,10 @@ void train_into(const StudyContext& c, const ClaimedTrial& trial, const Experime
                 TrialPredictions& predictions, Folds& own) {
   const int number = trial.number;
   if (c.data_varies) own = load_trial_data(config, c.experiment.base_dir, c.registrar);
+  const Folds& data = c.data_varies ? own : c.shared;
   const std::vector<TrialCurve> others = c.pruning.of(trial.history);
-  const double parameters = c.pruning.needs_parameter_count()
-                                ? model_size(config, c.data_varies ? own : c.shared, c.registrar)
-                                : kMissing;
+  const double parameters =
+      c.pruning.needs_parameter_count() ? model_size(config, data, c.registrar) : kMissing;
   double seconds = 0;  // the trial's training so far
   const auto on_epoch = [&](const EpochRecord& e) {
     outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
@@ -138,12 +138,10 @@ void train_into(const StudyContext& c, const ClaimedTrial& trial, const Experime
     return true;
   };
   const auto training_started = Clock::now();
-  TrialTraining trained =
-      train_trial_on(config, c.data_varies ? own : c.shared, c.registrar, trial.seed, on_epoch);
+  TrialTraining trained = train_trial_on(config, data, c.registrar, trial.seed, on_epoch);
   const double train_seconds =
       std::chrono::duration<double>(Clock::now() - training_started).count();
   const TrainResult& r = trained.result;
-  const Folds& data = c.data_varies ? own : c.shared;
   outcome.metrics = trial_metrics(trained, data);
   outcome.metrics.merge(trial_costs(trained.models, data.whole.raw.train, train_seconds));
   predictions = trial_predictions(trained, data);
