@@ -79,8 +79,8 @@ TEST_SUITE("experiment files") {
     CHECK(error_of(kMinimal + "trainer:\n  optimiser: sgd\n") ==
           "exp.yaml:4:3: trainer.optimiser: unknown key, did you mean 'optimizer'? (allowed: "
           "optimizer, optimizer_args, lr, "
-          "weight_decay, batch_size, epochs, loss, loss_args, early_stopping, fast_path, schedule, "
-          "warmup_epochs, grad_clip)");
+          "weight_decay, batch_size, epochs, loss, loss_args, early_stopping, schedule, "
+          "warmup_epochs, grad_clip, fast_path)");
     CHECK(error_of(kMinimal + "trainer: {optimizer: sgdd}\n") ==
           "exp.yaml:3:22: trainer.optimizer: unknown optimizer 'sgdd' (did you mean 'sgd'?)");
     CHECK(error_of(kMinimal + "trainer: {lr: 0}\n") ==
@@ -138,7 +138,7 @@ TEST_SUITE("experiment files: search") {
     CHECK(error_of(kBase + "    trainer.learning_rate: {type: float, low: 0.001, high: 0.1}\n") ==
           "exp.yaml:6:5: search.space.trainer.learning_rate: unknown key (allowed: "
           "optimizer, optimizer_args, lr, weight_decay, batch_size, epochs, loss, loss_args, "
-          "early_stopping, fast_path, schedule, warmup_epochs, grad_clip)");
+          "early_stopping, schedule, warmup_epochs, grad_clip, fast_path)");
     CHECK(error_of(kBase + "    trainer.batch_size: {type: float, low: 1.5, high: 8}\n") ==
           "exp.yaml:6:44: search.space.trainer.batch_size.low: expected an integer, got the number "
           "1.5");

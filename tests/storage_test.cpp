@@ -30,7 +30,6 @@ tunelab::NewStudy new_study(const std::string& name, int trials) {
   tunelab::NewStudy s;
   s.name = name;
   s.seed = std::numeric_limits<std::uint64_t>::max() - 5;  // beyond int64: stored as its bits
-  s.metric = "val_loss";
   s.trials_wanted = trials;
   s.config = {{"search", {{"space", {{"trainer.lr", {}}, {"model.block", {}}}}}}};
   s.document = {{"name", name}};

@@ -92,8 +92,7 @@ TEST_SUITE("store views") {
     tunelab::test::ScratchDir dir;
     const auto store = tunelab::Store::open((dir.path() / "s.db").string());
     nlohmann::json config = {{"search", {{"space", {{"odd\"name's", {{"type", "float"}}}}}}}};
-    const auto study = store->create_study(
-        {"q", 1, "val_loss", tunelab::Direction::minimize, 1, config, config, "x.yaml", {}});
+    const auto study = store->create_study({"q", 1, 1, config, config, "x.yaml"});
     store->queue().start_trial(study.id, 0, 7, {{"odd\"name's", 0.25}}, "cpu");
     SQLite::Database d((dir.path() / "s.db").string());
     CHECK(d.execAndGet("SELECT \"odd\"\"name's\" FROM trial_summary").getDouble() == 0.25);

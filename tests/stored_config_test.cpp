@@ -6,8 +6,11 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "common/fingerprint.h"
+#include "config/experiment_keys.h"
 #include "config/experiment_loader.h"
 #include "runner/study/study.h"
 #include "support.h"
@@ -52,8 +55,9 @@ nlohmann::json resolved_today(const nlohmann::json& document) {
 }  // namespace
 
 TEST_SUITE("config") {
-  TEST_CASE("a store written by tunelab 0.1.0: every study reads back as the configuration "
-            "and fingerprint stored with it") {
+  TEST_CASE(
+      "a store written by tunelab 0.1.0: every study reads back as the configuration "
+      "and fingerprint stored with it") {
     const auto studies = stored_studies();
     REQUIRE(studies.size() == 11);
     for (const auto& s : studies) {
@@ -80,5 +84,31 @@ TEST_SUITE("config") {
         (dir.path() / "studies.db").string());
     CHECK(changed.exit_status == 2);
     CHECK_MESSAGE(changed.output.find("trainer.grad_clip") != std::string::npos, changed.output);
+  }
+}
+
+TEST_SUITE("config") {
+  TEST_CASE("docs/experiment-file.md shows every section's keys as they are declared") {
+    std::ifstream in(fs::path(tunelab::test::kSourceDir) / "docs/experiment-file.md");
+    const std::string docs((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(!docs.empty());
+    for (const auto& section : tunelab::key_sections()) {
+      CAPTURE(section);
+      // `tunelab keys SECTION` prints it, for pasting into the page.
+      const std::string hint = "the page's table differs from `tunelab keys " + section + "`";
+      CHECK_MESSAGE(docs.find(tunelab::key_table(section)) != std::string::npos, hint);
+    }
+  }
+
+  TEST_CASE("tunelab keys prints a section's table, and names the sections for a wrong one") {
+    const auto r = tunelab::test::run_tunelab("keys trainer");
+    CHECK(r.exit_status == 0);
+    CHECK(r.output == tunelab::key_table("trainer"));
+    CHECK(r.output.find("| `lr` | number > 0 | 0.001 | learning rate |") != std::string::npos);
+    const auto wrong = tunelab::test::run_tunelab("keys trainr");
+    CHECK(wrong.exit_status == 2);
+    CHECK_MESSAGE(wrong.output.find("unknown section 'trainr' (did you mean 'trainer'?)") !=
+                      std::string::npos,
+                  wrong.output);
   }
 }

@@ -138,7 +138,7 @@ TEST_SUITE("tabular data") {
               "  missing_target: skip\nmodel: {name: linear}\n");
     r = tunelab::test::run_tunelab("validate " + (dir.path() / "bad.yaml").string());
     CHECK(r.exit_status == 2);
-    CHECK_MESSAGE(r.output.find("bad.yaml:5:19: data.missing_target: expected drop or refuse") !=
+    CHECK_MESSAGE(r.output.find("bad.yaml:5:19: data.missing_target: expected refuse or drop") !=
                       std::string::npos,
                   r.output);
   }

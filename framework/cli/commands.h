@@ -16,6 +16,7 @@ using Arguments = std::vector<std::string>;
 int run_command(const Arguments& args, Registrar& registrar);
 int worker_command(const Arguments& args, Registrar& registrar);
 int validate_command(const Arguments& args, Registrar& registrar);
+int keys_command(const Arguments& args, Registrar& registrar);
 int init_command(const Arguments& args, Registrar& registrar);
 int plugins_command(const Arguments& args, Registrar& registrar);
 int model_command(const Arguments& args, Registrar& registrar);

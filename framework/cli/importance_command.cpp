@@ -23,7 +23,7 @@ int importance_command(const Arguments& args, Registrar&) {
     std::cout << fmt::format(
         "fANOVA importance of each param for {} over {} complete trials\n"
         "(each param's share of the variance that single params explain; they sum to 1)\n",
-        study.metric, importance.trials);
+        study.metric(), importance.trials);
   if (!importance.caveat.empty()) std::cerr << "note: importance " << importance.caveat << "\n";
   print_table(std::cout, table, format);
   return 0;

@@ -28,6 +28,7 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
       {"worker", {tunelab::cli::worker_command, "join a study in a store as one more worker"}},
       {"validate",
        {tunelab::cli::validate_command, "check an experiment file, print the resolved config"}},
+      {"keys", {tunelab::cli::keys_command, "the experiment file's keys: type, default, meaning"}},
       {"model", {tunelab::cli::model_command, "print an experiment's network; --graph draws it"}},
       {"plugins", {tunelab::cli::plugins_command, "list every registered name by kind"}},
       {"studies", {tunelab::cli::studies_command, "list the studies in a results store"}},

@@ -6,6 +6,7 @@
 
 #include "cli/options.h"
 #include "common/errors.h"
+#include "common/metric_catalogue.h"
 #include "report/ensemble_text.h"
 #include "report/study_front.h"
 #include "report/text.h"
@@ -49,8 +50,9 @@ void print_best(StudyQueries& store, const StudyInfo& study, const StudySummary&
   // metric such as val_auc, test_auc.
   std::string test_name = "test_loss";
   double test_value = best.test_loss;
-  if (metric.rfind("val_", 0) == 0 && metric != "val_loss") {
-    test_name = "test_" + metric.substr(4);
+  if (const std::string counterpart = test_counterpart(metric);
+      !counterpart.empty() && counterpart != "test_loss") {
+    test_name = counterpart;
     const auto found = best.metrics.find(test_name);
     test_value = found == best.metrics.end() ? kMissing : found->second;
   }
@@ -106,7 +108,7 @@ void print_run_ending(StudyQueries& store, const StudySummary& summary,
                            to_string(summary.stopped_because));
   const StudyInfo study = store.study(summary.name);
   print_warm_start(store, study);
-  if (summary.best) print_best(store, study, summary, config.search.metric, storage, ensemble);
+  if (summary.best) print_best(store, study, summary, config.search.metric(), storage, ensemble);
 }
 
 std::vector<std::string> run_ensemble(Store& store, const StudySummary& summary,

@@ -107,10 +107,10 @@ void RunPrinter::epoch(int number, const EpochRecord& e) {
   last_progress_ = now;
   // The epoch's validation loss (what training measures each epoch), then
   // the study's best by its own metric, so that a val_rmse study shows one.
-  const std::string line =
-      fmt::format("[{} done, {} to go] trial {} epoch {}/{}  val_loss {}  best {} {}  eta {}",
-                  done_, remaining_, number, e.epoch, std::max(trial_epochs_, e.epoch),
-                  shown(e.val_loss), config_.search.metric, best_value_, clock_text(eta(e.epoch)));
+  const std::string line = fmt::format(
+      "[{} done, {} to go] trial {} epoch {}/{}  val_loss {}  best {} {}  eta {}", done_,
+      remaining_, number, e.epoch, std::max(trial_epochs_, e.epoch), shown(e.val_loss),
+      config_.search.metric(), best_value_, clock_text(eta(e.epoch)));
   if (terminal_)
     std::cout << "\r\033[K  " << line << std::flush;
   else
@@ -157,7 +157,7 @@ void RunPrinter::trial(const TrialReport& r) {
                                ? fmt::format("best {} (#{})", shown(r.best->value), r.best->number)
                                : std::string("best -");
   std::cout << fmt::format("trial {:>3}  {:<8}  {} {:<10}  {:<18}  {:>6.1f}s  {}{}\n", r.number,
-                           to_string(r.state), config_.search.metric, shown(r.value), best,
+                           to_string(r.state), config_.search.metric(), shown(r.value), best,
                            r.seconds, params_text(r.params),
                            r.error.empty() ? "" : "  error: " + r.error)
             << std::flush;

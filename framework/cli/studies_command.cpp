@@ -28,7 +28,7 @@ int studies_command(const Arguments& args, Registrar&) {
                             s.created_at.substr(0, 19), number_cell(s.wall_seconds)});
       continue;
     }
-    table.rows.push_back({s.name, s.trials(), s.complete, s.pruned, s.failed, s.running, s.metric,
+    table.rows.push_back({s.name, s.trials(), s.complete, s.pruned, s.failed, s.running, s.metric(),
                           number_cell(s.best_value), s.best_number ? Cell(*s.best_number) : Cell(),
                           s.created_at.substr(0, 19), number_cell(s.wall_seconds)});
   }

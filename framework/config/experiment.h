@@ -8,7 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "config/metric_names.h"
 #include "data/split.h"
 #include "data/task.h"
 #include "model/model_config.h"
@@ -17,6 +16,9 @@
 #include "train/trainer_config.h"
 
 namespace tunelab {
+
+// How standardize.x scales the numeric features (data.scaling).
+enum class NumericScaling { standard, robust, quantile };
 
 struct DataConfig {
   std::string dataset;
@@ -36,14 +38,13 @@ struct DataConfig {
   // price, a count), its metrics still in the target's units.
   bool log_target = false;
   // With standardize.x: `scaling: robust` (median and interquartile range)
-  // rather than standard, and `smooth_clip` squashing far values.
-  bool robust_x = false;
-  bool smooth_clip_x = false;
-  // `scaling: quantile`: each numeric feature mapped through its training
-  // rows' quantiles onto a normal distribution; `quantiles` of them (0:
-  // 1000, or the training rows where there are fewer).
-  bool quantile_x = false;
+  // or `quantile` (each numeric feature mapped through its training rows'
+  // quantiles onto a normal distribution; `quantiles` of them, 0: 1000, or
+  // the training rows where there are fewer) rather than standard, and
+  // `smooth_clip` squashing far values.
+  NumericScaling scaling = NumericScaling::standard;
   int quantiles = 0;
+  bool smooth_clip_x = false;
   // `numeric_embedding: plr`: each numeric column embedded by the model's
   // front (model/periodic_front.h), with `plr_frequencies` learned
   // frequencies starting at a spread of `plr_sigma`, to `plr_width` numbers.
@@ -55,17 +56,16 @@ struct DataConfig {
 
 // What to tune, over what, how long. Without a space, a study is one run.
 struct SearchConfig {
-  // What a trial is judged by: val_loss, test_loss or train_loss (the loss
-  // it trains with), or a metric of the split's rows in the target's units
-  // (training_metrics()); "value" (the function's) for an objective
-  // experiment.
-  std::string metric = "val_loss";
-  // The metric's natural direction unless the file says otherwise.
-  Direction direction = Direction::minimize;
-  // What a trial is judged by, each metric with its direction: the one
-  // above, or several (search.objectives), whose first is the one above.
-  std::vector<Objective> objectives;
+  // What a trial is judged by, each metric with its direction: one
+  // (search.metric and search.direction), or several (search.objectives).
+  // A metric is the loss it trains with on a split (val_loss, ...), a metric
+  // of the split's rows in the target's units (config/metric_catalogue.h),
+  // or "value" (the function's) for an objective experiment.
+  std::vector<Objective> objectives = {Objective{"val_loss", Direction::minimize}};
   bool several_objectives() const { return objectives.size() > 1; }
+  // The first objective's: the one that picks the best trial.
+  const std::string& metric() const { return objectives.front().metric; }
+  Direction direction() const { return objectives.front().direction; }
   int trials = 1;
   double timeout_seconds = 0;  // 0: no time limit
   // How many trials run at once, over all worker processes: trial k is

@@ -37,7 +37,7 @@ std::string objective_label(const Objective& objective) {
 }
 
 std::string objective_names(const StudyInfo& study) {
-  if (study.objectives.size() <= 1) return study.metric;
+  if (study.objectives.size() <= 1) return study.metric();
   std::string names;
   for (const auto& o : study.objectives) names += (names.empty() ? "" : ", ") + o.metric;
   return names;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/errors.h"
+#include "common/metric_catalogue.h"
 #include "common/version.h"
 #include "config/experiment_loader.h"
 #include "config/json_to_yaml.h"
@@ -54,20 +55,21 @@ std::vector<TrialInfo> best_first(const std::vector<TrialInfo>& trials, Directio
 
 // The held-out counterpart of a validation metric, in the same units:
 // val_rmse -> test_rmse, val_loss -> test_loss. Empty name: there is none.
-std::pair<std::string, double> test_counterpart(const std::string& metric, const TrialInfo& t) {
-  if (metric.rfind("val_", 0) != 0) return {"", kMissing};
-  const std::string name = "test_" + metric.substr(4);
+std::pair<std::string, double> held_out_value(const std::string& metric, const TrialInfo& t) {
+  const std::string name = test_counterpart(metric);
+  if (name.empty()) return {"", kMissing};
   if (name == "test_loss") return {name, t.test_loss};
   const auto it = t.metrics.find(name);
   return {name, it == t.metrics.end() ? kMissing : it->second};
 }
 
 bool is_loss(const std::string& metric) {
-  return metric == "train_loss" || metric == "val_loss" || metric == "test_loss";
+  const MetricInfo* info = metric_info(metric);
+  return info && info->measure == "loss";
 }
 
 StudyHistory history_of(const StudyInfo& study, const std::vector<TrialInfo>& trials) {
-  StudyHistory history{study.name, {}, study.direction};
+  StudyHistory history{study.name, {}, study.direction()};
   for (const auto& t : trials)
     history.values.emplace_back(t.number, t.state == TrialState::complete ? t.value : kMissing);
   return history;
@@ -117,7 +119,7 @@ class Report {
     std::vector<StudyHistory> histories;
     for (std::size_t i = 0; i < studies.size(); ++i)
       histories.push_back(history_of(studies[i], trials[i]));
-    page_.figure(history_figure(histories, studies.front().metric),
+    page_.figure(history_figure(histories, studies.front().metric()),
                  "Each study's trials and best value so far, by trial number.",
                  "optimisation history of every study");
   }
@@ -125,7 +127,7 @@ class Report {
   void study(const StudyInfo& s, const std::vector<TrialInfo>& trials, bool several) {
     const int level = several ? 3 : 2;
     if (several) page_.heading(2, "Study " + s.name, anchor(s));
-    const std::vector<TrialInfo> ranked = best_first(trials, s.direction);
+    const std::vector<TrialInfo> ranked = best_first(trials, s.direction());
     summary(s, ranked, several ? 3 : 2);
     ensemble_section(s, level);
 
@@ -133,10 +135,10 @@ class Report {
     if (ranked.empty()) {
       page_.missing("No trial completed, so there is nothing to plot.");
     } else {
-      page_.figure(history_figure({history_of(s, trials)}, s.metric),
+      page_.figure(history_figure({history_of(s, trials)}, s.metric()),
                    fmt::format("{} of every completed trial (dots) and the best so far (line), by "
                                "trial number.",
-                               s.metric),
+                               s.metric()),
                    "optimisation history");
     }
 
@@ -153,7 +155,7 @@ class Report {
           importance_figure(bars),
           fmt::format("fANOVA importance over {} complete trials: the share of the "
                       "variance of {} each parameter explains on its own.{}",
-                      importance.trials, s.metric,
+                      importance.trials, s.metric(),
                       importance.caveat.empty() ? "" : " Caveat: " + importance.caveat + "."),
           "parameter importance");
     }
@@ -166,11 +168,11 @@ class Report {
       std::vector<TrialParams> lines;
       for (const auto& t : ranked) lines.push_back({t.number, t.params, t.value});
       page_.figure(
-          parallel_figure(space, lines, s.metric, s.direction),
+          parallel_figure(space, lines, s.metric(), s.direction()),
           fmt::format("Parallel coordinates: each complete trial is a line through its "
                       "parameter values, coloured by its rank by {} (green is best; the best are "
                       "drawn on top).",
-                      s.metric),
+                      s.metric()),
           "parallel coordinates of params and metric");
     }
 
@@ -238,9 +240,9 @@ class Report {
     } else {
       // The held-out figure in the metric's own units, never a loss beside a
       // metric in the target's units.
-      const auto [test_name, test_value] = test_counterpart(s.metric, best);
+      const auto [test_name, test_value] = held_out_value(s.metric(), best);
       headline = fmt::format(
-          "Trial {} won with {} {}{}, after {}.", best.number, s.metric, shown(best.value),
+          "Trial {} won with {} {}{}, after {}.", best.number, s.metric(), shown(best.value),
           std::isfinite(test_value) ? fmt::format(" ({} {})", test_name, shown(test_value)) : "",
           counts);
     }
@@ -325,15 +327,15 @@ class Report {
     // when it is a loss itself: a metric in the target's units (dollars) is
     // never put beside losses in standardised units.
     std::vector<std::pair<std::string, double TrialInfo::*>> losses;
-    if (is_loss(s.metric))
+    if (is_loss(s.metric()))
       losses = {{"train_loss", &TrialInfo::train_loss},
                 {"val_loss", &TrialInfo::val_loss},
                 {"test_loss", &TrialInfo::test_loss}};
-    const std::string test_name = is_loss(s.metric) ? "" : test_counterpart(s.metric, {}).first;
-    std::vector<std::string> columns = {"trial", s.metric};
+    const std::string test_name = is_loss(s.metric()) ? "" : test_counterpart(s.metric());
+    std::vector<std::string> columns = {"trial", s.metric()};
     if (!test_name.empty()) columns.push_back(test_name);
     for (const auto& [name, member] : losses)
-      if (name != s.metric) columns.push_back(name);
+      if (name != s.metric()) columns.push_back(name);
     columns.insert(columns.end(), {"epoch", "seconds"});
     for (const auto& name : short_names(paths)) columns.push_back(name);
     std::vector<std::vector<std::string>> rows;
@@ -341,9 +343,9 @@ class Report {
     for (std::size_t i = 0; i < ranked.size() && i < static_cast<std::size_t>(top_); ++i) {
       const TrialInfo& t = ranked[i];
       std::vector<std::string> row = {std::to_string(t.number), shown(t.value)};
-      if (!test_name.empty()) row.push_back(shown(test_counterpart(s.metric, t).second));
+      if (!test_name.empty()) row.push_back(shown(held_out_value(s.metric(), t).second));
       for (const auto& [name, member] : losses)
-        if (name != s.metric) row.push_back(shown(t.*member));
+        if (name != s.metric()) row.push_back(shown(t.*member));
       row.insert(row.end(),
                  {t.best_epoch ? std::to_string(*t.best_epoch) : "-", shown(t.duration_s)});
       for (const auto& path : paths) {

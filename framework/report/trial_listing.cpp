@@ -114,7 +114,7 @@ Table trial_listing(const StudyInfo& study, const std::vector<TrialInfo>& trials
   if (how.sort.empty() && how.top > 0) {
     // The best first: the highest where the study maximises its metric.
     how.sort = "value";
-    how.descending = study.direction == Direction::maximize;
+    how.descending = study.direction() == Direction::maximize;
   }
   if (!how.sort.empty()) sort_rows(table, paths, names_recorded, how.sort, how.descending);
   if (how.top > 0 && table.rows.size() > static_cast<std::size_t>(how.top))

@@ -29,9 +29,9 @@ Cell trial_record(StudyQueries& store, const StudyInfo& study, const TrialInfo& 
   record["study"] = study.name;
   record["trial"] = trial.number;
   record["state"] = to_string(trial.state);
-  record["metric"] = study.metric;
+  record["metric"] = study.metric();
   record["value"] = number_cell(trial.value);
-  record["direction"] = to_string(study.direction);
+  record["direction"] = to_string(study.direction());
   record["train_loss"] = number_cell(trial.train_loss);
   record["val_loss"] = number_cell(trial.val_loss);
   record["test_loss"] = number_cell(trial.test_loss);

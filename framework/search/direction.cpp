@@ -1,5 +1,7 @@
 #include "search/direction.h"
 
+#include "common/metric_catalogue.h"
+
 namespace tunelab {
 
 std::string to_string(Direction direction) {
@@ -13,12 +15,8 @@ std::optional<Direction> direction_named(const std::string& name) {
 }
 
 Direction natural_direction(const std::string& metric) {
-  for (const char* suffix : {"_accuracy", "_auc", "_f1", "_r2"}) {
-    const std::string s = suffix;
-    if (metric.size() > s.size() && metric.compare(metric.size() - s.size(), s.size(), s) == 0)
-      return Direction::maximize;
-  }
-  return Direction::minimize;
+  const MetricInfo* info = metric_info(metric);
+  return info && info->maximized ? Direction::maximize : Direction::minimize;
 }
 
 bool better(double a, double b, Direction direction) {

@@ -26,8 +26,10 @@ struct Objective {
   }
 };
 
-// The direction a metric's name implies: names ending in _accuracy, _auc,
-// _f1 or _r2 are maximised, every other (losses, errors, "value") minimised.
+// The direction the metric catalogue gives a metric (common/
+// metric_catalogue.h): accuracy, AUC, F1 and R² are maximised; losses,
+// errors, costs and every name it lacks ("value", an objective function's
+// outputs) minimised.
 Direction natural_direction(const std::string& metric);
 
 // Whether `a` is better than `b` in `direction`.

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "common/errors.h"
+#include "common/metric_catalogue.h"
 #include "common/near_matches.h"
 
 namespace tunelab {
@@ -20,15 +21,23 @@ PruningCurves::PruningCurves(const std::vector<Objective>& objectives, const std
   const auto part_of = [&](std::size_t i) -> std::optional<Part> {
     const Objective& o = objectives[i];
     const double sign = o.direction == Direction::maximize ? -1.0 : 1.0;
-    if (o.metric.rfind("val_", 0) == 0)  // val_loss and every validation metric
-      return Part{Curve::validation_loss, 1.0, i};
-    if (o.metric == "train_loss") return Part{Curve::training_loss, sign, i};
-    if (o.metric == "n_params") return Part{Curve::parameters, sign, i};
-    if (o.metric == "train_seconds") return Part{Curve::seconds, sign, i};
+    const MetricInfo* info = metric_info(o.metric);
+    switch (info ? info->curve : MetricCurve::none) {
+      case MetricCurve::validation_loss:  // val_loss and every validation metric
+        return Part{Curve::validation_loss, 1.0, i};
+      case MetricCurve::training_loss:
+        return Part{Curve::training_loss, sign, i};
+      case MetricCurve::parameters:
+        return Part{Curve::parameters, sign, i};
+      case MetricCurve::seconds:
+        return Part{Curve::seconds, sign, i};
+      case MetricCurve::none:
+        break;
+    }
     return std::nullopt;
   };
   const auto no_curve = [](const std::string& metric) {
-    const bool after_training = metric.rfind("test_", 0) == 0 || metric == "predict_ms_per_1k_rows";
+    const bool after_training = metric_info(metric) != nullptr;
     return fmt::format("{} has no value per epoch to prune by{}", metric,
                        after_training ? " (it is measured once a trial has trained)" : "");
   };

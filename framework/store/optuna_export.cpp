@@ -286,7 +286,7 @@ void write_study(SQLite::Database& db, StudyQueries& store, const StudyInfo& stu
     study_attr.bind(3, value.dump());
     study_attr.exec();
   };
-  add_study_attr("metric", study.metric);
+  add_study_attr("metric", study.metric());
   if (study.objectives.size() > 1) {
     json metrics = json::array();
     for (const auto& o : study.objectives) metrics.push_back(o.metric);

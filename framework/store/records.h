@@ -22,14 +22,16 @@ namespace tunelab {
 struct NewStudy {
   std::string name;
   std::uint64_t seed = 0;
-  std::string metric;
-  Direction direction = Direction::minimize;  // of the metric
   int trials_wanted = 1;
   nlohmann::json config;
   nlohmann::json document;
   std::string experiment_file;
-  // Several, for a study with search.objectives; else the one above.
-  std::vector<Objective> objectives;
+  // What its trials are judged by: one metric and its direction, or several
+  // (search.objectives). The studies table's metric and direction columns
+  // hold the first, for SQL and for stores before version 7.
+  std::vector<Objective> objectives = {Objective{"val_loss", Direction::minimize}};
+  const std::string& metric() const { return objectives.front().metric; }
+  Direction direction() const { return objectives.front().direction; }
 };
 
 // A finished trial of an earlier study that a study's sampler sees as

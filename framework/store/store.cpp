@@ -144,9 +144,9 @@ StudyInfo Store::create_study(const NewStudy& s, const std::vector<WarmStartTria
           "config_hash, experiment_file, created_at, design_trials, direction) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?4, ?) ON CONFLICT (name) DO NOTHING "
           "RETURNING study_id",
-          {s.name, static_cast<std::int64_t>(s.seed), s.metric,
+          {s.name, static_cast<std::int64_t>(s.seed), s.metric(),
            static_cast<std::int64_t>(s.trials_wanted), s.config.dump(), document,
-           fingerprint(document), s.experiment_file, utc_now(), to_string(s.direction)});
+           fingerprint(document), s.experiment_file, utc_now(), to_string(s.direction())});
       // Another process created the name between our look and this insert.
       if (!q.next())
         throw StudyNameTaken(fmt::format(
@@ -154,8 +154,7 @@ StudyInfo Store::create_study(const NewStudy& s, const std::vector<WarmStartTria
             "with that run, --study NAME starts another",
             s.name, url_));
       const std::int64_t study_id = q.int64(0);
-      const std::vector<Objective> objectives =
-          s.objectives.empty() ? std::vector<Objective>{{s.metric, s.direction}} : s.objectives;
+      const std::vector<Objective>& objectives = s.objectives;
       for (std::size_t i = 0; i < objectives.size(); ++i)
         db_->execute(
             "INSERT INTO study_objectives (study_id, objective, metric, direction) "

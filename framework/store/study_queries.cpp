@@ -100,7 +100,9 @@ std::vector<StudyInfo> StudyQueries::studies() {
       s.id = q.int64(0);
       s.name = q.text(1);
       s.seed = static_cast<std::uint64_t>(q.int64(2));
-      s.metric = q.text(3);
+      // The first objective, as the columns give it: a store before version
+      // 7 has no other.
+      Objective first{q.text(3), Direction::minimize};
       s.trials_wanted = q.integer(4);
       s.config = nlohmann::json::parse(q.text(5));
       s.document = nlohmann::json::parse(q.text(6));
@@ -112,22 +114,22 @@ std::vector<StudyInfo> StudyQueries::studies() {
       s.running = q.integer(12);
       s.first_started = q.text(13);
       s.last_finished = q.text(14);
-      s.direction = direction_named(q.text(15)).value_or(Direction::minimize);
+      first.direction = direction_named(q.text(15)).value_or(Direction::minimize);
+      s.objectives = {first};
       out.push_back(std::move(s));
     }
     for (auto& s : out) s.wall_seconds = working_seconds(*db_, s.id);
     // Before version 7 every study had one objective, its metric.
     const bool has_objectives = db_->table_exists("study_objectives");
     for (auto& s : out) {
-      if (has_objectives) {
-        sql::Rows o = db_->query(
-            "SELECT metric, direction FROM study_objectives WHERE study_id = ? ORDER BY objective",
-            {s.id});
-        while (o.next())
-          s.objectives.push_back(
-              {o.text(0), direction_named(o.text(1)).value_or(Direction::minimize)});
-      }
-      if (s.objectives.empty()) s.objectives.push_back({s.metric, s.direction});
+      if (!has_objectives) continue;
+      std::vector<Objective> objectives;
+      sql::Rows o = db_->query(
+          "SELECT metric, direction FROM study_objectives WHERE study_id = ? ORDER BY objective",
+          {s.id});
+      while (o.next())
+        objectives.push_back({o.text(0), direction_named(o.text(1)).value_or(Direction::minimize)});
+      if (!objectives.empty()) s.objectives = std::move(objectives);
     }
     // The best trial, by the same rule as the best_trials view.
     const std::string best =

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "common/metric_catalogue.h"
 #include "common/near_matches.h"
 #include "plugin/assembly.h"
 #include "plugin/registrar.h"
@@ -104,16 +105,17 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
   const ExperimentConfig& config = experiment.config;
   check_config(config, registrar);
   const SearchConfig& search = config.search;
-  const bool on_val = search.metric.rfind("val_", 0) == 0;
-  const bool on_test = search.metric.rfind("test_", 0) == 0;
+  const MetricInfo* metric = metric_info(search.metric());
+  const bool on_val = metric && metric->split == MetricSplit::val;
+  const bool on_test = metric && metric->split == MetricSplit::test;
   if (!config.evaluates_objective() && on_val && config.data.split.val <= 0 &&
-      config.data.folds < 2 && (!search.space.empty() || search.metric != "val_loss"))
+      config.data.folds < 2 && (!search.space.empty() || search.metric() != "val_loss"))
     throw ConfigError("search.metric", fmt::format("{} needs a validation split (data.split.val "
                                                    "> 0)",
-                                                   search.metric));
+                                                   search.metric()));
   if (!config.evaluates_objective() && on_test && config.data.split.test <= 0)
     throw ConfigError("search.metric",
-                      fmt::format("{} needs a test split (data.split.test > 0)", search.metric));
+                      fmt::format("{} needs a test split (data.split.test > 0)", search.metric()));
   if (config.evaluates_objective()) {
     // Every input the function reads is set in the file or searched over.
     for (const auto& input : objective_function(config, registrar).inputs) {
@@ -213,8 +215,10 @@ std::string class_split_counts(const PreparedData& data) {
 // (an AUC, an F1) rows of one class only. ConfigError before any trial.
 void check_metric_has_rows(const ExperimentConfig& config, const PreparedData& data,
                            const std::string& metric) {
-  const bool on_val = metric.rfind("val_", 0) == 0 && config.data.folds < 2;
-  const bool on_test = metric.rfind("test_", 0) == 0;
+  const MetricInfo* info = metric_info(metric);
+  if (!info) return;
+  const bool on_val = info->split == MetricSplit::val && config.data.folds < 2;
+  const bool on_test = info->split == MetricSplit::test;
   if (!on_val && !on_test) return;
   const Dataset& rows = on_val ? data.raw.val : data.raw.test;
   const char* part = on_val ? "validation" : "test";
@@ -226,9 +230,7 @@ void check_metric_has_rows(const ExperimentConfig& config, const PreparedData& d
     throw ConfigError("search.metric",
                       fmt::format("{} needs {} rows, and {}{}", metric, part, counts,
                                   classification ? ": " + class_split_counts(data) : ""));
-  const bool needs_two = metric.size() > 4 && (metric.compare(metric.size() - 4, 4, "_auc") == 0 ||
-                                               metric.compare(metric.size() - 3, 3, "_f1") == 0);
-  if (classification && needs_two) {
+  if (classification && info->needs_two_classes) {
     const auto present = class_counts(rows, data.classes.size());
     const auto classes =
         std::count_if(present.begin(), present.end(), [](std::int64_t n) { return n > 0; });
@@ -247,18 +249,19 @@ void check_metric_for_task(const ExperimentConfig& config, const PreparedData& d
   const bool classification = !data.classes.empty();
   for (const auto& objective : config.search.objectives) {
     const std::string& metric = objective.metric;
-    if (classification && is_regression_metric(metric))
+    const MetricInfo* info = metric_info(metric);
+    const MetricTask task = info ? info->task : MetricTask::any;
+    if (classification && task == MetricTask::regression)
       throw ConfigError("search.metric",
                         fmt::format("{} is a regression metric; '{}' is a classification target: "
                                     "use accuracy, logloss, auc or f1 (val_auc, ...)",
                                     metric, data.target_names.front()));
-    if (!classification && is_classification_metric(metric))
+    if (!classification && task == MetricTask::classification)
       throw ConfigError("search.metric",
                         fmt::format("{} is a classification metric; '{}' is a numeric target: use "
                                     "rmse, mae or r2 (val_rmse, ...), or set task: classification",
                                     metric, data.target_names.front()));
-    if (metric.size() > 3 && metric.compare(metric.size() - 3, 3, "_f1") == 0 &&
-        data.classes.size() > 2)
+    if (info && info->two_classes_only && data.classes.size() > 2)
       throw ConfigError("search.metric",
                         fmt::format("{} is for two classes; '{}' has {}: use accuracy, logloss or "
                                     "auc",

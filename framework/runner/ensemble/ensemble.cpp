@@ -54,7 +54,7 @@ std::vector<Candidate> candidates_of(StudyQueries& store, const StudyInfo& study
     out.push_back(std::move(c));
   }
   std::stable_sort(out.begin(), out.end(), [&](const Candidate& a, const Candidate& b) {
-    return better(a.trial.value, b.trial.value, study.direction);
+    return better(a.trial.value, b.trial.value, study.direction());
   });
   return out;
 }
@@ -123,7 +123,7 @@ BuiltEnsemble build_ensemble(Store& store, const StudyInfo& study, const Registr
   e.size = request.size;
   const bool log_target =
       study.config.contains("data") && study.config["data"].value("target_transform", "") == "log";
-  e.selected_by = selection_metric(study.metric, classification, log_target);
+  e.selected_by = selection_metric(study.metric(), classification, log_target);
   std::vector<int> picks(candidates.size(), 0);
   if (request.method == "top") {
     std::fill(picks.begin(), picks.begin() + request.size, 1);

@@ -54,11 +54,11 @@ PreparedData prepare_splits(const ExperimentConfig& config, const Dataset& datas
   prepared.digest = digest_of(dataset);
   prepared.splits = raw;
   prepared.raw = std::move(raw);
-  prepared.scaling =
-      prepare_features(prepared.splits, config.data.standardize_x, config.data.standardize_y,
-                       config.data.encoding, config.data.log_target,
-                       FeatureScaling{config.data.robust_x, config.data.smooth_clip_x,
-                                      config.data.quantile_x, config.data.quantiles});
+  prepared.scaling = prepare_features(
+      prepared.splits, config.data.standardize_x, config.data.standardize_y, config.data.encoding,
+      config.data.log_target,
+      FeatureScaling{config.data.scaling == NumericScaling::robust, config.data.smooth_clip_x,
+                     config.data.scaling == NumericScaling::quantile, config.data.quantiles});
   prepared.features = prepared.scaling.encoding->width();
   if (config.data.plr) {
     const auto numeric = prepared.scaling.encoding->value_columns();

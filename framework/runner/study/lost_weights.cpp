@@ -15,7 +15,7 @@ std::vector<std::string> restore_lost_weights(Store& store, const StudyInfo& stu
                                               StudyOptions::KeepWeights keep) {
   using Keep = StudyOptions::KeepWeights;
   if (keep == Keep::none) return {};
-  const auto best = best_trial(store.queue().finished_trials(study.id), study.direction);
+  const auto best = best_trial(store.queue().finished_trials(study.id), study.direction());
   if (!best) return {};
   const TrialInfo trial = store.trial(study, best->number);
   if (trial.epochs_run == 0) return {};  // an objective function: nothing trained

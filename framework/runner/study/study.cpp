@@ -155,8 +155,6 @@ StudyInfo open_study(const Experiment& experiment, const Registrar& registrar, S
   const auto warm_start = gather_warm_start(c, store, name);
   NewStudy study{name,
                  c.seed,
-                 c.search.metric,
-                 c.search.direction,
                  trials,
                  to_json(resolved),
                  experiment.document,
@@ -339,7 +337,7 @@ StudySummary study_summary(Store& store, const StudyInfo& study) {
     summary.pruned += t.state == TrialState::pruned;
     summary.failed += t.state == TrialState::fail;
   }
-  summary.best = best_trial(finished, study.direction);
+  summary.best = best_trial(finished, study.direction());
   if (store.queue().progress(study.id).counted >= study.trials_wanted)
     summary.stopped_because = StopReason::budget;
   return summary;

@@ -54,8 +54,8 @@ std::optional<WeightsFiles::Row> write_kept_weights(const StudyContext& c,
   const Keep keep = c.options.keep_weights;
   if (keep == Keep::none) return std::nullopt;
   if (keep == Keep::best) {
-    const auto best = best_trial(trial.history, c.experiment.config.search.direction);
-    if (best && !better(outcome.value, best->value, c.experiment.config.search.direction) &&
+    const auto best = best_trial(trial.history, c.experiment.config.search.direction());
+    if (best && !better(outcome.value, best->value, c.experiment.config.search.direction()) &&
         !(outcome.value == best->value && trial.number < best->number))
       return std::nullopt;
   }
@@ -228,7 +228,7 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
     record_finished(c, trial, outcome, report.run.has_value(), models, predictions,
                     c.data_varies ? own.whole : c.shared.whole);
   }
-  report.best = best_trial(c.store.queue().finished_trials(c.study_id), search.direction);
+  report.best = best_trial(c.store.queue().finished_trials(c.study_id), search.direction());
 
   report.number = number;
   report.state = outcome.state;
