@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "common/metric_catalogue.h"
 #include "model/parameter_count.h"
 #include "plugin/registrar.h"
 #include "runner/prepare/prepared_data.h"
@@ -32,9 +33,11 @@ using Clock = std::chrono::steady_clock;
 // metrics (NaN where the trial has none by that name).
 double metric_of(const std::string& metric, const TrainResult& r,
                  const std::map<std::string, double>& metrics) {
-  if (metric == "val_loss") return r.best_val_loss;
-  if (metric == "test_loss") return r.test_loss;
-  if (metric == "train_loss")
+  const MetricInfo* info = metric_info(metric);
+  const bool loss = info && info->measure == "loss";
+  if (loss && info->split == MetricSplit::val) return r.best_val_loss;
+  if (loss && info->split == MetricSplit::test) return r.test_loss;
+  if (loss && info->split == MetricSplit::train)
     return r.epochs[static_cast<std::size_t>(r.best_epoch - 1)].train_loss;
   const auto found = metrics.find(metric);
   return found == metrics.end() ? std::nan("") : found->second;
