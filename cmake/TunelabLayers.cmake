@@ -8,7 +8,7 @@
 # and links each layer's library only to the libraries of its list, so that a
 # dependency against the direction fails to build.
 set(TUNELAB_LAYERS common registry search data model train plugin config store analysis runner
-                   report cli)
+                   report serve cli)
 set(TUNELAB_USES_common "")
 set(TUNELAB_USES_registry common)
 set(TUNELAB_USES_search common registry)
@@ -22,8 +22,10 @@ set(TUNELAB_USES_analysis common registry search)
 set(TUNELAB_USES_runner common registry search data model train plugin config store analysis)
 set(TUNELAB_USES_report common registry search data model train plugin config store runner
                         analysis)
+set(TUNELAB_USES_serve common registry search data model train plugin config store runner
+                       analysis report)
 set(TUNELAB_USES_cli common registry search data model train plugin config store runner analysis
-                     report plugins)
+                     report serve plugins)
 set(TUNELAB_USES_plugins common registry search data model train plugin)
 
 # Every include of a layer's header that `root`'s framework/ and plugins/

@@ -19,6 +19,8 @@ build_packages=(
   gnuplot-nox graphviz fonts-dejavu-core
   # the tests render the report in Chromium and read exports back with Optuna
   chromium python3-optuna
+  # tunelab serve: the HTTP server
+  libcpp-httplib-dev
 )
 # References for tests and benchmarks (the fixtures they generate are committed,
 # and the tests that read exports with pandas skip where it is missing,
@@ -29,6 +31,10 @@ sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 
 wanted=("${build_packages[@]}")
+# The dashboard's chart library and the browser tests' driver come from npm
+# (framework/serve/web/package.json); Debian's nodejs and npm unless a Node.js
+# with npm is installed already.
+command -v npm > /dev/null || wanted+=(nodejs npm)
 [ "${TUNELAB_WITH_REFERENCES:-0}" = 1 ] && wanted+=("${reference_packages[@]}")
 
 missing=()
@@ -54,3 +60,13 @@ for lib in libblas.so.3 liblapack.so.3; do
     $sudo update-alternatives --set "$name" "$want"
   fi
 done
+
+# The npm packages, as package-lock.json pins them: the chart library that
+# the build embeds in tunelab serve, and puppeteer-core, with which the tests
+# drive Chromium.
+web=$(dirname "$0")/../framework/serve/web
+if ! cmp -s "$web/package-lock.json" "$web/node_modules/.installed-lock.json"; then
+  echo "setup: installing the dashboard's npm packages"
+  npm ci --prefix "$web" --no-audit --no-fund --loglevel=error
+  cp "$web/package-lock.json" "$web/node_modules/.installed-lock.json"
+fi

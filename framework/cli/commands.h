@@ -33,5 +33,6 @@ int predict_command(const Arguments& args, Registrar& registrar);
 int delete_command(const Arguments& args, Registrar& registrar);
 int enqueue_command(const Arguments& args, Registrar& registrar);
 int report_command(const Arguments& args, Registrar& registrar);
+int serve_command(const Arguments& args, Registrar& registrar);
 
 }  // namespace tunelab::cli

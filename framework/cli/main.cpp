@@ -38,6 +38,8 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
       {"compare", {tunelab::cli::compare_command, "studies side by side, with config differences"}},
       {"export",
        {tunelab::cli::export_command, "a study's trials as CSV, JSON or an Optuna storage"}},
+      {"serve",
+       {tunelab::cli::serve_command, "a live dashboard of a store's studies, in the browser"}},
       {"report", {tunelab::cli::report_command, "an HTML page with a study's figures and tables"}},
       {"importance", {tunelab::cli::importance_command, "how much each param mattered (fANOVA)"}},
       {"rerun", {tunelab::cli::rerun_command, "retrain a stored trial and compare its losses"}},

@@ -258,6 +258,26 @@ std::vector<EpochRow> StudyQueries::epochs(std::int64_t trial_id) {
   });
 }
 
+StudyProgress StudyQueries::progress(std::int64_t study_id) {
+  return in_store(url_, [&] {
+    sql::Rows q = db_->query(
+        "SELECT count(*), "
+        "coalesce(sum(CASE WHEN t.state IN ('RUNNING', 'WAITING') THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN t.state IN ('COMPLETE', 'PRUNED', 'FAIL') THEN 1 ELSE 0 END), 0), "
+        "(SELECT count(*) FROM epochs e JOIN trials u USING (trial_id) WHERE u.study_id = ?) "
+        "FROM trials t WHERE t.study_id = ?",
+        {study_id, study_id});
+    StudyProgress p;
+    if (q.next()) {
+      p.trials = q.integer(0);
+      p.running = q.integer(1);
+      p.finished = q.integer(2);
+      p.epochs = q.int64(3);
+    }
+    return p;
+  });
+}
+
 std::vector<ProvenanceInfo> StudyQueries::provenance(std::int64_t study_id) {
   return in_store(url_, [&] {
     std::vector<ProvenanceInfo> out;

@@ -37,6 +37,10 @@ class StudyQueries {
   std::vector<TrialInfo> trials(std::int64_t study_id);
   TrialInfo trial(const StudyInfo& study, int number);
   std::vector<EpochRow> epochs(std::int64_t trial_id);
+  // What has changed since a watcher last looked, in one query: how many
+  // trials the study has by state, and how many epochs they have recorded
+  // (a live view asks this each second, and reads more only when it moved).
+  StudyProgress progress(std::int64_t study_id);
   std::vector<ProvenanceInfo> provenance(std::int64_t study_id);
   std::optional<WeightsInfo> weights(std::int64_t trial_id);
   // The earlier studies' trials a study's sampler takes as history, in order.
