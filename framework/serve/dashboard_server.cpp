@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <sys/socket.h>
+
 #include <cstring>
 #include <sstream>
 
@@ -55,6 +57,12 @@ std::vector<int> numbers(const std::string& text) {
 
 DashboardServer::DashboardServer(std::unique_ptr<StudyQueries> store)
     : store_(std::move(store)), server_(std::make_unique<httplib::Server>()) {
+  // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which a
+  // second server would share a port in use instead of being refused.
+  server_->set_socket_options([](int socket) {
+    const int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   add_routes();
 }
 
