@@ -310,6 +310,11 @@ TEST_SUITE("serve") {
       const auto study = served->json("/api/study?name=quickstart");
       CHECK(study["trials"].size() == 6);
       CHECK(study["trials"][5]["state"] == "COMPLETE");
+      CHECK(study["importance"]["trials"] == 6);
+      CHECK(served->json("/api/studies")[0]["complete"] == 6);
+      CHECK(served->json("/api/curves?study=quickstart&trials=5")["5"].size() == 300);
+      CHECK(served->json("/api/trial?study=quickstart&number=5")["curve"].size() == 300);
+      CHECK(served->json("/api/trial?study=quickstart&number=6", 404).contains("error"));
     }
   }
 

@@ -65,6 +65,17 @@ nlohmann::json curve_json(const std::vector<EpochRow>& epochs) {
   return out;
 }
 
+nlohmann::json importance_json(const StudyInfo& study, const std::vector<TrialInfo>& trials) {
+  const StudyImportance importance = study_importance(study, trials);
+  nlohmann::json params = nlohmann::json::array();
+  for (const auto& p : importance.params)
+    params.push_back({{"path", p.path}, {"importance", number(p.importance)}});
+  return {{"params", params},
+          {"trials", importance.trials},
+          {"note", importance.note},
+          {"caveat", importance.caveat}};
+}
+
 }  // namespace
 
 nlohmann::json studies_json(StudyQueries& store) {
@@ -88,15 +99,11 @@ nlohmann::json studies_json(StudyQueries& store) {
   return out;
 }
 
-nlohmann::json study_json(StudyQueries& store, const std::string& name) {
+nlohmann::json study_json(StudyQueries& store, const std::string& name, bool importance) {
   const StudyInfo study = store.study(name);
   const std::vector<TrialInfo> trials = store.trials(study.id);
   nlohmann::json listed = nlohmann::json::array();
   for (const auto& t : trials) listed.push_back(trial_summary(t));
-  const StudyImportance importance = study_importance(study, trials);
-  nlohmann::json params = nlohmann::json::array();
-  for (const auto& p : importance.params)
-    params.push_back({{"path", p.path}, {"importance", number(p.importance)}});
   nlohmann::json front = nlohmann::json::array();
   if (study.objectives.size() > 1)
     for (const TrialInfo* t : pareto_trials(study, trials)) front.push_back(t->number);
@@ -111,11 +118,7 @@ nlohmann::json study_json(StudyQueries& store, const std::string& name) {
            study.best_number ? nlohmann::json(*study.best_number) : nlohmann::json(nullptr)},
           {"params", param_paths(trials)},
           {"trials", listed},
-          {"importance",
-           {{"params", params},
-            {"trials", importance.trials},
-            {"note", importance.note},
-            {"caveat", importance.caveat}}},
+          {"importance", importance ? importance_json(study, trials) : nlohmann::json(nullptr)},
           {"front", front},
           {"experiment", json_to_yaml(study.document)}};
 }

@@ -19,7 +19,9 @@ nlohmann::json studies_json(StudyQueries& store);
 // One study with its trials (params, values, metrics, states), parameter
 // importance (the numbers `tunelab best` prints), Pareto front for several
 // objectives, and its experiment file as YAML. InputError for an unknown name.
-nlohmann::json study_json(StudyQueries& store, const std::string& name);
+// Without `importance`, its "importance" is null (the server computes it less
+// often than a running study changes).
+nlohmann::json study_json(StudyQueries& store, const std::string& name, bool importance = true);
 
 // The per-epoch curves of the study's trials numbered `numbers`.
 nlohmann::json curves_json(StudyQueries& store, const std::string& name,

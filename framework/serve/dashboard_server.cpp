@@ -87,7 +87,7 @@ void DashboardServer::add_routes() {
   server_->Get("/api/studies",
                api([this](const httplib::Request&) { return studies_json(*store_); }));
   server_->Get("/api/study", api([this](const httplib::Request& req) {
-                 return study_json(*store_, required(req, "name"));
+                 return study_answer(required(req, "name"));
                }));
   server_->Get("/api/progress", api([this](const httplib::Request& req) {
                  return progress_json(*store_, required(req, "study"));
@@ -119,6 +119,28 @@ void DashboardServer::add_routes() {
   server_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.body.empty()) reply_error(res, res.status, "not found: " + req.path);
   });
+}
+
+nlohmann::json DashboardServer::study_answer(const std::string& name) {
+  constexpr auto kImportanceSeconds = std::chrono::seconds(10);
+  const nlohmann::json progress = progress_json(*store_, name);
+  StudySeen& seen = studies_seen_[name];
+  if (seen.progress == progress && !seen.answer.is_null()) return seen.answer;
+  const int finished = progress["finished"].get<int>();
+  const auto now = std::chrono::steady_clock::now();
+  const bool settled = progress["running"].get<int>() == 0;
+  const bool importance =
+      seen.importance.is_null() ||
+      (finished != seen.finished && (settled || now - seen.importance_at >= kImportanceSeconds));
+  seen.answer = study_json(*store_, name, importance);
+  if (importance) {
+    seen.importance = seen.answer["importance"];
+    seen.finished = finished;
+    seen.importance_at = now;
+  }
+  seen.answer["importance"] = seen.importance;
+  seen.progress = progress;
+  return seen.answer;
 }
 
 int DashboardServer::bind(const std::string& host, int port) {

@@ -4,9 +4,13 @@
 // in its own short read, so that the studies writing to the store never
 // wait on it.
 
+#include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "store/study_queries.h"
 
@@ -33,8 +37,20 @@ class DashboardServer {
  private:
   void add_routes();
   std::unique_ptr<StudyQueries> store_;
+  // One study's answer as of its progress: several pages watching the same
+  // study cost one reading of its trials per change, and its importance (a
+  // random forest) is computed again only when trials finished and at most
+  // every kImportanceSeconds while it runs.
+  nlohmann::json study_answer(const std::string& name);
+
+  struct StudySeen {
+    nlohmann::json progress, answer, importance;
+    int finished = -1;
+    std::chrono::steady_clock::time_point importance_at;
+  };
   std::unique_ptr<httplib::Server> server_;
   std::mutex store_mutex_;
+  std::map<std::string, StudySeen> studies_seen_;
 };
 
 }  // namespace tunelab

@@ -120,7 +120,8 @@ function historyPlot(study) {
     series: [{ label: "trial" },
       { label: study.objectives[0].metric, stroke: "rgba(0,0,0,0)", points: { show: true, size: 6, fill: "#4a7db5" } },
       { label: "best so far", stroke: "#d9534f", width: 2 }],
-    axes: [{ label: "trial" }, { label: study.objectives[0].metric }],
+    axes: [{ label: "trial", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] },
+      { label: study.objectives[0].metric }],
   }, [xs, ys, bestSoFar(ys, maximize)], box);
   return box;
 }
