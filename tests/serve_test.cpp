@@ -155,6 +155,9 @@ TEST_SUITE("serve") {
     const auto compared = served.json("/api/compare?study=quickstart&study=churn");
     CHECK(compared["columns"] == nlohmann::json({"study", "quickstart", "churn"}));
 
+    const auto everything = served.json("/api/progress");
+    CHECK(everything["studies"] == 11);
+    CHECK(everything["finished"] == 23);
     const auto progress = served.json("/api/progress?study=classes");
     CHECK(progress["finished"] == 2);
     CHECK(progress["running"] == 0);

@@ -167,6 +167,13 @@ nlohmann::json comparison_json(StudyQueries& store, const std::vector<std::strin
 }
 
 nlohmann::json progress_json(StudyQueries& store, const std::string& name) {
+  if (name.empty()) {
+    const StudyProgress p = store.progress();
+    return {{"studies", p.studies},
+            {"trials", p.trials},
+            {"running", p.running},
+            {"finished", p.finished}};
+  }
   const StudyProgress p = store.progress(store.study(name).id);
   return {
       {"trials", p.trials}, {"running", p.running}, {"finished", p.finished}, {"epochs", p.epochs}};

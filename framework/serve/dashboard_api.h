@@ -34,7 +34,8 @@ nlohmann::json trial_json(StudyQueries& store, const std::string& name, int numb
 // Studies side by side, as `tunelab compare` shows them.
 nlohmann::json comparison_json(StudyQueries& store, const std::vector<std::string>& names);
 
-// The study's trials by state and its epochs, counted in one query.
+// The study's trials by state and its epochs, counted in one query; with an
+// empty name, every study's trials (and how many studies there are).
 nlohmann::json progress_json(StudyQueries& store, const std::string& name);
 
 }  // namespace tunelab

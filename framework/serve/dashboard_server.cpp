@@ -90,7 +90,7 @@ void DashboardServer::add_routes() {
                  return study_answer(required(req, "name"));
                }));
   server_->Get("/api/progress", api([this](const httplib::Request& req) {
-                 return progress_json(*store_, required(req, "study"));
+                 return progress_json(*store_, req.get_param_value("study"));
                }));
   server_->Get("/api/curves", api([this](const httplib::Request& req) {
                  return curves_json(*store_, required(req, "study"),

@@ -87,12 +87,8 @@ struct TrialOutcome : TrialResults {
 
 // A study's trials by state and their epochs, counted together.
 struct StudyProgress {
-  int trials = 0, running = 0, finished = 0;
+  int studies = 1, trials = 0, running = 0, finished = 0;
   std::int64_t epochs = 0;
-  bool operator==(const StudyProgress& o) const {
-    return trials == o.trials && running == o.running && finished == o.finished &&
-           epochs == o.epochs;
-  }
 };
 
 // What the query commands read back.

@@ -278,6 +278,24 @@ StudyProgress StudyQueries::progress(std::int64_t study_id) {
   });
 }
 
+StudyProgress StudyQueries::progress() {
+  return in_store(url_, [&] {
+    sql::Rows q = db_->query(
+        "SELECT (SELECT count(*) FROM studies), count(*), "
+        "coalesce(sum(CASE WHEN state IN ('RUNNING', 'WAITING') THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN state IN ('COMPLETE', 'PRUNED', 'FAIL') THEN 1 ELSE 0 END), 0) "
+        "FROM trials");
+    StudyProgress p;
+    if (q.next()) {
+      p.studies = q.integer(0);
+      p.trials = q.integer(1);
+      p.running = q.integer(2);
+      p.finished = q.integer(3);
+    }
+    return p;
+  });
+}
+
 std::vector<ProvenanceInfo> StudyQueries::provenance(std::int64_t study_id) {
   return in_store(url_, [&] {
     std::vector<ProvenanceInfo> out;

@@ -41,6 +41,8 @@ class StudyQueries {
   // trials the study has by state, and how many epochs they have recorded
   // (a live view asks this each second, and reads more only when it moved).
   StudyProgress progress(std::int64_t study_id);
+  // The same over every study (epochs left at 0), with how many there are.
+  StudyProgress progress();
   std::vector<ProvenanceInfo> provenance(std::int64_t study_id);
   std::optional<WeightsInfo> weights(std::int64_t trial_id);
   // The earlier studies' trials a study's sampler takes as history, in order.

@@ -92,8 +92,14 @@ async function studiesPage(gen) {
     } } });
     page.replaceChildren(el("h1", { text: "Studies" }), table, el("p", {}, compare));
   };
-  await draw();
-  poll(gen, draw, 2000);
+  // The list is read again only when the store's trials moved.
+  let seen = null;
+  const check = async () => {
+    const progress = JSON.stringify(await getJSON("/api/progress"));
+    if (progress !== seen && gen === generation) { seen = progress; await draw(); }
+  };
+  await check();
+  poll(gen, check, 1000);
 }
 
 // ---- One study ----
