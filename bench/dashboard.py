@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """A study with open dashboard pages against the same study without them.
 
-4 worker processes run a 200-trial study (experiments/quickstart.yaml) into
-an SQLite store, once alone and once while `tunelab serve` shows it to 3
+4 worker processes run a 200-trial study (experiments/quickstart.yaml, each
+trial 300 epochs without early stopping: about 40 s here) into an SQLite
+store, once alone and once while `tunelab serve` shows it to 3
 pages. Each page does what the browser's page does: every second it asks
 the study's progress, and when that moved, it reads the study (trials,
 importance) and the learning curves of the 5 best and the running trials.
@@ -11,7 +12,8 @@ the median times from the first trial's start to the last one's end (as the
 store records them), their ratio, whether both recorded the same trials,
 and any "database is locked" a worker or a page saw.
 
-    bench/dashboard.py [--tunelab build/tunelab] [--trials 200] [--pages 3] [--repeats 3]
+    bench/dashboard.py [--tunelab build/tunelab] [--trials 200] [--epochs 300] [--pages 3]
+                       [--repeats 3]
 """
 import argparse
 import json
@@ -66,6 +68,7 @@ def study(args, folder, name, pages):
     store = os.path.join(folder, name + ".db")
     command = [args.tunelab, "run", os.path.join(ROOT, "experiments", "quickstart.yaml"),
                "--trials", str(args.trials), "--workers", "4", "--set", "search.timeout=1h",
+               "--set", f"trainer.epochs={args.epochs}", "--set", "trainer.early_stopping.patience=0",
                "--storage", "sqlite:///" + store, "--quiet", "--keep-weights", "none"]
     seen = {"requests": 0, "errors": []}
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -101,6 +104,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tunelab", default=os.path.join(ROOT, "build", "tunelab"))
     parser.add_argument("--trials", type=int, default=200)
+    parser.add_argument("--epochs", type=int, default=300)
     parser.add_argument("--pages", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
@@ -119,7 +123,8 @@ def main():
             print(f"run {r + 1}: alone {alone[0]:.1f} s, with {args.pages} pages {watched[0]:.1f} s "
                   f"({watched[3]['requests']} requests)", flush=True)
     a, w = statistics.median(seconds["alone"]), statistics.median(seconds["watched"])
-    print(f"\nquickstart.yaml, {args.trials} trials, 4 workers, SQLite; medians of {args.repeats}\n")
+    print(f"\nquickstart.yaml, {args.trials} trials of {args.epochs} epochs, 4 workers, SQLite; "
+          f"medians of {args.repeats}\n")
     print("| alone | with {} pages | ratio | same trials | \"database is locked\" | page requests |"
           .format(args.pages))
     print("| --- | --- | --- | --- | --- | --- |")
