@@ -78,6 +78,29 @@ void fetch_weights(sql::Connection& db, std::int64_t trial_id, const std::filesy
   std::filesystem::rename(partial, file);
 }
 
+// Trials by state, in one row: `studies` and `epochs` are the SQL that
+// counts them, `where` picks the trials.
+StudyProgress progress_row(sql::Connection& db, const std::string& studies,
+                           const std::string& epochs, const std::string& where,
+                           const sql::Params& params) {
+  sql::Rows q = db.query(
+      "SELECT " + studies + ", count(*), " +
+          "coalesce(sum(CASE WHEN t.state IN ('RUNNING', 'WAITING') THEN 1 ELSE 0 END), 0), "
+          "coalesce(sum(CASE WHEN t.state IN ('COMPLETE', 'PRUNED', 'FAIL') THEN 1 ELSE 0 END), "
+          "0), " +
+          epochs + " FROM trials t " + where,
+      params);
+  StudyProgress p;
+  if (q.next()) {
+    p.studies = q.integer(0);
+    p.trials = q.integer(1);
+    p.running = q.integer(2);
+    p.finished = q.integer(3);
+    p.epochs = q.int64(4);
+  }
+  return p;
+}
+
 }  // namespace
 
 StudyQueries::StudyQueries(std::shared_ptr<StoreConnection> connection)
@@ -260,40 +283,16 @@ std::vector<EpochRow> StudyQueries::epochs(std::int64_t trial_id) {
 
 StudyProgress StudyQueries::progress(std::int64_t study_id) {
   return in_store(url_, [&] {
-    sql::Rows q = db_->query(
-        "SELECT count(*), "
-        "coalesce(sum(CASE WHEN t.state IN ('RUNNING', 'WAITING') THEN 1 ELSE 0 END), 0), "
-        "coalesce(sum(CASE WHEN t.state IN ('COMPLETE', 'PRUNED', 'FAIL') THEN 1 ELSE 0 END), 0), "
-        "(SELECT count(*) FROM epochs e JOIN trials u USING (trial_id) WHERE u.study_id = ?) "
-        "FROM trials t WHERE t.study_id = ?",
-        {study_id, study_id});
-    StudyProgress p;
-    if (q.next()) {
-      p.trials = q.integer(0);
-      p.running = q.integer(1);
-      p.finished = q.integer(2);
-      p.epochs = q.int64(3);
-    }
-    return p;
+    return progress_row(*db_, "1",
+                        "(SELECT count(*) FROM epochs e JOIN trials u USING (trial_id) "
+                        "WHERE u.study_id = ?)",
+                        "WHERE t.study_id = ?", {study_id, study_id});
   });
 }
 
 StudyProgress StudyQueries::progress() {
-  return in_store(url_, [&] {
-    sql::Rows q = db_->query(
-        "SELECT (SELECT count(*) FROM studies), count(*), "
-        "coalesce(sum(CASE WHEN state IN ('RUNNING', 'WAITING') THEN 1 ELSE 0 END), 0), "
-        "coalesce(sum(CASE WHEN state IN ('COMPLETE', 'PRUNED', 'FAIL') THEN 1 ELSE 0 END), 0) "
-        "FROM trials");
-    StudyProgress p;
-    if (q.next()) {
-      p.studies = q.integer(0);
-      p.trials = q.integer(1);
-      p.running = q.integer(2);
-      p.finished = q.integer(3);
-    }
-    return p;
-  });
+  return in_store(
+      url_, [&] { return progress_row(*db_, "(SELECT count(*) FROM studies)", "0", "", {}); });
 }
 
 std::vector<ProvenanceInfo> StudyQueries::provenance(std::int64_t study_id) {
