@@ -45,6 +45,12 @@ function shown(v) {
   return typeof v === "string" ? v : JSON.stringify(v);
 }
 
+// The charts on the page now: uPlot listens on the window, so a chart the
+// page replaces is destroyed, or hours of redraws would pile them up.
+let plots = [];
+function plot(options, data, box) { plots.push(new uPlot(options, data, box)); }
+function clearPlots() { for (const p of plots) p.destroy(); plots = []; }
+
 function studyLink(name) { return "#/study/" + encodeURIComponent(name); }
 
 function showError(error) {
@@ -120,7 +126,7 @@ function historyPlot(study) {
   const log = positive && Math.max(...ys) / Math.min(...ys) >= 100;
   const box = el("div", { id: "history-plot", class: "panel" }, el("h2", { text: "Optimisation history" + (log ? " (log axis)" : "") }));
   if (xs.length === 0) { box.append(el("p", { class: "note", text: "no complete trial yet" })); return box; }
-  new uPlot({
+  plot({
     width: 560, height: 280,
     scales: { x: { time: false }, y: { distr: log ? 3 : 1 } },
     series: [{ label: "trial" },
@@ -147,7 +153,7 @@ function curvesPlot(study, curves) {
       stroke: colours[i % colours.length], dash: state === "PRUNED" ? [6, 4] : undefined, width: state === "RUNNING" ? 2 : 1 });
     data.push(epochs.map((e) => { const row = curves[n][e - 1]; return row ? row.val_loss : null; }));
   });
-  new uPlot({ width: 560, height: 280, scales: { x: { time: false } }, series, axes: [{ label: "epoch" }, { label: "val_loss" }] }, data, box);
+  plot({ width: 560, height: 280, scales: { x: { time: false } }, series, axes: [{ label: "epoch" }, { label: "val_loss" }] }, data, box);
   return box;
 }
 
@@ -266,6 +272,7 @@ async function drawStudy(name, gen) {
     .concat(study.trials.filter((t) => t.state === "RUNNING" || t.state === "PRUNED").slice(-5).map((t) => t.number));
   const curves = shownCurves.length ? await getJSON("/api/curves", { study: name, trials: shownCurves.join(",") }) : {};
   if (gen !== generation) return;
+  clearPlots();
   const counts = {};
   for (const t of study.trials) counts[t.state] = (counts[t.state] || 0) + 1;
   page.replaceChildren(
@@ -305,7 +312,7 @@ async function trialPage(name, number, gen) {
   if (t.error) add("error", t.error);
   const curve = el("div", { id: "trial-curve", class: "panel" });
   if (t.curve.length) {
-    new uPlot({ width: 560, height: 280, scales: { x: { time: false } },
+    plot({ width: 560, height: 280, scales: { x: { time: false } },
       series: [{ label: "epoch" }, { label: "train_loss", stroke: "#1f77b4" }, { label: "val_loss", stroke: "#d62728" }],
       axes: [{ label: "epoch" }, { label: "loss" }] },
     [t.curve.map((e) => e.epoch), t.curve.map((e) => e.train_loss), t.curve.map((e) => e.val_loss)], curve);
@@ -334,6 +341,7 @@ async function comparePage(names, gen) {
 function route() {
   generation += 1;
   clearTimeout(timer);
+  clearPlots();
   const gen = generation;
   const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
   let shown;
