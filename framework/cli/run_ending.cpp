@@ -10,6 +10,7 @@
 #include "report/ensemble_text.h"
 #include "report/study_front.h"
 #include "report/text.h"
+#include "report/trial_table.h"
 #include "runner/ensemble/ensemble.h"
 
 namespace tunelab::cli {
@@ -48,14 +49,10 @@ void print_best(StudyQueries& store, const StudyInfo& study, const StudySummary&
   const TrialInfo best = store.trial(study, summary.best->number);
   // Beside the metric, its value on the test rows: the test loss, or for a
   // metric such as val_auc, test_auc.
-  std::string test_name = "test_loss";
-  double test_value = best.test_loss;
-  if (const std::string counterpart = test_counterpart(metric);
-      !counterpart.empty() && counterpart != "test_loss") {
-    test_name = counterpart;
-    const auto found = best.metrics.find(test_name);
-    test_value = found == best.metrics.end() ? kMissing : found->second;
-  }
+  // (A metric of no split, such as train_loss, has the test loss beside it.)
+  std::string test_name = test_counterpart(metric);
+  if (test_name.empty()) test_name = "test_loss";
+  const double test_value = recorded_value(best, test_name);
   std::cout << fmt::format("best: trial {}  {} {}", best.number, metric, shown(best.value))
             << (best.epochs_run > 0
                     ? fmt::format("  {} {}  (epoch {} of {})", test_name, shown(test_value),

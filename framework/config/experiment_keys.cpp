@@ -9,16 +9,6 @@
 namespace tunelab {
 namespace {
 
-// {name: branin, x0: 1} -> ("branin", {x0: 1}).
-std::pair<std::string, nlohmann::json> name_and_rest(const nlohmann::json& value) {
-  if (value.is_string()) return {value.get<std::string>(), nlohmann::json::object()};
-  if (!value.is_object())
-    throw ConfigError("objective", "expected a name or a mapping with a name");
-  nlohmann::json rest = value;
-  rest.erase("name");
-  return {Args(value).text("name", ""), rest};
-}
-
 // What trains is not there for an objective experiment: the function is
 // evaluated instead.
 bool trains(const ExperimentConfig& c) { return !c.evaluates_objective(); }
@@ -31,7 +21,7 @@ KeySpec<ExperimentConfig> objective_key() {
              [](const Args& args, ExperimentConfig& c, const ExperimentConfig&) {
                if (!args.has("objective")) return;
                std::tie(c.objective.name, c.objective.section) =
-                   name_and_rest(args.section("objective"));
+                   named_section(args, "objective", "");
                if (c.objective.name.empty())
                  throw ConfigError("objective", "needs a name: one of the registered objectives");
                for (const char* section : {"data", "model", "trainer"})
@@ -43,8 +33,7 @@ KeySpec<ExperimentConfig> objective_key() {
                                      ConfigError::About::key);
              },
              [](const ExperimentConfig& c, nlohmann::json& out) {
-               out["objective"] = c.objective.section;
-               out["objective"]["name"] = c.objective.name;
+               out["objective"] = named_json(c.objective.name, c.objective.section);
              })
       .stated_when([](const ExperimentConfig& c) { return c.evaluates_objective(); });
 }
@@ -102,8 +91,7 @@ KeySpec<ExperimentConfig> model_key() {
                c.model.settings.erase("name");
              },
              [](const ExperimentConfig& c, nlohmann::json& out) {
-               out["model"] = c.model.settings;
-               out["model"]["name"] = c.model.name;
+               out["model"] = named_json(c.model.name, c.model.settings);
              })
       .stated_when(trains);
 }

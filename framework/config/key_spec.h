@@ -123,6 +123,27 @@ auto in_section(const std::string& section, Read read) {
   }
 }
 
+// A name with its options, as a sampler, a pruner or an objective is given:
+// `tpe`, or {name: tpe, startup_trials: 10} -> ("tpe", {startup_trials: 10});
+// left out: (fallback, {}).
+inline std::pair<std::string, nlohmann::json> named_section(const Args& args,
+                                                            const std::string& key,
+                                                            const std::string& fallback) {
+  const auto& value = args.section(key);
+  if (value.is_null()) return {fallback, nlohmann::json::object()};
+  if (value.is_string()) return {value.get<std::string>(), nlohmann::json::object()};
+  if (!value.is_object()) throw ConfigError(key, "expected a name or a mapping with a name");
+  nlohmann::json rest = value;
+  rest.erase("name");
+  return {Args(value).text("name", fallback), rest};
+}
+
+// Its inverse, as to_json states it: the options with the name among them.
+inline nlohmann::json named_json(const std::string& name, nlohmann::json options) {
+  options["name"] = name;
+  return options;
+}
+
 // ---- Declarations of the common kinds of key ----
 
 namespace keys_detail {

@@ -197,17 +197,18 @@ KeySpec<SearchConfig> space_key() {
 }
 
 KeySpec<SearchConfig> trials_key() {
-  return custom_key<SearchConfig>(
-      "trials",
-      {"the budget of finished trials (`--trials` overrides it)", "integer 1..1000000",
-       "1 without a space, 20 with one"},
-      [](const Args& args, SearchConfig& s, const ExperimentConfig&) {
-        const auto trials = args.integer("trials", s.space.empty() ? 1 : 20);
-        require_at_least("trials", trials, 1);
-        if (trials > 1000000) throw ConfigError("trials", "must be at most 1000000");
-        s.trials = static_cast<int>(trials);
-      },
-      [](const SearchConfig& s, nlohmann::json& out) { out["trials"] = s.trials; });
+  KeySpec<SearchConfig> key =
+      integer_key("trials", &SearchConfig::trials,
+                  {"the budget of finished trials (`--trials` overrides it)", "",
+                   "1 without a space, 20 with one"},
+                  1, 1000000);
+  // Left out: one trial of a single run, 20 of a search (the space is read).
+  key.read = [read = std::move(key.read)](const Args& args, SearchConfig& s,
+                                          const ExperimentConfig& so_far) {
+    s.trials = s.space.empty() ? 1 : 20;
+    read(args, s, so_far);
+  };
+  return key;
 }
 
 // "90", "90s", "10m", "1.5h" or a number of seconds.
@@ -241,18 +242,6 @@ KeySpec<SearchConfig> timeout_key() {
       [](const SearchConfig& s, nlohmann::json& out) { out["timeout"] = s.timeout_seconds; });
 }
 
-// {name: tpe, n_startup: 10} -> ("tpe", {n_startup: 10}).
-std::pair<std::string, nlohmann::json> named_section(const Args& args, const std::string& key,
-                                                     const std::string& fallback) {
-  const auto& value = args.section(key);
-  if (value.is_null()) return {fallback, nlohmann::json::object()};
-  if (value.is_string()) return {value.get<std::string>(), nlohmann::json::object()};
-  if (!value.is_object()) throw ConfigError(key, "expected a name or a mapping with a name");
-  nlohmann::json rest = value;
-  rest.erase("name");
-  return {Args(value).text("name", fallback), rest};
-}
-
 KeySpec<SearchConfig> sampler_key() {
   return custom_key<SearchConfig>(
       "sampler",
@@ -264,8 +253,7 @@ KeySpec<SearchConfig> sampler_key() {
         std::tie(s.sampler, s.sampler_args) = named_section(args, "sampler", s.sampler);
       },
       [](const SearchConfig& s, nlohmann::json& out) {
-        out["sampler"] = s.sampler_args;
-        out["sampler"]["name"] = s.sampler;
+        out["sampler"] = named_json(s.sampler, s.sampler_args);
       });
 }
 
@@ -288,8 +276,7 @@ KeySpec<SearchConfig> pruner_key() {
         s.pruner_args.erase("objective");
       },
       [](const SearchConfig& s, nlohmann::json& out) {
-        out["pruner"] = s.pruner_args;
-        out["pruner"]["name"] = s.pruner;
+        out["pruner"] = named_json(s.pruner, s.pruner_args);
         if (!s.pruner_objective.empty()) out["pruner"]["objective"] = s.pruner_objective;
       });
 }

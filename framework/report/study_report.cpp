@@ -57,10 +57,7 @@ std::vector<TrialInfo> best_first(const std::vector<TrialInfo>& trials, Directio
 // val_rmse -> test_rmse, val_loss -> test_loss. Empty name: there is none.
 std::pair<std::string, double> held_out_value(const std::string& metric, const TrialInfo& t) {
   const std::string name = test_counterpart(metric);
-  if (name.empty()) return {"", kMissing};
-  if (name == "test_loss") return {name, t.test_loss};
-  const auto it = t.metrics.find(name);
-  return {name, it == t.metrics.end() ? kMissing : it->second};
+  return {name, name.empty() ? kMissing : recorded_value(t, name)};
 }
 
 bool is_loss(const std::string& metric) {

@@ -19,15 +19,6 @@ bool cell_less(const Cell& a, const Cell& b) {
   return cell_text(a) < cell_text(b);
 }
 
-// The losses and metrics a trial recorded, by name.
-double recorded(const TrialInfo& t, const std::string& name) {
-  if (name == "train_loss") return t.train_loss;
-  if (name == "val_loss") return t.val_loss;
-  if (name == "test_loss") return t.test_loss;
-  const auto found = t.metrics.find(name);
-  return found == t.metrics.end() ? kMissing : found->second;
-}
-
 // Every loss and metric some trial recorded, losses first, then by name.
 std::vector<std::string> recorded_names(const std::vector<TrialInfo>& trials) {
   std::vector<std::string> names = {"train_loss", "val_loss", "test_loss"};
@@ -102,7 +93,7 @@ Table trial_listing(const StudyInfo& study, const std::vector<TrialInfo>& trials
     const std::vector<double> v = objective_values(t);
     for (std::size_t i = 0; i < objectives; ++i)
       row.push_back(number_cell(i < v.size() ? v[i] : kMissing));
-    for (const auto& name : shown) row.push_back(number_cell(recorded(t, name)));
+    for (const auto& name : shown) row.push_back(number_cell(recorded_value(t, name)));
     row.insert(row.end(), {t.epochs_run, number_cell(t.duration_s)});
     for (const auto& p : paths) {
       const auto it = t.params.find(p);

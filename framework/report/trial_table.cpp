@@ -52,6 +52,14 @@ Cell trial_record(StudyQueries& store, const StudyInfo& study, const TrialInfo& 
   return record;
 }
 
+double recorded_value(const TrialInfo& trial, const std::string& name) {
+  if (name == "train_loss") return trial.train_loss;
+  if (name == "val_loss") return trial.val_loss;
+  if (name == "test_loss") return trial.test_loss;
+  const auto found = trial.metrics.find(name);
+  return found == trial.metrics.end() ? kMissing : found->second;
+}
+
 Table export_table(const std::vector<TrialInfo>& trials) {
   const auto paths = param_paths(trials);
   std::set<std::string> metric_names;

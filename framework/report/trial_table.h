@@ -20,6 +20,10 @@ std::vector<std::string> short_names(const std::vector<std::string>& paths);
 // A number cell; NaN (no value) is null.
 Cell number_cell(double value);
 
+// A loss or metric the trial recorded, by name (train_loss, val_rmse, ...);
+// NaN where it has none.
+double recorded_value(const TrialInfo& trial, const std::string& name);
+
 // A trial as a record: study, number, state, metric, value and losses, kept
 // epoch, epochs run, seed, device, times, error (if any), params and the
 // weights file (null when none was kept).

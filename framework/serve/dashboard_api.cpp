@@ -174,7 +174,8 @@ nlohmann::json progress_json(StudyQueries& store, const std::string& name) {
             {"running", p.running},
             {"finished", p.finished}};
   }
-  const StudyProgress p = store.progress(store.study(name).id);
+  const StudyProgress p = store.progress(name);
+  if (p.studies == 0) store.study(name);  // InputError naming the studies there are
   return {
       {"trials", p.trials}, {"running", p.running}, {"finished", p.finished}, {"epochs", p.epochs}};
 }

@@ -281,12 +281,14 @@ std::vector<EpochRow> StudyQueries::epochs(std::int64_t trial_id) {
   });
 }
 
-StudyProgress StudyQueries::progress(std::int64_t study_id) {
+StudyProgress StudyQueries::progress(const std::string& study) {
+  // By name in the query itself: finding the study first would read every
+  // study's listing at each poll.
   return in_store(url_, [&] {
-    return progress_row(*db_, "1",
+    return progress_row(*db_, "(SELECT count(*) FROM studies WHERE name = ?)",
                         "(SELECT count(*) FROM epochs e JOIN trials u USING (trial_id) "
-                        "WHERE u.study_id = ?)",
-                        "WHERE t.study_id = ?", {study_id, study_id});
+                        "JOIN studies v USING (study_id) WHERE v.name = ?)",
+                        "JOIN studies s USING (study_id) WHERE s.name = ?", {study, study, study});
   });
 }
 

@@ -38,9 +38,10 @@ class StudyQueries {
   TrialInfo trial(const StudyInfo& study, int number);
   std::vector<EpochRow> epochs(std::int64_t trial_id);
   // What has changed since a watcher last looked, in one query: how many
-  // trials the study has by state, and how many epochs they have recorded
-  // (a live view asks this each second, and reads more only when it moved).
-  StudyProgress progress(std::int64_t study_id);
+  // trials the study named has by state, and how many epochs they have
+  // recorded (a live view asks this each second, and reads more only when it
+  // moved); `studies` is 0 when there is no such study.
+  StudyProgress progress(const std::string& study);
   // The same over every study (epochs left at 0), with how many there are.
   StudyProgress progress();
   std::vector<ProvenanceInfo> provenance(std::int64_t study_id);

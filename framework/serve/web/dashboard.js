@@ -67,6 +67,18 @@ function poll(gen, f, ms) {
   }, ms);
 }
 
+// Draws once, then asks /api/progress (`params`: a study's, or none for the
+// whole store) each second and draws again only when it moved.
+async function watch(gen, params, draw) {
+  let seen = null;
+  const check = async () => {
+    const progress = JSON.stringify(await getJSON("/api/progress", params));
+    if (progress !== seen && gen === generation) { seen = progress; await draw(); }
+  };
+  await check();
+  poll(gen, check, 1000);
+}
+
 // ---- The studies ----
 
 async function studiesPage(gen) {
@@ -98,14 +110,7 @@ async function studiesPage(gen) {
     } } });
     page.replaceChildren(el("h1", { text: "Studies" }), table, el("p", {}, compare));
   };
-  // The list is read again only when the store's trials moved.
-  let seen = null;
-  const check = async () => {
-    const progress = JSON.stringify(await getJSON("/api/progress"));
-    if (progress !== seen && gen === generation) { seen = progress; await draw(); }
-  };
-  await check();
-  poll(gen, check, 1000);
+  await watch(gen, undefined, draw);
 }
 
 // ---- One study ----
@@ -288,13 +293,7 @@ async function drawStudy(name, gen) {
 }
 
 async function studyPage(name, gen) {
-  let seen = null;
-  const check = async () => {
-    const progress = JSON.stringify(await getJSON("/api/progress", { study: name }));
-    if (progress !== seen && gen === generation) { seen = progress; await drawStudy(name, gen); }
-  };
-  await check();
-  poll(gen, check, 1000);
+  await watch(gen, { study: name }, () => drawStudy(name, gen));
 }
 
 // ---- One trial ----
