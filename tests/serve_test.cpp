@@ -280,10 +280,11 @@ TEST_SUITE("serve") {
       CAPTURE(backend->name());
       const std::string storage = backend->fresh_storage();
       tunelab::test::ScratchDir dir;
-      // A study that trains for a few seconds, in the background.
+      // A study that trains for a few seconds, in the background: four long
+      // trials, so that one still runs once the server has started.
       const std::string run =
           "'" + std::string(tunelab::test::kTunelabBinary) +
-          "' run experiments/quickstart.yaml --trials 6 --workers 2 --set trainer.epochs=300 "
+          "' run experiments/quickstart.yaml --trials 4 --workers 2 --set trainer.epochs=3000 "
           "--set trainer.early_stopping.patience=0 --quiet --keep-weights none --storage " +
           quoted(storage) + " > " + (dir.path() / "run.out").string() + " 2>&1 &";
       REQUIRE(std::system(
@@ -301,23 +302,23 @@ TEST_SUITE("serve") {
       REQUIRE(served);
       bool saw_running = false;
       nlohmann::json progress;
-      for (int i = 0; i < 600; ++i) {
+      for (int i = 0; i < 1800; ++i) {
         progress = served->json("/api/progress?study=quickstart");
         saw_running |= progress["running"].get<int>() > 0;
-        if (progress["finished"] == 6) break;
+        if (progress["finished"] == 4) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
       CHECK(saw_running);
-      CHECK(progress["finished"] == 6);
-      CHECK(progress["epochs"].get<int>() == 6 * 300);
+      CHECK(progress["finished"] == 4);
+      CHECK(progress["epochs"].get<int>() == 4 * 3000);
       const auto study = served->json("/api/study?name=quickstart");
-      CHECK(study["trials"].size() == 6);
-      CHECK(study["trials"][5]["state"] == "COMPLETE");
-      CHECK(study["importance"]["trials"] == 6);
-      CHECK(served->json("/api/studies")[0]["complete"] == 6);
-      CHECK(served->json("/api/curves?study=quickstart&trials=5")["5"].size() == 300);
-      CHECK(served->json("/api/trial?study=quickstart&number=5")["curve"].size() == 300);
-      CHECK(served->json("/api/trial?study=quickstart&number=6", 404).contains("error"));
+      CHECK(study["trials"].size() == 4);
+      CHECK(study["trials"][3]["state"] == "COMPLETE");
+      CHECK(study["importance"]["trials"] == 4);
+      CHECK(served->json("/api/studies")[0]["complete"] == 4);
+      CHECK(served->json("/api/curves?study=quickstart&trials=3")["3"].size() == 3000);
+      CHECK(served->json("/api/trial?study=quickstart&number=3")["curve"].size() == 3000);
+      CHECK(served->json("/api/trial?study=quickstart&number=4", 404).contains("error"));
     }
   }
 
