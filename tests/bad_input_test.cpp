@@ -213,29 +213,29 @@ TEST_SUITE("bad input") {
     // Nine levels of nine aliases: 9^9 values from a few hundred bytes.
     std::string bomb = kGood + "x0: &a0 [1, 2, 3, 4, 5, 6, 7, 8, 9]\n";
     for (int i = 1; i < 10; ++i)
-      bomb += "x" + std::to_string(i) + ": &a" + std::to_string(i) + " [" +
-              [&] {
-                std::string items;
-                for (int k = 0; k < 9; ++k)
-                  items += (k ? ", *a" : "*a") + std::to_string(i - 1);
-                return items;
-              }() +
-              "]\n";
+      bomb += "x" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + [&] {
+        std::string items;
+        for (int k = 0; k < 9; ++k) items += (k ? ", *a" : "*a") + std::to_string(i - 1);
+        return items;
+      }() + "]\n";
     std::string choices;
     for (int i = 0; i < 4000; ++i) choices += (i ? ", " : "") + std::to_string(i);
     const std::vector<Case> cases = {
-        {"a YAML alias bomb", file("bomb.yaml", bomb), {"{dir}/bomb.yaml:", "expands to more than"}},
+        {"a YAML alias bomb",
+         file("bomb.yaml", bomb),
+         {"{dir}/bomb.yaml:", "expands to more than"}},
         {"a grid axis of a billion steps",
-         file("grid.yaml", [] {
-           std::string text = replaced("sampler: {name: random}", "sampler: {name: grid}");
-           return text.insert(text.find("    trainer.lr: {type"),
-                              "    trainer.weight_decay: {type: float, low: 0, high: 1.0e+6, "
-                              "step: 1.0e-9}\n");
-         }()),
+         file("grid.yaml",
+              [] {
+                std::string text = replaced("sampler: {name: random}", "sampler: {name: grid}");
+                return text.insert(text.find("    trainer.lr: {type"),
+                                   "    trainer.weight_decay: {type: float, low: 0, high: 1.0e+6, "
+                                   "step: 1.0e-9}\n");
+              }()),
          {"search.sampler", "the grid has more than 10000000 points"}},
         {"a grid of a billion points per range",
-         file("points.yaml", replaced("sampler: {name: random}",
-                                      "sampler: {name: grid, points: 1000000000}")),
+         file("points.yaml",
+              replaced("sampler: {name: random}", "sampler: {name: grid, points: 1000000000}")),
          {"the grid has more than 10000000 points"}},
         {"a categorical of 4000 choices",
          file("choices.yaml",
@@ -270,8 +270,8 @@ TEST_SUITE("bad input") {
          file("listkey.yaml", replaced("  optimizer: adam", "  [a, b]: adam")),
          {"{dir}/listkey.yaml:13:3: trainer: keys must be plain names"}},
         {"a CSV that is a device",
-         file("zero.yaml", replaced("dataset: diabetes",
-                                    "dataset: csv\n  args: {path: /dev/zero, target: y}")),
+         file("zero.yaml",
+              replaced("dataset: diabetes", "dataset: csv\n  args: {path: /dev/zero, target: y}")),
          {"/dev/zero: not a regular file"}},
     };
     check_cases(dir, cases);
@@ -373,7 +373,8 @@ TEST_SUITE("bad input") {
         {"one class only",
          with_csv("one", "x,y\n1,no\n2,no\n3,no\n", "y", ""),
          {"task: 'y' has one class ('no'): nothing to tell apart"}},
-        {"an unknown task", with_csv("task", "x,y\n1,2\n", "y", "task: clasification\n"),
+        {"an unknown task",
+         with_csv("task", "x,y\n1,2\n", "y", "task: clasification\n"),
          {"task: expected auto, regression or classification, got 'clasification'"}},
         {"a missing target cell",
          with_csv("notarget", "x,y\n1,2\n3,NA\n", "y", ""),
