@@ -21,6 +21,9 @@ build_packages=(
   chromium python3-optuna
   # tunelab serve: the HTTP server
   libcpp-httplib-dev
+  # tunelab submit --slurm: the tests' throwaway Slurm cluster
+  # (tests/slurm_cluster.sh: slurmctld, slurmd, munge and the client commands)
+  slurm-wlm munge
 )
 # References for tests and benchmarks (the fixtures they generate are committed,
 # and the tests that read exports with pandas skip where it is missing,

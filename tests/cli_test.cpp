@@ -244,7 +244,8 @@ TEST_SUITE("command line: interruption") {
           "; sleep 2.5; start=$(date +%s%N); kill -INT $pid; wait $pid; "
           "status=$?; echo \"exit=$status ms=$(( ($(date +%s%N) - start) / 1000000 ))\"; }");
       INFO("data.folds=" << folds << "\n" << r.output);
-      CHECK(r.output.find("exit=1 ") != std::string::npos);
+      // 75 (EX_TEMPFAIL): stopped, its trial handed back, not failed.
+      CHECK(r.output.find("exit=75 ") != std::string::npos);
       CHECK(r.output.find("tunelab: interrupted: study 'quickstart'") != std::string::npos);
       CHECK(r.output.find("--resume continues it") != std::string::npos);
       // Not a terminal: plain progress lines, with the trial's own epoch budget.
@@ -292,7 +293,7 @@ TEST_SUITE("command line: interruption") {
     auto r = tunelab::test::run_shell("{ " + run + db + " 2>&1 & pid=$!; " +
                                       tunelab::test::until_a_trial_runs(db) +
                                       "; kill -INT $pid; wait $pid; echo \"exit=$?\"; }");
-    REQUIRE_MESSAGE(r.output.find("exit=1") != std::string::npos, r.output);
+    REQUIRE_MESSAGE(r.output.find("exit=75") != std::string::npos, r.output);
     r = tunelab::test::run_shell(run + db + " --resume 2>&1");
     REQUIRE_MESSAGE(r.exit_status == 0, r.output);
     r = tunelab::test::run_shell(run + calm + " 2>&1");

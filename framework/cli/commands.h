@@ -34,5 +34,6 @@ int delete_command(const Arguments& args, Registrar& registrar);
 int enqueue_command(const Arguments& args, Registrar& registrar);
 int report_command(const Arguments& args, Registrar& registrar);
 int serve_command(const Arguments& args, Registrar& registrar);
+int submit_command(const Arguments& args, Registrar& registrar);
 
 }  // namespace tunelab::cli

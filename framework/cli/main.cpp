@@ -26,6 +26,8 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
       {"init", {tunelab::cli::init_command, "write a commented experiment file for a CSV table"}},
       {"run", {tunelab::cli::run_command, "train an experiment and report its per-epoch losses"}},
       {"worker", {tunelab::cli::worker_command, "join a study in a store as one more worker"}},
+      {"submit",
+       {tunelab::cli::submit_command, "queue a study's workers as a Slurm job array (sbatch)"}},
       {"validate",
        {tunelab::cli::validate_command, "check an experiment file, print the resolved config"}},
       {"keys", {tunelab::cli::keys_command, "the experiment file's keys: type, default, meaning"}},
@@ -106,6 +108,9 @@ int main(int argc, char** argv) {
   } catch (const tunelab::InputError& e) {
     std::cerr << "tunelab: " << e.what() << "\n";
     return 2;
+  } catch (const tunelab::InterruptedError& e) {
+    std::cerr << "tunelab: " << e.what() << "\n";
+    return tunelab::kInterruptedExitStatus;
   } catch (const tunelab::Error& e) {
     std::cerr << "tunelab: " << e.what() << "\n";
     return 1;

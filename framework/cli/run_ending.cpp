@@ -90,7 +90,7 @@ void print_run_ending(StudyQueries& store, const StudySummary& summary,
                       const RunPrinter& printer, const std::vector<std::string>& ensemble) {
   const std::string where = fmt::format("study '{}' in {}", summary.name, store.url());
   if (summary.stopped_because == StopReason::interrupted)
-    throw Error(
+    throw InterruptedError(
         fmt::format("interrupted: {} has {} complete, {} pruned, {} failed trials; --resume "
                     "continues it",
                     where, summary.complete, summary.pruned, summary.failed));

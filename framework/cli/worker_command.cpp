@@ -86,7 +86,7 @@ int worker_command(const Arguments& args, Registrar& registrar) {
   const StudySummary summary =
       work_on_study(experiment, registrar, *store, *study, options, printer.observer());
   if (summary.stopped_because == StopReason::interrupted)
-    throw Error(
+    throw InterruptedError(
         fmt::format("interrupted: worker {} stopped after {} trials", getpid(), summary.ran_now));
   if (!quiet)
     std::cout << fmt::format("worker {}: ran {} trials of study '{}' (stopped: {})\n", getpid(),

@@ -1,7 +1,8 @@
 #pragma once
 // tunelab's exception hierarchy. Every error a user must see derives from
 // tunelab::Error; main() catches it once and turns it into a message and an
-// exit status (2 for bad input, 1 for a failure while running).
+// exit status (2 for bad input, 1 for a failure while running, 75 for a
+// study stopped by a signal with its trial handed back).
 
 #include <stdexcept>
 #include <string>
@@ -82,5 +83,16 @@ class TrainingError : public Error {
  public:
   using Error::Error;
 };
+
+// A study stopped by SIGINT or SIGTERM at the end of an epoch, its running
+// trial handed back as WAITING: nothing failed, and the study goes on when
+// resumed. Exit status 75 (EX_TEMPFAIL), which tells a batch script (the one
+// `tunelab submit` writes) to requeue the worker rather than give up on it.
+class InterruptedError : public Error {
+ public:
+  using Error::Error;
+};
+
+inline constexpr int kInterruptedExitStatus = 75;
 
 }  // namespace tunelab

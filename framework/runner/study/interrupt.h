@@ -1,8 +1,9 @@
 #pragma once
 // Ctrl-C and kill: a study stops at the end of the running epoch, puts the
 // running trial back as WAITING ("interrupted by SIGINT", trained again by
-// --resume) and returns. A second signal ends the process at once (the
-// handler is reset after the first).
+// --resume) and returns. A second Ctrl-C ends the process at once (the
+// handler is reset after the first); a repeated SIGTERM does not, since
+// schedulers repeat it before their SIGKILL.
 
 namespace tunelab {
 
