@@ -144,8 +144,7 @@ TEST_SUITE("experiment files: search") {
           "1.5");
     CHECK(error_of(kBase + "    trainer.lr: {type: float, low: 0.001, hi: 0.1}\n") ==
           "exp.yaml:6:43: search.space.trainer.lr.hi: unknown key, did you mean 'high'? (allowed: "
-          "type, low, high, log, "
-          "step)");
+          "type, low, high, log, step, when)");
     CHECK(error_of(kBase + "    trainer.lr: {type: float, low: 0.001}\n") ==
           "exp.yaml:6:17: search.space.trainer.lr.high: missing required value");
     CHECK(error_of(kBase + "    trainer.lr: {type: float, low: x, high: 1}\n") ==

@@ -80,7 +80,7 @@ TEST_SUITE("search space") {
     CHECK(error({{"type", "int"}, {"low", 0.5}, {"high", 3}}) ==
           "x.low: expected an integer, got the number 0.5");
     CHECK(error({{"type", "float"}, {"low", 0}, {"high", 1}, {"choices", {1}}}) ==
-          "x.choices: unknown key (allowed: type, low, high, log, step)");
+          "x.choices: unknown key (allowed: type, low, high, log, step, when)");
     CHECK(error({{"type", "int"}, {"low", 1}, {"high", 4}, {"transform", "exp"}}) ==
           "x.transform: expected pow2, got 'exp'");
     CHECK(error("wide") == "x: expected a mapping such as {type: float, low: 1e-4, high: 1e-1}");

@@ -52,38 +52,75 @@ std::vector<double> main_effect_shares(const RegressionTree& tree, std::size_t i
   return shares;
 }
 
+// The shares of `dimensions` (summing to 1, or all 0) in a forest fitted to
+// `trials`, which each have a value for every one of them.
+std::vector<double> forest_shares(const std::vector<const Dimension*>& dimensions,
+                                  const std::vector<const ScoredParams*>& trials,
+                                  std::uint64_t seed) {
+  const std::size_t inputs = dimensions.size();
+  std::vector<double> out(inputs, 0.0);
+  std::vector<std::vector<double>> x;
+  std::vector<double> y;
+  for (const ScoredParams* t : trials) {
+    if (!std::isfinite(t->value)) continue;
+    std::vector<double> row;
+    for (const Dimension* d : dimensions) row.push_back(coordinate(*d, t->params.at(d->path)));
+    x.push_back(std::move(row));
+    y.push_back(t->value);
+  }
+  if (x.size() < 2 || inputs == 0) return out;
+  ForestOptions options;
+  options.seed = seed;
+  for (const auto& tree : fit_forest(x, y, options)) {
+    const auto shares = main_effect_shares(tree, inputs);
+    for (std::size_t i = 0; i < inputs; ++i) out[i] += shares[i];
+  }
+  double total = 0;
+  for (const double s : out) total += s;
+  for (double& s : out) s = total > 0 ? s / total : 0.0;
+  return out;
+}
+
 }  // namespace
 
 std::vector<ParamImportance> param_importance(const SearchSpace& space,
                                               const std::vector<ScoredParams>& trials,
                                               std::uint64_t seed) {
-  const std::size_t inputs = space.dimensions.size();
   std::vector<ParamImportance> out;
   for (const auto& d : space.dimensions) out.push_back({d.path, 0.0});
-  std::vector<std::vector<double>> x;
-  std::vector<double> y;
-  for (const auto& t : trials) {
-    if (!std::isfinite(t.value)) continue;
-    std::vector<double> row;
-    for (const auto& d : space.dimensions) {
-      const auto it = t.params.find(d.path);
-      row.push_back(it == t.params.end() ? 0.5 : coordinate(d, it->second));
+  // Each dimension is judged on the trials that searched it, among the
+  // dimensions all of those searched: in a space without conditions, one
+  // forest over every trial and dimension. A dimension a trial left out
+  // (inactive, or absent from an earlier space) is never imputed.
+  std::vector<bool> done(space.dimensions.size(), false);
+  for (std::size_t i = 0; i < space.dimensions.size(); ++i) {
+    if (done[i]) continue;
+    std::vector<const ScoredParams*> searched;
+    for (const auto& t : trials)
+      if (t.params.count(space.dimensions[i].path)) searched.push_back(&t);
+    std::vector<const Dimension*> inputs;
+    std::vector<std::size_t> at;
+    for (std::size_t j = 0; j < space.dimensions.size(); ++j) {
+      const std::string& path = space.dimensions[j].path;
+      if (std::all_of(searched.begin(), searched.end(),
+                      [&](const ScoredParams* t) { return t->params.count(path) > 0; })) {
+        inputs.push_back(&space.dimensions[j]);
+        at.push_back(j);
+      }
     }
-    x.push_back(std::move(row));
-    y.push_back(t.value);
-  }
-  if (x.size() >= 2 && inputs > 0) {
-    ForestOptions options;
-    options.seed = seed;
-    std::vector<double> sum(inputs, 0.0);
-    for (const auto& tree : fit_forest(x, y, options)) {
-      const auto shares = main_effect_shares(tree, inputs);
-      for (std::size_t i = 0; i < inputs; ++i) sum[i] += shares[i];
+    const std::vector<double> shares = forest_shares(inputs, searched, seed);
+    // The dimensions searched in exactly these trials take their shares here.
+    for (std::size_t k = 0; k < at.size(); ++k) {
+      const std::string& path = space.dimensions[at[k]].path;
+      const bool same_trials =
+          std::count_if(trials.begin(), trials.end(), [&](const ScoredParams& t) {
+            return t.params.count(path) > 0;
+          }) == static_cast<std::ptrdiff_t>(searched.size());
+      if (done[at[k]] || !same_trials) continue;
+      out[at[k]].importance = shares[k];
+      done[at[k]] = true;
     }
-    double total = 0;
-    for (const double s : sum) total += s;
-    if (total > 0)
-      for (std::size_t i = 0; i < inputs; ++i) out[i].importance = sum[i] / total;
+    done[i] = true;
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.importance > b.importance; });

@@ -7,7 +7,10 @@
 // categorical one as equal slices per choice). For every tree the variance
 // of each param's main effect (the tree's prediction averaged over all other
 // params, as a function of that one) is divided by the tree's total variance;
-// these shares are averaged over the trees and scaled to sum to 1.
+// these shares are averaged over the trees and scaled to sum to 1. In a
+// conditional space each dimension is judged on the trials that searched it,
+// among the dimensions those trials all searched (one forest per set of
+// trials), so shares from different forests do not sum to 1 together.
 
 #include <cstdint>
 #include <string>

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <map>
 
 #include "cli/commands.h"
 #include "cli/query_command.h"
@@ -20,6 +21,10 @@ namespace {
 // against the study's space. InputError naming the flag.
 Params configuration_from(const std::vector<std::string>& flags, const SearchSpace& space) {
   nlohmann::json values = nlohmann::json::object();
+  std::map<std::string, std::string> flag_of;
+  // Each value against its dimension first; the conditions once all are in.
+  SearchSpace unconditioned = space;
+  for (Dimension& d : unconditioned.dimensions) d.when.clear();
   for (const std::string& flag : flags) {
     const std::string origin = "--set " + flag;
     const auto eq = flag.find('=');
@@ -33,12 +38,19 @@ Params configuration_from(const std::vector<std::string>& flags, const SearchSpa
     SourceMap places;
     nlohmann::json value = parse_yaml(flag.substr(eq + 1), origin, places, key);
     try {
-      values.update(checked_configuration(space, {{key, value}}, ""));
+      values.update(checked_configuration(unconditioned, {{key, value}}, ""));
     } catch (const ConfigError& e) {
       throw InputError(fmt::format("{}: {}", origin, e.what()));
     }
+    flag_of[key] = origin;
   }
-  return values.get<Params>();
+  if (values.empty()) return {};
+  try {
+    return checked_configuration(space, values, "");
+  } catch (const ConfigError& e) {
+    const std::string key = e.key().substr(1);  // ".objective.x3"
+    throw InputError(fmt::format("{}: {}", flag_of.count(key) ? flag_of[key] : "--set", e.what()));
+  }
 }
 
 }  // namespace

@@ -21,9 +21,12 @@ int importance_command(const Arguments& args, Registrar&) {
   for (const ParamImportance& p : importance.params) table.rows.push_back({p.path, p.importance});
   if (format == Format::table)
     std::cout << fmt::format(
-        "fANOVA importance of each param for {} over {} complete trials\n"
-        "(each param's share of the variance that single params explain; they sum to 1)\n",
-        study.metric(), importance.trials);
+        "fANOVA importance of each param for {} over {} complete trials\n{}", study.metric(),
+        importance.trials,
+        importance.conditional
+            ? "(each param's share of the variance that single params explain, among the "
+              "trials that searched it: a conditional param's share is of its own trials)\n"
+            : "(each param's share of the variance that single params explain; they sum to 1)\n");
   if (!importance.caveat.empty()) std::cerr << "note: importance " << importance.caveat << "\n";
   print_table(std::cout, table, format);
   return 0;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/options.h"
@@ -59,8 +60,10 @@ void print_best(StudyQueries& store, const StudyInfo& study, const StudySummary&
                                   best.best_epoch.value_or(0), best.epochs_run)
                     : "")
             << "\n";
+  std::size_t width = 24;
+  for (const auto& item : best.params) width = std::max(width, item.first.size());
   for (const auto& [path, value] : best.params)
-    std::cout << fmt::format("  {:<24} {}\n", path,
+    std::cout << fmt::format("  {:<{}} {}\n", path, width,
                              value.is_string()         ? value.get<std::string>()
                              : value.is_number_float() ? shown(value.get<double>())
                                                        : value.dump());

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 
+#include "common/json_paths.h"
 #include "common/utf8.h"
 #include "config/experiment_keys.h"
 #include "config/overrides.h"
@@ -46,9 +48,44 @@ ExperimentConfig interpret_experiment(const nlohmann::json& document) {
   return read_experiment(document);
 }
 
+namespace {
+
+// A list searched element by element ends before its first element that
+// the trial's params leave unsearched (`c_hidden[2]` when `groups` is 2):
+// the file holds the longest list searched.
+void cut_unsearched_elements(nlohmann::json& trial, const nlohmann::json& document,
+                             const Params& params) {
+  const nlohmann::json space_json = value_at_path(document, "search.space");
+  if (!space_json.is_object()) return;
+  const SearchSpace space = read_search_space(space_json);
+  std::map<std::string, std::size_t> cut_at;  // list path -> first unsearched index
+  for (const Dimension& d : space.dimensions) {
+    const auto open = d.path.find('[');
+    if (open == std::string::npos || d.path.back() != ']' || space.active(d, params)) continue;
+    const std::string list = d.path.substr(0, open);
+    std::size_t index = 0;
+    try {
+      index = std::stoul(d.path.substr(open + 1));
+    } catch (const std::logic_error&) {
+      continue;  // not KEY[INDEX]: set_path says so where the dimension is set
+    }
+    const auto at = cut_at.find(list);
+    cut_at[list] = at == cut_at.end() ? index : std::min(at->second, index);
+  }
+  for (const auto& [path, index] : cut_at) {
+    nlohmann::json cut = value_at_path(trial, path);
+    if (!cut.is_array() || cut.size() <= index) continue;
+    cut.erase(cut.begin() + static_cast<std::ptrdiff_t>(index), cut.end());
+    set_path(trial, path, std::move(cut));
+  }
+}
+
+}  // namespace
+
 ExperimentConfig config_with_params(const nlohmann::json& document, const Params& params) {
   nlohmann::json trial = document;
   for (const auto& [path, value] : params) set_path(trial, path, value);
+  cut_unsearched_elements(trial, document, params);
   return read_experiment(trial);
 }
 

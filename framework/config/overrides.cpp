@@ -20,7 +20,7 @@ void unsearch(nlohmann::json& document, const std::string& key, std::vector<std:
   nlohmann::json& space = search["space"];
   for (auto it = space.begin(); it != space.end();) {
     const std::string& path = it.key();
-    if (path == key || path.rfind(key + ".", 0) == 0) {
+    if (path == key || path.rfind(key + ".", 0) == 0 || path.rfind(key + "[", 0) == 0) {
       fixed.push_back(path);
       it = space.erase(it);
     } else {
@@ -66,6 +66,40 @@ std::vector<std::string> apply_overrides(nlohmann::json& document,
   return fixed;
 }
 
+namespace {
+
+// `key: value` in `node`, or, for `key[i]`, the i-th element of the list
+// `key` holds (a search space's per-element dimension, `c_hidden[1]`).
+void set_last(nlohmann::json& node, const std::string& part, const std::string& path,
+              nlohmann::json value) {
+  const auto open = part.find('[');
+  if (open == std::string::npos) {
+    node[part] = std::move(value);
+    return;
+  }
+  const std::string key = part.substr(0, open);
+  std::size_t index = 0;
+  try {
+    std::size_t used = 0;
+    index = std::stoul(part.substr(open + 1), &used);
+    if (part.substr(open + 1 + used) != "]") throw std::invalid_argument(part);
+  } catch (const std::logic_error&) {
+    throw ConfigError(path, fmt::format("'{}' is not KEY[INDEX], such as c_hidden[1]", part));
+  }
+  const auto list = node.find(key);
+  if (list == node.end() || !list->is_array())
+    throw ConfigError(path, fmt::format("'{}' sets an element of a list, and {} is not a list in "
+                                        "the file: write the whole list there ({}: [32, 32, 32])",
+                                        part, key, key));
+  if (index >= list->size())
+    throw ConfigError(path, fmt::format("index {} is beyond the list's {} elements (0 to {}): the "
+                                        "file's list has the longest length searched",
+                                        index, list->size(), list->size() - 1));
+  (*list)[index] = std::move(value);
+}
+
+}  // namespace
+
 void set_path(nlohmann::json& document, const std::string& path, nlohmann::json value) {
   if (!document.is_object()) document = nlohmann::json::object();
   nlohmann::json* node = &document;
@@ -76,7 +110,7 @@ void set_path(nlohmann::json& document, const std::string& path, nlohmann::json 
         path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     walked += (walked.empty() ? "" : ".") + part;
     if (dot == std::string::npos) {
-      (*node)[part] = std::move(value);
+      set_last(*node, part, path, std::move(value));
       return;
     }
     nlohmann::json& next = (*node)[part];

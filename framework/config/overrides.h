@@ -20,8 +20,10 @@ std::vector<std::string> apply_overrides(nlohmann::json& document,
                                          const std::vector<std::string>& overrides,
                                          SourceMap& places);
 
-// Sets the value at a dotted path, creating missing mappings. Throws
-// ConfigError(path, ...) when the path runs through a single value.
+// Sets the value at a dotted path, creating missing mappings; a last part
+// `key[i]` sets the i-th element of the list at `key`. Throws
+// ConfigError(path, ...) when the path runs through a single value, or past
+// the list's end.
 void set_path(nlohmann::json& document, const std::string& path, nlohmann::json value);
 
 }  // namespace tunelab

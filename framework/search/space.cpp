@@ -15,6 +15,28 @@ namespace {
 
 constexpr std::size_t kMaxChoices = 1000;
 
+// `when: {PARENT: value}` or `{PARENT: [values]}`: read here, checked
+// against the parents once every dimension is read.
+std::vector<Condition> read_conditions(const nlohmann::json& when) {
+  if (!when.is_object() || when.empty())
+    throw ConfigError("when",
+                      "expected a mapping from searched paths to a value or a list of "
+                      "values, such as {trainer.optimizer: sgd}");
+  std::vector<Condition> out;
+  for (const auto& item : when.items()) {
+    Condition c{item.key(), {}};
+    const auto& v = item.value();
+    if (v.is_array()) {
+      if (v.empty()) throw ConfigError("when." + item.key(), "must list at least one value");
+      c.values.assign(v.begin(), v.end());
+    } else {
+      c.values.push_back(v);
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 Dimension read_dimension(const std::string& path, const nlohmann::json& json) {
   if (!json.is_object())
     throw ConfigError("", "expected a mapping such as {type: float, low: 1e-4, high: 1e-1}");
@@ -24,17 +46,18 @@ Dimension read_dimension(const std::string& path, const nlohmann::json& json) {
   const std::string type = args.text("type");
   if (type == "float") {
     d.kind = Dimension::Kind::real;
-    args.allow_only({"type", "low", "high", "log", "step"});
+    args.allow_only({"type", "low", "high", "log", "step", "when"});
   } else if (type == "int") {
     d.kind = Dimension::Kind::integer;
-    args.allow_only({"type", "low", "high", "log", "step", "transform"});
+    args.allow_only({"type", "low", "high", "log", "step", "transform", "when"});
   } else if (type == "categorical") {
     d.kind = Dimension::Kind::categorical;
-    args.allow_only({"type", "choices"});
+    args.allow_only({"type", "choices", "when"});
   } else {
     throw ConfigError("type", fmt::format("expected float, int or categorical, got '{}'", type));
   }
 
+  if (args.has("when")) d.when = read_conditions(json.at("when"));
   if (d.kind == Dimension::Kind::categorical) {
     const auto& choices = args.section("choices");
     if (!choices.is_array()) throw ConfigError("choices", "expected a list of values");
@@ -92,6 +115,75 @@ Dimension read_dimension(const std::string& path, const nlohmann::json& json) {
   if (d.transform == "pow2" && (d.low < 0 || d.high > 62))
     throw ConfigError("high", "pow2 exponents must lie in 0..62");
   return d;
+}
+
+// Each condition names another dimension of the space, an int or categorical
+// one (a float's values are never equal to a listed one), and values it
+// takes; conditions form no cycle.
+void check_conditions(const std::vector<Dimension>& dimensions) {
+  std::vector<std::string> paths;
+  for (const auto& d : dimensions) paths.push_back(d.path);
+  const auto find = [&](const std::string& path) -> const Dimension* {
+    for (const auto& d : dimensions)
+      if (d.path == path) return &d;
+    return nullptr;
+  };
+  for (const auto& d : dimensions) {
+    for (const auto& c : d.when) {
+      const std::string key = d.path + ".when." + c.parent;
+      const Dimension* parent = find(c.parent);
+      if (c.parent == d.path) throw ConfigError(key, "a dimension cannot be conditioned on itself");
+      if (!parent)
+        throw ConfigError(key, unknown_name_message("searched path (a dimension of search.space)",
+                                                    c.parent, paths));
+      if (parent->kind == Dimension::Kind::real)
+        throw ConfigError(key, fmt::format("{} is a float dimension: a condition needs an int or "
+                                           "categorical one, whose values can be listed",
+                                           c.parent));
+      for (const auto& v : c.values)
+        if (const auto why = parent->refusal(v))
+          throw ConfigError(key, fmt::format("{} never takes this value: {}", c.parent, *why));
+    }
+  }
+  // A cycle: following parents from some dimension comes back to it.
+  for (const auto& start : dimensions) {
+    std::vector<std::string> chain = {start.path};
+    std::vector<const Dimension*> frontier = {&start};
+    for (std::size_t step = 0; step < dimensions.size() && !frontier.empty(); ++step) {
+      std::vector<const Dimension*> next;
+      for (const Dimension* d : frontier)
+        for (const auto& c : d->when) {
+          if (c.parent == start.path)
+            throw ConfigError(start.path + ".when",
+                              fmt::format("the conditions form a cycle through {}", start.path));
+          if (const Dimension* p = find(c.parent)) next.push_back(p);
+        }
+      frontier = std::move(next);
+    }
+  }
+}
+
+// The dimensions in the file's order, but each parent before its children.
+std::vector<Dimension> parents_first(std::vector<Dimension> dimensions) {
+  std::vector<Dimension> ordered;
+  std::vector<bool> placed(dimensions.size(), false);
+  const auto is_placed = [&](const std::string& path) {
+    return std::any_of(ordered.begin(), ordered.end(),
+                       [&](const Dimension& d) { return d.path == path; });
+  };
+  while (ordered.size() < dimensions.size()) {
+    for (std::size_t i = 0; i < dimensions.size(); ++i) {
+      if (placed[i]) continue;
+      const auto& when = dimensions[i].when;
+      if (std::all_of(when.begin(), when.end(),
+                      [&](const Condition& c) { return is_placed(c.parent); })) {
+        ordered.push_back(dimensions[i]);
+        placed[i] = true;
+        break;  // from the start again: the file's order wherever it can be kept
+      }
+    }
+  }
+  return ordered;
 }
 
 }  // namespace
@@ -213,6 +305,36 @@ SearchSpace read_search_space(const nlohmann::json& space) {
       throw e.under(item.key());
     }
   }
+  check_conditions(out.dimensions);
+  out.dimensions = parents_first(std::move(out.dimensions));
+  return out;
+}
+
+bool SearchSpace::conditional() const {
+  return std::any_of(dimensions.begin(), dimensions.end(),
+                     [](const Dimension& d) { return !d.when.empty(); });
+}
+
+bool SearchSpace::active(const Dimension& d, const Params& params) const {
+  return std::all_of(d.when.begin(), d.when.end(), [&](const Condition& c) {
+    const auto value = params.find(c.parent);
+    return value != params.end() &&
+           std::find(c.values.begin(), c.values.end(), value->second) != c.values.end();
+  });
+}
+
+Params SearchSpace::active_only(Params params) const {
+  // Parents come first: a parent dropped here makes its children inactive
+  // when they are reached.
+  for (const Dimension& d : dimensions)
+    if (!active(d, params)) params.erase(d.path);
+  return params;
+}
+
+std::vector<std::string> SearchSpace::missing(const Params& params) const {
+  std::vector<std::string> out;
+  for (const Dimension& d : dimensions)
+    if (!params.count(d.path) && active(d, params)) out.push_back(d.path);
   return out;
 }
 
@@ -233,6 +355,25 @@ Params checked_configuration(const SearchSpace& space, const nlohmann::json& val
     if (const auto why = d->refusal(*it)) throw ConfigError(at + "." + path, *why);
     params[path] =
         d->kind == Dimension::Kind::real ? nlohmann::json(it->get<double>()) : it.value();
+  }
+  // A conditional dimension's value only with its parents' values that make
+  // it searched: otherwise the sampler's choice of parent could leave it out.
+  for (const Dimension& d : space.dimensions) {
+    if (!params.count(d.path) || space.active(d, params)) continue;
+    for (const auto& c : d.when) {
+      const auto given = params.find(c.parent);
+      std::string values;
+      for (const auto& v : c.values) values += (values.empty() ? "" : " or ") + v.dump();
+      if (given == params.end())
+        throw ConfigError(at + "." + d.path,
+                          fmt::format("{} is searched only where {} is {}: set {} too", d.path,
+                                      c.parent, values, c.parent));
+      if (std::find(c.values.begin(), c.values.end(), given->second) == c.values.end())
+        throw ConfigError(at + "." + d.path,
+                          fmt::format("{} is searched only where {} is {}, and this "
+                                      "configuration sets {} to {}",
+                                      d.path, c.parent, values, c.parent, given->second.dump()));
+    }
   }
   return params;
 }

@@ -16,6 +16,14 @@ namespace tunelab {
 // (a pow2 batch size is stored as 32, not 5).
 using Params = std::map<std::string, nlohmann::json>;
 
+// A dimension with conditions is searched only where each holds: its parent
+// dimension is searched too and took one of `values`
+// (`when: {trainer.optimizer: sgd}`).
+struct Condition {
+  std::string parent;
+  std::vector<nlohmann::json> values;
+};
+
 struct Dimension {
   enum class Kind { real, integer, categorical };
 
@@ -26,6 +34,7 @@ struct Dimension {
   std::optional<double> step;           // real and integer: values low, low + step, ...
   std::string transform;                // integer: "" or "pow2" (the value used is 2^v)
   std::vector<nlohmann::json> choices;  // categorical
+  std::vector<Condition> when;          // all must hold; none: always searched
 
   // The value that goes into the configuration for a sampled point: `u` in
   // [0, 1] for real and integer dimensions (scaled, logged, stepped and
@@ -50,19 +59,32 @@ struct Dimension {
 };
 
 struct SearchSpace {
+  // In the file's order, but every parent before the dimensions whose
+  // conditions name it.
   std::vector<Dimension> dimensions;
   bool empty() const { return dimensions.empty(); }
+  bool conditional() const;
+
+  // Whether `d` is searched for a trial with `params`: each of its
+  // conditions' parents is in `params` with one of the condition's values.
+  bool active(const Dimension& d, const Params& params) const;
+  // `params` without the values of dimensions that are not searched for
+  // them (a sampler proposes the whole box; what is inactive is dropped).
+  Params active_only(Params params) const;
+  // The dimensions `params` leaves out that its values make searched.
+  std::vector<std::string> missing(const Params& params) const;
 };
 
 // Reads the `search.space` mapping. ConfigErrors are keyed relative to it
-// ("trainer.lr.low").
+// ("trainer.lr.low", "model.c_hidden.when.model.groups").
 SearchSpace read_search_space(const nlohmann::json& space);
 
 // A configuration to try first (search.enqueue, `tunelab enqueue`): values
 // for some of the space's dimensions, each checked against its dimension; a
 // float dimension's value is a float, as sampled ones are, also where it was
 // written as an integer. ConfigError keyed `at`.PATH for an unknown
-// dimension (with near matches) or a value its dimension refuses.
+// dimension (with near matches), a value its dimension refuses, or a value
+// for a dimension the configuration's other values leave unsearched.
 Params checked_configuration(const SearchSpace& space, const nlohmann::json& values,
                              const std::string& at);
 

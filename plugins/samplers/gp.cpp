@@ -38,6 +38,7 @@
 #include "common/option_specs.h"
 #include "common/seed_stream.h"
 #include "plugins/builtins.h"
+#include "plugins/samplers/condition_groups.h"
 #include "plugins/samplers/expected_hypervolume.h"
 #include "plugins/samplers/gaussian_process.h"
 #include "plugins/samplers/scrambled_sobol.h"
@@ -653,7 +654,11 @@ void register_gp_sampler(Registrar& registrar) {
         o.max_history = static_cast<int>(args.integer("max_history"));
         const std::string warp = args.text("warp");
         o.warp = warp == "log" ? Warp::log : warp == "none" ? Warp::none : Warp::automatic;
-        return std::make_unique<GpSampler>(*request.space, request.seed, o, request.objectives);
+        // A conditional space: a process per group of dimensions searched
+        // together, fitted to the trials that searched it.
+        return by_condition_groups(request, [o](const SamplerRequest& group) {
+          return std::make_unique<GpSampler>(*group.space, group.seed, o, group.objectives);
+        });
       });
 }
 

@@ -1,6 +1,7 @@
 // Every combination of the dimensions' grid values, in a seeded random order
 // (as Optuna's GridSampler), so that a study stopped early still covers the
-// space evenly. The study ends when the grid is exhausted.
+// space evenly. The study ends when the grid is exhausted. In a conditional
+// space only the combinations that differ in searched dimensions count.
 
 #include <fmt/format.h>
 
@@ -29,8 +30,9 @@ class GridSampler : public Sampler {
     for (const auto& d : space.dimensions) axes_.push_back(d.grid(points));
     total = 1;
     for (const auto& axis : axes_) total *= axis.size();
-    order_.resize(total);
-    for (std::size_t i = 0; i < total; ++i) order_[i] = i;
+    for (std::size_t i = 0; i < total; ++i)
+      if (!space.conditional() || canonical(i)) order_.push_back(i);
+    total = order_.size();
     if (shuffle) {
       std::mt19937_64 rng(seed);
       // Fisher-Yates with the engine's raw output: std::shuffle's use of the
@@ -43,7 +45,11 @@ class GridSampler : public Sampler {
 
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>&) override {
     if (number < 0 || static_cast<std::size_t>(number) >= order_.size()) return std::nullopt;
-    std::size_t index = order_[static_cast<std::size_t>(number)];
+    return params_of(order_[static_cast<std::size_t>(number)]);
+  }
+
+ private:
+  Params params_of(std::size_t index) const {
     Params params;
     for (std::size_t d = 0; d < axes_.size(); ++d) {
       params[space_.dimensions[d].path] = axes_[d][index % axes_[d].size()];
@@ -52,7 +58,18 @@ class GridSampler : public Sampler {
     return params;
   }
 
- private:
+  // In a conditional space, combinations that differ only in dimensions
+  // their parents leave unsearched are one trial: the one with each such
+  // dimension at its first value stands for them all.
+  bool canonical(std::size_t index) const {
+    const Params searched = space_.active_only(params_of(index));
+    for (std::size_t d = 0; d < axes_.size(); ++d) {
+      if (!searched.count(space_.dimensions[d].path) && index % axes_[d].size() != 0) return false;
+      index /= axes_[d].size();
+    }
+    return true;
+  }
+
   static constexpr std::size_t kMaxPoints = 10'000'000;
   const SearchSpace& space_;
   std::vector<std::vector<nlohmann::json>> axes_;

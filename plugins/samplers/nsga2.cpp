@@ -16,6 +16,7 @@
 #include "common/option_specs.h"
 #include "common/seed_stream.h"
 #include "plugins/builtins.h"
+#include "plugins/samplers/condition_groups.h"
 #include "plugins/samplers/unit_cube.h"
 #include "search/pareto.h"
 
@@ -133,7 +134,12 @@ void register_nsga2_sampler(Registrar& registrar) {
                            o.crossover_prob = args.number("crossover_prob");
                            o.swapping_prob = args.number("swapping_prob");
                            o.mutation_prob = args.number("mutation_prob");
-                           return std::make_unique<Nsga2Sampler>(*request.space, request.seed, o);
+                           // A conditional space: a population per group of
+                           // dimensions searched together, so that only
+                           // genes both parents searched cross over.
+                           return by_condition_groups(request, [o](const SamplerRequest& group) {
+                             return std::make_unique<Nsga2Sampler>(*group.space, group.seed, o);
+                           });
                          });
 }
 

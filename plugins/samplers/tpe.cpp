@@ -27,6 +27,7 @@
 #include "common/option_specs.h"
 #include "common/seed_stream.h"
 #include "plugins/builtins.h"
+#include "plugins/samplers/condition_groups.h"
 #include "plugins/samplers/parzen.h"
 #include "plugins/samplers/scrambled_sobol.h"
 #include "plugins/samplers/unit_cube.h"
@@ -278,7 +279,12 @@ void register_tpe_sampler(Registrar& registrar) {
                                                     ScrambledSobol::kMaxDimensions, dimensions));
           o.sobol_design = false;
         }
-        return std::make_unique<TpeSampler>(*request.space, request.seed, o);
+        // A conditional space: Optuna's group decomposition, each group of
+        // dimensions searched together modelled on the trials that searched
+        // it.
+        return by_condition_groups(request, [o](const SamplerRequest& group) {
+          return std::make_unique<TpeSampler>(*group.space, group.seed, o);
+        });
       });
 }
 

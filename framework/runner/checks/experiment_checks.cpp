@@ -20,6 +20,19 @@ namespace tunelab {
 namespace {
 
 // The values a dimension is checked at: its ends, or every choice.
+// Values of `d`'s parents (and theirs) under which it is searched: each
+// condition's first value. A conditional dimension is checked with them
+// (SGD's momentum with the optimizer set to sgd, not the file's adam).
+Params where_searched(const SearchSpace& space, const Dimension& d) {
+  Params params;
+  for (const auto& c : d.when) {
+    for (const Dimension& parent : space.dimensions)
+      if (parent.path == c.parent) params.merge(where_searched(space, parent));
+    params[c.parent] = c.values.front();
+  }
+  return params;
+}
+
 std::vector<std::pair<std::string, nlohmann::json>> probes(const Dimension& d) {
   std::vector<std::pair<std::string, nlohmann::json>> out;
   if (d.kind == Dimension::Kind::categorical) {
@@ -172,7 +185,9 @@ void check_experiment(const Experiment& experiment, const Registrar& registrar) 
   for (const Dimension& d : search.space.dimensions) {
     for (const auto& [where, value] : probes(d)) {
       try {
-        check_config(config_with_params(experiment.document, {{d.path, value}}), registrar);
+        Params probe = where_searched(search.space, d);
+        probe[d.path] = value;
+        check_config(config_with_params(experiment.document, probe), registrar);
       } catch (const ConfigError& e) {
         const bool same_key = e.key() == d.path;
         // A path the file does not have is the dimension's own fault.

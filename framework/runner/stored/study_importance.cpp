@@ -32,6 +32,7 @@ StudyImportance study_importance(const StudyInfo& study, const std::vector<Trial
     return out;
   }
   out.params = param_importance(space, scored, study.seed);
+  out.conditional = space.conditional();
   if (out.trials < kSteadyImportanceTrials)
     out.caveat = fmt::format(
         "from {} complete trials only: rough, it may rank the params "

@@ -14,6 +14,7 @@ struct StudyImportance {
   std::vector<ParamImportance> params;  // most important first; empty when there is none
   std::string note;                     // why there is none
   int trials = 0;                       // the complete trials it was computed from
+  bool conditional = false;             // each param judged on the trials that searched it
   // Said beside importances from few trials: a forest of a handful of points
   // ranks params by chance as often as not.
   std::string caveat;

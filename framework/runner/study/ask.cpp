@@ -37,7 +37,7 @@ Proposal propose(const TrialSource& source, int number, const std::vector<Finish
   }
   const bool enqueued = out.params.has_value();
   out.proposer = "enqueued";
-  if (enqueued && out.params->size() >= search.space.dimensions.size()) return out;
+  if (enqueued && search.space.missing(*out.params).empty()) return out;
   // The sampler sees the warm start's trials before the study's own, and
   // minimises: a maximised metric reaches it negated.
   std::vector<FinishedTrial> seen = source.warm_start;
@@ -53,6 +53,9 @@ Proposal propose(const TrialSource& source, int number, const std::vector<Finish
   } else {
     out.params.reset();  // the space is exhausted for what was left out
   }
+  // Samplers propose the whole box; a dimension whose parents' values leave
+  // it unsearched is not set (the file's value or the default applies).
+  if (out.params) out.params = search.space.active_only(std::move(*out.params));
   return out;
 }
 

@@ -10,12 +10,13 @@
 namespace tunelab {
 namespace {
 
-// A source trial's values for every dimension of `space`, or nothing when
-// one is missing or outside the space.
+// A source trial's values for every dimension of `space` that they leave
+// searched, or nothing when one is missing or outside the space.
 std::optional<Params> fitted_params(const SearchSpace& space, const Params& ran,
                                     const nlohmann::json& source_config) {
   Params params;
   for (const Dimension& d : space.dimensions) {
+    if (!space.active(d, params)) continue;  // parents come first
     const auto given = ran.find(d.path);
     const nlohmann::json value =
         given != ran.end() ? given->second : value_at_path(source_config, d.path);
