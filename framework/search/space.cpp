@@ -362,17 +362,17 @@ Params checked_configuration(const SearchSpace& space, const nlohmann::json& val
     if (!params.count(d.path) || space.active(d, params)) continue;
     for (const auto& c : d.when) {
       const auto given = params.find(c.parent);
-      std::string values;
-      for (const auto& v : c.values) values += (values.empty() ? "" : " or ") + v.dump();
+      std::string listed;
+      for (const auto& v : c.values) listed += (listed.empty() ? "" : " or ") + v.dump();
       if (given == params.end())
         throw ConfigError(at + "." + d.path,
                           fmt::format("{} is searched only where {} is {}: set {} too", d.path,
-                                      c.parent, values, c.parent));
+                                      c.parent, listed, c.parent));
       if (std::find(c.values.begin(), c.values.end(), given->second) == c.values.end())
         throw ConfigError(at + "." + d.path,
                           fmt::format("{} is searched only where {} is {}, and this "
                                       "configuration sets {} to {}",
-                                      d.path, c.parent, values, c.parent, given->second.dump()));
+                                      d.path, c.parent, listed, c.parent, given->second.dump()));
     }
   }
   return params;
