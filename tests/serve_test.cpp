@@ -272,7 +272,14 @@ TEST_SUITE("serve") {
     const long after = resident_kb(served.pid());
     CAPTURE(before);
     CAPTURE(after);
+#ifdef TUNELAB_TESTS_SANITIZED
+    // AddressSanitizer holds freed memory in quarantine (up to 256 MB) before
+    // reusing it, so there the resident size grows with what the requests
+    // allocated, not with what the server kept: three times the room.
+    CHECK(after - before < 3 * 20000);
+#else
     CHECK(after - before < 20000);
+#endif
   }
 
   TEST_CASE("the API follows a running study, on SQLite and on PostgreSQL") {

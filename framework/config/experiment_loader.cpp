@@ -58,6 +58,7 @@ void cut_unsearched_elements(nlohmann::json& trial, const nlohmann::json& docume
   const nlohmann::json space_json = value_at_path(document, "search.space");
   if (!space_json.is_object()) return;
   const SearchSpace space = read_search_space(space_json);
+  if (!space.conditional()) return;           // every dimension is searched
   std::map<std::string, std::size_t> cut_at;  // list path -> first unsearched index
   for (const Dimension& d : space.dimensions) {
     const auto open = d.path.find('[');

@@ -305,8 +305,10 @@ SearchSpace read_search_space(const nlohmann::json& space) {
       throw e.under(item.key());
     }
   }
-  check_conditions(out.dimensions);
-  out.dimensions = parents_first(std::move(out.dimensions));
+  if (out.conditional()) {
+    check_conditions(out.dimensions);
+    out.dimensions = parents_first(std::move(out.dimensions));
+  }
   return out;
 }
 
