@@ -92,35 +92,33 @@ std::vector<ParamImportance> param_importance(const SearchSpace& space,
   // dimensions all of those searched: in a space without conditions, one
   // forest over every trial and dimension. A dimension a trial left out
   // (inactive, or absent from an earlier space) is never imputed.
-  std::vector<bool> done(space.dimensions.size(), false);
-  for (std::size_t i = 0; i < space.dimensions.size(); ++i) {
-    if (done[i]) continue;
-    std::vector<const ScoredParams*> searched;
-    for (const auto& t : trials)
-      if (t.params.count(space.dimensions[i].path)) searched.push_back(&t);
+  std::vector<std::vector<bool>> searched;  // by dimension, by trial
+  for (const auto& d : space.dimensions) {
+    std::vector<bool>& in = searched.emplace_back();
+    for (const auto& t : trials) in.push_back(t.params.count(d.path) > 0);
+  }
+  const auto covers = [](const std::vector<bool>& wider, const std::vector<bool>& narrower) {
+    for (std::size_t t = 0; t < narrower.size(); ++t)
+      if (narrower[t] && !wider[t]) return false;
+    return true;
+  };
+  std::set<std::vector<bool>> judged;
+  for (const auto& trial_set : searched) {
+    if (!judged.insert(trial_set).second) continue;  // one forest per set of trials
+    std::vector<const ScoredParams*> rows;
+    for (std::size_t t = 0; t < trials.size(); ++t)
+      if (trial_set[t]) rows.push_back(&trials[t]);
+    std::vector<std::size_t> columns;  // the dimensions all of these trials searched
     std::vector<const Dimension*> inputs;
-    std::vector<std::size_t> at;
-    for (std::size_t j = 0; j < space.dimensions.size(); ++j) {
-      const std::string& path = space.dimensions[j].path;
-      if (std::all_of(searched.begin(), searched.end(),
-                      [&](const ScoredParams* t) { return t->params.count(path) > 0; })) {
+    for (std::size_t j = 0; j < space.dimensions.size(); ++j)
+      if (covers(searched[j], trial_set)) {
+        columns.push_back(j);
         inputs.push_back(&space.dimensions[j]);
-        at.push_back(j);
       }
-    }
-    const std::vector<double> shares = forest_shares(inputs, searched, seed);
+    const std::vector<double> shares = forest_shares(inputs, rows, seed);
     // The dimensions searched in exactly these trials take their shares here.
-    for (std::size_t k = 0; k < at.size(); ++k) {
-      const std::string& path = space.dimensions[at[k]].path;
-      const bool same_trials =
-          std::count_if(trials.begin(), trials.end(), [&](const ScoredParams& t) {
-            return t.params.count(path) > 0;
-          }) == static_cast<std::ptrdiff_t>(searched.size());
-      if (done[at[k]] || !same_trials) continue;
-      out[at[k]].importance = shares[k];
-      done[at[k]] = true;
-    }
-    done[i] = true;
+    for (std::size_t k = 0; k < columns.size(); ++k)
+      if (searched[columns[k]] == trial_set) out[columns[k]].importance = shares[k];
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.importance > b.importance; });

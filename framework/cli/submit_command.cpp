@@ -100,17 +100,15 @@ std::string self_executable() {
   return ec ? std::string("tunelab") : self.string();
 }
 
-// A resumed study keeps the parallelism it was created with (its trials
-// depend on it), whatever the size of this array.
-Experiment for_study(const ExperimentOptions& options, Registrar& registrar, Store& store,
+// `experiment` with the study's parallelism: the array's size for a new
+// study; a resumed one keeps what it was created with (its trials depend on
+// it), whatever the size of this array.
+Experiment for_study(const ExperimentOptions& options, Experiment experiment, Store& store,
                      const std::string& name, bool resume, int array) {
-  Experiment experiment = options.load(registrar);
   int workers = array;
-  if (resume) {
-    const std::string study = name.empty() ? experiment.config.name : name;
-    if (const auto stored = store.find_study(study))
+  if (resume)
+    if (const auto stored = store.find_study(name))
       workers = interpret_experiment(stored->document).search.workers;
-  }
   return options.with_workers(std::move(experiment), workers);
 }
 
@@ -171,12 +169,12 @@ int submit_command(const Arguments& args, Registrar& registrar) {
     std::cerr << "warning: --storage holds a password, and the script will too (readable by "
                  "whoever can read it): keep it in ~/.pgpass or PGPASSWORD instead\n";
 
-  // Checked before anything is created: the experiment file, the store (a
-  // PostgreSQL server must answer from here), the script's place, then the
-  // data as the study is prepared.
-  const std::string name = study_options.study_name.empty()
-                               ? experiment_options.reload().config.name
-                               : study_options.study_name;
+  // Checked before anything is created: the experiment file and its
+  // plugins, the store (a PostgreSQL server must answer from here), the
+  // script's place, then the data as the study is prepared.
+  const Experiment loaded = experiment_options.load(registrar);
+  const std::string name =
+      study_options.study_name.empty() ? loaded.config.name : study_options.study_name;
   const fs::path folder = script_folder(storage);
   const fs::path script_path = submit.script.empty()
                                    ? folder / (file_stem(name) + ".sbatch")
@@ -195,11 +193,10 @@ int submit_command(const Arguments& args, Registrar& registrar) {
   // The tasks' output beside the script: NAME.sbatch, NAME.slurm/JOB_TASK.out.
   job.log_folder = fs::path(script_path).replace_extension(".slurm").string();
   job.worker_flags = worker.as_arguments();
+  for (const auto& p : registrar.plugins) job.plugins.push_back(fs::absolute(p.file).string());
 
   if (submit.dry_run) {
-    const Experiment experiment = experiment_options.load(registrar);
-    load_study_data(experiment, registrar);
-    for (const auto& p : registrar.plugins) job.plugins.push_back(fs::absolute(p.file).string());
+    load_study_data(loaded, registrar);
     std::cout << slurm_script(job);
     return 0;
   }
@@ -208,8 +205,9 @@ int submit_command(const Arguments& args, Registrar& registrar) {
   // A PostgreSQL store's scripts go to results/, made here where missing
   // (and removed again, empty, when nothing is submitted).
   std::error_code ec;
-  const bool new_folder = submit.script.empty() && !fs::exists(folder, ec);
-  if (new_folder && is_postgresql_url(storage)) fs::create_directories(folder, ec);
+  const bool new_folder =
+      is_postgresql_url(storage) && submit.script.empty() && !fs::exists(folder, ec);
+  if (new_folder) fs::create_directories(folder, ec);
   const auto forget_folder = [&] {
     if (new_folder) fs::remove(folder, ec);
   };
@@ -228,19 +226,17 @@ int submit_command(const Arguments& args, Registrar& registrar) {
   StudyInfo study;
   try {
     const Experiment experiment =
-        for_study(experiment_options, registrar, *store, name, study_options.resume, submit.array);
+        for_study(experiment_options, loaded, *store, name, study_options.resume, submit.array);
     study = prepare_study(experiment, registrar, *store, study_options);
   } catch (const ConfigError& e) {
     store.drop_if_new_and_empty();
     forget_folder();
-    throw experiment_options.reload().places.locate(e);
+    throw loaded.places.locate(e);
   } catch (const InputError&) {
     store.drop_if_new_and_empty();
     forget_folder();
     throw;
   }
-  job.study = study.name;
-  for (const auto& p : registrar.plugins) job.plugins.push_back(fs::absolute(p.file).string());
 
   // What this call made goes again when the job cannot be queued: the study
   // (unless resumed), a new store, the script and the log folder.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 
 #include "common/args.h"
 #include "common/errors.h"
@@ -147,7 +148,6 @@ void check_conditions(const std::vector<Dimension>& dimensions) {
   }
   // A cycle: following parents from some dimension comes back to it.
   for (const auto& start : dimensions) {
-    std::vector<std::string> chain = {start.path};
     std::vector<const Dimension*> frontier = {&start};
     for (std::size_t step = 0; step < dimensions.size() && !frontier.empty(); ++step) {
       std::vector<const Dimension*> next;
@@ -164,21 +164,16 @@ void check_conditions(const std::vector<Dimension>& dimensions) {
 }
 
 // The dimensions in the file's order, but each parent before its children.
-std::vector<Dimension> parents_first(std::vector<Dimension> dimensions) {
+std::vector<Dimension> parents_first(const std::vector<Dimension>& dimensions) {
   std::vector<Dimension> ordered;
-  std::vector<bool> placed(dimensions.size(), false);
-  const auto is_placed = [&](const std::string& path) {
-    return std::any_of(ordered.begin(), ordered.end(),
-                       [&](const Dimension& d) { return d.path == path; });
-  };
+  std::set<std::string> placed;
   while (ordered.size() < dimensions.size()) {
-    for (std::size_t i = 0; i < dimensions.size(); ++i) {
-      if (placed[i]) continue;
-      const auto& when = dimensions[i].when;
-      if (std::all_of(when.begin(), when.end(),
-                      [&](const Condition& c) { return is_placed(c.parent); })) {
-        ordered.push_back(dimensions[i]);
-        placed[i] = true;
+    for (const Dimension& d : dimensions) {
+      if (placed.count(d.path)) continue;
+      if (std::all_of(d.when.begin(), d.when.end(),
+                      [&](const Condition& c) { return placed.count(c.parent) > 0; })) {
+        ordered.push_back(d);
+        placed.insert(d.path);
         break;  // from the start again: the file's order wherever it can be kept
       }
     }
@@ -307,7 +302,7 @@ SearchSpace read_search_space(const nlohmann::json& space) {
   }
   if (out.conditional()) {
     check_conditions(out.dimensions);
-    out.dimensions = parents_first(std::move(out.dimensions));
+    out.dimensions = parents_first(out.dimensions);
   }
   return out;
 }

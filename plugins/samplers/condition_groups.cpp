@@ -29,17 +29,17 @@ class GroupedSampler : public Sampler {
       inner.space = groups_.back().get();
       inner.seed = derive_seed(request.seed, "group " + groups[i].dimensions.front().path);
       samplers_.push_back(flat(inner));
+      // The group's conditions are its first dimension's, in the whole space.
+      const std::string& first = groups[i].dimensions.front().path;
+      firsts_.push_back(&*std::find_if(space_.dimensions.begin(), space_.dimensions.end(),
+                                       [&](const Dimension& d) { return d.path == first; }));
     }
   }
 
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>& history) override {
     Params params;
     for (std::size_t i = 0; i < groups_.size(); ++i) {
-      // The group's conditions are its first dimension's, in the whole space.
-      const std::string& first = groups_[i]->dimensions.front().path;
-      const auto d = std::find_if(space_.dimensions.begin(), space_.dimensions.end(),
-                                  [&](const Dimension& dim) { return dim.path == first; });
-      if (!space_.active(*d, params)) continue;
+      if (!space_.active(*firsts_[i], params)) continue;
       // Each group's sampler skips the trials that lack its dimensions.
       const std::optional<Params> part = samplers_[i]->propose(number, history);
       if (!part) return std::nullopt;
@@ -61,6 +61,7 @@ class GroupedSampler : public Sampler {
   const SearchSpace& space_;
   std::vector<std::unique_ptr<SearchSpace>> groups_;
   std::vector<std::unique_ptr<Sampler>> samplers_;
+  std::vector<const Dimension*> firsts_;  // each group's first dimension, as the space has it
 };
 
 }  // namespace

@@ -19,7 +19,6 @@ namespace tunelab {
 
 namespace {
 
-// The values a dimension is checked at: its ends, or every choice.
 // Values of `d`'s parents (and theirs) under which it is searched: each
 // condition's first value. A conditional dimension is checked with them
 // (SGD's momentum with the optimizer set to sgd, not the file's adam).
@@ -33,6 +32,7 @@ Params where_searched(const SearchSpace& space, const Dimension& d) {
   return params;
 }
 
+// The values a dimension is checked at: its ends, or every choice.
 std::vector<std::pair<std::string, nlohmann::json>> probes(const Dimension& d) {
   std::vector<std::pair<std::string, nlohmann::json>> out;
   if (d.kind == Dimension::Kind::categorical) {
