@@ -182,7 +182,7 @@ TEST_SUITE("pruners") {
     CHECK(PruningCurves({{"train_loss", Direction::maximize}}, "train_loss")
               .at(epochs.back(), 0.75, 0) == EpochValues{-1.0});
     // A finished trial's size is its recorded n_params value.
-    tunelab::FinishedTrial done{3, TrialState::pruned, {}, 0.9, epochs, {0.9, 1234, 0.75}};
+    tunelab::FinishedTrial done{3, TrialState::pruned, {}, 0.9, epochs, {0.9, 1234, 0.75}, {}};
     const auto curves = PruningCurves(three, "").of({done});
     REQUIRE(curves.size() == 1);
     CHECK(curves[0].number == 3);

@@ -182,7 +182,7 @@ TEST_SUITE("report") {
   }
 
   TEST_CASE("the optimisation history draws a triangle at the axis for each clipped trial") {
-    tunelab::StudyHistory history{"s", {}, tunelab::Direction::minimize};
+    tunelab::StudyHistory history{"s", {}, tunelab::Direction::minimize, {}};
     for (int i = 0; i < 20; ++i)
       history.values.push_back({i, i == 3 || i == 7 ? 1e3 : 1 + 0.1 * i});
     const std::string svg = tunelab::history_figure({history}, "val_loss");

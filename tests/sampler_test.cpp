@@ -52,7 +52,7 @@ std::vector<FinishedTrial> run(tunelab::Sampler& s, int count,
   for (int k = 0; k < count; ++k) {
     const auto params = s.propose(k, history);
     REQUIRE(params);
-    history.push_back({k, TrialState::complete, *params, metric(*params), {}, {}});
+    history.push_back({k, TrialState::complete, *params, metric(*params), {}, {}, {}});
   }
   return history;
 }
@@ -227,12 +227,12 @@ TEST_SUITE("samplers") {
     const auto space =
         tunelab::read_search_space(json::parse(R"({"x": {"type": "float", "low": 0, "high": 1}})"));
     std::vector<FinishedTrial> history;
-    history.push_back({0, TrialState::complete, {{"x", 0.1}}, 0.0, {}, {}});
+    history.push_back({0, TrialState::complete, {{"x", 0.1}}, 0.0, {}, {}, {}});
     for (int k = 1; k <= 4; ++k)
-      history.push_back({k, TrialState::complete, {{"x", 0.68 + 0.02 * k}}, 0.95, {}, {}});
+      history.push_back({k, TrialState::complete, {{"x", 0.68 + 0.02 * k}}, 0.95, {}, {}, {}});
     for (int k = 5; k < 45; ++k)
       history.push_back(
-          {k, TrialState::complete, {{"x", (k - 4.5) / 40}}, 1 + 0.01 * (k - 5), {}, {}});
+          {k, TrialState::complete, {{"x", (k - 4.5) / 40}}, 1 + 0.01 * (k - 5), {}, {}, {}});
     const auto on_best_side = [&](const json& spec) {
       int count = 0;
       for (std::uint64_t seed = 1; seed <= 20; ++seed) {
@@ -260,11 +260,11 @@ TEST_SUITE("samplers") {
     std::vector<FinishedTrial> history;
     for (int k = 0; k < 10; ++k) {
       const double x = 0.055 * k;
-      history.push_back({k, TrialState::complete, {{"x", x}}, 1 + std::pow(x - 0.3, 2), {}, {}});
+      history.push_back({k, TrialState::complete, {{"x", x}}, 1 + std::pow(x - 0.3, 2), {}, {}, {}});
     }
     for (int k = 10; k < 22; ++k) {
       const double x = 0.6 + 0.4 * (k - 10) / 11.0;
-      history.push_back({k, TrialState::pruned, {{"x", x}}, 0.5, {}, {}});
+      history.push_back({k, TrialState::pruned, {{"x", x}}, 0.5, {}, {}, {}});
     }
     for (std::uint64_t seed = 1; seed <= 3; ++seed) {
       const auto proposed = sampler("gp", space, seed)->propose(22, history);
@@ -316,7 +316,7 @@ TEST_SUITE("samplers") {
       const auto params = s->propose(k, history);
       REQUIRE(params);
       CHECK(s->last_proposer() == (k < 15 ? "gp" : "tpe"));
-      history.push_back({k, TrialState::complete, *params, params->at("x").get<double>(), {}, {}});
+      history.push_back({k, TrialState::complete, *params, params->at("x").get<double>(), {}, {}, {}});
     }
     // A choice anywhere in the space: tpe from the start.
     auto mixed = sampler("auto", mixed_space(), 5);

@@ -103,8 +103,12 @@ void print_run_ending(StudyQueries& store, const StudySummary& summary,
     std::cout << fmt::format("{}: recorded as {}\n", config.name, where);
     return;
   }
-  std::cout << fmt::format("{}: {} complete, {} pruned, {} failed (stopped: {})\n", where,
-                           summary.complete, summary.pruned, summary.failed,
+  std::cout << fmt::format("{}: {} complete{}, {} pruned, {} failed (stopped: {})\n", where,
+                           summary.complete,
+                           summary.infeasible > 0
+                               ? fmt::format(" ({} infeasible)", summary.infeasible)
+                               : "",
+                           summary.pruned, summary.failed,
                            to_string(summary.stopped_because));
   const StudyInfo study = store.study(summary.name);
   print_warm_start(store, study);

@@ -156,10 +156,11 @@ void RunPrinter::trial(const TrialReport& r) {
   const std::string best = r.best
                                ? fmt::format("best {} (#{})", shown(r.best->value), r.best->number)
                                : std::string("best -");
-  std::cout << fmt::format("trial {:>3}  {:<8}  {} {:<10}  {:<18}  {:>6.1f}s  {}{}\n", r.number,
+  std::cout << fmt::format("trial {:>3}  {:<8}  {} {:<10}  {:<18}  {:>6.1f}s  {}{}{}\n", r.number,
                            to_string(r.state), config_.search.metric(), shown(r.value), best,
                            r.seconds, params_text(r.params),
-                           r.error.empty() ? "" : "  error: " + r.error)
+                           r.error.empty() ? "" : "  error: " + r.error,
+                           r.infeasible.empty() ? "" : "  infeasible: " + r.infeasible)
             << std::flush;
 }
 

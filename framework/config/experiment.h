@@ -11,6 +11,7 @@
 #include "data/split.h"
 #include "data/task.h"
 #include "model/model_config.h"
+#include "search/constraints.h"
 #include "search/direction.h"
 #include "search/space.h"
 #include "train/trainer_config.h"
@@ -97,6 +98,9 @@ struct SearchConfig {
     std::string method = "greedy";  // or "top"
   };
   Ensemble ensemble;
+  // search.constraints: bounds a trial must keep to be feasible (an
+  // infeasible trial is complete, never the best); none: every trial is.
+  std::vector<Constraint> constraints;
 };
 
 // An objective experiment evaluates a registered function (kind `objective`)

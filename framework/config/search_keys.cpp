@@ -433,6 +433,79 @@ KeySpec<SearchConfig> ensemble_key() {
       .stated_when([](const SearchConfig& s) { return s.ensemble.size > 0; });
 }
 
+// One of search.constraints: {metric: NAME, max: X} and/or min. An
+// objective experiment's metrics are its function's outputs, checked once
+// the function is known.
+Constraint read_constraint(const nlohmann::json& entry, const std::vector<Constraint>& earlier,
+                           bool objective) {
+  if (!entry.is_object())
+    throw ConfigError("", "expected {metric: NAME, max: X} (or min: X, or both)");
+  const Args args(entry);
+  args.allow_only({"metric", "max", "min"});
+  if (!args.has("metric")) throw ConfigError("metric", "missing: the metric to bound");
+  Constraint c;
+  c.metric = args.text("metric");
+  if (!objective) {
+    const auto names = metric_names();
+    if (std::find(names.begin(), names.end(), c.metric) == names.end())
+      throw ConfigError("metric", unknown_name_message("metric", c.metric, names));
+  }
+  for (const auto& e : earlier)
+    if (e.metric == c.metric)
+      throw ConfigError("metric", fmt::format("{} is bounded already: give its min and max in one "
+                                              "constraint",
+                                              c.metric));
+  if (args.has("max")) c.max = args.number("max");
+  if (args.has("min")) c.min = args.number("min");
+  if (!c.max && !c.min)
+    throw ConfigError("", fmt::format("bounds nothing: give max, min or both, such as {{metric: "
+                                      "{}, max: ...}}",
+                                      c.metric));
+  if (c.max && c.min && *c.min > *c.max)
+    throw ConfigError("min", fmt::format("{} is above max {}: no trial could keep both", *c.min,
+                                         *c.max));
+  return c;
+}
+
+KeySpec<SearchConfig> constraints_key() {
+  return custom_key<SearchConfig>(
+             "constraints",
+             {"bounds a trial must keep to count: any metric above (`n_params`, "
+              "`train_seconds`, `val_rmse`, ...) or an objective function's output, with "
+              "`max`, `min` or both. A trial that breaks one is still COMPLETE, with "
+              "`feasible` false in the store: it never becomes the best trial, the front, an "
+              "ensemble member or the kept weights, `trials` and the report mark it, and the "
+              "samplers learn from it (`tpe` and `nsga2` rank it after every feasible trial, "
+              "by how far it is out; `gp` multiplies its expected improvement by a model of "
+              "the chance of feasibility). A bound on `n_params` is checked once the model is "
+              "built, before training: a model too large costs no training. See "
+              "[Constraints](#constraints)",
+              "list of `{metric: NAME, max: X, min: X}`", "none"},
+             [](const Args& args, SearchConfig& s, const ExperimentConfig& so_far) {
+               const auto& list = args.section("constraints");
+               if (list.is_null()) return;
+               if (!list.is_array() || list.empty())
+                 throw ConfigError("constraints",
+                                   "expected a list of bounds, such as [{metric: n_params, max: "
+                                   "20000}]");
+               for (std::size_t i = 0; i < list.size(); ++i)
+                 s.constraints.push_back(
+                     in_section(fmt::format("constraints[{}]", i), [&] {
+                       return read_constraint(list[i], s.constraints,
+                                              so_far.evaluates_objective());
+                     }));
+             },
+             [](const SearchConfig& s, nlohmann::json& out) {
+               for (const auto& c : s.constraints) {
+                 nlohmann::json entry = {{"metric", c.metric}};
+                 if (c.max) entry["max"] = *c.max;
+                 if (c.min) entry["min"] = *c.min;
+                 out["constraints"].push_back(entry);
+               }
+             })
+      .stated_when([](const SearchConfig& s) { return !s.constraints.empty(); });
+}
+
 SectionKeys<SearchConfig> declare_search_keys() {
   return SectionKeys<SearchConfig>({
       metric_key(),
@@ -453,6 +526,7 @@ SectionKeys<SearchConfig> declare_search_keys() {
       enqueue_key(),
       warm_start_key(),
       ensemble_key(),
+      constraints_key(),
   });
 }
 

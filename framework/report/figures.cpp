@@ -162,15 +162,21 @@ std::string history_figure(const std::vector<StudyHistory>& studies, const std::
   std::string plot;
   bool any_above = false;
   for (std::size_t s = 0; s < studies.size(); ++s) {
-    // Columns: trial, value (at most `top`), best so far, value above the axis.
+    // Columns: trial, value (at most `top`), best so far, value above the
+    // axis, an infeasible trial's value.
     std::vector<std::vector<double>> rows;
     double best = kNaN;
+    bool any_infeasible = false;
     for (const auto& [number, value] : studies[s].values) {
-      if (std::isfinite(value) && (std::isnan(best) || better(value, best, studies[s].direction)))
+      const bool infeasible = studies[s].infeasible.count(number) > 0;
+      any_infeasible |= infeasible && std::isfinite(value);
+      if (!infeasible && std::isfinite(value) &&
+          (std::isnan(best) || better(value, best, studies[s].direction)))
         best = value;
       const bool above = !std::isnan(top) && value > top;
       any_above |= above;
-      rows.push_back({static_cast<double>(number), above ? kNaN : value, best, above ? top : kNaN});
+      rows.push_back({static_cast<double>(number), above || infeasible ? kNaN : value, best,
+                      above ? top : kNaN, infeasible && !above ? value : kNaN});
     }
     figure.data(fmt::format("study{}", s), rows);
     const std::string colour = series_colour(s);
@@ -182,6 +188,9 @@ std::string history_figure(const std::vector<StudyHistory>& studies, const std::
         plot.empty() ? "" : ", ", s, colour,
         gnuplot_quoted(one ? "trial" : studies[s].name + ": trials"), s, one ? "#d62728" : colour,
         gnuplot_quoted(one ? "best so far" : studies[s].name + ": best"), s, colour);
+    if (any_infeasible)
+      plot += fmt::format(", $study{} using 1:5 with points pt 6 ps 0.8 lc rgb '#7f7f7f' title {}",
+                          s, gnuplot_quoted(one ? "infeasible" : studies[s].name + ": infeasible"));
   }
   // The legend above the plot, clear of the axis label below it.
   figure << "set xlabel 'trial number'"

@@ -3,6 +3,7 @@
 // history, learning curves, parallel coordinates, parameter importance and
 // the trade-off between two objectives.
 
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -20,9 +21,11 @@ struct StudyHistory {
   std::string name;
   std::vector<std::pair<int, double>> values;  // (trial number, value)
   Direction direction = Direction::minimize;   // which way "best so far" runs
+  std::set<int> infeasible;  // trials that broke search.constraints: drawn apart, never best
 };
 
-// Each trial's value and the running best, per study.
+// Each trial's value and the running best, per study; infeasible trials as
+// open circles, apart from the best.
 std::string history_figure(const std::vector<StudyHistory>& studies, const std::string& metric);
 
 struct LearningCurve {

@@ -16,7 +16,7 @@ std::vector<const TrialInfo*> pareto_trials(const StudyInfo& study,
   std::vector<const TrialInfo*> complete;
   std::vector<std::vector<double>> losses;
   for (const auto& t : trials) {
-    if (t.state != TrialState::complete) continue;
+    if (t.state != TrialState::complete || !t.feasible()) continue;
     std::vector<double> v = objective_values(t);
     if (v.size() != study.objectives.size()) continue;
     for (std::size_t i = 0; i < v.size(); ++i)

@@ -46,7 +46,8 @@ std::string param_text(const nlohmann::json& value) {
 std::vector<TrialInfo> best_first(const std::vector<TrialInfo>& trials, Direction direction) {
   std::vector<TrialInfo> complete;
   for (const auto& t : trials)
-    if (t.state == TrialState::complete && std::isfinite(t.value)) complete.push_back(t);
+    if (t.state == TrialState::complete && std::isfinite(t.value) && t.feasible())
+      complete.push_back(t);
   std::stable_sort(complete.begin(), complete.end(), [&](const TrialInfo& a, const TrialInfo& b) {
     return better(a.value, b.value, direction);
   });
@@ -66,9 +67,11 @@ bool is_loss(const std::string& metric) {
 }
 
 StudyHistory history_of(const StudyInfo& study, const std::vector<TrialInfo>& trials) {
-  StudyHistory history{study.name, {}, study.direction()};
-  for (const auto& t : trials)
+  StudyHistory history{study.name, {}, study.direction(), {}};
+  for (const auto& t : trials) {
     history.values.emplace_back(t.number, t.state == TrialState::complete ? t.value : kMissing);
+    if (!t.feasible()) history.infeasible.insert(t.number);
+  }
   return history;
 }
 
@@ -125,7 +128,9 @@ class Report {
     const int level = several ? 3 : 2;
     if (several) page_.heading(2, "Study " + s.name, anchor(s));
     const std::vector<TrialInfo> ranked = best_first(trials, s.direction());
-    summary(s, ranked, several ? 3 : 2);
+    const auto infeasible = std::count_if(trials.begin(), trials.end(),
+                                          [](const TrialInfo& t) { return !t.feasible(); });
+    summary(s, ranked, static_cast<int>(infeasible), several ? 3 : 2);
     ensemble_section(s, level);
 
     page_.heading(level, "How the search converged");
@@ -211,10 +216,15 @@ class Report {
     provenance(s);
   }
 
-  void summary(const StudyInfo& s, const std::vector<TrialInfo>& ranked, int level) {
+  // `ranked`: the complete, feasible trials, best first; `infeasible`: the
+  // complete trials that broke search.constraints.
+  void summary(const StudyInfo& s, const std::vector<TrialInfo>& ranked, int infeasible,
+               int level) {
     const std::string counts =
-        fmt::format("{} trials ({} complete, {} pruned, {} failed) in {} of wall time", s.trials(),
-                    s.complete, s.pruned, s.failed,
+        fmt::format("{} trials ({} complete{}, {} pruned, {} failed) in {} of wall time",
+                    s.trials(), s.complete,
+                    infeasible > 0 ? fmt::format(", {} of them infeasible", infeasible) : "",
+                    s.pruned, s.failed,
                     (s.wall_seconds < 60 ? fmt::format("{:.1f} s", s.wall_seconds)
                                          : clock_text(s.wall_seconds)));
     if (ranked.empty()) {

@@ -73,6 +73,10 @@ Table trial_listing(const StudyInfo& study, const std::vector<TrialInfo>& trials
   // then the losses and metrics asked for (--metrics, or the one to sort by).
   const std::size_t objectives = study.objectives.size();
   Table table{{"number", "state"}, {}};
+  // A study with search.constraints says which complete trials kept them.
+  const bool bounded = std::any_of(trials.begin(), trials.end(),
+                                   [](const TrialInfo& t) { return !t.constraints.empty(); });
+  if (bounded) table.columns.push_back("feasible");
   for (const auto& o : study.objectives) table.columns.push_back(o.metric);
   std::vector<std::string> shown;
   const std::vector<std::string> names_recorded = recorded_names(trials);
@@ -86,10 +90,15 @@ Table trial_listing(const StudyInfo& study, const std::vector<TrialInfo>& trials
   table.columns.insert(table.columns.end(), names.begin(), names.end());
   std::vector<const TrialInfo*> front;
   if (how.pareto) front = pareto_trials(study, trials);
+  // --top alone: the best trials, which an infeasible one never is.
+  const bool best_only = how.sort.empty() && how.top > 0;
   for (const auto& t : trials) {
     if (!how.state.empty() && to_string(t.state) != how.state) continue;
     if (how.pareto && std::find(front.begin(), front.end(), &t) == front.end()) continue;
+    if (best_only && !t.feasible()) continue;
     std::vector<Cell> row{t.number, to_string(t.state)};
+    if (bounded)
+      row.push_back(t.state != TrialState::complete ? Cell() : Cell(t.feasible()));
     const std::vector<double> v = objective_values(t);
     for (std::size_t i = 0; i < objectives; ++i)
       row.push_back(number_cell(i < v.size() ? v[i] : kMissing));

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <algorithm>
 #include <set>
 
 namespace tunelab {
@@ -29,6 +30,18 @@ Cell trial_record(StudyQueries& store, const StudyInfo& study, const TrialInfo& 
   record["study"] = study.name;
   record["trial"] = trial.number;
   record["state"] = to_string(trial.state);
+  if (!trial.constraints.empty()) {
+    // Each bound of search.constraints with the trial's value of it
+    // (search/constraints.h: at most 0 where it holds).
+    record["feasible"] = trial.feasible();
+    const auto stated = study.config.value("search", nlohmann::json::object())
+                            .value("constraints", nlohmann::json::array());
+    Cell bounds = Cell::array();
+    for (std::size_t i = 0; i < trial.constraints.size(); ++i)
+      bounds.push_back({{"metric", i < stated.size() ? stated[i].value("metric", "") : ""},
+                        {"value", number_cell(trial.constraints[i])}});
+    record["constraints"] = bounds;
+  }
   record["metric"] = study.metric();
   record["value"] = number_cell(trial.value);
   record["direction"] = to_string(study.direction());
@@ -65,7 +78,10 @@ Table export_table(const std::vector<TrialInfo>& trials) {
   std::set<std::string> metric_names;
   for (const auto& t : trials)
     for (const auto& [name, value] : t.metrics) metric_names.insert(name);
+  const bool bounded = std::any_of(trials.begin(), trials.end(),
+                                   [](const TrialInfo& t) { return !t.constraints.empty(); });
   Table table{{"number", "state", "value", "train_loss", "val_loss", "test_loss"}, {}};
+  if (bounded) table.columns.insert(table.columns.begin() + 2, "feasible");
   table.columns.insert(table.columns.end(), metric_names.begin(), metric_names.end());
   for (const char* column : {"best_epoch", "epochs_run", "duration_s", "seed", "device",
                              "started_at", "finished_at", "error"})
@@ -79,6 +95,8 @@ Table export_table(const std::vector<TrialInfo>& trials) {
                           number_cell(t.train_loss),
                           number_cell(t.val_loss),
                           number_cell(t.test_loss)};
+    if (bounded)
+      row.insert(row.begin() + 2, t.state == TrialState::complete ? Cell(t.feasible()) : Cell());
     for (const auto& name : metric_names) {
       const auto found = t.metrics.find(name);
       row.push_back(found == t.metrics.end() ? Cell() : number_cell(found->second));

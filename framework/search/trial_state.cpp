@@ -1,5 +1,7 @@
 #include "search/trial_state.h"
 
+#include "search/constraints.h"
+
 namespace tunelab {
 
 const char* to_string(TrialState state) {
@@ -17,5 +19,9 @@ const char* to_string(TrialState state) {
   }
   return "FAIL";
 }
+
+bool FinishedTrial::feasible() const { return is_feasible(constraints); }
+
+double FinishedTrial::violation() const { return total_violation(constraints); }
 
 }  // namespace tunelab

@@ -28,6 +28,12 @@ struct FinishedTrial {
   // Each objective's value, in the study's order (values[0] is `value`);
   // empty when the trial failed. Samplers get them as losses.
   std::vector<double> values;
+  // Each of search.constraints' values (search/constraints.h) for a
+  // complete trial; empty without constraints.
+  std::vector<double> constraints;
+
+  bool feasible() const;
+  double violation() const;  // 0 when feasible
 };
 
 }  // namespace tunelab

@@ -313,6 +313,8 @@ void write_study(SQLite::Database& db, StudyQueries& store, const StudyInfo& stu
                              "intermediate_value, intermediate_value_type) VALUES (?, ?, ?, ?)");
   SQLite::Statement add_attr(
       db, "INSERT INTO trial_user_attributes (trial_id, key, value_json) VALUES (?, ?, ?)");
+  SQLite::Statement add_system_attr(
+      db, "INSERT INTO trial_system_attributes (trial_id, key, value_json) VALUES (?, ?, ?)");
 
   for (const TrialInfo& t : store.trials(study.id)) {
     add_trial.reset();
@@ -337,17 +339,34 @@ void write_study(SQLite::Database& db, StudyQueries& store, const StudyInfo& stu
       add_param.exec();
     }
     // Optuna gives complete trials a value, and pruned ones their last
-    // reported value; failed ones none.
+    // reported value; failed ones none. A model too large for a bound on
+    // n_params was never trained: its values are the worst there are
+    // (bind_optuna_value writes NaN as +inf), as Optuna requires some.
+    const bool untrained = t.state == TrialState::complete && std::isnan(t.value) && !t.feasible();
     if ((t.state == TrialState::complete || t.state == TrialState::pruned) &&
-        !std::isnan(t.value)) {
+        (!std::isnan(t.value) || untrained)) {
       const std::vector<double> values = t.values.empty() ? std::vector<double>{t.value} : t.values;
       for (std::size_t i = 0; i < values.size(); ++i) {
+        const bool maximised = i < study.objectives.size() &&
+                               study.objectives[i].direction == Direction::maximize;
         add_value.reset();
         add_value.bind(1, trial_id);
         add_value.bind(2, static_cast<std::int64_t>(i));
-        bind_optuna_value(add_value, 3, 4, values[i], false);
+        bind_optuna_value(add_value, 3, 4,
+                          std::isnan(values[i]) && maximised ? -INFINITY : values[i], false);
         add_value.exec();
       }
+    }
+    // Where Optuna's samplers read a trial's constraints (constraints_func's
+    // values; at most 0 where each holds); an unknown one as 1, broken.
+    if (!t.constraints.empty()) {
+      json constraints = json::array();
+      for (double c : t.constraints) constraints.push_back(std::isnan(c) ? 1.0 : c);
+      add_system_attr.reset();
+      add_system_attr.bind(1, trial_id);
+      add_system_attr.bind(2, "constraints");
+      add_system_attr.bind(3, constraints.dump());
+      add_system_attr.exec();
     }
     for (const EpochRow& e : store.epochs(t.id)) {
       add_step.reset();

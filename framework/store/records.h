@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/fingerprint.h"
+#include "search/constraints.h"
 #include "search/direction.h"
 #include "search/trial_state.h"
 
@@ -76,8 +77,14 @@ struct TrialResults {
   // Each objective's value, in the study's order (the first is `value`);
   // empty for a failed trial and in stores older than version 7.
   std::vector<double> values;
+  // Each of search.constraints' values (search/constraints.h) for a
+  // complete trial; empty without constraints (and before version 9).
+  std::vector<double> constraints;
   std::string error;
   double duration_s = 0;
+
+  // Not a complete trial that broke a constraint.
+  bool feasible() const { return state != TrialState::complete || is_feasible(constraints); }
 };
 
 struct TrialOutcome : TrialResults {

@@ -9,7 +9,7 @@ namespace tunelab {
 
 // Bumped whenever the schema changes; a store with a higher version was
 // written by a newer tunelab and is refused rather than misread.
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 // The tables and views, for SQLite or PostgreSQL (types and keys differ:
 // {key}, {int64}, {real}, {weights_data}, {value_is_number} are filled in
@@ -86,6 +86,7 @@ CREATE TABLE IF NOT EXISTS trials (
   attempts     INTEGER NOT NULL DEFAULT 1,     -- 2: re-queued once after its worker was lost
   interrupted  INTEGER NOT NULL DEFAULT 0,     -- 1: stopped from outside (Ctrl-C, a stopped tunelab); not counted (since version 4)
   proposed_by  TEXT,                           -- the sampler whose proposal it ran: under auto, the one auto chose (since version 6)
+  feasible     INTEGER,                        -- a complete trial of a study with search.constraints: 1 kept them all, 0 broke one (never the best); else NULL (since version 9)
   UNIQUE (study_id, number)
 );
 
@@ -178,6 +179,18 @@ CREATE TABLE IF NOT EXISTS trial_values (
   PRIMARY KEY (trial_id, objective)
 );
 
+-- Each complete trial's value of each of search.constraints, in the file's
+-- order (since version 9), as Optuna's constraints_func gives them: at most 0
+-- where the bound holds, above 0 by how much it is broken relative to the
+-- bound's size; NULL where the metric has no value (a model too large, not
+-- trained, has only n_params).
+CREATE TABLE IF NOT EXISTS trial_constraints (
+  trial_id    {int64} NOT NULL REFERENCES trials(trial_id) ON DELETE CASCADE,
+  constraint_index INTEGER NOT NULL,
+  value       {real},
+  PRIMARY KEY (trial_id, constraint_index)
+);
+
 -- Each complete trial's predictions (since schema version 8): on the
 -- validation rows (under data.folds, each fold model's on the rows it did not
 -- train on, fold after fold) and on the test rows, in the target's units (a
@@ -225,8 +238,8 @@ CREATE TABLE IF NOT EXISTS ensemble_metrics (
 
 CREATE INDEX IF NOT EXISTS trials_by_state ON trials(study_id, state);
 
--- The best complete trial of every study (lowest value, highest where the
--- study maximises its metric; ties: lowest number).
+-- The best complete, feasible trial of every study (lowest value, highest
+-- where the study maximises its metric; ties: lowest number).
 DROP VIEW IF EXISTS best_trials;
 CREATE VIEW best_trials AS
 SELECT study, number, value, train_loss, val_loss, test_loss, best_epoch, seed, params_json,
@@ -235,21 +248,23 @@ FROM (SELECT s.name AS study, t.*,
              row_number() OVER (PARTITION BY t.study_id ORDER BY
                CASE WHEN s.direction = 'maximize' THEN -t.value ELSE t.value END, t.number) AS rank
       FROM trials t JOIN studies s USING (study_id)
-      WHERE t.state = 'COMPLETE' AND {value_is_number}) AS ranked
+      WHERE t.state = 'COMPLETE' AND coalesce(t.feasible, 1) = 1 AND {value_is_number}) AS ranked
 WHERE rank = 1;
 
--- The complete trials no other complete trial of their study dominates (as
--- good in every objective and better in one, each in its direction): a
--- study's Pareto front; for a study of one objective, its best trials.
+-- The complete, feasible trials no other such trial of their study
+-- dominates (as good in every objective and better in one, each in its
+-- direction): a study's Pareto front; for a study of one objective, its best
+-- trials.
 DROP VIEW IF EXISTS pareto_trials;
 CREATE VIEW pareto_trials AS
 SELECT s.name AS study, t.number, t.params_json, t.trial_id
 FROM trials t JOIN studies s USING (study_id)
-WHERE t.state = 'COMPLETE'
+WHERE t.state = 'COMPLETE' AND coalesce(t.feasible, 1) = 1
   AND EXISTS (SELECT 1 FROM trial_values v WHERE v.trial_id = t.trial_id)
   AND NOT EXISTS (
     SELECT 1 FROM trials u
-    WHERE u.study_id = t.study_id AND u.state = 'COMPLETE' AND u.trial_id <> t.trial_id
+    WHERE u.study_id = t.study_id AND u.state = 'COMPLETE' AND coalesce(u.feasible, 1) = 1
+      AND u.trial_id <> t.trial_id
       AND EXISTS (SELECT 1 FROM trial_values w WHERE w.trial_id = u.trial_id)
       AND NOT EXISTS (
         SELECT 1 FROM trial_values a
@@ -283,7 +298,7 @@ FROM epochs e JOIN trials t USING (trial_id) JOIN studies s USING (study_id);
 // whenever a study adds param names (refresh_views, schema_migration.h): SQL
 // cannot turn rows into columns by itself.
 inline constexpr const char* kTrialSummaryColumns =
-    "s.name AS study, t.number, t.state, t.value, t.train_loss, t.val_loss, t.test_loss, "
+    "s.name AS study, t.number, t.state, t.feasible, t.value, t.train_loss, t.val_loss, t.test_loss, "
     "t.best_epoch, t.epochs_run, t.duration_s, t.seed, t.device, t.started_at, t.finished_at, "
     "t.error, t.trial_id";
 

@@ -39,6 +39,9 @@ void migrate(StoreConnection& store) {
   // Every statement is idempotent: a version 1 store gains the weights table
   // and the views, a version 2 store the worker columns, and both keep their
   // rows. (PostgreSQL stores begin at version 3.)
+  // The views name trials.feasible (version 9): the column comes first.
+  if (db.table_exists("trials") && !db.has_column("trials", "feasible"))
+    db.execute_script("ALTER TABLE trials ADD COLUMN feasible INTEGER");
   db.execute_script(schema_sql(db.dialect()));
   if (!db.has_column("trials", "worker")) {
     db.execute_script("ALTER TABLE trials ADD COLUMN worker TEXT");

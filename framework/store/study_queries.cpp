@@ -156,8 +156,9 @@ std::vector<StudyInfo> StudyQueries::studies() {
     }
     // The best trial, by the same rule as the best_trials view.
     const std::string best =
-        "SELECT t.number, t.value FROM trials t JOIN studies s USING (study_id) WHERE "
-        "t.study_id = ? AND t.state = 'COMPLETE' AND " +
+        std::string("SELECT t.number, t.value FROM trials t JOIN studies s USING (study_id) WHERE "
+                    "t.study_id = ? AND t.state = 'COMPLETE' AND ") +
+        (db_->has_column("trials", "feasible") ? "coalesce(t.feasible, 1) = 1 AND " : "") +
         value_is_number(db_->dialect(), "t.value") + " ORDER BY " +
         (has_direction ? value_as_loss("s", "t.value") : "t.value") + ", t.number LIMIT 1";
     for (auto& s : out) {
@@ -247,6 +248,11 @@ std::vector<TrialInfo> StudyQueries::trials(std::int64_t study_id) {
                      "WHERE t.study_id = ? ORDER BY t.number, v.objective",
                      {study_id}),
           [](TrialInfo& t, const sql::Rows& v) { t.values.push_back(v.number(1)); });
+    if (db_->table_exists("trial_constraints"))
+      attach(db_->query("SELECT t.number, c.value FROM trial_constraints c JOIN trials t USING "
+                        "(trial_id) WHERE t.study_id = ? ORDER BY t.number, c.constraint_index",
+                        {study_id}),
+             [](TrialInfo& t, const sql::Rows& c) { t.constraints.push_back(c.number(1)); });
     if (db_->table_exists("trial_metrics"))
       attach(db_->query("SELECT t.number, m.name, m.value FROM trial_metrics m JOIN trials t "
                         "USING (trial_id) WHERE t.study_id = ? ORDER BY t.number, m.name",

@@ -216,6 +216,15 @@ std::vector<FinishedTrial> TrialQueue::finished_trials(std::int64_t study_id) {
       const auto it = index.find(values.int64(0));
       if (it != index.end()) out[it->second].values.push_back(values.number(1));
     }
+    sql::Rows constraints = db_->query(
+        "SELECT c.trial_id, c.value FROM trial_constraints c JOIN trials t USING (trial_id) "
+        "WHERE t.study_id = ? ORDER BY c.trial_id, c.constraint_index",
+        {study_id});
+    while (constraints.next()) {
+      const auto it = index.find(constraints.int64(0));
+      if (it != index.end())
+        out[it->second].constraints.push_back(constraints.number(1));
+    }
     sql::Rows epochs = db_->query(
         "SELECT e.trial_id, e.train_loss, e.val_loss, e.seconds FROM epochs e "
         "JOIN trials t USING (trial_id) WHERE t.study_id = ? ORDER BY e.trial_id, e.epoch",
@@ -312,12 +321,25 @@ void TrialQueue::write_outcome(std::int64_t trial_id, const TrialOutcome& o,
   row.emplace_back(utc_now());
   row.emplace_back(o.duration_s);
   row.push_back(optional_text(o.error));
+  const bool bounded = o.state == TrialState::complete && !o.constraints.empty();
+  row.push_back(bounded ? sql::Value(static_cast<std::int64_t>(o.feasible() ? 1 : 0))
+                        : sql::Value(Null{}));
   row.emplace_back(trial_id);
   db_->execute(
       "UPDATE trials SET state = ?, value = ?, train_loss = ?, val_loss = ?, test_loss = ?, "
-      "best_epoch = ?, epochs_run = ?, finished_at = ?, duration_s = ?, error = ? "
+      "best_epoch = ?, epochs_run = ?, finished_at = ?, duration_s = ?, error = ?, feasible = ? "
       "WHERE trial_id = ?",
       row);
+  for (std::size_t i = 0; bounded && i < o.constraints.size(); ++i) {
+    sql::Params constraint;
+    constraint.emplace_back(trial_id);
+    constraint.emplace_back(static_cast<std::int64_t>(i));
+    constraint.push_back(optional_number(o.constraints[i], !std::isnan(o.constraints[i])));
+    db_->execute(
+        "INSERT INTO trial_constraints (trial_id, constraint_index, value) VALUES (?, ?, ?) ON "
+        "CONFLICT (trial_id, constraint_index) DO UPDATE SET value = excluded.value",
+        constraint);
+  }
   for (std::size_t i = 0; i < o.values.size(); ++i) {
     sql::Params value;
     value.emplace_back(trial_id);

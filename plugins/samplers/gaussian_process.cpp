@@ -316,4 +316,11 @@ LogImprovement log_expected_improvement(double mean, double sd, double best) {
   return {log_ei + std::log(sd), -cdf_over_ei / sd, pdf_over_ei / sd};
 }
 
+double log_normal_cdf(double z) {
+  if (z > -25) return std::log(0.5 * std::erfc(-z / std::sqrt(2.0)));
+  // Phi(z) ~ phi(z) / |z| (1 - 1/z^2 + 3/z^4), where erfc underflows.
+  const double t = 1 / (z * z);
+  return -0.5 * z * z - kLogSqrtTwoPi - std::log(-z) + std::log(1 - t + 3 * t * t);
+}
+
 }  // namespace tunelab::gp

@@ -81,4 +81,8 @@ struct LogImprovement {
 };
 LogImprovement log_expected_improvement(double mean, double sd, double best);
 
+// log Phi(z), the standard normal's distribution function, accurate far in
+// its lower tail too.
+double log_normal_cdf(double z);
+
 }  // namespace tunelab::gp

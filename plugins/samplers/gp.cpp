@@ -18,6 +18,13 @@
 // `max_history` trials, so that a proposal's cost levels off with a long
 // history.
 //
+// Under search.constraints a GP per constraint models the chance that a
+// point keeps them all (plugins/samplers/feasibility.h), and the
+// acquisition is that chance times the expected improvement over the best
+// feasible trial (or expected hypervolume improvement over the feasible
+// front), searched by BOBYQA; before any trial is feasible, the chance
+// alone.
+//
 // With several objectives each has a GP of its own (unwarped under `auto`),
 // and the point proposed is the one of largest log expected hypervolume
 // improvement over the complete trials' front (expected_hypervolume.h),
@@ -40,6 +47,7 @@
 #include "plugins/builtins.h"
 #include "plugins/samplers/condition_groups.h"
 #include "plugins/samplers/expected_hypervolume.h"
+#include "plugins/samplers/feasibility.h"
 #include "plugins/samplers/gaussian_process.h"
 #include "plugins/samplers/scrambled_sobol.h"
 #include "plugins/samplers/unit_cube.h"
@@ -225,13 +233,15 @@ class GpSampler : public Sampler {
         std::none_of(usable.begin(), usable.end(),
                      [](const FinishedTrial* t) { return t->state == TrialState::complete; }))
       return initial(number);
+    const std::optional<Constrained> bounds = constrained(history, usable);
+    const Constrained* c = bounds ? &*bounds : nullptr;
     if (objectives_ > 1) {
       SeedStream uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
-      return encoding_.decode(maximise_log_ehvi(usable, number, uniform));
+      return encoding_.decode(maximise_log_ehvi(usable, number, uniform, c));
     }
     const Fit f = fit(usable, 0);
     const FitData data = fit_data(usable, f.power, 0);
-    Eigen::VectorXd chosen = maximise_log_ei(data, f.hyperparameters, number);
+    Eigen::VectorXd chosen = maximise_log_ei(data, f.hyperparameters, number, c);
     if (options_.warp == Warp::automatic && f.power != 1 && repeats_a_trial(chosen, data.x)) {
       // A warp can make the model sure of its incumbent: the log warp turns
       // the best value into a deep, narrow well, and on branin (seed 4) a
@@ -239,8 +249,8 @@ class GpSampler : public Sampler {
       // point sixteen times over. When the warped model has nothing left to
       // propose but a trial already run, the unwarped one proposes instead.
       const FitData plain = fit_data(usable, 1, 0);
-      chosen =
-          maximise_log_ei(plain, gp::fit_hyperparameters(plain.x, plain.y).hyperparameters, number);
+      chosen = maximise_log_ei(plain, gp::fit_hyperparameters(plain.x, plain.y).hyperparameters,
+                               number, c);
     }
     return encoding_.decode(chosen);
   }
@@ -259,6 +269,39 @@ class GpSampler : public Sampler {
   // Objective j's value of trial t.
   double value_of(const FinishedTrial& t, std::size_t j) const {
     return objectives_ == 1 ? t.value : t.values[j];
+  }
+
+  // Under search.constraints: the model of the chance of feasibility, fitted
+  // to every complete trial's constraint values (a model too large to train
+  // among them), and the best feasible trial (none yet: the acquisition is
+  // that chance alone, until a trial keeps every bound).
+  struct Constrained {
+    gp::Feasibility feasibility;
+    const FinishedTrial* incumbent = nullptr;
+  };
+  std::optional<Constrained> constrained(const std::vector<FinishedTrial>& history,
+                                         const std::vector<const FinishedTrial*>& usable) const {
+    std::vector<const FinishedTrial*> bounded;
+    for (const auto& t : history)
+      if (t.state == TrialState::complete && !t.constraints.empty() && covers_space(space_, t))
+        bounded.push_back(&t);
+    if (bounded.empty()) return std::nullopt;
+    const long n = static_cast<long>(bounded.size());
+    const long k = static_cast<long>(bounded.front()->constraints.size());
+    Eigen::MatrixXd x(n, static_cast<long>(encoding_.width()));
+    Eigen::MatrixXd values = Eigen::MatrixXd::Constant(n, k, std::nan(""));
+    for (long i = 0; i < n; ++i) {
+      const FinishedTrial& t = *bounded[static_cast<std::size_t>(i)];
+      x.row(i) = encoding_.encode(t.params).transpose();
+      for (long j = 0; j < k && j < static_cast<long>(t.constraints.size()); ++j)
+        values(i, j) = t.constraints[static_cast<std::size_t>(j)];
+    }
+    Constrained c{gp::Feasibility(x, values), nullptr};
+    for (const auto* t : usable)
+      if (t->state == TrialState::complete && t->feasible() &&
+          (!c.incumbent || value_of(*t, 0) < value_of(*c.incumbent, 0)))
+        c.incumbent = t;
+    return c;
   }
 
   // The complete and pruned trials with a finite value of every objective
@@ -449,13 +492,22 @@ class GpSampler : public Sampler {
   }
 
   // The point of largest log EI under the GP with hyperparameters `h`
-  // fitted to `data`.
-  Eigen::VectorXd maximise_log_ei(const FitData& data, const gp::Hyperparameters& h,
-                                  int number) const {
+  // fitted to `data`; under constraints (`c`), of largest log EI plus the
+  // log of the chance of feasibility, EI measured from the best feasible
+  // trial, and searched without the gradient.
+  Eigen::VectorXd maximise_log_ei(const FitData& data, const gp::Hyperparameters& h, int number,
+                                  const Constrained* c) const {
     const gp::GaussianProcess model(data.x, data.y, h);
     SeedStream uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
     long best_trial = 0;
-    const double best = data.y.minCoeff(&best_trial);
+    double best = data.y.minCoeff(&best_trial);
+    Eigen::VectorXd incumbent = data.x.row(best_trial).transpose();
+    if (c && c->incumbent) {
+      best = data.transformed(value_of(*c->incumbent, 0));
+      incumbent = encoding_.encode(c->incumbent->params);
+    }
+    // No feasible trial yet: only the chance of feasibility counts.
+    const bool improvement = !c || c->incumbent;
     std::vector<long> order(static_cast<std::size_t>(data.y.size()));
     for (long i = 0; i < data.y.size(); ++i) order[static_cast<std::size_t>(i)] = i;
     std::sort(order.begin(), order.end(), [&](long a, long b) { return data.y(a) < data.y(b); });
@@ -467,12 +519,18 @@ class GpSampler : public Sampler {
     // the largest improvement, which a gradient step from it finds.
     const long row = candidates.rows() + 1;
     candidates.conservativeResize(row, Eigen::NoChange);
-    candidates.row(row - 1) = data.x.row(best_trial);
-    const Eigen::VectorXd scores = model.log_expected_improvement(candidates, best);
+    candidates.row(row - 1) = incumbent.transpose();
+    const auto acquisition = [&](const Eigen::MatrixXd& at) {
+      Eigen::VectorXd score = improvement ? model.log_expected_improvement(at, best)
+                                          : Eigen::VectorXd::Zero(at.rows());
+      if (c) score += c->feasibility.log_probability(at);
+      return score;
+    };
+    const Eigen::VectorXd scores = acquisition(candidates);
 
     // Local searches from the best candidates that lie apart from each other,
     // and from the incumbent: L-BFGS on log EI with its analytic gradient, in
-    // the numeric columns.
+    // the numeric columns (BOBYQA, without, under constraints).
     std::vector<long> starts = spread_starts(candidates, scores, options_.local_searches - 1);
     if (std::find(starts.begin(), starts.end(), row - 1) == starts.end()) starts.push_back(row - 1);
 
@@ -480,17 +538,24 @@ class GpSampler : public Sampler {
     Eigen::VectorXd chosen = candidates.row(starts.front()).transpose();
     double chosen_score = scores(starts.front());
     if (columns.empty()) return chosen;
+    Eigen::MatrixXd one(1, candidates.cols());
     for (long s : starts) {
       Eigen::VectorXd point = candidates.row(s).transpose();
-      const double score = climb(nlopt::LD_LBFGS, 100, 1e-9, columns, point, scores(s),
-                                 [&](const Eigen::VectorXd& at, std::vector<double>& gradient) {
-                                   Eigen::VectorXd g;
-                                   const double value =
-                                       model.log_expected_improvement(at, best, columns, g);
-                                   if (!gradient.empty())
-                                     Eigen::Map<Eigen::VectorXd>(gradient.data(), g.size()) = g;
-                                   return std::isfinite(value) ? value : -1e300;
-                                 });
+      const double score =
+          c ? climb(nlopt::LN_BOBYQA, 60, 1e-6, columns, point, scores(s),
+                    [&](const Eigen::VectorXd& at, std::vector<double>&) {
+                      one = at.transpose();
+                      const double value = acquisition(one)(0);
+                      return std::isfinite(value) ? value : -1e300;
+                    })
+            : climb(nlopt::LD_LBFGS, 100, 1e-9, columns, point, scores(s),
+                    [&](const Eigen::VectorXd& at, std::vector<double>& gradient) {
+                      Eigen::VectorXd g;
+                      const double value = model.log_expected_improvement(at, best, columns, g);
+                      if (!gradient.empty())
+                        Eigen::Map<Eigen::VectorXd>(gradient.data(), g.size()) = g;
+                      return std::isfinite(value) ? value : -1e300;
+                    });
       if (score > chosen_score) chosen_score = score, chosen = point;
     }
     return chosen;
@@ -501,7 +566,7 @@ class GpSampler : public Sampler {
   // candidates spread over the space and around the front, refined by a
   // derivative-free local search (BOBYQA) in the numeric columns.
   Eigen::VectorXd maximise_log_ehvi(const std::vector<const FinishedTrial*>& usable, int number,
-                                    SeedStream& uniform) {
+                                    SeedStream& uniform, const Constrained* c) {
     std::vector<FitData> data;
     std::vector<gp::GaussianProcess> models;
     for (std::size_t j = 0; j < objectives_; ++j) {
@@ -514,8 +579,13 @@ class GpSampler : public Sampler {
     // their front still adds to this study's.
     std::vector<std::vector<double>> observed, own;
     std::vector<Eigen::VectorXd> inputs;
+    // An infeasible trial teaches the GPs, but is on no front (while none
+    // is feasible, the front is all of them's).
+    const bool any_feasible = std::any_of(usable.begin(), usable.end(), [](const FinishedTrial* t) {
+      return t->state == TrialState::complete && t->feasible();
+    });
     for (const auto* t : usable) {
-      if (t->state != TrialState::complete) continue;
+      if (t->state != TrialState::complete || (any_feasible && !t->feasible())) continue;
       std::vector<double> point;
       for (std::size_t j = 0; j < objectives_; ++j)
         point.push_back(data[j].transformed(value_of(*t, j)));
@@ -539,8 +609,9 @@ class GpSampler : public Sampler {
       sds.col(j) = sd;
     }
     Eigen::VectorXd scores(candidates.rows());
-    for (long c = 0; c < candidates.rows(); ++c)
-      scores(c) = ehvi.log_value(means.row(c).transpose(), sds.row(c).transpose());
+    for (long i = 0; i < candidates.rows(); ++i)
+      scores(i) = ehvi.log_value(means.row(i).transpose(), sds.row(i).transpose());
+    if (c) scores += c->feasibility.log_probability(candidates);
 
     const std::vector<long> starts =
         spread_starts(candidates, scores, std::min(options_.local_searches, 4));
@@ -561,7 +632,8 @@ class GpSampler : public Sampler {
                     mean(j) = one_mean(0);
                     sd(j) = one_sd(0);
                   }
-                  return ehvi.log_value(mean, sd);
+                  return ehvi.log_value(mean, sd) +
+                         (c ? c->feasibility.log_probability(row)(0) : 0.0);
                 });
       if (score > chosen_score) chosen_score = score, chosen = point;
     }

@@ -5,6 +5,9 @@
 // uniform crossover (each param from either parent) with probability crossover_prob, and each param
 // redrawn at random with probability mutation_prob (1 / the number of params by default).
 //
+// Under search.constraints an infeasible trial ranks after every feasible
+// one, the less violation the better (constrained domination).
+//
 // Stateless, as every sampler: the elite of generation g is computed from the
 // finished trials numbered below g * population_size (and a warm start's),
 // so a proposal depends on the seed, the trial's number and the history only.
@@ -18,6 +21,7 @@
 #include "plugins/builtins.h"
 #include "plugins/samplers/condition_groups.h"
 #include "plugins/samplers/unit_cube.h"
+#include "search/constraints.h"
 #include "search/pareto.h"
 
 namespace tunelab {
@@ -73,13 +77,18 @@ class Nsga2Sampler : public Sampler {
   Elite elite_before(int before, const std::vector<FinishedTrial>& history) const {
     std::vector<const FinishedTrial*> pool;
     std::vector<std::vector<double>> points;
+    std::vector<double> violations;
     for (const auto& t : history)
       if (t.number < before && t.state == TrialState::complete && !t.values.empty() &&
           covers_space(space_, t)) {
         pool.push_back(&t);
         points.push_back(t.values);
+        violations.push_back(t.violation());
       }
-    const DominanceRanking ranking = rank_by_dominance(points);
+    // Under search.constraints, constrained domination (Deb et al. 2002,
+    // as Optuna's constraints_func): every feasible trial before every
+    // infeasible one, these by how far they are out.
+    const DominanceRanking ranking = rank_by_constrained_dominance(points, violations);
     Elite elite;
     const auto size = static_cast<std::size_t>(options_.population_size);
     for (std::size_t i : ranking.order) {

@@ -31,6 +31,7 @@
 #include "plugins/samplers/parzen.h"
 #include "plugins/samplers/scrambled_sobol.h"
 #include "plugins/samplers/unit_cube.h"
+#include "search/constraints.h"
 #include "search/pareto.h"
 
 namespace tunelab {
@@ -88,10 +89,14 @@ class TpeSampler : public Sampler {
   std::optional<Params> propose(int number, const std::vector<FinishedTrial>& history) override {
     SeedStream uniform(derive_seed(seed_, static_cast<std::uint64_t>(number)));
     // Complete trials, best first (ties: earlier first); then pruned ones.
+    // Under search.constraints the infeasible come after every feasible
+    // one, least violation first (Optuna's constraints_func rule), so they
+    // count among the good trials only while too few are feasible.
     std::vector<const FinishedTrial*> complete, pruned;
     for (const auto& t : history) {
       if (!covers_space(space_, t)) continue;
-      if (t.state == TrialState::complete && std::isfinite(t.value)) complete.push_back(&t);
+      if (t.state == TrialState::complete && (std::isfinite(t.value) || !t.feasible()))
+        complete.push_back(&t);
       if (t.state == TrialState::pruned) pruned.push_back(&t);
     }
     if (static_cast<int>(complete.size()) < options_.startup_trials)
@@ -99,12 +104,7 @@ class TpeSampler : public Sampler {
                  ? params_at(space_, design_.point(static_cast<std::uint64_t>(number)))
                  : random_params(space_, uniform);
     const bool several_objectives = !complete.empty() && complete.front()->values.size() > 1;
-    if (several_objectives)
-      rank_by_dominance(complete);
-    else
-      std::stable_sort(
-          complete.begin(), complete.end(),
-          [](const FinishedTrial* a, const FinishedTrial* b) { return a->value < b->value; });
+    rank(complete, several_objectives);
     const std::size_t n = complete.size() + pruned.size();
     const auto n_below = std::min<std::size_t>(
         static_cast<std::size_t>(std::ceil(options_.gamma * static_cast<double>(n))), 25);
@@ -123,7 +123,7 @@ class TpeSampler : public Sampler {
     // only pruned trials).
     std::optional<double> split;
     if (options_.good_weights == GoodWeights::improvement && !several_objectives &&
-        below.size() < complete.size())
+        below.size() < complete.size() && complete[below.size()]->feasible())
       split = complete[below.size()]->value;
     const tpe::ParzenEstimator good = estimator(below, good_options, split),
                                rest = estimator(above, options_.parzen);
@@ -161,15 +161,26 @@ class TpeSampler : public Sampler {
   }
 
  private:
-  // Several objectives (MOTPE, Ozaki et al. 2020): best first by
-  // non-dominated front, within a front the most isolated first (crowding
-  // distance, where Optuna weighs by hypervolume contribution), then by
-  // trial order. A trial with another number of values goes last.
-  static void rank_by_dominance(std::vector<const FinishedTrial*>& trials) {
-    std::vector<std::vector<double>> points;
-    for (const auto* t : trials) points.push_back(t->values);
+  // Best first: by value, or with several objectives (MOTPE, Ozaki et al.
+  // 2020) by non-dominated front, within a front the most isolated first
+  // (crowding distance, where Optuna weighs by hypervolume contribution),
+  // then by trial order (a trial with another number of values last);
+  // infeasible trials after the feasible ones, by violation.
+  static void rank(std::vector<const FinishedTrial*>& trials, bool several_objectives) {
+    std::vector<double> violations;
+    for (const auto* t : trials) violations.push_back(t->violation());
+    std::vector<std::size_t> order;
+    if (several_objectives) {
+      std::vector<std::vector<double>> points;
+      for (const auto* t : trials) points.push_back(t->values);
+      order = rank_by_constrained_dominance(points, violations).order;
+    } else {
+      std::vector<double> values;
+      for (const auto* t : trials) values.push_back(t->value);
+      order = rank_feasible_first(values, violations);
+    }
     std::vector<const FinishedTrial*> sorted;
-    for (std::size_t i : tunelab::rank_by_dominance(points).order) sorted.push_back(trials[i]);
+    for (std::size_t i : order) sorted.push_back(trials[i]);
     trials.swap(sorted);
   }
 

@@ -81,6 +81,13 @@ void check_config(const ExperimentConfig& config, const Registrar& registrar) {
                                   : std::string("search.metric"),
             fmt::format("objective '{}': {}", config.objective.name,
                         unknown_name_message("output", objectives[i].metric, outputs)));
+    const auto& constraints = config.search.constraints;
+    for (std::size_t i = 0; i < constraints.size(); ++i)
+      if (std::find(outputs.begin(), outputs.end(), constraints[i].metric) == outputs.end())
+        throw ConfigError(fmt::format("search.constraints[{}].metric", i),
+                          fmt::format("objective '{}': {}", config.objective.name,
+                                      unknown_name_message("output", constraints[i].metric,
+                                                           outputs)));
     return;
   }
   registrar.datasets.factory_at("data.dataset", config.data.dataset);
@@ -229,7 +236,7 @@ std::string class_split_counts(const PreparedData& data) {
 // A metric that the split cannot give a value: no rows in its split, or
 // (an AUC, an F1) rows of one class only. ConfigError before any trial.
 void check_metric_has_rows(const ExperimentConfig& config, const PreparedData& data,
-                           const std::string& metric) {
+                           const std::string& metric, const std::string& key) {
   const MetricInfo* info = metric_info(metric);
   if (!info) return;
   const bool on_val = info->split == MetricSplit::val && config.data.folds < 2;
@@ -242,7 +249,7 @@ void check_metric_has_rows(const ExperimentConfig& config, const PreparedData& d
       fmt::format("data.split gives {} train / {} val / {} test rows", data.raw.train.rows(),
                   data.raw.val.rows(), data.raw.test.rows());
   if (rows.rows() == 0)
-    throw ConfigError("search.metric",
+    throw ConfigError(key,
                       fmt::format("{} needs {} rows, and {}{}", metric, part, counts,
                                   classification ? ": " + class_split_counts(data) : ""));
   if (classification && info->needs_two_classes) {
@@ -251,38 +258,44 @@ void check_metric_has_rows(const ExperimentConfig& config, const PreparedData& d
         std::count_if(present.begin(), present.end(), [](std::int64_t n) { return n > 0; });
     if (classes < 2)
       throw ConfigError(
-          "search.metric",
-          fmt::format("{} needs rows of two classes among the {} rows, which hold "
+          key, fmt::format("{} needs rows of two classes among the {} rows, which hold "
                       "one: {}; a larger data.split.{} or data.folds gives it more",
                       metric, part, class_split_counts(data), on_val ? "val" : "test"));
   }
 }
 
+// One metric that the study's trials are judged or bounded by, named at
+// `key`: of the target's task, and with rows to measure it on.
+void check_metric_fits(const ExperimentConfig& config, const PreparedData& data,
+                       const std::string& metric, const std::string& key) {
+  const bool classification = !data.classes.empty();
+  const MetricInfo* info = metric_info(metric);
+  const MetricTask task = info ? info->task : MetricTask::any;
+  if (classification && task == MetricTask::regression)
+    throw ConfigError(key, fmt::format("{} is a regression metric; '{}' is a classification "
+                                       "target: use accuracy, logloss, auc or f1 (val_auc, ...)",
+                                       metric, data.target_names.front()));
+  if (!classification && task == MetricTask::classification)
+    throw ConfigError(key, fmt::format("{} is a classification metric; '{}' is a numeric target: "
+                                       "use rmse, mae or r2 (val_rmse, ...), or set task: "
+                                       "classification",
+                                       metric, data.target_names.front()));
+  if (info && info->two_classes_only && data.classes.size() > 2)
+    throw ConfigError(key, fmt::format("{} is for two classes; '{}' has {}: use accuracy, logloss "
+                                       "or auc",
+                                       metric, data.target_names.front(), data.classes.size()));
+  check_metric_has_rows(config, data, metric, key);
+}
+
 }  // namespace
 
 void check_metric_for_task(const ExperimentConfig& config, const PreparedData& data) {
-  const bool classification = !data.classes.empty();
-  for (const auto& objective : config.search.objectives) {
-    const std::string& metric = objective.metric;
-    const MetricInfo* info = metric_info(metric);
-    const MetricTask task = info ? info->task : MetricTask::any;
-    if (classification && task == MetricTask::regression)
-      throw ConfigError("search.metric",
-                        fmt::format("{} is a regression metric; '{}' is a classification target: "
-                                    "use accuracy, logloss, auc or f1 (val_auc, ...)",
-                                    metric, data.target_names.front()));
-    if (!classification && task == MetricTask::classification)
-      throw ConfigError("search.metric",
-                        fmt::format("{} is a classification metric; '{}' is a numeric target: use "
-                                    "rmse, mae or r2 (val_rmse, ...), or set task: classification",
-                                    metric, data.target_names.front()));
-    if (info && info->two_classes_only && data.classes.size() > 2)
-      throw ConfigError("search.metric",
-                        fmt::format("{} is for two classes; '{}' has {}: use accuracy, logloss or "
-                                    "auc",
-                                    metric, data.target_names.front(), data.classes.size()));
-    check_metric_has_rows(config, data, metric);
-  }
+  for (const auto& objective : config.search.objectives)
+    check_metric_fits(config, data, objective.metric, "search.metric");
+  const auto& constraints = config.search.constraints;
+  for (std::size_t i = 0; i < constraints.size(); ++i)
+    check_metric_fits(config, data, constraints[i].metric,
+                      fmt::format("search.constraints[{}].metric", i));
 }
 
 }  // namespace tunelab

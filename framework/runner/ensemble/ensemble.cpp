@@ -29,16 +29,17 @@ at::Tensor targets_of(const PredictionMatrix& m) {
   return matrix_tensor(m.targets, m.rows, m.target_columns);
 }
 
-// The complete trials with finite validation predictions on the same rows,
-// best first (ties: lower number).
+// The complete, feasible trials with finite validation predictions on the
+// same rows, best first (ties: lower number).
 std::vector<Candidate> candidates_of(StudyQueries& store, const StudyInfo& study,
                                      at::Tensor& val_targets, at::Tensor& test_targets) {
   std::map<int, TrialInfo> trials;
   for (auto& t : store.trials(study.id)) trials[t.number] = std::move(t);
   std::vector<Candidate> out;
   for (const TrialPredictions& p : store.predictions(study.id)) {
-    if (p.val.rows == 0 || !std::isfinite(trials[p.number].value)) continue;
-    Candidate c{trials[p.number], values_of(p.val), {}};
+    const TrialInfo& trial = trials[p.number];
+    if (p.val.rows == 0 || !std::isfinite(trial.value) || !trial.feasible()) continue;
+    Candidate c{trial, values_of(p.val), {}};
     if (!c.val.isfinite().all().item<bool>()) continue;
     const at::Tensor targets = targets_of(p.val);
     if (!val_targets.defined()) {
@@ -106,7 +107,7 @@ BuiltEnsemble build_ensemble(Store& store, const StudyInfo& study, const Registr
     throw InputError(fmt::format(
         "study '{}' has no complete trial with stored validation predictions to build an "
         "ensemble from (trials of an objective function, of a split without validation rows, "
-        "or stored before the store kept predictions have none)",
+        "or stored before the store kept predictions have none; infeasible trials are left out)",
         study.name));
   if (request.default_size)
     request.size = std::min(request.size, static_cast<int>(candidates.size()));

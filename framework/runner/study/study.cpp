@@ -336,6 +336,7 @@ StudySummary study_summary(Store& store, const StudyInfo& study) {
     summary.complete += t.state == TrialState::complete;
     summary.pruned += t.state == TrialState::pruned;
     summary.failed += t.state == TrialState::fail;
+    summary.infeasible += !t.feasible();
   }
   summary.best = best_trial(finished, study.direction());
   if (store.queue().progress(study.id).counted >= study.trials_wanted)
@@ -364,7 +365,7 @@ std::optional<FinishedTrial> best_trial(const std::vector<FinishedTrial>& trials
                                         Direction direction) {
   std::optional<FinishedTrial> best;
   for (const auto& t : trials)
-    if (t.state == TrialState::complete && std::isfinite(t.value) &&
+    if (t.state == TrialState::complete && std::isfinite(t.value) && t.feasible() &&
         (!best || better(t.value, best->value, direction)))
       best = t;
   return best;

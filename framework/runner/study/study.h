@@ -51,6 +51,9 @@ struct TrialReport {
   Params params;
   double value = kNoValue;
   std::string error;
+  // A complete trial that broke search.constraints: which bounds
+  // ("n_params <= 20000 (n_params 23713)"); empty: feasible.
+  std::string infeasible;
   double seconds = 0;
   std::optional<RunSummary> run;      // absent when the trial failed before training ended
   int counted = 0, wanted = 0;        // trials counted against the budget so far
@@ -77,6 +80,7 @@ const char* to_string(StopReason reason);
 struct StudySummary {
   std::string name;
   int complete = 0, pruned = 0, failed = 0;  // over the whole study
+  int infeasible = 0;                        // complete trials that broke search.constraints
   int ran_now = 0;                           // trials this call ran
   std::optional<FinishedTrial> best;
   StopReason stopped_because = StopReason::none;
@@ -114,7 +118,7 @@ Folds load_study_data(const Experiment& experiment, const Registrar& registrar);
 ExperimentConfig resolved_config(const ExperimentConfig& config, const Folds& data,
                                  const Registrar& registrar);
 
-// The best complete trial (lowest value, highest where the metric is
+// The best complete, feasible trial (lowest value, highest where the metric is
 // maximised; a tie goes to the lower number).
 std::optional<FinishedTrial> best_trial(const std::vector<FinishedTrial>& trials,
                                         Direction direction);

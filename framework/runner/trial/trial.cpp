@@ -3,6 +3,7 @@
 #include <c10/util/Exception.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -57,6 +58,7 @@ std::optional<WeightsFiles::Row> write_kept_weights(const StudyContext& c,
   const Keep keep = c.options.keep_weights;
   if (keep == Keep::none) return std::nullopt;
   if (keep == Keep::best) {
+    if (!outcome.feasible()) return std::nullopt;
     const auto best = best_trial(trial.history, c.experiment.config.search.direction());
     if (best && !better(outcome.value, best->value, c.experiment.config.search.direction()) &&
         !(outcome.value == best->value && trial.number < best->number))
@@ -92,6 +94,25 @@ void evaluate_into(TrialOutcome& outcome, const ExperimentConfig& config,
   if (outputs.size() > 1) outcome.metrics = outputs;
   for (const auto& o : config.search.objectives) outcome.values.push_back(outputs.at(o.metric));
   outcome.value = outcome.values.front();
+  outcome.constraints = constraint_values(config.search.constraints,
+                                          [&](const std::string& name) { return outputs.at(name); });
+}
+
+// Whether the model, `parameters` large, breaks a bound on n_params: then
+// the trial is complete and infeasible without training, its one metric
+// its size.
+bool too_large(TrialOutcome& outcome, const ExperimentConfig& config, double parameters) {
+  const auto& constraints = config.search.constraints;
+  const auto bound = std::find_if(constraints.begin(), constraints.end(),
+                                  [](const Constraint& c) { return c.metric == "n_params"; });
+  if (bound == constraints.end() || !(bound->value_of(parameters) > 0)) return false;
+  outcome.metrics = {{"n_params", parameters}};
+  outcome.constraints = constraint_values(constraints, [&](const std::string& name) {
+    return name == "n_params" ? parameters : kMissing;
+  });
+  outcome.values.assign(config.search.objectives.size(), kMissing);
+  outcome.value = kMissing;
+  return true;
 }
 
 // A finished trial into the store, in one transaction: its outcome, its
@@ -124,8 +145,13 @@ void train_into(const StudyContext& c, const ClaimedTrial& trial, const Experime
   if (c.data_varies) own = load_trial_data(config, c.experiment.base_dir, c.registrar);
   const Folds& data = c.data_varies ? own : c.shared;
   const std::vector<TrialCurve> others = c.pruning.of(trial.history);
-  const double parameters =
-      c.pruning.needs_parameter_count() ? model_size(config, data, c.registrar) : kMissing;
+  const bool size_bounded =
+      std::any_of(config.search.constraints.begin(), config.search.constraints.end(),
+                  [](const Constraint& b) { return b.metric == "n_params"; });
+  const double parameters = c.pruning.needs_parameter_count() || size_bounded
+                                ? model_size(config, data, c.registrar)
+                                : kMissing;
+  if (too_large(outcome, config, parameters)) return;
   double seconds = 0;  // the trial's training so far
   const auto on_epoch = [&](const EpochRecord& e) {
     outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
@@ -170,6 +196,26 @@ void train_into(const StudyContext& c, const ClaimedTrial& trial, const Experime
           o.metric));
   }
   outcome.value = outcome.values.front();
+  if (outcome.state == TrialState::complete)
+    outcome.constraints =
+        constraint_values(config.search.constraints, [&](const std::string& name) {
+          return metric_of(name, r, outcome.metrics);
+        });
+}
+
+// The bounds a complete trial broke, each with its value where it has one:
+// "n_params <= 20000 (n_params 23713)"; empty for a feasible trial.
+std::string broken_bounds(const std::vector<Constraint>& constraints, const TrialOutcome& outcome) {
+  std::string out;
+  for (std::size_t i = 0; i < outcome.constraints.size() && i < constraints.size(); ++i) {
+    if (outcome.constraints[i] <= 0) continue;
+    const Constraint& c = constraints[i];
+    const auto value = outcome.metrics.find(c.metric);
+    out += (out.empty() ? "" : ", ") + c.text();
+    if (value != outcome.metrics.end())
+      out += fmt::format(" ({} {:g})", c.metric, value->second);
+  }
+  return out;
 }
 
 }  // namespace
@@ -223,6 +269,7 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
     outcome.value = outcome.train_loss = outcome.val_loss = outcome.test_loss = kMissing;
     outcome.metrics.clear();
     outcome.values.clear();
+    outcome.constraints.clear();
   }
   outcome.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
   if (signal != 0) {
@@ -238,6 +285,7 @@ TrialResult run_claimed_trial(const StudyContext& c, const ClaimedTrial& trial) 
   report.params = trial.params;
   report.value = outcome.value;
   report.error = outcome.error;
+  report.infeasible = broken_bounds(search.constraints, outcome);
   report.seconds = outcome.duration_s;
   return TrialResult{std::move(report), signal != 0};
 }
