@@ -260,7 +260,8 @@ TEST_SUITE("samplers") {
     std::vector<FinishedTrial> history;
     for (int k = 0; k < 10; ++k) {
       const double x = 0.055 * k;
-      history.push_back({k, TrialState::complete, {{"x", x}}, 1 + std::pow(x - 0.3, 2), {}, {}, {}});
+      history.push_back(
+          {k, TrialState::complete, {{"x", x}}, 1 + std::pow(x - 0.3, 2), {}, {}, {}});
     }
     for (int k = 10; k < 22; ++k) {
       const double x = 0.6 + 0.4 * (k - 10) / 11.0;
@@ -316,7 +317,8 @@ TEST_SUITE("samplers") {
       const auto params = s->propose(k, history);
       REQUIRE(params);
       CHECK(s->last_proposer() == (k < 15 ? "gp" : "tpe"));
-      history.push_back({k, TrialState::complete, *params, params->at("x").get<double>(), {}, {}, {}});
+      history.push_back(
+          {k, TrialState::complete, *params, params->at("x").get<double>(), {}, {}, {}});
     }
     // A choice anywhere in the space: tpe from the start.
     auto mixed = sampler("auto", mixed_space(), 5);

@@ -103,13 +103,10 @@ void print_run_ending(StudyQueries& store, const StudySummary& summary,
     std::cout << fmt::format("{}: recorded as {}\n", config.name, where);
     return;
   }
-  std::cout << fmt::format("{}: {} complete{}, {} pruned, {} failed (stopped: {})\n", where,
-                           summary.complete,
-                           summary.infeasible > 0
-                               ? fmt::format(" ({} infeasible)", summary.infeasible)
-                               : "",
-                           summary.pruned, summary.failed,
-                           to_string(summary.stopped_because));
+  std::cout << fmt::format(
+      "{}: {} complete{}, {} pruned, {} failed (stopped: {})\n", where, summary.complete,
+      summary.infeasible > 0 ? fmt::format(" ({} infeasible)", summary.infeasible) : "",
+      summary.pruned, summary.failed, to_string(summary.stopped_because));
   const StudyInfo study = store.study(summary.name);
   print_warm_start(store, study);
   if (summary.best) print_best(store, study, summary, config.search.metric(), storage, ensemble);

@@ -91,6 +91,9 @@ struct SearchConfig {
     std::string storage;  // empty: this study's store
   };
   std::vector<WarmStart> warm_start;
+  // search.constraints: bounds a trial must keep to be feasible (an
+  // infeasible trial is complete, never the best); none: every trial is.
+  std::vector<Constraint> constraints;
   // search.ensemble: after the study, an ensemble of its trials (runner/
   // ensemble.h); size 0: none.
   struct Ensemble {
@@ -98,9 +101,6 @@ struct SearchConfig {
     std::string method = "greedy";  // or "top"
   };
   Ensemble ensemble;
-  // search.constraints: bounds a trial must keep to be feasible (an
-  // infeasible trial is complete, never the best); none: every trial is.
-  std::vector<Constraint> constraints;
 };
 
 // An objective experiment evaluates a registered function (kind `objective`)

@@ -462,8 +462,8 @@ Constraint read_constraint(const nlohmann::json& entry, const std::vector<Constr
                                       "{}, max: ...}}",
                                       c.metric));
   if (c.max && c.min && *c.min > *c.max)
-    throw ConfigError("min", fmt::format("{} is above max {}: no trial could keep both", *c.min,
-                                         *c.max));
+    throw ConfigError("min",
+                      fmt::format("{} is above max {}: no trial could keep both", *c.min, *c.max));
   return c;
 }
 
@@ -489,11 +489,9 @@ KeySpec<SearchConfig> constraints_key() {
                                    "expected a list of bounds, such as [{metric: n_params, max: "
                                    "20000}]");
                for (std::size_t i = 0; i < list.size(); ++i)
-                 s.constraints.push_back(
-                     in_section(fmt::format("constraints[{}]", i), [&] {
-                       return read_constraint(list[i], s.constraints,
-                                              so_far.evaluates_objective());
-                     }));
+                 s.constraints.push_back(in_section(fmt::format("constraints[{}]", i), [&] {
+                   return read_constraint(list[i], s.constraints, so_far.evaluates_objective());
+                 }));
              },
              [](const SearchConfig& s, nlohmann::json& out) {
                for (const auto& c : s.constraints) {

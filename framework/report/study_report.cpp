@@ -220,13 +220,12 @@ class Report {
   // complete trials that broke search.constraints.
   void summary(const StudyInfo& s, const std::vector<TrialInfo>& ranked, int infeasible,
                int level) {
-    const std::string counts =
-        fmt::format("{} trials ({} complete{}, {} pruned, {} failed) in {} of wall time",
-                    s.trials(), s.complete,
-                    infeasible > 0 ? fmt::format(", {} of them infeasible", infeasible) : "",
-                    s.pruned, s.failed,
-                    (s.wall_seconds < 60 ? fmt::format("{:.1f} s", s.wall_seconds)
-                                         : clock_text(s.wall_seconds)));
+    const std::string counts = fmt::format(
+        "{} trials ({} complete{}, {} pruned, {} failed) in {} of wall time", s.trials(),
+        s.complete, infeasible > 0 ? fmt::format(", {} of them infeasible", infeasible) : "",
+        s.pruned, s.failed,
+        (s.wall_seconds < 60 ? fmt::format("{:.1f} s", s.wall_seconds)
+                             : clock_text(s.wall_seconds)));
     if (ranked.empty()) {
       page_.raw("<p class=\"lead\">" + html_escaped("No trial completed: " + counts + ".") +
                 "</p>");

@@ -44,7 +44,9 @@ void sort_rows(Table& table, const std::vector<std::string>& paths,
                                     table.columns.begin());
   };
   const auto found = [&](const std::string& key) -> std::size_t {
-    if (key == "value" || key == "metric") return 2;
+    // The first objective's column: after number, state and (under
+    // constraints) feasible.
+    if (key == "value" || key == "metric") return table.columns[2] == "feasible" ? 3 : 2;
     if (key == "duration" || key == "duration_s") return column_named("seconds");
     if (key == "epochs_run") return column_named("epochs");
     for (std::size_t j = 0; j < paths.size(); ++j)
@@ -97,8 +99,7 @@ Table trial_listing(const StudyInfo& study, const std::vector<TrialInfo>& trials
     if (how.pareto && std::find(front.begin(), front.end(), &t) == front.end()) continue;
     if (best_only && !t.feasible()) continue;
     std::vector<Cell> row{t.number, to_string(t.state)};
-    if (bounded)
-      row.push_back(t.state != TrialState::complete ? Cell() : Cell(t.feasible()));
+    if (bounded) row.push_back(t.state != TrialState::complete ? Cell() : Cell(t.feasible()));
     const std::vector<double> v = objective_values(t);
     for (std::size_t i = 0; i < objectives; ++i)
       row.push_back(number_cell(i < v.size() ? v[i] : kMissing));

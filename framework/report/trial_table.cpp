@@ -1,8 +1,8 @@
 #include "report/trial_table.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
-#include <algorithm>
 #include <set>
 
 namespace tunelab {

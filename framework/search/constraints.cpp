@@ -29,8 +29,15 @@ std::string Constraint::text() const {
   return fmt::format("{} >= {}", metric, min.value_or(0));
 }
 
-std::vector<double> constraint_values(const std::vector<Constraint>& constraints,
-                                      const std::function<double(const std::string&)>& metric_value) {
+const Constraint* bound_on(const std::vector<Constraint>& constraints, const std::string& metric) {
+  for (const auto& c : constraints)
+    if (c.metric == metric) return &c;
+  return nullptr;
+}
+
+std::vector<double> constraint_values(
+    const std::vector<Constraint>& constraints,
+    const std::function<double(const std::string&)>& metric_value) {
   std::vector<double> out;
   for (const auto& c : constraints) out.push_back(c.value_of(metric_value(c.metric)));
   return out;

@@ -29,10 +29,14 @@ struct Constraint {
   std::string text() const;
 };
 
+// The bound on `metric` among `constraints`; nullptr where there is none.
+const Constraint* bound_on(const std::vector<Constraint>& constraints, const std::string& metric);
+
 // Each constraint's value for a trial whose metric `name` is
 // `metric_value(name)` (NaN where it has none).
-std::vector<double> constraint_values(const std::vector<Constraint>& constraints,
-                                      const std::function<double(const std::string&)>& metric_value);
+std::vector<double> constraint_values(
+    const std::vector<Constraint>& constraints,
+    const std::function<double(const std::string&)>& metric_value);
 
 // Whether a trial with these constraint values is feasible: every one known
 // and at most 0. No constraints: feasible.

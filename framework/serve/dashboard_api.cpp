@@ -39,6 +39,11 @@ nlohmann::json trial_summary(const TrialInfo& t) {
   for (const auto& [name, value] : t.metrics) metrics[name] = number(value);
   return {{"number", t.number},
           {"state", to_string(t.state)},
+          // A complete trial of a study with search.constraints: whether it
+          // kept them (an infeasible one is never the best); else null.
+          {"feasible", t.state == TrialState::complete && !t.constraints.empty()
+                           ? nlohmann::json(t.feasible())
+                           : nlohmann::json(nullptr)},
           {"value", number(t.value)},
           {"values", values},
           {"params", t.params},

@@ -347,8 +347,8 @@ void write_study(SQLite::Database& db, StudyQueries& store, const StudyInfo& stu
         (!std::isnan(t.value) || untrained)) {
       const std::vector<double> values = t.values.empty() ? std::vector<double>{t.value} : t.values;
       for (std::size_t i = 0; i < values.size(); ++i) {
-        const bool maximised = i < study.objectives.size() &&
-                               study.objectives[i].direction == Direction::maximize;
+        const bool maximised =
+            i < study.objectives.size() && study.objectives[i].direction == Direction::maximize;
         add_value.reset();
         add_value.bind(1, trial_id);
         add_value.bind(2, static_cast<std::int64_t>(i));

@@ -298,7 +298,8 @@ FROM epochs e JOIN trials t USING (trial_id) JOIN studies s USING (study_id);
 // whenever a study adds param names (refresh_views, schema_migration.h): SQL
 // cannot turn rows into columns by itself.
 inline constexpr const char* kTrialSummaryColumns =
-    "s.name AS study, t.number, t.state, t.feasible, t.value, t.train_loss, t.val_loss, t.test_loss, "
+    "s.name AS study, t.number, t.state, t.feasible, t.value, t.train_loss, t.val_loss, "
+    "t.test_loss, "
     "t.best_epoch, t.epochs_run, t.duration_s, t.seed, t.device, t.started_at, t.finished_at, "
     "t.error, t.trial_id";
 

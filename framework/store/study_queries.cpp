@@ -156,8 +156,9 @@ std::vector<StudyInfo> StudyQueries::studies() {
     }
     // The best trial, by the same rule as the best_trials view.
     const std::string best =
-        std::string("SELECT t.number, t.value FROM trials t JOIN studies s USING (study_id) WHERE "
-                    "t.study_id = ? AND t.state = 'COMPLETE' AND ") +
+        std::string(
+            "SELECT t.number, t.value FROM trials t JOIN studies s USING (study_id) WHERE "
+            "t.study_id = ? AND t.state = 'COMPLETE' AND ") +
         (db_->has_column("trials", "feasible") ? "coalesce(t.feasible, 1) = 1 AND " : "") +
         value_is_number(db_->dialect(), "t.value") + " ORDER BY " +
         (has_direction ? value_as_loss("s", "t.value") : "t.value") + ", t.number LIMIT 1";

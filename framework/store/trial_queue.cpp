@@ -222,8 +222,7 @@ std::vector<FinishedTrial> TrialQueue::finished_trials(std::int64_t study_id) {
         {study_id});
     while (constraints.next()) {
       const auto it = index.find(constraints.int64(0));
-      if (it != index.end())
-        out[it->second].constraints.push_back(constraints.number(1));
+      if (it != index.end()) out[it->second].constraints.push_back(constraints.number(1));
     }
     sql::Rows epochs = db_->query(
         "SELECT e.trial_id, e.train_loss, e.val_loss, e.seconds FROM epochs e "
@@ -311,7 +310,10 @@ void TrialQueue::write_outcome(std::int64_t trial_id, const TrialOutcome& o,
   const bool ran = !o.epochs.empty();
   sql::Params row;
   row.emplace_back(to_string(o.state));
-  row.push_back(optional_number(o.value, o.state != TrialState::fail || !std::isnan(o.value)));
+  // A NaN value of a trial that ran is kept (a loss that became NaN); a
+  // failed trial, and a model too large to train (infeasible), have none.
+  row.push_back(optional_number(
+      o.value, !std::isnan(o.value) || (o.state != TrialState::fail && o.feasible())));
   row.push_back(optional_number(o.train_loss, ran));
   row.push_back(optional_number(o.val_loss, ran && !std::isnan(o.val_loss)));
   row.push_back(optional_number(o.test_loss, ran && !std::isnan(o.test_loss)));

@@ -521,8 +521,8 @@ class GpSampler : public Sampler {
     candidates.conservativeResize(row, Eigen::NoChange);
     candidates.row(row - 1) = incumbent.transpose();
     const auto acquisition = [&](const Eigen::MatrixXd& at) {
-      Eigen::VectorXd score = improvement ? model.log_expected_improvement(at, best)
-                                          : Eigen::VectorXd::Zero(at.rows());
+      Eigen::VectorXd score =
+          improvement ? model.log_expected_improvement(at, best) : Eigen::VectorXd::Zero(at.rows());
       if (c) score += c->feasibility.log_probability(at);
       return score;
     };
@@ -541,21 +541,21 @@ class GpSampler : public Sampler {
     Eigen::MatrixXd one(1, candidates.cols());
     for (long s : starts) {
       Eigen::VectorXd point = candidates.row(s).transpose();
-      const double score =
-          c ? climb(nlopt::LN_BOBYQA, 60, 1e-6, columns, point, scores(s),
-                    [&](const Eigen::VectorXd& at, std::vector<double>&) {
-                      one = at.transpose();
-                      const double value = acquisition(one)(0);
-                      return std::isfinite(value) ? value : -1e300;
-                    })
-            : climb(nlopt::LD_LBFGS, 100, 1e-9, columns, point, scores(s),
-                    [&](const Eigen::VectorXd& at, std::vector<double>& gradient) {
-                      Eigen::VectorXd g;
-                      const double value = model.log_expected_improvement(at, best, columns, g);
-                      if (!gradient.empty())
-                        Eigen::Map<Eigen::VectorXd>(gradient.data(), g.size()) = g;
-                      return std::isfinite(value) ? value : -1e300;
-                    });
+      const double score = c ? climb(nlopt::LN_BOBYQA, 60, 1e-6, columns, point, scores(s),
+                                     [&](const Eigen::VectorXd& at, std::vector<double>&) {
+                                       one = at.transpose();
+                                       const double value = acquisition(one)(0);
+                                       return std::isfinite(value) ? value : -1e300;
+                                     })
+                             : climb(nlopt::LD_LBFGS, 100, 1e-9, columns, point, scores(s),
+                                     [&](const Eigen::VectorXd& at, std::vector<double>& gradient) {
+                                       Eigen::VectorXd g;
+                                       const double value =
+                                           model.log_expected_improvement(at, best, columns, g);
+                                       if (!gradient.empty())
+                                         Eigen::Map<Eigen::VectorXd>(gradient.data(), g.size()) = g;
+                                       return std::isfinite(value) ? value : -1e300;
+                                     });
       if (score > chosen_score) chosen_score = score, chosen = point;
     }
     return chosen;

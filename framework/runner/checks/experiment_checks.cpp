@@ -84,10 +84,10 @@ void check_config(const ExperimentConfig& config, const Registrar& registrar) {
     const auto& constraints = config.search.constraints;
     for (std::size_t i = 0; i < constraints.size(); ++i)
       if (std::find(outputs.begin(), outputs.end(), constraints[i].metric) == outputs.end())
-        throw ConfigError(fmt::format("search.constraints[{}].metric", i),
-                          fmt::format("objective '{}': {}", config.objective.name,
-                                      unknown_name_message("output", constraints[i].metric,
-                                                           outputs)));
+        throw ConfigError(
+            fmt::format("search.constraints[{}].metric", i),
+            fmt::format("objective '{}': {}", config.objective.name,
+                        unknown_name_message("output", constraints[i].metric, outputs)));
     return;
   }
   registrar.datasets.factory_at("data.dataset", config.data.dataset);
@@ -249,9 +249,8 @@ void check_metric_has_rows(const ExperimentConfig& config, const PreparedData& d
       fmt::format("data.split gives {} train / {} val / {} test rows", data.raw.train.rows(),
                   data.raw.val.rows(), data.raw.test.rows());
   if (rows.rows() == 0)
-    throw ConfigError(key,
-                      fmt::format("{} needs {} rows, and {}{}", metric, part, counts,
-                                  classification ? ": " + class_split_counts(data) : ""));
+    throw ConfigError(key, fmt::format("{} needs {} rows, and {}{}", metric, part, counts,
+                                       classification ? ": " + class_split_counts(data) : ""));
   if (classification && info->needs_two_classes) {
     const auto present = class_counts(rows, data.classes.size());
     const auto classes =
@@ -259,8 +258,8 @@ void check_metric_has_rows(const ExperimentConfig& config, const PreparedData& d
     if (classes < 2)
       throw ConfigError(
           key, fmt::format("{} needs rows of two classes among the {} rows, which hold "
-                      "one: {}; a larger data.split.{} or data.folds gives it more",
-                      metric, part, class_split_counts(data), on_val ? "val" : "test"));
+                           "one: {}; a larger data.split.{} or data.folds gives it more",
+                           metric, part, class_split_counts(data), on_val ? "val" : "test"));
   }
 }
 

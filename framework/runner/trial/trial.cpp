@@ -3,7 +3,6 @@
 #include <c10/util/Exception.h>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -94,25 +93,21 @@ void evaluate_into(TrialOutcome& outcome, const ExperimentConfig& config,
   if (outputs.size() > 1) outcome.metrics = outputs;
   for (const auto& o : config.search.objectives) outcome.values.push_back(outputs.at(o.metric));
   outcome.value = outcome.values.front();
-  outcome.constraints = constraint_values(config.search.constraints,
-                                          [&](const std::string& name) { return outputs.at(name); });
+  outcome.constraints = constraint_values(
+      config.search.constraints, [&](const std::string& name) { return outputs.at(name); });
 }
 
-// Whether the model, `parameters` large, breaks a bound on n_params: then
-// the trial is complete and infeasible without training, its one metric
-// its size.
-bool too_large(TrialOutcome& outcome, const ExperimentConfig& config, double parameters) {
+// A model, `parameters` large, over the study's bound on n_params: the
+// trial is complete and infeasible without training, its one metric its
+// size.
+void record_too_large(TrialOutcome& outcome, const ExperimentConfig& config, double parameters) {
   const auto& constraints = config.search.constraints;
-  const auto bound = std::find_if(constraints.begin(), constraints.end(),
-                                  [](const Constraint& c) { return c.metric == "n_params"; });
-  if (bound == constraints.end() || !(bound->value_of(parameters) > 0)) return false;
   outcome.metrics = {{"n_params", parameters}};
   outcome.constraints = constraint_values(constraints, [&](const std::string& name) {
     return name == "n_params" ? parameters : kMissing;
   });
   outcome.values.assign(config.search.objectives.size(), kMissing);
   outcome.value = kMissing;
-  return true;
 }
 
 // A finished trial into the store, in one transaction: its outcome, its
@@ -145,13 +140,14 @@ void train_into(const StudyContext& c, const ClaimedTrial& trial, const Experime
   if (c.data_varies) own = load_trial_data(config, c.experiment.base_dir, c.registrar);
   const Folds& data = c.data_varies ? own : c.shared;
   const std::vector<TrialCurve> others = c.pruning.of(trial.history);
-  const bool size_bounded =
-      std::any_of(config.search.constraints.begin(), config.search.constraints.end(),
-                  [](const Constraint& b) { return b.metric == "n_params"; });
-  const double parameters = c.pruning.needs_parameter_count() || size_bounded
+  const Constraint* size_bound = bound_on(config.search.constraints, "n_params");
+  const double parameters = c.pruning.needs_parameter_count() || size_bound
                                 ? model_size(config, data, c.registrar)
                                 : kMissing;
-  if (too_large(outcome, config, parameters)) return;
+  if (size_bound && size_bound->value_of(parameters) > 0) {
+    record_too_large(outcome, config, parameters);
+    return;
+  }
   double seconds = 0;  // the trial's training so far
   const auto on_epoch = [&](const EpochRecord& e) {
     outcome.epochs.push_back({e.epoch, e.train_loss, e.val_loss, e.lr, e.seconds});
@@ -197,10 +193,9 @@ void train_into(const StudyContext& c, const ClaimedTrial& trial, const Experime
   }
   outcome.value = outcome.values.front();
   if (outcome.state == TrialState::complete)
-    outcome.constraints =
-        constraint_values(config.search.constraints, [&](const std::string& name) {
-          return metric_of(name, r, outcome.metrics);
-        });
+    outcome.constraints = constraint_values(
+        config.search.constraints,
+        [&](const std::string& name) { return metric_of(name, r, outcome.metrics); });
 }
 
 // The bounds a complete trial broke, each with its value where it has one:
@@ -208,12 +203,11 @@ void train_into(const StudyContext& c, const ClaimedTrial& trial, const Experime
 std::string broken_bounds(const std::vector<Constraint>& constraints, const TrialOutcome& outcome) {
   std::string out;
   for (std::size_t i = 0; i < outcome.constraints.size() && i < constraints.size(); ++i) {
-    if (outcome.constraints[i] <= 0) continue;
+    if (!(outcome.constraints[i] > 0)) continue;  // kept, or not known
     const Constraint& c = constraints[i];
     const auto value = outcome.metrics.find(c.metric);
     out += (out.empty() ? "" : ", ") + c.text();
-    if (value != outcome.metrics.end())
-      out += fmt::format(" ({} {:g})", c.metric, value->second);
+    if (value != outcome.metrics.end()) out += fmt::format(" ({} {:g})", c.metric, value->second);
   }
   return out;
 }

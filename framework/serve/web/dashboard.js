@@ -139,7 +139,7 @@ function historyPlot(study) {
       { label: "best so far", stroke: "#d9534f", width: 2 }],
     axes: [{ label: "trial", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] },
       { label: study.objectives[0].metric }],
-  }, [xs, ys, bestSoFar(ys, maximize)], box);
+  }, [xs, ys, bestSoFar(done.map((t) => (t.feasible === false ? null : t.value)), maximize)], box);
   return box;
 }
 
@@ -236,7 +236,9 @@ function frontPlot(study) {
 
 function trialsTable(study) {
   const metrics = [...new Set(study.trials.flatMap((t) => Object.keys(t.metrics)))].sort();
+  const bounded = study.trials.some((t) => t.feasible !== null && t.feasible !== undefined);
   const columns = [["number", (t) => t.number], ["state", (t) => t.state]]
+    .concat(bounded ? [["feasible", (t) => t.feasible]] : [])
     .concat(study.objectives.map((o, i) => [o.metric, (t) => (t.values.length ? t.values[i] : i === 0 ? t.value : null)]))
     .concat(metrics.filter((m) => !study.objectives.some((o) => o.metric === m)).map((m) => [m, (t) => t.metrics[m]]))
     .concat(study.params.map((p) => [p, (t) => t.params[p]]))
