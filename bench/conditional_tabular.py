@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -120,6 +121,7 @@ def optuna_way(learn, test, seed, trials, budget, flat):
 
     torch.set_num_threads(1)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
     x_learn, x_test = design_matrices(learn, test, "target")
     mean, sd = x_learn.mean(), x_learn.std().replace(0, 1)
     x_learn, x_test = (x_learn - mean) / sd, (x_test - mean) / sd
