@@ -24,10 +24,10 @@ the number of groups (1 to 3) and a width per group, under a budget of
 Each way's answer is its best feasible trial by validation loss; its test
 RMSE (in the target's units) is measured on the test rows (tunelab: `tunelab
 predict`; Optuna: the best trial retrained with its seed). The table gives
-the median test RMSE, the median best validation RMSE, the median number
-of trials each way needs to reach the flat way's median best validation
-RMSE, the share of trials wasted (over the budget, or searching a param
-that means nothing in that trial) and the median wall time.
+the median test RMSE, the median best validation RMSE after 10, 20 and all
+trials, how many runs reach the flat way's median best validation RMSE,
+the share of trials wasted (over the budget, or searching a param that
+means nothing in that trial) and the median wall time.
 
     bench/conditional_tabular.py [--tunelab build/tunelab] [--trials 30] [--seeds 5]
                                  [--budget 20000]
@@ -46,9 +46,9 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from conditional import trials_to  # noqa: E402
-from tabular import design_matrices, error, load_table  # noqa: E402
+from tabular import EPOCHS, PATIENCE, design_matrices, error, fit_early_stopping, load_table  # noqa: E402,E501
 
-EPOCHS, PATIENCE, VAL_SHARE, BATCH = 100, 16, 0.25, 32
+VAL_SHARE, BATCH = 0.25, 32  # EPOCHS and PATIENCE: tabular.py's, 100 and 16
 WIDTHS = (4, 8)  # each group's width: 2^4 to 2^8
 
 
@@ -164,33 +164,8 @@ def optuna_way(learn, test, seed, trials, budget, flat):
                                         momentum=params["momentum"])
         else:
             optimizer = torch.optim.Adam(model.parameters(), lr=params["lr"])
-        best, best_state, waited = math.inf, None, 0
-        for _ in range(EPOCHS):
-            model.train()
-            perm = torch.randperm(len(x_tr))
-            for begin in range(0, len(x_tr), BATCH):
-                index = perm[begin:begin + BATCH]
-                if len(index) < 2:
-                    continue
-                optimizer.zero_grad()
-                nn.functional.mse_loss(model(x_tr[index]), y_tr[index]).backward()
-                optimizer.step()
-            model.eval()
-            with torch.no_grad():
-                val = float(nn.functional.mse_loss(model(x_va), y_va))
-            if not math.isfinite(val):
-                break
-            if val < best:
-                best, waited = val, 0
-                if keep:
-                    best_state = {k: v.clone() for k, v in model.state_dict().items()}
-            else:
-                waited += 1
-                if waited >= PATIENCE:
-                    break
-        if keep and best_state is not None:
-            model.load_state_dict(best_state)
-        return best, model
+        return fit_early_stopping(model, optimizer, nn.functional.mse_loss, (x_tr, y_tr),
+                                  (x_va, y_va), BATCH, keep)
 
     low, high = WIDTHS
     val_rmse, wasted, feasible_params = [], 0, {}
@@ -265,18 +240,19 @@ def main():
     print(f"diabetes, ResNet over optimizer, lr, momentum (SGD), 1-3 groups and a width each, "
           f"at most {args.budget:,} parameters; TPE, {args.trials} trials, seeds "
           f"1-{args.seeds}, Optuna {optuna.__version__}\n")
-    print("| | median test RMSE | median best val RMSE | runs reaching the flat median "
-          f"({flat_best:.1f}) | median trials to it | trials wasted | median wall s |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    checkpoints = [k for k in (10, 20, 30, 50, 100) if k < args.trials] + [args.trials]
+    print("| | median test RMSE | " +
+          " | ".join(f"median best val RMSE after {k}" for k in checkpoints) +
+          f" | runs reaching the flat median ({flat_best:.1f}) | trials wasted | median wall s |")
+    print("| --- " * (len(checkpoints) + 5) + "|")
     for way, rows in results.items():
-        reached = [k for _, val, _, _ in rows if (k := trials_to(val, flat_best)) is not None]
+        reached = sum(trials_to(val, flat_best) is not None for _, val, _, _ in rows)
         wasted = statistics.mean(w for _, _, w, _ in rows) / args.trials
-        print(f"| {way} | {statistics.median(r[0] for r in rows):.1f} | "
-              f"{statistics.median(min(r[1]) for r in rows):.1f} | "
-              f"{len(reached)} of {len(rows)} | "
-              f"{statistics.median(reached) if reached else '-'} | {wasted:.0%} | "
+        after = [statistics.median(min(r[1][:k]) for r in rows) for k in checkpoints]
+        print(f"| {way} | {statistics.median(r[0] for r in rows):.1f} | " +
+              " | ".join(f"{v:.1f}" for v in after) +
+              f" | {reached} of {len(rows)} | {wasted:.0%} | "
               f"{statistics.median(r[3] for r in rows):.1f} |")
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -209,6 +209,42 @@ def tunelab_study(tunelab, folder, learn, test, target, task, trials, seed, sets
     return test_error(), test_error("--ensemble") if ensemble else None, seconds
 
 
+def fit_early_stopping(model, optimizer, loss_fn, train, val, batch, keep=False):
+    """Trains `model` in shuffled batches for up to EPOCHS epochs, stopping
+    PATIENCE epochs after the best validation loss (or at a loss that is not
+    finite): that loss and the model, with the best epoch's weights if `keep`."""
+    import torch
+
+    (x_tr, y_tr), (x_va, y_va) = train, val
+    best, best_state, waited = math.inf, None, 0
+    for _ in range(EPOCHS):
+        model.train()
+        perm = torch.randperm(len(x_tr))
+        for begin in range(0, len(x_tr), batch):
+            index = perm[begin:begin + batch]
+            if len(index) < 2:
+                continue
+            optimizer.zero_grad()
+            loss_fn(model(x_tr[index]), y_tr[index]).backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            loss = float(loss_fn(model(x_va), y_va))
+        if not math.isfinite(loss):
+            break
+        if loss < best:
+            best, waited = loss, 0
+            if keep:
+                best_state = {k: v.clone() for k, v in model.state_dict().items()}
+        else:
+            waited += 1
+            if waited >= PATIENCE:
+                break
+    if keep and best_state is not None:
+        model.load_state_dict(best_state)
+    return best, model
+
+
 def peer_study(learn, test, target, task, trials, seed):
     """Optuna's TPE tuning the same network in PyTorch, as a script would."""
     import numpy as np
@@ -267,33 +303,8 @@ def peer_study(learn, test, target, task, trials, seed):
         optimizer = torch.optim.AdamW(model.parameters(), lr=params["lr"],
                                       weight_decay=params["weight_decay"])
         batch = 2 ** params["batch_size"]
-        best, best_state, waited = math.inf, None, 0
-        for _ in range(EPOCHS):
-            model.train()
-            perm = torch.randperm(len(x_tr))
-            for begin in range(0, len(x_tr), batch):
-                index = perm[begin:begin + batch]
-                if len(index) < 2:
-                    continue
-                optimizer.zero_grad()
-                loss_fn(model(x_tr[index]), y_tr[index]).backward()
-                optimizer.step()
-            model.eval()
-            with torch.no_grad():
-                val = float(loss_fn(model(x_va), y_va))
-            if not math.isfinite(val):
-                break
-            if val < best:
-                best, waited = val, 0
-                if keep:
-                    best_state = {k: v.clone() for k, v in model.state_dict().items()}
-            else:
-                waited += 1
-                if waited >= PATIENCE:
-                    break
-        if keep and best_state is not None:
-            model.load_state_dict(best_state)
-        return best, model
+        return fit_early_stopping(model, optimizer, loss_fn, (x_tr, y_tr), (x_va, y_va), batch,
+                                  keep)
 
     def objective(trial):
         params = {}
