@@ -246,8 +246,29 @@ search:
                 "SELECT count(*) FROM ensemble_members e JOIN trials t ON t.number = e.number "
                 "AND t.study_id = e.study_id WHERE t.feasible = 0") == 0);
     CHECK(count(db, "SELECT count(*) FROM ensemble_members") > 0);
-    const auto r = run_tunelab("trials budget --storage " + db);
+    auto r = run_tunelab("trials budget --storage " + db);
     CHECK(r.output.find("feasible") != std::string::npos);
+    // A model never trained has nothing to rerun, and says why.
+    SQLite::Database d(db);
+    const int untrained =
+        d.execAndGet("SELECT min(number) FROM trials WHERE feasible = 0").getInt();
+    r = run_tunelab("rerun budget " + std::to_string(untrained) + " --storage " + db);
+    CHECK(r.exit_status == 2);
+    CHECK(r.output.find("infeasible: its model broke a bound of search.constraints and was never "
+                        "trained") != std::string::npos);
+    // Exported, Optuna reads the untrained trials as complete with the worst
+    // value there is, and their constraint values.
+    const std::string exported = (dir.path() / "optuna.db").string();
+    r = run_tunelab("export budget --optuna " + exported + " --storage " + db);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    const auto read = run_shell(
+        "/usr/bin/python3 -c \"import optuna, math; "
+        "optuna.logging.set_verbosity(optuna.logging.WARNING); "
+        "s = optuna.load_study(study_name='budget', storage='sqlite:///" +
+        exported +
+        "'); print(sum(t.state.name == 'COMPLETE' for t in s.trials), sum(math.isinf(t.value) and "
+        "t.system_attrs['constraints'][0] > 0 for t in s.trials))\"");
+    CHECK(read.output == "14 " + std::to_string(infeasible) + "\n");
   }
 
   TEST_CASE("bad bounds are refused at their place, before anything runs") {

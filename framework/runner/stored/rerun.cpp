@@ -67,9 +67,13 @@ Rerun rerun_trial(StudyQueries& store, const StudyInfo& study, const TrialInfo& 
                   const Registrar& registrar, const std::string& device) {
   const std::vector<EpochRow> stored = store.epochs(trial.id);
   if (stored.empty())
-    throw InputError(fmt::format("study '{}' trial {} has no stored epochs to compare ({}{})",
-                                 study.name, trial.number, to_string(trial.state),
-                                 trial.error.empty() ? "" : ": " + trial.error));
+    throw InputError(fmt::format(
+        "study '{}' trial {} has no stored epochs to compare ({}{})", study.name, trial.number,
+        to_string(trial.state),
+        !trial.feasible() ? ", infeasible: its model broke a bound of search.constraints and was "
+                            "never trained"
+        : trial.error.empty() ? ""
+                              : ": " + trial.error));
   Rerun rerun;
   // What differs from the run that recorded the trial is said, not hidden.
   const auto runs = store.provenance(study.id);
