@@ -65,6 +65,21 @@ std::string trial_lines(const std::string& db, const std::string& study) {
   return out;
 }
 
+// What Optuna prints of `expression` over study `name` (as `s`), exported
+// from the store `db` into an Optuna store of its own.
+std::string optuna_reads(const ScratchDir& dir, const std::string& db, const std::string& name,
+                         const std::string& expression) {
+  const std::string exported = (dir.path() / (name + "-optuna.db")).string();
+  const auto r = run_tunelab("export " + name + " --optuna " + exported + " --storage " + db);
+  REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+  return run_shell(
+             "/usr/bin/python3 -c \"import math, optuna; "
+             "optuna.logging.set_verbosity(optuna.logging.WARNING); "
+             "s = optuna.load_study(study_name='" +
+             name + "', storage='sqlite:///" + exported + "'); print(" + expression + ")\"")
+      .output;
+}
+
 }  // namespace
 
 TEST_SUITE("constraints") {
@@ -125,17 +140,9 @@ TEST_SUITE("constraints") {
 
     // Exported, each trial carries its constraint values where Optuna's
     // samplers read them, and Optuna loads the study.
-    const std::string exported = (dir.path() / "optuna.db").string();
-    r = run_tunelab("export z --optuna " + exported + " --storage " + db);
-    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
-    const auto read = run_shell(
-        "/usr/bin/python3 -c \"import optuna; "
-        "optuna.logging.set_verbosity(optuna.logging.WARNING); "
-        "s = optuna.load_study(study_name='z', storage='sqlite:///" +
-        exported +
-        "'); print(len(s.trials), sum(t.system_attrs['constraints'][0] > 0 for t in "
-        "s.trials))\"");
-    CHECK(read.output == "40 " + std::to_string(infeasible) + "\n");
+    CHECK(optuna_reads(dir, db, "z",
+                       "len(s.trials), sum(t.system_attrs['constraints'][0] > 0 for t in "
+                       "s.trials)") == "40 " + std::to_string(infeasible) + "\n");
   }
 
   TEST_CASE("tpe, gp and nsga2 learn to keep to the bounds, reproducibly") {
@@ -258,17 +265,10 @@ search:
                         "trained") != std::string::npos);
     // Exported, Optuna reads the untrained trials as complete with the worst
     // value there is, and their constraint values.
-    const std::string exported = (dir.path() / "optuna.db").string();
-    r = run_tunelab("export budget --optuna " + exported + " --storage " + db);
-    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
-    const auto read = run_shell(
-        "/usr/bin/python3 -c \"import optuna, math; "
-        "optuna.logging.set_verbosity(optuna.logging.WARNING); "
-        "s = optuna.load_study(study_name='budget', storage='sqlite:///" +
-        exported +
-        "'); print(sum(t.state.name == 'COMPLETE' for t in s.trials), sum(math.isinf(t.value) and "
-        "t.system_attrs['constraints'][0] > 0 for t in s.trials))\"");
-    CHECK(read.output == "14 " + std::to_string(infeasible) + "\n");
+    CHECK(optuna_reads(dir, db, "budget",
+                       "sum(t.state.name == 'COMPLETE' for t in s.trials), sum(math.isinf(t.value) "
+                       "and t.system_attrs['constraints'][0] > 0 for t in s.trials)") ==
+          "14 " + std::to_string(infeasible) + "\n");
   }
 
   TEST_CASE("bad bounds are refused at their place, before anything runs") {
