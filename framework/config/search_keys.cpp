@@ -15,17 +15,22 @@
 namespace tunelab {
 namespace {
 
+// A metric a trained trial records (an objective experiment's metrics are
+// its function's outputs, checked once the function is known).
+void check_metric_name(const std::string& metric, bool objective) {
+  if (objective) return;
+  const auto names = metric_names();
+  if (std::find(names.begin(), names.end(), metric) == names.end())
+    throw ConfigError("metric", unknown_name_message("metric", metric, names));
+}
+
 // One objective's metric and direction from the mapping `args` (its keys
 // `metric` and `direction`). An objective experiment's metrics are its
 // function's outputs, checked once the function is known.
 Objective read_objective(const Args& args, bool objective) {
   Objective o;
   o.metric = args.text("metric", objective ? "value" : "val_loss");
-  if (!objective) {
-    const auto names = metric_names();
-    if (std::find(names.begin(), names.end(), o.metric) == names.end())
-      throw ConfigError("metric", unknown_name_message("metric", o.metric, names));
-  }
+  check_metric_name(o.metric, objective);
   o.direction = natural_direction(o.metric);
   if (args.has("direction")) {
     const std::string direction = args.text("direction");
@@ -433,9 +438,7 @@ KeySpec<SearchConfig> ensemble_key() {
       .stated_when([](const SearchConfig& s) { return s.ensemble.size > 0; });
 }
 
-// One of search.constraints: {metric: NAME, max: X} and/or min. An
-// objective experiment's metrics are its function's outputs, checked once
-// the function is known.
+// One of search.constraints: {metric: NAME, max: X} and/or min.
 Constraint read_constraint(const nlohmann::json& entry, const std::vector<Constraint>& earlier,
                            bool objective) {
   if (!entry.is_object())
@@ -445,11 +448,7 @@ Constraint read_constraint(const nlohmann::json& entry, const std::vector<Constr
   if (!args.has("metric")) throw ConfigError("metric", "missing: the metric to bound");
   Constraint c;
   c.metric = args.text("metric");
-  if (!objective) {
-    const auto names = metric_names();
-    if (std::find(names.begin(), names.end(), c.metric) == names.end())
-      throw ConfigError("metric", unknown_name_message("metric", c.metric, names));
-  }
+  check_metric_name(c.metric, objective);
   for (const auto& e : earlier)
     if (e.metric == c.metric)
       throw ConfigError("metric", fmt::format("{} is bounded already: give its min and max in one "

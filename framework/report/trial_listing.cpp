@@ -30,10 +30,11 @@ std::vector<std::string> recorded_names(const std::vector<TrialInfo>& trials) {
 }
 
 // Sorts the rows by `sort`: a column by header, a param by path, or a name
-// people use for one ("value", "duration", "epochs_run", any recorded metric).
+// people use for one ("value": the first objective's column, `value_column`;
+// "duration", "epochs_run", any recorded metric).
 void sort_rows(Table& table, const std::vector<std::string>& paths,
                const std::vector<std::string>& names_recorded, const std::string& sort,
-               bool descending) {
+               bool descending, std::size_t value_column) {
   std::vector<std::string> keys = table.columns;
   keys.insert(keys.end(), paths.begin(), paths.end());
   keys.insert(keys.end(), {"value", "duration", "duration_s", "epochs_run"});
@@ -44,9 +45,7 @@ void sort_rows(Table& table, const std::vector<std::string>& paths,
                                     table.columns.begin());
   };
   const auto found = [&](const std::string& key) -> std::size_t {
-    // The first objective's column: after number, state and (under
-    // constraints) feasible.
-    if (key == "value" || key == "metric") return table.columns[2] == "feasible" ? 3 : 2;
+    if (key == "value" || key == "metric") return value_column;
     if (key == "duration" || key == "duration_s") return column_named("seconds");
     if (key == "epochs_run") return column_named("epochs");
     for (std::size_t j = 0; j < paths.size(); ++j)
@@ -76,9 +75,9 @@ Table trial_listing(const StudyInfo& study, const std::vector<TrialInfo>& trials
   const std::size_t objectives = study.objectives.size();
   Table table{{"number", "state"}, {}};
   // A study with search.constraints says which complete trials kept them.
-  const bool bounded = std::any_of(trials.begin(), trials.end(),
-                                   [](const TrialInfo& t) { return !t.constraints.empty(); });
+  const bool bounded = has_constraints(trials);
   if (bounded) table.columns.push_back("feasible");
+  const std::size_t value_column = table.columns.size();
   for (const auto& o : study.objectives) table.columns.push_back(o.metric);
   std::vector<std::string> shown;
   const std::vector<std::string> names_recorded = recorded_names(trials);
@@ -99,7 +98,7 @@ Table trial_listing(const StudyInfo& study, const std::vector<TrialInfo>& trials
     if (how.pareto && std::find(front.begin(), front.end(), &t) == front.end()) continue;
     if (best_only && !t.feasible()) continue;
     std::vector<Cell> row{t.number, to_string(t.state)};
-    if (bounded) row.push_back(t.state != TrialState::complete ? Cell() : Cell(t.feasible()));
+    if (bounded) row.push_back(feasible_cell(t));
     const std::vector<double> v = objective_values(t);
     for (std::size_t i = 0; i < objectives; ++i)
       row.push_back(number_cell(i < v.size() ? v[i] : kMissing));
@@ -117,7 +116,8 @@ Table trial_listing(const StudyInfo& study, const std::vector<TrialInfo>& trials
     how.sort = "value";
     how.descending = study.direction() == Direction::maximize;
   }
-  if (!how.sort.empty()) sort_rows(table, paths, names_recorded, how.sort, how.descending);
+  if (!how.sort.empty())
+    sort_rows(table, paths, names_recorded, how.sort, how.descending, value_column);
   if (how.top > 0 && table.rows.size() > static_cast<std::size_t>(how.top))
     table.rows.resize(static_cast<std::size_t>(how.top));
   return table;

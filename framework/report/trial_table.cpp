@@ -73,13 +73,21 @@ double recorded_value(const TrialInfo& trial, const std::string& name) {
   return found == trial.metrics.end() ? kMissing : found->second;
 }
 
+bool has_constraints(const std::vector<TrialInfo>& trials) {
+  return std::any_of(trials.begin(), trials.end(),
+                     [](const TrialInfo& t) { return !t.constraints.empty(); });
+}
+
+Cell feasible_cell(const TrialInfo& trial) {
+  return trial.state == TrialState::complete ? Cell(trial.feasible()) : Cell();
+}
+
 Table export_table(const std::vector<TrialInfo>& trials) {
   const auto paths = param_paths(trials);
   std::set<std::string> metric_names;
   for (const auto& t : trials)
     for (const auto& [name, value] : t.metrics) metric_names.insert(name);
-  const bool bounded = std::any_of(trials.begin(), trials.end(),
-                                   [](const TrialInfo& t) { return !t.constraints.empty(); });
+  const bool bounded = has_constraints(trials);
   Table table{{"number", "state", "value", "train_loss", "val_loss", "test_loss"}, {}};
   if (bounded) table.columns.insert(table.columns.begin() + 2, "feasible");
   table.columns.insert(table.columns.end(), metric_names.begin(), metric_names.end());
@@ -95,8 +103,7 @@ Table export_table(const std::vector<TrialInfo>& trials) {
                           number_cell(t.train_loss),
                           number_cell(t.val_loss),
                           number_cell(t.test_loss)};
-    if (bounded)
-      row.insert(row.begin() + 2, t.state == TrialState::complete ? Cell(t.feasible()) : Cell());
+    if (bounded) row.insert(row.begin() + 2, feasible_cell(t));
     for (const auto& name : metric_names) {
       const auto found = t.metrics.find(name);
       row.push_back(found == t.metrics.end() ? Cell() : number_cell(found->second));

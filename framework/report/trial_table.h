@@ -24,6 +24,14 @@ Cell number_cell(double value);
 // NaN where it has none.
 double recorded_value(const TrialInfo& trial, const std::string& name);
 
+// Whether the trials are of a study with search.constraints (a complete
+// one holds its constraint values): its listings gain a `feasible` column.
+bool has_constraints(const std::vector<TrialInfo>& trials);
+
+// The `feasible` cell of a trial: whether a complete trial kept every
+// bound; empty for one that did not complete.
+Cell feasible_cell(const TrialInfo& trial);
+
 // A trial as a record: study, number, state, metric, value and losses, kept
 // epoch, epochs run, seed, device, times, error (if any), params and the
 // weights file (null when none was kept).

@@ -286,6 +286,12 @@ class GpSampler : public Sampler {
       if (t.state == TrialState::complete && !t.constraints.empty() && covers_space(space_, t))
         bounded.push_back(&t);
     if (bounded.empty()) return std::nullopt;
+    // Fitted anew at every proposal: as the objective's fit, it sees at
+    // most max_history trials (the most recent), so that its cost levels
+    // off with a long history.
+    const auto cap = static_cast<std::size_t>(options_.max_history);
+    if (bounded.size() > cap)
+      bounded.erase(bounded.begin(), bounded.end() - static_cast<long>(cap));
     const long n = static_cast<long>(bounded.size());
     const long k = static_cast<long>(bounded.front()->constraints.size());
     Eigen::MatrixXd x(n, static_cast<long>(encoding_.width()));
@@ -623,18 +629,17 @@ class GpSampler : public Sampler {
     Eigen::VectorXd mean(m), sd(m), one_mean, one_sd;
     for (long s : starts) {
       Eigen::VectorXd point = candidates.row(s).transpose();
-      const double score =
-          climb(nlopt::LN_BOBYQA, 60, 1e-6, columns, point, scores(s),
-                [&](const Eigen::VectorXd& at, std::vector<double>&) {
-                  row = at.transpose();
-                  for (long j = 0; j < m; ++j) {
-                    models[static_cast<std::size_t>(j)].predict(row, one_mean, one_sd);
-                    mean(j) = one_mean(0);
-                    sd(j) = one_sd(0);
-                  }
-                  return ehvi.log_value(mean, sd) +
-                         (c ? c->feasibility.log_probability(row)(0) : 0.0);
-                });
+      const double score = climb(
+          nlopt::LN_BOBYQA, 60, 1e-6, columns, point, scores(s),
+          [&](const Eigen::VectorXd& at, std::vector<double>&) {
+            row = at.transpose();
+            for (long j = 0; j < m; ++j) {
+              models[static_cast<std::size_t>(j)].predict(row, one_mean, one_sd);
+              mean(j) = one_mean(0);
+              sd(j) = one_sd(0);
+            }
+            return ehvi.log_value(mean, sd) + (c ? c->feasibility.log_probability(row)(0) : 0.0);
+          });
       if (score > chosen_score) chosen_score = score, chosen = point;
     }
     return unless_near_copy(chosen, candidates, scores, usable, uniform);
@@ -707,7 +712,8 @@ void register_gp_sampler(Registrar& registrar) {
       {"local_searches", OptionType::integer, GpOptions{}.local_searches,
        "gradient searches of the acquisition from the best candidates", OptionCheck::at_least(1)},
       {"max_history", OptionType::integer, GpOptions{}.max_history,
-       "trials the GP is fitted to at most (the best half and the most recent)",
+       "trials the GP is fitted to at most (the best half and the most recent; a constraint's GP: "
+       "the most recent)",
        OptionCheck::at_least(20)},
       {"warp", OptionType::text, "auto",
        "how the values are warped before the GP sees them: auto (none, log or square, whichever "

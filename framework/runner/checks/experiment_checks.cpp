@@ -74,20 +74,19 @@ void check_config(const ExperimentConfig& config, const Registrar& registrar) {
           fmt::format("objective '{}' has {} outputs ({}): name those to optimise "
                       "in search.objectives",
                       config.objective.name, outputs.size(), fmt::join(outputs, ", ")));
+    // Each metric named at `key` is one of the outputs.
+    const auto check_output = [&](const std::string& metric, const std::string& key) {
+      if (std::find(outputs.begin(), outputs.end(), metric) == outputs.end())
+        throw ConfigError(key, fmt::format("objective '{}': {}", config.objective.name,
+                                           unknown_name_message("output", metric, outputs)));
+    };
     for (std::size_t i = 0; i < objectives.size(); ++i)
-      if (std::find(outputs.begin(), outputs.end(), objectives[i].metric) == outputs.end())
-        throw ConfigError(
-            objectives.size() > 1 ? fmt::format("search.objectives[{}].metric", i)
-                                  : std::string("search.metric"),
-            fmt::format("objective '{}': {}", config.objective.name,
-                        unknown_name_message("output", objectives[i].metric, outputs)));
+      check_output(objectives[i].metric, objectives.size() > 1
+                                             ? fmt::format("search.objectives[{}].metric", i)
+                                             : std::string("search.metric"));
     const auto& constraints = config.search.constraints;
     for (std::size_t i = 0; i < constraints.size(); ++i)
-      if (std::find(outputs.begin(), outputs.end(), constraints[i].metric) == outputs.end())
-        throw ConfigError(
-            fmt::format("search.constraints[{}].metric", i),
-            fmt::format("objective '{}': {}", config.objective.name,
-                        unknown_name_message("output", constraints[i].metric, outputs)));
+      check_output(constraints[i].metric, fmt::format("search.constraints[{}].metric", i));
     return;
   }
   registrar.datasets.factory_at("data.dataset", config.data.dataset);
