@@ -30,10 +30,13 @@ sanitize: setup
 	# allocator_may_return_null: a model too large for memory must reach
 	# tunelab as a failed allocation (as it does without ASan), not abort. The
 	# browser test drives Chromium through the page: what it checks is the page's.
-	# The long Slurm runs wait on the scheduler; the workers they start run the
-	# paths the workers' tests check here.
+	# Suites left out (labels), to keep CI's time: the docs tests run the
+	# documented commands, which the command-line suites run here too; the Slurm
+	# runs wait on the scheduler, and the workers they start run the workers'
+	# suite's paths; the several-objective studies are long, and their samplers'
+	# code is run here by the constraints suite.
 	ASAN_OPTIONS=allocator_may_return_null=1 ctest --test-dir $(BUILD_DIR)-asan --output-on-failure -j $(JOBS) \
-	  -E 'in Chromium|a long Slurm run'
+	  -E 'in Chromium' -LE '^(docs|Slurm|several objectives)$$'
 
 # libFuzzer targets (clang) for the experiment loader, --set and CSV, each
 # run FUZZ_SECONDS from the seed corpus in fuzz/corpus/.
