@@ -27,14 +27,17 @@ the learning rows (its space, folds under 2,000 rows, the log of a skewed
 positive target, its ensemble) instead of the peer's space.
 
 The error is 1 - accuracy for classification and the RMSE (in the
-target's units) for regression (a classifier without a mistake counts half
-of one in the ratios). The table gives each contender's median
-error over the seeds, the networks' errors over HGB's, their geometric
-mean over the tables, and the wall time of each study.
+target's units) for regression. The table gives each contender's mean
+error over the seeds (--median: the median; a small test split's error
+moves in whole rows, so a median of a few splits jumps by a row where the
+mean counts every mistake), the networks' errors over HGB's (a classifier
+without a mistake counts half of one), their geometric mean over the
+tables, and the median wall time of a study. --per-seed also prints each
+split's errors.
 
     bench/tabular.py [--tunelab build/tunelab] [--trials 20] [--seeds 1 2 3]
                      [--tables breast_cancer wine diabetes diamonds] [--no-peer]
-                     [--ensemble 10] [--init]
+                     [--ensemble 10] [--init] [--median] [--per-seed]
                      [--set data.target_transform=log ...]
 
 Needs Debian's python3-sklearn, python3-pandas, python3-optuna and
@@ -349,7 +352,12 @@ def main():
                         help="tunelab's search.ensemble size (greedy picks); 0: none")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="passed to tunelab's run (a technique switched on or off)")
+    parser.add_argument("--median", action="store_true",
+                        help="each table's error is the median over the seeds (default: the mean)")
+    parser.add_argument("--per-seed", action="store_true",
+                        help="also print every split's errors")
     args = parser.parse_args()
+    center = statistics.median if args.median else statistics.mean
     try:
         import pandas  # noqa: F401
         import sklearn  # noqa: F401
@@ -361,8 +369,9 @@ def main():
 
     contenders = (["linear", "HGB", "tunelab"] + (["ensemble"] if args.ensemble else [])
                   + ([] if args.no_peer else ["peer"]))
-    print(f"test error (1 - accuracy, or RMSE in the target's units), median of seeds "
-          f"{args.seeds}; {args.trials} trials per study\n")
+    print(f"test error (1 - accuracy, or RMSE in the target's units), "
+          f"{'median' if args.median else 'mean'} of seeds {args.seeds}; {args.trials} trials "
+          "per study\n")
     networks = [c for c in ("tunelab", "ensemble", "peer") if c in contenders]
     timed = [c for c in ("tunelab", "peer") if c in contenders]
     print("| table | " + " | ".join(contenders) + " | "
@@ -391,17 +400,20 @@ def main():
                 value, took = peer_study(learn, test, target, task, args.trials, seed)
                 errors["peer"].append(value)
                 seconds["peer"].append(took)
-        median = {c: statistics.median(v) for c, v in errors.items()}
+        if args.per_seed:
+            for c, values in errors.items():
+                print(f"  {name} {c}: " + ", ".join(f"{v:.4g}" for v in values), flush=True)
+        typical = {c: center(v) for c, v in errors.items()}
         if "peer" in errors:
             ours = errors["ensemble" if "ensemble" in errors else "tunelab"]
             paired.append((name, [a - b for a, b in zip(ours, errors["peer"])],
-                           statistics.median(errors["peer"])))
-        row = [name] + [f"{median[c]:.4g}" for c in contenders]
+                           center(errors["peer"])))
+        row = [name] + [f"{typical[c]:.4g}" for c in contenders]
         # A classifier without a mistake on the test rows counts half a
         # mistake in the ratios, which 0 would leave undefined.
         floor = 0.5 / test_rows if TABLES[name][2] == "classification" else 0.0
         for c in networks:
-            ratio = max(median[c], floor) / max(median["HGB"], floor)
+            ratio = max(typical[c], floor) / max(typical["HGB"], floor)
             ratios[c].append(ratio)
             row.append(f"{ratio:.3f}")
         row += [f"{statistics.median(seconds[c]):.0f}" for c in timed]
@@ -414,13 +426,13 @@ def main():
         # Within noise: the mean of the paired differences (same rows, same
         # seed) against their standard error over the seeds.
         print(f"\n{'ensemble' if args.ensemble else 'tunelab'} minus peer, per seed (same "
-              "rows), relative to the peer's median error: mean +- standard error")
+              "rows), relative to the peer's error: mean +- standard error")
         for name, differences, scale in paired:
             mean = statistics.mean(differences)
             error_bar = (statistics.stdev(differences) / math.sqrt(len(differences))
                          if len(differences) > 1 else float("nan"))
             relative = (f"; {100 * mean / scale:+.1f}% +- {100 * error_bar / scale:.1f}%"
-                        if scale else f"; {mean:+.4g} +- {error_bar:.4g} (the peer's median is 0)")
+                        if scale else f"; {mean:+.4g} +- {error_bar:.4g} (the peer's error is 0)")
             print(f"  {name}: " + ", ".join(f"{d:+.4g}" for d in differences) + relative)
 
 

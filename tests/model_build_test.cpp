@@ -106,4 +106,36 @@ TEST_SUITE("model assembly") {
     }
     CHECK(seen == 2);
   }
+
+  TEST_CASE("resnet's linear_skip adds a linear path from the inputs to the outputs") {
+    const nlohmann::json settings = {{"num_blocks", 1}, {"c_hidden", 8}, {"groups", 1}};
+    nlohmann::json skipped = settings;
+    skipped["linear_skip"] = true;
+    torch::manual_seed(3);
+    auto plain = build(settings);
+    torch::manual_seed(3);
+    auto wide = build(skipped);
+    // The network draws the same weights with or without the path beside it.
+    auto network = wide->ptr(0)->named_children()["network"];
+    CHECK(tunelab::parameter_count(*wide) == tunelab::parameter_count(*plain) + 4 + 1);
+    const torch::Tensor x = torch::randn({5, 4});
+    plain->eval();
+    wide->eval();
+    torch::Tensor linear_part;
+    {
+      torch::NoGradGuard no_grad;
+      const auto deep = network->as<torch::nn::Sequential>()->forward(x);
+      CHECK(torch::allclose(deep, plain->forward(x)));
+      linear_part = wide->forward(x) - deep;
+    }
+    // What is added is linear in the inputs: doubling a row doubles its part
+    // above what zero gets (the bias).
+    const auto at_zero = wide->forward(torch::zeros({1, 4})) -
+                   network->as<torch::nn::Sequential>()->forward(torch::zeros({1, 4}));
+    const auto slope = linear_part - at_zero;
+    const auto doubled =
+        wide->forward(2 * x) - network->as<torch::nn::Sequential>()->forward(2 * x) - at_zero;
+    CHECK(torch::allclose(doubled, 2 * slope, 1e-4, 1e-5));
+    CHECK(error_key({{"linear_skip", "yes"}}).rfind("model.linear_skip: expected", 0) == 0);
+  }
 }

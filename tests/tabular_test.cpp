@@ -435,6 +435,21 @@ TEST_SUITE("tabular data") {
                   r.output);
     CHECK(r.output.find("Linear(in_features=37,") != std::string::npos);
 
+    // The linear path beside the network reads what the fronts hand on too,
+    // and a study with it reruns bit for bit.
+    r = tunelab::test::run_tunelab(
+        "model experiments/churn.yaml --set data.encoding=embedding --set "
+        "data.numeric_embedding=plr --set data.plr_width=8 --set model.linear_skip=true");
+    CHECK_MESSAGE(r.output.find("LinearSkip(in_features=37, out_features=1)") != std::string::npos,
+                  r.output);
+    r = tunelab::test::run_tunelab(
+        "run experiments/churn.yaml --trials 2 --set trainer.epochs=4 --quiet --set "
+        "model.linear_skip=true --study skip" +
+        storage);
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    r = tunelab::test::run_tunelab("rerun skip 0" + storage);
+    CHECK_MESSAGE(r.output.find("0 (bit-identical)") != std::string::npos, r.output);
+
     // Refused: no numeric column to embed, and PLR options without PLR.
     dir.write("w.csv", "a,b,y\nx,p,1\ny,q,2\nx,q,3\ny,p,4\nx,p,5\n");
     dir.write("w.yaml",

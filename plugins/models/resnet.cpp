@@ -7,6 +7,7 @@
 
 #include "common/option_specs.h"
 #include "model/init.h"
+#include "model/linear_skip.h"
 #include "model/stack.h"
 #include "plugin/assembly.h"
 #include "plugins/builtins.h"
@@ -42,6 +43,9 @@ const OptionSpecs kResnetOptions{
      OptionCheck::share()},
     {"residual_dropout", OptionType::number, 0.0,
      "share of each block's residual branch dropped in training", OptionCheck::share()},
+    {"linear_skip", OptionType::boolean, false,
+     "a Linear layer from the inputs to the outputs beside the network, added to it (wide and "
+     "deep: the network learns what a linear model misses)"},
     {"init", OptionType::text, "default",
      "weights: default (PyTorch's) or kaiming (the chapter's Kaiming-normal, fan_out)",
      OptionCheck::one_of({"default", "kaiming"})}};
@@ -97,6 +101,8 @@ nn::Sequential make_resnet(const ModelSpec& spec) {
   model->push_back("blocks", blocks);
   model->push_back("output_net", nn::Linear(c_hidden.back(), spec.output_dim));
   if (args.text("init") == "kaiming") init_resnet_parameters(*model);
+  if (args.boolean("linear_skip", false))
+    return with_linear_skip(model, spec.input_dim, spec.output_dim);
   return model;
 }
 

@@ -1,0 +1,36 @@
+#include "model/linear_skip.h"
+
+#include <torch/torch.h>
+
+namespace tunelab {
+
+LinearSkipImpl::LinearSkipImpl(torch::nn::Sequential network, std::int64_t inputs,
+                               std::int64_t outputs)
+    : network_(std::move(network)), inputs_(inputs), outputs_(outputs) {
+  reset();
+}
+
+void LinearSkipImpl::reset() {
+  // The network arrives built (and initialised by its model); only the
+  // linear path is made here, after it, so that the network's draws from the
+  // seeded generator are those it makes without the path.
+  network_ = register_module("network", network_);
+  linear_ = register_module("linear", torch::nn::Linear(inputs_, outputs_));
+}
+
+torch::Tensor LinearSkipImpl::forward(const torch::Tensor& x) {
+  return network_->forward(x) + linear_->forward(x);
+}
+
+void LinearSkipImpl::pretty_print(std::ostream& stream) const {
+  stream << "tunelab::LinearSkip(in_features=" << inputs_ << ", out_features=" << outputs_ << ")";
+}
+
+torch::nn::Sequential with_linear_skip(torch::nn::Sequential network, std::int64_t inputs,
+                                       std::int64_t outputs) {
+  torch::nn::Sequential out;
+  out->push_back("wide_and_deep", LinearSkip(std::move(network), inputs, outputs));
+  return out;
+}
+
+}  // namespace tunelab

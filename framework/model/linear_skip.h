@@ -1,0 +1,38 @@
+#pragma once
+// A network with a linear path beside it: the inputs go through the network
+// and through one Linear layer straight to the outputs, and the two are added
+// (the "wide and deep" shape of Cheng et al. 2016). On a table whose target
+// is mostly a linear function of its columns, the linear path carries that
+// part from the first epoch and the network learns what it misses; a plain
+// network must build the linear part out of its activations.
+
+#include <cstdint>
+
+#include <torch/nn/cloneable.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/linear.h>
+
+namespace tunelab {
+
+class LinearSkipImpl : public torch::nn::Cloneable<LinearSkipImpl> {
+ public:
+  LinearSkipImpl(torch::nn::Sequential network, std::int64_t inputs, std::int64_t outputs);
+
+  void reset() override;
+  torch::Tensor forward(const torch::Tensor& x);
+  void pretty_print(std::ostream& stream) const override;
+
+ private:
+  torch::nn::Sequential network_;
+  torch::nn::Linear linear_{nullptr};
+  std::int64_t inputs_, outputs_;
+};
+
+TORCH_MODULE(LinearSkip);
+
+// `network` and a linear path from its inputs to its outputs, as one
+// Sequential (whose only child is named "wide_and_deep").
+torch::nn::Sequential with_linear_skip(torch::nn::Sequential network, std::int64_t inputs,
+                                       std::int64_t outputs);
+
+}  // namespace tunelab
