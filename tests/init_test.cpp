@@ -42,6 +42,7 @@ TEST_SUITE("init") {
     CHECK(text.find("#   tenure_months            number") != std::string::npos);
     CHECK(text.find("folds: 5") != std::string::npos);  // 1,200 rows: small
     CHECK(text.find("Gorishniy et al. 2021") != std::string::npos);
+    CHECK(text.find("  linear_skip: true") != std::string::npos);
     CHECK(text.find("path: \"data/churn.csv\"") != std::string::npos);
 
     // It runs as written (a short budget here), and predicts.

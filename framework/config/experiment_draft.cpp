@@ -212,6 +212,12 @@ std::string draft_experiment(const CsvTable& table, const DraftRequest& request)
   line("  groups: 1");
   line("  num_blocks: 2");
   line(fmt::format("  c_hidden: {}", 1 << (size.width_low + 2)));
+  // Measured with bench/tabular.py --init (docs/performance.md, "What each
+  // technique moves"): it helps the small tables most, whose targets a linear
+  // model already fits well.
+  line(
+      "  linear_skip: true   # a linear path beside the network: it learns what a linear model "
+      "misses");
   line("trainer:");
   line("  optimizer: adamw");
   line("  lr: 1.0e-3");
