@@ -32,8 +32,10 @@ error over the seeds (--median: the median; a small test split's error
 moves in whole rows, so a median of a few splits jumps by a row where the
 mean counts every mistake), the networks' errors over HGB's (a classifier
 without a mistake counts half of one), their geometric mean over the
-tables, and the median wall time of a study. --per-seed also prints each
-split's errors.
+tables, and the median wall time of a study; then, per table, the
+ensemble's (else tunelab's) error minus the linear model's and the peer's on
+the same rows, split by split, with the mean and its standard error over the
+splits (within noise or not). --per-seed also prints each split's errors.
 
     bench/tabular.py [--tunelab build/tunelab] [--trials 20] [--seeds 1 2 3]
                      [--tables breast_cancer wine diabetes diamonds] [--no-peer]
@@ -379,7 +381,9 @@ def main():
           + " | ".join(f"{c} s" for c in timed) + " |")
     print("| --- " * (1 + len(contenders) + len(networks) + len(timed)) + "|")
     ratios = {c: [] for c in networks}
-    paired = []  # per table: the ensemble's (else tunelab's) error minus the peer's, per seed
+    # Per reference (the linear model, the peer) and table: the ensemble's
+    # (else tunelab's) error minus the reference's, per seed.
+    paired = {reference: [] for reference in ("linear", "peer") if reference in contenders}
     for name in args.tables:
         errors = {c: [] for c in contenders}
         seconds = {"tunelab": [], "peer": []}
@@ -404,10 +408,10 @@ def main():
             for c, values in errors.items():
                 print(f"  {name} {c}: " + ", ".join(f"{v:.4g}" for v in values), flush=True)
         typical = {c: center(v) for c, v in errors.items()}
-        if "peer" in errors:
-            ours = errors["ensemble" if "ensemble" in errors else "tunelab"]
-            paired.append((name, [a - b for a, b in zip(ours, errors["peer"])],
-                           center(errors["peer"])))
+        ours = errors["ensemble" if "ensemble" in errors else "tunelab"]
+        for reference, tables in paired.items():
+            tables.append((name, [a - b for a, b in zip(ours, errors[reference])],
+                           center(errors[reference])))
         row = [name] + [f"{typical[c]:.4g}" for c in contenders]
         # A classifier without a mistake on the test rows counts half a
         # mistake in the ratios, which 0 would leave undefined.
@@ -422,17 +426,17 @@ def main():
         if ratios[c]:
             geometric = math.exp(statistics.mean(math.log(r) for r in ratios[c]))
             print(f"\ngeometric mean of {c}'s error over HGB's: {geometric:.3f}")
-    if paired:
+    for reference, tables in paired.items():
         # Within noise: the mean of the paired differences (same rows, same
         # seed) against their standard error over the seeds.
-        print(f"\n{'ensemble' if args.ensemble else 'tunelab'} minus peer, per seed (same "
-              "rows), relative to the peer's error: mean +- standard error")
-        for name, differences, scale in paired:
+        print(f"\n{'ensemble' if args.ensemble else 'tunelab'} minus {reference}, per seed (same "
+              f"rows), relative to the {reference}'s error: mean +- standard error")
+        for name, differences, scale in tables:
             mean = statistics.mean(differences)
             error_bar = (statistics.stdev(differences) / math.sqrt(len(differences))
                          if len(differences) > 1 else float("nan"))
             relative = (f"; {100 * mean / scale:+.1f}% +- {100 * error_bar / scale:.1f}%"
-                        if scale else f"; {mean:+.4g} +- {error_bar:.4g} (the peer's error is 0)")
+                        if scale else f"; {mean:+.4g} +- {error_bar:.4g} (its error is 0)")
             print(f"  {name}: " + ", ".join(f"{d:+.4g}" for d in differences) + relative)
 
 
