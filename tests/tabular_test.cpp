@@ -37,6 +37,20 @@ bool missing(const torch::Tensor& x, std::int64_t i, std::int64_t j) {
   return std::isnan(x[i][j].item<float>());
 }
 
+// Runs two trials of `experiment` with `settings` as study `study`, checks
+// that trial `trial` reruns bit for bit, and returns the run's output.
+tunelab::test::CommandResult run_and_rerun(const std::string& experiment,
+                                           const std::string& settings, const std::string& study,
+                                           const std::string& storage, int trial = 1) {
+  auto r = tunelab::test::run_tunelab("run " + experiment + " --trials 2 --quiet " + settings +
+                                      " --study " + study + storage);
+  REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+  const auto rerun =
+      tunelab::test::run_tunelab("rerun " + study + " " + std::to_string(trial) + storage);
+  CHECK_MESSAGE(rerun.output.find("0 (bit-identical)") != std::string::npos, rerun.output);
+  return r;
+}
+
 }  // namespace
 
 TEST_SUITE("tabular data") {
@@ -357,13 +371,10 @@ TEST_SUITE("tabular data") {
   TEST_CASE("robust scaling and smooth clipping in a study: reproduced, predicted, refused alone") {
     tunelab::test::ScratchDir dir;
     const std::string storage = " --storage " + (dir.path() / "s.db").string();
-    auto r = tunelab::test::run_tunelab(
-        "run experiments/quickstart.yaml --trials 2 --set trainer.epochs=5 --quiet --set "
-        "data.scaling=robust --set data.smooth_clip=true --study robust" +
-        storage);
-    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
-    r = tunelab::test::run_tunelab("rerun robust 1" + storage);
-    CHECK_MESSAGE(r.output.find("0 (bit-identical)") != std::string::npos, r.output);
+    auto r = run_and_rerun("experiments/quickstart.yaml",
+                           "--set trainer.epochs=5 --set data.scaling=robust --set "
+                           "data.smooth_clip=true",
+                           "robust", storage);
     r = tunelab::test::run_tunelab("predict robust --input data/diabetes.csv --output " +
                                    (dir.path() / "p.csv").string() + storage);
     CHECK_MESSAGE(r.exit_status == 0, r.output);
@@ -414,14 +425,10 @@ TEST_SUITE("tabular data") {
   TEST_CASE("numeric embeddings in a study: with categorical embeddings, reproduced, predicted") {
     tunelab::test::ScratchDir dir;
     const std::string storage = " --storage " + (dir.path() / "s.db").string();
-    auto r = tunelab::test::run_tunelab(
-        "run experiments/churn.yaml --trials 2 --set trainer.epochs=4 --quiet --set "
-        "data.encoding=embedding --set data.numeric_embedding=plr --set data.plr_width=8 "
-        "--study plr" +
-        storage);
-    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
-    r = tunelab::test::run_tunelab("rerun plr 1" + storage);
-    CHECK_MESSAGE(r.output.find("0 (bit-identical)") != std::string::npos, r.output);
+    auto r = run_and_rerun("experiments/churn.yaml",
+                           "--set trainer.epochs=4 --set data.encoding=embedding --set "
+                           "data.numeric_embedding=plr --set data.plr_width=8",
+                           "plr", storage);
     r = tunelab::test::run_tunelab("predict plr --input data/churn.csv --output " +
                                    (dir.path() / "p.csv").string() + storage);
     CHECK_MESSAGE(r.exit_status == 0, r.output);
@@ -442,13 +449,8 @@ TEST_SUITE("tabular data") {
         "data.numeric_embedding=plr --set data.plr_width=8 --set model.linear_skip=true");
     CHECK_MESSAGE(r.output.find("LinearSkip(in_features=37, out_features=1)") != std::string::npos,
                   r.output);
-    r = tunelab::test::run_tunelab(
-        "run experiments/churn.yaml --trials 2 --set trainer.epochs=4 --quiet --set "
-        "model.linear_skip=true --study skip" +
-        storage);
-    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
-    r = tunelab::test::run_tunelab("rerun skip 0" + storage);
-    CHECK_MESSAGE(r.output.find("0 (bit-identical)") != std::string::npos, r.output);
+    run_and_rerun("experiments/churn.yaml", "--set trainer.epochs=4 --set model.linear_skip=true",
+                  "skip", storage, 0);
 
     // Refused: no numeric column to embed, and PLR options without PLR.
     dir.write("w.csv", "a,b,y\nx,p,1\ny,q,2\nx,q,3\ny,p,4\nx,p,5\n");
@@ -506,13 +508,9 @@ TEST_SUITE("tabular data") {
   TEST_CASE("quantile scaling in a study: reproduced, predicted, too many quantiles refused") {
     tunelab::test::ScratchDir dir;
     const std::string storage = " --storage " + (dir.path() / "s.db").string();
-    auto r = tunelab::test::run_tunelab(
-        "run experiments/quickstart.yaml --trials 2 --set trainer.epochs=5 --quiet --set "
-        "data.scaling=quantile --study quantile" +
-        storage);
-    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
-    r = tunelab::test::run_tunelab("rerun quantile 1" + storage);
-    CHECK_MESSAGE(r.output.find("0 (bit-identical)") != std::string::npos, r.output);
+    auto r =
+        run_and_rerun("experiments/quickstart.yaml",
+                      "--set trainer.epochs=5 --set data.scaling=quantile", "quantile", storage);
     // predict applies the kept quantiles: on the test rows, the stored loss.
     const auto best = tunelab::test::json_of("best quantile --format json" + storage);
     const auto rows = dir.write("rows.csv", tunelab::test::quickstart_test_rows_csv());
