@@ -131,7 +131,7 @@ TEST_SUITE("model assembly") {
     // What is added is linear in the inputs: doubling a row doubles its part
     // above what zero gets (the bias).
     const auto at_zero = wide->forward(torch::zeros({1, 4})) -
-                   network->as<torch::nn::Sequential>()->forward(torch::zeros({1, 4}));
+                         network->as<torch::nn::Sequential>()->forward(torch::zeros({1, 4}));
     const auto slope = linear_part - at_zero;
     const auto doubled =
         wide->forward(2 * x) - network->as<torch::nn::Sequential>()->forward(2 * x) - at_zero;
