@@ -116,26 +116,24 @@ TEST_SUITE("model assembly") {
     torch::manual_seed(3);
     auto wide = build(skipped);
     // The network draws the same weights with or without the path beside it.
-    auto network = wide->ptr(0)->named_children()["network"];
+    auto* network = wide->ptr(0)->named_children()["network"]->as<torch::nn::Sequential>();
+    REQUIRE(network != nullptr);
     CHECK(tunelab::parameter_count(*wide) == tunelab::parameter_count(*plain) + 4 + 1);
     const torch::Tensor x = torch::randn({5, 4});
     plain->eval();
     wide->eval();
-    torch::Tensor linear_part;
-    {
-      torch::NoGradGuard no_grad;
-      const auto deep = network->as<torch::nn::Sequential>()->forward(x);
-      CHECK(torch::allclose(deep, plain->forward(x)));
-      linear_part = wide->forward(x) - deep;
-    }
+    torch::NoGradGuard no_grad;
+    CHECK(torch::allclose(network->forward(x), plain->forward(x)));
     // What is added is linear in the inputs: doubling a row doubles its part
     // above what zero gets (the bias).
-    const auto at_zero = wide->forward(torch::zeros({1, 4})) -
-                         network->as<torch::nn::Sequential>()->forward(torch::zeros({1, 4}));
-    const auto slope = linear_part - at_zero;
-    const auto doubled =
-        wide->forward(2 * x) - network->as<torch::nn::Sequential>()->forward(2 * x) - at_zero;
-    CHECK(torch::allclose(doubled, 2 * slope, 1e-4, 1e-5));
+    const auto linear_part = [&](const torch::Tensor& rows) {
+      return wide->forward(rows) - network->forward(rows);
+    };
+    const auto at_zero = linear_part(torch::zeros({1, 4}));
+    CHECK(
+        torch::allclose(linear_part(2 * x) - at_zero, 2 * (linear_part(x) - at_zero), 1e-4, 1e-5));
+    // A copy would share the network it was handed: clone() refuses.
+    CHECK_THROWS(wide->clone());
     CHECK(error_key({{"linear_skip", "yes"}}).rfind("model.linear_skip: expected", 0) == 0);
   }
 }

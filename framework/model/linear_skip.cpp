@@ -6,17 +6,10 @@ namespace tunelab {
 
 LinearSkipImpl::LinearSkipImpl(torch::nn::Sequential network, std::int64_t inputs,
                                std::int64_t outputs)
-    : network_(std::move(network)), inputs_(inputs), outputs_(outputs) {
-  reset();
-}
-
-void LinearSkipImpl::reset() {
-  // The network arrives built (and initialised by its model); only the
-  // linear path is made here, after it, so that the network's draws from the
-  // seeded generator are those it makes without the path.
-  network_ = register_module("network", network_);
-  linear_ = register_module("linear", torch::nn::Linear(inputs_, outputs_));
-}
+    : network_(register_module("network", std::move(network))),
+      linear_(register_module("linear", torch::nn::Linear(inputs, outputs))),
+      inputs_(inputs),
+      outputs_(outputs) {}
 
 torch::Tensor LinearSkipImpl::forward(const torch::Tensor& x) {
   return network_->forward(x) + linear_->forward(x);

@@ -8,23 +8,28 @@
 
 #include <cstdint>
 
-#include <torch/nn/cloneable.h>
+#include <torch/nn/module.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/linear.h>
 
 namespace tunelab {
 
-class LinearSkipImpl : public torch::nn::Cloneable<LinearSkipImpl> {
+// A plain Module, not a Cloneable: it holds a network built elsewhere, which
+// a Cloneable's reset() could not build again, so a copy would share it;
+// clone() says it is not implemented instead.
+class LinearSkipImpl : public torch::nn::Module {
  public:
+  // The network arrives built (and initialised by its model); only the
+  // linear path is made here, after it, so that the network's draws from
+  // the seeded generator are those it makes without the path.
   LinearSkipImpl(torch::nn::Sequential network, std::int64_t inputs, std::int64_t outputs);
 
-  void reset() override;
   torch::Tensor forward(const torch::Tensor& x);
   void pretty_print(std::ostream& stream) const override;
 
  private:
   torch::nn::Sequential network_;
-  torch::nn::Linear linear_{nullptr};
+  torch::nn::Linear linear_;
   std::int64_t inputs_, outputs_;
 };
 
