@@ -23,8 +23,10 @@ sees exactly those:
   share of held-out rows, drawn by its own seed) as a script would.
 
 With --init, tunelab runs the experiment file `tunelab init` writes for
-the learning rows (its space, folds under 2,000 rows, the log of a skewed
-positive target, its ensemble) instead of the peer's space.
+the learning rows (its space, folds and the linear path under 2,000 rows,
+the log of a skewed positive target, its ensemble and its budget: 40 trials
+under 2,000 rows, 30 under 20,000, unless --trials says otherwise) instead
+of the peer's space; the peer, if run, gets the same number of trials.
 
 The error is 1 - accuracy for classification and the RMSE (in the
 target's units) for regression. The table gives each contender's mean
@@ -37,7 +39,7 @@ ensemble's (else tunelab's) error minus the linear model's and the peer's on
 the same rows, split by split, with the mean and its standard error over the
 splits (within noise or not). --per-seed also prints each split's errors.
 
-    bench/tabular.py [--tunelab build/tunelab] [--trials 20] [--seeds 1 2 3]
+    bench/tabular.py [--tunelab build/tunelab] [--trials N] [--seeds 1 2 3]
                      [--tables breast_cancer wine diabetes diamonds] [--no-peer]
                      [--ensemble 10] [--init] [--median] [--per-seed]
                      [--set data.target_transform=log ...]
@@ -48,6 +50,7 @@ python3-torch (scripts/setup.sh with TUNELAB_WITH_REFERENCES=1).
 import argparse
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -170,11 +173,12 @@ search:
 
 def tunelab_study(tunelab, folder, learn, test, target, task, trials, seed, sets=(),
                   ensemble=0, without=(), from_init=False):
-    """The best trial's test error, the ensemble's (None without one), and seconds.
+    """The best trial's test error, the ensemble's (None without one), seconds
+    and the number of trials.
 
     from_init: the experiment file is the one `tunelab init` writes for the
     learning rows (its space, folds and ensemble), with all of them to learn
-    from (no test rows of its own) and `trials` as the budget."""
+    from (no test rows of its own) and `trials` as the budget (None: init's)."""
     learn_csv = os.path.join(folder, "learn.csv")
     test_csv = os.path.join(folder, "test.csv")
     learn.to_csv(learn_csv, index=False)
@@ -183,6 +187,9 @@ def tunelab_study(tunelab, folder, learn, test, target, task, trials, seed, sets
     if from_init:
         subprocess.run([tunelab, "init", learn_csv, "--target", target, "-o", experiment],
                        check=True, stdout=subprocess.DEVNULL)
+        if trials is None:
+            with open(experiment) as written:
+                trials = int(re.search(r"^  trials: (\d+)$", written.read(), re.M).group(1))
         sets = ["data.split={train: 0.8, val: 0.2, test: 0}", f"search.trials={trials}",
                 f"seed={seed}", *sets]
         ensemble = 10  # what init writes
@@ -211,7 +218,7 @@ def tunelab_study(tunelab, folder, learn, test, target, task, trials, seed, sets
             truth = test[target]
         return error(task, truth.to_numpy(), predicted.to_numpy())
 
-    return test_error(), test_error("--ensemble") if ensemble else None, seconds
+    return test_error(), test_error("--ensemble") if ensemble else None, seconds, trials
 
 
 def fit_early_stopping(model, optimizer, loss_fn, train, val, batch, keep=False):
@@ -343,7 +350,8 @@ def peer_study(learn, test, target, task, trials, seed):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tunelab", default=os.path.join(ROOT, "build", "tunelab"))
-    parser.add_argument("--trials", type=int, default=20)
+    parser.add_argument("--trials", type=int, default=None,
+                        help="trials per study (default: 20; with --init, what init writes)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--tables", nargs="+", default=list(TABLES), choices=list(TABLES))
     parser.add_argument("--no-peer", action="store_true", help="leave the Optuna script out")
@@ -359,6 +367,8 @@ def main():
     parser.add_argument("--per-seed", action="store_true",
                         help="also print every split's errors")
     args = parser.parse_args()
+    if args.trials is None and not args.init:
+        args.trials = 20
     center = statistics.median if args.median else statistics.mean
     try:
         import pandas  # noqa: F401
@@ -372,14 +382,14 @@ def main():
     contenders = (["linear", "HGB", "tunelab"] + (["ensemble"] if args.ensemble else [])
                   + ([] if args.no_peer else ["peer"]))
     print(f"test error (1 - accuracy, or RMSE in the target's units), "
-          f"{'median' if args.median else 'mean'} of seeds {args.seeds}; {args.trials} trials "
-          "per study\n")
+          f"{'median' if args.median else 'mean'} of seeds {args.seeds}; the trials per study "
+          f"in the table{' (what init writes)' if args.trials is None else ''}\n")
     networks = [c for c in ("tunelab", "ensemble", "peer") if c in contenders]
     timed = [c for c in ("tunelab", "peer") if c in contenders]
-    print("| table | " + " | ".join(contenders) + " | "
+    print("| table | trials | " + " | ".join(contenders) + " | "
           + " | ".join(f"{c} / HGB" for c in networks) + " | "
           + " | ".join(f"{c} s" for c in timed) + " |")
-    print("| --- " * (1 + len(contenders) + len(networks) + len(timed)) + "|")
+    print("| --- " * (2 + len(contenders) + len(networks) + len(timed)) + "|")
     ratios = {c: [] for c in networks}
     # Per reference (the linear model, the peer) and table: the ensemble's
     # (else tunelab's) error minus the reference's, per seed.
@@ -393,15 +403,15 @@ def main():
             for key, (value, _) in baselines(learn, test, target, task).items():
                 errors[key].append(value)
             with tempfile.TemporaryDirectory() as folder:
-                value, combined, took = tunelab_study(args.tunelab, folder, learn, test, target,
-                                                      task, args.trials, seed, args.set,
-                                                      args.ensemble, from_init=args.init)
+                value, combined, took, trials = tunelab_study(
+                    args.tunelab, folder, learn, test, target, task, args.trials, seed, args.set,
+                    args.ensemble, from_init=args.init)
             errors["tunelab"].append(value)
             if args.ensemble:
                 errors["ensemble"].append(combined)
             seconds["tunelab"].append(took)
             if not args.no_peer:
-                value, took = peer_study(learn, test, target, task, args.trials, seed)
+                value, took = peer_study(learn, test, target, task, trials, seed)
                 errors["peer"].append(value)
                 seconds["peer"].append(took)
         if args.per_seed:
@@ -412,7 +422,7 @@ def main():
         for reference, tables in paired.items():
             tables.append((name, [a - b for a, b in zip(ours, errors[reference])],
                            center(errors[reference])))
-        row = [name] + [f"{typical[c]:.4g}" for c in contenders]
+        row = [name, str(trials)] + [f"{typical[c]:.4g}" for c in contenders]
         # A classifier without a mistake on the test rows counts half a
         # mistake in the ratios, which 0 would leave undefined.
         floor = 0.5 / test_rows if TABLES[name][2] == "classification" else 0.0

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 #include <torch/torch.h>
+#include <sstream>
 
 #include "common/errors.h"
 #include "model/parameter_count.h"
@@ -118,20 +119,51 @@ TEST_SUITE("model assembly") {
     // The network draws the same weights with or without the path beside it.
     auto* network = wide->ptr(0)->named_children()["network"]->as<torch::nn::Sequential>();
     REQUIRE(network != nullptr);
-    CHECK(tunelab::parameter_count(*wide) == tunelab::parameter_count(*plain) + 4 + 1);
+    // The path's weights and bias, and the network's scale.
+    CHECK(tunelab::parameter_count(*wide) == tunelab::parameter_count(*plain) + 4 + 1 + 1);
     const torch::Tensor x = torch::randn({5, 4});
     plain->eval();
     wide->eval();
     torch::NoGradGuard no_grad;
     CHECK(torch::allclose(network->forward(x), plain->forward(x)));
-    // What is added is linear in the inputs: doubling a row doubles its part
-    // above what zero gets (the bias).
-    const auto linear_part = [&](const torch::Tensor& rows) {
-      return wide->forward(rows) - network->forward(rows);
+    // Untrained, the model is the linear path alone: doubling a row doubles
+    // its output above what zero gets (the bias).
+    const auto above_zero = [&](const torch::Tensor& rows) {
+      return wide->forward(rows) - wide->forward(torch::zeros({1, 4}));
     };
-    const auto at_zero = linear_part(torch::zeros({1, 4}));
-    CHECK(
-        torch::allclose(linear_part(2 * x) - at_zero, 2 * (linear_part(x) - at_zero), 1e-4, 1e-5));
+    CHECK(torch::allclose(above_zero(2 * x), 2 * above_zero(x), 1e-4, 1e-5));
+    // The network's part is its output times the scale, which training moves.
+    auto scale = wide->ptr(0)->named_parameters(false)["network_scale"];
+    const torch::Tensor linear_alone = wide->forward(x);
+    scale.fill_(0.5);
+    CHECK(torch::allclose(wide->forward(x), linear_alone + 0.5 * plain->forward(x), 1e-4, 1e-5));
+    // At zero, a step moves the scale and leaves the network's weights alone.
+    scale.fill_(0);
+    {
+      torch::AutoGradMode with_grad(true);
+      wide->zero_grad();
+      wide->forward(x).pow(2).sum().backward();
+    }
+    CHECK(scale.grad().abs().item<double>() > 0);
+    for (const auto& p : network->parameters()) CHECK(p.grad().abs().sum().item<double>() == 0);
+    // Weights written before the scale existed (the network's output added
+    // whole) load with a scale of one.
+    torch::serialize::OutputArchive written, parts;
+    for (const auto& child : wide->ptr(0)->named_children()) {
+      torch::serialize::OutputArchive part;
+      child.value()->save(part);
+      parts.write(child.key(), part);
+    }
+    written.write("wide_and_deep", parts);
+    std::stringstream bytes;
+    written.save_to(bytes);
+    torch::serialize::InputArchive reading;
+    reading.load_from(bytes);
+    torch::manual_seed(4);
+    auto loaded = build(skipped);
+    loaded->load(reading);
+    loaded->eval();
+    CHECK(torch::allclose(loaded->forward(x), linear_alone + plain->forward(x), 1e-4, 1e-5));
     // A copy would share the network it was handed: clone() refuses.
     CHECK_THROWS(wide->clone());
     CHECK(error_key({{"linear_skip", "yes"}}).rfind("model.linear_skip: expected", 0) == 0);

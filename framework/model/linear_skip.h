@@ -4,7 +4,11 @@
 // (the "wide and deep" shape of Cheng et al. 2016). On a table whose target
 // is mostly a linear function of its columns, the linear path carries that
 // part from the first epoch and the network learns what it misses; a plain
-// network must build the linear part out of its activations.
+// network must build the linear part out of its activations. The network's
+// output is multiplied by a learned scale that starts at zero (ReZero,
+// Bachlechner et al. 2020), so an untrained model is the linear model and
+// the network's part grows only as far as training (and early stopping on
+// the validation rows) finds it useful; weight decay pulls it back.
 
 #include <cstdint>
 
@@ -25,11 +29,15 @@ class LinearSkipImpl : public torch::nn::Module {
   LinearSkipImpl(torch::nn::Sequential network, std::int64_t inputs, std::int64_t outputs);
 
   torch::Tensor forward(const torch::Tensor& x);
+  // Weights written before the scale existed load with a scale of one: the
+  // network's output was added whole when they were trained.
+  void load(torch::serialize::InputArchive& archive) override;
   void pretty_print(std::ostream& stream) const override;
 
  private:
   torch::nn::Sequential network_;
   torch::nn::Linear linear_;
+  torch::Tensor network_scale_;
   std::int64_t inputs_, outputs_;
 };
 
