@@ -407,7 +407,8 @@ TEST_SUITE("bad input") {
     check_cases(dir, cases);
   }
 
-  TEST_CASE("bad stores: missing folder, unwritable place, newer schema, not a store") {
+  TEST_CASE(
+      "bad stores: missing folder, unwritable place, newer schema, not a store, an empty one") {
     tunelab::test::ScratchDir dir;
     dir.write("exp.yaml", kGood);
     const auto text = dir.write("text.db", "this is not an SQLite database at all, only text....");
@@ -415,6 +416,10 @@ TEST_SUITE("bad input") {
       SQLite::Database other((dir.path() / "other.db").string(),
                              SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
       other.exec("CREATE TABLE studies (x)");
+      // What a run killed while it made its store leaves behind.
+      SQLite::Database empty((dir.path() / "empty.db").string(),
+                             SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      empty.exec("PRAGMA journal_mode = WAL");
     }
     // A copy of the shared store, then marked as written by a newer tunelab.
     const auto newer = dir.path() / "newer.db";
@@ -444,6 +449,10 @@ TEST_SUITE("bad input") {
         {"another program's database",
          "run {dir}/exp.yaml --storage {dir}/other.db",
          {"{dir}/other.db: an SQLite database, but not a tunelab store"}},
+        {"querying an empty database",
+         "studies --storage {dir}/empty.db",
+         {"{dir}/empty.db: an empty database, with no study in it (a run stopped while it made "
+          "the store leaves one; tunelab run --storage {dir}/empty.db creates the store in it)"}},
         {"a store URL of another kind",
          "run {dir}/exp.yaml --storage mysql://h/db",
          {"--storage mysql://h/db: expected sqlite:///path/to.db"}},

@@ -61,6 +61,15 @@ TEST_SUITE("crash safety") {
       if (!std::filesystem::exists(db)) continue;  // killed before the store was made
       SQLite::Database d(db);
       CHECK(d.execAndGet("PRAGMA integrity_check").getString() == "ok");
+      // The schema is made in one transaction: a kill while it is written
+      // (a slow start under the sanitizers) leaves a store with no table at
+      // all, never one with some of them.
+      const int tables = d.execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+      if (tables == 0) {
+        CHECK(seen.empty());
+        continue;
+      }
+      REQUIRE(d.tableExists("schema_version"));
       const auto now = complete_trials(db);
       for (const auto& [number, trial] : seen) {
         INFO("round " << round << ", trial " << number);

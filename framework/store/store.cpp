@@ -35,12 +35,20 @@ std::unique_ptr<sql::Connection> connect_postgresql(const std::string& url) {
 // A store's connection with what an existing store must have: tunelab's
 // schema, of a version this tunelab reads. `where` names it in messages.
 void check_readable(StoreConnection& store, const std::string& where) {
-  if (!store.db->table_exists("schema_version"))
-    throw InputError(store.is_postgresql()
-                         ? fmt::format("{}: no tunelab results store in this database (tunelab "
-                                       "run creates one)",
-                                       where)
-                         : fmt::format("{}: not a tunelab results store", where));
+  if (!store.db->table_exists("schema_version")) {
+    if (store.is_postgresql())
+      throw InputError(fmt::format(
+          "{}: no tunelab results store in this database (tunelab run creates one)", where));
+    // The schema is written in one transaction, so a run killed while it
+    // made the store leaves an SQLite file with no table at all.
+    sql::Rows tables = store.db->query("SELECT count(*) FROM sqlite_master");
+    if (tables.next() && tables.integer(0) == 0)
+      throw InputError(fmt::format(
+          "{}: an empty database, with no study in it (a run stopped while it made the store "
+          "leaves one; tunelab run --storage {} creates the store in it)",
+          where, where));
+    throw InputError(fmt::format("{}: not a tunelab results store", where));
+  }
   const int version = schema_version(*store.db);
   if (version > kSchemaVersion)
     throw InputError(
