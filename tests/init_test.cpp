@@ -43,6 +43,8 @@ TEST_SUITE("init") {
     CHECK(text.find("folds: 5") != std::string::npos);  // 1,200 rows: small
     CHECK(text.find("Gorishniy et al. 2021") != std::string::npos);
     CHECK(text.find("  linear_skip: true") != std::string::npos);
+    // Few validation rows: the best trials, equally weighted (measured).
+    CHECK(text.find("  ensemble: {size: 10, method: top}") != std::string::npos);
     CHECK(text.find("path: \"data/churn.csv\"") != std::string::npos);
 
     // It runs as written (a short budget here), and predicts.
@@ -89,6 +91,8 @@ TEST_SUITE("init") {
     CHECK(r.output.find("missing_target: drop   # 273 rows have no target") != std::string::npos);
     CHECK(r.output.find("folds:") == std::string::npos);       // 2,727 rows: medium
     CHECK(r.output.find("linear_skip") == std::string::npos);  // measured for small tables
+    CHECK(r.output.find("  ensemble: {size: 10}   # Caruana et al. 2004's greedy selection") !=
+          std::string::npos);
     CHECK(r.output.find("standardize: {x: true, y: true}") != std::string::npos);
     // From 1 to 1804, skewed: a positive target over decades trains on its
     // log, and says why.
