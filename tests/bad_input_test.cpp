@@ -396,6 +396,14 @@ TEST_SUITE("bad input") {
          with_csv("semicolons", "x;y\n1;2\n3;4\n"),
          {"{dir}/semicolons.csv:1: the header is one field, 'x;y': are the fields separated by "
           "';'?"}},
+        // A spreadsheet's: a byte-order mark, quoted names, CRLF. Its quotes
+        // make the whole file one field, which the message shows only the
+        // start of, on the line the header starts on.
+        {"fields separated by ';', the names quoted",
+         with_csv("quoted", "\xEF\xBB\xBF\"price\";\"area\";zone\r\n1;2;a\r\n3;4;b\r\n5;6;c\r\n",
+                  "price"),
+         {"{dir}/quoted.csv:1: the header is one field, 'price\";\"area\";zone...': are the "
+          "fields separated by ';'?"}},
         {"validate reads the data too: a missing CSV",
          [&] {
            with_csv("gone", "");

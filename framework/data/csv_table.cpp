@@ -34,8 +34,12 @@ struct Reader {
 void on_field(void* text, std::size_t length, void* data) {
   auto& r = *static_cast<Reader*>(data);
   if (!r.problem.empty()) return;
-  if (r.fields == 0) r.row_line = r.current_line;
   const std::string_view cell(static_cast<const char*>(text), length);
+  // A quoted first field may run over several lines: the row starts on the
+  // first of them.
+  if (r.fields == 0)
+    r.row_line = r.current_line - std::min<std::size_t>(std::count(cell.begin(), cell.end(), '\n'),
+                                                        r.current_line - 1);
   if (const auto bad = first_invalid_utf8(cell)) {
     const std::string column = r.header_done && r.fields < r.table.header.size()
                                    ? fmt::format(" (column '{}')", r.table.header[r.fields])
@@ -52,6 +56,13 @@ void on_field(void* text, std::size_t length, void* data) {
   ++r.fields;
 }
 
+// The start of a text for a message: up to its first line's end, at most
+// 60 bytes (a quote that never closes makes the rest of the file one field).
+std::string shown_start(const std::string& text) {
+  const std::size_t end = std::min<std::size_t>(text.find_first_of("\r\n"), 60);
+  return end < text.size() ? text.substr(0, end) + "..." : text;
+}
+
 // The header's own checks, once it is read.
 std::string header_problem(const CsvTable& table, const std::string& name, std::size_t line) {
   // A header of one field that holds the others: fields split by another
@@ -62,7 +73,7 @@ std::string header_problem(const CsvTable& table, const std::string& name, std::
         return fmt::format(
             "{}:{}: the header is one field, '{}': are the fields separated by '{}'? tunelab "
             "reads fields separated by ','",
-            name, line, table.header.front(),
+            name, line, shown_start(table.header.front()),
             separator == '\t' ? std::string("\\t") : std::string(1, separator));
   for (std::size_t j = 0; j < table.header.size(); ++j) {
     if (table.header[j].empty())
