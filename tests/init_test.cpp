@@ -120,4 +120,30 @@ TEST_SUITE("init") {
     r = tunelab::test::run_shell(in_dir + "\"$TUNELAB\" init missing.csv -o - 2>&1");
     CHECK(r.exit_status == 2);
   }
+
+  TEST_CASE(
+      "init points at a row number, numbers with thousands separators, levels of a row or two") {
+    tunelab::test::ScratchDir dir;
+    // A spreadsheet's export: a row number, an area written "12,000", a
+    // date of many levels, a category and a small count.
+    std::string rows = "Id,area,sold,zone,rooms,price\n";
+    for (int i = 1; i <= 40; ++i)
+      rows += fmt::format("{},\"{},000\",2010-01-{:02d},{},{},{}\n", i, 1 + i % 25, 1 + i % 28,
+                          i % 3 ? "A" : "B", i % 7 + 1, 1000 + i * 13 % 97);
+    dir.write("h.csv", rows);
+    const auto r = tunelab::test::run_shell("cd '" + dir.path().string() +
+                                            "' && \"$TUNELAB\" init h.csv --target price -o -");
+    REQUIRE_MESSAGE(r.exit_status == 0, r.output);
+    CHECK_MESSAGE(
+        r.output.find("#   Id                       number (1, 2, 3, ... down the file: a "
+                      "row number? if so, list it in args.ignore)") != std::string::npos,
+        r.output);
+    CHECK(r.output.find("#   area                     category, 25 levels (numbers with ',' "
+                        "between thousands: saved without the commas they read as numbers)") !=
+          std::string::npos);
+    CHECK(r.output.find("#   sold                     category, 28 levels (a level for every two "
+                        "rows or fewer") != std::string::npos);
+    CHECK(r.output.find("#   zone                     category, 2 levels\n") != std::string::npos);
+    CHECK(r.output.find("#   rooms                    number\n") != std::string::npos);
+  }
 }

@@ -48,8 +48,35 @@ struct ColumnSurvey {
   Skewness skew, log_skew;       // of the numbers, and of the logs of those above 0
   std::set<std::string> values;  // distinct present cells, up to kManyValues + 1
   bool all_distinct = true;      // no present cell twice
+  bool counts_up = true;         // 1, 2, 3, ... down the file, every cell present
+  double last = 0;               // the last number, for counts_up
+  // Every present cell a number, some written with ',' between thousands
+  // ("9,358"), which a run reads as a word.
+  bool thousands = true, has_thousands = false;
+  std::size_t count = 0;  // cells, present or missing
+  std::size_t present() const { return count - missing; }
   bool identifier() const { return !numeric && all_distinct && values.size() >= 10; }
 };
+
+// "9,358", "-1,204,000.5": digits in groups of three after the first.
+bool thousands_separated(std::string_view cell) {
+  if (!cell.empty() && cell.front() == '-') cell.remove_prefix(1);
+  const std::size_t point = cell.find('.');
+  const std::string_view whole = cell.substr(0, point);
+  if (point != std::string_view::npos) {
+    const std::string_view fraction = cell.substr(point + 1);
+    if (fraction.empty() ||
+        !std::all_of(fraction.begin(), fraction.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return false;
+  }
+  const std::size_t first = whole.find(',');
+  if (first == std::string_view::npos || first == 0 || first > 3) return false;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    const bool comma_place = i >= first && (i - first) % 4 == 0;
+    if (comma_place ? whole[i] != ',' : (whole[i] < '0' || whole[i] > '9')) return false;
+  }
+  return (whole.size() - first) % 4 == 0;
+}
 
 // Past this many distinct values a column's count is "many": the survey
 // keeps no more of them.
@@ -63,19 +90,26 @@ ColumnSurvey survey(const CsvTable& table, std::size_t column) {
   s.name = cells.name();
   // Views into the table's own cells: whether any repeats, at no copy.
   std::unordered_set<std::string_view> seen;
+  s.count = cells.rows();
   for (std::size_t i = 0; i < cells.rows(); ++i) {
     if (cells.missing(i)) {
       ++s.missing;
+      s.counts_up = false;
       continue;
     }
     if (const auto v = cells.number(i)) {
+      s.counts_up = s.counts_up && *v == (i == 0 ? 1 : s.last + 1);
+      s.last = *v;
       s.whole = s.whole && *v == std::floor(*v);
       s.low = std::min(s.low, *v);
       s.high = std::max(s.high, *v);
       s.skew.add(*v);
       if (*v > 0) s.log_skew.add(std::log(*v));
     } else {
-      s.numeric = false;
+      s.numeric = s.counts_up = false;
+      const bool separated = thousands_separated(cells.text(i));
+      s.thousands = s.thousands && separated;
+      s.has_thousands = s.has_thousands || separated;
     }
     const std::string_view cell = cells.text(i);
     if (s.all_distinct) s.all_distinct = seen.insert(cell).second;
@@ -90,6 +124,20 @@ std::string quoted(const std::string& text) { return nlohmann::json(text).dump()
 std::string levels_text(const ColumnSurvey& s) {
   return s.values.size() > kManyValues ? fmt::format("more than {} levels", kManyValues)
                                        : fmt::format("{} levels", s.values.size());
+}
+
+// What a user may want to change about a column that init reads as the
+// file says: nothing for most.
+std::string column_hint(const ColumnSurvey& c) {
+  if (c.numeric && c.counts_up && c.count >= 10)
+    return " (1, 2, 3, ... down the file: a row number? if so, list it in args.ignore)";
+  if (c.identifier() || c.numeric) return "";
+  if (c.thousands && c.has_thousands)
+    return " (numbers with ',' between thousands: saved without the commas they read as numbers)";
+  if (c.values.size() >= 10 && 2 * c.values.size() > c.present())
+    return " (a level for every two rows or fewer: one-hot, each says little; args.ignore may be "
+           "better)";
+  return "";
 }
 
 // The search space and budget for a table of `rows` rows: Gorishniy et al.
@@ -180,6 +228,7 @@ std::string draft_experiment(const CsvTable& table, const DraftRequest& request)
                       : c.numeric    ? "number"
                                      : "category, " + levels_text(c);
     if (c.missing) how += fmt::format(", {} missing", c.missing);
+    how += column_hint(c);
     line(fmt::format("  #   {:<24} {}", c.name, how));
   }
   if (target.missing)
