@@ -404,6 +404,9 @@ TEST_SUITE("bad input") {
                   "price"),
          {"{dir}/quoted.csv:1: the header is one field, 'price\";\"area\";zone...': are the "
           "fields separated by ';'?"}},
+        {"a quote never closed, on the row's own line",
+         with_csv("unclosed", "x,y\n1,2\n\"3,4\n5,6\n7,8\n"),
+         {"{dir}/unclosed.csv:3: row has 1 fields, the header has 2"}},
         {"validate reads the data too: a missing CSV",
          [&] {
            with_csv("gone", "");

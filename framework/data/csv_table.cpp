@@ -28,6 +28,7 @@ struct Reader {
   std::size_t row_line = 0;
   std::size_t fields = 0;  // of the row being read
   bool header_done = false;
+  bool at_end = false;  // the file is read: what is left is a quote never closed
   std::string problem;
 };
 
@@ -36,10 +37,12 @@ void on_field(void* text, std::size_t length, void* data) {
   if (!r.problem.empty()) return;
   const std::string_view cell(static_cast<const char*>(text), length);
   // A quoted first field may run over several lines: the row starts on the
-  // first of them.
-  if (r.fields == 0)
-    r.row_line = r.current_line - std::min<std::size_t>(std::count(cell.begin(), cell.end(), '\n'),
-                                                        r.current_line - 1);
+  // first of them. (A quote never closed holds the last line's end too.)
+  if (r.fields == 0) {
+    std::size_t spanned = std::count(cell.begin(), cell.end(), '\n');
+    if (r.at_end && spanned > 0 && cell.back() == '\n') --spanned;
+    r.row_line = r.current_line - std::min(spanned, r.current_line - 1);
+  }
   if (const auto bad = first_invalid_utf8(cell)) {
     const std::string column = r.header_done && r.fields < r.table.header.size()
                                    ? fmt::format(" (column '{}')", r.table.header[r.fields])
@@ -120,6 +123,7 @@ void parse_into(std::istream& in, Reader& reader) {
                                   csv_strerror(csv_error(&parser))));
     if (!reader.problem.empty()) throw DataError(reader.problem);
   }
+  reader.at_end = true;
   csv_fini(&parser, on_field, on_row, &reader);
   if (!reader.problem.empty()) throw DataError(reader.problem);
 }
